@@ -1,0 +1,206 @@
+"""site.toml: read once, validated into a frozen SiteConfig."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from feeds.errors import Problem, SiteError
+from feeds.timezones import zone_or_none
+
+CONFIG_NAME = "site.toml"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    limit: int = 20
+    include_events: bool = True
+    hub: str = ""
+    icon: str = ""
+    logo: str = ""
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    name: str
+    description: str
+    refresh: timedelta = timedelta(hours=12)
+    color: str = ""
+    image: str = ""
+    organizer: Person | None = None
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    description: str
+    base_url: str  # always ends with "/"
+    language: str
+    timezone: ZoneInfo
+    author: Person
+    feeds: FeedSettings
+    calendar: CalendarSettings
+    id_domain: str  # the host that qualifies ids and UIDs; fixed by site.toml, not --base-url
+
+    def url(self, path: str = "") -> str:
+        """The absolute URL of a path inside the site."""
+        return self.base_url + path.lstrip("/")
+
+
+_KNOWN = {
+    "": {"title", "description", "base_url", "language", "timezone", "author", "feeds", "calendar"},
+    "author": {"name", "email"},
+    "feeds": {"limit", "include_events", "hub", "icon", "logo"},
+    "calendar": {"name", "description", "refresh_hours", "color", "image", "organizer"},
+    "calendar.organizer": {"name", "email"},
+}
+
+
+class _Reader:
+    """Typed access to the parsed TOML that records a located problem for each bad value."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.lines = text.splitlines()
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def line_of(self, dotted: str) -> int:
+        """The line where a key is set; the line of its [table] header when it is a table."""
+        *tables, key = dotted.split(".")
+        header = re.compile(r"^\s*\[\s*" + re.escape(".".join(tables)) + r"\s*\]") if tables else None
+        assign = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
+        table_header = re.compile(r"^\s*\[\s*" + re.escape(dotted) + r"\s*\]")
+        in_table = header is None
+        for number, line in enumerate(self.lines, 1):
+            if table_header.match(line):
+                return number
+            if line.lstrip().startswith("["):
+                in_table = bool(header and header.match(line))
+            elif in_table and assign.match(line):
+                return number
+        return 1
+
+    def fail(self, dotted: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.path, self.line_of(dotted), dotted, message, hint))
+
+    def get(self, table: dict[str, Any], dotted: str, kind: type, default: Any = None) -> Any:
+        key = dotted.rsplit(".", 1)[-1]
+        if key not in table:
+            if default is None:
+                self.fail(dotted, "missing; it is required")
+            return default
+        value = table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            self.fail(dotted, f"expected {kind.__name__}, got {type(value).__name__} {value!r}")
+            return default
+        return value
+
+    def table(self, parent: dict[str, Any], dotted: str) -> dict[str, Any]:
+        value = parent.get(dotted.rsplit(".", 1)[-1], {})
+        if not isinstance(value, dict):
+            self.fail(dotted, "expected a table")
+            return {}
+        return value
+
+    def check_unknown(self, table: dict[str, Any], prefix: str) -> None:
+        for key in table:
+            if key not in _KNOWN[prefix]:
+                dotted = f"{prefix}.{key}" if prefix else key
+                self.fail(dotted, "unknown setting", "known: " + ", ".join(sorted(_KNOWN[prefix])))
+
+
+def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteConfig:
+    """Read and validate site.toml; raise SiteError with every problem found."""
+    path = site_dir / CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SiteError([Problem(CONFIG_NAME, 0, "", f"not found in {site_dir}")]) from None
+    except UnicodeDecodeError as error:
+        raise SiteError([Problem(CONFIG_NAME, 0, "", f"not UTF-8 (bad byte at offset {error.start})")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        line = int(match.group(1)) if match else 0
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise SiteError([Problem(CONFIG_NAME, line, "", f"TOML syntax: {message}")]) from None
+
+    r = _Reader(text, CONFIG_NAME)
+    r.check_unknown(data, "")
+    title = r.get(data, "title", str)
+    base_url = r.get(data, "base_url", str)
+    if base_url is not None and urlsplit(base_url).scheme not in ("http", "https"):
+        r.fail("base_url", f"expected an absolute http(s) URL, got {base_url!r}")
+    zone_name = r.get(data, "timezone", str, "UTC")
+    zone = zone_or_none(zone_name)
+    if zone is None:
+        r.fail("timezone", f"unknown time zone {zone_name!r}", "use an IANA name such as Europe/Zurich")
+
+    author_table = r.table(data, "author")
+    r.check_unknown(author_table, "author")
+    author = Person(r.get(author_table, "author.name", str, title or ""), r.get(author_table, "author.email", str, ""))
+
+    feeds_table = r.table(data, "feeds")
+    r.check_unknown(feeds_table, "feeds")
+    limit = r.get(feeds_table, "feeds.limit", int, 20)
+    if limit < 1:
+        r.fail("feeds.limit", f"expected a positive number, got {limit}")
+    feeds = FeedSettings(
+        limit=limit,
+        include_events=r.get(feeds_table, "feeds.include_events", bool, True),
+        hub=r.get(feeds_table, "feeds.hub", str, ""),
+        icon=r.get(feeds_table, "feeds.icon", str, ""),
+        logo=r.get(feeds_table, "feeds.logo", str, ""),
+    )
+
+    cal_table = r.table(data, "calendar")
+    r.check_unknown(cal_table, "calendar")
+    organizer_table = r.table(cal_table, "calendar.organizer")
+    r.check_unknown(organizer_table, "calendar.organizer")
+    organizer = None
+    if organizer_table:
+        organizer = Person(
+            r.get(organizer_table, "calendar.organizer.name", str),
+            r.get(organizer_table, "calendar.organizer.email", str),
+        )
+    hours = r.get(cal_table, "calendar.refresh_hours", float, 12.0)
+    if hours <= 0:
+        r.fail("calendar.refresh_hours", f"expected a positive number of hours, got {hours}")
+    calendar = CalendarSettings(
+        name=r.get(cal_table, "calendar.name", str, f"{title} events"),
+        description=r.get(cal_table, "calendar.description", str, r.get(data, "description", str, "")),
+        refresh=timedelta(hours=hours),
+        color=r.get(cal_table, "calendar.color", str, ""),
+        image=r.get(cal_table, "calendar.image", str, ""),
+        organizer=organizer,
+    )
+    if r.problems:
+        raise SiteError(r.problems)
+
+    base_url = base_url.rstrip("/") + "/"
+    return SiteConfig(
+        title=title,
+        description=r.get(data, "description", str, ""),
+        base_url=(base_url_override.rstrip("/") + "/") if base_url_override else base_url,
+        language=r.get(data, "language", str, "en"),
+        timezone=zone,
+        author=author,
+        feeds=feeds,
+        calendar=calendar,
+        id_domain=urlsplit(base_url).hostname or "localhost",
+    )

@@ -1,0 +1,106 @@
+"""The ledger of published items (published.json, committed beside the content).
+
+It keeps every published item's id and UID permanent across edits, renames and base URL changes,
+and each event's SEQUENCE with a fingerprint of the fields whose change calendars must be told of.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from feeds.errors import Problem, SiteError
+from feeds.model import Event, Item
+
+LEDGER_NAME = "published.json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    path: str
+    kind: str
+    uid: str = ""
+    sequence: int = 0
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True)
+class Ledger:
+    entries: tuple[Entry, ...] = ()
+
+    def to_bytes(self) -> bytes:
+        """Deterministic JSON sorted by path, for readable diffs."""
+        rows = [
+            vars(e) if e.kind == "event" else {"id": e.id, "path": e.path, "kind": e.kind}
+            for e in sorted(self.entries, key=lambda e: (e.path, e.id))
+        ]
+        return (json.dumps({"version": 1, "items": rows}, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def read_ledger(site_dir: Path) -> Ledger:
+    """The ledger as committed; empty for a site that has never been built."""
+    path = site_dir / LEDGER_NAME
+    if not path.exists():
+        return Ledger()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Ledger(tuple(Entry(**row) for row in data["items"]))
+    except (ValueError, KeyError, TypeError) as error:
+        raise SiteError([Problem(LEDGER_NAME, 0, "", f"unreadable ledger: {error}",
+                                 "restore it from version control")]) from None
+
+
+def fingerprint(event: Event) -> str:
+    """A digest of what, when changed, must raise the event's SEQUENCE."""
+    location = event.location
+    significant = [
+        event.start.isoformat(),
+        event.end.isoformat() if event.end else "",
+        str(event.timezone),
+        location.text if location else "",
+        list(location.geo) if location and location.geo else [],
+        event.status.value,
+    ]
+    return hashlib.sha256(json.dumps(significant).encode()).hexdigest()[:16]
+
+
+def apply(ledger: Ledger, items: list[Item]) -> tuple[list[Item], Ledger, list[Problem]]:
+    """Give items their permanent ids and sequences; return the updated ledger and any problems."""
+    by_id = {e.id: e for e in ledger.entries}
+    by_path = {e.path: e for e in ledger.entries}
+    problems: list[Problem] = []
+    placed: list[Item] = []
+    kept: dict[str, Entry] = {}
+    for item in items:
+        entry = by_id.get(item.id) if item.id_given else None
+        if entry is None:
+            entry = by_path.get(item.source)
+            if entry and item.id_given and entry.id != item.id:
+                problems.append(Problem(item.source, 1, "id", f"changes the published id {entry.id!r} to {item.id!r}",
+                                        "a published id is permanent: remove the id key or set it back"))
+                continue
+        if entry is not None:
+            item = replace(item, id=entry.id, **({"uid": entry.uid} if isinstance(item, Event) and entry.uid else {}))
+        item, new_entry = _entry_for(item, entry)
+        kept[new_entry.id] = new_entry
+        placed.append(item)
+    for entry in ledger.entries:
+        if entry.id not in kept:
+            problems.append(Problem(
+                entry.path, 0, "", f"the published item {entry.id!r} has disappeared",
+                "if you renamed the file, add to its front matter: "
+                f"id: \"{entry.id}\"" + (f" (and uid: \"{entry.uid}\")" if entry.uid else ""),
+            ))
+    return placed, Ledger(tuple(kept.values())), problems
+
+
+def _entry_for(item: Item, entry: Entry | None) -> tuple[Item, Entry]:
+    if not isinstance(item, Event):
+        return item, Entry(item.id, item.source, item.kind)
+    digest = fingerprint(item)
+    sequence = 0 if entry is None else entry.sequence + (entry.fingerprint != digest)
+    item = replace(item, sequence=sequence)
+    return item, Entry(item.id, item.source, item.kind, item.uid, sequence, digest)

@@ -1,0 +1,57 @@
+"""Markdown to safe HTML: CommonMark (GitHub's cmark-gfm) behind one function, then sanitised."""
+
+from __future__ import annotations
+
+import html
+
+import cmarkgfm
+import nh3
+from cmarkgfm.cmark import Options
+
+_EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter"]
+# Raw HTML is let through cmark and then cleaned by nh3, so safe markup a writer pastes survives.
+_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SMART
+
+_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "picture", "source", "del", "input"}
+_ALLOWED_ATTRIBUTES = {
+    **nh3.ALLOWED_ATTRIBUTES,
+    "img": {"src", "alt", "title", "width", "height", "loading", "srcset", "sizes"},
+    "source": {"srcset", "type", "media", "sizes"},
+    "a": {"href", "title", "hreflang"},
+    "td": {"align"},
+    "th": {"align"},
+    "input": {"type", "checked", "disabled"},
+    "ol": {"start"},
+}
+_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def to_html(markdown: str) -> str:
+    """Render Markdown to HTML with scripts, event handlers and unsafe URLs removed."""
+    raw = cmarkgfm.markdown_to_html_with_extensions(markdown, options=_OPTIONS, extensions=_EXTENSIONS)
+    return sanitize(raw)
+
+
+def sanitize(fragment: str) -> str:
+    """Keep only safe tags, attributes and URL schemes (nh3, the Rust ammonia sanitiser)."""
+    return nh3.clean(
+        fragment,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def to_text(fragment: str) -> str:
+    """The plain text of an HTML fragment, whitespace collapsed."""
+    return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
+
+
+def first_paragraph(markdown: str) -> str:
+    """The plain text of the body's first paragraph, for a summary the writer did not give."""
+    for block in markdown.strip().split("\n\n"):
+        block = block.strip()
+        if block and not block.startswith(("#", "!", "<", "|", "```", ">", "- ", "* ", "1.")):
+            return to_text(cmarkgfm.markdown_to_html_with_extensions(block, options=_OPTIONS, extensions=_EXTENSIONS))
+    return ""

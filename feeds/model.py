@@ -1,0 +1,135 @@
+"""The validated site: typed, frozen items that every renderer reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import Enum
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from feeds.config import Person, SiteConfig
+
+
+class Status(str, Enum):
+    """An event's status; every output maps it from this one model."""
+
+    CONFIRMED = "confirmed"
+    TENTATIVE = "tentative"
+    POSTPONED = "postponed"
+    RESCHEDULED = "rescheduled"
+    MOVED_ONLINE = "moved-online"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Location:
+    name: str
+    address: str = ""
+    geo: tuple[float, float] | None = None
+
+    @property
+    def text(self) -> str:
+        """One line for a calendar's LOCATION or a page's place line."""
+        return ", ".join(part for part in (self.name, self.address) if part)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """What news items and events share."""
+
+    source: str  # content path, relative to the site directory
+    slug: str
+    id: str  # permanent feed id (Atom id, RSS guid, JSON Feed id), kept by the ledger
+    title: str
+    date: datetime  # published (news) or announced (events); aware
+    updated: datetime  # aware, >= date
+    summary: str  # plain text
+    body_html: str  # sanitised HTML; links as written (relative links stay relative)
+    tags: tuple[str, ...] = ()
+    lang: str = ""
+    draft: bool = False
+    id_given: bool = False  # the id (or UID) was set in front matter rather than derived
+
+    kind = "item"
+    section = "items"
+
+    @property
+    def path(self) -> str:
+        """The item page's path in the output, with a trailing slash."""
+        return f"{self.section}/{self.slug}/"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewsItem(Item):
+    dateline: str = ""
+    author: Person | None = None
+    image: str = ""
+    image_alt: str = ""
+
+    kind = "news"
+    section = "news"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event(Item):
+    uid: str  # permanent iCalendar UID, kept by the ledger
+    start: date | datetime  # a date for all-day events; an aware datetime for timed ones
+    end: date | datetime | None  # all-day: the LAST day, inclusive; timed: aware datetime
+    timezone: ZoneInfo
+    location: Location | None = None
+    url: str = ""
+    status: Status = Status.CONFIRMED
+    sequence: int = 0
+
+    kind = "event"
+    section = "events"
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, datetime)
+
+    @property
+    def end_exclusive(self) -> date | datetime | None:
+        """The end as calendars store it: the day after the last day for all-day events."""
+        if self.all_day:
+            return (self.end or self.start) + timedelta(days=1)
+        return self.end
+
+    @property
+    def starts_at(self) -> datetime:
+        """The start as an instant: midnight in the event's zone for all-day events."""
+        return _instant(self.start, self.timezone)
+
+    def ends_before(self, moment: datetime) -> bool:
+        """True once the event is over at that moment."""
+        return _instant(self.end_exclusive or self.start, self.timezone) <= moment
+
+
+def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, datetime.min.time(), zone)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the renderers need, sorted once: news newest first, events by start."""
+
+    config: SiteConfig
+    news: tuple[NewsItem, ...]
+    events: tuple[Event, ...]
+    now: datetime
+    items: tuple[Item, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        merged = sorted((*self.news, *self.events), key=lambda item: (item.date, item.id), reverse=True)
+        object.__setattr__(self, "items", tuple(merged))
+
+    @cached_property
+    def upcoming(self) -> tuple[Event, ...]:
+        return tuple(e for e in self.events if not e.ends_before(self.now))
+
+    @cached_property
+    def past(self) -> tuple[Event, ...]:
+        return tuple(reversed([e for e in self.events if e.ends_before(self.now)]))

@@ -1,0 +1,17 @@
+"""IANA time zones by name, from the standard zoneinfo with the tzdata package."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+@cache
+def zone_or_none(name: str) -> ZoneInfo | None:
+    """The zone of that IANA name, or None when there is no such zone."""
+    if not name or name.startswith("/") or ".." in name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None

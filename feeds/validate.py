@@ -1,0 +1,278 @@
+"""Front matter to typed items: every problem in every file collected, none short-circuiting another."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slugify import slugify
+
+from feeds.config import Person, SiteConfig
+from feeds.errors import Problem, Severity
+from feeds.load import Source
+from feeds.markup import first_paragraph, to_html
+from feeds.model import Event, Item, Location, NewsItem, Status
+from feeds.timezones import zone_or_none
+
+COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "lang"}
+NEWS_KEYS = COMMON_KEYS | {"dateline", "author", "image", "image_alt", "id"}
+EVENT_KEYS = COMMON_KEYS | {"start", "end", "timezone", "location", "url", "status", "uid", "id"}
+_LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+
+
+class _Fields:
+    """Typed reads of one file's front matter; each bad value becomes a located problem."""
+
+    def __init__(self, source: Source, problems: list[Problem]) -> None:
+        self.source = source
+        self.meta = source.meta
+        self.problems = problems
+
+    def fail(self, key: str, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> None:
+        self.problems.append(Problem(self.source.path, self.source.line(key), key, message, hint, severity))
+
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        value = self.meta.get(key)
+        if value is None:
+            if required:
+                self.fail(key, "missing; it is required")
+            return default
+        if not isinstance(value, str):
+            self.fail(key, f"expected text, got {_describe(value)}", f"quote it: {key}: \"{value}\"")
+            return default
+        if required and not value.strip():
+            self.fail(key, "is empty")
+        return value.strip()
+
+    def flag(self, key: str) -> bool:
+        value = self.meta.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, f"expected true or false, got {_describe(value)}")
+            return False
+        return value
+
+    def tags(self) -> tuple[str, ...]:
+        value = self.meta.get("tags", [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(tag, str) and tag.strip() for tag in value):
+            self.fail("tags", "expected a list of words, like [cybersecurity, paris-call]")
+            return ()
+        return tuple(sorted({slugify(tag) for tag in value} - {""}))
+
+    def moment(self, key: str, zone: ZoneInfo, required: bool = False) -> date | datetime | None:
+        """A date or an aware datetime (naive times are in `zone`)."""
+        value = self.meta.get(key)
+        if value is None:
+            if required:
+                self.fail(key, "missing; it is required", "a date like 2018-11-12 or a time like 2018-11-12T09:30")
+            return None
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+            except ValueError:
+                self.fail(key, f"not a date or time: {text!r}", "write 2018-11-12 or 2018-11-12T09:30:00+01:00")
+                return None
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=zone) if value.tzinfo is None else value
+        if isinstance(value, date):
+            return value
+        self.fail(key, f"expected a date or time, got {_describe(value)}")
+        return None
+
+    def unknown_keys(self, known: set[str]) -> None:
+        for key in self.meta:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), sorted(known), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(sorted(known))
+                self.fail(str(key), "unknown key; it is ignored", hint, Severity.WARNING)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()}); YAML reads yes/no/on/off that way"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, (date, datetime)):
+        return f"a date ({value})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(), zone)
+
+
+def default_slug(source: Source) -> str:
+    """The slug from the file name, without a leading YYYY-MM-DD- date."""
+    return slugify(_LEADING_DATE.sub("", source.stem))
+
+
+def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None) -> dict[str, Any]:
+    """The fields every item has."""
+    zone = config.timezone
+    title = f.text("title", required=True)
+    published = f.moment("date", zone, required=default_date is None)
+    published_at = _aware(published, zone) if published else default_date
+    updated = f.moment("updated", zone)
+    updated_at = _aware(updated, zone) if updated else published_at
+    if published_at and updated_at and updated_at < published_at:
+        f.fail("updated", "is before date", "updated is when the item last changed after publication")
+        updated_at = published_at
+    slug = slugify(f.text("slug")) if f.meta.get("slug") is not None else default_slug(f.source)
+    if not slug:
+        f.fail("slug", "gives an empty slug", "use letters or digits")
+    body_html = to_html(f.source.body)
+    summary = f.text("summary") or first_paragraph(f.source.body)
+    return dict(
+        source=f.source.path,
+        slug=slug,
+        title=title,
+        date=published_at,
+        updated=updated_at,
+        summary=summary,
+        body_html=body_html,
+        tags=f.tags(),
+        lang=f.text("lang"),
+        draft=f.flag("draft"),
+    )
+
+
+def news_item(source: Source, config: SiteConfig, problems: list[Problem]) -> NewsItem | None:
+    """A validated news item, or None after adding its problems."""
+    f = _Fields(source, problems)
+    before = len(problems)
+    f.unknown_keys(NEWS_KEYS)
+    fields = _common(f, config)
+    author = f.text("author")
+    item_id = f.text("id") or (
+        f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:news/{fields['slug']}" if fields["date"] else ""
+    )
+    if _has_errors(problems, before):
+        return None
+    return NewsItem(
+        **fields,
+        id=item_id,
+        id_given=bool(f.text("id")),
+        dateline=f.text("dateline"),
+        author=Person(author) if author else None,
+        image=f.text("image"),
+        image_alt=f.text("image_alt"),
+    )
+
+
+def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event | None:
+    """A validated event, or None after adding its problems."""
+    f = _Fields(source, problems)
+    before = len(problems)
+    f.unknown_keys(EVENT_KEYS)
+    zone_name = f.text("timezone")
+    zone = zone_or_none(zone_name) if zone_name else config.timezone
+    if zone is None:
+        f.fail("timezone", f"unknown time zone {zone_name!r}", "use an IANA name such as Europe/Zurich")
+        zone = config.timezone
+    start = f.moment("start", zone, required=True)
+    end = f.moment("end", zone)
+    start, end = _event_span(f, start, end, zone)
+    # An event without an announcement date is taken as announced when it starts.
+    fields = _common(f, config, default_date=_aware(start, zone) if start else None)
+    status = _status(f)
+    slug = fields["slug"]
+    if _has_errors(problems, before):
+        return None
+    return Event(
+        **fields,
+        id=f.text("id") or f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:events/{slug}",
+        uid=f.text("uid") or f"{slug}@{config.id_domain}",
+        id_given=bool(f.text("id") or f.text("uid")),
+        start=start,
+        end=end,
+        timezone=zone,
+        location=_location(f),
+        url=f.text("url"),
+        status=status,
+    )
+
+
+def _event_span(f: _Fields, start: Any, end: Any, zone: ZoneInfo) -> tuple[Any, Any]:
+    """Check start and end agree; times given in UTC stay UTC, other offsets move to the event's zone."""
+    start, end = _in_zone(start, zone), _in_zone(end, zone)
+    if start is None or end is None:
+        return start, None
+    if isinstance(start, datetime) != isinstance(end, datetime):
+        kind = "a time" if isinstance(start, datetime) else "a date (all-day)"
+        f.fail("end", f"must be {kind} like start", "an all-day event has dates for both; a timed one times for both")
+        return start, None
+    if end < start or (isinstance(end, datetime) and end == start):
+        f.fail("end", f"is before start ({start.isoformat()})", "for all-day events end is the last day")
+    return start, end
+
+
+def _in_zone(value: Any, zone: ZoneInfo) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is not zone and value.utcoffset() != timedelta(0):
+        return value.astimezone(zone)
+    return value
+
+
+def _status(f: _Fields) -> Status:
+    value = f.text("status", default="confirmed").lower().replace(" ", "-").replace("_", "-")
+    try:
+        return Status(value)
+    except ValueError:
+        f.fail("status", f"unknown status {value!r}", "one of: " + ", ".join(s.value for s in Status))
+        return Status.CONFIRMED
+
+
+def _location(f: _Fields) -> Location | None:
+    value = f.meta.get("location")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return Location(value.strip())
+    if not isinstance(value, dict):
+        f.fail("location", f"expected text or a mapping with name, address, geo; got {_describe(value)}")
+        return None
+    for key in value:
+        if key not in ("name", "address", "geo"):
+            f.fail(f"location.{key}", "unknown key", "location has name, address and geo: [lat, lon]")
+    name, address = value.get("name", ""), value.get("address", "")
+    if not isinstance(name, str) or not isinstance(address, str):
+        f.fail("location", "name and address must be text")
+        return None
+    geo = value.get("geo")
+    if geo is not None:
+        valid = (
+            isinstance(geo, list) and len(geo) == 2
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in geo)
+            and -90 <= geo[0] <= 90 and -180 <= geo[1] <= 180
+        )
+        if not valid:
+            f.fail("location.geo", f"expected [latitude, longitude], got {geo!r}", "e.g. geo: [46.2044, 6.1432]")
+            geo = None
+    return Location(name.strip(), address.strip(), (float(geo[0]), float(geo[1])) if geo else None)
+
+
+def _has_errors(problems: list[Problem], since: int) -> bool:
+    return any(p.is_error for p in problems[since:])
+
+
+def check_unique(items: list[Item], problems: list[Problem]) -> None:
+    """Two items may not share a page, an id or a UID."""
+    seen: dict[tuple[str, str], Item] = {}
+    for item in items:
+        keys = [("slug", f"{item.section}/{item.slug}"), ("id", item.id)]
+        if isinstance(item, Event):
+            keys.append(("uid", item.uid))
+        for field, value in keys:
+            other = seen.setdefault((field, value), item)
+            if other is not item:
+                problems.append(Problem(item.source, 1, field, f"{value!r} is already used by {other.source}"))

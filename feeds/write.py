@@ -1,0 +1,96 @@
+"""The one module that writes: a whole output tree built aside and swapped in at once."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from feeds.render import OutputFile
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class UnsafePath(ValueError):
+    """An output path that would land outside the output directory."""
+
+
+def safe_target(root: Path, relative: str) -> Path:
+    """root/relative, refusing absolute paths, '..' and empty parts."""
+    parts = PurePosixPath(relative).parts
+    if not parts or PurePosixPath(relative).is_absolute() or any(p in ("..", ".", "") for p in parts) or "\\" in relative:
+        raise UnsafePath(f"refusing to write {relative!r}: outside the output directory")
+    return root.joinpath(*parts)
+
+
+def write_tree(output: Path, files: Iterable[OutputFile]) -> None:
+    """Write every file into a fresh directory beside `output`, then swap it in atomically.
+
+    A failed or killed build leaves the previous output exactly as it was.
+    """
+    output = output.absolute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(output)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    try:
+        for file in files:
+            target = safe_target(staging, file.path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(file.data)
+        staging.chmod(0o755)
+        _swap_in(staging, output)
+    finally:
+        # After a swap, `staging` holds the previous tree; after a failure, the partial new one.
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_file(path: Path, data: bytes) -> bool:
+    """Replace one file atomically if its bytes change; say whether it did."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _swap_in(staging: Path, output: Path) -> None:
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    if sys.platform == "linux" and _exchange(staging, output):
+        return
+    # Elsewhere: two renames; a crash between them leaves the previous tree at `retired`.
+    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    os.rename(output, retired / "tree")
+    os.rename(staging, output)
+    os.rename(retired / "tree", staging)
+    retired.rmdir()
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _remove_leftovers(output: Path) -> None:
+    """Remove staging trees that a killed build left behind."""
+    for leftover in output.parent.glob(f".{output.name}.new-*"):
+        shutil.rmtree(leftover, ignore_errors=True)

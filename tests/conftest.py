@@ -1,0 +1,58 @@
+"""Shared fixtures: a copy of a site in a temp dir, built in-process through the real command line."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from feeds.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_NOW = "2018-11-20T12:00:00+01:00"  # between the announcement and the Annual Gathering
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def feeds(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Run the `feeds` command in-process and capture what it printed."""
+
+    def run(*argv: str | Path) -> Run:
+        code = main([str(a) for a in argv])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def example_site(tmp_path: Path) -> Path:
+    """A fresh copy of the example newsroom (site.toml, content/, templates/, published.json)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(ROOT / "site.toml", site)
+    shutil.copy(ROOT / "published.json", site)
+    shutil.copytree(ROOT / "content", site / "content")
+    return site
+
+
+@pytest.fixture
+def example_output(example_site: Path, feeds: Callable[..., Run]) -> Path:
+    """The example newsroom, built."""
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    return example_site / "public"
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under root with its bytes, for byte-for-byte comparisons."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs, idempotently: the package with its test extras in .venv,
+# the node readers (ical.js, feedsmith, the Nu Html Checker, axe-core), Chromium and Java.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+(cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v java >/dev/null || missing+=(default-jre-headless)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,101 @@
+"""The example newsroom builds end to end, and every output reads back with the parsers people use."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+from urllib.parse import urljoin
+
+import feedparser
+import icalendar
+import lxml.html
+
+from conftest import EXAMPLE_NOW, tree_bytes
+
+NEWS_TITLE = "World Economic Forum joins the Paris Call for Trust and Security in Cyberspace"
+EVENT_TITLE = "Annual Gathering of the Centre for Cybersecurity"
+BASE = "https://newsroom.example.org/"
+
+
+def test_every_output_is_written(example_output: Path) -> None:
+    for path in [
+        "index.html",
+        "news/forum-joins-paris-call/index.html",
+        "events/annual-gathering-2018/index.html",
+        "feeds/atom.xml",
+        "feeds/rss.xml",
+        "feeds/events.ics",
+    ]:
+        assert (example_output / path).is_file(), path
+
+
+def test_atom_and_rss_parse_cleanly_with_absolute_links(example_output: Path) -> None:
+    for name in ("atom.xml", "rss.xml"):
+        feed = feedparser.parse((example_output / "feeds" / name).read_bytes())
+        assert not feed.bozo, (name, feed.get("bozo_exception"))
+        titles = [entry.title for entry in feed.entries]
+        assert titles == [NEWS_TITLE, EVENT_TITLE] or titles == [EVENT_TITLE, NEWS_TITLE]
+        news = next(e for e in feed.entries if e.title == NEWS_TITLE)
+        assert news.link == BASE + "news/forum-joins-paris-call/"
+        assert news.id == "tag:newsroom.example.org,2018-11-12:news/forum-joins-paris-call"
+        assert news.published_parsed[:5] == (2018, 11, 12, 8, 0)  # 09:00 in Geneva is 08:00 UTC
+        body = lxml.html.fromstring(news.content[0].value)
+        hrefs = [a.get("href") for a in body.iter("a")]
+        assert BASE + "events/annual-gathering-2018/" in hrefs
+        assert all(href.startswith(BASE) for href in hrefs), hrefs
+
+
+def test_annual_gathering_spans_exactly_26_and_27_november(example_output: Path) -> None:
+    calendar = icalendar.Calendar.from_ical((example_output / "feeds/events.ics").read_bytes())
+    [event] = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == EVENT_TITLE
+    assert event["DTSTART"].params.get("VALUE") in (None, "DATE")
+    assert event.decoded("DTSTART") == date(2018, 11, 26)
+    assert event.decoded("DTEND") == date(2018, 11, 28)  # exclusive: the last day is the 27th
+    assert "DTSTART;VALUE=DATE:20181126" in (example_output / "feeds/events.ics").read_text()
+    assert str(event["UID"]) == "annual-gathering-2018@newsroom.example.org"
+    assert event.decoded("DTSTAMP") == datetime(2018, 11, 12, 8, tzinfo=timezone.utc)
+    assert str(event["LOCATION"]) == "World Economic Forum, Geneva, Switzerland"
+
+
+def test_pages_link_the_items_and_the_feeds(example_output: Path) -> None:
+    index = lxml.html.parse(str(example_output / "index.html")).getroot()
+    links = {urljoin(BASE, a.get("href")) for a in index.iter("a")}
+    assert {BASE + "news/forum-joins-paris-call/", BASE + "events/annual-gathering-2018/"} <= links
+    assert {BASE + "feeds/atom.xml", BASE + "feeds/rss.xml", BASE + "feeds/events.ics"} <= links
+    assert "webcal://newsroom.example.org/feeds/events.ics" in links
+    upcoming = index.get_element_by_id("upcoming-heading").getparent()
+    assert EVENT_TITLE in upcoming.text_content()  # upcoming as of 20 November 2018
+    news = lxml.html.parse(str(example_output / "news/forum-joins-paris-call/index.html")).getroot()
+    assert news.findtext(".//h1") == NEWS_TITLE
+    assert "Geneva, Switzerland" in news.text_content()
+    event = lxml.html.parse(str(example_output / "events/annual-gathering-2018/index.html")).getroot()
+    assert event.findtext(".//h1") == EVENT_TITLE
+
+
+def test_past_events_move_down_once_over(example_site: Path, feeds) -> None:
+    assert feeds("build", "--site", example_site, "--now", "2018-11-28T00:00:00+01:00").code == 0
+    index = lxml.html.parse(str(example_site / "public/index.html")).getroot()
+    past = index.get_element_by_id("past-heading").getparent()
+    assert EVENT_TITLE in past.text_content()
+
+
+def test_two_builds_give_the_same_bytes(example_site: Path, feeds, tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert feeds("build", "--site", example_site, "--output", first, "--now", EXAMPLE_NOW).code == 0
+    assert feeds("build", "--site", example_site, "--output", second, "--now", EXAMPLE_NOW).code == 0
+    assert tree_bytes(first) == tree_bytes(second)
+    assert len(tree_bytes(first)) >= 6
+
+
+def test_generate_py_is_the_same_command(example_site: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, str(root / "generate.py"), "build", "--site", str(example_site), "--now", EXAMPLE_NOW],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (example_site / "public/feeds/atom.xml").is_file()
