@@ -25,6 +25,7 @@ class Entry:
     uid: str = ""
     sequence: int = 0
     fingerprint: str = ""
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,14 @@ class Ledger:
 
     def to_bytes(self) -> bytes:
         """Deterministic JSON sorted by path, for readable diffs."""
-        rows = [
-            vars(e) if e.kind == "event" else {"id": e.id, "path": e.path, "kind": e.kind}
-            for e in sorted(self.entries, key=lambda e: (e.path, e.id))
-        ]
+        rows = [_row(e) for e in sorted(self.entries, key=lambda e: (e.path, e.id))]
         return (json.dumps({"version": 1, "items": rows}, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def _row(entry: Entry) -> dict[str, object]:
+    row = dict(vars(entry)) if entry.kind == "event" else {"id": entry.id, "path": entry.path, "kind": entry.kind}
+    row.pop("withdrawn", None)
+    return {**row, "withdrawn": True} if entry.withdrawn else row
 
 
 def read_ledger(site_dir: Path) -> Ledger:
@@ -68,7 +72,11 @@ def fingerprint(event: Event) -> str:
 
 
 def apply(ledger: Ledger, items: list[Item]) -> tuple[list[Item], Ledger, list[Problem]]:
-    """Give items their permanent ids and sequences; return the updated ledger and any problems."""
+    """Give items their permanent ids and sequences; return the updated ledger and any problems.
+
+    A withdrawn item (`withdrawn: true`) is left out of the returned items but keeps its ledger
+    entry, marked withdrawn, so its id stays reserved; only then may its file be deleted.
+    """
     by_id = {e.id: e for e in ledger.entries}
     by_path = {e.path: e for e in ledger.entries}
     problems: list[Problem] = []
@@ -82,17 +90,26 @@ def apply(ledger: Ledger, items: list[Item]) -> tuple[list[Item], Ledger, list[P
                 problems.append(Problem(item.source, 1, "id", f"changes the published id {entry.id!r} to {item.id!r}",
                                         "a published id is permanent: remove the id key or set it back"))
                 continue
+        if item.withdrawn:
+            if entry is not None:
+                kept[entry.id] = replace(entry, path=item.source, withdrawn=True)
+            continue
         if entry is not None:
             item = replace(item, id=entry.id, **({"uid": entry.uid} if isinstance(item, Event) and entry.uid else {}))
         item, new_entry = _entry_for(item, entry)
         kept[new_entry.id] = new_entry
         placed.append(item)
     for entry in ledger.entries:
-        if entry.id not in kept:
+        if entry.id in kept:
+            continue
+        if entry.withdrawn:
+            kept[entry.id] = entry
+        else:
             problems.append(Problem(
                 entry.path, 0, "", f"the published item {entry.id!r} has disappeared",
                 "if you renamed the file, add to its front matter: "
-                f"id: \"{entry.id}\"" + (f" (and uid: \"{entry.uid}\")" if entry.uid else ""),
+                f"id: \"{entry.id}\"" + (f" (and uid: \"{entry.uid}\")" if entry.uid else "")
+                + "; to take it down, keep the file and add withdrawn: true",
             ))
     return placed, Ledger(tuple(kept.values())), problems
 

@@ -49,6 +49,7 @@ class Item:
     tags: tuple[str, ...] = ()
     lang: str = ""
     draft: bool = False
+    withdrawn: bool = False  # taken down after publication; its id stays reserved in the ledger
     id_given: bool = False  # the id (or UID) was set in front matter rather than derived
 
     kind = "item"

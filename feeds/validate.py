@@ -17,7 +17,7 @@ from feeds.markup import first_paragraph, to_html
 from feeds.model import Event, Item, Location, NewsItem, Status
 from feeds.timezones import zone_or_none
 
-COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "lang"}
+COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "lang", "withdrawn"}
 NEWS_KEYS = COMMON_KEYS | {"dateline", "author", "image", "image_alt", "id"}
 EVENT_KEYS = COMMON_KEYS | {"start", "end", "timezone", "location", "url", "status", "uid", "id"}
 _LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
@@ -144,6 +144,7 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
         tags=f.tags(),
         lang=f.text("lang"),
         draft=f.flag("draft"),
+        withdrawn=f.flag("withdrawn"),
     )
 
 
