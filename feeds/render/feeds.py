@@ -1,84 +1,132 @@
-"""The news feed: Atom 1.0 and RSS 2.0, written with feedgen, from the same entries."""
+"""Atom 1.0 and RSS 2.0 documents, written with feedgen from the same entries.
+
+feedgen's RSS writer keeps only the rel="self" atom:link, so the WebSub hub and the RFC 5005
+archive links go through a small feedgen extension that writes them into both formats.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from html import escape
+import uuid
+from datetime import datetime, timezone
+from typing import Any
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
-from feeds.model import Event, Item, Site
+from feeds import __version__
+from feeds.model import Site
 from feeds.render import OutputFile
-from feeds.render.links import absolutize
+from feeds.render.channels import MEDIA_TYPES, SITE_FOLDER, Document, feed_paths
+from feeds.render.entries import Entry, site_url
 
-ATOM_PATH = "feeds/atom.xml"
-RSS_PATH = "feeds/rss.xml"
-
-
-def feed_items(site: Site) -> list[Item]:
-    """The entries of the main feed: newest first by publication, events included if set."""
-    included = site.items if site.config.feeds.include_events else site.news
-    return list(included[: site.config.feeds.limit])
+ATOM_PATH = feed_paths(SITE_FOLDER)["atom"]
+RSS_PATH = feed_paths(SITE_FOLDER)["rss"]
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+NO_ENTRIES = datetime(1970, 1, 1, tzinfo=timezone.utc)  # `updated` of an empty feed, never the clock
 
 
-def render_feeds(site: Site) -> list[OutputFile]:
-    """Atom and RSS of the newest items."""
-    entries = feed_items(site)
-    atom = _generator(site, entries, ATOM_PATH)
-    rss = _generator(site, entries, RSS_PATH)
-    return [
-        OutputFile(ATOM_PATH, atom.atom_str(pretty=True, encoding="utf-8")),
-        OutputFile(RSS_PATH, rss.rss_str(pretty=True, encoding="utf-8")),
-    ]
+def feed_id(site: Site, document: Document) -> str:
+    """A channel's permanent id: a UUID from the site's id domain and the feed's folder."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"https://{site.config.id_domain}/{document.channel.folder}").urn
 
 
-def _generator(site: Site, entries: Sequence[Item], self_path: str) -> FeedGenerator:
+def updated(document: Document) -> datetime:
+    """The newest entry's `updated`: rebuilding the same content gives the same bytes."""
+    return max((item.updated for item in document.entries), default=NO_ENTRIES)
+
+
+def render_atom_rss(site: Site, document: Document, entries: dict[str, Entry]) -> list[OutputFile]:
+    """This document as Atom and as RSS."""
+    fg, links = _generator(site, document, entries)
+    files = []
+    for fmt in ("atom", "rss"):
+        _set_links(fg, links, site, document, fmt)
+        data = fg.atom_str(pretty=True, encoding="utf-8") if fmt == "atom" else fg.rss_str(pretty=True, encoding="utf-8")
+        files.append(OutputFile(document.path(fmt), data))
+    return files
+
+
+class _FeedLinks(BaseExtension):  # type: ignore[misc]
+    """Feed-level atom:links that feedgen's RSS writer drops, and fh:archive for archive documents."""
+
+    def __init__(self) -> None:
+        self.links: list[dict[str, str]] = []
+        self.archive = False
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"fh": HISTORY_NS} if self.archive else {}
+
+    def extend_atom(self, feed: Any) -> Any:
+        self._add(feed, f"{{{ATOM_NS}}}link")
+        return feed
+
+    def extend_rss(self, feed: Any) -> Any:
+        self._add(feed[0], f"{{{ATOM_NS}}}link")  # into <channel>
+        return feed
+
+    def _add(self, parent: Any, tag: str) -> None:
+        for link in self.links:
+            etree.SubElement(parent, tag, link)
+        if self.archive:
+            etree.SubElement(parent, f"{{{HISTORY_NS}}}archive")
+
+
+def _generator(site: Site, document: Document, entries: dict[str, Entry]) -> tuple[FeedGenerator, _FeedLinks]:
     config = site.config
+    channel = document.channel
     fg = FeedGenerator()
-    fg.load_extension("dc")
-    fg.id(config.url())
-    fg.title(config.title)
-    fg.subtitle(config.description or config.title)
-    fg.description(config.description or config.title)
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.load_extension("media")
+    fg.register_extension("history", _FeedLinks, BaseEntryExtension)
+    links: _FeedLinks = fg.history
+    links.archive = document.is_archive
+    fg.id(feed_id(site, document))
+    fg.title(channel.title)
+    fg.subtitle(channel.subtitle)
+    fg.description(channel.subtitle)
     fg.language(config.language)
+    fg.generator("feeds", version=__version__)
     fg.author({"name": config.author.name, **({"email": config.author.email} if config.author.email else {})})
-    fg.link(href=config.url(self_path), rel="self",
-            type="application/atom+xml" if self_path.endswith("atom.xml") else "application/rss+xml")
-    fg.link(href=config.url(), rel="alternate", type="text/html")  # last link() call: RSS <link>
-    newest = max((item.updated for item in entries), default=site.now)
+    if config.feeds.icon:
+        fg.icon(site_url(config, config.feeds.icon))
+    if config.feeds.logo:
+        fg.image(url=site_url(config, config.feeds.logo), title=channel.title, link=config.url(channel.page))
+    newest = updated(document)
     fg.updated(newest)
     fg.lastBuildDate(newest)
-    for item in reversed(entries):  # feedgen prepends: add oldest first so the newest leads
-        _add_entry(fg, site, item)
-    return fg
+    for item in document.entries:
+        _add_entry(fg, entries[item.id])
+    return fg, links
 
 
-def _add_entry(fg: FeedGenerator, site: Site, item: Item) -> None:
-    page_url = site.config.url(item.path)
-    entry = fg.add_entry()
-    entry.id(item.id)
-    entry.guid(item.id, permalink=False)
-    entry.title(item.title)
-    entry.link(href=page_url, rel="alternate", type="text/html")
-    entry.published(item.date)
-    entry.updated(item.updated)
-    entry.summary(item.summary)
-    entry.description(item.summary)
-    entry.content(absolutize(_content_html(item), page_url), type="html")
-    author = getattr(item, "author", None) or site.config.author
-    entry.author({"name": author.name})
-    entry.dc.dc_creator(author.name)
+def _set_links(fg: FeedGenerator, links: _FeedLinks, site: Site, document: Document, fmt: str) -> None:
+    config = site.config
+    fg.link(href=config.url(document.path(fmt)), rel="self", type=MEDIA_TYPES[fmt], replace=True)
+    fg.link(href=config.url(document.channel.page), rel="alternate", type="text/html")  # last: RSS <link>
+    links.links = [{"rel": rel, "href": config.url(path), "type": MEDIA_TYPES[fmt]}
+                   for rel, path in document.relations(fmt).items()]
+    if config.feeds.hub:
+        links.links.append({"rel": "hub", "href": config.feeds.hub})
+
+
+def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
+    item = entry.item
+    fe = fg.add_entry(order="append")
+    fe.guid(item.id, permalink=False)  # also the Atom id
+    fe.title(entry.title)
+    fe.link(href=entry.url, rel="alternate", type="text/html")
+    fe.published(item.date)
+    fe.updated(item.updated)
+    if item.summary:
+        fe.summary(item.summary)
+    fe.content(entry.content_html, type="html")
+    fe.author({"name": entry.author})
+    fe.dc.dc_creator(entry.author)
     for tag in item.tags:
-        entry.category(term=tag)
-
-
-def _content_html(item: Item) -> str:
-    if isinstance(item, Event):
-        return f"<p>{_event_line(item)}</p>\n{item.body_html}"
-    return item.body_html
-
-
-def _event_line(event: Event) -> str:
-    when = event.start.isoformat() if event.all_day else f"{event.start:%Y-%m-%d %H:%M} ({event.timezone.key})"
-    place = f" — {event.location.text}" if event.location else ""
-    return escape(f"{when}{place}")
+        fe.category(term=tag)
+    if entry.image:
+        if entry.image.length is not None:
+            fe.enclosure(entry.image.url, entry.image.length, entry.image.type)
+        fe.media.thumbnail(url=entry.image.url)

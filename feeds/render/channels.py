@@ -1,0 +1,109 @@
+"""Which feeds exist and what each holds: the site-wide feed and one per tag, each a subscription
+document of the newest entries plus RFC 5005 archives that together hold every item ever published."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from feeds.model import Item, Site
+
+FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
+MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
+SITE_FOLDER = "feeds/"
+INDEX_PATH = "feeds/index.html"
+
+
+def feed_paths(folder: str) -> dict[str, str]:
+    """The paths of one channel's subscription documents, by format."""
+    return {fmt: folder + name for fmt, name in FORMATS.items()}
+
+
+def tag_folder(tag: str) -> str:
+    return f"{SITE_FOLDER}tags/{tag}/"
+
+
+def tag_feed_paths(tag: str) -> dict[str, str]:
+    """A tag's feeds in the output, e.g. {"atom": "feeds/tags/paris-call/atom.xml", "rss": ..., "json": ...}."""
+    return feed_paths(tag_folder(tag))
+
+
+def document_path(folder: str, number: int, fmt: str) -> str:
+    """Number 0 is the subscription document; archives are numbered from 1, the oldest."""
+    return folder + (f"archive/{number}/" if number else "") + FORMATS[fmt]
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One logical feed: the site's, or a tag's."""
+
+    tag: str  # "" for the site-wide feed
+    folder: str
+    title: str
+    subtitle: str
+    page: str  # the site page this feed follows, relative to the site's root
+    items: tuple[Item, ...]  # newest first
+
+    @property
+    def paths(self) -> dict[str, str]:
+        return feed_paths(self.folder)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One feed document: the subscription document (number 0) or archive `number` (1 is the oldest)."""
+
+    channel: Channel
+    number: int
+    entries: tuple[Item, ...]  # newest first
+    archives: int  # how many archive documents the channel has
+
+    @property
+    def is_archive(self) -> bool:
+        return self.number > 0
+
+    def path(self, fmt: str) -> str:
+        return document_path(self.channel.folder, self.number, fmt)
+
+    def relations(self, fmt: str) -> dict[str, str]:
+        """RFC 5005 links by relation: prev-archive, next-archive and, in an archive, current."""
+        folder = self.channel.folder
+        older = self.archives if self.number == 0 else self.number - 1
+        links = {"prev-archive": document_path(folder, older, fmt)} if older else {}
+        if self.is_archive:
+            if self.number < self.archives:
+                links["next-archive"] = document_path(folder, self.number + 1, fmt)
+            links["current"] = document_path(folder, 0, fmt)
+        return links
+
+
+def channels(site: Site) -> list[Channel]:
+    """The site-wide channel first, then one per tag in tag order."""
+    config = site.config
+    items: tuple[Item, ...] = site.items if config.feeds.include_events else site.news
+    by_tag: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        for tag in item.tags:
+            by_tag[tag].append(item)
+    subtitle = config.description or config.title
+    found = [Channel("", SITE_FOLDER, config.title, subtitle, "", items)]
+    found += [
+        Channel(tag, tag_folder(tag), f"{config.title}: {tag}", f"{subtitle} Tagged {tag}.", f"tags/{tag}/", tuple(tagged))
+        for tag, tagged in sorted(by_tag.items())
+    ]
+    return found
+
+
+def documents(channel: Channel, limit: int) -> list[Document]:
+    """The subscription document (the newest `limit` items), then every full archive, oldest first.
+
+    Archives hold `limit` items each, counted from the first item ever published, so an archive
+    never changes once full; the items not yet in a full archive are all in the subscription document.
+    """
+    oldest_first = channel.items[::-1]
+    archives = len(oldest_first) // limit
+    found = [Document(channel, 0, channel.items[:limit], archives)]
+    for number in range(1, archives + 1):
+        chunk = oldest_first[(number - 1) * limit : number * limit]
+        found.append(Document(channel, number, tuple(reversed(chunk)), archives))
+    return found

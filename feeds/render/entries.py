@@ -1,0 +1,108 @@
+"""What every feed format says about one item, worked out once per build: the permalink, the full
+content with absolute URLs, the author and the image with its type and size."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from html import escape
+from urllib.parse import urlsplit
+
+from feeds.config import SiteConfig
+from feeds.model import Event, Item, NewsItem, Site, Status
+from feeds.render import OutputFile
+from feeds.render.links import absolutize
+
+_STATUS_NOTE = {
+    Status.TENTATIVE: "This event is not yet confirmed.",
+    Status.POSTPONED: "This event is postponed; a new date will be announced.",
+    Status.RESCHEDULED: "This event has been rescheduled to the date above.",
+    Status.MOVED_ONLINE: "This event has moved online.",
+    Status.CANCELLED: "This event is cancelled.",
+}
+
+
+@dataclass(frozen=True)
+class Media:
+    """An item's image: its absolute URL and, when the file is part of the site, its type and size."""
+
+    url: str
+    type: str
+    length: int | None  # bytes; None when the file is hosted elsewhere
+
+
+@dataclass(frozen=True)
+class Entry:
+    item: Item
+    title: str
+    url: str  # the item's page
+    content_html: str  # the full body, every href, src and srcset absolute
+    author: str
+    image: Media | None
+
+
+def entries(site: Site, items: Iterable[Item], published: Iterable[OutputFile]) -> dict[str, Entry]:
+    """Each item's entry by id; `published` are the site's other output files, for image sizes."""
+    sizes = {file.path: len(file.data) for file in published}
+    return {item.id: _entry(site.config, item, sizes) for item in items}
+
+
+def site_url(config: SiteConfig, value: str) -> str:
+    """An absolute URL for a setting or front matter value: kept if absolute, else a path in the site."""
+    return value if urlsplit(value).scheme else config.url(value)
+
+
+def _entry(config: SiteConfig, item: Item, sizes: Mapping[str, int]) -> Entry:
+    url = config.url(item.path)
+    author = item.author if isinstance(item, NewsItem) and item.author else config.author
+    image = _media(config, item.image, sizes) if isinstance(item, NewsItem) and item.image else None
+    title = item.title
+    if isinstance(item, Event) and item.status is Status.CANCELLED:
+        title = f"Cancelled: {title}"
+    body = f"{event_details(item)}\n{item.body_html}" if isinstance(item, Event) else item.body_html
+    return Entry(item, title, url, absolutize(body, url), author.name, image)
+
+
+def _media(config: SiteConfig, value: str, sizes: Mapping[str, int]) -> Media:
+    url = site_url(config, value)
+    path = url[len(config.base_url):] if url.startswith(config.base_url) else None
+    kind = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
+    return Media(url, kind, sizes.get(path) if path is not None else None)
+
+
+def event_details(event: Event) -> str:
+    """When, in which time zone, where and in what state: the HTML that opens an event's entry."""
+    rows = [f"<p><strong>When:</strong> {_span(event)}</p>"]
+    if event.location:
+        rows.append(f"<p><strong>Where:</strong> {escape(event.location.text)}</p>")
+    if event.status in _STATUS_NOTE:
+        rows.append(f"<p><strong>Status:</strong> {_STATUS_NOTE[event.status]}</p>")
+    if event.url:
+        rows.append(f'<p><strong>Details:</strong> <a href="{escape(event.url)}">{escape(event.url)}</a></p>')
+    return "\n".join(rows)
+
+
+def _span(event: Event) -> str:
+    start, end = event.start, event.end
+    zone = escape(event.timezone.key)
+    if event.all_day:
+        days = _time(start) + (f" – {_time(end)}" if end and end != start else "")
+        return f"{days} (all day, {zone})"
+    assert isinstance(start, datetime)
+    offset = start.replace(microsecond=0).isoformat()[19:]  # "+01:00"
+    if end is None:
+        return f"{_time(start)} ({zone}, UTC{offset})"
+    assert isinstance(end, datetime)
+    finish = _time(end, time_only=end.date() == start.date())
+    return f"{_time(start)} – {finish} ({zone}, UTC{offset})"
+
+
+def _time(value: date | datetime, time_only: bool = False) -> str:
+    """<time> with the ISO value, and the text people read: 26 November 2018, 09:30."""
+    if isinstance(value, datetime):
+        text = f"{value:%H:%M}" if time_only else f"{value.day} {value:%B %Y, %H:%M}"
+    else:
+        text = f"{value.day} {value:%B %Y}"
+    return f'<time datetime="{value.isoformat()}">{text}</time>'
