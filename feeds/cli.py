@@ -40,6 +40,10 @@ def parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate the content; write nothing")
     site_options(check)
+
+    ping = commands.add_parser("ping", help="tell the WebSub hub (feeds.hub) that the feeds changed, after a deploy")
+    site_options(ping)
+    ping.add_argument("--base-url", metavar="URL", help="the feeds' base URL, if not base_url")
     return top
 
 
@@ -52,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "ping":
+            return _ping(args)
         return _check(args)
     except SiteError as error:
         _report(error.problems)
@@ -79,6 +85,20 @@ def _check(args: argparse.Namespace) -> int:
     loaded = load_site(args.site, now=args.now, drafts=args.drafts)
     _report(loaded.warnings)
     print(f"feeds: {len(loaded.site.news)} news items and {len(loaded.site.events)} events are valid")
+    return EXIT_OK
+
+
+def _ping(args: argparse.Namespace) -> int:
+    from feeds.build import load_site
+    from feeds.websub import ping, topics
+
+    site = load_site(args.site, now=args.now, base_url=args.base_url, drafts=args.drafts).site
+    hub = site.config.feeds.hub
+    if not hub:
+        print("feeds: no hub to ping: set feeds.hub in site.toml", file=sys.stderr)
+        return EXIT_USAGE
+    count = ping(hub, topics(site))
+    print(f"feeds: {hub} accepted {count} feed{'s' * (count != 1)}")
     return EXIT_OK
 
 
