@@ -1,7 +1,8 @@
 """Atom 1.0 and RSS 2.0 documents, written with feedgen from the same entries.
 
-feedgen's RSS writer keeps only the rel="self" atom:link, so the WebSub hub and the RFC 5005
-archive links go through a small feedgen extension that writes them into both formats.
+feedgen's RSS writer keeps only the rel="self" atom:link, and its Atom writer drops the rel, type
+and length of entry links; so the WebSub hub, the RFC 5005 archive links and the enclosures go
+through a small feedgen extension that writes them into both formats.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from feeds import __version__
 from feeds.model import Site
 from feeds.render import OutputFile
 from feeds.render.channels import MEDIA_TYPES, SITE_FOLDER, Document, feed_paths
-from feeds.render.entries import Entry, site_url
+from feeds.render.entries import Entry, Media, site_url
 
 ATOM_PATH = feed_paths(SITE_FOLDER)["atom"]
 RSS_PATH = feed_paths(SITE_FOLDER)["rss"]
@@ -43,7 +44,10 @@ def render_atom_rss(site: Site, document: Document, entries: dict[str, Entry]) -
     files = []
     for fmt in ("atom", "rss"):
         _set_links(fg, links, site, document, fmt)
-        data = fg.atom_str(pretty=True, encoding="utf-8") if fmt == "atom" else fg.rss_str(pretty=True, encoding="utf-8")
+        if fmt == "atom":
+            data = fg.atom_str(pretty=True, encoding="utf-8")
+        else:  # RSS readers disagree on plain text vs HTML; hex references read the same in both
+            data = fg.rss_str(pretty=True, encoding="utf-8").replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
         files.append(OutputFile(document.path(fmt), data))
     return files
 
@@ -59,7 +63,7 @@ class _FeedLinks(BaseExtension):  # type: ignore[misc]
         return {"fh": HISTORY_NS} if self.archive else {}
 
     def extend_atom(self, feed: Any) -> Any:
-        self._add(feed, f"{{{ATOM_NS}}}link")
+        self._add(feed, "link")  # feedgen writes Atom elements unqualified, under a default namespace
         return feed
 
     def extend_rss(self, feed: Any) -> Any:
@@ -73,14 +77,33 @@ class _FeedLinks(BaseExtension):  # type: ignore[misc]
             etree.SubElement(parent, f"{{{HISTORY_NS}}}archive")
 
 
+class _EntryMedia(BaseEntryExtension):  # type: ignore[misc]
+    """An entry's enclosure with its type and length: <link rel="enclosure"> in Atom, <enclosure> in RSS."""
+
+    def __init__(self) -> None:
+        self.enclosure: Media | None = None
+
+    def extend_atom(self, entry: Any) -> Any:
+        if self.enclosure:
+            etree.SubElement(entry, "link", rel="enclosure", href=self.enclosure.url, type=self.enclosure.type,
+                             length=str(self.enclosure.length))
+        return entry
+
+    def extend_rss(self, item: Any) -> Any:
+        if self.enclosure:
+            etree.SubElement(item, "enclosure", url=self.enclosure.url, length=str(self.enclosure.length),
+                             type=self.enclosure.type)
+        return item
+
+
 def _generator(site: Site, document: Document, entries: dict[str, Entry]) -> tuple[FeedGenerator, _FeedLinks]:
     config = site.config
     channel = document.channel
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.load_extension("media")
-    fg.register_extension("history", _FeedLinks, BaseEntryExtension)
-    links: _FeedLinks = fg.history
+    fg.register_extension("extra", _FeedLinks, _EntryMedia)
+    links: _FeedLinks = fg.extra
     links.archive = document.is_archive
     fg.id(feed_id(site, document))
     fg.title(channel.title)
@@ -128,5 +151,5 @@ def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
         fe.category(term=tag)
     if entry.image:
         if entry.image.length is not None:
-            fe.enclosure(entry.image.url, entry.image.length, entry.image.type)
-        fe.media.thumbnail(url=entry.image.url)
+            fe.extra.enclosure = entry.image
+        fe.media.thumbnail(url=entry.image.url, group=None)
