@@ -1,0 +1,265 @@
+"""Atom, RSS and JSON Feed: every field, read back by feedparser and by feedsmith under node,
+on the example newsroom and on a larger one with archives, tricky titles and images."""
+
+from __future__ import annotations
+
+import calendar
+import json
+from datetime import datetime
+from pathlib import Path
+
+import jsonschema
+import lxml.html
+import pytest
+from lxml import etree
+
+from conftest import EXAMPLE_NOW, tree_bytes
+from feed_readers import feedparse, feedsmith, links, smith_entries, smith_id, smith_links
+from feeds.render.channels import tag_feed_paths
+from newsroom import BASE, HUB, IMAGES, LIMIT, NEWS, news_files, write_newsroom
+
+SCHEMA = json.loads((Path(__file__).parent / "jsonfeed-1.1.schema.json").read_text())
+EXAMPLE_BASE = "https://newsroom.example.org/"
+BIG_NOW = "2019-02-01T00:00:00+01:00"
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The larger test newsroom, built once for this module."""
+    from feeds.cli import main
+
+    site = write_newsroom(tmp_path_factory.mktemp("big") / "site")
+    assert main(["build", "--site", str(site), "--now", BIG_NOW]) == 0
+    return site / "public"
+
+
+def absolute_urls(html: str) -> list[str]:
+    """Every href, src and srcset URL in an HTML fragment."""
+    urls = []
+    for element in lxml.html.fragment_fromstring(html, create_parent="div").iter():
+        urls += [element.get(name) for name in ("href", "src") if element.get(name) is not None]
+        urls += [candidate.split()[0] for candidate in element.get("srcset", "").split(",") if candidate.strip()]
+    return urls
+
+
+def utc(text_or_struct) -> int:
+    if isinstance(text_or_struct, str):
+        return int(datetime.fromisoformat(text_or_struct).timestamp())
+    return calendar.timegm(text_or_struct)
+
+
+# The example newsroom
+
+
+def test_example_feeds_in_three_formats(example_output: Path) -> None:
+    feeds = example_output / "feeds"
+    atom, rss = feedparse(feeds / "atom.xml"), feedparse(feeds / "rss.xml")
+    smith = {doc["format"]: doc for doc in feedsmith(feeds / "atom.xml", feeds / "rss.xml", feeds / "feed.json")}
+    news_id = "tag:newsroom.example.org,2018-11-12:news/forum-joins-paris-call"
+    event_id = "tag:newsroom.example.org,2018-11-12:events/annual-gathering-2018"
+    for parsed in (atom, rss):
+        assert {e.id for e in parsed.entries} == {news_id, event_id}
+        news = next(e for e in parsed.entries if e.id == news_id)
+        assert news.link == EXAMPLE_BASE + "news/forum-joins-paris-call/"
+        assert news.author == "World Economic Forum"
+        assert {t.term for t in news.tags} == {"cybersecurity", "paris-call", "centre-for-cybersecurity"}
+        assert news.summary.startswith("The Forum, through its Centre for Cybersecurity")
+        assert all(url.startswith(EXAMPLE_BASE) for url in absolute_urls(news.content[0].value))
+        assert utc(news.published_parsed) == utc("2018-11-12T09:00:00+01:00")
+    assert atom.feed.title == rss.feed.title == "Centre for Cybersecurity Newsroom"
+    assert links(atom)["self"] == EXAMPLE_BASE + "feeds/atom.xml"
+    assert links(rss)["self"] == EXAMPLE_BASE + "feeds/rss.xml"
+    assert rss.feed.link == EXAMPLE_BASE
+    for fmt in ("atom", "rss", "json"):
+        ids = [smith_id(smith[fmt], e) for e in smith_entries(smith[fmt])]
+        assert sorted(ids) == sorted([news_id, event_id]), fmt
+    json_feed = json.loads((feeds / "feed.json").read_bytes())
+    jsonschema.validate(json_feed, SCHEMA)
+    assert json_feed["feed_url"] == EXAMPLE_BASE + "feeds/feed.json"
+
+
+def test_the_event_entry_says_when_and_where(example_output: Path) -> None:
+    atom = feedparse(example_output / "feeds/atom.xml")
+    event = next(e for e in atom.entries if "events/" in e.id)
+    assert event.link == EXAMPLE_BASE + "events/annual-gathering-2018/"
+    text = lxml.html.fromstring(event.content[0].value).text_content()
+    assert "26 November 2018 – 27 November 2018 (all day, Europe/Zurich)" in text
+    assert "World Economic Forum, Geneva, Switzerland" in text
+
+
+def test_feed_updated_is_the_newest_entry_not_the_clock(example_site: Path, feeds, tmp_path: Path) -> None:
+    for name, now in (("a", EXAMPLE_NOW), ("b", "2030-01-01T00:00:00+00:00")):
+        assert feeds("build", "--site", example_site, "--output", tmp_path / name, "--now", now).code == 0
+    first, second = tree_bytes(tmp_path / "a" / "feeds"), tree_bytes(tmp_path / "b" / "feeds")
+    assert {k: v for k, v in first.items() if k != "index.html"} == {k: v for k, v in second.items() if k != "index.html"}
+    atom = feedparse(tmp_path / "a/feeds/atom.xml")
+    assert utc(atom.feed.updated_parsed) == max(utc(e.updated_parsed) for e in atom.entries)
+    rss = etree.parse(str(tmp_path / "a/feeds/rss.xml"))
+    assert rss.findtext("channel/lastBuildDate") == "Mon, 12 Nov 2018 09:00:00 +0100"
+
+
+# The larger newsroom
+
+
+def test_every_entry_field_in_every_format(big: Path) -> None:
+    expected = {f"tag:press.example.com,{n.date:%Y-%m-%d}:news/item-{i}": n for i, n in enumerate(news_files())}
+    paths = [big / "feeds/atom.xml", big / "feeds/rss.xml", big / "feeds/feed.json"]
+    paths += [big / f"feeds/archive/{n}/{name}" for n in range(1, 6) for name in ("atom.xml", "rss.xml", "feed.json")]
+    seen = {"atom": set(), "rss": set(), "json": set()}
+    for doc in feedsmith(*paths):
+        fmt = doc["format"]
+        for entry in smith_entries(doc):
+            entry_id = smith_id(doc, entry)
+            seen[fmt].add(entry_id)
+            if entry_id not in expected:
+                continue
+            news = expected[entry_id]
+            title = entry["title"] if fmt != "atom" else entry["title"]["value"]
+            assert title == news.title, (fmt, entry_id)
+            html = {"atom": lambda e: e["content"]["value"], "rss": lambda e: e["content"]["encoded"],
+                    "json": lambda e: e["content_html"]}[fmt](entry)
+            urls = absolute_urls(html)
+            assert len(urls) == 8 and all(u.startswith(("https://press.example.com/newsroom/", "https://other.example.net/")) for u in urls), urls
+            published = {"atom": "published", "rss": "pubDate", "json": "date_published"}[fmt]
+            assert utc(datetime.strptime(entry[published], "%a, %d %b %Y %H:%M:%S %z").isoformat() if fmt == "rss"
+                       else entry[published]) == utc(news.date.isoformat())
+            _check_image(fmt, entry, news.image)
+    assert seen["atom"] == seen["rss"] == seen["json"]
+    assert set(expected) <= seen["atom"] and len(seen["atom"]) == NEWS + 4
+
+
+def _check_image(fmt: str, entry: dict, image: str) -> None:
+    enclosures = {"atom": [link for link in entry.get("links", []) if link.get("rel") == "enclosure"],
+                  "rss": entry.get("enclosures", []), "json": entry.get("attachments", [])}[fmt]
+    if image.startswith("static/"):
+        [enclosure] = enclosures
+        url = enclosure.get("href") or enclosure.get("url")
+        length = enclosure.get("length") or enclosure.get("size_in_bytes")
+        kind = enclosure.get("type") or enclosure.get("mime_type")
+        assert (url, int(length), kind) == (BASE + image, len(IMAGES[image]), "image/jpeg" if image.endswith(".jpg") else "image/png")
+    else:
+        assert enclosures == []  # a file outside the site has no known length
+    thumbnail = entry.get("image") if fmt == "json" else (entry.get("media", {}).get("thumbnails") or [{}])[0].get("url")
+    assert thumbnail == ((BASE + image if image.startswith("static/") else image) or None)
+
+
+def test_titles_are_escaped_and_read_back_exactly(big: Path) -> None:
+    tricky = {n.title for n in news_files() if "<" in n.title or "&" in n.title or "🎉" in n.title}
+    assert len(tricky) == 3
+    raw = (big / "feeds/rss.xml").read_bytes() + (big / "feeds/archive/1/rss.xml").read_bytes()
+    assert b"<b>" not in raw and b"<script>" not in raw  # never unescaped markup
+    titles = set()
+    for name in ("atom.xml", "rss.xml"):
+        for path in [big / "feeds" / name, *(big / f"feeds/archive/{n}/{name}" for n in range(1, 6))]:
+            titles |= {e.title for e in feedparse(path).entries}
+    assert tricky <= titles
+    assert feedparse(big / "feeds/atom.xml").feed.title == "Test & <Newsroom>"
+
+
+def test_events_are_entries_at_their_announcement_date(big: Path) -> None:
+    atom = feedparse(big / "feeds/atom.xml")
+    entries = {e.id.rsplit("/", 1)[1]: e for e in atom.entries}
+    assert list(entries)[0] == "unannounced"  # no announcement date: its start, the newest here
+    dates = [utc(e.published_parsed) for e in atom.entries]
+    assert dates == sorted(dates, reverse=True)
+    archive = {e.id.rsplit("/", 1)[1]: e for n in range(1, 6) for e in feedparse(big / f"feeds/archive/{n}/atom.xml").entries}
+    cancelled = archive["cancelled"]
+    assert cancelled.title == "Cancelled: Workshop that was cancelled"
+    assert utc(cancelled.updated_parsed) == utc("2019-01-20T16:45:00+01:00")
+    text = lxml.html.fromstring(archive["conference"].content[0].value).text_content()
+    assert "4 March 2019, 09:30 – 17:00 (America/New_York, UTC-05:00)" in text
+    assert "Hall A, New York, USA" in text
+    summit = lxml.html.fromstring(archive["summit"].content[0].value)
+    assert "https://summit.example.org/" in [a.get("href") for a in summit.iter("a")]
+
+
+@pytest.mark.parametrize("fmt", ["atom.xml", "rss.xml", "feed.json"])
+@pytest.mark.parametrize("folder", ["feeds/", "feeds/tags/alpha/"])
+def test_archives_walk_back_to_the_first_item(big: Path, fmt: str, folder: str) -> None:
+    """From the subscription document, prev-archive (JSON Feed: next_url) reaches every item once."""
+    url = BASE + folder + fmt
+    seen: list[str] = []
+    visited = []
+    while url:
+        path = big / url.removeprefix(BASE)
+        visited.append(path)
+        [doc] = feedsmith(path)
+        seen += [smith_id(doc, e) for e in smith_entries(doc)]
+        if fmt == "feed.json":
+            url = doc["feed"].get("next_url")
+            jsonschema.validate(json.loads(path.read_bytes()), SCHEMA)
+            continue
+        parsed = feedparse(path)
+        assert links(parsed).get("prev-archive") == smith_links(doc).get("prev-archive")
+        archived = etree.parse(str(path)).find(f".//{{{HISTORY_NS}}}archive") is not None
+        assert archived == (len(visited) > 1)
+        if archived:
+            assert smith_links(doc)["current"] == BASE + folder + fmt
+        url = smith_links(doc).get("prev-archive")
+    all_ids = {e.id for e in feedparse(big / folder / "atom.xml").entries}
+    for path in visited[1:]:
+        all_ids |= {e.id for e in feedparse(path.with_suffix(".xml").with_name("atom.xml")).entries}
+    expected = NEWS + 4 if folder == "feeds/" else sum("alpha" in n.tags for n in news_files()) + 2
+    assert len(set(seen)) == expected == len(all_ids)
+    assert len(visited) == 1 + expected // LIMIT
+    oldest = min(feedparse(visited[-1].with_name("atom.xml")).entries, key=lambda e: e.published_parsed)
+    assert oldest.id == "tag:press.example.com,2019-01-07:news/item-0"
+
+
+def test_archives_do_not_change_when_news_is_added(big: Path, tmp_path: Path) -> None:
+    from feeds.cli import main
+
+    site = write_newsroom(tmp_path / "site")
+    (site / "content/news/new.md").write_text("---\ntitle: Newer\ndate: 2019-06-01\ntags: [alpha]\n---\nNew.\n")
+    assert main(["build", "--site", str(site), "--now", BIG_NOW]) == 0
+    for n in range(1, 6):
+        for name in ("atom.xml", "rss.xml", "feed.json"):
+            assert (site / f"public/feeds/archive/{n}/{name}").read_bytes() == (big / f"feeds/archive/{n}/{name}").read_bytes()
+
+
+def test_feed_level_fields(big: Path) -> None:
+    atom, rss = feedparse(big / "feeds/atom.xml"), feedparse(big / "feeds/rss.xml")
+    assert atom.feed.subtitle == rss.feed.subtitle == 'A newsroom with "many" items.'
+    assert atom.feed.language == rss.feed.language == "en"
+    assert atom.feed.icon == BASE + "static/icon.png" and atom.feed.logo == BASE + "static/logo.png"
+    assert rss.feed.image.href == BASE + "static/logo.png"
+    assert links(atom)["alternate"] == BASE and rss.feed.link == BASE
+    assert len(atom.entries) == len(rss.entries) == LIMIT
+    data = json.loads((big / "feeds/feed.json").read_bytes())
+    jsonschema.validate(data, SCHEMA)
+    assert (data["icon"], data["favicon"], data["hubs"]) == (BASE + "static/logo.png", BASE + "static/icon.png",
+                                                            [{"type": "WebSub", "url": HUB}])
+    for item in data["items"]:
+        for key in ("date_published", "date_modified"):
+            assert datetime.fromisoformat(item[key]).tzinfo is not None  # RFC 3339 needs the offset
+
+
+def test_hub_links_are_in_the_atom_and_rss_bytes(big: Path) -> None:
+    atom = etree.parse(str(big / "feeds/atom.xml"))
+    rss = etree.parse(str(big / "feeds/rss.xml"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert atom.xpath("/a:feed/a:link[@rel='hub']/@href", namespaces=ns) == [HUB]
+    assert rss.xpath("/rss/channel/a:link[@rel='hub']/@href", namespaces=ns) == [HUB]
+    assert rss.xpath("/rss/channel/a:link[@rel='self']/@href", namespaces=ns) == [BASE + "feeds/rss.xml"]
+
+
+def test_a_feed_per_tag(big: Path) -> None:
+    for tag in ("alpha", "beta", "gamma"):
+        paths = tag_feed_paths(tag)
+        assert paths == {"atom": f"feeds/tags/{tag}/atom.xml", "rss": f"feeds/tags/{tag}/rss.xml",
+                         "json": f"feeds/tags/{tag}/feed.json"}
+        for doc in feedsmith(*(big / p for p in paths.values())):
+            ids = [smith_id(doc, e) for e in smith_entries(doc)]
+            assert ids, (tag, doc["format"])
+        for entry in feedparse(big / paths["atom"]).entries:
+            assert tag in {t.term for t in entry.tags}
+
+
+def test_settings_limit_and_include_events(example_site: Path, feeds) -> None:
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace("limit = 20", "limit = 1").replace("include_events = true", "include_events = false"))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    atom = feedparse(example_site / "public/feeds/atom.xml")
+    assert [e.id for e in atom.entries] == ["tag:newsroom.example.org,2018-11-12:news/forum-joins-paris-call"]
+    assert "prev-archive" in links(atom)
