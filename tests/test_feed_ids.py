@@ -1,0 +1,79 @@
+"""Feed ids are permanent: edits keep them, a vanished or re-identified item fails the build naming
+its file, and an item is taken down only explicitly, with withdrawn: true."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import EXAMPLE_NOW
+from feed_readers import feedparse, feedsmith, smith_entries, smith_id
+
+NEWS = "content/news/2018-11-12-forum-joins-paris-call.md"
+NEWS_ID = "tag:newsroom.example.org,2018-11-12:news/forum-joins-paris-call"
+
+
+def ids(site: Path) -> dict[str, set[str]]:
+    feeds = site / "public/feeds"
+    found = {doc["format"]: {smith_id(doc, e) for e in smith_entries(doc)}
+             for doc in feedsmith(feeds / "atom.xml", feeds / "rss.xml", feeds / "feed.json")}
+    found["feedparser"] = {e.id for e in feedparse(feeds / "atom.xml").entries}
+    return found
+
+
+def test_ids_survive_edits_to_title_body_tags_summary_slug_and_base_url(example_site: Path, feeds) -> None:
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    before = ids(example_site)
+    ledger = (example_site / "published.json").read_bytes()
+    path = example_site / NEWS
+    text = path.read_text()
+    text = text.replace("title: World Economic Forum joins", "title: Forum signs")
+    text = text.replace("tags: [cybersecurity, paris-call, centre-for-cybersecurity]", "tags: [other]")
+    text = text.replace("summary: >-", "slug: renamed-slug\nsummary: >-\n  Changed.\n  ")
+    path.write_text(text + "\nA new closing paragraph.\n")
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace("https://newsroom.example.org/", "http://news.example.net/"))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    assert ids(example_site) == before
+    assert NEWS_ID in before["atom"]
+    assert (example_site / "published.json").read_bytes() == ledger
+
+
+def test_a_deleted_file_fails_the_build_naming_it(example_site: Path, feeds) -> None:
+    (example_site / NEWS).unlink()
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert f"{NEWS}: the published item '{NEWS_ID}' has disappeared" in result.err
+    assert "withdrawn: true" in result.err
+
+
+def test_a_renamed_file_keeps_its_id_when_told(example_site: Path, feeds) -> None:
+    old = example_site / NEWS
+    new = example_site / "content/news/paris-call.md"
+    old.rename(new)
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 1  # a new id would flood readers
+    new.write_text(new.read_text().replace("---\n", f"---\nid: \"{NEWS_ID}\"\n", 1))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    assert NEWS_ID in ids(example_site)["rss"]
+    rows = json.loads((example_site / "published.json").read_text())["items"]
+    assert {"id": NEWS_ID, "path": "content/news/paris-call.md", "kind": "news"} in rows
+
+
+def test_changing_a_published_id_fails_naming_the_file(example_site: Path, feeds) -> None:
+    path = example_site / NEWS
+    path.write_text(path.read_text().replace("---\n", "---\nid: \"urn:new-id\"\n", 1))
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert f"{NEWS}:1: id: changes the published id '{NEWS_ID}' to 'urn:new-id'" in result.err
+
+
+def test_a_withdrawn_item_leaves_the_feeds_and_keeps_its_id_reserved(example_site: Path, feeds) -> None:
+    path = example_site / NEWS
+    path.write_text(path.read_text().replace("---\n", "---\nwithdrawn: true\n", 1))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    assert all(NEWS_ID not in found for found in ids(example_site).values())
+    rows = json.loads((example_site / "published.json").read_text())["items"]
+    assert {"id": NEWS_ID, "path": NEWS, "kind": "news", "withdrawn": True} in rows
+    path.unlink()  # once the withdrawal is recorded, the file may go
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    assert json.loads((example_site / "published.json").read_text())["items"] == rows
