@@ -23,32 +23,42 @@ __all__ = ["CALENDAR_PATH", "calendar", "render_calendar"]
 def render_calendar(site: Site) -> list[OutputFile]:
     """The subscribable calendar of every event, and one importable file per event."""
     files = [OutputFile(CALENDAR_PATH, calendar(site, site.events).to_ical())]
-    files += [OutputFile(event_ics_path(event), calendar(site, (event,)).to_ical()) for event in site.events]
+    files += [OutputFile(event_ics_path(e), calendar(site, (e,), subscription=False).to_ical()) for e in site.events]
     return files
 
 
-def calendar(site: Site, events: Iterable[Event]) -> Calendar:
-    """A VCALENDAR of these events, with a VTIMEZONE covering every date they use in every zone."""
+def calendar(site: Site, events: Iterable[Event], *, subscription: bool = True) -> Calendar:
+    """A VCALENDAR of these events, with a VTIMEZONE covering every date they use in every zone.
+
+    A subscription carries the calendar's name, source and refresh interval; a file to import
+    one event carries none of them, so clients add the event rather than a new calendar.
+    """
     config = site.config
     settings = config.calendar
-    cal = Calendar.new(
-        prodid=f"-//{config.id_domain}//feeds {__version__}//EN",
-        name=settings.name,
-        description=settings.description or config.description or None,
-        url=config.url(),
-        source=config.url(CALENDAR_PATH),
-        refresh_interval=settings.refresh,
-        color=settings.color or None,
-        # iTIP requires an ORGANIZER in every VEVENT of a METHOD:PUBLISH calendar.
-        method="PUBLISH" if settings.organizer else None,
-        uid=f"calendar@{config.id_domain}",
-    )
-    cal.add("X-WR-TIMEZONE", config.timezone.key)
-    cal.add("X-PUBLISHED-TTL", vDuration(settings.refresh))  # REFRESH-INTERVAL for older clients
-    if settings.image:
-        cal.add("IMAGE", vUri(config.url(settings.image) if "://" not in settings.image else settings.image),
-                parameters={"VALUE": "URI", "DISPLAY": "BADGE"})
     events = list(events)
+    # iTIP requires an ORGANIZER in every VEVENT of a METHOD:PUBLISH calendar.
+    method = "PUBLISH" if settings.organizer else None
+    prodid = f"-//{config.id_domain}//feeds {__version__}//EN"
+    if not subscription:
+        # icalendar would otherwise give the calendar a random UID.
+        cal = Calendar.new(prodid=prodid, method=method, uid="import." + ",".join(e.uid for e in events))
+    else:
+        cal = Calendar.new(
+            prodid=prodid,
+            name=settings.name,
+            description=settings.description or config.description or None,
+            url=config.url(),
+            source=config.url(CALENDAR_PATH),
+            refresh_interval=settings.refresh,
+            color=settings.color or None,
+            method=method,
+            uid=f"calendar@{config.id_domain}",
+        )
+        cal.add("X-WR-TIMEZONE", config.timezone.key)
+        cal.add("X-PUBLISHED-TTL", vDuration(settings.refresh))  # REFRESH-INTERVAL for older clients
+        if settings.image:
+            image = settings.image if "://" in settings.image else config.url(settings.image)
+            cal.add("IMAGE", vUri(image), parameters={"VALUE": "URI", "DISPLAY": "BADGE"})
     for event in events:
         cal.add_component(_vevent(site, event))
     _add_timezones(cal, events)
@@ -73,7 +83,7 @@ def _vevent(site: Site, event: Event) -> VEvent:
         url=event.url or page_url,
         status=ical_status(event.status),  # type: ignore[arg-type]
         transparency="TRANSPARENT" if event.all_day else "OPAQUE",
-        categories=list(event.tags),
+        categories=event.tags,
         organizer=_organizer(organizer) if organizer else None,
     )
     if event.body_html:  # Outlook shows this HTML instead of DESCRIPTION
