@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from icalendar import Calendar, Event as VEvent, Timezone, vCalAddress, vDuration, vRecur, vText, vUri
 
@@ -121,7 +122,25 @@ def _add_timezones(cal: Calendar, events: list[Event]) -> None:
 
 @cache
 def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
-    return Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
+    """icalendar's definition from the IANA data, with each onset on an RDATE line of its own.
+
+    icalendar lists an observance's later onsets as one multi-valued RDATE; ical.js (Thunderbird,
+    Nextcloud) reads only the first value of each RDATE line, and it and older libical skip DTSTART
+    once an RDATE is present, so every onset, DTSTART's included, gets its own line.
+    """
+    timezone = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
+    for observance in timezone.subcomponents:
+        if "RDATE" not in observance:
+            continue
+        written = observance.pop("RDATE")
+        onsets = [observance.DTSTART] + [d.dt for line in _as_list(written) for d in line.dts]
+        for onset in onsets:
+            observance.add("RDATE", onset)
+    return timezone
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _day(value: date | datetime) -> date:
