@@ -68,6 +68,8 @@ def fingerprint(event: Event) -> str:
         list(location.geo) if location and location.geo else [],
         event.status.value,
     ]
+    if event.recurrence:  # appended only when set, so single events keep the digests already published
+        significant += [event.recurrence.rule, [d.isoformat() for d in event.recurrence.exdates]]
     return hashlib.sha256(json.dumps(significant).encode()).hexdigest()[:16]
 
 

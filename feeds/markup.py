@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import cmarkgfm
 import nh3
@@ -46,6 +47,19 @@ def sanitize(fragment: str) -> str:
 def to_text(fragment: str) -> str:
     """The plain text of an HTML fragment, whitespace collapsed."""
     return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
+
+
+_PARAGRAPH_END = re.compile(r"</(?:p|h[1-6]|blockquote|pre|ul|ol|table|figure)>", re.IGNORECASE)
+_LINE_END = re.compile(r"</tr>|<br\s*/?>", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"<li(?:\s[^>]*)?>", re.IGNORECASE)
+
+
+def to_plain_text(fragment: str) -> str:
+    """The text of an HTML fragment with its paragraphs and list items kept apart, for plain-text readers."""
+    flat = " ".join(fragment.split())  # HTML whitespace is one space; only block ends break lines
+    marked = _LIST_ITEM.sub("\n- ", _LINE_END.sub("\n", _PARAGRAPH_END.sub("\n\n", flat)))
+    lines = (" ".join(line.split()) for line in html.unescape(nh3.clean(marked, tags=set())).split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def first_paragraph(markdown: str) -> str:

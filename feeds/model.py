@@ -9,6 +9,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from feeds.config import Person, SiteConfig
+from feeds.recurrence import Recurrence, series_end
 
 
 class Status(str, Enum):
@@ -82,6 +83,8 @@ class Event(Item):
     url: str = ""
     status: Status = Status.CONFIRMED
     sequence: int = 0
+    recurrence: Recurrence | None = None  # a repeating series (rrule, exdate)
+    previous_start: date | datetime | None = None  # where a rescheduled event was first planned
 
     kind = "event"
     section = "events"
@@ -104,7 +107,7 @@ class Event(Item):
 
     def ends_before(self, moment: datetime) -> bool:
         """True once the event is over at that moment."""
-        return _instant(self.end_exclusive or self.start, self.timezone) <= moment
+        return _instant(series_end(self), self.timezone) <= moment
 
 
 def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:

@@ -15,11 +15,13 @@ from feeds.errors import Problem, Severity
 from feeds.load import Source
 from feeds.markup import first_paragraph, to_html
 from feeds.model import Event, Item, Location, NewsItem, Status
+from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
 from feeds.timezones import zone_or_none
 
 COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "lang", "withdrawn"}
 NEWS_KEYS = COMMON_KEYS | {"dateline", "author", "image", "image_alt", "id"}
-EVENT_KEYS = COMMON_KEYS | {"start", "end", "timezone", "location", "url", "status", "uid", "id"}
+EVENT_KEYS = COMMON_KEYS | {"start", "end", "timezone", "location", "url", "status", "uid", "id",
+                            "rrule", "exdate", "previous_start"}
 _LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
@@ -187,6 +189,8 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
     # An event without an announcement date is taken as announced when it starts.
     fields = _common(f, config, default_date=_aware(start, zone) if start else None)
     status = _status(f)
+    recurrence = _recurrence(f, start)
+    previous_start = _in_zone(f.moment("previous_start", zone), zone)
     slug = fields["slug"]
     if _has_errors(problems, before):
         return None
@@ -201,6 +205,8 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
         location=_location(f),
         url=f.text("url"),
         status=status,
+        recurrence=recurrence,
+        previous_start=previous_start,
     )
 
 
@@ -231,6 +237,20 @@ def _status(f: _Fields) -> Status:
     except ValueError:
         f.fail("status", f"unknown status {value!r}", "one of: " + ", ".join(s.value for s in Status))
         return Status.CONFIRMED
+
+
+def _recurrence(f: _Fields, start: date | datetime | None) -> Recurrence | None:
+    if f.meta.get("rrule") is None:
+        if f.meta.get("exdate") is not None:
+            f.fail("exdate", "needs an rrule", "exdate leaves occurrences out of a repeating event")
+        return None
+    if start is None:
+        return None
+    try:
+        return parse_recurrence(f.meta["rrule"], f.meta.get("exdate"), start)
+    except RecurrenceError as error:
+        f.fail(error.key, error.message, error.hint)
+        return None
 
 
 def _location(f: _Fields) -> Location | None:

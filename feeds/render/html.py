@@ -7,7 +7,9 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from feeds import calendar_links, event_status
 from feeds.model import Site
+from feeds.recurrence import occurrences
 from feeds.render import OutputFile
 from feeds.render.feeds import ATOM_PATH, RSS_PATH
 from feeds.render.ics import CALENDAR_PATH
@@ -38,6 +40,14 @@ def environment(site_dir: Path) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["when"] = when
+    env.globals.update(
+        occurrences=occurrences,
+        status_banner=event_status.banner,
+        schema_org_status=event_status.schema_org_status,
+        **{name: getattr(calendar_links, name) for name in (
+            "event_ics_path", "google_event_url", "outlook_event_url",
+            "webcal_url", "google_subscribe_url", "outlook_subscribe_url")},
+    )
     return env
 
 

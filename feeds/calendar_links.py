@@ -1,0 +1,94 @@
+"""Links into people's calendars: add one event (Google Calendar, Outlook.com), or subscribe to them all."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from feeds.config import SiteConfig
+from feeds.event_status import banner, calendar_title
+from feeds.markup import to_plain_text
+from feeds.model import Event
+
+CALENDAR_PATH = "feeds/events.ics"
+GOOGLE_DETAILS_LIMIT = 1000  # Google cuts the details of an add-event link at about this many characters
+
+
+def event_ics_path(event: Event) -> str:
+    """The path of the event's own .ics file, for download or import."""
+    return f"{event.path}event.ics"
+
+
+def event_text(event: Event, config: SiteConfig) -> str:
+    """The event as plain text for calendars: any status banner, the body (or summary), the page's URL."""
+    body = to_plain_text(event.body_html) or event.summary
+    return "\n\n".join(part for part in (banner(event), body, config.url(event.path)) if part)
+
+
+def google_event_url(event: Event, config: SiteConfig) -> str:
+    """A Google Calendar link that adds the event (the whole series if it repeats)."""
+    end = event.end_exclusive or event.start
+    if event.all_day:
+        dates = f"{event.start:%Y%m%d}/{end:%Y%m%d}"
+    elif _is_utc(event.start):
+        dates = f"{_utc(event.start):%Y%m%dT%H%M%SZ}/{_utc(end):%Y%m%dT%H%M%SZ}"
+    else:  # wall-clock times with ctz, so a repeating series keeps its local time across DST
+        dates = f"{event.start:%Y%m%dT%H%M%S}/{end.astimezone(event.start.tzinfo):%Y%m%dT%H%M%S}"
+    page = config.url(event.path)
+    details = event_text(event, config)
+    if len(details) > GOOGLE_DETAILS_LIMIT:
+        room = GOOGLE_DETAILS_LIMIT - len(page) - 3
+        details = details[:room].rstrip() + "…\n\n" + page
+    query = {"action": "TEMPLATE", "text": calendar_title(event), "dates": dates, "details": details}
+    if event.location:
+        query["location"] = event.location.text
+    if not event.all_day and not _is_utc(event.start):
+        query["ctz"] = event.timezone.key
+    if event.recurrence:
+        query["recur"] = f"RRULE:{event.recurrence.rule}"
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+def outlook_event_url(event: Event, config: SiteConfig) -> str:
+    """An Outlook.com link that adds the event (its first occurrence, if it repeats)."""
+    end = event.end_exclusive or event.start
+    if event.all_day:
+        # Plain dates: Outlook moves an all-day event given as times by the viewer's UTC offset.
+        span = {"startdt": event.start.isoformat(), "enddt": end.isoformat(), "allday": "true"}
+    else:
+        span = {"startdt": f"{_utc(event.start):%Y-%m-%dT%H:%M:%SZ}", "enddt": f"{_utc(end):%Y-%m-%dT%H:%M:%SZ}"}
+    query = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": calendar_title(event),
+        **span,
+        "body": event_text(event, config),
+    }
+    if event.location:
+        query["location"] = event.location.text
+    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query)
+
+
+def webcal_url(config: SiteConfig) -> str:
+    """The calendar's webcal:// URL, which calendar apps open as a subscription."""
+    return urlunsplit(urlsplit(config.url(CALENDAR_PATH))._replace(scheme="webcal"))
+
+
+def google_subscribe_url(config: SiteConfig) -> str:
+    """Google Calendar's "add by URL" page for the calendar."""
+    return "https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal_url(config)})
+
+
+def outlook_subscribe_url(config: SiteConfig) -> str:
+    """Outlook.com's "subscribe from web" page for the calendar."""
+    query = {"url": config.url(CALENDAR_PATH), "name": config.calendar.name}
+    return "https://outlook.live.com/calendar/0/addfromweb?" + urlencode(query)
+
+
+def _is_utc(value: date | datetime) -> bool:
+    return isinstance(value, datetime) and value.tzinfo is timezone.utc
+
+
+def _utc(value: date | datetime) -> datetime:
+    assert isinstance(value, datetime)
+    return value.astimezone(timezone.utc)

@@ -1,0 +1,170 @@
+"""Recurring events: the front matter's rrule and exdate, validated, and the occurrences they give."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone, tzinfo
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from dateutil.rrule import rrule, rrulestr
+from icalendar import vRecur
+
+if TYPE_CHECKING:
+    from feeds.model import Event
+
+FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+MAX_OCCURRENCES = 1000
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """A validated series: its RRULE value as written to calendars, its excluded starts, its last start."""
+
+    rule: str  # e.g. "FREQ=MONTHLY;COUNT=12;BYDAY=1TU"; a timed series' UNTIL is in UTC
+    exdates: tuple[date | datetime, ...]  # dates for all-day series; aware times in the event's zone
+    last_start: date | datetime
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One instance of an event: its start and, as calendars store it, its exclusive end."""
+
+    start: date | datetime
+    end: date | datetime
+
+
+class RecurrenceError(ValueError):
+    """A bad rrule or exdate; carries the front matter key and a hint."""
+
+    def __init__(self, key: str, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.key, self.message, self.hint = key, message, hint
+
+
+def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurrence:
+    """Validate front matter `rrule` and `exdate` against the event's start; raise RecurrenceError."""
+    if not isinstance(rule, str) or not rule.strip():
+        raise RecurrenceError("rrule", "expected an iCalendar rule as text",
+                              'e.g. rrule: "FREQ=MONTHLY;BYDAY=1TU;COUNT=12"')
+    text = rule.strip().removeprefix("RRULE:").upper()
+    try:
+        parts = vRecur.from_ical(text)
+    except ValueError as error:
+        raise RecurrenceError("rrule", f"not an iCalendar rule: {error}",
+                              'e.g. rrule: "FREQ=MONTHLY;BYDAY=1TU;COUNT=12"') from None
+    freq = parts.get("FREQ", [""])[0]
+    if freq not in FREQUENCIES:
+        raise RecurrenceError("rrule", f"FREQ must be one of {', '.join(FREQUENCIES)}, got {freq or 'nothing'!r}")
+    if ("COUNT" in parts) == ("UNTIL" in parts):
+        raise RecurrenceError("rrule", "needs exactly one of COUNT or UNTIL",
+                              "an open-ended series cannot be given correct time zone data for every date")
+    if "UNTIL" in parts:
+        parts["UNTIL"] = [_until(parts["UNTIL"][0], start)]
+    canonical = vRecur(parts).to_ical().decode()
+    try:
+        series = _rule(canonical, start)
+        starts = list(islice(_starts(series, start), MAX_OCCURRENCES + 1))
+    except (ValueError, TypeError) as error:
+        raise RecurrenceError("rrule", f"not a valid rule: {error}") from None
+    if not starts:
+        raise RecurrenceError("rrule", "gives no occurrence at all", "UNTIL must not be before start")
+    if len(starts) > MAX_OCCURRENCES:
+        raise RecurrenceError("rrule", f"gives more than {MAX_OCCURRENCES} occurrences",
+                              "lower COUNT or bring UNTIL closer")
+    if starts[0] != start:
+        raise RecurrenceError("rrule", f"does not include start ({start.isoformat()}) as its first occurrence",
+                              "set start to the series' first date")
+    excluded = tuple(sorted(set(_exdates(exdates, start, set(starts)))))
+    return Recurrence(canonical, excluded, starts[-1])
+
+
+def occurrences(event: Event, after: datetime, count: int) -> list[Occurrence]:
+    """The next `count` instances of an event that have not ended at `after` (the event itself if single)."""
+    found = (o for o in _all_occurrences(event) if _instant(o.end, event.timezone) > after)
+    return list(islice(found, count))
+
+
+def _all_occurrences(event: Event) -> Iterator[Occurrence]:
+    start, end = event.start, event.end_exclusive or event.start
+    if event.recurrence is None:
+        yield Occurrence(start, end)
+        return
+    length = end - start
+    excluded = set(event.recurrence.exdates)
+    for begin in _starts(_rule(event.recurrence.rule, start), start):
+        if begin not in excluded:
+            yield Occurrence(begin, begin + length)
+
+
+def _rule(rule: str, start: date | datetime) -> rrule:
+    """The dateutil rule, expanded in the event's wall-clock time (so 10:00 stays 10:00 across DST)."""
+    wall = start.replace(tzinfo=None) if isinstance(start, datetime) else datetime.combine(start, time())
+    parts = vRecur.from_ical(rule)
+    until = parts.get("UNTIL", [None])[0]
+    if isinstance(until, datetime) and isinstance(start, datetime):
+        # dateutil compares UNTIL with the naive wall-clock starts: give it UNTIL in that wall time.
+        parts["UNTIL"] = [until.astimezone(start.tzinfo).replace(tzinfo=None)]
+    elif until is not None and not isinstance(until, datetime):
+        parts["UNTIL"] = [datetime.combine(until, time())]
+    rule = vRecur(parts).to_ical().decode()
+    return rrulestr(rule, dtstart=wall)  # type: ignore[return-value]
+
+
+def _starts(series: rrule, start: date | datetime) -> Iterator[date | datetime]:
+    zone = start.tzinfo if isinstance(start, datetime) else None
+    for wall in series:
+        yield wall.replace(tzinfo=zone) if zone else wall.date()
+
+
+def _until(value: date | datetime, start: date | datetime) -> date | datetime:
+    """UNTIL in the form RFC 5545 requires: a date for all-day series, else UTC."""
+    if not isinstance(start, datetime):
+        return value.date() if isinstance(value, datetime) else value
+    zone = start.tzinfo
+    if not isinstance(value, datetime):  # the whole last day counts
+        value = datetime.combine(value, time(23, 59, 59))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(timezone.utc)
+
+
+def _exdates(values: Any, start: date | datetime, starts: set[date | datetime]) -> Iterator[date | datetime]:
+    if values is None:
+        return
+    for value in values if isinstance(values, list) else [values]:
+        moment = _moment(value, start.tzinfo if isinstance(start, datetime) else None)
+        if moment is None or isinstance(moment, datetime) != isinstance(start, datetime):
+            kind = "a date-time like start" if isinstance(start, datetime) else "a date like start"
+            raise RecurrenceError("exdate", f"{value!r} is not {kind}", "list the starts to leave out")
+        if isinstance(moment, datetime):
+            moment = moment.astimezone(start.tzinfo)
+        if moment not in starts:
+            raise RecurrenceError("exdate", f"{value} is not an occurrence of the rule",
+                                  "give the exact start of the occurrence to leave out")
+        yield moment
+
+
+def _moment(value: Any, zone: tzinfo | None) -> date | datetime | None:
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    return value if isinstance(value, date) else None
+
+
+def _instant(value: date | datetime, zone: tzinfo) -> datetime:
+    return value if isinstance(value, datetime) else datetime.combine(value, time(), zone)
+
+
+def series_end(event: Event) -> date | datetime:
+    """The exclusive end of the event's last occurrence (its start, for a timed event without an end)."""
+    end = event.end_exclusive or event.start
+    if event.recurrence is None:
+        return end
+    return event.recurrence.last_start + (end - event.start)

@@ -1,0 +1,333 @@
+"""events.ics and event.ics read back by icalendar and by ical.js, checked against the content itself.
+
+Expectations come from each fixture file's front matter, converted with zoneinfo, never from the
+package's own model.
+"""
+
+from __future__ import annotations
+
+import calendar as weekdays
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+import lxml.html
+import pytest
+import recurring_ical_events
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests/fixtures/calendar-newsroom"
+READER = ROOT / "tests/node/read_ics.mjs"
+BASE = "https://calendar.example.org/"
+NOW = "2018-11-20T12:00:00+01:00"
+SITE_ZONE = "Europe/Zurich"
+UTC = timezone.utc
+STATUS = {"confirmed": "CONFIRMED", "cancelled": "CANCELLED", "rescheduled": "CONFIRMED"}
+
+
+@dataclass(frozen=True)
+class Expected:
+    uid: str
+    slug: str
+    title: str
+    status: str
+    all_day: bool
+    start: str  # a date (all-day) or a UTC instant, ISO
+    end: str  # exclusive
+    occurrences: tuple[tuple[str, str], ...]  # (start, end) as UTC ISO instants, for a series
+    zone: str
+
+
+def _instant(text: str, zone: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    return (value if value.tzinfo else value.replace(tzinfo=ZoneInfo(zone))).astimezone(UTC)
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _series(meta: dict[str, str], zone: str) -> tuple[tuple[str, str], ...]:
+    """The fixture's two series, expanded by hand: no rule engine shared with the code under test."""
+    rule = meta.get("rrule")
+    if not rule:
+        return ()
+    start, end = datetime.fromisoformat(meta["start"]), datetime.fromisoformat(meta["end"])
+    if rule == "FREQ=MONTHLY;BYDAY=1TU;COUNT=12":
+        walls = []
+        for n in range(12):
+            year, month = start.year + (start.month - 1 + n) // 12, (start.month - 1 + n) % 12 + 1
+            first_tuesday = next(d for d in range(1, 8) if weekdays.weekday(year, month, d) == weekdays.TUESDAY)
+            walls.append(start.replace(year=year, month=month, day=first_tuesday))
+    elif rule == "FREQ=YEARLY;UNTIL=20311231":
+        walls = [start.replace(year=y) for y in range(start.year, 2032)]
+    else:
+        raise AssertionError(f"no hand expansion for {rule}")
+    excluded = {datetime.fromisoformat(d) for d in meta.get("exdate", [])}
+    tz = ZoneInfo(zone)
+    return tuple((_iso(w.replace(tzinfo=tz)), _iso((w + (end - start)).replace(tzinfo=tz)))
+                 for w in walls if w not in excluded)
+
+
+def expected_events() -> dict[str, Expected]:
+    """What each fixture file says, by UID."""
+    found = {}
+    for path in sorted((FIXTURE / "content/events").glob("*.md")):
+        meta = yaml.load(path.read_text(encoding="utf-8").split("---")[1], Loader=yaml.BaseLoader)
+        zone = "UTC" if meta["start"].endswith("Z") else meta.get("timezone", SITE_ZONE)
+        all_day = len(meta["start"]) == 10
+        if all_day:
+            start, end = meta["start"], (date.fromisoformat(meta["end"]) + timedelta(days=1)).isoformat()
+        else:
+            start, end = _iso(_instant(meta["start"], zone)), _iso(_instant(meta["end"], zone))
+        uid = f"{path.stem}@calendar.example.org"
+        found[uid] = Expected(uid, path.stem, meta["title"], STATUS[meta.get("status", "confirmed")], all_day,
+                              start, end, _series(meta, zone), zone)
+    return found
+
+
+EXPECTED = expected_events()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The calendar test newsroom, built once for this module."""
+    from feeds.cli import main
+
+    site = tmp_path_factory.mktemp("calendar") / "site"
+    shutil.copytree(FIXTURE, site)
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    return site / "public"
+
+
+def read_with_icaljs(path: Path) -> dict:
+    result = subprocess.run(["node", str(READER), str(path)], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def _js_iso(value: str) -> str:
+    return value if len(value) == 10 else value.replace(".000Z", "Z")
+
+
+def test_fixture_covers_every_edge() -> None:
+    zones = {e.zone for e in EXPECTED.values() if not e.all_day}
+    assert {"Asia/Kolkata", "Asia/Kathmandu", "Australia/Eucla", "America/New_York", "Europe/London"} <= zones
+    assert {e.status for e in EXPECTED.values()} >= {"CANCELLED", "CONFIRMED"}
+    assert sum(bool(e.occurrences) for e in EXPECTED.values()) == 2
+    assert any(e.all_day and e.start[:4] != e.end[:4] for e in EXPECTED.values())  # across a year end
+    assert any(e.all_day and e.start[5:7] != e.end[5:7] for e in EXPECTED.values())  # across a month end
+
+
+def test_icaljs_reads_every_event_as_the_content_says(built: Path) -> None:
+    data = read_with_icaljs(built / "feeds/events.ics")
+    assert data["name"] == "Calendar test events" and data["method"] == "PUBLISH"
+    events = {e["uid"]: e for e in data["events"]}
+    assert events.keys() == EXPECTED.keys()
+    for uid, want in EXPECTED.items():
+        got = events[uid]
+        assert (got["allDay"], _js_iso(got["start"]), _js_iso(got["end"])) == (want.all_day, want.start, want.end), uid
+        assert (got["sequence"], got["status"]) == (0, want.status), uid
+        if want.occurrences:
+            assert tuple((_js_iso(o["start"]), _js_iso(o["end"])) for o in got["occurrences"]) == want.occurrences
+
+
+def test_icalendar_reads_every_event_through_the_files_own_vtimezones(built: Path) -> None:
+    cal = icalendar.Calendar.from_ical((built / "feeds/events.ics").read_bytes())
+    # Built from the VTIMEZONE components, not looked up by name: this checks the definitions written.
+    zones = {str(tz["TZID"]): tz.to_tz(lookup_tzid=False) for tz in cal.walk("VTIMEZONE")}
+    seen = set()
+    for vevent in cal.walk("VEVENT"):
+        want = EXPECTED[str(vevent["UID"])]
+        seen.add(want.uid)
+        start, end = vevent.decoded("DTSTART"), vevent.decoded("DTEND")
+        if want.all_day:
+            assert not isinstance(start, datetime) and (start.isoformat(), end.isoformat()) == (want.start, want.end)
+            assert vevent["TRANSP"] == "TRANSPARENT"
+            continue
+        tzid = vevent["DTSTART"].params.get("TZID")
+        if want.zone == "UTC" or tzid is None:
+            assert start.tzinfo is not None and start.utcoffset() == timedelta(0), want.uid
+            assert "TZID" not in vevent["DTEND"].params
+        else:
+            assert tzid == want.zone, want.uid
+            start = start.replace(tzinfo=zones[tzid])
+            end = end.replace(tzinfo=zones[vevent["DTEND"].params["TZID"]])
+        assert (_iso(start), _iso(end)) == (want.start, want.end), want.uid
+        assert (vevent["SEQUENCE"], str(vevent["STATUS"])) == (0, want.status)
+        assert vevent["TRANSP"] == "OPAQUE"
+    assert seen == EXPECTED.keys()
+
+
+def test_recurring_ical_events_expands_the_series_as_the_content_says(built: Path) -> None:
+    cal = icalendar.Calendar.from_ical((built / "feeds/events.ics").read_bytes())
+    occurrences = recurring_ical_events.of(cal).between(datetime(2018, 1, 1), datetime(2033, 1, 1))
+    by_uid: dict[str, list[tuple[str, str]]] = {}
+    for occurrence in occurrences:
+        if isinstance(occurrence.start, datetime):
+            by_uid.setdefault(str(occurrence["UID"]), []).append((_iso(occurrence.start), _iso(occurrence.end)))
+    for want in EXPECTED.values():
+        if want.occurrences:
+            assert tuple(sorted(by_uid[want.uid])) == want.occurrences
+
+
+def test_every_vtimezone_gives_the_iana_offset_at_every_occurrence(built: Path) -> None:
+    cal = icalendar.Calendar.from_ical((built / "feeds/events.ics").read_bytes())
+    tzids = {v["DTSTART"].params["TZID"] for v in cal.walk("VEVENT") if "TZID" in v["DTSTART"].params}
+    assert tzids == {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")}
+    zones = {str(tz["TZID"]): tz.to_tz(lookup_tzid=False) for tz in cal.walk("VTIMEZONE")}
+    checked = 0
+    for want in EXPECTED.values():
+        if want.zone not in zones:
+            continue
+        for start, _ in want.occurrences or ((want.start, want.end),):
+            wall = datetime.fromisoformat(start.replace("Z", "+00:00")).astimezone(ZoneInfo(want.zone))
+            assert wall.replace(tzinfo=zones[want.zone]).utcoffset() == wall.utcoffset(), (want.uid, start)
+            checked += 1
+    assert checked >= 25
+
+
+def test_lines_are_crlf_and_folded_at_75_octets_on_character_boundaries(built: Path) -> None:
+    data = (built / "feeds/events.ics").read_bytes()
+    assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    lines = data.split(b"\r\n")[:-1]
+    assert max(len(line) for line in lines) <= 75
+    for line in lines:
+        line.decode("utf-8")  # raises if a fold split a character
+    assert any(len(line) >= 70 and any(b > 127 for b in line) for line in lines)  # non-ASCII was folded
+
+
+def test_calendar_properties_for_subscribers(built: Path) -> None:
+    cal = icalendar.Calendar.from_ical((built / "feeds/events.ics").read_bytes())
+    assert str(cal["NAME"]) == str(cal["X-WR-CALNAME"]) == "Calendar test events"
+    assert str(cal["X-WR-CALDESC"]) == str(cal["DESCRIPTION"]) == "Events that calendar clients get wrong."
+    assert str(cal["X-WR-TIMEZONE"]) == SITE_ZONE
+    assert cal.decoded("REFRESH-INTERVAL") == timedelta(hours=6)
+    assert str(cal["X-PUBLISHED-TTL"]) == "PT6H"
+    assert str(cal["SOURCE"]) == BASE + "feeds/events.ics" and str(cal["URL"]) == BASE
+    assert str(cal["COLOR"]) == "teal" and str(cal["IMAGE"]) == BASE + "static/calendar.png"
+    assert str(cal["METHOD"]) == "PUBLISH" and str(cal["PRODID"]).startswith("-//calendar.example.org//")
+    for vevent in cal.walk("VEVENT"):
+        assert str(vevent["ORGANIZER"]) == "mailto:events@calendar.example.org"
+        assert vevent["ORGANIZER"].params["CN"] == "Calendar Test Newsroom"
+        assert str(vevent["URL"]) == f"{BASE}events/{EXPECTED[str(vevent['UID'])].slug}/"
+
+
+def test_event_dates_come_from_the_content_and_descriptions_are_text_and_html(built: Path) -> None:
+    cal = icalendar.Calendar.from_ical((built / "feeds/events.ics").read_bytes())
+    panel = next(v for v in cal.walk("VEVENT") if str(v["UID"]).startswith("cancelled-panel@"))
+    assert panel.decoded("CREATED") == _instant("2018-11-01T09:00", SITE_ZONE)
+    assert panel.decoded("LAST-MODIFIED") == panel.decoded("DTSTAMP") == _instant("2018-11-20T09:00", SITE_ZONE)
+    meeting = next(v for v in cal.walk("VEVENT") if str(v["UID"]).startswith("multilingual-meeting@"))
+    description = str(meeting["DESCRIPTION"])
+    assert "参加者は重要インフラの保護" in description and "<" not in description
+    assert description.endswith(BASE + "events/multilingual-meeting/")
+    html = lxml.html.fromstring(str(meeting["X-ALT-DESC"]))
+    assert meeting["X-ALT-DESC"].params["FMTTYPE"] == "text/html"
+    assert "المشاركون سيناقشون" in html.text_content()
+    assert str(meeting["SUMMARY"]) == "Réunion multilingue à Genève — 多言語会議"
+    assert meeting.decoded("GEO") is not None and str(meeting["LOCATION"]) == "Palais des Nations, Genève, Suisse"
+    assert [str(c) for c in meeting["CATEGORIES"].cats] == ["geneve", "multilingual"]
+
+
+def test_a_cancelled_event_stays_in_the_calendar_and_says_so(built: Path) -> None:
+    cal = icalendar.Calendar.from_ical((built / "feeds/events.ics").read_bytes())
+    panel = next(v for v in cal.walk("VEVENT") if str(v["UID"]).startswith("cancelled-panel@"))
+    assert str(panel["STATUS"]) == "CANCELLED"
+    assert str(panel["SUMMARY"]) == "Cancelled: Panel on incident response"
+    assert str(panel["DESCRIPTION"]).startswith("This event is cancelled.")
+    page = lxml.html.parse(str(built / "events/cancelled-panel/index.html")).getroot()
+    assert page.find_class("status-cancelled")[0].text_content() == "This event is cancelled."
+
+
+def test_a_rescheduled_event_says_when_it_was_first_planned(built: Path) -> None:
+    page = lxml.html.parse(str(built / "events/rescheduled-roundtable/index.html")).getroot()
+    banner = page.find_class("status-rescheduled")[0].text_content()
+    assert "12 February 2019, 14:00" in banner and "first planned for 22 January 2019, 14:00" in banner
+
+
+def test_each_event_has_its_own_importable_file(built: Path) -> None:
+    for want in EXPECTED.values():
+        path = built / f"events/{want.slug}/event.ics"
+        data = read_with_icaljs(path)
+        [event] = data["events"]
+        assert (event["uid"], _js_iso(event["start"]), _js_iso(event["end"])) == (want.uid, want.start, want.end)
+        cal = icalendar.Calendar.from_ical(path.read_bytes())
+        assert "SOURCE" not in cal and "REFRESH-INTERVAL" not in cal and "X-WR-CALNAME" not in cal
+        assert data["timezones"] == ([] if want.all_day or want.zone == "UTC" else [want.zone])
+
+
+def test_without_an_organizer_there_is_no_method(tmp_path: Path) -> None:
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    config = site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").split("[calendar.organizer]")[0], encoding="utf-8")
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    cal = icalendar.Calendar.from_ical((site / "public/feeds/events.ics").read_bytes())
+    assert "METHOD" not in cal
+    assert all("ORGANIZER" not in v for v in cal.walk("VEVENT"))
+
+
+def _link(page: lxml.html.HtmlElement, prefix: str) -> dict[str, str]:
+    [href] = [a.get("href") for a in page.iter("a") if a.get("href", "").startswith(prefix)]
+    return {key: values[0] for key, values in parse_qs(urlsplit(href).query).items()}
+
+
+def test_add_to_calendar_links_carry_the_right_times(built: Path) -> None:
+    for want in EXPECTED.values():
+        page = lxml.html.parse(str(built / f"events/{want.slug}/index.html")).getroot()
+        google = _link(page, "https://calendar.google.com/calendar/render?action=TEMPLATE")
+        outlook = _link(page, "https://outlook.live.com/calendar/0/deeplink/compose")
+        start, end = google["dates"].split("/")
+        if want.all_day:
+            assert (start, end) == (want.start.replace("-", ""), want.end.replace("-", ""))
+            assert (outlook["startdt"], outlook["enddt"], outlook["allday"]) == (want.start, want.end, "true")
+            continue
+        if start.endswith("Z"):
+            instants = [datetime.strptime(v, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) for v in (start, end)]
+        else:  # wall-clock times in the zone Google is told with ctz
+            zone = ZoneInfo(google["ctz"])
+            instants = [datetime.strptime(v, "%Y%m%dT%H%M%S").replace(tzinfo=zone) for v in (start, end)]
+        assert [_iso(i) for i in instants] == [want.start, want.end], want.uid
+        outlook_times = [datetime.fromisoformat(outlook[k].replace("Z", "+00:00")) for k in ("startdt", "enddt")]
+        assert [_iso(i) for i in outlook_times] == [want.start, want.end], want.uid
+        assert "allday" not in outlook
+        assert len(google["details"]) <= 1000
+        assert google["details"].endswith(f"{BASE}events/{want.slug}/")
+        assert google["text"].endswith(want.title) and outlook["subject"].endswith(want.title)
+    briefing = lxml.html.parse(str(built / "events/monthly-press-briefing/index.html")).getroot()
+    assert _link(briefing, "https://calendar.google.com/")["recur"] == "RRULE:FREQ=MONTHLY;COUNT=12;BYDAY=1TU"
+
+
+def test_the_index_offers_every_way_to_subscribe(built: Path) -> None:
+    index = lxml.html.parse(str(built / "index.html")).getroot()
+    hrefs = {a.get("href") for a in index.iter("a")}
+    assert "webcal://calendar.example.org/feeds/events.ics" in hrefs
+    assert BASE + "feeds/events.ics" in hrefs
+    assert _link(index, "https://calendar.google.com/")["cid"] == "webcal://calendar.example.org/feeds/events.ics"
+    outlook = _link(index, "https://outlook.live.com/calendar/0/addfromweb")
+    assert (outlook["url"], outlook["name"]) == (BASE + "feeds/events.ics", "Calendar test events")
+    assert "12 to 24 hours" in index.get_element_by_id("subscribe-heading").getparent().text_content()
+
+
+def test_upcoming_list_shows_the_next_occurrences_of_a_series(tmp_path: Path) -> None:
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    assert main(["build", "--site", str(site), "--now", "2019-03-01T12:00:00+01:00"]) == 0
+    index = lxml.html.parse(str(site / "public/index.html")).getroot()
+    upcoming = index.get_element_by_id("upcoming-heading").getparent()
+    [item] = [li for li in upcoming.iter("li") if "Monthly press briefing" in li.text_content()]
+    times = [t.get("datetime") for t in item.iter("time")]
+    assert times == ["2019-03-05T10:00:00+01:00", "2019-04-02T10:00:00+02:00", "2019-05-07T10:00:00+02:00"]
+    past = index.get_element_by_id("past-heading").getparent()
+    assert "Monthly press briefing" not in past.text_content()

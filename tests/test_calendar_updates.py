@@ -1,0 +1,102 @@
+"""SEQUENCE through the committed ledger: up by one when an event moves, unchanged otherwise; bad rules located."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from conftest import EXAMPLE_NOW, ROOT
+
+GATHERING = "content/events/annual-gathering-2018.md"
+UID = "annual-gathering-2018@newsroom.example.org"
+
+
+def _event(site: Path, uid: str = UID) -> icalendar.Event:
+    cal = icalendar.Calendar.from_ical((site / "public/feeds/events.ics").read_bytes())
+    return next(e for e in cal.walk("VEVENT") if str(e["UID"]) == uid)
+
+
+def _edit(site: Path, old: str, new: str) -> None:
+    path = site / GATHERING
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _build(feeds, site: Path) -> None:
+    result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+
+
+def test_the_committed_ledger_is_current(example_site: Path, feeds) -> None:
+    _build(feeds, example_site)
+    assert (example_site / "published.json").read_bytes() == (ROOT / "published.json").read_bytes()
+    assert _event(example_site)["SEQUENCE"] == 0
+
+
+def test_moving_an_event_raises_sequence_by_one_and_keeps_the_uid(example_site: Path, feeds, tmp_path: Path) -> None:
+    _build(feeds, example_site)
+    _edit(example_site, "start: 2018-11-26\nend: 2018-11-27", "start: 2018-11-27\nend: 2018-11-28")
+    _build(feeds, example_site)
+    event = _event(example_site)
+    assert (str(event["UID"]), event["SEQUENCE"]) == (UID, 1)
+    assert str(event["DTSTART"].to_ical().decode()) == "20181127"
+    # A fresh checkout of the edited content and its ledger builds the same calendar, byte for byte.
+    checkout = tmp_path / "checkout"
+    shutil.copytree(example_site, checkout, ignore=shutil.ignore_patterns("public"))
+    _build(feeds, checkout)
+    assert (checkout / "public/feeds/events.ics").read_bytes() == (example_site / "public/feeds/events.ics").read_bytes()
+
+
+def test_cancelling_raises_sequence_and_a_new_title_does_not(example_site: Path, feeds) -> None:
+    _edit(example_site, "title: Annual Gathering of the Centre for Cybersecurity", "title: The Annual Gathering")
+    _build(feeds, example_site)
+    assert _event(example_site)["SEQUENCE"] == 0
+    _edit(example_site, "tags:", "status: cancelled\ntags:")
+    _build(feeds, example_site)
+    event = _event(example_site)
+    assert (event["SEQUENCE"], str(event["STATUS"]), str(event["UID"])) == (1, "CANCELLED", UID)
+
+
+def test_a_rebuild_without_changes_is_byte_identical(example_site: Path, feeds) -> None:
+    _build(feeds, example_site)
+    first = (example_site / "public/feeds/events.ics").read_bytes()
+    ledger = (example_site / "published.json").read_bytes()
+    _build(feeds, example_site)
+    assert (example_site / "public/feeds/events.ics").read_bytes() == first
+    assert (example_site / "published.json").read_bytes() == ledger
+
+
+def test_changing_a_series_raises_sequence(tmp_path: Path, feeds) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "tests/fixtures/calendar-newsroom", site)
+    uid = "monthly-press-briefing@calendar.example.org"
+    _build(feeds, site)
+    path = site / "content/events/monthly-press-briefing.md"
+    path.write_text(path.read_text().replace("exdate: [2019-01-01T10:00]", "exdate: [2019-01-01T10:00, 2019-04-02T10:00]"))
+    _build(feeds, site)
+    assert _event(site, uid)["SEQUENCE"] == 1
+
+
+BAD_SERIES = [
+    ("rrule: FREQ=MONTHLY;BYDAY=1TU", "rrule: needs exactly one of COUNT or UNTIL"),
+    ("rrule: FREQ=SOMETIMES;COUNT=3", "rrule: not an iCalendar rule"),
+    ("rrule: FREQ=HOURLY;COUNT=3", "rrule: FREQ must be one of DAILY, WEEKLY, MONTHLY, YEARLY"),
+    ("rrule: FREQ=MONTHLY;BYDAY=2TU;COUNT=3", "rrule: does not include start (2018-11-06T10:00:00+01:00)"),
+    ("rrule: FREQ=MONTHLY;BYDAY=1TU;COUNT=3\nexdate: [2018-12-05T10:00]", "exdate: 2018-12-05T10:00 is not an occurrence"),
+    ("exdate: [2018-12-04T10:00]", "exdate: needs an rrule"),
+]
+
+
+@pytest.mark.parametrize(("keys", "message"), BAD_SERIES, ids=[m for _, m in BAD_SERIES])
+def test_a_bad_series_is_located(example_site: Path, feeds, keys: str, message: str) -> None:
+    path = example_site / "content/events/briefing.md"
+    path.write_text(f"---\ntitle: Briefing\nstart: 2018-11-06T10:00\nend: 2018-11-06T11:00\n{keys}\n---\n")
+    result = feeds("check", "--site", example_site)
+    assert result.code == 1
+    key = message.split(":")[0]
+    line = 1 + next(i for i, text in enumerate(path.read_text().splitlines()) if text.startswith(key + ":"))
+    assert f"content/events/briefing.md:{line}: {message}" in result.err, result.err
