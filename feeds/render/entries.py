@@ -11,18 +11,10 @@ from html import escape
 from urllib.parse import urlsplit
 
 from feeds.config import SiteConfig
-from feeds.model import Event, Item, NewsItem, Site, Status
+from feeds.event_status import banner, calendar_title
+from feeds.model import Event, Item, NewsItem, Site
 from feeds.render import OutputFile
 from feeds.render.links import absolutize
-
-_STATUS_NOTE = {
-    Status.TENTATIVE: "This event is not yet confirmed.",
-    Status.POSTPONED: "This event is postponed; a new date will be announced.",
-    Status.RESCHEDULED: "This event has been rescheduled to the date above.",
-    Status.MOVED_ONLINE: "This event has moved online.",
-    Status.CANCELLED: "This event is cancelled.",
-}
-
 
 @dataclass(frozen=True)
 class Media:
@@ -58,9 +50,7 @@ def _entry(config: SiteConfig, item: Item, sizes: Mapping[str, int]) -> Entry:
     url = config.url(item.path)
     author = item.author if isinstance(item, NewsItem) and item.author else config.author
     image = _media(config, item.image, sizes) if isinstance(item, NewsItem) and item.image else None
-    title = item.title
-    if isinstance(item, Event) and item.status is Status.CANCELLED:
-        title = f"Cancelled: {title}"
+    title = calendar_title(item) if isinstance(item, Event) else item.title
     body = f"{event_details(item)}\n{item.body_html}" if isinstance(item, Event) else item.body_html
     return Entry(item, title, url, absolutize(body, url), author.name, image)
 
@@ -77,8 +67,8 @@ def event_details(event: Event) -> str:
     rows = [f"<p><strong>When:</strong> {_span(event)}</p>"]
     if event.location:
         rows.append(f"<p><strong>Where:</strong> {escape(event.location.text)}</p>")
-    if event.status in _STATUS_NOTE:
-        rows.append(f"<p><strong>Status:</strong> {_STATUS_NOTE[event.status]}</p>")
+    if status := banner(event):
+        rows.append(f"<p><strong>Status:</strong> {escape(status)}</p>")
     if event.url:
         rows.append(f'<p><strong>Details:</strong> <a href="{escape(event.url)}">{escape(event.url)}</a></p>')
     return "\n".join(rows)
