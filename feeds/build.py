@@ -14,7 +14,6 @@ from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger
 from feeds.load import Source, find_sources, read_source
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.render import OutputFile
-from feeds.render.feed_index import render_feed_index
 from feeds.render.html import render_site
 from feeds.render.ics import render_calendar
 from feeds.render.syndication import render_feeds
@@ -63,7 +62,7 @@ def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | No
 def render(site: Site, site_dir: Path) -> list[OutputFile]:
     """Every output file, from pure renderers."""
     try:
-        files = [*render_calendar(site), *render_site(site, site_dir), *render_feed_index(site, site_dir)]
+        files = [*render_calendar(site), *render_site(site, site_dir)]
         return [*files, *render_feeds(site, published=files)]  # the other files give enclosure sizes
     except jinja2.TemplateSyntaxError as error:
         raise SiteError([Problem(f"templates/{error.name}", error.lineno, "", f"template error: {error.message}")]) from None

@@ -2,19 +2,79 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from feeds import calendar_links, event_status
-from feeds.model import Site
+from feeds import calendar_links
+from feeds.model import Event, Item, NewsItem, Site
 from feeds.recurrence import occurrences
-from feeds.render import OutputFile
-from feeds.render.feeds import ATOM_PATH, RSS_PATH
+from feeds.render import OutputFile, structured
+from feeds.render.channels import SITE_FOLDER, channels, feed_paths, tag_feed_paths
 from feeds.render.ics import CALENDAR_PATH
+from feeds.render.related import related_items
+from feeds.render.sitemap import render_sitemap
+from feeds.render.strings import Strings, load_strings
+from feeds.render.when import event_dates, event_zone
 
 STATIC_DIR = "static"
+PER_PAGE = 20  # items on each archive and tag page
+INDEX_LIMIT = 10  # items in each list of the front page
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """A <link rel="alternate">: a feed or calendar of the page, for readers to discover."""
+
+    type: str
+    title: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every template knows about the page it renders."""
+
+    path: str  # the output file, e.g. news/x/index.html
+    url: str  # canonical absolute URL
+    root: str  # relative link to the site root from this page, e.g. ../../
+    title: str
+    description: str
+    alternates: tuple[Alternate, ...]
+    open_graph: tuple[tuple[str, str], ...]
+    json_ld: str  # serialised schema.org data, or ""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a paginated list of items."""
+
+    items: tuple[Item, ...]
+    number: int
+    count: int
+    newer: str  # path of the page before, from the site root; "" on the first
+    older: str  # path of the page after; "" on the last
+
+
+@dataclass(frozen=True)
+class Links:
+    """The site's subscribe links: paths from the site root, and absolute URLs for calendar apps."""
+
+    atom: str
+    rss: str
+    json: str
+    calendar: str
+    feeds_page: str
+    webcal: str
+    google: str
+    outlook: str
 
 
 def builtin_templates() -> Path:
@@ -30,62 +90,141 @@ def template_dirs(site_dir: Path) -> list[Path]:
     return [own, builtin] if own.is_dir() and own.resolve() != builtin.resolve() else [builtin]
 
 
-def environment(site_dir: Path) -> Environment:
+def environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(d) for d in template_dirs(site_dir)]),
+        loader=ChoiceLoader([FileSystemLoader(d) for d in dirs]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["when"] = when
-    env.globals.update(
-        occurrences=occurrences,
-        status_banner=event_status.banner,
-        schema_org_status=event_status.schema_org_status,
-        **{name: getattr(calendar_links, name) for name in (
-            "event_ics_path", "google_event_url", "outlook_event_url",
-            "webcal_url", "google_subscribe_url", "outlook_subscribe_url")},
-    )
+    env.filters["when"] = lambda moment: t.moment(moment.astimezone(zone))
+    env.filters["day"] = lambda moment: t.date(moment.astimezone(zone).date())
+    env.filters["event_dates"] = lambda event: event_dates(event, t)
+    env.filters["event_zone"] = lambda event: event_zone(event, t)
+    env.globals["occurrences"] = occurrences
     return env
 
 
-def when(value: date | datetime) -> str:
-    """A date or time as people read it: 26 November 2018, or 26 November 2018, 09:30."""
-    if isinstance(value, datetime):
-        return f"{value.day} {value:%B %Y, %H:%M}"
-    return f"{value.day} {value:%B %Y}"
+def subscribe_links(site: Site) -> Links:
+    config = site.config
+    main = feed_paths(SITE_FOLDER)
+    return Links(atom=main["atom"], rss=main["rss"], json=main["json"], calendar=CALENDAR_PATH,
+                 feeds_page=SITE_FOLDER, webcal=calendar_links.webcal_url(config),
+                 google=calendar_links.google_subscribe_url(config),
+                 outlook=calendar_links.outlook_subscribe_url(config))
+
+
+def site_alternates(site: Site) -> tuple[Alternate, ...]:
+    config = site.config
+    main = feed_paths(SITE_FOLDER)
+    return (
+        Alternate("application/atom+xml", f"{config.title} (Atom)", config.url(main["atom"])),
+        Alternate("application/rss+xml", f"{config.title} (RSS)", config.url(main["rss"])),
+        Alternate("application/feed+json", f"{config.title} (JSON Feed)", config.url(main["json"])),
+        Alternate("text/calendar", config.calendar.name, config.url(CALENDAR_PATH)),
+    )
+
+
+def tag_alternates(site: Site, tag: str) -> tuple[Alternate, ...]:
+    paths, name = tag_feed_paths(tag), f"{site.config.title}: {tag}"
+    return (
+        Alternate("application/atom+xml", f"{name} (Atom)", site.config.url(paths["atom"])),
+        Alternate("application/rss+xml", f"{name} (RSS)", site.config.url(paths["rss"])),
+        Alternate("application/feed+json", f"{name} (JSON Feed)", site.config.url(paths["json"])),
+    )
+
+
+def tagged(site: Site) -> dict[str, tuple[Item, ...]]:
+    """Every tag, alphabetically, with its items newest first."""
+    by_tag: dict[str, list[Item]] = defaultdict(list)
+    for item in site.items:
+        for tag in item.tags:
+            by_tag[tag].append(item)
+    return {tag: tuple(by_tag[tag]) for tag in sorted(by_tag)}
+
+
+def paginate(items: Sequence[Item], first: str) -> list[tuple[str, Listing]]:
+    """Items in pages of PER_PAGE: the first at `first` (a folder path), then `first`page/2/ and on."""
+    count = max(1, -(-len(items) // PER_PAGE))
+    paths = [first if number == 1 else f"{first}page/{number}/" for number in range(1, count + 1)]
+    return [(paths[n], Listing(tuple(items[n * PER_PAGE:(n + 1) * PER_PAGE]), n + 1, count,
+                               paths[n - 1] if n else "", paths[n + 1] if n + 1 < count else ""))
+            for n in range(count)]
 
 
 def render_site(site: Site, site_dir: Path) -> list[OutputFile]:
-    """Every page of the site, and its static files."""
-    env = environment(site_dir)
-    common = {
-        "site": site,
-        "config": site.config,
-        "feeds": {"atom": ATOM_PATH, "rss": RSS_PATH, "calendar": CALENDAR_PATH},
-    }
+    """Every page of the site, its sitemap and robots.txt, and its static files."""
+    dirs = template_dirs(site_dir)
+    t = load_strings(dirs, site.config.language)
+    env = environment(dirs, t, site.config.timezone)
+    config = site.config
+    common = {"site": site, "config": config, "t": t, "links": subscribe_links(site)}
+    alternates = site_alternates(site)
+    files: list[OutputFile] = []
+    sitemap: list[tuple[str, datetime | None]] = []
 
-    def page(path: str, template: str, **context: object) -> OutputFile:
-        depth = path.count("/")
-        html = env.get_template(template).render(**common, root="../" * depth or "./", page_path=path, **context)
-        return OutputFile(path, html.encode())
+    def page(folder: str, template: str, title: str, description: str, *, data: dict[str, Any] | None = None,
+             item: Item | None = None, extra: tuple[Alternate, ...] = (), modified: datetime | None = None,
+             **context: Any) -> None:
+        url = config.url(folder)
+        info = Page(path=folder + "index.html", url=url, root="../" * folder.count("/") or "./", title=title,
+                    description=description, alternates=alternates + extra,
+                    open_graph=tuple(structured.open_graph(site, url, title, description, item)),
+                    json_ld=structured.json_ld(data) if data else "")
+        html = env.get_template(template).render(**common, page=info, item=item, **context)
+        files.append(OutputFile(info.path, html.encode()))
+        sitemap.append((folder, modified))
 
-    files = [page("index.html", "index.html")]
-    files += [page(f"{item.path}index.html", "news.html", item=item) for item in site.news]
-    files += [page(f"{item.path}index.html", "event.html", item=item) for item in site.events]
-    files += static_files(site_dir)
+    newest = max((item.updated for item in site.items), default=None)
+    tags = tagged(site)
+    page("", "index.html", config.title, config.description, data=structured.website(site), modified=newest,
+         news=site.news[:INDEX_LIMIT], upcoming=site.upcoming[:INDEX_LIMIT], past=site.past[:INDEX_LIMIT],
+         tags=tags)
+    for folder, listing in paginate(site.items, "archive/"):
+        title = t.archive if listing.number == 1 else f"{t.archive} ({t.page_of.format(number=listing.number, count=listing.count)})"
+        page(folder, "listing.html", title, config.description, listing=listing, tag="", tag_feeds={},
+             modified=max((i.updated for i in listing.items), default=None))
+    related = related_items(site)
+    for item in site.items:
+        template, data = ("news.html", structured.news_article(site, item)) if isinstance(item, NewsItem) \
+            else ("event.html", structured.event(site, item))
+        page(item.path, template, item.title, item.summary, data=data, item=item, modified=item.updated,
+             related=related.get(item.id, ()), **(_event_links(site, item) if isinstance(item, Event) else {}))
+    page("tags/", "tags.html", t.all_tags, config.description, tags=tags, modified=newest)
+    for tag, items in tags.items():
+        for folder, listing in paginate(items, f"tags/{tag}/"):
+            page(folder, "listing.html", t.tag_title.format(tag=tag), config.description, listing=listing, tag=tag,
+                 tag_feeds=tag_feed_paths(tag), extra=tag_alternates(site, tag), modified=max(i.updated for i in listing.items))
+    page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=channels(site), modified=newest)
+    files.append(_not_found(env, site, common))
+    files += render_sitemap(site, sitemap)
+    files += static_files(dirs)
     return files
 
 
-def static_files(site_dir: Path) -> list[OutputFile]:
+def _event_links(site: Site, event: Event) -> dict[str, Any]:
+    config = site.config
+    return {"add": {"ics": calendar_links.event_ics_path(event).rpartition("/")[2],
+                    "google": calendar_links.google_event_url(event, config),
+                    "outlook": calendar_links.outlook_event_url(event, config)}}
+
+
+def _not_found(env: Environment, site: Site, common: dict[str, Any]) -> OutputFile:
+    """404.html: served at any depth, so it links from the site's root path rather than relatively."""
+    t = common["t"]
+    info = Page(path="404.html", url="", root=urlsplit(site.config.base_url).path, title=t.not_found_title,
+                description=t.not_found_text, alternates=site_alternates(site), open_graph=(), json_ld="")
+    return OutputFile("404.html", env.get_template("404.html").render(**common, page=info).encode())
+
+
+def static_files(dirs: list[Path]) -> list[OutputFile]:
     """Files under templates/static/, copied as they are (the site's own first)."""
     found: dict[str, Path] = {}
-    for directory in reversed(template_dirs(site_dir)):
+    for directory in reversed(dirs):
         root = directory / STATIC_DIR
         for path in sorted(root.rglob("*")) if root.is_dir() else []:
             if path.is_file():
                 found[path.relative_to(directory).as_posix()] = path
     return [OutputFile(name, found[name].read_bytes()) for name in sorted(found)]
-

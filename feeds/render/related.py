@@ -1,0 +1,39 @@
+"""Which items belong together: an item is related to the items its body links to, and to those linking to it."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from urllib.parse import urljoin, urlsplit
+
+from feeds.model import Item, Site
+
+# The sanitiser writes every attribute double-quoted, so this sees canonical HTML.
+_HREF = re.compile(r'\shref="([^"]*)"')
+
+
+def related_items(site: Site) -> dict[str, tuple[Item, ...]]:
+    """Each item's related items by item id, in the site's order (newest first); one pass over every link."""
+    by_path = {item.path: item for item in site.items}
+    base = site.config.base_url
+    links: dict[str, set[str]] = defaultdict(set)
+    for item in site.items:
+        page_url = base + item.path
+        for href in _HREF.findall(item.body_html):
+            target = by_path.get(_site_path(urljoin(page_url, href), base))
+            if target is not None and target is not item:
+                links[item.id].add(target.id)
+                links[target.id].add(item.id)
+    order = {item.id: position for position, item in enumerate(site.items)}
+    by_id = {item.id: item for item in site.items}
+    return {item_id: tuple(by_id[other] for other in sorted(others, key=order.__getitem__))
+            for item_id, others in links.items()}
+
+
+def _site_path(url: str, base: str) -> str:
+    """The item path a URL inside the site points at ("news/x/"), or "" for anything else."""
+    if not url.startswith(base):
+        return ""
+    path = urlsplit(url[len(base):]).path
+    path = path.removesuffix("index.html")
+    return path if path.endswith("/") else path + "/"

@@ -1,0 +1,102 @@
+"""The site's UI words, one TOML file per language under templates/strings/, English as the base."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from feeds.errors import Problem, SiteError
+
+STRINGS_DIR = "strings"
+BASE_LANGUAGE = "en"
+
+
+class Strings(Mapping[str, Any]):
+    """Read-only UI strings; templates read them as `t.latest_news` or `t["status_cancelled"]`."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = MappingProxyType(dict(values))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            raise AttributeError(f"no UI string {key!r}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def date(self, value: date) -> str:
+        """A day as people read it: 26 November 2018."""
+        return self["date"].format(**self._parts(value))
+
+    def moment(self, value: date | datetime) -> str:
+        """A date, or a date and time: 26 November 2018, 09:30."""
+        if not isinstance(value, datetime):
+            return self.date(value)
+        return self["date_time"].format(**self._parts(value), time=self.time(value))
+
+    def time(self, value: datetime) -> str:
+        return self["time"].format(hour=value.hour, minute=value.minute)
+
+    def _parts(self, value: date) -> dict[str, Any]:
+        return {"day": value.day, "month": self["months"][value.month - 1], "year": value.year,
+                "weekday": self["weekdays"][value.weekday()]}
+
+
+def load_strings(template_dirs: list[Path], language: str) -> Strings:
+    """English, overlaid by `strings/<language>.toml` (then `<lang-REGION>.toml`) from each template dir.
+
+    `template_dirs` is in lookup order, the site's own first; later files win over earlier ones.
+    """
+    names = [BASE_LANGUAGE, *(name for name in _languages(language) if name != BASE_LANGUAGE)]
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name in names:
+        for directory in reversed(template_dirs):
+            path = directory / STRINGS_DIR / f"{name}.toml"
+            if path.is_file():
+                values.update(_read(path, directory, values if values else None, problems))
+    if problems:
+        raise SiteError(problems)
+    return Strings(values)
+
+
+def _languages(language: str) -> list[str]:
+    """fr-CH: fr, then fr-CH."""
+    primary = language.split("-")[0]
+    return [primary, language] if primary != language else [language]
+
+
+def _read(path: Path, directory: Path, known: dict[str, Any] | None, problems: list[Problem]) -> dict[str, Any]:
+    shown = f"templates/{path.relative_to(directory).as_posix()}"
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        problems.append(Problem(shown, getattr(error, "lineno", 0), "", f"TOML syntax: {error}"))
+        return {}
+    if known is None:
+        return data
+    lines = text.splitlines()
+    for key, value in data.items():
+        line = next((n for n, l in enumerate(lines, 1) if l.split("=")[0].strip() == key), 0)
+        if key not in known:
+            problems.append(Problem(shown, line, key, "unknown UI string", "the keys are those of strings/en.toml"))
+        elif type(value) is not type(known[key]) or (isinstance(value, list) and len(value) != len(known[key])):
+            problems.append(Problem(shown, line, key, f"expected {_kind(known[key])}, like the English"))
+    return {k: v for k, v in data.items() if k in known}
+
+
+def _kind(value: Any) -> str:
+    return f"a list of {len(value)}" if isinstance(value, list) else "text"

@@ -1,0 +1,131 @@
+"""What search engines and link previews read: schema.org JSON-LD and Open Graph, from the model."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urljoin
+
+from feeds.event_status import schema_org_status
+from feeds.model import Event, Item, NewsItem, Site, Status
+
+SCHEMA = "https://schema.org/"
+
+
+
+def json_ld(data: dict[str, Any]) -> str:
+    """JSON for a <script type="application/ld+json">, with <, > and & escaped so it cannot end the script."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def website(site: Site) -> dict[str, Any]:
+    """The front page: the newsroom as a WebSite of its publisher."""
+    config = site.config
+    return {"@context": "https://schema.org", "@type": "WebSite", "name": config.title, "url": config.url(),
+            "description": config.description, "inLanguage": config.language, "publisher": _publisher(site)}
+
+
+def news_article(site: Site, item: NewsItem) -> dict[str, Any]:
+    """A NewsArticle with what Google's article rich results read."""
+    config = site.config
+    url = config.url(item.path)
+    author = item.author or config.author
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": item.title,
+        "description": item.summary,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": item.date.isoformat(),
+        "dateModified": item.updated.isoformat(),
+        "author": [{"@type": "Organization" if author.name == config.author.name else "Person",
+                    "name": author.name}],
+        "publisher": _publisher(site),
+        "inLanguage": item.lang or config.language,
+    }
+    if item.dateline:
+        data["dateline"] = item.dateline
+    if item.tags:
+        data["keywords"] = list(item.tags)
+    if item.image:
+        data["image"] = [urljoin(url, item.image)]
+    return data
+
+
+def event(site: Site, item: Event) -> dict[str, Any]:
+    """An Event with every property Google's event rich results require, and the recommended ones we know."""
+    config = site.config
+    url = config.url(item.path)
+    online = item.status is Status.MOVED_ONLINE
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": item.title,
+        "description": item.summary,
+        "url": url,
+        "startDate": item.start.isoformat(),
+        "endDate": (item.end or item.start).isoformat(),  # all-day: the last day, as schema.org reads it
+        "eventStatus": schema_org_status(item.status),
+        "eventAttendanceMode": SCHEMA + ("OnlineEventAttendanceMode" if online else "OfflineEventAttendanceMode"),
+        "organizer": _organizer(site),
+        "inLanguage": item.lang or config.language,
+    }
+    if item.previous_start:
+        data["previousStartDate"] = item.previous_start.isoformat()
+    location = _location(item, url)
+    if location:  # Google requires one; an event without a place has none to give
+        data["location"] = location
+    if item.tags:
+        data["keywords"] = list(item.tags)
+    return data
+
+
+def open_graph(site: Site, url: str, title: str, description: str, item: Item | None = None) -> list[tuple[str, str]]:
+    """Open Graph properties for link previews, in a fixed order."""
+    config = site.config
+    properties = [
+        ("og:site_name", config.title),
+        ("og:title", title),
+        ("og:description", description),
+        ("og:url", url),
+        ("og:type", "article" if isinstance(item, NewsItem) else "website"),
+        ("og:locale", config.language.replace("-", "_")),
+    ]
+    if isinstance(item, NewsItem):
+        if item.image:
+            properties += [("og:image", urljoin(url, item.image)), ("og:image:alt", item.image_alt)]
+        properties += [("article:published_time", item.date.isoformat()),
+                       ("article:modified_time", item.updated.isoformat())]
+        properties += [("article:tag", tag) for tag in item.tags]
+    elif config.feeds.logo:
+        properties.append(("og:image", urljoin(config.url(), config.feeds.logo)))
+    return [(key, value) for key, value in properties if value]
+
+
+def _publisher(site: Site) -> dict[str, Any]:
+    config = site.config
+    data: dict[str, Any] = {"@type": "Organization", "name": config.author.name, "url": config.url()}
+    if config.feeds.logo:
+        data["logo"] = {"@type": "ImageObject", "url": urljoin(config.url(), config.feeds.logo)}
+    return data
+
+
+def _organizer(site: Site) -> dict[str, Any]:
+    organizer = site.config.calendar.organizer
+    return {"@type": "Organization", "name": organizer.name if organizer else site.config.author.name,
+            "url": site.config.url()}
+
+
+def _location(item: Event, url: str) -> dict[str, Any] | None:
+    if item.status is Status.MOVED_ONLINE:
+        return {"@type": "VirtualLocation", "url": item.url or url}
+    location = item.location
+    if location is None:
+        return None
+    place: dict[str, Any] = {"@type": "Place", "name": location.name or location.address,
+                             "address": location.address or location.name}
+    if location.geo:
+        place["geo"] = {"@type": "GeoCoordinates", "latitude": location.geo[0], "longitude": location.geo[1]}
+    return place

@@ -1,0 +1,42 @@
+"""When an event happens, in words: its dates, and its times in its own time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from feeds.model import Event
+from feeds.render.strings import Strings
+
+
+def event_dates(event: Event, t: Strings) -> str:
+    """26–27 November 2018; or 26 November 2018, 09:00–17:30 in the event's own time zone."""
+    if event.all_day:
+        start, end = event.start, event.end
+        if end is None or end == start:
+            return t.date(start)
+        if (start.year, start.month) == (end.year, end.month):
+            return t.day_span_same_month.format(start_day=start.day, end_day=end.day,
+                                                month=t.months[start.month - 1], year=start.year)
+        return t.span.format(start=t.date(start), end=t.date(end))
+    start = local_start(event)
+    if event.end is None:
+        return t.moment(start)
+    end = event.end.astimezone(event.timezone)
+    if end.date() == start.date():
+        return t.time_span.format(start=t.moment(start), end=t.time(end))
+    return t.span.format(start=t.moment(start), end=t.moment(end))
+
+
+def event_zone(event: Event, t: Strings) -> str:
+    """The time zone a timed event's times are in, e.g. "CET, Europe/Zurich time"; "" for all-day events."""
+    if event.all_day:
+        return ""
+    abbreviation = local_start(event).tzname() or ""
+    if abbreviation in ("", event.timezone.key):
+        return event.timezone.key
+    return t.time_zone.format(abbreviation=abbreviation, zone=event.timezone.key)
+
+
+def local_start(event: Event) -> datetime:
+    """A timed event's start in the event's own time zone."""
+    return event.starts_at.astimezone(event.timezone)

@@ -1,0 +1,129 @@
+"""The newsroom in a real browser (Chromium via Playwright), served over loopback: pages load cleanly,
+touch no other host, pass an axe-core audit, fit a phone, and subscribe links lead to the right files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import icalendar
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from site_newsroom import BuiltSite, built_sites, html_pages, served  # noqa: F401 - the fixtures
+
+TESTS = Path(__file__).resolve().parent
+AXE = TESTS / "node/node_modules/axe-core/axe.min.js"
+ARTIFACTS = TESTS / "artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+# One page of every kind in the large newsroom; the example newsroom is visited whole.
+LARGE_PAGES = ["index.html", "feeds/index.html", "archive/index.html", "archive/page/2/index.html", "tags/index.html",
+               "tags/privacy/index.html", "news/news-00/index.html", "events/event-00/index.html",
+               "events/event-01/index.html", "events/event-02/index.html", "events/event-03/index.html",
+               "404.html"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A page opened with every console error, page error, failed load and foreign request recorded."""
+
+    def __init__(self, browser: Browser, width: int = 1280, scheme: str = "light") -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+        self.problems: list[str] = []
+        self.context.route("**/*", self._only_loopback)
+        self.page: Page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"))
+
+    def _only_loopback(self, route) -> None:
+        if urlsplit(route.request.url).hostname != "127.0.0.1":
+            self.problems.append(f"foreign request: {route.request.url}")
+            route.abort()
+        else:
+            route.continue_()
+
+    def open(self, url: str) -> Page:
+        self.page.goto(url, wait_until="load")
+        return self.page
+
+    def axe_violations(self) -> list[dict]:
+        self.page.add_script_tag(path=str(AXE))
+        return self.page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _pages(built_sites: dict[str, BuiltSite]) -> list[tuple[str, str]]:
+    example = [("example", page) for page in html_pages(built_sites["example"].output)]
+    return example + [("large", page) for page in LARGE_PAGES]
+
+
+def _describe(violations: list[dict]) -> str:
+    return json.dumps([{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]} for v in violations], indent=1)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_kind_of_page_loads_cleanly_and_passes_axe(browser, built_sites, served, scheme) -> None:
+    pages = _pages(built_sites)
+    assert len(pages) >= 20
+    for site, path in pages:
+        visit = Visit(browser, scheme=scheme)
+        page = visit.open(served[site] + path.removesuffix("index.html"))
+        assert page.title(), (site, path)
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == \
+            ("rgb(19, 20, 22)" if scheme == "dark" else "rgb(255, 255, 255)")  # the stylesheet loaded
+        violations = visit.axe_violations()
+        assert visit.problems == [], (site, path, visit.problems)
+        assert violations == [], (site, path, scheme, _describe(violations))
+        visit.close()
+
+
+def test_pages_fit_a_phone_and_screenshots_are_taken(browser, built_sites, served) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    shots = {"index": "", "event": "events/annual-gathering-2018/", "large-index": "", "cancelled": "events/event-01/"}
+    for width, label in ((360, "phone"), (1280, "desktop")):
+        for name, path in shots.items():
+            visit = Visit(browser, width=width)
+            page = visit.open(served["large" if name in ("large-index", "cancelled") else "example"] + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+            target = ARTIFACTS / f"{name}-{label}.png"
+            page.screenshot(path=str(target), full_page=True)
+            assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            assert visit.problems == [], visit.problems
+            visit.close()
+
+
+def test_subscribe_links_lead_to_the_right_files(browser, built_sites, served) -> None:
+    visit = Visit(browser)
+    page = visit.open(served["example"])
+    links = page.eval_on_selector_all("#subscribe a", "links => links.map(a => a.href)")
+    local = [link for link in links if link.startswith(served["example"])]
+    assert [urlsplit(link).path for link in local] == ["/feeds/atom.xml", "/feeds/rss.xml", "/feeds/feed.json",
+                                                       "/feeds/events.ics", "/feeds/"]
+    bodies = {urlsplit(link).path: page.request.get(link) for link in local}
+    for path in ("/feeds/atom.xml", "/feeds/rss.xml"):
+        feed = feedparser.parse(bodies[path].body())
+        assert not feed.bozo and len(feed.entries) == 2, path
+    calendar = icalendar.Calendar.from_ical(bodies["/feeds/events.ics"].body())
+    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["Annual Gathering of the Centre for Cybersecurity"]
+    json_feed = json.loads(bodies["/feeds/feed.json"].body())
+    assert json_feed["version"] == "https://jsonfeed.org/version/1.1" and len(json_feed["items"]) == 2
+    feeds_page = bodies["/feeds/"]
+    assert feeds_page.ok and "text/html" in feeds_page.headers["content-type"]
+    assert "webcal://newsroom.example.org/feeds/events.ics" in links
+    assert visit.problems == []
+    visit.close()

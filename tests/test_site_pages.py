@@ -1,0 +1,239 @@
+"""The newsroom's pages, read back as machines read them: microformats2, JSON-LD, Open Graph, sitemaps."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+import mf2py
+
+from conftest import EXAMPLE_NOW
+from site_newsroom import NEWS_COUNT, EVENT_COUNT, BuiltSite, built_sites, html_pages  # noqa: F401 - the fixture
+
+BASE = "https://newsroom.example.org/"
+LARGE = "https://large.example.org/"
+NEWS = "news/forum-joins-paris-call/"
+EVENT = "events/annual-gathering-2018/"
+
+
+def _html(output: Path, path: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring((output / path).read_bytes())
+
+
+def _mf2(output: Path, path: str, base: str) -> dict:
+    return mf2py.parse(doc=(output / path).read_text(), url=base + path.removesuffix("index.html"))
+
+
+def _json_ld(output: Path, path: str) -> dict:
+    [script] = _html(output, path).xpath('//script[@type="application/ld+json"]')
+    return json.loads(script.text)
+
+
+def _h_feed(parsed: dict) -> dict:
+    [feed] = [item for item in parsed["items"] if "h-feed" in item["type"]]
+    return feed
+
+
+def test_index_is_an_h_feed_with_one_entry_per_item(built_sites) -> None:
+    feed = _h_feed(_mf2(built_sites["example"].output, "index.html", BASE))
+    assert feed["properties"]["name"] == ["Centre for Cybersecurity Newsroom"]
+    children = {child["properties"]["url"][0]: child for child in feed["children"]}
+    assert len(feed["children"]) == len(children) == 2
+    assert children[BASE + NEWS]["type"] == ["h-entry"]
+    assert children[BASE + NEWS]["properties"]["published"] == ["2018-11-12T09:00:00+0100"]  # mf2py's form
+    event = children[BASE + EVENT]
+    assert event["type"] == ["h-event"]
+    assert event["properties"]["start"] == ["2018-11-26"] and event["properties"]["end"] == ["2018-11-27"]
+    assert event["properties"]["location"] == ["World Economic Forum, Geneva, Switzerland"]
+
+
+def test_the_archive_pages_hold_every_item_once_newest_first(built_sites) -> None:
+    output = built_sites["large"].output
+    path, urls, pages = "archive/index.html", [], 0
+    while path:
+        parsed = _mf2(output, path, LARGE)
+        urls += [child["properties"]["url"][0] for child in _h_feed(parsed)["children"]]
+        pages += 1
+        following = parsed["rels"].get("next", [])
+        path = urlsplit(following[0]).path.lstrip("/") + "index.html" if following else ""
+    assert pages == math.ceil((NEWS_COUNT + EVENT_COUNT) / 20) == 3
+    assert len(urls) == len(set(urls)) == NEWS_COUNT + EVENT_COUNT
+    published = [(output / urlsplit(url).path.lstrip("/") / "index.html") for url in urls]
+    assert all(page.is_file() for page in published)
+    index = _h_feed(_mf2(output, "index.html", LARGE))
+    index_urls = [child["properties"]["url"][0] for child in index["children"]]
+    assert len(index_urls) == len(set(index_urls)) and set(index_urls) <= set(urls)
+
+
+def test_item_pages_are_h_entry_and_h_event(built_sites) -> None:
+    output = built_sites["example"].output
+    [entry, *_] = _mf2(output, NEWS + "index.html", BASE)["items"]
+    assert entry["type"] == ["h-entry"]
+    assert entry["properties"]["url"] == [BASE + NEWS]
+    assert entry["properties"]["category"] == ["centre-for-cybersecurity", "cybersecurity", "paris-call"]
+    assert "eight principles" in entry["properties"]["content"][0]["value"]
+    [event, *_] = _mf2(output, EVENT + "index.html", BASE)["items"]
+    assert event["type"] == ["h-event"] and event["properties"]["start"] == ["2018-11-26"]
+
+
+def test_news_json_ld_is_a_news_article(built_sites) -> None:
+    data = _json_ld(built_sites["example"].output, NEWS + "index.html")
+    assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
+    assert data["headline"].startswith("World Economic Forum joins the Paris Call")
+    assert data["datePublished"] == data["dateModified"] == "2018-11-12T09:00:00+01:00"
+    assert data["author"] == [{"@type": "Organization", "name": "World Economic Forum"}]
+    assert data["publisher"]["name"] == "World Economic Forum"
+    assert data["dateline"] == "Geneva, Switzerland"
+    assert data["mainEntityOfPage"] == data["url"] == BASE + NEWS
+
+
+def test_event_json_ld_has_what_google_requires(built_sites) -> None:
+    data = _json_ld(built_sites["example"].output, EVENT + "index.html")
+    assert data["@type"] == "Event"
+    assert data["name"] == "Annual Gathering of the Centre for Cybersecurity"
+    assert (data["startDate"], data["endDate"]) == ("2018-11-26", "2018-11-27")
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    assert data["location"] == {"@type": "Place", "name": "World Economic Forum", "address": "Geneva, Switzerland"}
+    assert data["organizer"]["name"] == "World Economic Forum, Centre for Cybersecurity"
+    assert data["description"].startswith("Two days in Geneva")
+
+
+def test_event_status_reaches_json_ld_and_the_page(built_sites) -> None:
+    output = built_sites["large"].output
+    expected = {
+        "event-00": ("EventScheduled", None), "event-01": ("EventCancelled", "This event is cancelled."),
+        "event-02": ("EventPostponed", "postponed"), "event-03": ("EventMovedOnline", "moved online"),
+        "event-04": ("EventRescheduled", "rescheduled"), "event-05": ("EventScheduled", "not yet confirmed"),
+    }
+    for slug, (status, banner) in expected.items():
+        path = f"events/{slug}/index.html"
+        data = _json_ld(output, path)
+        assert data["eventStatus"] == "https://schema.org/" + status, slug
+        shown = _html(output, path).xpath('//*[@role="status"]')
+        assert (banner in shown[0].text_content()) if banner else not shown, slug
+    online = _json_ld(output, "events/event-03/index.html")
+    assert online["location"]["@type"] == "VirtualLocation"
+    assert online["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    geo = _json_ld(output, "events/event-00/index.html")["location"]["geo"]
+    assert (geo["latitude"], geo["longitude"]) == (46.2226, 6.1369)
+    cancelled = _html(output, "events/event-01/index.html")
+    assert not cancelled.xpath('//*[@id="add-heading"]')  # nothing to add to a calendar
+
+
+def test_event_times_are_shown_in_the_events_own_zone(built_sites) -> None:
+    # event-01: 18:00-20:00 UTC on 4 February 2018, held in New York (EST, UTC-5)
+    page = _html(built_sites["large"].output, "events/event-01/index.html")
+    facts = " ".join(page.xpath('//dl[@class="facts"]')[0].text_content().split())
+    assert "4 February 2018, 13:00–15:00" in facts
+    assert "EST, America/New_York time" in facts
+    tokyo = _html(built_sites["large"].output, "events/event-02/index.html")
+    assert "7 March 2018, 09:30–17:00" in tokyo.text_content()
+    assert "JST, Asia/Tokyo time" in tokyo.text_content()
+
+
+def test_event_page_links_a_map_and_calendars(built_sites) -> None:
+    output = built_sites["large"].output
+    page = _html(output, "events/event-00/index.html")
+    hrefs = [a.get("href") for a in page.iter("a")]
+    [osm] = [h for h in hrefs if h.startswith("https://www.openstreetmap.org/")]
+    assert parse_qs(urlsplit(osm).query) == {"mlat": ["46.2226"], "mlon": ["6.1369"]}
+    [google] = [h for h in hrefs if h.startswith("https://calendar.google.com/")]
+    query = parse_qs(urlsplit(google).query)
+    assert query["action"] == ["TEMPLATE"] and query["dates"] == ["20180101/20180103"]
+    assert query["text"] == ["Test event number 0"]
+    [outlook] = [h for h in hrefs if h.startswith("https://outlook.live.com/")]
+    query = parse_qs(urlsplit(outlook).query)
+    assert (query["startdt"], query["enddt"], query["allday"]) == (["2018-01-01"], ["2018-01-03"], ["true"])
+    assert "event.ics" in hrefs  # the event's own calendar file, beside its page
+
+
+def test_news_and_events_link_each_other(built_sites) -> None:
+    output = built_sites["example"].output
+    news = _html(output, NEWS + "index.html")
+    [related] = news.xpath('//section[@class="related"]')
+    assert [urljoin(BASE + NEWS, a.get("href")) for a in related.iter("a")] == [BASE + EVENT]
+    event = _html(output, EVENT + "index.html")
+    [related] = event.xpath('//section[@class="related"]')
+    assert [urljoin(BASE + EVENT, a.get("href")) for a in related.iter("a")] == [BASE + NEWS]
+
+
+def test_every_page_has_canonical_open_graph_and_autodiscovery(built_sites) -> None:
+    for name, base in (("example", BASE), ("large", LARGE)):
+        output = built_sites[name].output
+        for path in html_pages(output):
+            head = _html(output, path).head
+            alternates = set(head.xpath('link[@rel="alternate"]/@href'))
+            assert {base + "feeds/atom.xml", base + "feeds/rss.xml", base + "feeds/feed.json",
+                    base + "feeds/events.ics"} <= alternates, path
+            if path == "404.html":
+                assert head.xpath('meta[@name="robots"]/@content') == ["noindex"]
+                continue
+            [canonical] = head.xpath('link[@rel="canonical"]/@href')
+            assert canonical == base + path.removesuffix("index.html"), path
+            og = {meta.get("property"): meta.get("content") for meta in head.xpath("meta[@property]")}
+            assert og["og:url"] == canonical and og["og:title"] and og["og:site_name"], path
+    tag = _html(built_sites["example"].output, "tags/paris-call/index.html").head
+    assert BASE + "feeds/tags/paris-call/atom.xml" in tag.xpath('link[@rel="alternate"]/@href')
+
+
+def test_sitemap_lists_every_page_and_robots_points_at_it(built_sites) -> None:
+    for name, base in (("example", BASE), ("large", LARGE)):
+        output = built_sites[name].output
+        sitemap = lxml.etree.parse(str(output / "sitemap.xml"))
+        ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+        listed = sitemap.xpath("//s:loc/text()", namespaces=ns)
+        pages = [base + p.removesuffix("index.html") for p in html_pages(output) if p != "404.html"]
+        assert sorted(listed) == sorted(pages)
+        assert "Sitemap: " + base + "sitemap.xml" in (output / "robots.txt").read_text()
+    example = lxml.etree.parse(str(built_sites["example"].output / "sitemap.xml"))
+    assert "2018-11-12T08:00:00Z" in example.xpath("//*[local-name()='lastmod']/text()")
+
+
+def test_index_shows_news_events_tags_and_subscribe(built_sites) -> None:
+    index = _html(built_sites["example"].output, "index.html")
+    news = index.get_element_by_id("news-heading").getparent()
+    assert "Geneva, Switzerland · 12 November 2018" in " ".join(news.text_content().split())
+    subscribe = index.get_element_by_id("subscribe")
+    hrefs = {urljoin(BASE, a.get("href")) for a in subscribe.iter("a")}
+    assert {BASE + "feeds/atom.xml", BASE + "feeds/rss.xml", BASE + "feeds/feed.json", BASE + "feeds/events.ics",
+            "webcal://newsroom.example.org/feeds/events.ics"} <= hrefs
+    google = next(h for h in hrefs if h.startswith("https://calendar.google.com/"))
+    assert parse_qs(urlsplit(google).query)["cid"] == ["webcal://newsroom.example.org/feeds/events.ics"]
+    outlook = next(h for h in hrefs if h.startswith("https://outlook.live.com/"))
+    assert parse_qs(urlsplit(outlook).query)["url"] == [BASE + "feeds/events.ics"]
+    tags = [a.text for a in index.get_element_by_id("tags-heading").getparent().iter("a")]
+    assert tags == ["centre-for-cybersecurity", "cybersecurity", "paris-call"]
+    large = _html(built_sites["large"].output, "index.html")
+    past = large.get_element_by_id("past-heading").getparent()
+    assert "Cancelled" in past.text_content()  # a cancelled event says so in the list
+
+
+def test_site_templates_and_strings_override_the_built_in_ones(example_site: Path, feeds) -> None:
+    templates = example_site / "templates"
+    (templates / "strings").mkdir(parents=True)
+    (templates / "404.html").write_text('{% extends "base.html" %}{% block main %}<h1>Perdu</h1>{% endblock %}\n')
+    (templates / "strings/fr.toml").write_text('latest_news = "Dernières nouvelles"\n'
+                                               'months = ["janvier", "février", "mars", "avril", "mai", "juin", '
+                                               '"juillet", "août", "septembre", "octobre", "novembre", "décembre"]\n')
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace('language = "en"', 'language = "fr"'))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    index = _html(example_site / "public", "index.html")
+    assert index.get_element_by_id("news-heading").text == "Dernières nouvelles"
+    assert "12 novembre 2018" in index.text_content()
+    assert index.get_element_by_id("past-heading").text == "Past events"  # untranslated keys stay English
+    assert _html(example_site / "public", "404.html").findtext(".//h1") == "Perdu"
+
+
+def test_a_mistyped_string_is_located(example_site: Path, feeds) -> None:
+    (example_site / "templates/strings").mkdir(parents=True)
+    (example_site / "templates/strings/en.toml").write_text('# ours\nlatest_nws = "News"\nmonths = ["Jan"]\n')
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert "templates/strings/en.toml:2: latest_nws: unknown UI string" in result.err
+    assert "templates/strings/en.toml:3: months: expected a list of 12" in result.err
