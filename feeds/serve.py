@@ -42,7 +42,7 @@ class State:
 
     generation: int
     problems: tuple[str, ...]
-    changed: float  # when, as a Unix time: the Last-Modified of everything served
+    changed: int  # when, in whole seconds since the epoch: the Last-Modified of everything served
     next_lift: datetime | None = None
 
 
@@ -54,7 +54,7 @@ class Preview:
         self.site_dir, self.output, self.base_url = site_dir, output, base_url
         self.now, self.drafts, self.echo = now, drafts, echo
         self.changed = threading.Condition()
-        self.state = State(0, (), time.time())
+        self.state = State(0, (), int(time.time()))
         self.stopping = False
 
     def rebuild(self) -> None:
@@ -76,7 +76,10 @@ class Preview:
                 self.echo(line)
             self.echo("feeds: the build failed; still serving the last good build")
         with self.changed:
-            self.state = State(self.state.generation + 1, problems, time.time(), next_lift)
+            # Last-Modified has whole seconds: two states must never share one, or If-Modified-Since
+            # would answer 304 with the page of the state before.
+            changed = max(int(time.time()), self.state.changed + 1)
+            self.state = State(self.state.generation + 1, problems, changed, next_lift)
             self.changed.notify_all()
 
     def stop(self) -> None:
@@ -160,7 +163,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, code: int, kind: str, body: bytes, state: State, send_body: bool) -> None:
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        modified = int(state.changed)
+        modified = state.changed
         if code == 200 and _not_modified(self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"),
                                          etag, modified):
             code, body = 304, b""

@@ -135,6 +135,7 @@ def test_an_edit_is_served_without_restarting(server: Server, example_site: Path
     source.write_text(source.read_text().replace(f"title: {TITLE}", "title: The Forum signs the Paris Call"))
     wait_until(lambda: h1(get(server.url + NEWS_PAGE)[2]) == "The Forum signs the Paris Call", "the rebuild")
     assert get(server.url + NEWS_PAGE, **{"If-None-Match": first[1]["ETag"]})[0] == 200
+    assert get(server.url + NEWS_PAGE, **{"If-Modified-Since": first[1]["Last-Modified"]})[0] == 200
     atom = feedparser.parse(get(server.url + "feeds/atom.xml")[2])
     assert "The Forum signs the Paris Call" in [entry.title for entry in atom.entries]
 
