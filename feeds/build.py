@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 
 from feeds.config import SiteConfig, load_config
-from feeds.embargo import split_embargoed
+from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger
 from feeds.load import Source, find_sources, read_source
@@ -54,8 +54,11 @@ def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | No
     with progress.phase("validate"):
         items = _validate_all(sources, config, problems, progress)
         public, embargoed = split_embargoed(items, now)
-        published, ledger, ledger_problems = apply(read_ledger(site_dir), [i for i in public if not i.draft])
-        problems += ledger_problems
+        recorded = read_ledger(site_dir)
+        published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft])
+        withdrawn = withdrawals(embargoed, recorded)
+        held_back = {problem.path for problem in withdrawn}  # not "disappeared": held by its embargo
+        problems += withdrawn + [p for p in ledger_problems if p.path not in held_back]
         shown = published + ([i for i in public if i.draft] if drafts else [])
         check_unique([*shown, *embargoed], problems)
     if any(p.is_error for p in problems):

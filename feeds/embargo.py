@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
+from feeds.errors import Problem
+from feeds.ledger import Ledger
 from feeds.model import Item
 
 
@@ -20,6 +22,14 @@ def split_embargoed(items: Iterable[Item], now: datetime) -> tuple[list[Item], t
     for item in items:
         (public if is_public(item, now) else held).append(item)
     return public, tuple(sorted(held, key=lambda item: (item.embargoed_until, item.source)))
+
+
+def withdrawals(held: Iterable[Item], ledger: Ledger) -> list[Problem]:
+    """An embargo cannot take back what was published: one problem per held item the ledger has."""
+    published = {entry.path for entry in ledger.entries}
+    return [Problem(item.source, 1, "embargo", f"the item is already published; it cannot be held until "
+                    f"{item.embargoed_until.isoformat()}", "remove the embargo, or set date back")
+            for item in held if item.source in published]
 
 
 def utc_text(moment: datetime) -> str:

@@ -104,3 +104,14 @@ def test_an_embargoed_draft_stays_out_even_with_drafts(example_site: Path, feeds
     held_news(example_site, f"date: {LIFT}\ndraft: true\n")
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts").code == 0
     assert mentions(example_site / "public", MARKER) == []
+
+
+def test_an_embargo_cannot_withdraw_a_published_item(example_site: Path, feeds) -> None:
+    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    news.write_text(news.read_text().replace("dateline:", f"embargo: {LIFT}\ndateline:"))
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "content/news/2018-11-12-forum-joins-paris-call.md:1: embargo: the item is already published; "
+        f"it cannot be held until {LIFT} (hint: remove the embargo, or set date back)")
+    assert "disappeared" not in result.err
