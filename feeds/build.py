@@ -9,11 +9,14 @@ from pathlib import Path
 import jinja2
 
 from feeds.config import SiteConfig, load_config
+from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger
 from feeds.load import Source, find_sources, read_source
 from feeds.model import Event, Item, NewsItem, Site
+from feeds.progress import Progress
 from feeds.render import OutputFile
+from feeds.render.hosting import render_headers, render_next_lift
 from feeds.render.html import render_site
 from feeds.render.ics import render_calendar
 from feeds.render.syndication import render_feeds
@@ -23,11 +26,12 @@ from feeds.write import write_file, write_tree
 
 @dataclass(frozen=True)
 class Loaded:
-    """A validated site, the ledger it implies, and the warnings found on the way."""
+    """A validated site, the ledger it implies, the warnings found on the way, and what is embargoed."""
 
     site: Site
     ledger: Ledger
     warnings: tuple[Problem, ...]
+    embargoed: tuple[Item, ...] = ()  # held out of every output, the soonest to lift first
 
 
 @dataclass(frozen=True)
@@ -35,35 +39,46 @@ class BuildResult:
     site: Site
     files: int
     warnings: tuple[Problem, ...]
+    embargoed: tuple[Item, ...] = ()
 
 
 def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | None = None,
-              drafts: bool = False) -> Loaded:
+              drafts: bool = False, progress: Progress | None = None) -> Loaded:
     """Read and validate everything; raise SiteError listing every error in the run."""
+    progress = progress or Progress()
     config = load_config(site_dir, base_url)
+    now = _resolve_now(now, config)
     problems: list[Problem] = []
-    sources = _read_all(site_dir, problems)
-    items = _validate_all(sources, config, problems)
-    published, ledger, ledger_problems = apply(read_ledger(site_dir), [i for i in items if not i.draft])
-    problems += ledger_problems
-    shown = published + ([i for i in items if i.draft] if drafts else [])
-    check_unique(shown, problems)
+    with progress.phase("read"):
+        sources = _read_all(site_dir, problems, progress)
+    with progress.phase("validate"):
+        items = _validate_all(sources, config, problems, progress)
+        public, embargoed = split_embargoed(items, now)
+        recorded = read_ledger(site_dir)
+        published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft])
+        withdrawn = withdrawals(embargoed, recorded)
+        held_back = {problem.path for problem in withdrawn}  # not "disappeared": held by its embargo
+        problems += withdrawn + [p for p in ledger_problems if p.path not in held_back]
+        shown = published + ([i for i in public if i.draft] if drafts else [])
+        check_unique([*shown, *embargoed], problems)
     if any(p.is_error for p in problems):
         raise SiteError(problems)
     site = Site(
         config=config,
         news=tuple(sorted((i for i in shown if isinstance(i, NewsItem)), key=lambda i: (i.date, i.id), reverse=True)),
         events=tuple(sorted((i for i in shown if isinstance(i, Event)), key=lambda e: (e.starts_at, e.id))),
-        now=_resolve_now(now, config),
+        now=now,
+        next_lift=embargoed[0].embargoed_until if embargoed else None,
     )
-    return Loaded(site, ledger, tuple(sorted(problems)))
+    return Loaded(site, ledger, tuple(sorted(problems)), embargoed)
 
 
 def render(site: Site, site_dir: Path) -> list[OutputFile]:
     """Every output file, from pure renderers."""
     try:
-        files = [*render_calendar(site), *render_site(site, site_dir)]
-        return [*files, *render_feeds(site, published=files)]  # the other files give enclosure sizes
+        files = [*render_calendar(site), *render_site(site, site_dir), *render_next_lift(site)]
+        files += render_feeds(site, published=files)  # the other files give enclosure sizes
+        return [*files, render_headers(files)]
     except jinja2.TemplateSyntaxError as error:
         raise SiteError([Problem(f"templates/{error.name}", error.lineno, "", f"template error: {error.message}")]) from None
     except jinja2.TemplateError as error:
@@ -71,18 +86,21 @@ def render(site: Site, site_dir: Path) -> list[OutputFile]:
 
 
 def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url: str | None = None,
-          drafts: bool = False) -> BuildResult:
+          drafts: bool = False, progress: Progress | None = None) -> BuildResult:
     """Build the site into `output`, replacing it only when every file is ready."""
-    loaded = load_site(site_dir, now=now, base_url=base_url, drafts=drafts)
-    files = render(loaded.site, site_dir)
-    write_tree(output, files)
-    write_file(site_dir / LEDGER_NAME, loaded.ledger.to_bytes())
-    return BuildResult(loaded.site, len(files), loaded.warnings)
+    progress = progress or Progress()
+    loaded = load_site(site_dir, now=now, base_url=base_url, drafts=drafts, progress=progress)
+    with progress.phase("render"):
+        files = render(loaded.site, site_dir)
+    with progress.phase("write"):
+        write_tree(output, files)
+        write_file(site_dir / LEDGER_NAME, loaded.ledger.to_bytes())
+    return BuildResult(loaded.site, len(files), loaded.warnings, loaded.embargoed)
 
 
-def _read_all(site_dir: Path, problems: list[Problem]) -> list[Source]:
+def _read_all(site_dir: Path, problems: list[Problem], progress: Progress) -> list[Source]:
     sources = []
-    for path in find_sources(site_dir):
+    for path in progress.track(find_sources(site_dir), "reading"):
         result = read_source(path, site_dir)
         if isinstance(result, Problem):
             problems.append(result)
@@ -91,9 +109,10 @@ def _read_all(site_dir: Path, problems: list[Problem]) -> list[Source]:
     return sources
 
 
-def _validate_all(sources: list[Source], config: SiteConfig, problems: list[Problem]) -> list[Item]:
+def _validate_all(sources: list[Source], config: SiteConfig, problems: list[Problem],
+                  progress: Progress) -> list[Item]:
     make = {"news": news_item, "event": event}
-    items = [make[source.kind](source, config, problems) for source in sources]
+    items = [make[source.kind](source, config, problems) for source in progress.track(sources, "validating")]
     return [item for item in items if item is not None]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from feeds import __version__
@@ -37,9 +37,25 @@ def parser() -> argparse.ArgumentParser:
     site_options(build)
     build.add_argument("--output", type=Path, metavar="DIR", help="where to write (default: DIR/public)")
     build.add_argument("--base-url", metavar="URL", help="override base_url, e.g. for a staging host")
+    build.add_argument("-v", "--verbose", action="store_true", help="print the time each phase took")
 
-    check = commands.add_parser("check", help="validate the content; write nothing")
+    check = commands.add_parser("check", help="validate the content and list embargoes; write nothing")
     site_options(check)
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="github: errors as GitHub Actions annotations, shown inline on the files")
+
+    new = commands.add_parser("new", help="write a new draft news item or event and print its path")
+    new.add_argument("kind", choices=("news", "event"))
+    new.add_argument("title")
+    new.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site directory (default: .)")
+    new.add_argument("--start", metavar="DATE[TIME]", help="an event's start: 2018-11-26 (all day) or 2018-11-26T09:30")
+    new.add_argument("--end", metavar="DATE[TIME]", help="an event's end: its last day, or a time")
+    new.add_argument("--now", type=_moment, metavar="DATETIME", help="the item's date (default: now)")
+
+    serve = commands.add_parser("serve", help="preview the site, rebuilt and reloaded as files change")
+    site_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="the port; 0 picks a free one (default: 8000)")
 
     ping = commands.add_parser("ping", help="tell the WebSub hub (feeds.hub) that the feeds changed, after a deploy")
     site_options(ping)
@@ -54,11 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:
         return EXIT_OK if exit_.code in (0, None) else EXIT_USAGE
     try:
-        if args.command == "build":
-            return _build(args)
-        if args.command == "ping":
-            return _ping(args)
-        return _check(args)
+        command = {"build": _build, "check": _check, "new": _new, "serve": _serve, "ping": _ping}[args.command]
+        return command(args)
     except SiteError as error:
         _report(error.problems)
         errors = sum(p.is_error for p in error.problems)
@@ -68,23 +81,80 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from feeds.build import build  # imported here so `feeds --help` starts fast
+    from feeds.embargo import utc_text
+    from feeds.progress import Progress
+    from feeds.render.hosting import NEXT_LIFT_PATH
 
     started = time.perf_counter()
     output = args.output or args.site / "public"
-    result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts)
+    progress = Progress(bar=sys.stderr.isatty())
+    result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts, progress=progress)
     _report(result.warnings)
     site = result.site
     print(f"feeds: built {len(site.news)} news items and {len(site.events)} events "
           f"into {output} ({result.files} files, {time.perf_counter() - started:.2f} s)")
+    if site.next_lift:
+        print(f"feeds: {len(result.embargoed)} embargoed; the next lifts at {utc_text(site.next_lift)} "
+              f"(written to {output / NEXT_LIFT_PATH}): build again then")
+    if args.verbose:
+        for phase, seconds in progress.timings:
+            print(f"feeds: {phase:<9} {seconds:8.3f} s", file=sys.stderr)
     return EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
+    from feeds.annotations import github_annotation, github_command
     from feeds.build import load_site
+    from feeds.embargo import utc_text
 
-    loaded = load_site(args.site, now=args.now, drafts=args.drafts)
-    _report(loaded.warnings)
-    print(f"feeds: {len(loaded.site.news)} news items and {len(loaded.site.events)} events are valid")
+    github = args.format == "github"
+    try:
+        loaded = load_site(args.site, now=args.now, drafts=args.drafts)
+    except SiteError as error:
+        if not github:
+            raise
+        for problem in error.problems:
+            print(github_annotation(problem, args.site))
+        return EXIT_CONTENT
+    if github:
+        for problem in loaded.warnings:
+            print(github_annotation(problem, args.site))
+    else:
+        _report(loaded.warnings)
+    for item in loaded.embargoed:
+        when = f"embargoed until {item.embargoed_until.isoformat()} (lifts {utc_text(item.embargoed_until)})"
+        if github:
+            print(github_command("notice", Path(args.site, item.source).as_posix(), f"{item.title}: {when}",
+                                 title="embargo"))
+        else:
+            print(f"{item.source}: {when}: {item.title}")
+    print(f"feeds: {len(loaded.site.news)} news items and {len(loaded.site.events)} events are valid"
+          + (f"; {len(loaded.embargoed)} embargoed" if loaded.embargoed else ""))
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from feeds.new import new_item
+
+    if args.kind == "event" and not args.start:
+        print("feeds new event: --start is required, e.g. --start 2018-11-26", file=sys.stderr)
+        return EXIT_USAGE
+    now = args.now or datetime.now(timezone.utc)
+    print(new_item(args.site, args.kind, args.title, now=now, start=args.start, end=args.end))
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from feeds.serve import serve
+
+    def echo(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    try:
+        serve(args.site, host=args.host, port=args.port, now=args.now, drafts=args.drafts, echo=echo)
+    except OSError as error:
+        print(f"feeds: cannot serve on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 

@@ -51,6 +51,7 @@ class Item:
     lang: str = ""
     draft: bool = False
     withdrawn: bool = False  # taken down after publication; its id stays reserved in the ledger
+    embargoed_until: datetime | None = None  # not public before then: the later of a given date and embargo
     id_given: bool = False  # the id (or UID) was set in front matter rather than derived
 
     kind = "item"
@@ -124,6 +125,7 @@ class Site:
     news: tuple[NewsItem, ...]
     events: tuple[Event, ...]
     now: datetime
+    next_lift: datetime | None = None  # when the earliest embargoed item becomes public
     items: tuple[Item, ...] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -18,7 +18,7 @@ from feeds.model import Event, Item, Location, NewsItem, Status
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
 from feeds.timezones import zone_or_none
 
-COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "lang", "withdrawn"}
+COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn"}
 NEWS_KEYS = COMMON_KEYS | {"dateline", "author", "image", "image_alt", "id"}
 EVENT_KEYS = COMMON_KEYS | {"start", "end", "timezone", "location", "url", "status", "uid", "id",
                             "rrule", "exdate", "previous_start"}
@@ -86,6 +86,25 @@ class _Fields:
         self.fail(key, f"expected a date or time, got {_describe(value)}")
         return None
 
+    def instant(self, key: str) -> datetime | None:
+        """A date-time with its zone (an offset or Z): no guessing for the moment something goes public."""
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        hint = f"write the time with its offset, e.g. {key}: 2018-11-26T09:00:00+01:00"
+        text = value.strip() if isinstance(value, str) else ""
+        try:
+            moment = datetime.fromisoformat(text) if len(text) > 10 else None
+        except ValueError:
+            moment = None
+        if moment is None:
+            self.fail(key, f"not a date-time: {value!r}", hint)
+            return None
+        if moment.tzinfo is None:
+            self.fail(key, f"{text!r} has no zone", hint)
+            return None
+        return moment
+
     def unknown_keys(self, known: set[str]) -> None:
         for key in self.meta:
             if key not in known:
@@ -130,6 +149,8 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
     if published_at and updated_at and updated_at < published_at:
         f.fail("updated", "is before date", "updated is when the item last changed after publication")
         updated_at = published_at
+    embargo = f.instant("embargo")
+    holds = [moment for moment in (published_at if published else None, embargo) if moment]
     slug = slugify(f.text("slug")) if f.meta.get("slug") is not None else default_slug(f.source)
     if not slug:
         f.fail("slug", "gives an empty slug", "use letters or digits")
@@ -147,6 +168,7 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
         lang=f.text("lang"),
         draft=f.flag("draft"),
         withdrawn=f.flag("withdrawn"),
+        embargoed_until=max(holds) if holds else None,
     )
 
 

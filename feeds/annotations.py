@@ -1,0 +1,29 @@
+"""Problems as GitHub Actions workflow commands, which CI shows inline on the file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from feeds.errors import Problem
+
+
+def github_annotation(problem: Problem, site_dir: Path) -> str:
+    """`::error file=content/news/x.md,line=3,title=date::message`, with the path from the checkout."""
+    level = "error" if problem.is_error else "warning"
+    message = f"{problem.message} (hint: {problem.hint})" if problem.hint else problem.message
+    return github_command(level, Path(site_dir, problem.path).as_posix(), message,
+                          line=problem.line, title=problem.field or "feeds")
+
+
+def github_command(level: str, file: str, message: str, *, line: int = 0, title: str = "feeds") -> str:
+    """One workflow command (`error`, `warning` or `notice`) about a file."""
+    properties = [f"file={_property(file)}"] + ([f"line={line}"] if line else []) + [f"title={_property(title)}"]
+    return f"::{level} {','.join(properties)}::{_data(message)}"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")

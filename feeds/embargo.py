@@ -1,0 +1,37 @@
+"""Embargoes: an item whose time to go public has not come is held out of every output."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+from feeds.errors import Problem
+from feeds.ledger import Ledger
+from feeds.model import Item
+
+
+def is_public(item: Item, now: datetime) -> bool:
+    """True once the item's date and its embargo (if any) have passed."""
+    return item.embargoed_until is None or item.embargoed_until <= now
+
+
+def split_embargoed(items: Iterable[Item], now: datetime) -> tuple[list[Item], tuple[Item, ...]]:
+    """The items public at `now`, and those still held, the soonest to lift first."""
+    public: list[Item] = []
+    held: list[Item] = []
+    for item in items:
+        (public if is_public(item, now) else held).append(item)
+    return public, tuple(sorted(held, key=lambda item: (item.embargoed_until, item.source)))
+
+
+def withdrawals(held: Iterable[Item], ledger: Ledger) -> list[Problem]:
+    """An embargo cannot take back what was published: one problem per held item the ledger has."""
+    published = {entry.path for entry in ledger.entries}
+    return [Problem(item.source, 1, "embargo", f"the item is already published; it cannot be held until "
+                    f"{item.embargoed_until.isoformat()}", "remove the embargo, or set date back")
+            for item in held if item.source in published]
+
+
+def utc_text(moment: datetime) -> str:
+    """An instant as ISO 8601 in UTC, e.g. 2018-11-26T08:00:00Z: sortable as text, read by cron scripts."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,50 @@
+"""The Content-Type of every output file, shared by `feeds serve` and the hosting files."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import PurePosixPath
+
+# By file name first: both feeds end in .xml, and a JSON Feed is not plain JSON.
+BY_NAME = {
+    "atom.xml": "application/atom+xml",
+    "rss.xml": "application/rss+xml",
+    "feed.json": "application/feed+json",
+}
+BY_SUFFIX = {
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".ics": "text/calendar",
+    ".xml": "application/xml",
+    ".json": "application/json",
+    ".txt": "text/plain",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".ico": "image/vnd.microsoft.icon",
+}
+_TEXT = {"application/atom+xml", "application/rss+xml", "application/feed+json", "application/xml",
+         "application/json", "text/javascript", "image/svg+xml"}
+# What static hosts and web servers already get right by extension; everything else is declared.
+HOSTS_KNOW = {".html", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".ico"}
+
+
+def media_type(path: str) -> str:
+    """The bare media type, e.g. application/atom+xml."""
+    name = PurePosixPath(path).name
+    suffix = PurePosixPath(name).suffix.lower()
+    return BY_NAME.get(name) or BY_SUFFIX.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def content_type(path: str) -> str:
+    """The Content-Type header for a file: the media type, with charset=utf-8 for text."""
+    kind = media_type(path)
+    return f"{kind}; charset=utf-8" if kind.startswith("text/") or kind in _TEXT else kind
+
+
+def hosts_guess(path: str) -> bool:
+    """True when common hosts serve the file with the right type without being told."""
+    return PurePosixPath(path).name not in BY_NAME and PurePosixPath(path).suffix.lower() in HOSTS_KNOW

@@ -1,0 +1,75 @@
+"""`feeds new`: a content file with the right front matter, slug and date, ready to write in."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+from slugify import slugify
+
+from feeds.config import load_config
+from feeds.errors import Problem, SiteError, display_path
+
+
+def parse_moment(text: str) -> date | datetime:
+    """A date (all-day) or a date-time, as front matter takes them; ValueError otherwise."""
+    text = text.strip()
+    return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+
+
+def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
+             start: str | None = None, end: str | None = None) -> Path:
+    """Write content/news/YYYY-MM-DD-slug.md or content/events/slug.md as a draft; return its path."""
+    config = load_config(site_dir)
+    slug = slugify(title)
+    if not title.strip() or not slug:
+        raise SiteError([Problem("title", 0, "", f"{title!r} gives no slug", "use letters or digits")])
+    now = now if now.tzinfo else now.replace(tzinfo=config.timezone)
+    published = now.astimezone(config.timezone).replace(microsecond=0)
+    if kind == "news":
+        path = site_dir / "content" / "news" / f"{published:%Y-%m-%d}-{slug}.md"
+        extra: list[str] = []
+    else:
+        path = site_dir / "content" / "events" / f"{slug}.md"
+        extra = _event_lines(start or "", end, config.timezone.key)
+    if path.exists():
+        raise SiteError([Problem(display_path(path, site_dir), 0, "", "already exists",
+                                 "choose another title, or edit that file")])
+    lines = [
+        "---",
+        f"title: {json.dumps(title.strip(), ensure_ascii=False)}",
+        f"date: {published.isoformat()}",
+        *extra,
+        "tags: []",
+        "draft: true  # remove this line to publish",
+        "# embargo: 2018-11-26T09:00:00+01:00  # held out of every output until then",
+        "---",
+        "Write the text here. Its first paragraph is the summary unless you add `summary:` above.",
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as stream:  # "x": never overwrite a file written meanwhile
+        stream.write("\n".join(lines))
+    return path
+
+
+def _event_lines(start: str, end: str | None, zone: str) -> list[str]:
+    try:
+        first = parse_moment(start)
+        last = parse_moment(end) if end else None
+    except ValueError as error:
+        raise SiteError([Problem("--start/--end", 0, "", f"not a date or time: {error}",
+                                 "write 2018-11-26 or 2018-11-26T09:30")]) from None
+    if last is not None and (isinstance(first, datetime) != isinstance(last, datetime) or not _in_order(first, last)):
+        raise SiteError([Problem("--end", 0, "", f"must be a {'time after' if isinstance(first, datetime) else 'date not before'} "
+                                 f"--start ({start})")])
+    return [f"start: {first.isoformat()}", *([f"end: {last.isoformat()}"] if last else []), f"timezone: {zone}"]
+
+
+def _in_order(first: date | datetime, last: date | datetime) -> bool:
+    if not isinstance(first, datetime):
+        return last >= first
+    if (first.tzinfo is None) != (last.tzinfo is None):  # type: ignore[union-attr]
+        return True  # one is in the event's zone: the build compares them there
+    return last > first

@@ -1,0 +1,75 @@
+"""Files for hosting: `_headers` for static hosts, and `next-lift.txt` for the job that rebuilds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+from feeds.embargo import utc_text
+from feeds.mediatypes import content_type, hosts_guess
+from feeds.model import Site
+from feeds.render import OutputFile
+
+HEADERS_PATH = "_headers"
+NEXT_LIFT_PATH = "next-lift.txt"
+
+STATIC_CACHE = "public, max-age=86400"
+CACHE = "public, max-age=300"  # feeds, calendars and pages: a lifted embargo shows within minutes
+NO_CACHE = "no-cache"
+
+
+def render_next_lift(site: Site) -> list[OutputFile]:
+    """When the next embargo lifts, in UTC, or an empty file when nothing is held."""
+    text = f"{utc_text(site.next_lift)}\n" if site.next_lift else ""
+    return [OutputFile(NEXT_LIFT_PATH, text.encode())]
+
+
+def render_headers(files: Sequence[OutputFile]) -> OutputFile:
+    """`_headers` (Netlify, Cloudflare Pages and others): cache rules and the types hosts do not guess.
+
+    Hosts merge the values of a header set by several matching rules, so each cache rule covers one
+    top-level entry of the output and no two overlap; Content-Type rules share a pattern per file
+    name inside a folder (`/events/*/event.ics`) to stay far below Cloudflare's 100 rules.
+    """
+    blocks = [_block(pattern, {"Cache-Control": cache, "X-Content-Type-Options": "nosniff"})
+              for pattern, cache in _cache_rules(files)]
+    blocks += [_block(pattern, {"Content-Type": kind}) for pattern, kind in _type_rules(files)]
+    return OutputFile(HEADERS_PATH, "\n".join(blocks).encode())
+
+
+def _cache_rules(files: Sequence[OutputFile]) -> list[tuple[str, str]]:
+    rules: dict[str, str] = {}
+    for file in files:
+        top, *rest = PurePosixPath(file.path).parts
+        if file.path == NEXT_LIFT_PATH:
+            rules[f"/{top}"] = NO_CACHE
+        elif rest:
+            rules[f"/{top}/*"] = STATIC_CACHE if top == "static" else CACHE
+        else:
+            rules[f"/{top}"] = CACHE
+            if top == "index.html":
+                rules["/"] = CACHE
+    return sorted(rules.items())
+
+
+def _type_rules(files: Sequence[OutputFile]) -> list[tuple[str, str]]:
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for file in files:
+        if file.path != HEADERS_PATH and not hosts_guess(file.path):
+            path = PurePosixPath(file.path)
+            groups[(path.parts[0] if len(path.parts) > 1 else "", path.name)].append(file.path)
+    rules = {}
+    for (top, name), paths in groups.items():
+        kind = content_type(paths[0])
+        deep = [path for path in paths if path.count("/") > 1]
+        for path in paths:
+            if len(deep) < 2 or path not in deep:
+                rules[f"/{path}"] = kind
+        if len(deep) > 1:
+            rules[f"/{top}/*/{name}"] = kind
+    return sorted(rules.items())
+
+
+def _block(pattern: str, headers: dict[str, str]) -> str:
+    return pattern + "\n" + "".join(f"  {name}: {value}\n" for name, value in headers.items())

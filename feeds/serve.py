@@ -1,0 +1,263 @@
+"""`feeds serve`: build into a private directory, serve it on loopback, rebuild on change, reload the page.
+
+The preview runs the same pipeline as `feeds build` (without recording the ledger), so it shows the
+site exactly as it will be published. Pages get a small live-reload script; published pages have none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import formatdate, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from feeds.build import load_site, render
+from feeds.config import CONFIG_NAME
+from feeds.errors import SiteError
+from feeds.ledger import LEDGER_NAME
+from feeds.mediatypes import content_type
+from feeds.render.html import template_dirs
+from feeds.write import UnsafePath, safe_target, write_tree
+
+LIVE_PATH = "/_feeds/live"
+POLL_SECONDS = 0.25
+KEEP_ALIVE_SECONDS = 15.0
+
+Echo = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class State:
+    """What the last build attempt left: a generation number pages compare, and its problems if it failed."""
+
+    generation: int
+    problems: tuple[str, ...]
+    changed: int  # when, in whole seconds since the epoch: the Last-Modified of everything served
+    next_lift: datetime | None = None
+
+
+class Preview:
+    """The served output directory and the state of the last build; rebuilt by the watcher thread."""
+
+    def __init__(self, site_dir: Path, output: Path, *, base_url: str, now: datetime | None, drafts: bool,
+                 echo: Echo) -> None:
+        self.site_dir, self.output, self.base_url = site_dir, output, base_url
+        self.now, self.drafts, self.echo = now, drafts, echo
+        self.changed = threading.Condition()
+        self.state = State(0, (), int(time.time()))
+        self.stopping = False
+
+    def rebuild(self) -> None:
+        """Build once; on content errors, report them and keep serving the last good build."""
+        started = time.perf_counter()
+        next_lift = None
+        try:
+            loaded = load_site(self.site_dir, now=self.now, base_url=self.base_url, drafts=self.drafts)
+            write_tree(self.output, render(loaded.site, self.site_dir))
+            next_lift = loaded.site.next_lift
+            problems: tuple[str, ...] = ()
+            for warning in loaded.warnings:
+                self.echo(str(warning))
+            self.echo(f"feeds: built {len(loaded.site.news)} news items and {len(loaded.site.events)} events "
+                      f"({time.perf_counter() - started:.2f} s)")
+        except SiteError as error:
+            problems = tuple(str(problem) for problem in error.problems)
+            for line in problems:
+                self.echo(line)
+            self.echo("feeds: the build failed; still serving the last good build")
+        with self.changed:
+            # Last-Modified has whole seconds: two states must never share one, or If-Modified-Since
+            # would answer 304 with the page of the state before.
+            changed = max(int(time.time()), self.state.changed + 1)
+            self.state = State(self.state.generation + 1, problems, changed, next_lift)
+            self.changed.notify_all()
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopping = True
+            self.changed.notify_all()
+
+    def watch(self) -> None:
+        """Rebuild when content, templates or settings change, or when an embargo lifts."""
+        seen = self._snapshot()
+        while not self.stopping:
+            time.sleep(POLL_SECONDS)
+            current = self._snapshot()
+            lift = self.state.next_lift
+            if current != seen or (self.now is None and lift and datetime.now(timezone.utc) >= lift):
+                seen = current
+                self.rebuild()
+
+    def _snapshot(self) -> tuple[tuple[str, int, int], ...]:
+        files = [self.site_dir / CONFIG_NAME, self.site_dir / LEDGER_NAME]
+        for folder in [self.site_dir / "content", *template_dirs(self.site_dir)]:
+            files += folder.rglob("*")
+        stamps = []
+        for path in files:
+            try:
+                status = path.stat()
+            except FileNotFoundError:
+                continue
+            stamps.append((str(path), status.st_mtime_ns, status.st_size))
+        return tuple(sorted(stamps))
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True  # open live-reload streams must not keep the process alive
+    preview: Preview
+
+
+class Handler(BaseHTTPRequestHandler):
+    """GET and HEAD of the built files, with validators, and the live-reload stream."""
+
+    server: PreviewServer
+    server_version = "feeds-serve"
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._respond(send_body=False)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass  # the terminal shows builds and errors, not every request
+
+    def _respond(self, send_body: bool) -> None:
+        preview = self.server.preview
+        state = preview.state
+        path = unquote(urlsplit(self.path).path)
+        if path == LIVE_PATH and send_body:
+            return self._live(preview)
+        relative = path.lstrip("/")
+        try:
+            target = safe_target(preview.output, relative) if relative else preview.output
+        except UnsafePath:
+            return self._send(404, "text/plain; charset=utf-8", b"not found\n", state, send_body)
+        if target.is_dir():
+            if not path.endswith("/"):
+                self.send_response(301)
+                self.send_header("Location", path + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return None
+            target, relative = target / "index.html", relative + "index.html"
+        try:
+            body = target.read_bytes()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            page = _with_live_reload(b"<!doctype html><title>Not found</title><h1>Not found</h1></html>", state)
+            return self._send(404, "text/html; charset=utf-8", page, state, send_body)
+        kind = content_type(relative)
+        if kind.startswith("text/html"):
+            body = _with_live_reload(body, state)
+        return self._send(200, kind, body, state, send_body)
+
+    def _send(self, code: int, kind: str, body: bytes, state: State, send_body: bool) -> None:
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        modified = state.changed
+        if code == 200 and _not_modified(self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"),
+                                         etag, modified):
+            code, body = 304, b""
+        self.send_response(code)
+        if code != 304:
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", formatdate(modified, usegmt=True))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        if send_body and body:
+            self.wfile.write(body)
+
+    def _live(self, preview: Preview) -> None:
+        """Server-sent events: the build generation now and after every rebuild."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        sent = -1
+        try:
+            while True:
+                with preview.changed:
+                    preview.changed.wait_for(lambda: preview.state.generation != sent or preview.stopping,
+                                             timeout=KEEP_ALIVE_SECONDS)
+                    if preview.stopping:
+                        return
+                    generation = preview.state.generation
+                message = f"data: {generation}\n\n" if generation != sent else ": still here\n\n"
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+                sent = generation
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def _not_modified(if_none_match: str | None, if_modified_since: str | None, etag: str, modified: int) -> bool:
+    """RFC 9110: If-None-Match decides when present; otherwise If-Modified-Since."""
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or etag in tags
+    if if_modified_since is not None:
+        try:
+            return modified <= parsedate_to_datetime(if_modified_since).timestamp()
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+_SCRIPT = """<script>/* feeds serve: reload when the site is rebuilt */
+new EventSource("%s").onmessage = function (event) {
+  if (event.data !== "%d") location.reload();
+};
+</script>
+"""
+_ERROR = """<div id="feeds-build-error" role="alert" style="position:fixed;inset:auto 0 0 0;max-height:50vh;\
+overflow:auto;margin:0;padding:1rem;background:#fff0f0;color:#600;border-top:3px solid #c00;z-index:2147483647">\
+<strong>The last build failed; this is the last good build.</strong><pre style="white-space:pre-wrap">%s</pre></div>
+"""
+
+
+def _with_live_reload(page: bytes, state: State) -> bytes:
+    """The page with the reload script, and the build's errors when it failed."""
+    extra = _SCRIPT % (LIVE_PATH, state.generation)
+    if state.problems:
+        extra = _ERROR % html.escape("\n".join(state.problems)) + extra
+    at = page.lower().rfind(b"</body>")
+    at = len(page) if at < 0 else at
+    return page[:at] + extra.encode() + page[at:]
+
+
+def serve(site_dir: Path, *, host: str, port: int, now: datetime | None, drafts: bool, echo: Echo) -> None:
+    """Serve the site until interrupted (Ctrl+C or SIGTERM); raises OSError when the port is taken."""
+    server = PreviewServer((host, port), Handler)
+    scratch = Path(tempfile.mkdtemp(prefix="feeds-serve-"))
+    shown_host = f"[{host}]" if ":" in host else host
+    base_url = f"http://{shown_host}:{server.server_address[1]}/"
+    preview = Preview(site_dir, scratch / "site", base_url=base_url, now=now, drafts=drafts, echo=echo)
+    server.preview = preview
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        preview.rebuild()
+        threading.Thread(target=preview.watch, name="feeds-watch", daemon=True).start()
+        echo(f"feeds: serving {base_url} (Ctrl+C to stop)")
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        echo("feeds: stopped")
+    finally:
+        preview.stop()
+        server.server_close()
+        signal.signal(signal.SIGTERM, previous)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

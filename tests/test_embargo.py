@@ -1,0 +1,117 @@
+"""Drafts and embargoes: held items appear in no output until their time; the next lift is announced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import feedparser
+import icalendar
+import lxml.html
+
+from conftest import EXAMPLE_NOW, tree_bytes
+
+MARKER = "Zephyrine"  # a word that appears nowhere but in the held items
+LIFT = "2018-11-21T09:00:00+01:00"
+JUST_BEFORE = "2018-11-21T08:59:59+01:00"
+
+
+def held_news(site: Path, front: str) -> None:
+    (site / "content/news/2018-11-21-zephyrine.md").write_text(
+        f"---\ntitle: {MARKER} report\n{front}tags: [{MARKER.lower()}-tag]\n---\nThe {MARKER} report is out.\n")
+
+
+def held_event(site: Path, front: str) -> None:
+    (site / "content/events/zephyrine-forum.md").write_text(
+        f"---\ntitle: {MARKER} forum\nstart: 2018-12-10\n{front}---\nAbout the {MARKER} forum.\n")
+
+
+def mentions(root: Path, word: str) -> list[str]:
+    needle = word.lower().encode()
+    return [name for name, data in tree_bytes(root).items() if needle in name.lower().encode() or needle in data.lower()]
+
+
+def test_an_item_dated_in_the_future_is_in_no_output_until_that_exact_second(example_site: Path, feeds) -> None:
+    held_news(example_site, f"date: {LIFT}\n")
+    held_event(example_site, f"date: {LIFT}\n")
+    out = example_site / "public"
+
+    before = feeds("build", "--site", example_site, "--now", JUST_BEFORE)
+    assert before.code == 0, before.err
+    assert mentions(out, MARKER) == []
+    assert "2 embargoed; the next lifts at 2018-11-21T08:00:00Z" in before.out
+    assert (out / "next-lift.txt").read_text() == "2018-11-21T08:00:00Z\n"
+    assert "zephyrine" not in (example_site / "published.json").read_text()
+
+    at = feeds("build", "--site", example_site, "--now", LIFT)
+    assert at.code == 0, at.err
+    atom = feedparser.parse((out / "feeds/atom.xml").read_bytes())
+    assert f"{MARKER} report" in [entry.title for entry in atom.entries]
+    calendar = icalendar.Calendar.from_ical((out / "feeds/events.ics").read_bytes())
+    assert f"{MARKER} forum" in [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
+    page = lxml.html.parse(str(out / "news/zephyrine/index.html")).getroot()
+    assert page.findtext(".//h1") == f"{MARKER} report"
+    assert (out / "next-lift.txt").read_text() == ""
+    assert "embargoed" not in at.out
+
+
+def test_the_embargo_key_holds_an_item_past_its_date(example_site: Path, feeds) -> None:
+    held_news(example_site, f"date: 2018-11-12T09:00:00+01:00\nembargo: {LIFT}\n")
+    out = example_site / "public"
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    assert mentions(out, MARKER) == []
+    assert feeds("build", "--site", example_site, "--now", JUST_BEFORE).code == 0
+    assert mentions(out, MARKER) == []
+    assert feeds("build", "--site", example_site, "--now", LIFT).code == 0
+    assert "news/zephyrine/index.html" in mentions(out, MARKER)
+
+
+def test_an_event_without_a_date_is_not_held_until_it_starts(example_site: Path, feeds) -> None:
+    held_event(example_site, "")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    assert "events/zephyrine-forum/index.html" in mentions(example_site / "public", MARKER)
+
+
+def test_check_lists_what_is_embargoed_and_when_it_lifts(example_site: Path, feeds) -> None:
+    held_news(example_site, f"date: 2018-11-12T09:00:00+01:00\nembargo: {LIFT}\n")
+    result = feeds("check", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    assert (f"content/news/2018-11-21-zephyrine.md: embargoed until {LIFT} (lifts 2018-11-21T08:00:00Z): "
+            f"{MARKER} report") in result.out.splitlines()
+    assert "1 embargoed" in result.out
+
+
+def test_an_embargo_needs_a_date_time_with_its_zone(example_site: Path, feeds) -> None:
+    held_news(example_site, "date: 2018-11-12\nembargo: 2018-11-21T09:00\n")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert "content/news/2018-11-21-zephyrine.md:4: embargo: '2018-11-21T09:00' has no zone" in result.err
+    held_news(example_site, "date: 2018-11-12\nembargo: tomorrow\n")
+    assert "zephyrine.md:4: embargo: not a date-time: 'tomorrow'" in feeds("check", "--site", example_site).err
+
+
+def test_drafts_are_left_out_unless_asked_for(example_site: Path, feeds) -> None:
+    held_news(example_site, "date: 2018-11-12\ndraft: true\n")
+    out = example_site / "public"
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    assert mentions(out, MARKER) == []
+    assert "zephyrine" not in (example_site / "published.json").read_text()
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts").code == 0
+    assert {"news/zephyrine/index.html", "feeds/atom.xml", "index.html"} <= set(mentions(out, MARKER))
+    assert "zephyrine" not in (example_site / "published.json").read_text()  # a preview records nothing
+
+
+def test_an_embargoed_draft_stays_out_even_with_drafts(example_site: Path, feeds) -> None:
+    held_news(example_site, f"date: {LIFT}\ndraft: true\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts").code == 0
+    assert mentions(example_site / "public", MARKER) == []
+
+
+def test_an_embargo_cannot_withdraw_a_published_item(example_site: Path, feeds) -> None:
+    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    news.write_text(news.read_text().replace("dateline:", f"embargo: {LIFT}\ndateline:"))
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "content/news/2018-11-12-forum-joins-paris-call.md:1: embargo: the item is already published; "
+        f"it cannot be held until {LIFT} (hint: remove the embargo, or set date back)")
+    assert "disappeared" not in result.err

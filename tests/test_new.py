@@ -1,0 +1,75 @@
+"""`feeds new` writes a draft with the right front matter, slug and date, and the file builds."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import feedparser
+import icalendar
+
+from conftest import EXAMPLE_NOW
+
+GENEVA = ZoneInfo("Europe/Zurich")
+
+
+def test_new_news_builds_once_drafts_are_shown(example_site: Path, feeds) -> None:
+    title = 'Forum to host "Cyber Resilience: Next Steps"'
+    result = feeds("new", "news", title, "--site", example_site, "--now", "2018-11-20T10:15:30+01:00")
+    assert result.code == 0, result.err
+    path = Path(result.out.strip())
+    assert path == example_site / "content/news/2018-11-20-forum-to-host-cyber-resilience-next-steps.md"
+    assert "draft: true" in path.read_text()
+
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    atom = feedparser.parse((example_site / "public/feeds/atom.xml").read_bytes())
+    assert title not in [entry.title for entry in atom.entries]  # a draft until published
+
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts").code == 0
+    atom = feedparser.parse((example_site / "public/feeds/atom.xml").read_bytes())
+    [entry] = [entry for entry in atom.entries if entry.title == title]
+    assert entry.link == "https://newsroom.example.org/news/forum-to-host-cyber-resilience-next-steps/"
+    assert entry.published_parsed[:6] == (2018, 11, 20, 9, 15, 30)
+
+
+def test_new_event_builds_into_the_calendar(example_site: Path, feeds) -> None:
+    result = feeds("new", "event", "Cyber Workshop", "--site", example_site, "--start", "2018-12-03T09:30",
+                   "--end", "2018-12-03T17:00", "--now", "2018-11-20T10:00")
+    assert result.code == 0, result.err
+    path = Path(result.out.strip())
+    assert path == example_site / "content/events/cyber-workshop.md"
+    path.write_text(path.read_text().replace("draft: true", "draft: false"))
+
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    calendar = icalendar.Calendar.from_ical((example_site / "public/feeds/events.ics").read_bytes())
+    [workshop] = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]) == "Cyber Workshop"]
+    assert workshop.decoded("DTSTART") == datetime(2018, 12, 3, 9, 30, tzinfo=GENEVA)
+    assert workshop.decoded("DTEND") == datetime(2018, 12, 3, 17, 0, tzinfo=GENEVA)
+    assert workshop.decoded("CREATED") == datetime(2018, 11, 20, 10, 0, tzinfo=GENEVA)
+
+
+def test_new_all_day_event(example_site: Path, feeds) -> None:
+    path = Path(feeds("new", "event", "Winter Meeting", "--site", example_site,
+                      "--start", "2019-01-22", "--end", "2019-01-25", "--now", "2018-11-20T10:00").out.strip())
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts").code == 0
+    calendar = icalendar.Calendar.from_ical((example_site / "public/feeds/events.ics").read_bytes())
+    [meeting] = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]) == "Winter Meeting"]
+    assert (meeting.decoded("DTSTART"), meeting.decoded("DTEND")) == (date(2019, 1, 22), date(2019, 1, 26))
+    assert path.name == "winter-meeting.md"
+
+
+def test_new_never_overwrites(example_site: Path, feeds) -> None:
+    args = ("new", "event", "Annual Gathering 2018", "--site", example_site, "--start", "2018-11-26")
+    result = feeds(*args)
+    assert result.code == 1
+    assert "content/events/annual-gathering-2018.md: already exists" in result.err
+
+
+def test_new_refuses_bad_input(example_site: Path, feeds) -> None:
+    assert feeds("new", "event", "No Start", "--site", example_site).code == 2
+    assert feeds("new", "page", "What", "--site", example_site).code == 2
+    bad = feeds("new", "event", "Backwards", "--site", example_site, "--start", "2018-12-03", "--end", "2018-12-01")
+    assert bad.code == 1 and "--end: must be a date not before --start" in bad.err
+    assert feeds("new", "news", "!!!", "--site", example_site).code == 1
+    assert not (example_site / "content/events/backwards.md").exists()

@@ -1,0 +1,192 @@
+"""`feeds serve`: the right headers for every file, 304s, rebuilds on change, errors shown, last good build kept."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import feedparser
+import icalendar
+import lxml.html
+import pytest
+
+from conftest import EXAMPLE_NOW
+
+NEWS = "content/news/2018-11-12-forum-joins-paris-call.md"
+NEWS_PAGE = "news/forum-joins-paris-call/"
+TITLE = "World Economic Forum joins the Paris Call for Trust and Security in Cyberspace"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+class Server:
+    """`feeds serve` in a subprocess on a free loopback port; its terminal output collected as it comes."""
+
+    def __init__(self, site: Path, *args: str) -> None:
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "feeds", "serve", "--site", str(site), "--port", "0", *args],
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        )
+        threading.Thread(target=self._collect, daemon=True).start()
+        wait_until(lambda: any("serving http://" in line for line in self.lines), "the server to start")
+        self.url = re.search(r"serving (http://\S+/)", "".join(self.lines))[1]
+        assert self.url.startswith("http://127.0.0.1:")
+
+    def _collect(self) -> None:
+        assert self.process.stderr
+        for line in self.process.stderr:
+            self.lines.append(line)
+
+    @property
+    def terminal(self) -> str:
+        return "".join(self.lines)
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=20)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+
+
+def wait_until(condition: Callable[[], object], what: str, timeout: float = 30) -> None:
+    """Poll until the condition holds; fail (not time anything) if it never does."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.fixture
+def server(example_site: Path) -> Iterator[Server]:
+    # A site's own static file named feed.json is served as a JSON Feed, like the built feed.json.
+    (example_site / "templates/static").mkdir(parents=True)
+    (example_site / "templates/static/feed.json").write_text('{"version": "https://jsonfeed.org/version/1.1"}\n')
+    running = Server(example_site, "--now", EXAMPLE_NOW)
+    yield running
+    assert running.stop() == 0
+    assert "feeds: stopped" in running.terminal
+
+
+def h1(body: bytes) -> str:
+    return lxml.html.fromstring(body).findtext(".//h1")
+
+
+def test_every_kind_of_file_has_its_content_type(server: Server) -> None:
+    expected = {
+        "": "text/html; charset=utf-8",
+        NEWS_PAGE: "text/html; charset=utf-8",
+        "feeds/atom.xml": "application/atom+xml; charset=utf-8",
+        "feeds/rss.xml": "application/rss+xml; charset=utf-8",
+        "static/feed.json": "application/feed+json; charset=utf-8",
+        "feeds/events.ics": "text/calendar; charset=utf-8",
+        "static/style.css": "text/css; charset=utf-8",
+        "next-lift.txt": "text/plain; charset=utf-8",
+    }
+    for path, content_type in expected.items():
+        status, headers, body = get(server.url + path)
+        assert (status, headers["Content-Type"]) == (200, content_type), path
+        assert int(headers["Content-Length"]) == len(body)
+    atom = feedparser.parse(get(server.url + "feeds/atom.xml")[2])
+    assert not atom.bozo
+    assert atom.entries[0].link.startswith(server.url)  # links point at the preview
+    calendar = icalendar.Calendar.from_ical(get(server.url + "feeds/events.ics")[2])
+    assert len(calendar.walk("VEVENT")) == 1
+    assert get(server.url + "news/forum-joins-paris-call")[0] == 200  # redirected to the slash
+    assert get(server.url + "nothing-here/")[0] == 404
+    assert get(server.url + "../site.toml")[0] == 404
+
+
+def test_conditional_gets_answer_304(server: Server) -> None:
+    for path in ("feeds/atom.xml", "feeds/events.ics", NEWS_PAGE):
+        status, headers, _ = get(server.url + path)
+        assert headers["ETag"] and headers["Last-Modified"]
+        assert get(server.url + path, **{"If-None-Match": headers["ETag"]})[:2][0] == 304
+        assert get(server.url + path, **{"If-Modified-Since": headers["Last-Modified"]})[0] == 304
+        assert get(server.url + path, **{"If-None-Match": '"other"'})[0] == 200
+        assert get(server.url + path, **{"If-Modified-Since": "Mon, 12 Nov 2018 08:00:00 GMT"})[0] == 200
+
+
+def test_an_edit_is_served_without_restarting(server: Server, example_site: Path) -> None:
+    first = get(server.url + NEWS_PAGE)
+    assert h1(first[2]) == TITLE
+    source = example_site / NEWS
+    source.write_text(source.read_text().replace(f"title: {TITLE}", "title: The Forum signs the Paris Call"))
+    wait_until(lambda: h1(get(server.url + NEWS_PAGE)[2]) == "The Forum signs the Paris Call", "the rebuild")
+    assert get(server.url + NEWS_PAGE, **{"If-None-Match": first[1]["ETag"]})[0] == 200
+    assert get(server.url + NEWS_PAGE, **{"If-Modified-Since": first[1]["Last-Modified"]})[0] == 200
+    atom = feedparser.parse(get(server.url + "feeds/atom.xml")[2])
+    assert "The Forum signs the Paris Call" in [entry.title for entry in atom.entries]
+
+
+def test_a_broken_file_shows_its_error_and_the_last_good_build_stays(server: Server, example_site: Path) -> None:
+    source = example_site / NEWS
+    good = source.read_text()
+    source.write_text(good.replace("date: 2018-11-12T09:00:00+01:00", "date: 2018-11-31"))
+    error = f"{NEWS}:3: date: not a date or time: '2018-11-31'"
+    wait_until(lambda: error in server.terminal, "the error in the terminal")
+    assert "still serving the last good build" in server.terminal
+    status, _, body = get(server.url + NEWS_PAGE)
+    page = lxml.html.fromstring(body)
+    assert status == 200 and page.findtext(".//h1") == TITLE  # the last good page
+    assert error in page.get_element_by_id("feeds-build-error").text_content()
+    assert get(server.url + "feeds/atom.xml")[0] == 200
+
+    source.write_text(good)
+    wait_until(lambda: b"feeds-build-error" not in get(server.url + NEWS_PAGE)[2], "the error to clear")
+
+
+def test_the_open_page_reloads_itself_in_a_browser(server: Server, example_site: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    source = example_site / NEWS
+    good = source.read_text()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(server.url + NEWS_PAGE)
+            expect(page.locator("h1")).to_have_text(TITLE)
+            page.wait_for_function("document.readyState === 'complete'")
+            source.write_text(good.replace(f"title: {TITLE}", "title: Live reload works"))
+            expect(page.locator("h1")).to_have_text("Live reload works", timeout=30_000)
+            source.write_text(good.replace("date: 2018-11-12T09:00:00+01:00", "date: 2018-11-31"))
+            expect(page.locator("#feeds-build-error")).to_contain_text("date: not a date or time", timeout=30_000)
+            expect(page.locator("h1")).to_have_text("Live reload works")
+        finally:
+            browser.close()
+
+
+def test_published_pages_carry_no_script(example_output: Path) -> None:
+    for page in example_output.rglob("*.html"):
+        scripts = lxml.html.parse(str(page)).getroot().iter("script")
+        assert [s.get("type") for s in scripts if s.get("type") != "application/ld+json"] == [], page
+
+
+def test_a_taken_port_is_a_usage_error(server: Server, example_site: Path) -> None:
+    port = server.url.rsplit(":", 1)[1].strip("/")
+    result = subprocess.run([sys.executable, "-m", "feeds", "serve", "--site", str(example_site), "--port", port],
+                            capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 2
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
