@@ -8,16 +8,18 @@ from pathlib import Path
 
 import jinja2
 
+from feeds.cache import BuildCache, templates_key
 from feeds.config import SiteConfig, load_config
-from feeds.errors import Problem, SiteError
+from feeds.errors import Problem, SiteError, display_path
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger
-from feeds.load import Source, find_sources, read_source
+from feeds.load import find_sources
 from feeds.model import Event, Item, NewsItem, Site
+from feeds.parse import parse_files
 from feeds.render import OutputFile
 from feeds.render.feeds import render_feeds
-from feeds.render.html import render_site
+from feeds.render.html import render_site, template_dirs
 from feeds.render.ics import render_calendar
-from feeds.validate import check_unique, event, news_item
+from feeds.validate import check_unique
 from feeds.write import write_file, write_tree
 
 
@@ -38,12 +40,11 @@ class BuildResult:
 
 
 def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | None = None,
-              drafts: bool = False) -> Loaded:
+              drafts: bool = False, cache: BuildCache | None = None) -> Loaded:
     """Read and validate everything; raise SiteError listing every error in the run."""
     config = load_config(site_dir, base_url)
     problems: list[Problem] = []
-    sources = _read_all(site_dir, problems)
-    items = _validate_all(sources, config, problems)
+    items = _parse_all(site_dir, config, cache or BuildCache.open(site_dir), problems)
     published, ledger, ledger_problems = apply(read_ledger(site_dir), [i for i in items if not i.draft])
     problems += ledger_problems
     shown = published + ([i for i in items if i.draft] if drafts else [])
@@ -70,30 +71,45 @@ def render(site: Site, site_dir: Path) -> list[OutputFile]:
 
 
 def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url: str | None = None,
-          drafts: bool = False) -> BuildResult:
-    """Build the site into `output`, replacing it only when every file is ready."""
-    loaded = load_site(site_dir, now=now, base_url=base_url, drafts=drafts)
-    files = render(loaded.site, site_dir)
-    write_tree(output, files)
+          drafts: bool = False, use_cache: bool = True) -> BuildResult:
+    """Build the site into `output`, replacing it only when every file is ready.
+
+    With the cache, unchanged content files are not parsed again, and when nothing the renderers
+    read has changed since the last build into an untouched `output`, nothing is rendered or written.
+    """
+    cache = BuildCache.open(site_dir) if use_cache else BuildCache.empty(site_dir)
+    loaded = load_site(site_dir, now=now, base_url=base_url, drafts=drafts, cache=cache)
+    key = cache.site_key(loaded.site, templates_key(template_dirs(site_dir)))
+    written = cache.current_output(output, key)
+    if written is None:
+        files = render(loaded.site, site_dir)
+        write_tree(output, files)
+        written = cache.remember_output(output, key, len(files))
+    cache.save_items()
     write_file(site_dir / LEDGER_NAME, loaded.ledger.to_bytes())
-    return BuildResult(loaded.site, len(files), loaded.warnings)
+    return BuildResult(loaded.site, written.files, loaded.warnings)
 
 
-def _read_all(site_dir: Path, problems: list[Problem]) -> list[Source]:
-    sources = []
-    for path in find_sources(site_dir):
-        result = read_source(path, site_dir)
-        if isinstance(result, Problem):
-            problems.append(result)
-        else:
-            sources.append(result)
-    return sources
-
-
-def _validate_all(sources: list[Source], config: SiteConfig, problems: list[Problem]) -> list[Item]:
-    make = {"news": news_item, "event": event}
-    items = [make[source.kind](source, config, problems) for source in sources]
-    return [item for item in items if item is not None]
+def _parse_all(site_dir: Path, config: SiteConfig, cache: BuildCache, problems: list[Problem]) -> list[Item]:
+    """Every content file's item: from the cache when its bytes were seen before, else parsed."""
+    paths = find_sources(site_dir)
+    found = []
+    for path in paths:
+        data = path.read_bytes()
+        key = cache.item_key(config, display_path(path, site_dir), data)
+        found.append((key, cache.get(key), path, data))
+    missing = [(path, data) for _, parsed, path, data in found if parsed is None]
+    fresh = iter(parse_files(missing, site_dir, config))
+    items = []
+    for key, parsed, _, _ in found:
+        if parsed is None:
+            parsed = next(fresh)
+            cache.put(key, parsed)
+        item, item_problems = parsed
+        problems += item_problems
+        if item is not None:
+            items.append(item)
+    return items
 
 
 def _resolve_now(now: datetime | None, config: SiteConfig) -> datetime:

@@ -37,6 +37,8 @@ def parser() -> argparse.ArgumentParser:
     site_options(build)
     build.add_argument("--output", type=Path, metavar="DIR", help="where to write (default: DIR/public)")
     build.add_argument("--base-url", metavar="URL", help="override base_url, e.g. for a staging host")
+    build.add_argument("--no-cache", action="store_true",
+                       help="parse and render everything again instead of reusing .feeds-cache/")
 
     check = commands.add_parser("check", help="validate the content; write nothing")
     site_options(check)
@@ -65,7 +67,8 @@ def _build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     output = args.output or args.site / "public"
-    result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts)
+    result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts,
+                   use_cache=not args.no_cache)
     _report(result.warnings)
     site = result.site
     print(f"feeds: built {len(site.news)} news items and {len(site.events)} events "
