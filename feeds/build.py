@@ -8,19 +8,21 @@ from pathlib import Path
 
 import jinja2
 
+from feeds.cache import BuildCache, templates_key
 from feeds.config import SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
-from feeds.errors import Problem, SiteError
+from feeds.errors import Problem, SiteError, display_path
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger
-from feeds.load import Source, find_sources, read_source
+from feeds.load import find_sources
 from feeds.model import Event, Item, NewsItem, Site
+from feeds.parse import Parsed, parse_files
 from feeds.progress import Progress
 from feeds.render import OutputFile
 from feeds.render.hosting import render_headers, render_next_lift
-from feeds.render.html import render_site
+from feeds.render.html import render_site, template_dirs
 from feeds.render.ics import render_calendar
 from feeds.render.syndication import render_feeds
-from feeds.validate import check_unique, event, news_item
+from feeds.validate import check_unique
 from feeds.write import write_file, write_tree
 
 
@@ -43,16 +45,17 @@ class BuildResult:
 
 
 def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | None = None,
-              drafts: bool = False, progress: Progress | None = None) -> Loaded:
+              drafts: bool = False, progress: Progress | None = None, cache: BuildCache | None = None) -> Loaded:
     """Read and validate everything; raise SiteError listing every error in the run."""
     progress = progress or Progress()
     config = load_config(site_dir, base_url)
     now = _resolve_now(now, config)
     problems: list[Problem] = []
+    cache = cache or BuildCache.open(site_dir)
     with progress.phase("read"):
-        sources = _read_all(site_dir, problems, progress)
+        found = _read_all(site_dir, config, cache, progress)
     with progress.phase("validate"):
-        items = _validate_all(sources, config, problems, progress)
+        items = _validate_all(found, site_dir, config, cache, problems)
         public, embargoed = split_embargoed(items, now)
         recorded = read_ledger(site_dir)
         published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft])
@@ -86,34 +89,56 @@ def render(site: Site, site_dir: Path) -> list[OutputFile]:
 
 
 def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url: str | None = None,
-          drafts: bool = False, progress: Progress | None = None) -> BuildResult:
-    """Build the site into `output`, replacing it only when every file is ready."""
+          drafts: bool = False, progress: Progress | None = None, use_cache: bool = True) -> BuildResult:
+    """Build the site into `output`, replacing it only when every file is ready.
+
+    With the cache, unchanged content files are not parsed again, and when nothing the renderers
+    read has changed since the last build into an untouched `output`, nothing is rendered or written.
+    """
     progress = progress or Progress()
-    loaded = load_site(site_dir, now=now, base_url=base_url, drafts=drafts, progress=progress)
+    cache = BuildCache.open(site_dir) if use_cache else BuildCache.empty(site_dir)
+    loaded = load_site(site_dir, now=now, base_url=base_url, drafts=drafts, progress=progress, cache=cache)
+    key = cache.site_key(loaded.site, templates_key(template_dirs(site_dir)))
+    written = cache.current_output(output, key)
     with progress.phase("render"):
-        files = render(loaded.site, site_dir)
+        files = render(loaded.site, site_dir) if written is None else []
     with progress.phase("write"):
-        write_tree(output, files)
+        if written is None:
+            write_tree(output, files)
+            written = cache.remember_output(output, key, len(files))
+        cache.save_items()
         write_file(site_dir / LEDGER_NAME, loaded.ledger.to_bytes())
-    return BuildResult(loaded.site, len(files), loaded.warnings, loaded.embargoed)
+    return BuildResult(loaded.site, written.files, loaded.warnings, loaded.embargoed)
 
 
-def _read_all(site_dir: Path, problems: list[Problem], progress: Progress) -> list[Source]:
-    sources = []
+Found = tuple[str, Parsed | None, Path, bytes]  # cache key, cached result, path, bytes
+
+
+def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress) -> list[Found]:
+    """Every content file's bytes, read once, with its cache key and what the cache holds for it."""
+    found = []
     for path in progress.track(find_sources(site_dir), "reading"):
-        result = read_source(path, site_dir)
-        if isinstance(result, Problem):
-            problems.append(result)
-        else:
-            sources.append(result)
-    return sources
+        data = path.read_bytes()
+        key = cache.item_key(config, display_path(path, site_dir), data)
+        found.append((key, cache.get(key), path, data))
+    return found
 
 
-def _validate_all(sources: list[Source], config: SiteConfig, problems: list[Problem],
-                  progress: Progress) -> list[Item]:
-    make = {"news": news_item, "event": event}
-    items = [make[source.kind](source, config, problems) for source in progress.track(sources, "validating")]
-    return [item for item in items if item is not None]
+def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache: BuildCache,
+                  problems: list[Problem]) -> list[Item]:
+    """Every content file's item: from the cache when its bytes were seen before, else parsed."""
+    missing = [(path, data) for _, parsed, path, data in found if parsed is None]
+    fresh = iter(parse_files(missing, site_dir, config))
+    items = []
+    for key, parsed, _, _ in found:
+        if parsed is None:
+            parsed = next(fresh)
+            cache.put(key, parsed)
+        item, item_problems = parsed
+        problems += item_problems
+        if item is not None:
+            items.append(item)
+    return items
 
 
 def _resolve_now(now: datetime | None, config: SiteConfig) -> datetime:

@@ -38,6 +38,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, metavar="DIR", help="where to write (default: DIR/public)")
     build.add_argument("--base-url", metavar="URL", help="override base_url, e.g. for a staging host")
     build.add_argument("-v", "--verbose", action="store_true", help="print the time each phase took")
+    build.add_argument("--no-cache", action="store_true",
+                       help="parse and render everything again instead of reusing .feeds-cache/")
 
     check = commands.add_parser("check", help="validate the content and list embargoes; write nothing")
     site_options(check)
@@ -88,7 +90,8 @@ def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     output = args.output or args.site / "public"
     progress = Progress(bar=sys.stderr.isatty())
-    result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts, progress=progress)
+    result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts, progress=progress,
+                   use_cache=not args.no_cache)
     _report(result.warnings)
     site = result.site
     print(f"feeds: built {len(site.news)} news items and {len(site.events)} events "

@@ -59,11 +59,11 @@ def find_sources(site_dir: Path) -> list[Path]:
     return found
 
 
-def read_source(path: Path, site_dir: Path) -> Source | Problem:
-    """Parse one file, or say in one located problem why it cannot be read."""
+def read_source(path: Path, site_dir: Path, data: bytes | None = None) -> Source | Problem:
+    """Parse one file (its bytes when already read), or say in one located problem why it cannot be read."""
     shown = display_path(path, site_dir)
     kind = KINDS[path.relative_to(site_dir / "content").parts[0]]
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -29,24 +29,66 @@ def safe_target(root: Path, relative: str) -> Path:
 
 
 def write_tree(output: Path, files: Iterable[OutputFile]) -> None:
-    """Write every file into a fresh directory beside `output`, then swap it in atomically.
+    """Make `output` hold exactly these files, swapping the complete tree in at once.
 
-    A failed or killed build leaves the previous output exactly as it was.
+    The new tree is the previous build's tree (kept beside `output` as a spare) brought up to date:
+    only files whose bytes differ are written and only files no longer produced are removed, so
+    a rebuild neither recreates nor deletes thousands of files. A failed or killed build leaves the
+    previous output exactly as it was.
     """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(output)
+    spare = output.parent / f".{output.name}.spare"
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    if spare.is_dir():
+        os.rename(spare, staging)  # onto the empty directory just made: atomic, no copy
     try:
-        for file in files:
-            target = safe_target(staging, file.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(file.data)
+        _sync(staging, list(files))
         staging.chmod(0o755)
         _swap_in(staging, output)
     finally:
-        # After a swap, `staging` holds the previous tree; after a failure, the partial new one.
-        shutil.rmtree(staging, ignore_errors=True)
+        # After a swap, `staging` holds the previous tree; after a failure, a partly updated one.
+        # Either is kept as the starting point of the next build rather than deleted.
+        if staging.exists():
+            os.rename(staging, spare)
+
+
+def _sync(root: Path, files: list[OutputFile]) -> None:
+    """Bring the tree at root to exactly these files, touching only what differs."""
+    targets = [(safe_target(root, file.path), file.data) for file in files]
+    wanted = {str(target) for target, _ in targets}
+    for directory, subdirectories, names in os.walk(root, topdown=False):
+        for name in names:
+            path = os.path.join(directory, name)
+            if path not in wanted:
+                os.unlink(path)
+        for name in subdirectories:
+            path = os.path.join(directory, name)
+            if path in wanted:
+                shutil.rmtree(path)
+            elif not os.listdir(path):
+                os.rmdir(path)
+    made: set[Path] = set()
+    for target, data in targets:
+        if _holds(target, data):
+            continue
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(data)
+        target.chmod(0o644)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """True when the file at path has exactly these bytes."""
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as stream:
+            return stream.read() == data
+    except FileNotFoundError:
+        return False
 
 
 def write_file(path: Path, data: bytes) -> bool:

@@ -1,0 +1,56 @@
+"""Content files to validated items, each file parsed once, over every core when there are many."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from feeds.config import SiteConfig
+from feeds.errors import Problem
+from feeds.load import read_source
+from feeds.model import Item
+from feeds.validate import event, news_item
+
+Parsed = tuple[Item | None, tuple[Problem, ...]]  # what one content file validates to
+
+_PARALLEL_FROM = 200  # below this, starting workers costs more than it saves
+_MAKE = {"news": news_item, "event": event}
+
+# The work of one pool, set before the workers fork so they inherit it instead of receiving it.
+_jobs: list[tuple[Path, bytes]] = []
+_site: tuple[Path, SiteConfig] | None = None
+
+
+def parse_file(path: Path, data: bytes, site_dir: Path, config: SiteConfig) -> Parsed:
+    """One file's item (None when it has errors) and every problem found in it."""
+    source = read_source(path, site_dir, data)
+    if isinstance(source, Problem):
+        return None, (source,)
+    problems: list[Problem] = []
+    item = _MAKE[source.kind](source, config, problems)
+    return item, tuple(problems)
+
+
+def parse_files(jobs: list[tuple[Path, bytes]], site_dir: Path, config: SiteConfig) -> list[Parsed]:
+    """parse_file for each (path, bytes), in order; spread over the cores when it pays."""
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    if len(jobs) < _PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [parse_file(path, data, site_dir, config) for path, data in jobs]
+    global _jobs, _site
+    _jobs, _site = jobs, (site_dir, config)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            chunk = -(-len(jobs) // (workers * 4))
+            starts = range(0, len(jobs), chunk)
+            return [parsed for part in pool.map(_parse_range, starts, [chunk] * len(starts)) for parsed in part]
+    finally:
+        _jobs, _site = [], None
+
+
+def _parse_range(start: int, count: int) -> list[Parsed]:
+    assert _site is not None
+    site_dir, config = _site
+    return [parse_file(path, data, site_dir, config) for path, data in _jobs[start : start + count]]

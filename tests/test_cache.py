@@ -1,0 +1,228 @@
+"""The build cache is safe: every edit changes exactly the outputs it should, and a cached build
+gives the same bytes as a clean one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import feedparser
+import icalendar
+import lxml.html
+import pytest
+
+from conftest import EXAMPLE_NOW, ROOT, tree_bytes
+from feeds.cache import CACHE_DIR
+from feeds.config import load_config
+from feeds.load import find_sources
+from feeds.parse import parse_file, parse_files
+
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import make_corpus  # noqa: E402
+
+NEWS = "content/news/2018-11-12-forum-joins-paris-call.md"
+EVENT = "content/events/annual-gathering-2018.md"
+NEWS_PAGE = "news/forum-joins-paris-call/index.html"
+EVENT_PAGE = "events/annual-gathering-2018/index.html"
+FEEDS = {"feeds/atom.xml", "feeds/rss.xml"}
+
+
+@pytest.fixture
+def site(example_site: Path) -> Path:
+    """The example newsroom with a second news item, so edits have neighbours to leave alone."""
+    (example_site / "content/news/2018-10-01-second.md").write_text(
+        "---\ntitle: A second release\ndate: 2018-10-01T10:00\ntags: [policy]\n---\n\nIts body.\n",
+        encoding="utf-8")
+    return example_site
+
+
+@pytest.fixture
+def build(feeds):
+    """Build a site (with its cache unless told otherwise) and return its output tree's bytes."""
+
+    def run(site: Path, *options: str, now: str = EXAMPLE_NOW) -> dict[str, bytes]:
+        result = feeds("build", "--site", site, "--now", now, *options)
+        assert result.code == 0, result.err
+        return tree_bytes(site / "public")
+
+    return run
+
+
+def clean_build(site: Path, build, tmp_path: Path, *options: str, now: str = EXAMPLE_NOW) -> dict[str, bytes]:
+    """The same site built from scratch: a fresh copy with no cache and no previous output."""
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(CACHE_DIR, "public", ".public.*"))
+    return build(fresh, "--no-cache", *options, now=now)
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+def mentioning(*trees: dict[str, bytes], needles: tuple[str, ...]) -> set[str]:
+    """The outputs, in any of the trees, that show one of the needles: the only ones an edit may change."""
+    encoded = [needle.encode() for needle in needles]
+    return {path for tree in trees for path, data in tree.items() if any(n in data for n in encoded)}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_cached_build_is_byte_identical_to_a_clean_one(site: Path, build, tmp_path: Path) -> None:
+    first = build(site)
+    assert (site / CACHE_DIR).is_dir()
+    again = build(site)  # everything from the cache: nothing parsed, rendered or written
+    assert again == first == clean_build(site, build, tmp_path)
+
+
+def test_an_unchanged_rebuild_writes_nothing(site: Path, build) -> None:
+    build(site)
+    inode = (site / "public" / NEWS_PAGE).stat().st_ino
+    build(site)
+    assert (site / "public" / NEWS_PAGE).stat().st_ino == inode  # the same tree, not a rewritten one
+
+
+def test_editing_a_news_item_changes_its_page_the_index_and_the_feeds_only(site: Path, build, tmp_path: Path) -> None:
+    before = build(site)
+    edit(site / NEWS, "title: World", "title: Updated World")
+    after = build(site)
+    assert changed(before, after) == mentioning(before, needles=("World Economic Forum joins the Paris Call",))
+    assert {NEWS_PAGE, "index.html", *FEEDS} <= changed(before, after)
+    page = lxml.html.fromstring(after[NEWS_PAGE])
+    assert page.findtext(".//h1").startswith("Updated World")
+    titles = [entry.title for entry in feedparser.parse(after["feeds/atom.xml"]).entries]
+    assert any(title.startswith("Updated World") for title in titles)
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_moving_an_event_end_changes_its_page_and_the_calendar_only(site: Path, build, tmp_path: Path) -> None:
+    before = build(site)
+    edit(site / EVENT, "end: 2018-11-27", "end: 2018-11-28")
+    after = build(site)
+    # Only what shows the event may change, and what shows its end must.
+    assert changed(before, after) <= mentioning(before, needles=("annual-gathering-2018",))
+    assert {EVENT_PAGE, "feeds/events.ics", "events/annual-gathering-2018/event.ics"} <= changed(before, after)
+    [event] = icalendar.Calendar.from_ical(after["feeds/events.ics"]).walk("VEVENT")
+    assert event.decoded("DTEND").isoformat() == "2018-11-29"
+    assert int(event["SEQUENCE"]) == 1  # the ledger saw the change too
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_editing_a_template_changes_the_pages_that_use_it(site: Path, build, tmp_path: Path) -> None:
+    before = build(site)
+    (site / "templates").mkdir()
+    news = (ROOT / "templates/news.html").read_text(encoding="utf-8")
+    assert '<article class="h-entry item"' in news
+    (site / "templates/news.html").write_text(news.replace('<article class="h-entry item"',
+                                                           '<article class="h-entry item edited"'), encoding="utf-8")
+    after = build(site)
+    news_pages = {path for path in after if path.startswith("news/")}
+    assert len(news_pages) == 2
+    assert changed(before, after) == news_pages
+    assert all(lxml.html.fromstring(after[p]).find_class("edited") for p in news_pages)
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_editing_a_setting_changes_every_output_that_shows_it(site: Path, build, tmp_path: Path) -> None:
+    before = build(site)
+    edit(site / "site.toml", 'title = "Centre for Cybersecurity Newsroom"', 'title = "Cyber Newsroom"')
+    after = build(site)
+    # Every output that shows the title, and no other: the calendar is named by [calendar] name.
+    assert changed(before, after) == mentioning(before, needles=("Centre for Cybersecurity Newsroom",))
+    assert {path for path in after if path.endswith(".html")} | FEEDS <= changed(before, after)
+    assert feedparser.parse(after["feeds/atom.xml"]).feed.title == "Cyber Newsroom"
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_base_url_override_is_a_setting_too(site: Path, build, tmp_path: Path) -> None:
+    before = build(site)
+    after = build(site, "--base-url", "https://staging.example.org/")
+    assert "https://staging.example.org/news/forum-joins-paris-call/" in after[NEWS_PAGE].decode()
+    assert changed(before, after) >= {NEWS_PAGE, "index.html", "feeds/events.ics", *FEEDS}
+    assert after == clean_build(site, build, tmp_path, "--base-url", "https://staging.example.org/")
+
+
+def test_deleting_a_file_removes_exactly_its_outputs(site: Path, build, tmp_path: Path) -> None:
+    before = build(site)
+    (site / "content/news/2018-10-01-second.md").unlink()
+    ledger = json.loads((site / "published.json").read_text(encoding="utf-8"))
+    ledger["items"] = [row for row in ledger["items"] if row["path"] != "content/news/2018-10-01-second.md"]
+    (site / "published.json").write_text(json.dumps(ledger), encoding="utf-8")  # retired on purpose
+    after = build(site)
+    # What showed the item or its only tag (policy), and nothing else.
+    assert changed(before, after) <= mentioning(before, needles=("A second release", "news/second/", "policy"))
+    assert {"news/second/index.html", "index.html", *FEEDS} <= changed(before, after)
+    assert "news/second/index.html" not in after
+    assert not (site / "public/news/second").exists()
+    assert "A second release" not in after["index.html"].decode()
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_deleted_published_file_still_fails_and_leaves_the_output(site: Path, build, feeds) -> None:
+    before = build(site)
+    (site / NEWS).unlink()
+    result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert "has disappeared" in result.err
+    assert tree_bytes(site / "public") == before
+
+
+def test_time_passing_moves_events_to_the_past_despite_the_cache(site: Path, build, tmp_path: Path) -> None:
+    build(site)
+    later = "2018-11-28T00:00:00+01:00"
+    after = build(site, now=later)
+    past = lxml.html.fromstring(after["index.html"]).get_element_by_id("past-heading").getparent()
+    assert "Annual Gathering" in past.text_content()
+    assert after == clean_build(site, build, tmp_path, now=later)
+
+
+def test_a_hand_edited_output_is_rebuilt(site: Path, build) -> None:
+    before = build(site)
+    (site / "public/index.html").write_text("tampered", encoding="utf-8")
+    (site / "public/stray.txt").write_text("left behind", encoding="utf-8")
+    assert build(site) == before
+
+
+def test_drafts_flag_is_part_of_the_key(site: Path, build, tmp_path: Path) -> None:
+    (site / "content/news/2018-11-01-draft.md").write_text(
+        "---\ntitle: Not yet\ndate: 2018-11-01\ndraft: true\n---\n\nSoon.\n", encoding="utf-8")
+    without = build(site)
+    with_drafts = build(site, "--drafts")
+    assert changed(without, with_drafts) == mentioning(with_drafts, needles=("Not yet", "news/draft/"))
+    assert {"news/draft/index.html", "index.html", *FEEDS} <= changed(without, with_drafts)
+    assert build(site) == without == clean_build(site, build, tmp_path)
+
+
+def test_a_corrupt_cache_is_ignored(site: Path, build) -> None:
+    before = build(site)
+    for stored in (site / CACHE_DIR).iterdir():
+        stored.write_bytes(b"not a pickle")
+    (site / "public/index.html").write_text("tampered", encoding="utf-8")
+    assert build(site) == before
+
+
+def test_parsing_over_the_cores_gives_the_same_items_in_order(tmp_path: Path) -> None:
+    site = tmp_path / "bench"
+    make_corpus(400, site, seed=3)
+    config = load_config(site)
+    jobs = [(path, path.read_bytes()) for path in find_sources(site)]
+    parallel = parse_files(jobs, site, config)
+    assert parallel == [parse_file(path, data, site, config) for path, data in jobs]
+    assert all(item is not None and not problems for item, problems in parallel)
+
+
+def test_the_benchmark_corpus_is_deterministic(tmp_path: Path, build) -> None:
+    make_corpus(60, tmp_path / "a", seed=7)
+    make_corpus(60, tmp_path / "b", seed=7)
+    assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
+    output = build(tmp_path / "a", now="2020-01-01T00:00:00+00:00")
+    events = icalendar.Calendar.from_ical(output["feeds/events.ics"]).walk("VEVENT")
+    zones = {str(event["DTSTART"].params.get("TZID")) for event in events if "TZID" in event["DTSTART"].params}
+    assert len(zones) >= 3
+    assert any(event.decoded("DTSTART").__class__.__name__ == "date" for event in events)
