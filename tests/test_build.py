@@ -54,7 +54,7 @@ def test_annual_gathering_spans_exactly_26_and_27_november(example_output: Path)
     assert event.decoded("DTEND") == date(2018, 11, 28)  # exclusive: the last day is the 27th
     assert "DTSTART;VALUE=DATE:20181126" in (example_output / "feeds/events.ics").read_text()
     assert str(event["UID"]) == "annual-gathering-2018@newsroom.example.org"
-    assert event.decoded("DTSTAMP") == datetime(2018, 11, 12, 8, tzinfo=timezone.utc)
+    assert event.decoded("DTSTAMP") == datetime(2018, 11, 12, 8, 30, tzinfo=timezone.utc)  # announced 09:30 CET
     assert str(event["LOCATION"]) == "World Economic Forum, Geneva, Switzerland"
 
 

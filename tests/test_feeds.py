@@ -96,7 +96,7 @@ def test_feed_updated_is_the_newest_entry_not_the_clock(example_site: Path, feed
     atom = feedparse(tmp_path / "a/feeds/atom.xml")
     assert utc(atom.feed.updated_parsed) == max(utc(e.updated_parsed) for e in atom.entries)
     rss = etree.parse(str(tmp_path / "a/feeds/rss.xml"))
-    assert rss.findtext("channel/lastBuildDate") == "Mon, 12 Nov 2018 09:00:00 +0100"
+    assert rss.findtext("channel/lastBuildDate") == "Mon, 12 Nov 2018 09:30:00 +0100"  # the event, announced last
 
 
 # The larger newsroom
