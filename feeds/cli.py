@@ -32,6 +32,7 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--now", type=_moment, metavar="DATETIME",
                              help="the time to build as of, for upcoming events and embargoes (default: now)")
         command.add_argument("--drafts", action="store_true", help="include items marked draft: true")
+        command.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     build = commands.add_parser("build", help="build the site into the output directory")
     site_options(build)
@@ -56,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     except SiteError as error:
         _report(error.problems)
         errors = sum(p.is_error for p in error.problems)
-        print(f"feeds: {errors} error{'s' * (errors != 1)}; nothing was written", file=sys.stderr)
+        warnings = len(error.problems) - errors
+        strict = f" and {warnings} warning{'s' * (warnings != 1)} (--strict)" if warnings and args.strict else ""
+        print(f"feeds: {errors} error{'s' * (errors != 1)}{strict}; nothing was written", file=sys.stderr)
         return EXIT_CONTENT
 
 
@@ -65,7 +68,7 @@ def _build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     output = args.output or args.site / "public"
-    result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts)
+    result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
     _report(result.warnings)
     site = result.site
     print(f"feeds: built {len(site.news)} news items and {len(site.events)} events "
@@ -76,7 +79,7 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from feeds.build import load_site
 
-    loaded = load_site(args.site, now=args.now, drafts=args.drafts)
+    loaded = load_site(args.site, now=args.now, drafts=args.drafts, strict=args.strict)
     _report(loaded.warnings)
     print(f"feeds: {len(loaded.site.news)} news items and {len(loaded.site.events)} events are valid")
     return EXIT_OK

@@ -8,6 +8,8 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
+from feeds.limits import check_depth
+
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter"]
 # Raw HTML is let through cmark and then cleaned by nh3, so safe markup a writer pastes survives.
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SMART
@@ -33,7 +35,11 @@ def to_html(markdown: str) -> str:
 
 
 def sanitize(fragment: str) -> str:
-    """Keep only safe tags, attributes and URL schemes (nh3, the Rust ammonia sanitiser)."""
+    """Keep only safe tags, attributes and URL schemes (nh3, the Rust ammonia sanitiser).
+
+    Raises TooDeep for HTML nested so deeply that sanitising it would take minutes.
+    """
+    check_depth(fragment)
     return nh3.clean(
         fragment,
         tags=_ALLOWED_TAGS,
@@ -45,6 +51,7 @@ def sanitize(fragment: str) -> str:
 
 def to_text(fragment: str) -> str:
     """The plain text of an HTML fragment, whitespace collapsed."""
+    check_depth(fragment)
     return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
 
 
