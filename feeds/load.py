@@ -73,11 +73,11 @@ def read_source(path: Path, site_dir: Path) -> Source | Problem:
     shown = display_path(path, site_dir)
     kind = KINDS[path.relative_to(site_dir / "content").parts[0]]
     if not path.resolve().is_relative_to(site_dir.resolve()):
-        return Problem(shown, 0, "", "is a link to a file outside the site directory",
+        return Problem(shown, 1, "", "is a link to a file outside the site directory",
                        "copy the file into content/ instead of linking to it")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        return Problem(shown, 0, "", f"too large: {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+        return Problem(shown, 1, "", f"too large: {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
                        "split it, or move large media out of the Markdown")
     data = path.read_bytes()
     try:
@@ -149,8 +149,6 @@ def _check_nodes(node: yaml.Node, prefix: str, offset: int, out: dict[str, int],
     """Record each key's line; refuse what would surprise: object tags, aliases, repeated keys, depth."""
     line = node.start_mark.line + offset
     field = prefix.rstrip(".")
-    if id(node) in seen:
-        raise FrontMatterError(line, field, "YAML aliases (*name) are not supported", "write the value out in full")
     seen.add(id(node))
     if depth > MAX_YAML_DEPTH:
         raise FrontMatterError(line, field, f"nested more than {MAX_YAML_DEPTH} levels deep", "front matter is flat: key: value")
@@ -167,7 +165,15 @@ def _check_nodes(node: yaml.Node, prefix: str, offset: int, out: dict[str, int],
             if key in out:
                 raise FrontMatterError(key_line, key, f"given twice (first on line {out[key]})", "keep one of them")
             out[key] = key_line
-            _check_nodes(value_node, key + ".", offset, out, seen, depth + 1)
+            _check_child(value_node, key, key_line, offset, out, seen, depth)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _check_nodes(item, prefix, offset, out, seen, depth + 1)
+            _check_child(item, field, line, offset, out, seen, depth)
+
+
+def _check_child(node: yaml.Node, field: str, line: int, offset: int, out: dict[str, int], seen: set[int],
+                 depth: int) -> None:
+    """Check a value; a node met before is an alias, which would share (and could multiply) data."""
+    if id(node) in seen:
+        raise FrontMatterError(line, field, "YAML aliases (*name) are not supported", "write the value out in full")
+    _check_nodes(node, f"{field}." if field else "", offset, out, seen, depth + 1)
