@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import os
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -60,11 +61,20 @@ class Source:
 
 
 def find_sources(site_dir: Path) -> list[Path]:
-    """Every content file, in a stable order."""
+    """Every content file, in a stable order, through linked folders too (read_source refuses any outside)."""
     content = site_dir / "content"
     found: list[Path] = []
     for folder in KINDS:
-        found.extend(sorted((content / folder).rglob("*.md")))
+        files: list[Path] = []
+        visited: set[str] = set()
+        for directory, subdirectories, names in os.walk(content / folder, followlinks=True):
+            real = os.path.realpath(directory)
+            if real in visited:  # a link back to a folder already walked
+                subdirectories.clear()
+                continue
+            visited.add(real)
+            files.extend(Path(directory, name) for name in names if name.endswith(".md"))
+        found.extend(sorted(files))
     return found
 
 
@@ -73,7 +83,7 @@ def read_source(path: Path, site_dir: Path) -> Source | Problem:
     shown = display_path(path, site_dir)
     kind = KINDS[path.relative_to(site_dir / "content").parts[0]]
     if not path.resolve().is_relative_to(site_dir.resolve()):
-        return Problem(shown, 1, "", "is a link to a file outside the site directory",
+        return Problem(shown, 1, "", "is a link (or inside a linked folder) leading outside the site directory",
                        "copy the file into content/ instead of linking to it")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:

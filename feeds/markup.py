@@ -10,8 +10,9 @@ from cmarkgfm.cmark import Options
 
 from feeds.limits import check_depth
 
-_EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter"]
-# Raw HTML is let through cmark and then cleaned by nh3, so safe markup a writer pastes survives.
+_EXTENSIONS = ["table", "strikethrough", "autolink"]
+# Raw HTML is let through cmark and then cleaned by nh3, so safe markup a writer pastes survives and
+# scripts and styles disappear with their content (GFM's tagfilter would show them as text instead).
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SMART
 
 _ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "picture", "source", "del", "input"}
@@ -26,6 +27,8 @@ _ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# <input> is allowed only as a task list's tick box: never a field a reader could type into.
+_FORCED_ATTRIBUTES = {"input": {"type": "checkbox", "disabled": ""}}
 
 
 def to_html(markdown: str) -> str:
@@ -46,6 +49,7 @@ def sanitize(fragment: str) -> str:
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer",
+        set_tag_attribute_values=_FORCED_ATTRIBUTES,
     )
 
 

@@ -19,6 +19,7 @@ class Outside:
     """A symbolic link to a content file that lives outside the site directory."""
 
     text: str
+    folder: bool = False  # link the file's folder instead of the file
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,9 @@ ERRORS = [
     Case("too-deep-quotes", {"content/news/quotes.md": news(OK_NEWS, ">" * 300 + " deep\n")},
          ["content/news/quotes.md:5: body: the body nests 300 levels deep"]),
     Case("link-outside-site", {"content/news/linked.md": Outside(news(OK_NEWS))},
-         ["content/news/linked.md:1: is a link to a file outside the site directory"]),
+         ["content/news/linked.md:1: is a link (or inside a linked folder) leading outside the site directory"]),
+    Case("folder-link-outside-site", {"content/news/partner/x.md": Outside(news(OK_NEWS), folder=True)},
+         ["content/news/partner/x.md:1: is a link (or inside a linked folder) leading outside the site directory"]),
     # site.toml
     Case("site-toml-value", {}, ["site.toml:6: timezone: unknown time zone 'Mars/Olympus'"],
          edits={"site.toml": ('timezone = "Europe/Zurich"', 'timezone = "Mars/Olympus"')}),
@@ -170,7 +173,13 @@ def apply(case: Case, site: Path) -> None:
     for name, text in case.files.items():
         path = site / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, Outside):
+        if isinstance(text, Outside) and text.folder:
+            outside = site.parent / "outside-folder"
+            outside.mkdir()
+            (outside / path.name).write_text(text.text)
+            path.parent.rmdir()
+            path.parent.symlink_to(outside, target_is_directory=True)
+        elif isinstance(text, Outside):
             outside = site.parent / f"outside-{path.name}"
             outside.write_text(text.text)
             path.symlink_to(outside)

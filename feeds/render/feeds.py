@@ -63,7 +63,7 @@ def _add_entry(fg: FeedGenerator, site: Site, item: Item) -> None:
     entry.published(item.date)
     entry.updated(item.updated)
     entry.summary(item.summary)
-    entry.description(item.summary)
+    entry.description(escape(item.summary, quote=False))  # RSS readers render <description> as HTML
     entry.content(absolutize(_content_html(item), page_url), type="html")
     author = getattr(item, "author", None) or site.config.author
     entry.author({"name": author.name})
