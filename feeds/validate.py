@@ -185,20 +185,14 @@ def news_item(source: Source, config: SiteConfig, problems: list[Problem]) -> Ne
     f.unknown_keys(NEWS_KEYS)
     fields = _common(f, config)
     author = f.text("author")
-    item_id = f.text("id") or (
+    given_id = f.text("id")
+    item_id = given_id or (
         f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:news/{fields['slug']}" if fields["date"] else ""
     )
+    extra = dict(dateline=f.text("dateline"), image=f.text("image"), image_alt=f.text("image_alt"))
     if _has_errors(problems, before):
         return None
-    return NewsItem(
-        **fields,
-        id=item_id,
-        id_given=bool(f.text("id")),
-        dateline=f.text("dateline"),
-        author=Person(author) if author else None,
-        image=f.text("image"),
-        image_alt=f.text("image_alt"),
-    )
+    return NewsItem(**fields, **extra, id=item_id, id_given=bool(given_id), author=Person(author) if author else None)
 
 
 def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event | None:
@@ -218,18 +212,20 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
     fields = _common(f, config, default_date=_aware(start, zone) if start else None)
     status = _status(f)
     slug = fields["slug"]
+    given_id, given_uid = f.text("id"), f.text("uid")
+    location, url = _location(f), f.text("url")
     if _has_errors(problems, before):
         return None
     return Event(
         **fields,
-        id=f.text("id") or f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:events/{slug}",
-        uid=f.text("uid") or f"{slug}@{config.id_domain}",
-        id_given=bool(f.text("id") or f.text("uid")),
+        id=given_id or f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:events/{slug}",
+        uid=given_uid or f"{slug}@{config.id_domain}",
+        id_given=bool(given_id or given_uid),
         start=start,
         end=end,
         timezone=zone,
-        location=_location(f),
-        url=f.text("url"),
+        location=location,
+        url=url,
         status=status,
     )
 
@@ -268,7 +264,7 @@ def _location(f: _Fields) -> Location | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return Location(one_line(value)) if checked_text(f, "location", value) else None
+        return Location(one_line(value)) if checked_text(f, "location", value) and one_line(value) else None
     if not isinstance(value, dict):
         f.fail("location", f"expected text or a mapping with name, address, geo; got {_describe(value)}",
                "location: Geneva, or name:, address: and geo: [lat, lon] indented under it")

@@ -9,6 +9,7 @@ from icalendar import Calendar, Event as VEvent, vCalAddress, vDuration
 from feeds import __version__
 from feeds.model import Event, Site, Status
 from feeds.render import OutputFile
+from feeds.render.ics_text import plain
 
 CALENDAR_PATH = "feeds/events.ics"
 
@@ -63,11 +64,11 @@ def _vevent(site: Site, event: Event) -> VEvent:
         created=event.date,
         last_modified=event.updated,
         sequence=event.sequence,
-        summary=f"Cancelled: {event.title}" if cancelled else event.title,
-        description=event.summary or None,
+        summary=plain(f"Cancelled: {event.title}" if cancelled else event.title),
+        description=plain(event.summary),
         start=event.start,
         end=event.end_exclusive,
-        location=event.location.text if event.location else None,
+        location=plain(event.location.text) if event.location else None,
         url=event.url or config.url(event.path),
         status=_STATUS[event.status],
         transparency="TRANSPARENT" if event.all_day else "OPAQUE",
