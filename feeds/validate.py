@@ -40,18 +40,28 @@ class _Fields:
         value = self.meta.get(key)
         if value is None:
             if key in self.meta:
-                self.fail(key, "is empty", f"give it a value, or leave the key out; quote words YAML reads as nothing: {key}: \"null\"")
+                self.fail(key, "is empty",
+                          f"give it a value, or leave the key out; quote words YAML reads as nothing: {key}: \"null\"")
             elif required:
                 self.fail(key, "missing; it is required", f"add a line '{key}: ...' to the front matter")
             return default
         if not isinstance(value, str):
-            self.fail(key, f"expected text, got {_describe(value)}", f"quote it: {key}: \"{_as_written(self.source, key, value)}\"")
+            self.fail(key, f"expected text, got {_describe(value)}",
+                      f"quote it: {key}: \"{_as_written(self.source, key, value)}\"")
             return default
-        if not checked_text(self, key, value):
+        if not self.checked(key, value):
             return default
         if required and not value.strip():
             self.fail(key, "is empty", "give it a value")
         return one_line(value)
+
+    def checked(self, key: str, value: str) -> bool:
+        """False, after a problem, when a text holds a character no output can carry (e.g. a YAML escape)."""
+        bad = refused_character(value)
+        if bad is not None:
+            self.fail(key, f"contains the control character U+{ord(value[bad]):04X}",
+                      "remove it; feeds, pages and calendars cannot carry it")
+        return bad is None
 
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)
@@ -123,15 +133,6 @@ def _as_written(source: Source, key: str, value: Any) -> str:
     return written or str(value)
 
 
-def checked_text(f: _Fields, key: str, value: str) -> bool:
-    """False, after a problem, when a text holds a character no output can carry (e.g. from a YAML escape)."""
-    bad = refused_character(value)
-    if bad is None:
-        return True
-    f.fail(key, f"contains the control character U+{ord(value[bad]):04X}", "remove it; feeds, pages and calendars cannot carry it")
-    return False
-
-
 def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
     if isinstance(value, datetime):
         return value
@@ -189,10 +190,18 @@ def news_item(source: Source, config: SiteConfig, problems: list[Problem]) -> Ne
     item_id = given_id or (
         f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:news/{fields['slug']}" if fields["date"] else ""
     )
-    extra = dict(dateline=f.text("dateline"), image=f.text("image"), image_alt=f.text("image_alt"))
+    dateline, image, image_alt = f.text("dateline"), f.text("image"), f.text("image_alt")
     if _has_errors(problems, before):
         return None
-    return NewsItem(**fields, **extra, id=item_id, id_given=bool(given_id), author=Person(author) if author else None)
+    return NewsItem(
+        **fields,
+        id=item_id,
+        id_given=bool(given_id),
+        dateline=dateline,
+        author=Person(author) if author else None,
+        image=image,
+        image_alt=image_alt,
+    )
 
 
 def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event | None:
@@ -264,7 +273,7 @@ def _location(f: _Fields) -> Location | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return Location(one_line(value)) if checked_text(f, "location", value) and one_line(value) else None
+        return Location(one_line(value)) if f.checked("location", value) and one_line(value) else None
     if not isinstance(value, dict):
         f.fail("location", f"expected text or a mapping with name, address, geo; got {_describe(value)}",
                "location: Geneva, or name:, address: and geo: [lat, lon] indented under it")
@@ -276,7 +285,7 @@ def _location(f: _Fields) -> Location | None:
     if not isinstance(name, str) or not isinstance(address, str):
         f.fail("location", "name and address must be text", "quote them: name: \"...\"")
         return None
-    if not (checked_text(f, "location.name", name) and checked_text(f, "location.address", address)):
+    if not (f.checked("location.name", name) and f.checked("location.address", address)):
         return None
     geo = value.get("geo")
     if geo is not None:
