@@ -30,7 +30,8 @@ class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
         for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
     }
 
-KINDS = {"news": "news", "events": "event"}  # content folder -> item kind
+KINDS = {"news": "news", "events": "event"}
+_LAYOUT = "start it with a --- line, the front matter, a --- line, then the body"  # content folder -> item kind
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def read_source(path: Path, site_dir: Path) -> Source | Problem:
                        "save the file as UTF-8")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        return Problem(shown, 1, "", "the file is empty", "start it with a --- line, the front matter, a --- line, then the body")
+        return Problem(shown, 1, "", "the file is empty", _LAYOUT)
     bad = refused_character(text)
     if bad is not None:
         where = describe_character(text, bad)
@@ -106,8 +107,7 @@ def read_source(path: Path, site_dir: Path) -> Source | Problem:
                        "delete it; feeds, pages and calendars cannot carry it")
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        return Problem(shown, 1, "", "no front matter: the file must start with a line '---'",
-                       "start it with a --- line, the front matter, a --- line, then the body")
+        return Problem(shown, 1, "", "no front matter: the file must start with a line '---'", _LAYOUT)
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
         return Problem(shown, 1, "", "the front matter is not closed by a line '---'",
@@ -125,9 +125,11 @@ def read_source(path: Path, site_dir: Path) -> Source | Problem:
     except yaml.YAMLError as error:
         return Problem(shown, 1, "", f"YAML: {error}", "plain values only: no !tags")
     if not isinstance(meta, dict):
-        return Problem(shown, 2, "", "the front matter must be a mapping of keys to values", "write one 'key: value' per line")
+        return Problem(shown, 2, "", "the front matter must be a mapping of keys to values",
+                       "write one 'key: value' per line")
     if not meta:
-        return Problem(shown, 1, "", "the front matter is empty", "give at least a title and a date (news) or start (events)")
+        return Problem(shown, 1, "", "the front matter is empty",
+                       "give at least a title, and a date (news) or a start (events)")
     body = "\n".join(lines[end + 1 :])
     return Source(shown, kind, unicodedata.normalize("NFC", path.stem), meta, key_lines, body, end + 2,
                   tuple(lines[1:end]))
@@ -161,7 +163,8 @@ def _check_nodes(node: yaml.Node, prefix: str, offset: int, out: dict[str, int],
     field = prefix.rstrip(".")
     seen.add(id(node))
     if depth > MAX_YAML_DEPTH:
-        raise FrontMatterError(line, field, f"nested more than {MAX_YAML_DEPTH} levels deep", "front matter is flat: key: value")
+        raise FrontMatterError(line, field, f"nested more than {MAX_YAML_DEPTH} levels deep",
+                               "front matter is flat: one 'key: value' per line")
     if node.tag not in _PLAIN_TAGS:
         raise FrontMatterError(line, field, f"the YAML tag {node.tag!r} is not allowed",
                                "plain values only: remove the !tag, and quote the value if it is text")
