@@ -77,9 +77,10 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from feeds.build import load_site
+    from feeds.build import load_site, render
 
     loaded = load_site(args.site, now=args.now, drafts=args.drafts, strict=args.strict)
+    render(loaded.site, args.site)  # templates are checked too; the files are not written
     _report(loaded.warnings)
     print(f"feeds: {len(loaded.site.news)} news items and {len(loaded.site.events)} events are valid")
     return EXIT_OK

@@ -264,6 +264,15 @@ def test_check_validates_without_writing(example_site: Path, feeds) -> None:
     assert feeds("check", "--site", example_site).code == 1
 
 
+def test_check_finds_template_errors(example_site: Path, feeds) -> None:
+    case = next(c for c in ERRORS if c.name == "template-runtime")
+    apply(case, example_site)
+    result = feeds("check", "--site", example_site)
+    assert result.code == 1
+    assert_reported(result.err, case.expected)
+    assert not (example_site / "public").exists()
+
+
 def test_example_site_is_clean_under_strict(example_site: Path, feeds) -> None:
     result = feeds("check", "--strict", "--site", example_site, "--now", EXAMPLE_NOW)
     assert result.code == 0, result.err
