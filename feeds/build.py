@@ -56,7 +56,7 @@ def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | No
     check_unique(shown, problems, by_path)
     moment = _resolve_now(now, config)
     problems += lint(shown, by_path, moment)
-    if any(p.is_error or strict for p in problems):
+    if any(p.is_error for p in problems) or (strict and problems):
         raise SiteError(problems)
     site = Site(
         config=config,
@@ -83,7 +83,8 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     try:
         write_tree(output, files)
     except UnsafePath as error:
-        raise SiteError([Problem(str(output), 0, "", str(error), "report this: a renderer made an unsafe path")]) from None
+        raise SiteError([Problem(str(output), 0, "", str(error),
+                                 "report this: a renderer made an unsafe path")]) from None
     write_file(site_dir / LEDGER_NAME, loaded.ledger.to_bytes())
     return BuildResult(loaded.site, len(files), loaded.warnings)
 
