@@ -13,7 +13,8 @@ from feeds.config import SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError, display_path
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger
-from feeds.load import find_sources
+from feeds.lint import lint_timely
+from feeds.load import find_sources, read_source
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.parse import Parsed, parse_files
 from feeds.progress import Progress
@@ -22,8 +23,9 @@ from feeds.render.hosting import render_headers, render_next_lift
 from feeds.render.html import render_site, template_dirs
 from feeds.render.ics import render_calendar
 from feeds.render.syndication import render_feeds
+from feeds.template_errors import template_problem
 from feeds.validate import check_unique
-from feeds.write import write_file, write_tree
+from feeds.write import UnsafePath, write_file, write_tree
 
 
 @dataclass(frozen=True)
@@ -44,18 +46,20 @@ class BuildResult:
     embargoed: tuple[Item, ...] = ()
 
 
-def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | None = None,
-              drafts: bool = False, progress: Progress | None = None, cache: BuildCache | None = None) -> Loaded:
-    """Read and validate everything; raise SiteError listing every error in the run."""
+def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | None = None, drafts: bool = False,
+              strict: bool = False, progress: Progress | None = None, cache: BuildCache | None = None) -> Loaded:
+    """Read and validate everything; raise SiteError listing every error (and, if strict, warning)."""
     progress = progress or Progress()
-    config = load_config(site_dir, base_url)
-    now = _resolve_now(now, config)
     problems: list[Problem] = []
-    cache = cache or BuildCache.open(site_dir)
     with progress.phase("read"):
-        found = _read_all(site_dir, config, cache, progress)
+        files = _read_all(site_dir, progress)
+        config = _config(site_dir, base_url, files)
+        now = _resolve_now(now, config)
+        cache = cache or BuildCache.open(site_dir)
     with progress.phase("validate"):
-        items = _validate_all(found, site_dir, config, cache, problems)
+        parsed = _validate_all(files, site_dir, config, cache, problems)
+        items = [item for item, _, _ in parsed if item is not None]
+        lines = {item.source: key_lines for item, _, key_lines in parsed if item is not None}
         public, embargoed = split_embargoed(items, now)
         recorded = read_ledger(site_dir)
         published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft])
@@ -63,8 +67,9 @@ def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | No
         held_back = {problem.path for problem in withdrawn}  # not "disappeared": held by its embargo
         problems += withdrawn + [p for p in ledger_problems if p.path not in held_back]
         shown = published + ([i for i in public if i.draft] if drafts else [])
-        check_unique([*shown, *embargoed], problems)
-    if any(p.is_error for p in problems):
+        check_unique([*shown, *embargoed], problems, lines)
+        problems += lint_timely(shown, lines, now)
+    if any(p.is_error for p in problems) or (strict and problems):
         raise SiteError(problems)
     site = Site(
         config=config,
@@ -82,14 +87,13 @@ def render(site: Site, site_dir: Path) -> list[OutputFile]:
         files = [*render_calendar(site), *render_site(site, site_dir), *render_next_lift(site)]
         files += render_feeds(site, published=files)  # the other files give enclosure sizes
         return [*files, render_headers(files)]
-    except jinja2.TemplateSyntaxError as error:
-        raise SiteError([Problem(f"templates/{error.name}", error.lineno, "", f"template error: {error.message}")]) from None
     except jinja2.TemplateError as error:
-        raise SiteError([Problem("templates", 0, "", f"template error: {error}")]) from None
+        raise SiteError([template_problem(error, site_dir)]) from None
 
 
 def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url: str | None = None,
-          drafts: bool = False, progress: Progress | None = None, use_cache: bool = True) -> BuildResult:
+          drafts: bool = False, strict: bool = False, progress: Progress | None = None,
+          use_cache: bool = True) -> BuildResult:
     """Build the site into `output`, replacing it only when every file is ready.
 
     With the cache, unchanged content files are not parsed again, and when nothing the renderers
@@ -97,48 +101,53 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     """
     progress = progress or Progress()
     cache = BuildCache.open(site_dir) if use_cache else BuildCache.empty(site_dir)
-    loaded = load_site(site_dir, now=now, base_url=base_url, drafts=drafts, progress=progress, cache=cache)
+    loaded = load_site(site_dir, now=now, base_url=base_url, drafts=drafts, strict=strict, progress=progress,
+                       cache=cache)
     key = cache.site_key(loaded.site, templates_key(template_dirs(site_dir)))
     written = cache.current_output(output, key)
     with progress.phase("render"):
         files = render(loaded.site, site_dir) if written is None else []
     with progress.phase("write"):
         if written is None:
-            write_tree(output, files)
+            try:
+                write_tree(output, files)
+            except UnsafePath as error:
+                raise SiteError([Problem(str(output), 0, "", str(error),
+                                         "report this: a renderer made an unsafe path")]) from None
             written = cache.remember_output(output, key, len(files))
         cache.save_items()
         write_file(site_dir / LEDGER_NAME, loaded.ledger.to_bytes())
     return BuildResult(loaded.site, written.files, loaded.warnings, loaded.embargoed)
 
 
-Found = tuple[str, Parsed | None, Path, bytes]  # cache key, cached result, path, bytes
+def _read_all(site_dir: Path, progress: Progress) -> list[tuple[Path, bytes]]:
+    """Every content file's bytes, each read once."""
+    return [(path, path.read_bytes()) for path in progress.track(find_sources(site_dir), "reading")]
 
 
-def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress) -> list[Found]:
-    """Every content file's bytes, read once, with its cache key and what the cache holds for it."""
-    found = []
-    for path in progress.track(find_sources(site_dir), "reading"):
-        data = path.read_bytes()
-        key = cache.item_key(config, display_path(path, site_dir), data)
-        found.append((key, cache.get(key), path, data))
-    return found
+def _config(site_dir: Path, base_url: str | None, files: list[tuple[Path, bytes]]) -> SiteConfig:
+    """The settings; when they are wrong, the errors come with those of content files that cannot be read."""
+    try:
+        return load_config(site_dir, base_url)
+    except SiteError as error:
+        unreadable = [found for path, data in files if isinstance(found := read_source(path, site_dir, data), Problem)]
+        raise SiteError([*error.problems, *unreadable]) from None
 
 
-def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache: BuildCache,
-                  problems: list[Problem]) -> list[Item]:
-    """Every content file's item: from the cache when its bytes were seen before, else parsed."""
-    missing = [(path, data) for _, parsed, path, data in found if parsed is None]
-    fresh = iter(parse_files(missing, site_dir, config))
-    items = []
-    for key, parsed, _, _ in found:
-        if parsed is None:
-            parsed = next(fresh)
-            cache.put(key, parsed)
-        item, item_problems = parsed
-        problems += item_problems
-        if item is not None:
-            items.append(item)
-    return items
+def _validate_all(files: list[tuple[Path, bytes]], site_dir: Path, config: SiteConfig, cache: BuildCache,
+                  problems: list[Problem]) -> list[Parsed]:
+    """Every content file's item, problems and key lines: from the cache when its bytes were seen, else parsed."""
+    keys = [cache.item_key(config, display_path(path, site_dir), data) for path, data in files]
+    cached = [cache.get(key) for key in keys]
+    fresh = iter(parse_files([file for file, hit in zip(files, cached) if hit is None], site_dir, config))
+    results = []
+    for key, hit in zip(keys, cached):
+        if hit is None:
+            hit = next(fresh)
+            cache.put(key, hit)
+        problems += hit[1]
+        results.append(hit)
+    return results
 
 
 def _resolve_now(now: datetime | None, config: SiteConfig) -> datetime:

@@ -37,12 +37,14 @@ def parser() -> argparse.ArgumentParser:
     site_options(build)
     build.add_argument("--output", type=Path, metavar="DIR", help="where to write (default: DIR/public)")
     build.add_argument("--base-url", metavar="URL", help="override base_url, e.g. for a staging host")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("-v", "--verbose", action="store_true", help="print the time each phase took")
     build.add_argument("--no-cache", action="store_true",
                        help="parse and render everything again instead of reusing .feeds-cache/")
 
     check = commands.add_parser("check", help="validate the content and list embargoes; write nothing")
     site_options(check)
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--format", choices=("text", "github"), default="text",
                        help="github: errors as GitHub Actions annotations, shown inline on the files")
 
@@ -77,7 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     except SiteError as error:
         _report(error.problems)
         errors = sum(p.is_error for p in error.problems)
-        print(f"feeds: {errors} error{'s' * (errors != 1)}; nothing was written", file=sys.stderr)
+        warnings = len(error.problems) - errors
+        strict = getattr(args, "strict", False)
+        counted = f" and {warnings} warning{'s' * (warnings != 1)} (--strict)" if warnings and strict else ""
+        print(f"feeds: {errors} error{'s' * (errors != 1)}{counted}; nothing was written", file=sys.stderr)
         return EXIT_CONTENT
 
 
@@ -90,8 +95,8 @@ def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     output = args.output or args.site / "public"
     progress = Progress(bar=sys.stderr.isatty())
-    result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts, progress=progress,
-                   use_cache=not args.no_cache)
+    result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
+                   progress=progress, use_cache=not args.no_cache)
     _report(result.warnings)
     site = result.site
     print(f"feeds: built {len(site.news)} news items and {len(site.events)} events "
@@ -107,12 +112,13 @@ def _build(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from feeds.annotations import github_annotation, github_command
-    from feeds.build import load_site
+    from feeds.build import load_site, render
     from feeds.embargo import utc_text
 
     github = args.format == "github"
     try:
-        loaded = load_site(args.site, now=args.now, drafts=args.drafts)
+        loaded = load_site(args.site, now=args.now, drafts=args.drafts, strict=args.strict)
+        render(loaded.site, args.site)  # templates are checked too; the files are not written
     except SiteError as error:
         if not github:
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -59,6 +60,10 @@ class SiteConfig:
         return self.base_url + path.lstrip("/")
 
 
+_KIND_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+_KIND_HINTS = {str: '{key} = "..." (quoted)', int: "{key} = 20 (unquoted)", float: "{key} = 12 (unquoted)",
+               bool: "{key} = true or {key} = false (unquoted)"}
+
 _KNOWN = {
     "": {"title", "description", "base_url", "language", "timezone", "author", "feeds", "calendar"},
     "author": {"name", "email"},
@@ -99,20 +104,20 @@ class _Reader:
         key = dotted.rsplit(".", 1)[-1]
         if key not in table:
             if default is None:
-                self.fail(dotted, "missing; it is required")
+                self.fail(dotted, "missing; it is required", f"add {key} = ... to {CONFIG_NAME}")
             return default
         value = table[key]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.fail(dotted, f"expected {kind.__name__}, got {type(value).__name__} {value!r}")
+            self.fail(dotted, f"expected {_KIND_NAMES[kind]}, got {value!r}", _KIND_HINTS[kind].format(key=key))
             return default
         return value
 
     def table(self, parent: dict[str, Any], dotted: str) -> dict[str, Any]:
         value = parent.get(dotted.rsplit(".", 1)[-1], {})
         if not isinstance(value, dict):
-            self.fail(dotted, "expected a table")
+            self.fail(dotted, "expected a table", f"write it as a [{dotted}] section")
             return {}
         return value
 
@@ -120,7 +125,9 @@ class _Reader:
         for key in table:
             if key not in _KNOWN[prefix]:
                 dotted = f"{prefix}.{key}" if prefix else key
-                self.fail(dotted, "unknown setting", "known: " + ", ".join(sorted(_KNOWN[prefix])))
+                close = difflib.get_close_matches(key, sorted(_KNOWN[prefix]), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(_KNOWN[prefix]))
+                self.fail(dotted, "unknown setting", hint)
 
 
 def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteConfig:
@@ -129,23 +136,28 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise SiteError([Problem(CONFIG_NAME, 0, "", f"not found in {site_dir}")]) from None
+        raise SiteError([Problem(CONFIG_NAME, 0, "", f"not found in {site_dir}",
+                                 "run feeds in the site directory, or give it with --site DIR")]) from None
     except UnicodeDecodeError as error:
-        raise SiteError([Problem(CONFIG_NAME, 0, "", f"not UTF-8 (bad byte at offset {error.start})")]) from None
+        data = path.read_bytes()
+        raise SiteError([Problem(CONFIG_NAME, data[: error.start].count(b"\n") + 1, "",
+                                 f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}",
+                                 "save the file as UTF-8")]) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column \d+\)", str(error))
         line = int(match.group(1)) if match else 0
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise SiteError([Problem(CONFIG_NAME, line, "", f"TOML syntax: {message}")]) from None
+        raise SiteError([Problem(CONFIG_NAME, line, "", f"TOML syntax: {message}",
+                                 'write key = "value", quoting text, with [section] headers on their own lines')]) from None
 
     r = _Reader(text, CONFIG_NAME)
     r.check_unknown(data, "")
     title = r.get(data, "title", str)
     base_url = r.get(data, "base_url", str)
     if base_url is not None and urlsplit(base_url).scheme not in ("http", "https"):
-        r.fail("base_url", f"expected an absolute http(s) URL, got {base_url!r}")
+        r.fail("base_url", f"expected an absolute http(s) URL, got {base_url!r}", 'e.g. base_url = "https://newsroom.example.org/"')
     zone_name = r.get(data, "timezone", str, "UTC")
     zone = zone_or_none(zone_name)
     if zone is None:
@@ -159,7 +171,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     r.check_unknown(feeds_table, "feeds")
     limit = r.get(feeds_table, "feeds.limit", int, 20)
     if limit < 1:
-        r.fail("feeds.limit", f"expected a positive number, got {limit}")
+        r.fail("feeds.limit", f"expected a positive number, got {limit}", "e.g. limit = 20")
     feeds = FeedSettings(
         limit=limit,
         include_events=r.get(feeds_table, "feeds.include_events", bool, True),
@@ -180,7 +192,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         )
     hours = r.get(cal_table, "calendar.refresh_hours", float, 12.0)
     if hours <= 0:
-        r.fail("calendar.refresh_hours", f"expected a positive number of hours, got {hours}")
+        r.fail("calendar.refresh_hours", f"expected a positive number of hours, got {hours}", "e.g. refresh_hours = 12")
     calendar = CalendarSettings(
         name=r.get(cal_table, "calendar.name", str, f"{title} events"),
         description=r.get(cal_table, "calendar.description", str, r.get(data, "description", str, "")),

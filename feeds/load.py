@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import os
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from feeds.errors import Problem, display_path
+from feeds.limits import MAX_FILE_BYTES, MAX_YAML_DEPTH, describe_character, refused_character
 
 try:  # PyYAML's C loader where libyaml is installed: same safe semantics, much faster.
     from yaml import CSafeLoader as _SafeLoader
@@ -16,6 +19,7 @@ except ImportError:  # pragma: no cover - depends on the platform's wheel
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")}
 
 
 class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
@@ -26,7 +30,8 @@ class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
         for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
     }
 
-KINDS = {"news": "news", "events": "event"}  # content folder -> item kind
+KINDS = {"news": "news", "events": "event"}
+_LAYOUT = "start it with a --- line, the front matter, a --- line, then the body"  # content folder -> item kind
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,12 @@ class Source:
     lines: dict[str, int] = field(repr=False)  # dotted key -> line in the file
     body: str = field(repr=False)
     body_line: int = 1
+    front_lines: tuple[str, ...] = field(default=(), repr=False)  # the front matter as written, from line 2
+
+    def raw_line(self, line: int) -> str:
+        """A line of the front matter as written (line 2 is its first)."""
+        index = line - 2
+        return self.front_lines[index] if 0 <= index < len(self.front_lines) else ""
 
     def line(self, key: str) -> int:
         """The line of a key, or of the nearest enclosing key, or of the front matter's start."""
@@ -51,11 +62,20 @@ class Source:
 
 
 def find_sources(site_dir: Path) -> list[Path]:
-    """Every content file, in a stable order."""
+    """Every content file, in a stable order, through linked folders too (read_source refuses any outside)."""
     content = site_dir / "content"
     found: list[Path] = []
     for folder in KINDS:
-        found.extend(sorted((content / folder).rglob("*.md")))
+        files: list[Path] = []
+        visited: set[str] = set()
+        for directory, subdirectories, names in os.walk(content / folder, followlinks=True):
+            real = os.path.realpath(directory)
+            if real in visited:  # a link back to a folder already walked
+                subdirectories.clear()
+                continue
+            visited.add(real)
+            files.extend(Path(directory, name) for name in names if name.endswith(".md"))
+        found.extend(sorted(files))
     return found
 
 
@@ -63,6 +83,13 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None) -> Source
     """Parse one file (its bytes when already read), or say in one located problem why it cannot be read."""
     shown = display_path(path, site_dir)
     kind = KINDS[path.relative_to(site_dir / "content").parts[0]]
+    if not path.resolve().is_relative_to(site_dir.resolve()):
+        return Problem(shown, 1, "", "is a link (or inside a linked folder) leading outside the site directory",
+                       "copy the file into content/ instead of linking to it")
+    size = len(data) if data is not None else path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return Problem(shown, 1, "", f"too large: {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                       "split it, or move large media out of the Markdown")
     data = path.read_bytes() if data is None else data
     try:
         text = data.decode("utf-8-sig")
@@ -72,26 +99,48 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None) -> Source
                        "save the file as UTF-8")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        return Problem(shown, 1, "", "the file is empty", "start it with --- front matter ---, then the body")
+        return Problem(shown, 1, "", "the file is empty", _LAYOUT)
+    bad = refused_character(text)
+    if bad is not None:
+        where = describe_character(text, bad)
+        return Problem(shown, text.count("\n", 0, bad) + 1, "", f"control character {where}",
+                       "delete it; feeds, pages and calendars cannot carry it")
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        return Problem(shown, 1, "", "no front matter: the file must start with a line '---'")
+        return Problem(shown, 1, "", "no front matter: the file must start with a line '---'", _LAYOUT)
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
-        return Problem(shown, 1, "", "the front matter is not closed by a line '---'")
+        return Problem(shown, 1, "", "the front matter is not closed by a line '---'",
+                       "end the front matter with a line '---' before the body")
     front = "\n".join(lines[1:end])
     try:
         meta, key_lines = _parse_front_matter(front, first_line=2)
+    except FrontMatterError as error:
+        return Problem(shown, error.line, error.field, error.message, error.hint)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 2 if mark else 1
-        return Problem(shown, line, "", f"YAML syntax: {error.problem or error}")
+        return Problem(shown, line, "", f"YAML syntax: {error.problem or error}",
+                       "check the colons, quotes and brackets on this line; quote text that has ': ' or '#'")
     except yaml.YAMLError as error:
         return Problem(shown, 1, "", f"YAML: {error}", "plain values only: no !tags")
     if not isinstance(meta, dict):
-        return Problem(shown, 2, "", "the front matter must be a mapping of keys to values")
+        return Problem(shown, 2, "", "the front matter must be a mapping of keys to values",
+                       "write one 'key: value' per line")
+    if not meta:
+        return Problem(shown, 1, "", "the front matter is empty",
+                       "give at least a title, and a date (news) or a start (events)")
     body = "\n".join(lines[end + 1 :])
-    return Source(shown, kind, path.stem, meta, key_lines, body, end + 2)
+    return Source(shown, kind, unicodedata.normalize("NFC", path.stem), meta, key_lines, body, end + 2,
+                  tuple(lines[1:end]))
+
+
+class FrontMatterError(ValueError):
+    """Front matter that parses as YAML but is refused: tags, aliases, repeated keys, deep nesting."""
+
+    def __init__(self, line: int, field: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.line, self.field, self.message, self.hint = line, field, message, hint
 
 
 def _parse_front_matter(text: str, first_line: int) -> tuple[Any, dict[str, int]]:
@@ -102,15 +151,42 @@ def _parse_front_matter(text: str, first_line: int) -> tuple[Any, dict[str, int]
         if node is None:
             return {}, {}
         key_lines: dict[str, int] = {}
-        _collect_lines(node, "", first_line, key_lines)
+        _check_nodes(node, "", first_line, key_lines, set(), 0)
         return loader.construct_document(node), key_lines
     finally:
         loader.dispose()
 
 
-def _collect_lines(node: yaml.Node, prefix: str, offset: int, out: dict[str, int]) -> None:
+def _check_nodes(node: yaml.Node, prefix: str, offset: int, out: dict[str, int], seen: set[int], depth: int) -> None:
+    """Record each key's line; refuse what would surprise: object tags, aliases, repeated keys, depth."""
+    line = node.start_mark.line + offset
+    field = prefix.rstrip(".")
+    seen.add(id(node))
+    if depth > MAX_YAML_DEPTH:
+        raise FrontMatterError(line, field, f"nested more than {MAX_YAML_DEPTH} levels deep",
+                               "front matter is flat: one 'key: value' per line")
+    if node.tag not in _PLAIN_TAGS:
+        raise FrontMatterError(line, field, f"the YAML tag {node.tag!r} is not allowed",
+                               "plain values only: remove the !tag, and quote the value if it is text")
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise FrontMatterError(key_node.start_mark.line + offset, field, "a key must be a word",
+                                       "write one 'key: value' per line")
             key = f"{prefix}{key_node.value}"
-            out.setdefault(key, key_node.start_mark.line + offset)
-            _collect_lines(value_node, key + ".", offset, out)
+            key_line = key_node.start_mark.line + offset
+            if key in out:
+                raise FrontMatterError(key_line, key, f"given twice (first on line {out[key]})", "keep one of them")
+            out[key] = key_line
+            _check_child(value_node, key, key_line, offset, out, seen, depth)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_child(item, field, line, offset, out, seen, depth)
+
+
+def _check_child(node: yaml.Node, field: str, line: int, offset: int, out: dict[str, int], seen: set[int],
+                 depth: int) -> None:
+    """Check a value; a node met before is an alias, which would share (and could multiply) data."""
+    if id(node) in seen:
+        raise FrontMatterError(line, field, "YAML aliases (*name) are not supported", "write the value out in full")
+    _check_nodes(node, f"{field}." if field else "", offset, out, seen, depth + 1)

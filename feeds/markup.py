@@ -9,8 +9,11 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
-_EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter"]
-# Raw HTML is let through cmark and then cleaned by nh3, so safe markup a writer pastes survives.
+from feeds.limits import check_depth
+
+_EXTENSIONS = ["table", "strikethrough", "autolink"]
+# Raw HTML is let through cmark and then cleaned by nh3, so safe markup a writer pastes survives and
+# scripts and styles disappear with their content (GFM's tagfilter would show them as text instead).
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SMART
 
 _ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "picture", "source", "del", "input"}
@@ -25,6 +28,8 @@ _ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# <input> is allowed only as a task list's tick box: never a field a reader could type into.
+_FORCED_ATTRIBUTES = {"input": {"type": "checkbox", "disabled": ""}}
 
 
 def to_html(markdown: str) -> str:
@@ -34,18 +39,24 @@ def to_html(markdown: str) -> str:
 
 
 def sanitize(fragment: str) -> str:
-    """Keep only safe tags, attributes and URL schemes (nh3, the Rust ammonia sanitiser)."""
+    """Keep only safe tags, attributes and URL schemes (nh3, the Rust ammonia sanitiser).
+
+    Raises TooDeep for HTML nested so deeply that sanitising it would take minutes.
+    """
+    check_depth(fragment)
     return nh3.clean(
         fragment,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer",
+        set_tag_attribute_values=_FORCED_ATTRIBUTES,
     )
 
 
 def to_text(fragment: str) -> str:
     """The plain text of an HTML fragment, whitespace collapsed."""
+    check_depth(fragment)
     return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
 
 

@@ -9,11 +9,14 @@ from pathlib import Path
 
 from feeds.config import SiteConfig
 from feeds.errors import Problem
+from feeds.lint import lint_item
 from feeds.load import read_source
 from feeds.model import Item
 from feeds.validate import event, news_item
 
-Parsed = tuple[Item | None, tuple[Problem, ...]]  # what one content file validates to
+# What one content file validates to: its item (None when it has errors), every problem found in it
+# (the warnings the file alone shows included) and the line of each front matter key.
+Parsed = tuple[Item | None, tuple[Problem, ...], dict[str, int]]
 
 _PARALLEL_FROM = 200  # below this, starting workers costs more than it saves
 _MAKE = {"news": news_item, "event": event}
@@ -24,13 +27,15 @@ _site: tuple[Path, SiteConfig] | None = None
 
 
 def parse_file(path: Path, data: bytes, site_dir: Path, config: SiteConfig) -> Parsed:
-    """One file's item (None when it has errors) and every problem found in it."""
+    """One file's item, problems and key lines."""
     source = read_source(path, site_dir, data)
     if isinstance(source, Problem):
-        return None, (source,)
+        return None, (source,), {}
     problems: list[Problem] = []
     item = _MAKE[source.kind](source, config, problems)
-    return item, tuple(problems)
+    if item is not None:
+        problems += lint_item(item, source)
+    return item, tuple(problems), source.lines
 
 
 def parse_files(jobs: list[tuple[Path, bytes]], site_dir: Path, config: SiteConfig) -> list[Parsed]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from slugify import slugify
 
 from feeds.config import Person, SiteConfig
 from feeds.errors import Problem, Severity
+from feeds.limits import TooDeep, one_line, refused_character
 from feeds.load import Source
 from feeds.markup import first_paragraph, to_html
 from feeds.model import Event, Item, Location, NewsItem, Status
@@ -37,22 +39,37 @@ class _Fields:
         self.problems.append(Problem(self.source.path, self.source.line(key), key, message, hint, severity))
 
     def text(self, key: str, required: bool = False, default: str = "") -> str:
+        """A one-line text field: whitespace runs become one space (limits.one_line)."""
         value = self.meta.get(key)
         if value is None:
-            if required:
-                self.fail(key, "missing; it is required")
+            if key in self.meta:
+                self.fail(key, "is empty",
+                          f"give it a value, or leave the key out; quote words YAML reads as nothing: {key}: \"null\"")
+            elif required:
+                self.fail(key, "missing; it is required", f"add a line '{key}: ...' to the front matter")
             return default
         if not isinstance(value, str):
-            self.fail(key, f"expected text, got {_describe(value)}", f"quote it: {key}: \"{value}\"")
+            self.fail(key, f"expected text, got {_describe(value)}",
+                      f"quote it: {key}: \"{_as_written(self.source, key, value)}\"")
+            return default
+        if not self.checked(key, value):
             return default
         if required and not value.strip():
-            self.fail(key, "is empty")
-        return value.strip()
+            self.fail(key, "is empty", "give it a value")
+        return one_line(value)
+
+    def checked(self, key: str, value: str) -> bool:
+        """False, after a problem, when a text holds a character no output can carry (e.g. a YAML escape)."""
+        bad = refused_character(value)
+        if bad is not None:
+            self.fail(key, f"contains the control character U+{ord(value[bad]):04X}",
+                      "remove it; feeds, pages and calendars cannot carry it")
+        return bad is None
 
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)
         if not isinstance(value, bool):
-            self.fail(key, f"expected true or false, got {_describe(value)}")
+            self.fail(key, f"expected true or false, got {_describe(value)}", f"write {key}: true or {key}: false, unquoted")
             return False
         return value
 
@@ -61,7 +78,7 @@ class _Fields:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(tag, str) and tag.strip() for tag in value):
-            self.fail("tags", "expected a list of words, like [cybersecurity, paris-call]")
+            self.fail("tags", f"expected a list of words, got {_describe(value)}", "e.g. tags: [cybersecurity, paris-call]")
             return ()
         return tuple(sorted({slugify(tag) for tag in value} - {""}))
 
@@ -83,7 +100,7 @@ class _Fields:
             return value.replace(tzinfo=zone) if value.tzinfo is None else value
         if isinstance(value, date):
             return value
-        self.fail(key, f"expected a date or time, got {_describe(value)}")
+        self.fail(key, f"expected a date or time, got {_describe(value)}", "write 2018-11-12 or 2018-11-12T09:30:00+01:00")
         return None
 
     def instant(self, key: str) -> datetime | None:
@@ -107,8 +124,10 @@ class _Fields:
 
     def unknown_keys(self, known: set[str]) -> None:
         for key in self.meta:
-            if key not in known:
-                close = difflib.get_close_matches(str(key), sorted(known), n=1)
+            if not isinstance(key, str):
+                self.fail(str(key), "a key must be a word", "write one 'key: value' per line")
+            elif key not in known:
+                close = difflib.get_close_matches(key, sorted(known), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(sorted(known))
                 self.fail(str(key), "unknown key; it is ignored", hint, Severity.WARNING)
 
@@ -124,7 +143,16 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
+    if isinstance(value, str):
+        return f"text ({value!r})"
     return type(value).__name__
+
+
+def _as_written(source: Source, key: str, value: Any) -> str:
+    """The value as the writer typed it (YAML reads 1:30 as 90), for a hint that quotes it."""
+    line = source.line(key)
+    written = source.raw_line(line).partition(":")[2].strip() if line > 1 else ""
+    return written or str(value)
 
 
 def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
@@ -154,8 +182,13 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
     slug = slugify(f.text("slug")) if f.meta.get("slug") is not None else default_slug(f.source)
     if not slug:
         f.fail("slug", "gives an empty slug", "use letters or digits")
-    body_html = to_html(f.source.body)
-    summary = f.text("summary") or first_paragraph(f.source.body)
+    try:
+        body_html = to_html(f.source.body)
+        summary = f.text("summary") or first_paragraph(f.source.body)
+    except TooDeep as error:
+        f.problems.append(Problem(f.source.path, f.source.body_line, "body", str(error),
+                                  "flatten the nested quotes, lists or HTML blocks"))
+        body_html, summary = "", ""
     return dict(
         source=f.source.path,
         slug=slug,
@@ -179,19 +212,21 @@ def news_item(source: Source, config: SiteConfig, problems: list[Problem]) -> Ne
     f.unknown_keys(NEWS_KEYS)
     fields = _common(f, config)
     author = f.text("author")
-    item_id = f.text("id") or (
+    given_id = f.text("id")
+    item_id = given_id or (
         f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:news/{fields['slug']}" if fields["date"] else ""
     )
+    dateline, image, image_alt = f.text("dateline"), f.text("image"), f.text("image_alt")
     if _has_errors(problems, before):
         return None
     return NewsItem(
         **fields,
         id=item_id,
-        id_given=bool(f.text("id")),
-        dateline=f.text("dateline"),
+        id_given=bool(given_id),
+        dateline=dateline,
         author=Person(author) if author else None,
-        image=f.text("image"),
-        image_alt=f.text("image_alt"),
+        image=image,
+        image_alt=image_alt,
     )
 
 
@@ -214,18 +249,20 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
     recurrence = _recurrence(f, start)
     previous_start = _in_zone(f.moment("previous_start", zone), zone)
     slug = fields["slug"]
+    given_id, given_uid = f.text("id"), f.text("uid")
+    location, url = _location(f), f.text("url")
     if _has_errors(problems, before):
         return None
     return Event(
         **fields,
-        id=f.text("id") or f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:events/{slug}",
-        uid=f.text("uid") or f"{slug}@{config.id_domain}",
-        id_given=bool(f.text("id") or f.text("uid")),
+        id=given_id or f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:events/{slug}",
+        uid=given_uid or f"{slug}@{config.id_domain}",
+        id_given=bool(given_id or given_uid),
         start=start,
         end=end,
         timezone=zone,
-        location=_location(f),
-        url=f.text("url"),
+        location=location,
+        url=url,
         status=status,
         recurrence=recurrence,
         previous_start=previous_start,
@@ -242,7 +279,7 @@ def _event_span(f: _Fields, start: Any, end: Any, zone: ZoneInfo) -> tuple[Any, 
         f.fail("end", f"must be {kind} like start", "an all-day event has dates for both; a timed one times for both")
         return start, None
     if end < start or (isinstance(end, datetime) and end == start):
-        f.fail("end", f"is before start ({start.isoformat()})", "for all-day events end is the last day")
+        f.fail("end", f"is before start ({start.isoformat()})", "for all-day events end is the last day; leave it out for one day")
     return start, end
 
 
@@ -280,16 +317,19 @@ def _location(f: _Fields) -> Location | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return Location(value.strip())
+        return Location(one_line(value)) if f.checked("location", value) and one_line(value) else None
     if not isinstance(value, dict):
-        f.fail("location", f"expected text or a mapping with name, address, geo; got {_describe(value)}")
+        f.fail("location", f"expected text or a mapping with name, address, geo; got {_describe(value)}",
+               "location: Geneva, or name:, address: and geo: [lat, lon] indented under it")
         return None
     for key in value:
         if key not in ("name", "address", "geo"):
             f.fail(f"location.{key}", "unknown key", "location has name, address and geo: [lat, lon]")
     name, address = value.get("name", ""), value.get("address", "")
     if not isinstance(name, str) or not isinstance(address, str):
-        f.fail("location", "name and address must be text")
+        f.fail("location", "name and address must be text", "quote them: name: \"...\"")
+        return None
+    if not (f.checked("location.name", name) and f.checked("location.address", address)):
         return None
     geo = value.get("geo")
     if geo is not None:
@@ -301,15 +341,15 @@ def _location(f: _Fields) -> Location | None:
         if not valid:
             f.fail("location.geo", f"expected [latitude, longitude], got {geo!r}", "e.g. geo: [46.2044, 6.1432]")
             geo = None
-    return Location(name.strip(), address.strip(), (float(geo[0]), float(geo[1])) if geo else None)
+    return Location(one_line(name), one_line(address), (float(geo[0]), float(geo[1])) if geo else None)
 
 
 def _has_errors(problems: list[Problem], since: int) -> bool:
     return any(p.is_error for p in problems[since:])
 
 
-def check_unique(items: list[Item], problems: list[Problem]) -> None:
-    """Two items may not share a page, an id or a UID."""
+def check_unique(items: list[Item], problems: list[Problem], lines: Mapping[str, Mapping[str, int]]) -> None:
+    """Two items may not share a page, an id or a UID; point at the key (line 1 when derived from the file name)."""
     seen: dict[tuple[str, str], Item] = {}
     for item in items:
         keys = [("slug", f"{item.section}/{item.slug}"), ("id", item.id)]
@@ -318,4 +358,15 @@ def check_unique(items: list[Item], problems: list[Problem]) -> None:
         for field, value in keys:
             other = seen.setdefault((field, value), item)
             if other is not item:
-                problems.append(Problem(item.source, 1, field, f"{value!r} is already used by {other.source}"))
+                problems.append(Problem(item.source, _key_line(lines.get(item.source, {}), field), field,
+                                        f"{value!r} is already used by {other.source}",
+                                        f"give one of them its own {field}: in the front matter"))
+
+
+def _key_line(lines: Mapping[str, int], field: str) -> int:
+    """The line of the key a value comes from: its own key, else the slug it derives from, else line 1."""
+    return next((lines[key] for key in (field, "slug") if key in lines), 1)
+    for key in (field, "slug"):
+        if key in source.lines:
+            return source.lines[key]
+    return 1

@@ -1,31 +1,164 @@
-"""Bad input: every error located as path:line: field, all reported at once, exit 1, output untouched."""
+"""Bad input: every error located as path:line: field, with a hint, all reported at once, exit 1, output untouched."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from conftest import EXAMPLE_NOW, tree_bytes
 
-# (file, text, expected message lines, each beginning "path:line: field:")
-BROKEN = [
-    ("news/no-title.md", "---\ndate: 2018-11-12\n---\nBody\n", ["content/news/no-title.md:1: title: missing"]),
-    ("news/bool-title.md", "---\ntitle: yes\ndate: 2018-11-12\n---\n", ["content/news/bool-title.md:2: title: expected text"]),
-    ("news/bad-date.md", "---\ntitle: T\ndate: 2018-02-30\n---\n", ["content/news/bad-date.md:3: date: not a date or time"]),
-    ("news/bad-yaml.md", "---\ntitle: T\ndate: [2018\n---\n", ["content/news/bad-yaml.md:4: YAML syntax"]),
-    ("news/no-front.md", "Just text\n", ["content/news/no-front.md:1: no front matter"]),
-    ("news/latin1.md", b"---\ntitle: Z\xfcrich\n---\n", ["content/news/latin1.md:2: not UTF-8"]),
-    ("events/end-first.md", "---\ntitle: E\nstart: 2018-11-26\nend: 2018-11-25\n---\n",
-     ["content/events/end-first.md:4: end: is before start"]),
-    ("events/bad-zone.md", "---\ntitle: E\nstart: 2018-11-26T09:00\ntimezone: Europe/Genev\n---\n",
-     ["content/events/bad-zone.md:4: timezone: unknown time zone"]),
-    ("events/mixed.md", "---\ntitle: E\nstart: 2018-11-26T09:00\nend: 2018-11-27\n---\n",
-     ["content/events/mixed.md:4: end: must be a time like start"]),
-    ("events/bad-geo.md", "---\ntitle: E\nstart: 2018-11-26\nlocation:\n  name: X\n  geo: [500, 1]\n---\n",
-     ["content/events/bad-geo.md:6: location.geo: expected [latitude, longitude]"]),
-    ("events/bad-status.md", "---\ntitle: E\nstart: 2018-11-26\nstatus: maybe\n---\n",
-     ["content/events/bad-status.md:4: status: unknown status"]),
+PUBLISHED = "content/news/2018-11-12-forum-joins-paris-call.md"
+NEWS_ID = "tag:newsroom.example.org,2018-11-12:news/forum-joins-paris-call"
+EVENT_UID = "annual-gathering-2018@newsroom.example.org"
+
+
+@dataclass(frozen=True)
+class Outside:
+    """A symbolic link to a content file that lives outside the site directory."""
+
+    text: str
+    folder: bool = False  # link the file's folder instead of the file
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    files: dict[str, str | bytes | Outside]  # path in the site -> its new content
+    expected: list[str]  # reported lines start with these: "path:line: field: message"
+    args: tuple[str, ...] = ()
+    edits: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (old, new) text
+
+    @property
+    def content_only(self) -> bool:
+        return not self.args and not self.edits and all(
+            p.startswith("content/") and not isinstance(t, Outside) for p, t in self.files.items())
+
+
+def news(front: str, body: str = "Body.\n") -> str:
+    return f"---\n{front}---\n{body}"
+
+
+OK_NEWS = "title: T\ndate: 2018-11-12\n"
+ERRORS = [
+    # Missing or mistyped required fields
+    Case("missing-title", {"content/news/no-title.md": news("date: 2018-11-12\n")},
+         ["content/news/no-title.md:1: title: missing; it is required"]),
+    Case("empty-title", {"content/news/empty-title.md": news("date: 2018-11-12\ntitle:\n")},
+         ["content/news/empty-title.md:3: title: is empty"]),
+    Case("list-title", {"content/news/list-title.md": news("title: [a, b]\ndate: 2018-11-12\n")},
+         ["content/news/list-title.md:2: title: expected text, got a list"]),
+    Case("missing-start", {"content/events/no-start.md": news("title: E\nlocation: Geneva\n")},
+         ["content/events/no-start.md:1: start: missing; it is required"]),
+    Case("text-flag", {"content/news/text-flag.md": news(OK_NEWS + 'draft: "yes"\n')},
+         ["content/news/text-flag.md:4: draft: expected true or false, got text ('yes')"]),
+    Case("tags-mapping", {"content/news/tags-map.md": news(OK_NEWS + "tags: {a: b}\n")},
+         ["content/news/tags-map.md:4: tags: expected a list of words, got a mapping"]),
+    # YAML 1.1 surprises: unquoted values that YAML reads as something other than text
+    Case("boolean-title", {"content/news/bool-title.md": news("title: yes\ndate: 2018-11-12\n")},
+         ["content/news/bool-title.md:2: title: expected text, got true/false (true)"]),
+    Case("number-title", {"content/news/number-title.md": news("title: 2018\ndate: 2018-11-12\n")},
+         ["content/news/number-title.md:2: title: expected text, got a number (2018)"]),
+    Case("sexagesimal-title", {"content/news/clock-title.md": news("title: 1:30\ndate: 2018-11-12\n")},
+         ['content/news/clock-title.md:2: title: expected text, got a number (90) (hint: quote it: title: "1:30")']),
+    Case("boolean-lang", {"content/news/norwegian.md": news(OK_NEWS + "lang: no\n")},
+         ["content/news/norwegian.md:4: lang: expected text, got true/false (false)"]),
+    # YAML syntax and refused YAML
+    Case("yaml-syntax", {"content/news/bad-yaml.md": news("title: T\ndate: [2018\n")},
+         ["content/news/bad-yaml.md:4: YAML syntax"]),
+    Case("yaml-object-tag", {"content/news/object.md": news("title: T\ndate: 2018-11-12\nx: !!python/object/apply:os.system [ls]\n")},
+         ["content/news/object.md:4: x: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"]),
+    Case("yaml-binary-tag", {"content/news/binary.md": news("title: !!binary VA==\ndate: 2018-11-12\n")},
+         ["content/news/binary.md:2: title: the YAML tag 'tag:yaml.org,2002:binary' is not allowed"]),
+    Case("yaml-alias", {"content/news/alias.md": news("title: &t T\nsummary: *t\ndate: 2018-11-12\n")},
+         ["content/news/alias.md:3: summary: YAML aliases (*name) are not supported"]),
+    Case("yaml-repeated-key", {"content/news/twice.md": news("title: A\ndate: 2018-11-12\ntitle: B\n")},
+         ["content/news/twice.md:4: title: given twice (first on line 2)"]),
+    Case("yaml-deep", {"content/news/deep.md": news(OK_NEWS + "x: " + "[" * 40 + "]" * 40 + "\n")},
+         ["content/news/deep.md:4: x: nested more than 16 levels deep"]),
+    Case("yaml-control-escape", {"content/news/bell.md": news('title: "ring \\a"\ndate: 2018-11-12\n')},
+         ["content/news/bell.md:2: title: contains the control character U+0007"]),
+    # Dates and times
+    Case("impossible-date", {"content/news/bad-date.md": news("title: T\ndate: 2018-02-30\n")},
+         ["content/news/bad-date.md:3: date: not a date or time: '2018-02-30'"]),
+    Case("updated-before-date", {"content/news/updated.md": news(OK_NEWS + "updated: 2018-11-01\n")},
+         ["content/news/updated.md:4: updated: is before date"]),
+    Case("end-before-start", {"content/events/end-first.md": news("title: E\nstart: 2018-11-26\nend: 2018-11-25\n")},
+         ["content/events/end-first.md:4: end: is before start"]),
+    Case("unknown-time-zone", {"content/events/bad-zone.md": news("title: E\nstart: 2018-11-26T09:00\ntimezone: Europe/Genev\n")},
+         ["content/events/bad-zone.md:4: timezone: unknown time zone 'Europe/Genev'"]),
+    Case("timed-start-all-day-end", {"content/events/mixed.md": news("title: E\nstart: 2018-11-26T09:00\nend: 2018-11-27\n")},
+         ["content/events/mixed.md:4: end: must be a time like start"]),
+    Case("bad-geo", {"content/events/bad-geo.md": news("title: E\nstart: 2018-11-26\nlocation:\n  name: X\n  geo: [500, 1]\n")},
+         ["content/events/bad-geo.md:6: location.geo: expected [latitude, longitude]"]),
+    Case("bad-status", {"content/events/bad-status.md": news("title: E\nstart: 2018-11-26\nstatus: maybe\n")},
+         ["content/events/bad-status.md:4: status: unknown status 'maybe'"]),
+    # Duplicates: at the key's line (1 when derived from the file name), naming the other file
+    Case("duplicate-slug-from-file-name", {"content/news/2018-11-13-forum-joins-paris-call.md": news(OK_NEWS)},
+         [f"content/news/2018-11-13-forum-joins-paris-call.md:1: slug: 'news/forum-joins-paris-call' is already used by {PUBLISHED}"]),
+    Case("duplicate-slug-key", {"content/news/other.md": news(OK_NEWS + "tags: [a]\nslug: Forum joins Paris call\n")},
+         [f"content/news/other.md:5: slug: 'news/forum-joins-paris-call' is already used by {PUBLISHED}"]),
+    Case("duplicate-id", {"content/news/same-id.md": news(OK_NEWS + f'id: "{NEWS_ID}"\n')},
+         [f"content/news/same-id.md:4: id: '{NEWS_ID}' is already used by {PUBLISHED}"]),
+    Case("duplicate-uid", {"content/events/same-uid.md": news(f"title: E\nstart: 2018-12-01\nlocation: Bern\nuid: {EVENT_UID}\n")},
+         [f"content/events/same-uid.md:5: uid: '{EVENT_UID}' is already used by content/events/annual-gathering-2018.md"]),
+    # Files that cannot be read
+    Case("not-utf8", {"content/news/latin1.md": b"---\ntitle: Z\xfcrich\ndate: 2018-11-12\n---\n"},
+         ["content/news/latin1.md:2: not UTF-8: byte 0xfc at offset 12"]),
+    Case("control-character", {"content/news/nul.md": news(OK_NEWS, "Line one.\nA \x00 here.\n")},
+         ["content/news/nul.md:6: control character U+0000 at line 6, column 3"]),
+    Case("empty-file", {"content/news/empty.md": ""}, ["content/news/empty.md:1: the file is empty"]),
+    Case("blank-file", {"content/news/blank.md": "\n \n"}, ["content/news/blank.md:1: the file is empty"]),
+    Case("empty-front-matter", {"content/news/bare.md": "---\n---\nJust a body.\n"},
+         ["content/news/bare.md:1: the front matter is empty"]),
+    Case("no-front-matter", {"content/news/no-front.md": "Just text\n"}, ["content/news/no-front.md:1: no front matter"]),
+    Case("unclosed-front-matter", {"content/news/open.md": "---\ntitle: T\n"},
+         ["content/news/open.md:1: the front matter is not closed"]),
+    Case("too-large", {"content/news/huge.md": news(OK_NEWS, "word " * 250_000)},
+         ["content/news/huge.md:1: too large: 1,250,034 bytes; the limit is 1,048,576"]),
+    Case("too-deep-html", {"content/news/nested.md": news(OK_NEWS, "<div>" * 200_000)},
+         ["content/news/nested.md:5: body: the body nests 200000 levels deep; the limit is 256"]),
+    Case("too-deep-quotes", {"content/news/quotes.md": news(OK_NEWS, ">" * 300 + " deep\n")},
+         ["content/news/quotes.md:5: body: the body nests 300 levels deep"]),
+    Case("link-outside-site", {"content/news/linked.md": Outside(news(OK_NEWS))},
+         ["content/news/linked.md:1: is a link (or inside a linked folder) leading outside the site directory"]),
+    Case("folder-link-outside-site", {"content/news/partner/x.md": Outside(news(OK_NEWS), folder=True)},
+         ["content/news/partner/x.md:1: is a link (or inside a linked folder) leading outside the site directory"]),
+    # site.toml
+    Case("site-toml-value", {}, ["site.toml:6: timezone: unknown time zone 'Mars/Olympus'"],
+         edits={"site.toml": ('timezone = "Europe/Zurich"', 'timezone = "Mars/Olympus"')}),
+    Case("site-toml-syntax", {}, ["site.toml:12: TOML syntax"], edits={"site.toml": ("limit = 20", "limit = = 20")}),
+    Case("site-toml-unknown", {}, ["site.toml:12: feeds.limt: unknown setting (hint: did you mean 'limit'?)"],
+         edits={"site.toml": ("limit = 20", "limt = 20")}),
+    Case("site-toml-type", {}, ["site.toml:13: feeds.include_events: expected true or false, got 'yes'"],
+         edits={"site.toml": ("include_events = true", 'include_events = "yes"')}),
+    # Templates
+    Case("template-syntax", {"templates/news.html": '{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n'},
+         ["templates/news.html:3: template syntax:"]),
+    Case("template-runtime", {"templates/news.html": '{% extends "base.html" %}\n{% block main %}\n<h1>{{ item.headline }}</h1>\n{% endblock %}\n'},
+         ["templates/news.html:3: template error:"]),
+    Case("template-missing-include", {"templates/news.html": '{% extends "base.html" %}\n{% block main %}\n\n{% include "byline.html" %}\n{% endblock %}\n'},
+         ["templates/news.html:4: template not found: byline.html"]),
+]
+
+# Legal but likely a mistake: warnings, which --strict turns into failures.
+WARNINGS = [
+    Case("unknown-key", {"content/news/typo.md": news(OK_NEWS + "sumary: S\n")},
+         ["content/news/typo.md:4: warning: sumary: unknown key; it is ignored (hint: did you mean 'summary'?)"]),
+    Case("long-summary", {"content/news/long.md": news(OK_NEWS + f"summary: {'word ' * 70}\n")},
+         ["content/news/long.md:4: warning: summary: is 349 characters; readers show about 300"]),
+    Case("image-without-alt", {"content/news/picture.md": news(OK_NEWS + "image: picture.jpg\n")},
+         ["content/news/picture.md:4: warning: image: has no image_alt"]),
+    Case("body-image-without-alt", {"content/news/inline.md": news(OK_NEWS, "Text.\n\n![](a.jpg)\n\n<img src=b.jpg>\n")},
+         ["content/news/inline.md:7: warning: body: an image has no alt text",
+          "content/news/inline.md:9: warning: body: an image has no alt text"]),
+    Case("event-without-location", {"content/events/nowhere.md": news("title: E\nstart: 2018-12-01\n")},
+         ["content/events/nowhere.md:1: warning: location: the event has no location"]),
+    Case("past-tentative", {"content/events/maybe.md": news("title: E\nstart: 2018-11-01\nlocation: Bern\nstatus: tentative\n")},
+         ["content/events/maybe.md:5: warning: status: the event is over but still tentative"]),
+    Case("front-matter-only", {"content/news/no-body.md": news(OK_NEWS, "")},
+         ["content/news/no-body.md:4: warning: body: is empty"]),
 ]
 
 
@@ -35,37 +168,86 @@ def built(example_site: Path, feeds) -> tuple[Path, dict[str, bytes]]:
     return example_site, tree_bytes(example_site / "public")
 
 
-@pytest.mark.parametrize(("name", "text", "expected"), BROKEN, ids=[case[0] for case in BROKEN])
-def test_broken_file_is_located_and_nothing_is_written(built, feeds, name, text, expected) -> None:
-    site, before = built
-    path = site / "content" / name
-    path.write_bytes(text if isinstance(text, bytes) else text.encode())
-    result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
-    assert result.code == 1
+def apply(case: Case, site: Path) -> None:
+    """Break the site as the case says."""
+    for name, text in case.files.items():
+        path = site / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, Outside) and text.folder:
+            outside = site.parent / "outside-folder"
+            outside.mkdir()
+            (outside / path.name).write_text(text.text)
+            path.parent.rmdir()
+            path.parent.symlink_to(outside, target_is_directory=True)
+        elif isinstance(text, Outside):
+            outside = site.parent / f"outside-{path.name}"
+            outside.write_text(text.text)
+            path.symlink_to(outside)
+        else:
+            path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    for name, (old, new) in case.edits.items():
+        path = site / name
+        assert old in path.read_text()
+        path.write_text(path.read_text().replace(old, new))
+
+
+def assert_reported(err: str, expected: list[str]) -> None:
+    reported = err.splitlines()
     for line in expected:
-        assert any(reported.startswith(line) for reported in result.err.splitlines()), result.err
+        assert any(r.startswith(line) for r in reported), (line, err)
+
+
+@pytest.mark.parametrize("case", ERRORS, ids=[c.name for c in ERRORS])
+def test_broken_site_is_located_and_nothing_is_written(built, feeds, case: Case) -> None:
+    site, before = built
+    apply(case, site)
+    result = feeds("build", "--site", site, "--now", EXAMPLE_NOW, *case.args)
+    assert result.code == 1
+    assert_reported(result.err, case.expected)
+    problems = [line for line in result.err.splitlines() if not line.startswith("feeds: ")]
+    assert problems and all("(hint: " in line for line in problems), result.err
+    assert "Traceback" not in result.err
     assert tree_bytes(site / "public") == before
+
+
+@pytest.mark.parametrize("case", WARNINGS, ids=[c.name for c in WARNINGS])
+def test_warnings_pass_unless_strict(built, feeds, case: Case) -> None:
+    site, before = built
+    apply(case, site)
+    assert feeds("check", "--site", site, "--now", EXAMPLE_NOW).code == 0
+    strict = feeds("check", "--strict", "--site", site, "--now", EXAMPLE_NOW)
+    assert strict.code == 1
+    assert_reported(strict.err, case.expected)
+    assert "(--strict); nothing was written" in strict.err
+    result = feeds("build", "--strict", "--site", site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert tree_bytes(site / "public") == before
+    result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
+    assert result.code == 0
+    assert_reported(result.err, case.expected)
 
 
 def test_every_error_of_the_run_is_reported_at_once(built, feeds) -> None:
     site, before = built
-    for name, text, _ in BROKEN:
-        (site / "content" / name).write_bytes(text if isinstance(text, bytes) else text.encode())
+    together = [case for case in ERRORS if case.content_only]
+    for case in together:
+        apply(case, site)
     result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
     assert result.code == 1
-    for _, _, expected in BROKEN:
-        for line in expected:
-            assert any(reported.startswith(line) for reported in result.err.splitlines()), (line, result.err)
+    for case in together:
+        assert_reported(result.err, case.expected)
     assert tree_bytes(site / "public") == before
 
 
-def test_bad_site_toml_gives_its_line(built, feeds) -> None:
+def test_unreadable_files_are_reported_with_a_bad_site_toml(built, feeds) -> None:
     site, before = built
-    config = site / "site.toml"
-    config.write_text(config.read_text().replace('timezone = "Europe/Zurich"', 'timezone = "Mars/Olympus"'))
+    for case in ERRORS:
+        if case.name in ("site-toml-value", "not-utf8", "yaml-syntax"):
+            apply(case, site)
     result = feeds("build", "--site", site)
     assert result.code == 1
-    assert "site.toml:6: timezone: unknown time zone 'Mars/Olympus'" in result.err
+    assert_reported(result.err, ["site.toml:6: timezone:", "content/news/latin1.md:2: not UTF-8",
+                                 "content/news/bad-yaml.md:4: YAML syntax"])
     assert tree_bytes(site / "public") == before
 
 
@@ -80,3 +262,18 @@ def test_check_validates_without_writing(example_site: Path, feeds) -> None:
     assert not (example_site / "public").exists()
     (example_site / "content/news/no-title.md").write_text("---\ndate: 2018-11-12\n---\n")
     assert feeds("check", "--site", example_site).code == 1
+
+
+def test_check_finds_template_errors(example_site: Path, feeds) -> None:
+    case = next(c for c in ERRORS if c.name == "template-runtime")
+    apply(case, example_site)
+    result = feeds("check", "--site", example_site)
+    assert result.code == 1
+    assert_reported(result.err, case.expected)
+    assert not (example_site / "public").exists()
+
+
+def test_example_site_is_clean_under_strict(example_site: Path, feeds) -> None:
+    result = feeds("check", "--strict", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    assert result.err == ""

@@ -8,6 +8,7 @@ through a small feedgen extension that writes them into both formats.
 from __future__ import annotations
 
 import uuid
+from html import escape
 from datetime import datetime, timezone
 from typing import Any
 
@@ -144,7 +145,8 @@ def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
     fe.updated(item.updated)
     if item.summary:
         fe.summary(item.summary)
-    fe.content(entry.content_html, type="html")
+        fe.description(escape(item.summary, quote=False))  # RSS readers take <description> for HTML
+    fe.content(entry.content_html, type="html")  # after description(), which also sets Atom content
     fe.author({"name": entry.author})
     fe.dc.dc_creator(entry.author)
     for tag in item.tags:

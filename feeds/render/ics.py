@@ -17,6 +17,7 @@ from feeds.model import Event, Site
 from feeds.recurrence import series_end
 from feeds.render import OutputFile
 from feeds.render.links import absolutize
+from feeds.render.ics_text import plain
 
 __all__ = ["CALENDAR_PATH", "calendar", "render_calendar"]
 
@@ -76,11 +77,11 @@ def _vevent(site: Site, event: Event) -> VEvent:
         created=event.date,
         last_modified=event.updated,
         sequence=event.sequence,
-        summary=calendar_title(event),
-        description=event_text(event, config),
+        summary=plain(calendar_title(event)),
+        description=plain(event_text(event, config)),
         start=event.start,
         end=event.end_exclusive,
-        location=event.location.text if event.location else None,
+        location=plain(event.location.text) if event.location else None,
         url=event.url or page_url,
         status=ical_status(event.status),  # type: ignore[arg-type]
         transparency="TRANSPARENT" if event.all_day else "OPAQUE",

@@ -1,0 +1,70 @@
+"""What input the publisher accepts: file size, nesting depth and characters every output can carry."""
+
+from __future__ import annotations
+
+import re
+
+MAX_FILE_BYTES = 1024 * 1024  # a long press release is tens of kilobytes
+MAX_YAML_DEPTH = 16  # front matter is flat: a location mapping and a geo list are the deepest
+MAX_HTML_DEPTH = 256  # nested blocks in an item's body; HTML sanitising costs grow with depth squared
+
+# Control characters (all of Unicode's Cc but tab, LF and CR), and U+FFFE/U+FFFF: XML 1.0, HTML and
+# iCalendar cannot carry them, so they are refused rather than silently dropped.
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_WHITESPACE_RUN = re.compile(r"[ \t\n\r]+")
+
+# Elements whose end tag HTML lets a writer leave out; not counted, so sloppy pasted HTML passes.
+_OPTIONAL_END = frozenset("p li dt dd tr td th thead tbody tfoot option optgroup colgroup caption rt rp".split())
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+
+
+class TooDeep(ValueError):
+    """HTML nested deeper than MAX_HTML_DEPTH."""
+
+
+def refused_character(text: str) -> int | None:
+    """The index of the first character no output can carry, or None."""
+    found = _REFUSED.search(text)
+    return found.start() if found else None
+
+
+def describe_character(text: str, index: int) -> str:
+    """'U+0001 at line 3, column 7' for a character of a multi-line text."""
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return f"U+{ord(text[index]):04X} at line {line}, column {column}"
+
+
+def one_line(text: str) -> str:
+    """A text field as published: runs of spaces, tabs and line breaks become one space; ends trimmed."""
+    return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+def html_depth(fragment: str) -> int:
+    """How deeply the elements of an HTML fragment nest (end tags a writer may omit are not counted)."""
+    stack: list[str] = []
+    open_count: dict[str, int] = {}
+    deepest = 0
+    for closing, name, self_closing in _TAG.findall(fragment):
+        name = name.lower()
+        if name in _OPTIONAL_END or name in _VOID or self_closing:
+            continue
+        if not closing:
+            stack.append(name)
+            open_count[name] = open_count.get(name, 0) + 1
+            deepest = max(deepest, len(stack))
+        elif open_count.get(name):
+            while stack:  # each element is pushed once and popped once: linear overall
+                popped = stack.pop()
+                open_count[popped] -= 1
+                if popped == name:
+                    break
+    return deepest
+
+
+def check_depth(fragment: str) -> None:
+    """Raise TooDeep when a fragment nests deeper than the sanitiser handles quickly."""
+    depth = html_depth(fragment)
+    if depth > MAX_HTML_DEPTH:
+        raise TooDeep(f"the body nests {depth} levels deep; the limit is {MAX_HTML_DEPTH}")

@@ -1,0 +1,52 @@
+"""Warnings for content that is valid but likely a mistake; `--strict` turns them into failures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from feeds.errors import Problem, Severity
+from feeds.load import Source
+from feeds.model import Event, Item, NewsItem, Status
+
+SUMMARY_LIMIT = 300  # characters; feed readers and search results show less than this
+
+# An image in Markdown with empty alt text, or an <img> tag without an alt attribute.
+_BARE_IMAGE = re.compile(r"!\[\s*\]\(|<img\b(?![^>]*\balt\s*=)[^>]*>", re.IGNORECASE)
+
+
+def lint_item(item: Item, source: Source) -> list[Problem]:
+    """The warnings one file shows by itself, located in it."""
+    warnings: list[Problem] = []
+
+    def warn(key: str, message: str, hint: str, line: int | None = None) -> None:
+        where = source.line(key) if line is None else line
+        warnings.append(Problem(item.source, where, key, message, hint, Severity.WARNING))
+
+    if "summary" in source.meta and len(item.summary) > SUMMARY_LIMIT:
+        warn("summary", f"is {len(item.summary)} characters; readers show about {SUMMARY_LIMIT}",
+             "keep it to one or two sentences; the body holds the rest")
+    if not source.body.strip():
+        warn("body", "is empty: the item's page and feed entry have no text",
+             "write the item's text below the closing ---", source.body_line - 1)
+    for offset, text in enumerate(source.body.split("\n")):
+        if _BARE_IMAGE.search(text):
+            warn("body", "an image has no alt text", "describe it: ![what it shows](picture.jpg) or alt=\"...\"",
+                 source.body_line + offset)
+    if isinstance(item, NewsItem) and item.image and not item.image_alt:
+        warn("image", "has no image_alt", "add image_alt: a few words saying what the picture shows")
+    if isinstance(item, Event) and item.location is None and item.status is not Status.CANCELLED:
+        warn("location", "the event has no location", "add location: a place, or 'Online'")
+    return warnings
+
+
+def lint_timely(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], now: datetime) -> list[Problem]:
+    """The warnings that depend on the time of the build: an event that is over but still tentative."""
+    return [
+        Problem(item.source, lines.get(item.source, {}).get("status", 1), "status",
+                "the event is over but still tentative",
+                "set status: confirmed if it took place, or cancelled if it did not", Severity.WARNING)
+        for item in items
+        if isinstance(item, Event) and item.status is Status.TENTATIVE and item.ends_before(now)
+    ]

@@ -1,0 +1,46 @@
+"""A template error as a located problem: the template's name and the line that failed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from feeds.errors import Problem
+from feeds.render.html import template_dirs
+
+
+def template_problem(error: jinja2.TemplateError, site_dir: Path) -> Problem:
+    """`templates/news.html:7: template error: 'item' has no attribute 'x'`, with a hint."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        where = _shown(error.filename, site_dir) if error.filename else f"templates/{error.name}"
+        return Problem(where, error.lineno, "", f"template syntax: {error.message}",
+                       "check the {% %} and {{ }} tags on this line")
+    filename, line = _failing_frame(error, site_dir)
+    if isinstance(error, jinja2.TemplateNotFound):
+        message, hint = f"template not found: {error.name}", "add the template to templates/, or fix its name"
+    else:
+        message, hint = f"template error: {error.message or error}", "check the names this line uses"
+    return Problem(_shown(filename, site_dir) if filename else "templates", line, "", message, hint)
+
+
+def _failing_frame(error: BaseException, site_dir: Path) -> tuple[str, int]:
+    """The innermost traceback frame in a template file (Jinja maps its frames to template lines)."""
+    roots = [d.resolve() for d in template_dirs(site_dir)]
+    found = ("", 0)
+    tb = error.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if any(Path(filename).resolve().is_relative_to(root) for root in roots):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _shown(filename: str, site_dir: Path) -> str:
+    """A template's path as the user knows it: templates/NAME, under the site or built in."""
+    path = Path(filename).resolve()
+    for root in template_dirs(site_dir):
+        if path.is_relative_to(root.resolve()):
+            return f"templates/{path.relative_to(root.resolve()).as_posix()}"
+    return path.name

@@ -1,0 +1,78 @@
+"""A build killed at any moment (SIGKILL) leaves the previous output complete and byte-for-byte intact."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_NOW, tree_bytes
+
+# Runs `feeds build` in a child that stops at a chosen moment, says so, and waits to be killed.
+CHILD = r"""
+import pathlib, sys
+import feeds.write as write
+from feeds.cli import main
+
+moment, argv = sys.argv[1], sys.argv[2:]
+
+def pause():
+    print("paused", flush=True)
+    sys.stdin.read()  # the parent kills us here
+    raise SystemExit("not killed")
+
+if moment.startswith("file:"):
+    after, original, count = int(moment[5:]), pathlib.Path.write_bytes, [0]
+    def write_bytes(self, data):
+        if count[0] == after:
+            pause()
+        count[0] += 1
+        return original(self, data)
+    pathlib.Path.write_bytes = write_bytes
+elif moment == "swap":
+    original_swap = write._swap_in
+    def swap_in(staging, output):
+        pause()
+        return original_swap(staging, output)
+    write._swap_in = swap_in
+sys.exit(main(argv))
+"""
+
+MOMENTS = ["file:0", "file:1", "file:25", "swap"]
+
+
+@pytest.fixture
+def changed_site(example_site: Path, feeds) -> tuple[Path, dict[str, bytes]]:
+    """The example built once, then changed so that the next build would write different bytes."""
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    before = tree_bytes(example_site / "public")
+    for n in range(40):
+        (example_site / f"content/news/2018-11-{10 + n % 10:02d}-note-{n}.md").write_text(
+            f"---\ntitle: Note {n}\ndate: 2018-11-{10 + n % 10:02d}\n---\nText {n}.\n")
+    return example_site, before
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_killed_build_leaves_previous_output_intact(changed_site, feeds, moment: str) -> None:
+    site, before = changed_site
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, moment, "build", "--site", str(site), "--now", EXAMPLE_NOW],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == "paused\n", child.communicate()
+    child.send_signal(signal.SIGKILL)
+    child.communicate()
+    assert child.returncode == -signal.SIGKILL
+
+    assert tree_bytes(site / "public") == before
+    leftovers = list(site.glob(".public.new-*"))
+    assert len(leftovers) == 1  # killed mid-build: the half-written tree is beside the output, not in it
+
+    assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
+    assert not list(site.glob(".public.new-*"))  # cleaned up; only the kept spare tree remains beside it
+    after = tree_bytes(site / "public")
+    assert "news/note-39/index.html" in after and after != before

@@ -1,0 +1,154 @@
+"""Property-based: any Unicode in titles, summaries, bodies and locations builds or fails cleanly, and
+what feedparser, icalendar and an HTML parser read back is what was written (after one_line)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+import feedparser
+import icalendar
+import lxml.etree
+import lxml.html
+import yaml
+from hypothesis import HealthCheck, event, given, settings, strategies as st
+
+from conftest import EXAMPLE_NOW, ROOT
+from feeds.cli import main
+from feeds.limits import one_line, refused_character
+from test_safety import assert_harmless
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+PROP_ID = "tag:newsroom.example.org,2018-12-01:events/prop"
+# Any character a UTF-8 file can hold (surrogates cannot be encoded), control characters included.
+ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+# Text with no refused character, whitespace of every kind included: it must come back exactly.
+CLEAN_CHARACTER = st.one_of(st.characters(exclude_categories=("Cs", "Cc"), exclude_characters="\ufffe\uffff"),
+                            st.sampled_from(" \t\n\r"))
+CLEAN_TEXT = st.text(CLEAN_CHARACTER, max_size=40)
+WORD = st.text(st.characters(categories=("L", "N")), min_size=1, max_size=12)
+SNIPPETS = st.sampled_from([
+    "<script>window.pwned=1</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
+    '<a href="data:text/html,x">d</a>', "<iframe src=//evil.example></iframe>", "<b>bold</b>", "*em*",
+    "<style>p{}</style>", '<svg onload="alert(1)">', "&amp;", "<!-- c -->", "`code`", "\n\n", "\n---\n",
+])
+BODY = st.lists(st.one_of(WORD, SNIPPETS, ANY_TEXT), max_size=12).map(" ".join)
+CLEAN_BODY = st.lists(st.one_of(WORD, SNIPPETS, CLEAN_TEXT), max_size=12).map(" ".join)
+
+PROPERTY = settings(max_examples=int(__import__("os").environ.get("PROPERTY_EXAMPLES", 60)), deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def build(front: dict[str, str], body: str) -> tuple[int, str, Path, tempfile.TemporaryDirectory[str]]:
+    """Build the example site plus one event written from these values; return code, stderr, output."""
+    holder = tempfile.TemporaryDirectory()
+    site = Path(holder.name) / "site"
+    site.mkdir()
+    shutil.copy(ROOT / "site.toml", site)
+    shutil.copytree(ROOT / "content", site / "content")
+    front_matter = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=10**9)
+    (site / "content/events/prop.md").write_text(f"---\n{front_matter}---\n{body}", encoding="utf-8")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["build", "--site", str(site), "--now", EXAMPLE_NOW])
+    return code, err.getvalue(), site / "public", holder
+
+
+@PROPERTY
+@given(title=ANY_TEXT, summary=ANY_TEXT, location=ANY_TEXT, body=BODY)
+def test_any_text_builds_or_fails_cleanly(title: str, summary: str, location: str, body: str) -> None:
+    check(title, summary, location, body)
+
+
+@PROPERTY
+@given(title=CLEAN_TEXT.filter(one_line), summary=CLEAN_TEXT, location=CLEAN_TEXT, body=CLEAN_BODY)
+def test_text_reads_back_as_written_in_every_format(title: str, summary: str, location: str, body: str) -> None:
+    assert check(title, summary, location, body) == "built"
+
+
+def check(title: str, summary: str, location: str, body: str) -> str:
+    """Build one event from these values: either every reader gets them back, or the errors say why."""
+    front = {"title": title, "start": "2018-12-01T10:00", "summary": summary, "location": location}
+    code, err, public, holder = build(front, body)
+    with holder:
+        refused = [key for key, value in (("title", title), ("summary", summary), ("location", location))
+                   if refused_character(value) is not None]
+        if refused_character(body) is not None or refused or not one_line(title):
+            assert code == 1, err
+            for line in err.splitlines()[:-1]:
+                assert line.startswith("content/events/prop.md:") and "(hint: " in line, err
+            if refused_character(body) is not None:  # a raw control character: the file is refused at its line
+                assert ": control character U+" in err, err
+            for key in refused if refused_character(body) is None else []:
+                # Caught per field where YAML escaped the character ("\a"), else at its place in the file
+                # (YAML writes some, such as U+0085, as they are).
+                assert f": {key}: contains the control character" in err or ": control character U+" in err, err
+            event("refused")
+            return "refused"
+        event("built")
+        assert code == 0, err
+        expected = {"title": one_line(title), "summary": one_line(summary), "location": one_line(location),
+                    "body": body}
+        _check_html(public, expected)
+        _check_feeds(public, expected)
+        _check_calendar(public, expected)
+        return "built"
+
+
+def _check_html(public: Path, expected: dict[str, str]) -> None:
+    page = lxml.html.parse(str(public / "events/prop/index.html")).getroot()
+    assert page.findtext(".//h1") == expected["title"]
+    location = page.find_class("p-location")
+    assert (location[0].text_content() if location else "") == expected["location"]
+    if expected["summary"]:
+        assert page.xpath("string(//meta[@name='description']/@content)") == expected["summary"]
+    assert_harmless(page.find_class("e-content")[0])
+
+
+def feedparser_view(text: str) -> str:
+    """Text as feedparser returns it: it takes UTF-8 that reads as Latin-1 for mojibake and repairs it."""
+    try:
+        return text.encode("iso-8859-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+def _check_feeds(public: Path, expected: dict[str, str]) -> None:
+    for name, ns, entry_tag, summary_tag in (("atom.xml", ATOM, "entry", "summary"), ("rss.xml", "", "item", "description")):
+        data = (public / "feeds" / name).read_bytes()
+        # A strict XML parser reads back exactly what was written...
+        entry_xml = next(e for e in lxml.etree.fromstring(data).iter(ns + entry_tag)
+                         if e.findtext(ns + "id") == PROP_ID or e.findtext("guid") == PROP_ID)
+        assert entry_xml.findtext(ns + "title") == expected["title"]
+        # ...and so does feedparser, give or take its mojibake repair.
+        feed = feedparser.parse(data)
+        assert not feed.bozo, feed.get("bozo_exception")
+        entry = next(e for e in feed.entries if e.link.endswith("/events/prop/"))
+        assert entry.title == feedparser_view(expected["title"])
+        if expected["summary"]:
+            raw_summary = entry_xml.findtext(ns + summary_tag)
+            if name == "rss.xml":  # <description> is HTML: it holds the summary escaped
+                raw_summary = lxml.html.fragment_fromstring(f"<div>{raw_summary}</div>").text_content()
+            assert raw_summary == expected["summary"]
+            summary = entry.summary
+            if entry.summary_detail.type == "text/html":
+                summary = lxml.html.fragment_fromstring(f"<div>{summary}</div>").text_content()
+            assert summary == feedparser_view(expected["summary"])
+
+
+def _check_calendar(public: Path, expected: dict[str, str]) -> None:
+    calendar = icalendar.Calendar.from_ical((public / "feeds/events.ics").read_bytes())
+    events = calendar.walk("VEVENT")
+    assert len(events) == 2  # nothing in a field started a component
+    event = next(e for e in events if e["UID"] == "prop@newsroom.example.org")
+    assert str(event["SUMMARY"]) == expected["title"]
+    assert str(event.get("LOCATION", "")) == expected["location"]
+    # DESCRIPTION is the body as plain text (the summary when there is no body), then the page's URL.
+    page = "https://newsroom.example.org/events/prop/"
+    description = str(event["DESCRIPTION"])
+    assert description.endswith(page)
+    if expected["summary"] and not expected["body"].strip():
+        assert description == f"{expected['summary']}\n\n{page}"
