@@ -125,6 +125,8 @@ ERRORS = [
          ["content/news/linked.md:1: is a link (or inside a linked folder) leading outside the site directory"]),
     Case("folder-link-outside-site", {"content/news/partner/x.md": Outside(news(OK_NEWS), folder=True)},
          ["content/news/partner/x.md:1: is a link (or inside a linked folder) leading outside the site directory"]),
+    Case("static-link-outside-site", {"templates/static/secret.txt": Outside("not for the web\n")},
+         ["templates/static/secret.txt: is a link leading outside the templates folder"]),
     # site.toml
     Case("site-toml-value", {}, ["site.toml:6: timezone: unknown time zone 'Mars/Olympus'"],
          edits={"site.toml": ('timezone = "Europe/Zurich"', 'timezone = "Mars/Olympus"')}),

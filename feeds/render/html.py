@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from feeds import calendar_links
+from feeds.errors import Problem, SiteError
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.recurrence import occurrences
 from feeds.render import OutputFile, structured
@@ -226,5 +227,9 @@ def static_files(dirs: list[Path]) -> list[OutputFile]:
         root = directory / STATIC_DIR
         for path in sorted(root.rglob("*")) if root.is_dir() else []:
             if path.is_file():
-                found[path.relative_to(directory).as_posix()] = path
+                name = path.relative_to(directory).as_posix()
+                if not path.resolve().is_relative_to(directory.resolve()):
+                    raise SiteError([Problem(f"templates/{name}", 0, "", "is a link leading outside the templates folder",
+                                             "copy the file into templates/static/ instead of linking to it")])
+                found[name] = path
     return [OutputFile(name, found[name].read_bytes()) for name in sorted(found)]
