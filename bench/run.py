@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -27,19 +28,30 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from corpus import SITE_TOML, make_corpus  # noqa: E402
 
-NOW = "2020-01-01T00:00:00+00:00"
+NOW = "2030-01-01T00:00:00+00:00"  # after the corpus's last date, so that every item is published
 FEEDS = [sys.executable, "-m", "feeds"]
 
 
 def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
     """Wall seconds and peak resident memory (MB) of one command, which must succeed."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    if command[:len(FEEDS)] == FEEDS:
+        _check_all_published(command, process.stdout.read().decode())
     return elapsed, usage.ru_maxrss // 1024
+
+
+def _check_all_published(command: list[str], printed: str) -> None:
+    """A figure counts only if the build published every content file (none embargoed or invalid)."""
+    site = Path(command[command.index("--site") + 1])
+    files = sum(1 for _ in (site / "content").rglob("*.md"))
+    built = re.search(r"built (\d+) news items and (\d+) events", printed)
+    if built is None or int(built[1]) + int(built[2]) != files or "embargoed" in printed:
+        raise SystemExit(f"not every one of the {files} items was published: {printed.strip()}")
 
 
 def corpus(n: int, work: Path, peers: Path | None) -> tuple[Path, Path | None]:
