@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from feeds import calendar_links
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.recurrence import occurrences
-from feeds.render import OutputFile, structured
+from feeds.render import Output, OutputFile, structured
 from feeds.render.channels import SITE_FOLDER, channels, feed_paths, tag_feed_paths
 from feeds.render.ics import CALENDAR_PATH
 from feeds.render.related import related_items
@@ -27,6 +27,8 @@ from feeds.render.when import event_dates, event_zone
 STATIC_DIR = "static"
 PER_PAGE = 20  # items on each archive and tag page
 INDEX_LIMIT = 10  # items in each list of the front page
+
+ItemPages = Callable[[Callable[[Item], OutputFile], Sequence[Item]], list[Output]]
 
 
 @dataclass(frozen=True)
@@ -154,27 +156,38 @@ def paginate(items: Sequence[Item], first: str) -> list[tuple[str, Listing]]:
             for n in range(count)]
 
 
-def render_site(site: Site, site_dir: Path) -> list[OutputFile]:
-    """Every page of the site, its sitemap and robots.txt, and its static files."""
+def each_item(page: Callable[[Item], OutputFile], items: Sequence[Item]) -> list[Output]:
+    """Every item's page, rendered here and now."""
+    return [page(item) for item in items]
+
+
+def render_site(site: Site, site_dir: Path, item_pages: ItemPages = each_item) -> list[Output]:
+    """Every page of the site, its sitemap and robots.txt, and its static files.
+
+    `item_pages` makes the item pages from the function that renders one; a cache may provide it.
+    """
     dirs = template_dirs(site_dir)
     t = load_strings(dirs, site.config.language)
     env = environment(dirs, t, site.config.timezone)
     config = site.config
     common = {"site": site, "config": config, "t": t, "links": subscribe_links(site)}
     alternates = site_alternates(site)
-    files: list[OutputFile] = []
+    files: list[Output] = []
     sitemap: list[tuple[str, datetime | None]] = []
 
-    def page(folder: str, template: str, title: str, description: str, *, data: dict[str, Any] | None = None,
-             item: Item | None = None, extra: tuple[Alternate, ...] = (), modified: datetime | None = None,
-             **context: Any) -> None:
+    def make(folder: str, template: str, title: str, description: str, *, data: dict[str, Any] | None = None,
+             item: Item | None = None, extra: tuple[Alternate, ...] = (), **context: Any) -> OutputFile:
         url = config.url(folder)
         info = Page(path=folder + "index.html", url=url, root="../" * folder.count("/") or "./", title=title,
                     description=description, alternates=alternates + extra,
                     open_graph=tuple(structured.open_graph(site, url, title, description, item)),
                     json_ld=structured.json_ld(data) if data else "")
         html = env.get_template(template).render(**common, page=info, item=item, **context)
-        files.append(OutputFile(info.path, html.encode()))
+        return OutputFile(info.path, html.encode())
+
+    def page(folder: str, template: str, title: str, description: str, *, modified: datetime | None = None,
+             **options: Any) -> None:
+        files.append(make(folder, template, title, description, **options))
         sitemap.append((folder, modified))
 
     newest = max((item.updated for item in site.items), default=None)
@@ -187,11 +200,15 @@ def render_site(site: Site, site_dir: Path) -> list[OutputFile]:
         page(folder, "listing.html", title, config.description, listing=listing, tag="", tag_feeds={},
              modified=max((i.updated for i in listing.items), default=None))
     related = related_items(site)
-    for item in site.items:
+
+    def item_page(item: Item) -> OutputFile:
         template, data = ("news.html", structured.news_article(site, item)) if isinstance(item, NewsItem) \
             else ("event.html", structured.event(site, item))
-        page(item.path, template, item.title, item.summary, data=data, item=item, modified=item.updated,
-             related=related.get(item.id, ()), **(_event_links(site, item) if isinstance(item, Event) else {}))
+        return make(item.path, template, item.title, item.summary, data=data, item=item,
+                    related=related.get(item.id, ()), **(_event_links(site, item) if isinstance(item, Event) else {}))
+
+    files += item_pages(item_page, site.items)
+    sitemap += [(item.path, item.updated) for item in site.items]
     page("tags/", "tags.html", t.all_tags, config.description, tags=tags, modified=newest)
     for tag, items in tags.items():
         for folder, listing in paginate(items, f"tags/{tag}/"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from icalendar import Calendar, Event as VEvent, Timezone, vCalAddress, vDuration, vRecur, vText, vUri
@@ -33,14 +33,20 @@ class EventText:
     years: tuple[int, int]  # the VTIMEZONEs must cover 1 January of the first to 1 January of the last
 
 
-def render_calendar(site: Site, serialise: Callable[[Site, Event], EventText] | None = None) -> list[OutputFile]:
+EventTexts = Callable[[Callable[[Event], EventText], Sequence[Event]], list[EventText]]
+
+
+def each_event(serialise: Callable[[Event], EventText], events: Sequence[Event]) -> list[EventText]:
+    return [serialise(event) for event in events]
+
+
+def render_calendar(site: Site, event_texts: EventTexts = each_event) -> list[OutputFile]:
     """The subscribable calendar of every event, and one importable file per event.
 
-    Each VEVENT is serialised once (by `serialise`, which a cache may provide) and its bytes are
-    placed both in the calendar and in the event's own file.
+    Each VEVENT is serialised once and its bytes are placed both in the calendar and in the event's
+    own file; `event_texts` serialises them with the function given, and a cache may provide it.
     """
-    serialise = serialise or event_text_ical
-    texts = [serialise(site, event) for event in site.events]
+    texts = event_texts(partial(event_text_ical, site), site.events)
     files = [OutputFile(CALENDAR_PATH, _assemble(_header(site, site.events), texts))]
     files += [OutputFile(event_ics_path(event), _assemble(_header(site, (event,), subscription=False), [text]))
               for event, text in zip(site.events, texts)]
