@@ -17,7 +17,8 @@ from feeds.load import find_sources
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.parse import Parsed, parse_files
 from feeds.progress import Progress
-from feeds.render import OutputFile
+from feeds.parts import Parts
+from feeds.render import Output
 from feeds.render.hosting import render_headers, render_next_lift
 from feeds.render.html import render_site, template_dirs
 from feeds.render.ics import render_calendar
@@ -76,11 +77,16 @@ def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | No
     return Loaded(site, ledger, tuple(sorted(problems)), embargoed)
 
 
-def render(site: Site, site_dir: Path) -> list[OutputFile]:
-    """Every output file, from pure renderers."""
+def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Output]:
+    """Every output file, from pure renderers; with `parts`, unchanged parts of the last build are reused."""
     try:
-        files = [*render_calendar(site), *render_site(site, site_dir), *render_next_lift(site)]
-        files += render_feeds(site, published=files)  # the other files give enclosure sizes
+        if parts is None:
+            files = [*render_calendar(site), *render_site(site, site_dir), *render_next_lift(site)]
+            files += render_feeds(site, published=files)  # the other files give enclosure sizes
+        else:
+            files = [*render_calendar(site, parts.event_texts), *render_site(site, site_dir, parts.item_pages),
+                     *render_next_lift(site)]
+            files += render_feeds(site, published=files, document_files=parts.document_files)
         return [*files, render_headers(files)]
     except jinja2.TemplateSyntaxError as error:
         raise SiteError([Problem(f"templates/{error.name}", error.lineno, "", f"template error: {error.message}")]) from None
@@ -98,14 +104,18 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     progress = progress or Progress()
     cache = BuildCache.open(site_dir) if use_cache else BuildCache.empty(site_dir)
     loaded = load_site(site_dir, now=now, base_url=base_url, drafts=drafts, progress=progress, cache=cache)
-    key = cache.site_key(loaded.site, templates_key(template_dirs(site_dir)))
+    templates = templates_key(template_dirs(site_dir))
+    key = cache.site_key(loaded.site, templates)
     written = cache.current_output(output, key)
     with progress.phase("render"):
-        files = render(loaded.site, site_dir) if written is None else []
+        if written is None:
+            parts = Parts.open(cache, loaded.site, templates, template_dirs(site_dir), output)
+            files = render(loaded.site, site_dir, parts)
     with progress.phase("write"):
         if written is None:
-            write_tree(output, files)
-            written = cache.remember_output(output, key, len(files))
+            stamps = write_tree(output, files, cache.last_spare_stamps(output))
+            written = cache.remember_output(output, key, stamps)
+            parts.save()
         cache.save_items()
         write_file(site_dir / LEDGER_NAME, loaded.ledger.to_bytes())
     return BuildResult(loaded.site, written.files, loaded.warnings, loaded.embargoed)

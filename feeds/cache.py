@@ -26,20 +26,21 @@ from pathlib import Path
 
 from feeds import __version__
 from feeds.config import SiteConfig
-from feeds.model import Site
+from feeds.model import Item, Site
 from feeds.parse import Parsed
 from feeds.recurrence import occurrences
-from feeds.write import write_file
+from feeds.write import Stamp, write_file
 
 CACHE_DIR = ".feeds-cache"
 _ITEMS = "items.pickle"
 _OUTPUT = "output.pickle"
-_FORMAT = 1  # raise when the stored layout changes
+_FORMAT = 2  # raise when the stored layout changes
 # Libraries whose version changes what an item or a page holds.
 _LIBRARIES = ("cmarkgfm", "nh3", "PyYAML", "python-slugify", "tzdata", "Jinja2", "feedgen", "icalendar")
 
 
-def _digest(*parts: bytes | str) -> str:
+def digest(*parts: bytes | str) -> str:
+    """A digest of these parts, each length-prefixed so that no two lists of parts share one."""
     hasher = hashlib.sha256()
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
@@ -56,12 +57,12 @@ def software_key() -> str:
             versions.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name} -")
-    return _digest(*versions)
+    return digest(*versions)
 
 
 @functools.cache
 def _settings_key(config: SiteConfig) -> str:
-    return _digest(repr(config))
+    return digest(repr(config))
 
 
 def templates_key(directories: Iterable[Path]) -> str:
@@ -71,16 +72,21 @@ def templates_key(directories: Iterable[Path]) -> str:
         parts.append(str(directory))
         for path in sorted(p for p in directory.rglob("*") if p.is_file()):
             parts += [path.relative_to(directory).as_posix(), path.read_bytes()]
-    return _digest(*parts)
+    return digest(*parts)
 
 
 @dataclass(frozen=True)
 class OutputRecord:
-    """What the last build wrote into an output directory, and the key it was rendered from."""
+    """What the last build wrote into an output directory, and the key it was rendered from.
+
+    `stamps` describe the tree now at `output`; `spare` the previous one, kept beside it as the
+    starting point of the next build.
+    """
 
     key: str
     output: str
-    stats: dict[str, tuple[int, int, int]]  # path -> (size, mtime_ns, inode)
+    stamps: dict[str, Stamp]
+    spare: dict[str, Stamp]
     files: int
 
 
@@ -93,6 +99,7 @@ class BuildCache:
     items: dict[str, Parsed] = field(default_factory=dict)
     used: dict[str, str] = field(default_factory=dict)  # content path -> key, this build
     fresh: dict[str, Parsed] = field(default_factory=dict)  # parsed this build
+    reuse: bool = True  # False: parse and render everything again (what is learnt is still saved)
 
     @classmethod
     def open(cls, site_dir: Path) -> BuildCache:
@@ -102,13 +109,20 @@ class BuildCache:
     @classmethod
     def empty(cls, site_dir: Path) -> BuildCache:
         """A cache that starts with nothing, as for a first build; what it learns is saved."""
-        return cls(site_dir / CACHE_DIR, software_key())
+        return cls(site_dir / CACHE_DIR, software_key(), reuse=False)
 
     def item_key(self, config: SiteConfig, path: str, data: bytes) -> str:
         """The key of one content file's bytes under these settings."""
-        key = _digest(self.software, _settings_key(config), path, data)
+        key = digest(self.software, _settings_key(config), path, data)
         self.used[path] = key
         return key
+
+    def item_row(self, item: Item) -> str:
+        """What an item's outputs are made from: its file's key and the ids the ledger gave it."""
+        return f"{self.used[item.source]} {item.id} {getattr(item, 'uid', '')} {getattr(item, 'sequence', '')}"
+
+    def settings_key(self, config: SiteConfig) -> str:
+        return _settings_key(config)
 
     def get(self, key: str) -> Parsed | None:
         return self.items.get(key)
@@ -119,22 +133,44 @@ class BuildCache:
 
     def site_key(self, site: Site, templates: str) -> str:
         """A key of everything the renderers read from this site."""
-        rows = [f"{self.used[item.source]} {item.id} {getattr(item, 'uid', '')} {getattr(item, 'sequence', '')}"
-                for item in site.items]
-        return _digest(self.software, _settings_key(site.config), templates, *_moment(site), *rows)
+        rows = [self.item_row(item) for item in site.items]
+        return digest(self.software, _settings_key(site.config), templates, *_moment(site), *rows)
+
+    def last_output(self, output: Path) -> OutputRecord | None:
+        """The record of the last build into `output`, if that was the last build."""
+        record = self.read(_OUTPUT, OutputRecord)
+        return record if isinstance(record, OutputRecord) and record.output == str(output.absolute()) else None
+
+    def last_output_stamps(self, output: Path) -> dict[str, Stamp]:
+        """What the last build wrote into `output`, by path: the files this build may reuse."""
+        record = self.last_output(output) if self.reuse else None
+        return record.stamps if record else {}
+
+    def last_spare_stamps(self, output: Path) -> dict[str, Stamp]:
+        """What the tree beside `output` holds, by path: the files the writer need not write again."""
+        record = self.last_output(output)
+        return record.spare if record else {}
 
     def current_output(self, output: Path, key: str) -> OutputRecord | None:
         """The record of the last build if it had this key and its output tree is untouched."""
-        record = _read_pickle(self.directory / _OUTPUT, OutputRecord)
-        if record is None or record.key != key or record.output != str(output.absolute()):
+        record = self.last_output(output)
+        if record is None or record.key != key or not self.reuse:
             return None
-        return record if record.stats == output_stats(output) else None
+        return record if {path: stamp[1:] for path, stamp in record.stamps.items()} == output_stats(output) else None
 
-    def remember_output(self, output: Path, key: str, files: int) -> OutputRecord:
-        """Record what was just written into `output`, and under which key."""
-        record = OutputRecord(key, str(output.absolute()), output_stats(output), files)
+    def remember_output(self, output: Path, key: str, stamps: dict[str, Stamp]) -> OutputRecord:
+        """Record what was just written into `output`, under which key, and what is now the spare tree."""
+        last = self.last_output(output)
+        record = OutputRecord(key, str(output.absolute()), stamps, last.stamps if last else {}, len(stamps))
         self._save(_OUTPUT, record)
         return record
+
+    def read(self, name: str, kind: type) -> object:
+        """A value stored in the cache, or an empty one when missing, unreadable or of another layout."""
+        return _read_pickle(self.directory / name, kind)
+
+    def write(self, name: str, value: object) -> None:
+        self._save(name, value)
 
     def save_items(self) -> None:
         """Keep exactly the entries this build used; write only when they changed."""

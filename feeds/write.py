@@ -7,10 +7,12 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
-from feeds.render import OutputFile
+from feeds.render import KeptFile, Output
+
+Stamp = tuple[str, int, int, int]  # an output file's key (or digest of its bytes), size, mtime_ns, inode
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -28,35 +30,43 @@ def safe_target(root: Path, relative: str) -> Path:
     return root.joinpath(*parts)
 
 
-def write_tree(output: Path, files: Iterable[OutputFile]) -> None:
-    """Make `output` hold exactly these files, swapping the complete tree in at once.
+def write_tree(output: Path, files: Iterable[Output], spare: Mapping[str, Stamp] | None = None) -> dict[str, Stamp]:
+    """Make `output` hold exactly these files, swapping the complete tree in at once; return its stamps.
 
     The new tree is the previous build's tree (kept beside `output` as a spare) brought up to date:
-    only files whose bytes differ are written and only files no longer produced are removed, so
-    a rebuild neither recreates nor deletes thousands of files. A failed or killed build leaves the
-    previous output exactly as it was.
+    only files no longer produced are removed, and only files whose key or digest differs from the
+    spare's stamp (or whose stamp no longer matches the file, as after a hand edit) are written, so
+    a rebuild neither recreates nor deletes thousands of files, nor reads them back. A failed or
+    killed build leaves the previous output exactly as it was.
     """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(output)
-    spare = output.parent / f".{output.name}.spare"
+    spare_dir = output.parent / f".{output.name}.spare"
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-    if spare.is_dir():
-        os.rename(spare, staging)  # onto the empty directory just made: atomic, no copy
+    if spare_dir.is_dir():
+        os.rename(spare_dir, staging)  # onto the empty directory just made: atomic, no copy
+    else:
+        spare = {}
     try:
-        _sync(staging, list(files))
+        stamps = _sync(staging, list(files), spare or {})
         staging.chmod(0o755)
         _swap_in(staging, output)
     finally:
         # After a swap, `staging` holds the previous tree; after a failure, a partly updated one.
         # Either is kept as the starting point of the next build rather than deleted.
         if staging.exists():
-            os.rename(staging, spare)
+            os.rename(staging, spare_dir)
+    return stamps
 
 
-def _sync(root: Path, files: list[OutputFile]) -> None:
-    """Bring the tree at root to exactly these files, touching only what differs."""
-    targets = [(safe_target(root, file.path), file.data) for file in files]
+def _sync(root: Path, files: list[Output], known: Mapping[str, Stamp]) -> dict[str, Stamp]:
+    """Bring the tree at root to exactly these files, touching only what differs; return their stamps.
+
+    `known` are the stamps of the tree at root when it was written. A file is never changed in
+    place, since it may be linked into the tree being served: it is replaced by a new one.
+    """
+    targets = [(safe_target(root, file.path), file) for file in files]
     wanted = {str(target) for target, _ in targets}
     for directory, subdirectories, names in os.walk(root, topdown=False):
         for name in names:
@@ -70,25 +80,33 @@ def _sync(root: Path, files: list[OutputFile]) -> None:
             elif not os.listdir(path):
                 os.rmdir(path)
     made: set[Path] = set()
-    for target, data in targets:
-        if _holds(target, data):
+    stamps: dict[str, Stamp] = {}
+    for target, file in targets:
+        digest = file.digest
+        old = known.get(file.path)
+        if old is not None and old[0] == digest and _stat(target) == old[1:]:
+            stamps[file.path] = old
             continue
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        target.write_bytes(data)
-        target.chmod(0o644)
+        target.unlink(missing_ok=True)
+        if isinstance(file, KeptFile):
+            os.link(file.source, target)
+        else:
+            target.write_bytes(file.data)
+            target.chmod(0o644)
+        st = os.stat(target)
+        stamps[file.path] = (digest, st.st_size, st.st_mtime_ns, st.st_ino)
+    return stamps
 
 
-def _holds(path: Path, data: bytes) -> bool:
-    """True when the file at path has exactly these bytes."""
+def _stat(path: Path) -> tuple[int, int, int] | None:
     try:
-        if os.stat(path).st_size != len(data):
-            return False
-        with open(path, "rb") as stream:
-            return stream.read() == data
+        st = os.stat(path)
     except FileNotFoundError:
-        return False
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def write_file(path: Path, data: bytes) -> bool:

@@ -1,0 +1,158 @@
+"""Rendered parts reused across builds: item pages, VEVENTs and feed documents, each under a key.
+
+Each part's key is a digest of exactly what it is rendered from: the item's cache key (its file's
+bytes, the settings and the software), the ids the ledger gave it, its related items' keys, the
+templates (UI strings and static files included) and, for repeating events, their next occurrences.
+A part whose key is unchanged is not rendered again:
+
+- VEVENTs are kept in .feeds-cache/ beside the items (the calendar is assembled from them);
+- item pages and feed documents are kept where the last build wrote them: the output tree, whose
+  paths, keys and file stamps the build cache records. A page whose key and file are unchanged is
+  linked into the new tree rather than rendered and written, so the cache holds no second copy of
+  the site.
+
+Parts left to render are spread over the cores. When a template reads more of `site` than `now`,
+every page depends on the whole site and pages are reused only when nothing at all changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta, nodes
+
+from feeds.cache import BuildCache, Stamp, digest
+from feeds.model import Event, Item, Site
+from feeds.pool import spread
+from feeds.recurrence import occurrences
+from feeds.render import KeptFile, Output, OutputFile
+from feeds.render.channels import Document
+from feeds.render.ics import EventText
+from feeds.render.related import related_items
+
+_EVENTS = "events.pickle"
+_SPREAD_PAGES = 200  # parts to render before it pays to start workers
+_SPREAD_EVENTS = 200
+_SPREAD_DOCUMENTS = 40
+
+
+@dataclass
+class Parts:
+    """The parts of one build: what the last build left, and what this one renders."""
+
+    cache: BuildCache
+    site: Site
+    output: Path
+    kept: Mapping[str, Stamp]  # the last build's output tree: path -> (key or digest, size, mtime, inode)
+    page_base: str
+    feed_base: str
+    event_base: str
+    events: dict[str, EventText] = field(default_factory=dict)  # VEVENTs by key, from the cache
+    used_events: dict[str, EventText] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, cache: BuildCache, site: Site, templates: str, template_dirs: list[Path], output: Path) -> Parts:
+        """The parts cache of this build; `templates` is the digest of the template directories."""
+        settings = cache.settings_key(site.config)
+        page_base = digest("page", cache.software, settings, templates)
+        if _reads_site(template_dirs):
+            page_base = digest(page_base, cache.site_key(site, templates))
+        return cls(cache, site, output.absolute(), cache.last_output_stamps(output), page_base,
+                   digest("feed", cache.software, settings, templates), digest("event", cache.software, settings),
+                   cache.read(_EVENTS, dict) if cache.reuse else {})  # type: ignore[arg-type]
+
+    def item_pages(self, page: Callable[[Item], OutputFile], items: Sequence[Item]) -> list[Output]:
+        """Each item's page: linked from the last build when its key is unchanged, else rendered."""
+        related = related_items(self.site)
+        keys = [self._page_key(item, related.get(item.id, ())) for item in items]
+        found: list[Output | None] = [self._kept(item.path + "index.html", key) for item, key in zip(items, keys)]
+        missing = [n for n, file in enumerate(found) if file is None]
+        for n, file in zip(missing, spread(page, [items[n] for n in missing], minimum=_SPREAD_PAGES)):
+            found[n] = OutputFile(file.path, file.data, keys[n])
+        return found  # type: ignore[return-value]
+
+    def event_texts(self, serialise: Callable[[Event], EventText], events: Sequence[Event]) -> list[EventText]:
+        """Each event's VEVENT: from the cache when its key is unchanged, else serialised."""
+        keys = [digest(self.event_base, self._row(event)) for event in events]
+        found = [self.events.get(key) for key in keys]
+        missing = [n for n, text in enumerate(found) if text is None]
+        for n, text in zip(missing, spread(serialise, [events[n] for n in missing], minimum=_SPREAD_EVENTS)):
+            found[n] = text
+        self.used_events.update(zip(keys, found))  # type: ignore[arg-type]
+        return found  # type: ignore[return-value]
+
+    def document_files(self, render: Callable[[Document], list[OutputFile]],
+                       documents: Sequence[Document]) -> list[list[Output]]:
+        """Each feed document's files (Atom, RSS, JSON): linked when unchanged, else rendered."""
+        keys = [self._document_key(document) for document in documents]
+        found: list[list[Output] | None] = []
+        for document, key in zip(documents, keys):
+            kept = [self._kept(document.path(fmt), digest(key, fmt)) for fmt in ("atom", "rss", "json")]
+            found.append(kept if all(kept) else None)  # type: ignore[arg-type]
+        missing = [n for n, files in enumerate(found) if files is None]
+        rendered = spread(render, [documents[n] for n in missing], minimum=_SPREAD_DOCUMENTS)
+        for n, files in zip(missing, rendered):
+            found[n] = [OutputFile(file.path, file.data, digest(keys[n], fmt))
+                        for file, fmt in zip(files, ("atom", "rss", "json"))]
+        return found  # type: ignore[return-value]
+
+    def save(self) -> None:
+        """Keep exactly the VEVENTs this build used."""
+        if self.used_events.keys() != self.events.keys():
+            self.cache.write(_EVENTS, dict(sorted(self.used_events.items())))
+
+    def _row(self, item: Item) -> str:
+        return self.cache.item_row(item)
+
+    def _page_key(self, item: Item, related: Sequence[Item]) -> str:
+        shown = (item, *related)
+        moments = [f"{o.start.isoformat()} {o.end.isoformat()}" for e in shown if isinstance(e, Event) and e.recurrence
+                   for o in occurrences(e, self.site.now, 5)]
+        return digest(self.page_base, *map(self._row, shown), "|", *moments)
+
+    def _document_key(self, document: Document) -> str:
+        return digest(self.feed_base, document.channel.folder, str(document.number), str(document.archives),
+                      *map(self._row, document.entries))
+
+    def _kept(self, path: str, key: str) -> KeptFile | None:
+        """The file the last build wrote at `path`, if it had this key and is untouched since."""
+        stamp = self.kept.get(path)
+        if stamp is None or stamp[0] != key:
+            return None
+        source = self.output / path
+        try:
+            st = os.stat(source)
+        except FileNotFoundError:
+            return None
+        return KeptFile(path, key, source) if (st.st_size, st.st_mtime_ns, st.st_ino) == stamp[1:] else None
+
+
+def _reads_site(template_dirs: list[Path]) -> bool:
+    """True when an item page's templates read anything of `site` but `site.now` (or cannot tell)."""
+    env = jinja2.Environment()
+    pending, seen = ["news.html", "event.html"], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = next((d / name for d in template_dirs if (d / name).is_file()), None)
+        if path is None:
+            continue  # rendering will say so
+        try:
+            tree = env.parse(path.read_text(encoding="utf-8"))
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+            return True
+        now = {id(node.node) for node in tree.find_all(nodes.Getattr)
+               if isinstance(node.node, nodes.Name) and node.node.name == "site" and node.attr == "now"}
+        if any(node.name == "site" and id(node) not in now for node in tree.find_all(nodes.Name)):
+            return True
+        referenced = list(meta.find_referenced_templates(tree))
+        if None in referenced:  # a template chosen at run time: it could be any
+            return True
+        pending += referenced  # type: ignore[arg-type]
+    return False
