@@ -32,7 +32,7 @@ from feeds.recurrence import occurrences
 from feeds.render import KeptFile, Output, OutputFile
 from feeds.render.channels import Document
 from feeds.render.ics import EventText
-from feeds.render.related import related_items
+from feeds.render.html import PageJob
 
 _EVENTS = "events.pickle"
 _SPREAD_PAGES = 200  # parts to render before it pays to start workers
@@ -65,13 +65,12 @@ class Parts:
                    digest("feed", cache.software, settings, templates), digest("event", cache.software, settings),
                    cache.read(_EVENTS, dict) if cache.reuse else {})  # type: ignore[arg-type]
 
-    def item_pages(self, page: Callable[[Item], OutputFile], items: Sequence[Item]) -> list[Output]:
-        """Each item's page: linked from the last build when its key is unchanged, else rendered."""
-        related = related_items(self.site)
-        keys = [self._page_key(item, related.get(item.id, ())) for item in items]
-        found: list[Output | None] = [self._kept(item.path + "index.html", key) for item, key in zip(items, keys)]
+    def pages(self, render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
+        """Each page of an item or a list: linked from the last build when its key is unchanged, else rendered."""
+        keys = [self._page_key(job) for job in jobs]
+        found: list[Output | None] = [self._kept(job.path, key) for job, key in zip(jobs, keys)]
         missing = [n for n, file in enumerate(found) if file is None]
-        for n, file in zip(missing, spread(page, [items[n] for n in missing], minimum=_SPREAD_PAGES)):
+        for n, file in zip(missing, spread(render, [jobs[n] for n in missing], minimum=_SPREAD_PAGES)):
             found[n] = OutputFile(file.path, file.data, keys[n])
         return found  # type: ignore[return-value]
 
@@ -108,11 +107,10 @@ class Parts:
     def _row(self, item: Item) -> str:
         return self.cache.item_row(item)
 
-    def _page_key(self, item: Item, related: Sequence[Item]) -> str:
-        shown = (item, *related)
-        moments = [f"{o.start.isoformat()} {o.end.isoformat()}" for e in shown if isinstance(e, Event) and e.recurrence
+    def _page_key(self, job: PageJob) -> str:
+        moments = [f"{o.start.isoformat()} {o.end.isoformat()}" for e in job.shows if isinstance(e, Event) and e.recurrence
                    for o in occurrences(e, self.site.now, 5)]
-        return digest(self.page_base, *map(self._row, shown), "|", *moments)
+        return digest(self.page_base, job.folder, job.label, *map(self._row, job.shows), "|", *moments)
 
     def _document_key(self, document: Document) -> str:
         return digest(self.feed_base, document.channel.folder, str(document.number), str(document.archives),
@@ -132,9 +130,9 @@ class Parts:
 
 
 def _reads_site(template_dirs: list[Path]) -> bool:
-    """True when an item page's templates read anything of `site` but `site.now` (or cannot tell)."""
+    """True when the templates of item and list pages read anything of `site` but `site.now` (or cannot tell)."""
     env = jinja2.Environment()
-    pending, seen = ["news.html", "event.html"], set()
+    pending, seen = ["news.html", "event.html", "listing.html"], set()
     while pending:
         name = pending.pop()
         if name in seen:

@@ -4,7 +4,7 @@ content with absolute URLs, the author and the image with its type and size."""
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
@@ -36,9 +36,20 @@ class Entry:
 
 
 def entries(site: Site, items: Iterable[Item], published: Iterable[Output]) -> dict[str, Entry]:
-    """Each item's entry by id; `published` are the site's other output files, for image sizes."""
+    """Each item's entry by id, worked out when first read (the feeds a build reuses need none);
+    `published` are the site's other output files, for image sizes."""
     files = {file.path: file for file in published}
-    return {item.id: _entry(site.config, item, files) for item in items}
+    return _Entries({item.id: item for item in items}, lambda item: _entry(site.config, item, files))
+
+
+class _Entries(dict[str, Entry]):
+    def __init__(self, items: dict[str, Item], make: Callable[[Item], Entry]) -> None:
+        super().__init__()
+        self._items, self._make = items, make
+
+    def __missing__(self, key: str) -> Entry:
+        entry = self[key] = self._make(self._items[key])
+        return entry
 
 
 def site_url(config: SiteConfig, value: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,6 @@ STATIC_DIR = "static"
 PER_PAGE = 20  # items on each archive and tag page
 INDEX_LIMIT = 10  # items in each list of the front page
 
-ItemPages = Callable[[Callable[[Item], OutputFile], Sequence[Item]], list[Output]]
 
 
 @dataclass(frozen=True)
@@ -156,15 +155,36 @@ def paginate(items: Sequence[Item], first: str) -> list[tuple[str, Listing]]:
             for n in range(count)]
 
 
-def each_item(page: Callable[[Item], OutputFile], items: Sequence[Item]) -> list[Output]:
-    """Every item's page, rendered here and now."""
-    return [page(item) for item in items]
+@dataclass(frozen=True)
+class PageJob:
+    """One page of an item or a list of items: the items it shows (in order), and how to render it."""
+
+    folder: str
+    shows: tuple[Item, ...]
+    label: str  # what else tells the page apart: the page number and count, the tag
+    template: str
+    title: str
+    description: str
+    options: dict[str, Any] = field(compare=False)
+
+    @property
+    def path(self) -> str:
+        return self.folder + "index.html"
 
 
-def render_site(site: Site, site_dir: Path, item_pages: ItemPages = each_item) -> list[Output]:
+Pages = Callable[[Callable[[PageJob], OutputFile], Sequence[PageJob]], list[Output]]
+
+
+def each_page(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
+    """Every page, rendered here and now."""
+    return [render(job) for job in jobs]
+
+
+def render_site(site: Site, site_dir: Path, pages: Pages = each_page) -> list[Output]:
     """Every page of the site, its sitemap and robots.txt, and its static files.
 
-    `item_pages` makes the item pages from the function that renders one; a cache may provide it.
+    The pages of items and of lists of items are made by `pages` from the function that renders
+    one; a cache may provide it.
     """
     dirs = template_dirs(site_dir)
     t = load_strings(dirs, site.config.language)
@@ -173,6 +193,7 @@ def render_site(site: Site, site_dir: Path, item_pages: ItemPages = each_item) -
     common = {"site": site, "config": config, "t": t, "links": subscribe_links(site)}
     alternates = site_alternates(site)
     files: list[Output] = []
+    jobs: list[PageJob] = []
     sitemap: list[tuple[str, datetime | None]] = []
 
     def make(folder: str, template: str, title: str, description: str, *, data: dict[str, Any] | None = None,
@@ -190,6 +211,14 @@ def render_site(site: Site, site_dir: Path, item_pages: ItemPages = each_item) -
         files.append(make(folder, template, title, description, **options))
         sitemap.append((folder, modified))
 
+    def job(folder: str, template: str, title: str, description: str, *, shows: tuple[Item, ...], label: str,
+            modified: datetime | None, **options: Any) -> None:
+        jobs.append(PageJob(folder, shows, label, template, title, description, options))
+        sitemap.append((folder, modified))
+
+    def render(job: PageJob) -> OutputFile:
+        return make(job.folder, job.template, job.title, job.description, **job.options)
+
     newest = max((item.updated for item in site.items), default=None)
     tags = tagged(site)
     page("", "index.html", config.title, config.description, data=structured.website(site), modified=newest,
@@ -197,24 +226,25 @@ def render_site(site: Site, site_dir: Path, item_pages: ItemPages = each_item) -
          tags=tags)
     for folder, listing in paginate(site.items, "archive/"):
         title = t.archive if listing.number == 1 else f"{t.archive} ({t.page_of.format(number=listing.number, count=listing.count)})"
-        page(folder, "listing.html", title, config.description, listing=listing, tag="", tag_feeds={},
-             modified=max((i.updated for i in listing.items), default=None))
+        job(folder, "listing.html", title, config.description, listing=listing, tag="", tag_feeds={},
+            shows=listing.items, label=f"{listing.number}/{listing.count}",
+            modified=max((i.updated for i in listing.items), default=None))
     related = related_items(site)
-
-    def item_page(item: Item) -> OutputFile:
+    for item in site.items:
         template, data = ("news.html", structured.news_article(site, item)) if isinstance(item, NewsItem) \
             else ("event.html", structured.event(site, item))
-        return make(item.path, template, item.title, item.summary, data=data, item=item,
-                    related=related.get(item.id, ()), **(_event_links(site, item) if isinstance(item, Event) else {}))
-
-    files += item_pages(item_page, site.items)
-    sitemap += [(item.path, item.updated) for item in site.items]
+        shown = related.get(item.id, ())
+        job(item.path, template, item.title, item.summary, data=data, item=item, related=shown,
+            shows=(item, *shown), label="", modified=item.updated,
+            **(_event_links(site, item) if isinstance(item, Event) else {}))
     page("tags/", "tags.html", t.all_tags, config.description, tags=tags, modified=newest)
     for tag, items in tags.items():
         for folder, listing in paginate(items, f"tags/{tag}/"):
-            page(folder, "listing.html", t.tag_title.format(tag=tag), config.description, listing=listing, tag=tag,
-                 tag_feeds=tag_feed_paths(tag), extra=tag_alternates(site, tag), modified=max(i.updated for i in listing.items))
+            job(folder, "listing.html", t.tag_title.format(tag=tag), config.description, listing=listing, tag=tag,
+                tag_feeds=tag_feed_paths(tag), extra=tag_alternates(site, tag), shows=listing.items,
+                label=f"{listing.number}/{listing.count} {tag}", modified=max(i.updated for i in listing.items))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=channels(site), modified=newest)
+    files += pages(render, jobs)
     files.append(_not_found(env, site, common))
     files += render_sitemap(site, sitemap)
     files += static_files(dirs)

@@ -20,6 +20,8 @@ def related_items(site: Site) -> dict[str, tuple[Item, ...]]:
     for item in site.items:
         page_url = base + item.path
         for href in _HREF.findall(item.body_html):
+            if href.startswith(("https://", "http://")) and not href.startswith(base):
+                continue  # another site's page, without resolving it
             target = by_path.get(_site_path(urljoin(page_url, href), base))
             if target is not None and target is not item:
                 links[item.id].add(target.id)
