@@ -84,7 +84,7 @@ def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Outpu
             files = [*render_calendar(site), *render_site(site, site_dir), *render_next_lift(site)]
             files += render_feeds(site, published=files)  # the other files give enclosure sizes
         else:
-            files = [*render_calendar(site, parts.event_texts), *render_site(site, site_dir, parts.pages),
+            files = [*render_calendar(site, parts.event_parts), *render_site(site, site_dir, parts.pages),
                      *render_next_lift(site)]
             files += render_feeds(site, published=files, document_files=parts.document_files)
         return [*files, render_headers(files)]

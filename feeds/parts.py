@@ -31,7 +31,8 @@ from feeds.pool import spread
 from feeds.recurrence import occurrences
 from feeds.render import KeptFile, Output, OutputFile
 from feeds.render.channels import Document
-from feeds.render.ics import EventText
+from feeds.calendar_links import event_ics_path
+from feeds.render.ics import EventPart, EventText
 from feeds.render.html import PageJob
 
 _EVENTS = "events.pickle"
@@ -74,14 +75,17 @@ class Parts:
             found[n] = OutputFile(file.path, file.data, keys[n])
         return found  # type: ignore[return-value]
 
-    def event_texts(self, serialise: Callable[[Event], EventText], events: Sequence[Event]) -> list[EventText]:
-        """Each event's VEVENT: from the cache when its key is unchanged, else serialised."""
+    def event_parts(self, make: Callable[[Event], EventPart], events: Sequence[Event]) -> list[EventPart]:
+        """Each event's VEVENT and own file: from the cache and the last build when its key is unchanged."""
         keys = [digest(self.event_base, self._row(event)) for event in events]
-        found = [self.events.get(key) for key in keys]
-        missing = [n for n, text in enumerate(found) if text is None]
-        for n, text in zip(missing, spread(serialise, [events[n] for n in missing], minimum=_SPREAD_EVENTS)):
-            found[n] = text
-        self.used_events.update(zip(keys, found))  # type: ignore[arg-type]
+        found: list[EventPart | None] = []
+        for event, key in zip(events, keys):
+            text, kept = self.events.get(key), self._kept(event_ics_path(event), key)
+            found.append(EventPart(text, kept) if text and kept else None)
+        missing = [n for n, part in enumerate(found) if part is None]
+        for n, part in zip(missing, spread(make, [events[n] for n in missing], minimum=_SPREAD_EVENTS)):
+            found[n] = EventPart(part.text, OutputFile(part.file.path, part.file.data, keys[n]))
+        self.used_events.update((key, part.text) for key, part in zip(keys, found))  # type: ignore[union-attr]
         return found  # type: ignore[return-value]
 
     def document_files(self, render: Callable[[Document], list[OutputFile]],

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -165,7 +166,7 @@ class PageJob:
     template: str
     title: str
     description: str
-    options: dict[str, Any] = field(compare=False)
+    options: Callable[[], dict[str, Any]] = field(compare=False)  # the rest of what `make` takes, worked out late
 
     @property
     def path(self) -> str:
@@ -212,12 +213,12 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page) -> list[Ou
         sitemap.append((folder, modified))
 
     def job(folder: str, template: str, title: str, description: str, *, shows: tuple[Item, ...], label: str,
-            modified: datetime | None, **options: Any) -> None:
+            modified: datetime | None, options: Callable[[], dict[str, Any]]) -> None:
         jobs.append(PageJob(folder, shows, label, template, title, description, options))
         sitemap.append((folder, modified))
 
     def render(job: PageJob) -> OutputFile:
-        return make(job.folder, job.template, job.title, job.description, **job.options)
+        return make(job.folder, job.template, job.title, job.description, **job.options())
 
     newest = max((item.updated for item in site.items), default=None)
     tags = tagged(site)
@@ -226,29 +227,35 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page) -> list[Ou
          tags=tags)
     for folder, listing in paginate(site.items, "archive/"):
         title = t.archive if listing.number == 1 else f"{t.archive} ({t.page_of.format(number=listing.number, count=listing.count)})"
-        job(folder, "listing.html", title, config.description, listing=listing, tag="", tag_feeds={},
-            shows=listing.items, label=f"{listing.number}/{listing.count}",
-            modified=max((i.updated for i in listing.items), default=None))
+        job(folder, "listing.html", title, config.description, shows=listing.items,
+            label=f"{listing.number}/{listing.count}", modified=max((i.updated for i in listing.items), default=None),
+            options=partial(dict, listing=listing, tag="", tag_feeds={}))
     related = related_items(site)
     for item in site.items:
-        template, data = ("news.html", structured.news_article(site, item)) if isinstance(item, NewsItem) \
-            else ("event.html", structured.event(site, item))
         shown = related.get(item.id, ())
-        job(item.path, template, item.title, item.summary, data=data, item=item, related=shown,
-            shows=(item, *shown), label="", modified=item.updated,
-            **(_event_links(site, item) if isinstance(item, Event) else {}))
+        job(item.path, "news.html" if isinstance(item, NewsItem) else "event.html", item.title, item.summary,
+            shows=(item, *shown), label="", modified=item.updated, options=partial(_item_options, site, item, shown))
     page("tags/", "tags.html", t.all_tags, config.description, tags=tags, modified=newest)
     for tag, items in tags.items():
         for folder, listing in paginate(items, f"tags/{tag}/"):
-            job(folder, "listing.html", t.tag_title.format(tag=tag), config.description, listing=listing, tag=tag,
-                tag_feeds=tag_feed_paths(tag), extra=tag_alternates(site, tag), shows=listing.items,
-                label=f"{listing.number}/{listing.count} {tag}", modified=max(i.updated for i in listing.items))
+            job(folder, "listing.html", t.tag_title.format(tag=tag), config.description, shows=listing.items,
+                label=f"{listing.number}/{listing.count} {tag}", modified=max(i.updated for i in listing.items),
+                options=partial(dict, listing=listing, tag=tag, tag_feeds=tag_feed_paths(tag),
+                                extra=tag_alternates(site, tag)))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=channels(site), modified=newest)
     files += pages(render, jobs)
     files.append(_not_found(env, site, common))
     files += render_sitemap(site, sitemap)
     files += static_files(dirs)
     return files
+
+
+def _item_options(site: Site, item: Item, related: tuple[Item, ...]) -> dict[str, Any]:
+    """What an item's page shows beyond the item: its structured data, related items and calendar links."""
+    if isinstance(item, NewsItem):
+        return {"data": structured.news_article(site, item), "item": item, "related": related}
+    assert isinstance(item, Event)
+    return {"data": structured.event(site, item), "item": item, "related": related, **_event_links(site, item)}
 
 
 def _event_links(site: Site, event: Event) -> dict[str, Any]:

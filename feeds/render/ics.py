@@ -16,10 +16,10 @@ from feeds.config import Person
 from feeds.event_status import calendar_title, ical_status
 from feeds.model import Event, Site
 from feeds.recurrence import series_end
-from feeds.render import OutputFile
+from feeds.render import Output, OutputFile
 from feeds.render.links import absolutize
 
-__all__ = ["CALENDAR_PATH", "EventText", "event_text_ical", "render_calendar"]
+__all__ = ["CALENDAR_PATH", "EventPart", "EventText", "event_part", "render_calendar"]
 
 _END = b"END:VCALENDAR\r\n"
 
@@ -33,24 +33,37 @@ class EventText:
     years: tuple[int, int]  # the VTIMEZONEs must cover 1 January of the first to 1 January of the last
 
 
-EventTexts = Callable[[Callable[[Event], EventText], Sequence[Event]], list[EventText]]
+@dataclass(frozen=True)
+class EventPart:
+    """One event's VEVENT, and its own importable file."""
+
+    text: EventText
+    file: Output
 
 
-def each_event(serialise: Callable[[Event], EventText], events: Sequence[Event]) -> list[EventText]:
-    return [serialise(event) for event in events]
+EventParts = Callable[[Callable[[Event], EventPart], Sequence[Event]], list[EventPart]]
 
 
-def render_calendar(site: Site, event_texts: EventTexts = each_event) -> list[OutputFile]:
+def each_event(make: Callable[[Event], EventPart], events: Sequence[Event]) -> list[EventPart]:
+    return [make(event) for event in events]
+
+
+def render_calendar(site: Site, event_parts: EventParts = each_event) -> list[Output]:
     """The subscribable calendar of every event, and one importable file per event.
 
     Each VEVENT is serialised once and its bytes are placed both in the calendar and in the event's
-    own file; `event_texts` serialises them with the function given, and a cache may provide it.
+    own file; `event_parts` makes them with the function given, and a cache may provide it.
     """
-    texts = event_texts(partial(event_text_ical, site), site.events)
-    files = [OutputFile(CALENDAR_PATH, _assemble(_header(site, site.events), texts))]
-    files += [OutputFile(event_ics_path(event), _assemble(_header(site, (event,), subscription=False), [text]))
-              for event, text in zip(site.events, texts)]
-    return files
+    parts = event_parts(partial(event_part, site), site.events)
+    calendar = OutputFile(CALENDAR_PATH, _assemble(_header(site, site.events), [part.text for part in parts]))
+    return [calendar, *(part.file for part in parts)]
+
+
+def event_part(site: Site, event: Event) -> EventPart:
+    """An event's VEVENT and its own file."""
+    text = event_text_ical(site, event)
+    own = _assemble(_header(site, (event,), subscription=False), [text])
+    return EventPart(text, OutputFile(event_ics_path(event), own))
 
 
 def event_text_ical(site: Site, event: Event) -> EventText:
