@@ -125,7 +125,7 @@ class Parts:
         stamp = self.kept.get(path)
         if stamp is None or stamp[0] != key:
             return None
-        source = self.output / path
+        source = os.path.join(self.output, path)
         try:
             st = os.stat(source)
         except FileNotFoundError:

@@ -30,6 +30,14 @@ def safe_target(root: Path, relative: str) -> Path:
     return root.joinpath(*parts)
 
 
+def _joined(root: str, relative: str) -> str:
+    """root/relative as text for an output file's path, which must be normalised and inside root."""
+    parts = relative.split("/")
+    if not relative or "\\" in relative or any(p in ("..", ".", "") for p in parts):
+        raise UnsafePath(f"refusing to write {relative!r}: outside the output directory")
+    return os.path.join(root, *parts)
+
+
 def write_tree(output: Path, files: Iterable[Output], spare: Mapping[str, Stamp] | None = None) -> dict[str, Stamp]:
     """Make `output` hold exactly these files, swapping the complete tree in at once; return its stamps.
 
@@ -66,8 +74,8 @@ def _sync(root: Path, files: list[Output], known: Mapping[str, Stamp]) -> dict[s
     `known` are the stamps of the tree at root when it was written. A file is never changed in
     place, since it may be linked into the tree being served: it is replaced by a new one.
     """
-    targets = [(safe_target(root, file.path), file) for file in files]
-    wanted = {str(target) for target, _ in targets}
+    targets = [(_joined(str(root), file.path), file) for file in files]
+    wanted = {target for target, _ in targets}
     for directory, subdirectories, names in os.walk(root, topdown=False):
         for name in names:
             path = os.path.join(directory, name)
@@ -79,7 +87,7 @@ def _sync(root: Path, files: list[Output], known: Mapping[str, Stamp]) -> dict[s
                 shutil.rmtree(path)
             elif not os.listdir(path):
                 os.rmdir(path)
-    made: set[Path] = set()
+    made: set[str] = set()
     stamps: dict[str, Stamp] = {}
     for target, file in targets:
         digest = file.digest
@@ -87,21 +95,24 @@ def _sync(root: Path, files: list[Output], known: Mapping[str, Stamp]) -> dict[s
         if old is not None and old[0] == digest and _stat(target) == old[1:]:
             stamps[file.path] = old
             continue
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.unlink(missing_ok=True)
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        if os.path.lexists(target):
+            os.unlink(target)
         if isinstance(file, KeptFile):
             os.link(file.source, target)
         else:
-            target.write_bytes(file.data)
-            target.chmod(0o644)
+            with open(target, "wb") as stream:
+                stream.write(file.data)
+            os.chmod(target, 0o644)
         st = os.stat(target)
         stamps[file.path] = (digest, st.st_size, st.st_mtime_ns, st.st_ino)
     return stamps
 
 
-def _stat(path: Path) -> tuple[int, int, int] | None:
+def _stat(path: str) -> tuple[int, int, int] | None:
     try:
         st = os.stat(path)
     except FileNotFoundError:

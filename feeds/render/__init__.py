@@ -31,11 +31,11 @@ class KeptFile:
 
     path: str
     key: str
-    source: Path  # the file in the last build's output
+    source: str  # the file in the last build's output
 
     @property
     def data(self) -> bytes:
-        return self.source.read_bytes()
+        return Path(self.source).read_bytes()
 
     @property
     def digest(self) -> str:
