@@ -1,18 +1,18 @@
-"""Rendered parts reused across builds: item pages, VEVENTs and feed documents, each under a key.
+"""Rendered parts reused across builds: pages of items and lists, VEVENTs and feed documents, each under a key.
 
-Each part's key is a digest of exactly what it is rendered from: the item's cache key (its file's
-bytes, the settings and the software), the ids the ledger gave it, its related items' keys, the
-templates (UI strings and static files included) and, for repeating events, their next occurrences.
-A part whose key is unchanged is not rendered again:
+Each part's key is a digest of exactly what it is rendered from: the cache keys of the items it
+shows (their files' bytes, the settings and the software) with the ids the ledger gave them, an
+item's related items, the templates (UI strings and static files included) and, for repeating
+events, their next occurrences. A part whose key is unchanged is not rendered again:
 
 - VEVENTs are kept in .feeds-cache/ beside the items (the calendar is assembled from them);
-- item pages and feed documents are kept where the last build wrote them: the output tree, whose
-  paths, keys and file stamps the build cache records. A page whose key and file are unchanged is
-  linked into the new tree rather than rendered and written, so the cache holds no second copy of
-  the site.
+- pages, event files and feed documents are kept where the last build wrote them: the output tree,
+  whose paths, keys and file stamps the build cache records. A file whose key and stamp are
+  unchanged is linked into the new tree rather than rendered and written, so the cache holds no
+  second copy of the site (1.2 GB at 10,000 items, most of it feed archives).
 
-Parts left to render are spread over the cores. When a template reads more of `site` than `now`,
-every page depends on the whole site and pages are reused only when nothing at all changed.
+Parts left to render are spread over the cores. When the templates of item or list pages read more
+of `site` than `now`, every page depends on the whole site and is reused only when nothing changed.
 """
 
 from __future__ import annotations

@@ -226,3 +226,109 @@ def test_the_benchmark_corpus_is_deterministic(tmp_path: Path, build) -> None:
     zones = {str(event["DTSTART"].params.get("TZID")) for event in events if "TZID" in event["DTSTART"].params}
     assert len(zones) >= 3
     assert any(event.decoded("DTSTART").__class__.__name__ == "date" for event in events)
+
+
+def link_second_to_first(site: Path) -> None:
+    """The second release links to the first, so each is the other's related item."""
+    (site / "content/news/2018-10-01-second.md").write_text(
+        "---\ntitle: A second release\ndate: 2018-10-01T10:00\ntags: [policy]\n---\n\n"
+        "See [our release](https://newsroom.example.org/news/forum-joins-paris-call/).\n", encoding="utf-8")
+
+
+def test_editing_a_related_item_changes_the_page_that_lists_it(site: Path, build, tmp_path: Path) -> None:
+    link_second_to_first(site)
+    config = load_config(site)
+    (site / "content/news/2018-10-01-second.md").write_text(
+        (site / "content/news/2018-10-01-second.md").read_text(encoding="utf-8")
+        .replace("https://newsroom.example.org/", config.base_url), encoding="utf-8")
+    before = build(site)
+    second = "news/second/index.html"
+    assert "World Economic Forum joins the Paris Call" in lxml.html.fromstring(before[second]).text_content()
+    edit(site / NEWS, "title: World", "title: Updated World")
+    after = build(site)
+    related = lxml.html.fromstring(after[second]).find_class("related")
+    assert related and "Updated World" in related[0].text_content()
+    assert second in changed(before, after)
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_editing_strings_changes_every_page(site: Path, build, tmp_path: Path) -> None:
+    before = build(site)
+    (site / "templates/strings").mkdir(parents=True)
+    (site / "templates/strings/en.toml").write_text('footer_feeds = "Subscribe"\n', encoding="utf-8")
+    after = build(site)
+    pages = {path for path in after if path.endswith(".html")}
+    assert pages <= changed(before, after)
+    for path in (NEWS_PAGE, EVENT_PAGE, "archive/index.html", "tags/policy/index.html"):
+        footer = lxml.html.fromstring(after[path]).find_class("site-footer")[0]
+        assert "Subscribe" in footer.text_content()
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_editing_the_list_template_changes_every_list_page(site: Path, build, tmp_path: Path) -> None:
+    before = build(site)
+    (site / "templates").mkdir()
+    listing = (ROOT / "templates/listing.html").read_text(encoding="utf-8")
+    assert "{% block main %}" in listing
+    (site / "templates/listing.html").write_text(
+        listing.replace("{% block main %}", '{% block main %}<p class="edited-list"></p>', 1), encoding="utf-8")
+    after = build(site)
+    lists = {path for path in after if path.startswith(("archive/", "tags/")) and path != "tags/index.html"}
+    assert lists and changed(before, after) == lists
+    assert all(lxml.html.fromstring(after[path]).find_class("edited-list") for path in lists)
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_template_reading_the_whole_site_makes_every_page_follow_it(site: Path, build, tmp_path: Path) -> None:
+    (site / "templates").mkdir()
+    news = (ROOT / "templates/news.html").read_text(encoding="utf-8")
+    (site / "templates/news.html").write_text(news.replace(
+        '<article class="h-entry item"', '<p class="count">{{ site.items | length }} items</p><article class="h-entry item"'),
+        encoding="utf-8")
+    before = build(site)
+    assert lxml.html.fromstring(before[NEWS_PAGE]).find_class("count")[0].text == "3 items"
+    (site / "content/news/2018-09-01-third.md").write_text(
+        "---\ntitle: A third release\ndate: 2018-09-01T10:00\n---\n\nAnother body.\n", encoding="utf-8")
+    after = build(site)
+    assert lxml.html.fromstring(after[NEWS_PAGE]).find_class("count")[0].text == "4 items"
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_hand_edited_page_is_repaired_by_the_next_build_that_renders(site: Path, build, tmp_path: Path) -> None:
+    before = build(site)
+    (site / "public" / NEWS_PAGE).write_text("tampered", encoding="utf-8")
+    (site / "public/news/second/index.html").write_text("tampered too", encoding="utf-8")
+    edit(site / EVENT, "end: 2018-11-27", "end: 2018-11-28")  # renders again, reusing what is untouched
+    after = build(site)
+    assert after["news/second/index.html"] == before["news/second/index.html"]  # untouched by the edit
+    assert after == clean_build(site, build, tmp_path)
+    edit(site / EVENT, "end: 2018-11-28", "end: 2018-11-29")  # the tampered tree is now the spare
+    assert build(site) == clean_build(site, build, tmp_path)
+
+
+def test_unchanged_files_are_linked_not_rewritten(site: Path, build) -> None:
+    untouched = site / "public/news/second/index.html"  # shows nothing of the event
+    build(site)
+    edit(site / EVENT, "end: 2018-11-27", "end: 2018-11-28")
+    build(site)
+    first, event_page = untouched.stat(), (site / "public" / EVENT_PAGE).stat()
+    edit(site / EVENT, "end: 2018-11-28", "end: 2018-11-29")
+    build(site)
+    second = untouched.stat()
+    # The new tree holds the same file as the last one (linked, or kept in the spare), never a rewrite.
+    assert (second.st_ino, second.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    assert (site / "public" / EVENT_PAGE).stat().st_ino != event_page.st_ino
+
+
+def test_a_repeating_event_page_follows_time_despite_the_cache(site: Path, build, tmp_path: Path) -> None:
+    (site / "content/events/weekly-briefing.md").write_text(
+        "---\ntitle: Weekly briefing\ndate: 2018-10-01T10:00\nstart: 2018-11-05T10:00\nend: 2018-11-05T11:00\n"
+        "rrule: FREQ=WEEKLY;COUNT=10\ntags: [policy]\n---\n\nEvery Monday.\n", encoding="utf-8")
+    page = "events/weekly-briefing/index.html"
+    before = build(site)
+    later = "2018-12-04T12:00:00+01:00"
+    after = build(site, now=later)
+    assert before[page] != after[page]
+    first_shown = lxml.html.fromstring(after[page]).find_class("occurrences")[0].find(".//time").get("datetime")
+    assert first_shown.startswith("2018-12-10")
+    assert after == clean_build(site, build, tmp_path, now=later)
