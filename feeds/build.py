@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from feeds.cache import BuildCache, templates_key
+from feeds.cache import BuildCache, moment_window, templates_key
 from feeds.config import SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError, display_path
@@ -39,10 +39,14 @@ class Loaded:
 
 @dataclass(frozen=True)
 class BuildResult:
-    site: Site
+    """What a build published: enough to report it, and kept to answer a build that changes nothing."""
+
+    news: int
+    events: int
     files: int
     warnings: tuple[Problem, ...]
     embargoed: tuple[Item, ...] = ()
+    next_lift: datetime | None = None
 
 
 def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | None = None,
@@ -50,11 +54,17 @@ def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | No
     """Read and validate everything; raise SiteError listing every error in the run."""
     progress = progress or Progress()
     config = load_config(site_dir, base_url)
-    now = _resolve_now(now, config)
-    problems: list[Problem] = []
     cache = cache or BuildCache.open(site_dir)
     with progress.phase("read"):
         found = _read_all(site_dir, config, cache, progress)
+    return validate_site(site_dir, config, found, now=now, drafts=drafts, progress=progress, cache=cache)
+
+
+def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now: datetime | None, drafts: bool,
+                  progress: Progress, cache: BuildCache) -> Loaded:
+    """Validate the content files read; raise SiteError listing every error in the run."""
+    now = _resolve_now(now, config)
+    problems: list[Problem] = []
     with progress.phase("validate"):
         items = _validate_all(found, site_dir, config, cache, problems)
         public, embargoed = split_embargoed(items, now)
@@ -98,13 +108,21 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
           drafts: bool = False, progress: Progress | None = None, use_cache: bool = True) -> BuildResult:
     """Build the site into `output`, replacing it only when every file is ready.
 
-    With the cache, unchanged content files are not parsed again, and when nothing the renderers
-    read has changed since the last build into an untouched `output`, nothing is rendered or written.
+    With the cache, unchanged content files are not parsed again, parts of the last build that
+    nothing changed are reused, and when every input file and the moment are as at the last build
+    into an untouched `output`, nothing is validated, rendered or written.
     """
     progress = progress or Progress()
     cache = BuildCache.open(site_dir) if use_cache else BuildCache.empty(site_dir)
-    loaded = load_site(site_dir, now=now, base_url=base_url, drafts=drafts, progress=progress, cache=cache)
+    config = load_config(site_dir, base_url)
     templates = templates_key(template_dirs(site_dir))
+    with progress.phase("read"):
+        found = _read_all(site_dir, config, cache, progress)
+        inputs = cache.inputs_key(config, templates, drafts, _ledger_bytes(site_dir))
+        unchanged = cache.unchanged_build(output, inputs, _resolve_now(now, config))
+    if unchanged is not None:
+        return unchanged  # type: ignore[no-any-return]
+    loaded = validate_site(site_dir, config, found, now=now, drafts=drafts, progress=progress, cache=cache)
     key = cache.site_key(loaded.site, templates)
     written = cache.current_output(output, key)
     with progress.phase("render"):
@@ -112,35 +130,46 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
             parts = Parts.open(cache, loaded.site, templates, template_dirs(site_dir), output)
             files = render(loaded.site, site_dir, parts)
     with progress.phase("write"):
+        stamps = written.stamps if written else write_tree(output, files, cache.last_spare_stamps(output))
         if written is None:
-            stamps = write_tree(output, files, cache.last_spare_stamps(output))
-            written = cache.remember_output(output, key, stamps)
             parts.save()
         cache.save_items()
         write_file(site_dir / LEDGER_NAME, loaded.ledger.to_bytes())
-    return BuildResult(loaded.site, written.files, loaded.warnings, loaded.embargoed)
+        site = loaded.site
+        result = BuildResult(len(site.news), len(site.events), len(stamps), loaded.warnings, loaded.embargoed,
+                             site.next_lift)
+        cache.remember_output(output, key, stamps, cache.inputs_key(config, templates, drafts, _ledger_bytes(site_dir)),
+                              moment_window(site), result)
+    return result
 
 
-Found = tuple[str, Parsed | None, Path, bytes]  # cache key, cached result, path, bytes
+Found = tuple[str, Path, bytes]  # cache key, path, bytes
 
 
 def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress) -> list[Found]:
-    """Every content file's bytes, read once, with its cache key and what the cache holds for it."""
+    """Every content file's bytes, read once, with its cache key."""
     found = []
     for path in progress.track(find_sources(site_dir), "reading"):
         data = path.read_bytes()
-        key = cache.item_key(config, display_path(path, site_dir), data)
-        found.append((key, cache.get(key), path, data))
+        found.append((cache.item_key(config, display_path(path, site_dir), data), path, data))
     return found
+
+
+def _ledger_bytes(site_dir: Path) -> bytes:
+    try:
+        return (site_dir / LEDGER_NAME).read_bytes()
+    except FileNotFoundError:
+        return b""
 
 
 def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache: BuildCache,
                   problems: list[Problem]) -> list[Item]:
     """Every content file's item: from the cache when its bytes were seen before, else parsed."""
-    missing = [(path, data) for _, parsed, path, data in found if parsed is None]
+    cached = [cache.get(key) for key, _, _ in found]
+    missing = [(path, data) for (_, path, data), parsed in zip(found, cached) if parsed is None]
     fresh = iter(parse_files(missing, site_dir, config))
     items = []
-    for key, parsed, _, _ in found:
+    for (key, _, _), parsed in zip(found, cached):
         if parsed is None:
             parsed = next(fresh)
             cache.put(key, parsed)

@@ -22,13 +22,16 @@ import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from feeds import __version__
 from feeds.config import SiteConfig
 from feeds.model import Item, Site
 from feeds.parse import Parsed
-from feeds.recurrence import occurrences
+from feeds.recurrence import occurrences, series_end
 from feeds.write import Stamp, write_file
 
 CACHE_DIR = ".feeds-cache"
@@ -87,7 +90,9 @@ class OutputRecord:
     output: str
     stamps: dict[str, Stamp]
     spare: dict[str, Stamp]
-    files: int
+    inputs: str = ""  # a digest of every input file (content, settings, templates, ledger) and option
+    moments: tuple[datetime, datetime | None] | None = None  # while `now` is in [from, until), outputs are the same
+    result: Any = None  # what the build reported
 
 
 @dataclass
@@ -96,7 +101,7 @@ class BuildCache:
 
     directory: Path
     software: str
-    items: dict[str, Parsed] = field(default_factory=dict)
+    stored: dict[str, Parsed] | None = None  # read when first needed
     used: dict[str, str] = field(default_factory=dict)  # content path -> key, this build
     fresh: dict[str, Parsed] = field(default_factory=dict)  # parsed this build
     reuse: bool = True  # False: parse and render everything again (what is learnt is still saved)
@@ -104,12 +109,18 @@ class BuildCache:
     @classmethod
     def open(cls, site_dir: Path) -> BuildCache:
         directory = site_dir / CACHE_DIR
-        return cls(directory, software_key(), _read_pickle(directory / _ITEMS, dict))
+        return cls(directory, software_key())
 
     @classmethod
     def empty(cls, site_dir: Path) -> BuildCache:
         """A cache that starts with nothing, as for a first build; what it learns is saved."""
-        return cls(site_dir / CACHE_DIR, software_key(), reuse=False)
+        return cls(site_dir / CACHE_DIR, software_key(), stored={}, reuse=False)
+
+    @property
+    def items(self) -> dict[str, Parsed]:
+        if self.stored is None:
+            self.stored = _read_pickle(self.directory / _ITEMS, dict)  # type: ignore[assignment]
+        return self.stored  # type: ignore[return-value]
 
     def item_key(self, config: SiteConfig, path: str, data: bytes) -> str:
         """The key of one content file's bytes under these settings."""
@@ -151,19 +162,38 @@ class BuildCache:
         record = self.last_output(output)
         return record.spare if record else {}
 
+    def inputs_key(self, config: SiteConfig, templates: str, drafts: bool, ledger: bytes) -> str:
+        """A digest of every file a build reads (the content files read so far) and of its options."""
+        return digest(self.software, _settings_key(config), templates, str(drafts), ledger,
+                      *(f"{path} {key}" for path, key in sorted(self.used.items())))
+
+    def unchanged_build(self, output: Path, inputs: str, now: datetime) -> Any:
+        """The last build's result if it read the same inputs at a moment the outputs do not tell
+        from `now`, and its output tree is untouched: then there is nothing to do."""
+        record = self.last_output(output) if self.reuse else None
+        if record is None or record.inputs != inputs or record.moments is None:
+            return None
+        start, end = record.moments
+        if not (start <= now and (end is None or now < end)):
+            return None
+        return record.result if _untouched(record, output) else None
+
     def current_output(self, output: Path, key: str) -> OutputRecord | None:
         """The record of the last build if it had this key and its output tree is untouched."""
         record = self.last_output(output)
         if record is None or record.key != key or not self.reuse:
             return None
-        return record if {path: stamp[1:] for path, stamp in record.stamps.items()} == output_stats(output) else None
+        return record if _untouched(record, output) else None
 
-    def remember_output(self, output: Path, key: str, stamps: dict[str, Stamp]) -> OutputRecord:
-        """Record what was just written into `output`, under which key, and what is now the spare tree."""
+    def remember_output(self, output: Path, key: str, stamps: dict[str, Stamp], inputs: str,
+                        moments: tuple[datetime, datetime | None] | None, result: Any) -> None:
+        """Record what `output` holds, from which key and inputs, and what is in the spare tree."""
         last = self.last_output(output)
-        record = OutputRecord(key, str(output.absolute()), stamps, last.stamps if last else {}, len(stamps))
-        self._save(_OUTPUT, record)
-        return record
+        if last is None:
+            spare = {}
+        else:  # after a swap the tree that was at `output` is the spare; without one, nothing moved
+            spare = last.spare if last.stamps == stamps else last.stamps
+        self._save(_OUTPUT, OutputRecord(key, str(output.absolute()), stamps, spare, inputs, moments, result))
 
     def read(self, name: str, kind: type) -> object:
         """A value stored in the cache, or an empty one when missing, unreadable or of another layout."""
@@ -193,16 +223,40 @@ def _moment(site: Site) -> list[str]:
             *(next_ones[0].start.isoformat() for next_ones in following if next_ones)]
 
 
+def moment_window(site: Site) -> tuple[datetime, datetime | None] | None:
+    """From `now` to the first instant at which what the outputs take from `now` changes (None: never):
+    an upcoming event ends, a series' next occurrence ends, an embargo lifts. None when the outputs
+    show `now` itself (a site without items)."""
+    if not site.items:
+        return None
+    ends = [_instant(series_end(event), event.timezone) for event in site.upcoming]
+    ends += [_instant(next_ones[0].end, event.timezone) for event in site.upcoming if event.recurrence
+             for next_ones in [occurrences(event, site.now, 1)] if next_ones]
+    ends += [site.next_lift] if site.next_lift else []
+    return site.now, min(ends, default=None)
+
+
+def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:
+    return value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time(), zone)
+
+
+def _untouched(record: OutputRecord, output: Path) -> bool:
+    return {path: stamp[1:] for path, stamp in record.stamps.items()} == output_stats(output)
+
+
 def output_stats(root: Path) -> dict[str, tuple[int, int, int]]:
-    """Size, modification time and inode of every file under root."""
+    """Size, modification time and inode of every file under root, by path relative to root."""
     stats: dict[str, tuple[int, int, int]] = {}
-    if not root.is_dir():
-        return stats
-    for directory, _, names in os.walk(root):
-        for name in names:
-            path = os.path.join(directory, name)
-            st = os.stat(path)
-            stats[os.path.relpath(path, root)] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    pending = [("", str(root))] if root.is_dir() else []
+    while pending:
+        prefix, directory = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((prefix + entry.name + "/", entry.path))
+                else:
+                    st = entry.stat()
+                    stats[prefix + entry.name] = (st.st_size, st.st_mtime_ns, st.st_ino)
     return stats
 
 
