@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,9 +12,9 @@ import jinja2
 from feeds.cache import BuildCache, moment_window, templates_key
 from feeds.config import SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
-from feeds.errors import Problem, SiteError, display_path
+from feeds.errors import Problem, SiteError
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger
-from feeds.load import find_sources
+from feeds.load import source_names
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.parse import Parsed, parse_files
 from feeds.progress import Progress
@@ -105,15 +106,17 @@ def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Outpu
 
 
 def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url: str | None = None,
-          drafts: bool = False, progress: Progress | None = None, use_cache: bool = True) -> BuildResult:
+          drafts: bool = False, progress: Progress | None = None, use_cache: bool = True,
+          memory: dict[str, object] | None = None, record_ledger: bool = True) -> BuildResult:
     """Build the site into `output`, replacing it only when every file is ready.
 
     With the cache, unchanged content files are not parsed again, parts of the last build that
     nothing changed are reused, and when every input file and the moment are as at the last build
-    into an untouched `output`, nothing is validated, rendered or written.
+    into an untouched `output`, nothing is validated, rendered or written. With `memory`, the cache
+    lives there instead of in .feeds-cache/, for a process that builds again and again (`feeds serve`).
     """
     progress = progress or Progress()
-    cache = BuildCache.open(site_dir) if use_cache else BuildCache.empty(site_dir)
+    cache = BuildCache.open(site_dir, memory) if use_cache else BuildCache.empty(site_dir)
     config = load_config(site_dir, base_url)
     templates = templates_key(template_dirs(site_dir))
     with progress.phase("read"):
@@ -134,7 +137,8 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         if written is None:
             parts.save()
         cache.save_items()
-        write_file(site_dir / LEDGER_NAME, loaded.ledger.to_bytes())
+        if record_ledger:
+            write_file(site_dir / LEDGER_NAME, loaded.ledger.to_bytes())
         site = loaded.site
         result = BuildResult(len(site.news), len(site.events), len(stamps), loaded.warnings, loaded.embargoed,
                              site.next_lift)
@@ -143,15 +147,16 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     return result
 
 
-Found = tuple[str, Path, bytes]  # cache key, path, bytes
+Found = tuple[str, str, bytes]  # cache key, path relative to the site directory, bytes
 
 
 def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress) -> list[Found]:
     """Every content file's bytes, read once, with its cache key."""
     found = []
-    for path in progress.track(find_sources(site_dir), "reading"):
-        data = path.read_bytes()
-        found.append((cache.item_key(config, display_path(path, site_dir), data), path, data))
+    for name in progress.track(source_names(site_dir), "reading"):
+        with open(os.path.join(site_dir, name), "rb") as stream:
+            data = stream.read()
+        found.append((cache.item_key(config, name, data), name, data))
     return found
 
 
@@ -166,7 +171,7 @@ def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache:
                   problems: list[Problem]) -> list[Item]:
     """Every content file's item: from the cache when its bytes were seen before, else parsed."""
     cached = [cache.get(key) for key, _, _ in found]
-    missing = [(path, data) for (_, path, data), parsed in zip(found, cached) if parsed is None]
+    missing = [(site_dir / name, data) for (_, name, data), parsed in zip(found, cached) if parsed is None]
     fresh = iter(parse_files(missing, site_dir, config))
     items = []
     for (key, _, _), parsed in zip(found, cached):

@@ -105,11 +105,13 @@ class BuildCache:
     used: dict[str, str] = field(default_factory=dict)  # content path -> key, this build
     fresh: dict[str, Parsed] = field(default_factory=dict)  # parsed this build
     reuse: bool = True  # False: parse and render everything again (what is learnt is still saved)
+    memory: dict[str, object] | None = None  # kept here instead of in the directory, between builds of one process
+    loaded: dict[str, object] = field(default_factory=dict)  # what was read from the directory, by name
 
     @classmethod
-    def open(cls, site_dir: Path) -> BuildCache:
-        directory = site_dir / CACHE_DIR
-        return cls(directory, software_key())
+    def open(cls, site_dir: Path, memory: dict[str, object] | None = None) -> BuildCache:
+        """The cache in the site's .feeds-cache/, or in `memory` when given (as `feeds serve` keeps it)."""
+        return cls(site_dir / CACHE_DIR, software_key(), memory=memory)
 
     @classmethod
     def empty(cls, site_dir: Path) -> BuildCache:
@@ -119,7 +121,7 @@ class BuildCache:
     @property
     def items(self) -> dict[str, Parsed]:
         if self.stored is None:
-            self.stored = _read_pickle(self.directory / _ITEMS, dict)  # type: ignore[assignment]
+            self.stored = self.read(_ITEMS, dict)  # type: ignore[assignment]
         return self.stored  # type: ignore[return-value]
 
     def item_key(self, config: SiteConfig, path: str, data: bytes) -> str:
@@ -197,7 +199,12 @@ class BuildCache:
 
     def read(self, name: str, kind: type) -> object:
         """A value stored in the cache, or an empty one when missing, unreadable or of another layout."""
-        return _read_pickle(self.directory / name, kind)
+        if self.memory is not None:
+            value = self.memory.get(name)
+            return value if isinstance(value, kind) else kind() if kind is dict else None
+        if name not in self.loaded:
+            self.loaded[name] = _read_pickle(self.directory / name, kind)
+        return self.loaded[name]
 
     def write(self, name: str, value: object) -> None:
         self._save(name, value)
@@ -209,6 +216,10 @@ class BuildCache:
             self._save(_ITEMS, kept)
 
     def _save(self, name: str, value: object) -> None:
+        self.loaded[name] = value
+        if self.memory is not None:
+            self.memory[name] = value
+            return
         self.directory.mkdir(exist_ok=True)
         write_file(self.directory / name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 

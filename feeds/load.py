@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,10 +53,29 @@ class Source:
 
 def find_sources(site_dir: Path) -> list[Path]:
     """Every content file, in a stable order."""
-    content = site_dir / "content"
-    found: list[Path] = []
+    return [site_dir / name for name in source_names(site_dir)]
+
+
+def source_names(site_dir: Path) -> list[str]:
+    """Every content file's path relative to the site directory (content/news/x.md), in a stable order:
+    by folder, then as the parts of the path sort."""
+    found: list[str] = []
     for folder in KINDS:
-        found.extend(sorted((content / folder).rglob("*.md")))
+        top = f"content/{folder}/"
+        names: list[str] = []
+        pending = [""]
+        while pending:
+            prefix = pending.pop()
+            try:
+                entries = list(os.scandir(os.path.join(site_dir, top + prefix)))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(prefix + entry.name + "/")
+                elif entry.name.endswith(".md") and entry.is_file():
+                    names.append(prefix + entry.name)
+        found += [top + name for name in sorted(names, key=lambda name: name.split("/"))]
     return found
 
 
