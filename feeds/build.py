@@ -147,16 +147,23 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     return result
 
 
-Found = tuple[str, str, bytes]  # cache key, path relative to the site directory, bytes
+Found = tuple[str, str, bytes | None]  # cache key, path relative to the site directory, bytes if read
 
 
 def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress) -> list[Found]:
-    """Every content file's bytes, read once, with its cache key."""
+    """Every content file's cache key, and its bytes, read once, unless the cache knows the file as it is."""
     found = []
     for name in progress.track(source_names(site_dir), "reading"):
-        with open(os.path.join(site_dir, name), "rb") as stream:
-            data = stream.read()
-        found.append((cache.item_key(config, name, data), name, data))
+        path = os.path.join(site_dir, name)
+        stat = os.stat(path)
+        key = cache.known_key(config, name, stat)
+        data = None
+        if key is None:
+            with open(path, "rb") as stream:
+                data = stream.read()
+            key = cache.item_key(config, name, data, stat)
+        found.append((key, name, data))
+    cache.save_sources(config)
     return found
 
 
@@ -171,7 +178,8 @@ def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache:
                   problems: list[Problem]) -> list[Item]:
     """Every content file's item: from the cache when its bytes were seen before, else parsed."""
     cached = [cache.get(key) for key, _, _ in found]
-    missing = [(site_dir / name, data) for (_, name, data), parsed in zip(found, cached) if parsed is None]
+    missing = [(site_dir / name, data if data is not None else (site_dir / name).read_bytes())
+               for (_, name, data), parsed in zip(found, cached) if parsed is None]
     fresh = iter(parse_files(missing, site_dir, config))
     items = []
     for (key, _, _), parsed in zip(found, cached):

@@ -19,6 +19,7 @@ import functools
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -37,6 +38,8 @@ from feeds.write import Stamp, write_file
 CACHE_DIR = ".feeds-cache"
 _ITEMS = "items.pickle"
 _OUTPUT = "output.pickle"
+_SOURCES = "sources.pickle"
+_RACY_NS = 2_000_000_000  # files changed this close before their key was taken are read again
 _FORMAT = 2  # raise when the stored layout changes
 # Libraries whose version changes what an item or a page holds.
 _LIBRARIES = ("cmarkgfm", "nh3", "PyYAML", "python-slugify", "tzdata", "Jinja2", "feedgen", "icalendar")
@@ -79,6 +82,15 @@ def templates_key(directories: Iterable[Path]) -> str:
 
 
 @dataclass(frozen=True)
+class SourceRecord:
+    """Each content file's size, times, inode and key when last read, under a software and settings prefix."""
+
+    prefix: str
+    taken: int  # ns since the epoch, before the files were looked at
+    stamps: dict[str, tuple[int, int, int, int, str]]
+
+
+@dataclass(frozen=True)
 class OutputRecord:
     """What the last build wrote into an output directory, and the key it was rendered from.
 
@@ -103,6 +115,8 @@ class BuildCache:
     software: str
     stored: dict[str, Parsed] | None = None  # read when first needed
     used: dict[str, str] = field(default_factory=dict)  # content path -> key, this build
+    seen: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict)  # content path -> stamp, key
+    started: int = field(default_factory=time.time_ns)  # before any content file was looked at
     fresh: dict[str, Parsed] = field(default_factory=dict)  # parsed this build
     reuse: bool = True  # False: parse and render everything again (what is learnt is still saved)
     memory: dict[str, object] | None = None  # kept here instead of in the directory, between builds of one process
@@ -124,11 +138,42 @@ class BuildCache:
             self.stored = self.read(_ITEMS, dict)  # type: ignore[assignment]
         return self.stored  # type: ignore[return-value]
 
-    def item_key(self, config: SiteConfig, path: str, data: bytes) -> str:
-        """The key of one content file's bytes under these settings."""
+    def item_key(self, config: SiteConfig, path: str, data: bytes, stat: os.stat_result | None = None) -> str:
+        """The key of one content file's bytes under these settings; with the file's stat taken
+        before reading, remembered so that the next build knows the unchanged file without reading it."""
         key = digest(self.software, _settings_key(config), path, data)
         self.used[path] = key
+        if stat is not None:
+            self.seen[path] = (*_source_stamp(stat), key)
         return key
+
+    def known_key(self, config: SiteConfig, path: str, stat: os.stat_result) -> str | None:
+        """The key of a content file whose size, times and inode are as when its key was taken.
+
+        Any write changes the change time (ctime), which no one can set; a file written in the
+        last seconds before the key was taken is read again, whatever the file system's clock grain.
+        """
+        if not self.reuse:
+            return None
+        record = self.read(_SOURCES, SourceRecord)
+        if not isinstance(record, SourceRecord) or record.prefix != digest(self.software, _settings_key(config)):
+            return None
+        known = record.stamps.get(path)
+        stamp = _source_stamp(stat)
+        if known is None or known[:4] != stamp or stat.st_mtime_ns >= record.taken - _RACY_NS \
+                or stat.st_ctime_ns >= record.taken - _RACY_NS:
+            return None
+        self.seen[path] = known
+        self.used[path] = known[4]
+        return known[4]
+
+    def save_sources(self, config: SiteConfig) -> None:
+        """Remember each content file's stamp and key, when they changed."""
+        record = self.read(_SOURCES, SourceRecord)
+        prefix = digest(self.software, _settings_key(config))
+        if isinstance(record, SourceRecord) and record.prefix == prefix and record.stamps == self.seen:
+            return
+        self._save(_SOURCES, SourceRecord(prefix, self.started, dict(self.seen)))
 
     def item_row(self, item: Item) -> str:
         """What an item's outputs are made from: its file's key and the ids the ledger gave it."""
@@ -245,6 +290,10 @@ def moment_window(site: Site) -> tuple[datetime, datetime | None] | None:
              for next_ones in [occurrences(event, site.now, 1)] if next_ones]
     ends += [site.next_lift] if site.next_lift else []
     return site.now, min(ends, default=None)
+
+
+def _source_stamp(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
 def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:

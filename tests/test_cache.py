@@ -3,7 +3,10 @@ gives the same bytes as a clean one."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+import pickle
 import shutil
 import sys
 from pathlib import Path
@@ -14,7 +17,7 @@ import lxml.html
 import pytest
 
 from conftest import EXAMPLE_NOW, ROOT, tree_bytes
-from feeds.cache import CACHE_DIR
+from feeds.cache import CACHE_DIR, BuildCache
 from feeds.config import load_config
 from feeds.load import find_sources
 from feeds.parse import parse_file, parse_files
@@ -332,3 +335,32 @@ def test_a_repeating_event_page_follows_time_despite_the_cache(site: Path, build
     first_shown = lxml.html.fromstring(after[page]).find_class("occurrences")[0].find(".//time").get("datetime")
     assert first_shown.startswith("2018-12-10")
     assert after == clean_build(site, build, tmp_path, now=later)
+
+
+def age_source_record(site: Path) -> None:
+    """Move the recorded moment the content files were stamped ten seconds on, as if they had been
+    written long before: only then does a build trust their stamps instead of reading them."""
+    from feeds.cache import SourceRecord
+
+    stored = site / CACHE_DIR / "sources.pickle"
+    record = pickle.loads(stored.read_bytes())
+    assert isinstance(record, SourceRecord) and record.stamps
+    stored.write_bytes(pickle.dumps(dataclasses.replace(record, taken=record.taken + 10_000_000_000)))
+
+
+def test_a_file_is_known_by_its_stamp_and_any_write_is_seen(site: Path, build, tmp_path: Path) -> None:
+    build(site)
+    age_source_record(site)
+    config = load_config(site)
+    cache = BuildCache.open(site)
+    names = [path.relative_to(site).as_posix() for path in find_sources(site)]
+    assert all(cache.known_key(config, name, (site / name).stat()) for name in names)  # not read again
+    path = site / NEWS
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: World", "title: Wxrld", 1), encoding="utf-8")  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same modification time
+    assert BuildCache.open(site).known_key(config, NEWS, path.stat()) is None  # its change time moved
+    after = build(site)
+    assert lxml.html.fromstring(after[NEWS_PAGE]).findtext(".//h1").startswith("Wxrld")
+    assert after == clean_build(site, build, tmp_path)
