@@ -54,6 +54,7 @@ class Parts:
     event_base: str
     events: dict[str, EventText] = field(default_factory=dict)  # VEVENTs by key, from the cache
     used_events: dict[str, EventText] = field(default_factory=dict)
+    rows: dict[str, str] = field(default_factory=dict)  # each item's row, by id, worked out once
 
     @classmethod
     def open(cls, cache: BuildCache, site: Site, templates: str, template_dirs: list[Path], output: Path) -> Parts:
@@ -109,7 +110,10 @@ class Parts:
             self.cache.write(_EVENTS, dict(sorted(self.used_events.items())))
 
     def _row(self, item: Item) -> str:
-        return self.cache.item_row(item)
+        row = self.rows.get(item.id)
+        if row is None:
+            row = self.rows[item.id] = self.cache.item_row(item)
+        return row
 
     def _page_key(self, job: PageJob) -> str:
         moments = [f"{o.start.isoformat()} {o.end.isoformat()}" for e in job.shows if isinstance(e, Event) and e.recurrence

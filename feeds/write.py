@@ -35,7 +35,7 @@ def _joined(root: str, relative: str) -> str:
     parts = relative.split("/")
     if not relative or "\\" in relative or any(p in ("..", ".", "") for p in parts):
         raise UnsafePath(f"refusing to write {relative!r}: outside the output directory")
-    return os.path.join(root, *parts)
+    return f"{root}/{relative}"
 
 
 def write_tree(output: Path, files: Iterable[Output], spare: Mapping[str, Stamp] | None = None) -> dict[str, Stamp]:
@@ -76,6 +76,12 @@ def _sync(root: Path, files: list[Output], known: Mapping[str, Stamp]) -> dict[s
     """
     targets = [(_joined(str(root), file.path), file) for file in files]
     wanted = {target for target, _ in targets}
+    folders: set[str] = set()  # every directory that holds a wanted file, at any depth
+    for target in wanted:
+        folder = os.path.dirname(target)
+        while folder not in folders and len(folder) > len(str(root)):
+            folders.add(folder)
+            folder = os.path.dirname(folder)
     for directory, subdirectories, names in os.walk(root, topdown=False):
         for name in names:
             path = os.path.join(directory, name)
@@ -85,8 +91,8 @@ def _sync(root: Path, files: list[Output], known: Mapping[str, Stamp]) -> dict[s
             path = os.path.join(directory, name)
             if path in wanted:
                 shutil.rmtree(path)
-            elif not os.listdir(path):
-                os.rmdir(path)
+            elif path not in folders:
+                os.rmdir(path)  # emptied above, being walked bottom-up
     made: set[str] = set()
     stamps: dict[str, Stamp] = {}
     for target, file in targets:

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 import pickle
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -364,3 +365,14 @@ def test_a_file_is_known_by_its_stamp_and_any_write_is_seen(site: Path, build, t
     after = build(site)
     assert lxml.html.fromstring(after[NEWS_PAGE]).findtext(".//h1").startswith("Wxrld")
     assert after == clean_build(site, build, tmp_path)
+
+
+def test_stray_files_and_folders_are_removed_from_either_tree(site: Path, build) -> None:
+    build(site)
+    (site / "public/stray/deeper").mkdir(parents=True)
+    (site / "public/news/stray.txt").write_text("left behind", encoding="utf-8")
+    for end in ("2018-11-28", "2018-11-29"):  # the second build starts from the tree that was tampered with
+        text = (site / EVENT).read_text(encoding="utf-8")
+        (site / EVENT).write_text(re.sub(r"end: 2018-11-\d\d", f"end: {end}", text, count=1), encoding="utf-8")
+        build(site)
+        assert not (site / "public/stray").exists() and not (site / "public/news/stray.txt").exists()
