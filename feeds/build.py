@@ -6,8 +6,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from feeds.cache import BuildCache, moment_window, templates_key
 from feeds.config import SiteConfig, load_config
@@ -18,14 +17,13 @@ from feeds.load import source_names
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.parse import Parsed, parse_files
 from feeds.progress import Progress
-from feeds.parts import Parts
-from feeds.render import Output
-from feeds.render.hosting import render_headers, render_next_lift
-from feeds.render.html import render_site, template_dirs
-from feeds.render.ics import render_calendar
-from feeds.render.syndication import render_feeds
+from feeds.template_paths import template_dirs
 from feeds.validate import check_unique
 from feeds.write import write_file, write_tree
+
+if TYPE_CHECKING:
+    from feeds.parts import Parts
+    from feeds.render import Output
 
 
 @dataclass(frozen=True)
@@ -90,6 +88,14 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
 
 def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Output]:
     """Every output file, from pure renderers; with `parts`, unchanged parts of the last build are reused."""
+    # Imported here, as the parts cache is in `build`: a build that changes nothing starts without them.
+    import jinja2
+
+    from feeds.render.hosting import render_headers, render_next_lift
+    from feeds.render.html import render_site
+    from feeds.render.ics import render_calendar
+    from feeds.render.syndication import render_feeds
+
     try:
         if parts is None:
             files = [*render_calendar(site), *render_site(site, site_dir), *render_next_lift(site)]
@@ -130,6 +136,8 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     written = cache.current_output(output, key)
     with progress.phase("render"):
         if written is None:
+            from feeds.parts import Parts
+
             parts = Parts.open(cache, loaded.site, templates, template_dirs(site_dir), output)
             files = render(loaded.site, site_dir, parts)
     with progress.phase("write"):

@@ -25,15 +25,16 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from feeds import __version__
 from feeds.config import SiteConfig
-from feeds.model import Item, Site
-from feeds.parse import Parsed
-from feeds.recurrence import occurrences, series_end
 from feeds.write import Stamp, write_file
+
+if TYPE_CHECKING:
+    from feeds.model import Item, Site
+    from feeds.parse import Parsed
 
 CACHE_DIR = ".feeds-cache"
 _ITEMS = "items.pickle"
@@ -276,6 +277,8 @@ class BuildCache:
 def _moment(site: Site) -> list[str]:
     """What the outputs take from `now`: which events are over, the next occurrence of each series,
     and when the next embargo lifts. With no items at all, the feeds' dates fall back to `now` itself."""
+    from feeds.recurrence import occurrences
+
     if not site.items:
         return [site.now.isoformat()]
     following = [occurrences(event, site.now, 1) for event in site.upcoming if event.recurrence]
@@ -287,6 +290,8 @@ def moment_window(site: Site) -> tuple[datetime, datetime | None] | None:
     """From `now` to the first instant at which what the outputs take from `now` changes (None: never):
     an upcoming event ends, a series' next occurrence ends, an embargo lifts. None when the outputs
     show `now` itself (a site without items)."""
+    from feeds.recurrence import occurrences, series_end
+
     if not site.items:
         return None
     ends = [_instant(series_end(event), event.timezone) for event in site.upcoming]

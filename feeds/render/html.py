@@ -24,6 +24,7 @@ from feeds.render.related import related_items
 from feeds.render.sitemap import render_sitemap
 from feeds.render.strings import Strings, load_strings
 from feeds.render.when import event_dates, event_zone
+from feeds.template_paths import builtin_templates, template_dirs
 
 STATIC_DIR = "static"
 PER_PAGE = 20  # items on each archive and tag page
@@ -77,19 +78,6 @@ class Links:
     webcal: str
     google: str
     outlook: str
-
-
-def builtin_templates() -> Path:
-    """The built-in templates: inside the installed package, or beside it in a source checkout."""
-    packaged = Path(__file__).resolve().parent.parent / "templates"
-    return packaged if packaged.is_dir() else packaged.parent.parent / "templates"
-
-
-def template_dirs(site_dir: Path) -> list[Path]:
-    """Where templates are looked up, first match wins."""
-    builtin = builtin_templates()
-    own = site_dir / "templates"
-    return [own, builtin] if own.is_dir() and own.resolve() != builtin.resolve() else [builtin]
 
 
 def environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
