@@ -76,6 +76,11 @@ def _settings_key(config: SiteConfig) -> str:
     return digest(repr(config))
 
 
+@functools.cache
+def _source_prefix(software: str, config: SiteConfig) -> str:
+    return digest(software, _settings_key(config))
+
+
 def templates_key(directories: Iterable[Path]) -> str:
     """A digest of every file under the template directories (static files included)."""
     parts: list[bytes | str] = []
@@ -161,7 +166,7 @@ class BuildCache:
         if not self.reuse:
             return None
         record = self.read(_SOURCES, SourceRecord)
-        if not isinstance(record, SourceRecord) or record.prefix != digest(self.software, _settings_key(config)):
+        if not isinstance(record, SourceRecord) or record.prefix != _source_prefix(self.software, config):
             return None
         known = record.stamps.get(path)
         stamp = _source_stamp(stat)
@@ -175,7 +180,7 @@ class BuildCache:
     def save_sources(self, config: SiteConfig) -> None:
         """Remember each content file's stamp and key, when they changed."""
         record = self.read(_SOURCES, SourceRecord)
-        prefix = digest(self.software, _settings_key(config))
+        prefix = _source_prefix(self.software, config)
         if isinstance(record, SourceRecord) and record.prefix == prefix and record.stamps == self.seen:
             return
         self._save(_SOURCES, SourceRecord(prefix, self.started, dict(self.seen)))
