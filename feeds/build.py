@@ -8,13 +8,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from feeds.cache import BuildCache, moment_window, templates_key
+from feeds.cache import BuildCache, templates_key
 from feeds.config import SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger
 from feeds.load import source_names
 from feeds.model import Event, Item, NewsItem, Site
+from feeds.moments import moment_window
 from feeds.parse import Parsed, parse_files
 from feeds.progress import Progress
 from feeds.template_paths import template_dirs

@@ -1,16 +1,17 @@
 """The build cache in .feeds-cache/ beside site.toml: content-addressed, so it is never stale.
 
-Two things are kept:
+What is kept:
 
 - every content file's validated item (and its problems), keyed by the file's path and bytes, the
   settings and the versions of this package and the libraries that shape an item;
+- each content file's size, times and inode with its key, so an untouched file is known unread;
 - what the last build wrote: a key of everything the renderers read (the items, the templates, the
-  settings, which events are over) with the size, time and inode of every output file, so a build
-  whose key and output tree are unchanged writes nothing.
+  settings, which events are over), a digest of every input, the span of time in which `now`
+  changes nothing, and each output file's key (or digest) with its size, time and inode, so a
+  build whose inputs or key and output tree are unchanged writes nothing, and one that renders
+  reuses what did not change (see feeds.parts).
 
 A key that differs in any input is a different key; unused entries are dropped on each save.
-Outputs depend on `now` only through which events are over (`Site.upcoming` / `Site.past`), the
-next occurrence of each series and when the next embargo lifts (`Site.next_lift`).
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from feeds import __version__
 from feeds.config import SiteConfig
+from feeds.moments import moment_key
 from feeds.write import Stamp, write_file
 
 if TYPE_CHECKING:
@@ -202,7 +203,7 @@ class BuildCache:
     def site_key(self, site: Site, templates: str) -> str:
         """A key of everything the renderers read from this site."""
         rows = [self.item_row(item) for item in site.items]
-        return digest(self.software, _settings_key(site.config), templates, *_moment(site), *rows)
+        return digest(self.software, _settings_key(site.config), templates, *moment_key(site), *rows)
 
     def last_output(self, output: Path) -> OutputRecord | None:
         """The record of the last build into `output`, if that was the last build."""
@@ -279,39 +280,8 @@ class BuildCache:
         write_file(self.directory / name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _moment(site: Site) -> list[str]:
-    """What the outputs take from `now`: which events are over, the next occurrence of each series,
-    and when the next embargo lifts. With no items at all, the feeds' dates fall back to `now` itself."""
-    from feeds.recurrence import occurrences
-
-    if not site.items:
-        return [site.now.isoformat()]
-    following = [occurrences(event, site.now, 1) for event in site.upcoming if event.recurrence]
-    return [f"{len(site.past)} over", str(site.next_lift),
-            *(next_ones[0].start.isoformat() for next_ones in following if next_ones)]
-
-
-def moment_window(site: Site) -> tuple[datetime, datetime | None] | None:
-    """From `now` to the first instant at which what the outputs take from `now` changes (None: never):
-    an upcoming event ends, a series' next occurrence ends, an embargo lifts. None when the outputs
-    show `now` itself (a site without items)."""
-    from feeds.recurrence import occurrences, series_end
-
-    if not site.items:
-        return None
-    ends = [_instant(series_end(event), event.timezone) for event in site.upcoming]
-    ends += [_instant(next_ones[0].end, event.timezone) for event in site.upcoming if event.recurrence
-             for next_ones in [occurrences(event, site.now, 1)] if next_ones]
-    ends += [site.next_lift] if site.next_lift else []
-    return site.now, min(ends, default=None)
-
-
 def _source_stamp(stat: os.stat_result) -> tuple[int, int, int, int]:
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
-
-
-def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:
-    return value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time(), zone)
 
 
 def _untouched(record: OutputRecord, output: Path) -> bool:

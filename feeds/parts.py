@@ -26,14 +26,14 @@ import jinja2
 from jinja2 import meta, nodes
 
 from feeds.cache import BuildCache, Stamp, digest
+from feeds.calendar_links import event_ics_path
 from feeds.model import Event, Item, Site
 from feeds.pool import spread
 from feeds.recurrence import occurrences
 from feeds.render import KeptFile, Output, OutputFile
 from feeds.render.channels import Document
-from feeds.calendar_links import event_ics_path
-from feeds.render.ics import EventPart, EventText
 from feeds.render.html import PageJob
+from feeds.render.ics import EventPart, EventText
 
 _EVENTS = "events.pickle"
 _SPREAD_PAGES = 200  # parts to render before it pays to start workers
