@@ -11,8 +11,9 @@ events, their next occurrences. A part whose key is unchanged is not rendered ag
   unchanged is linked into the new tree rather than rendered and written, so the cache holds no
   second copy of the site (1.2 GB at 10,000 items, most of it feed archives).
 
-Parts left to render are spread over the cores. When the templates of item or list pages read more
-of `site` than `now`, every page depends on the whole site and is reused only when nothing changed.
+Parts left to render are spread over the cores. When the templates of item or list pages read
+`site` for anything but a series' next occurrences, every page depends on the whole site and the
+moment, and is reused only when nothing changed.
 """
 
 from __future__ import annotations
@@ -138,7 +139,8 @@ class Parts:
 
 
 def _reads_site(template_dirs: list[Path]) -> bool:
-    """True when the templates of item and list pages read anything of `site` but `site.now` (or cannot tell)."""
+    """True when the templates of item and list pages read `site` other than for a series' next
+    occurrences (or when it cannot be told)."""
     env = jinja2.Environment()
     pending, seen = ["news.html", "event.html", "listing.html"], set()
     while pending:
@@ -153,9 +155,12 @@ def _reads_site(template_dirs: list[Path]) -> bool:
             tree = env.parse(path.read_text(encoding="utf-8"))
         except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
             return True
-        now = {id(node.node) for node in tree.find_all(nodes.Getattr)
-               if isinstance(node.node, nodes.Name) and node.node.name == "site" and node.attr == "now"}
-        if any(node.name == "site" and id(node) not in now for node in tree.find_all(nodes.Name)):
+        # `occurrences(item, site.now, n)` is keyed by the occurrences it gives; any other use of `site` is not.
+        allowed = {id(arg.node) for call in tree.find_all(nodes.Call)
+                   if isinstance(call.node, nodes.Name) and call.node.name == "occurrences"
+                   for arg in call.args if isinstance(arg, nodes.Getattr) and arg.attr == "now"
+                   and isinstance(arg.node, nodes.Name) and arg.node.name == "site"}
+        if any(node.name == "site" and id(node) not in allowed for node in tree.find_all(nodes.Name)):
             return True
         referenced = list(meta.find_referenced_templates(tree))
         if None in referenced:  # a template chosen at run time: it could be any

@@ -9,6 +9,7 @@ import os
 import pickle
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -376,3 +377,51 @@ def test_stray_files_and_folders_are_removed_from_either_tree(site: Path, build)
         (site / EVENT).write_text(re.sub(r"end: 2018-11-\d\d", f"end: {end}", text, count=1), encoding="utf-8")
         build(site)
         assert not (site / "public/stray").exists() and not (site / "public/news/stray.txt").exists()
+
+
+def test_a_template_reading_the_time_makes_every_page_follow_it(site: Path, build, tmp_path: Path) -> None:
+    (site / "templates").mkdir()
+    event = (ROOT / "templates/event.html").read_text(encoding="utf-8")
+    assert "{% block main %}" in event
+    (site / "templates/event.html").write_text(event.replace(
+        "{% block main %}", '{% block main %}<p class="when-built">{{ "over" if item.ends_before(site.now) else "ahead" }}</p>', 1),
+        encoding="utf-8")
+    before = build(site)
+    assert lxml.html.fromstring(before[EVENT_PAGE]).find_class("when-built")[0].text == "ahead"
+    later = "2018-11-28T00:00:00+01:00"
+    after = build(site, now=later)
+    assert lxml.html.fromstring(after[EVENT_PAGE]).find_class("when-built")[0].text == "over"
+    assert after == clean_build(site, build, tmp_path, now=later)
+
+
+HEAVY = ("jinja2", "icalendar", "feedgen", "lxml", "yaml", "cmarkgfm")
+
+
+def loaded_after(code: str) -> set[str]:
+    """The heavy libraries a fresh interpreter has imported after running `code`."""
+    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    return set(done.stdout.split())
+
+
+def test_help_and_a_build_that_changes_nothing_start_light(site: Path, build) -> None:
+    assert loaded_after("from feeds.cli import parser; parser().format_help()") == set()
+    build(site)
+    age_source_record(site)
+    unchanged = (f"from datetime import datetime\nfrom pathlib import Path\nfrom feeds.build import build\n"
+                 f"build(Path({str(site)!r}), Path({str(site / 'public')!r}), "
+                 f"now=datetime.fromisoformat({EXAMPLE_NOW!r}))")
+    # Nothing is rendered: no template engine or feed writer is even loaded.
+    assert not loaded_after(unchanged) & {"jinja2", "feedgen", "lxml"}
+
+
+def test_a_build_that_changes_nothing_does_not_even_read_the_items(site: Path, build) -> None:
+    before = build(site)
+    age_source_record(site)
+    items = site / CACHE_DIR / "items.pickle"
+    items.write_bytes(b"not read")  # a build that read it would parse everything again and save it
+    assert build(site) == before
+    assert items.read_bytes() == b"not read"
+    (site / "public/index.html").write_text("tampered", encoding="utf-8")  # but any change is seen
+    assert build(site) == before
+    assert items.read_bytes() != b"not read"
