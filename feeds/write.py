@@ -107,15 +107,22 @@ def _sync(root: Path, files: list[Output], known: Mapping[str, Stamp]) -> dict[s
             made.add(parent)
         if os.path.lexists(target):
             os.unlink(target)
-        if isinstance(file, KeptFile):
-            os.link(file.source, target)
-        else:
+        if not (isinstance(file, KeptFile) and _linked(file.source, target)):
             with open(target, "wb") as stream:
                 stream.write(file.data)
             os.chmod(target, 0o644)
         st = os.stat(target)
         stamps[file.path] = (digest, st.st_size, st.st_mtime_ns, st.st_ino)
     return stamps
+
+
+def _linked(source: str, target: str) -> bool:
+    """Link target to the same file as source; False where the file system has no hard links."""
+    try:
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
 
 
 def _stat(path: str) -> tuple[int, int, int] | None:
