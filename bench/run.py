@@ -3,8 +3,9 @@
     python bench/run.py [N ...] [--runs 3] [--work DIR] [--peers DIR]
 
 For each N (default 1,000 and 10,000): a full build from scratch (no cache, no previous output), a
-no-change rebuild, a rebuild after editing one file, and the full build's peak memory; medians of
---runs runs. With --peers (the Hugo/Pelican harness holding make_corpus.py), both tools build the
+no-change rebuild, a rebuild after editing one file (by the command, and by a running `feeds serve`
+from the edit to the new tree swapped in), and the full build's peak memory; medians of --runs runs.
+Every build must publish every item (the builds run as of NOW, after the corpus's last date). With --peers (the Hugo/Pelican harness holding make_corpus.py), both tools build the
 harness's corpus of N items (its neutral/ tree is our content format) and Hugo is timed in the same
 run: a full build into a fresh directory, and its peak memory. Nothing is deleted while measuring:
 each full build writes a new directory (see "Performance" in the README for why).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -27,19 +29,30 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from corpus import SITE_TOML, make_corpus  # noqa: E402
 
-NOW = "2020-01-01T00:00:00+00:00"
+NOW = "2030-01-01T00:00:00+00:00"  # after the corpus's last date, so that every item is published
 FEEDS = [sys.executable, "-m", "feeds"]
 
 
 def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
     """Wall seconds and peak resident memory (MB) of one command, which must succeed."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    if command[:len(FEEDS)] == FEEDS:
+        _check_all_published(command, process.stdout.read().decode())
     return elapsed, usage.ru_maxrss // 1024
+
+
+def _check_all_published(command: list[str], printed: str) -> None:
+    """A figure counts only if the build published every content file (none embargoed or invalid)."""
+    site = Path(command[command.index("--site") + 1])
+    files = sum(1 for _ in (site / "content").rglob("*.md"))
+    built = re.search(r"built (\d+) news items and (\d+) events", printed)
+    if built is None or int(built[1]) + int(built[2]) != files or "embargoed" in printed:
+        raise SystemExit(f"not every one of the {files} items was published: {printed.strip()}")
 
 
 def corpus(n: int, work: Path, peers: Path | None) -> tuple[Path, Path | None]:
@@ -78,6 +91,9 @@ def measure(n: int, runs: int, work: Path, peers: Path | None) -> dict[str, floa
         victim.write_bytes(original)
         timed(build)
     row["edit"] = statistics.median(edits)
+    serve = subprocess.run([sys.executable, str(HERE / "serve_edit.py"), str(site), "--edits", str(runs), "--now", NOW,
+                            "--work", str(work)], check=True, capture_output=True, text=True)
+    row["serve_edit"] = float(serve.stdout.split()[0])
     if hugo_site is not None and shutil.which("hugo"):
         hugo = [timed(["hugo", "--quiet", "-s", str(hugo_site), "-d", str(work / f"hugo-{n}-{stamp}-{run}")])
                 for run in range(runs)]
@@ -87,9 +103,9 @@ def measure(n: int, runs: int, work: Path, peers: Path | None) -> dict[str, floa
 
 
 def table(rows: list[dict[str, float]]) -> str:
-    lines = ["| N | full build | peak memory | no-change rebuild | one file edited | Hugo full | Hugo memory |"
-             " full / Hugo | memory / Hugo | no-change / Hugo full |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| N | full build | peak memory | no-change rebuild | one file edited | serve: one file edited"
+             " | Hugo full | Hugo memory | full / Hugo | memory / Hugo | no-change / Hugo full |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         hugo = "hugo_full" in row
 
@@ -100,7 +116,7 @@ def table(rows: list[dict[str, float]]) -> str:
         hugo_memory = f"{row['hugo_memory']:,.0f} MB" if hugo else "–"
         lines.append(
             f"| {row['n']:,} | {row['full']:.2f} s | {row['memory']:,.0f} MB | {row['nochange']:.2f} s"
-            f" | {row['edit']:.2f} s | {hugo_full} | {hugo_memory} | {ratio('full', 'hugo_full')}"
+            f" | {row['edit']:.2f} s | {row['serve_edit']:.2f} s | {hugo_full} | {hugo_memory} | {ratio('full', 'hugo_full')}"
             f" | {ratio('memory', 'hugo_memory')} | {ratio('nochange', 'hugo_full')} |")
     return "\n".join(lines)
 

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from feeds.cache import BuildCache, templates_key
 from feeds.config import SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
-from feeds.errors import Problem, SiteError, display_path
+from feeds.errors import Problem, SiteError
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger
 from feeds.lint import lint_timely
-from feeds.load import find_sources, read_source
+from feeds.load import read_source, source_names
 from feeds.model import Event, Item, NewsItem, Site
+from feeds.moments import moment_window
 from feeds.parse import Parsed, parse_files
 from feeds.progress import Progress
-from feeds.render import OutputFile
-from feeds.render.hosting import render_headers, render_next_lift
-from feeds.render.html import render_site, template_dirs
-from feeds.render.ics import render_calendar
-from feeds.render.syndication import render_feeds
-from feeds.template_errors import template_problem
+from feeds.template_paths import template_dirs
 from feeds.validate import check_unique
 from feeds.write import UnsafePath, write_file, write_tree
+
+if TYPE_CHECKING:
+    from feeds.parts import Parts
+    from feeds.render import Output
 
 
 @dataclass(frozen=True)
@@ -40,24 +40,35 @@ class Loaded:
 
 @dataclass(frozen=True)
 class BuildResult:
-    site: Site
+    """What a build published: enough to report it, and kept to answer a build that changes nothing."""
+
+    news: int
+    events: int
     files: int
     warnings: tuple[Problem, ...]
     embargoed: tuple[Item, ...] = ()
+    next_lift: datetime | None = None
 
 
 def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | None = None, drafts: bool = False,
               strict: bool = False, progress: Progress | None = None, cache: BuildCache | None = None) -> Loaded:
     """Read and validate everything; raise SiteError listing every error (and, if strict, warning)."""
     progress = progress or Progress()
-    problems: list[Problem] = []
+    config = _config(site_dir, base_url)
+    cache = cache or BuildCache.open(site_dir)
     with progress.phase("read"):
-        files = _read_all(site_dir, progress)
-        config = _config(site_dir, base_url, files)
-        now = _resolve_now(now, config)
-        cache = cache or BuildCache.open(site_dir)
+        found = _read_all(site_dir, config, cache, progress)
+    return validate_site(site_dir, config, found, now=now, drafts=drafts, strict=strict, progress=progress,
+                         cache=cache)
+
+
+def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now: datetime | None, drafts: bool,
+                  strict: bool, progress: Progress, cache: BuildCache) -> Loaded:
+    """Validate the content files read; raise SiteError listing every error (and, if strict, warning)."""
+    now = _resolve_now(now, config)
+    problems: list[Problem] = []
     with progress.phase("validate"):
-        parsed = _validate_all(files, site_dir, config, cache, problems)
+        parsed = _validate_all(found, site_dir, config, cache, problems)
         items = [item for item, _, _ in parsed if item is not None]
         lines = {item.source: key_lines for item, _, key_lines in parsed if item is not None}
         public, embargoed = split_embargoed(items, now)
@@ -81,72 +92,132 @@ def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | No
     return Loaded(site, ledger, tuple(sorted(problems)), embargoed)
 
 
-def render(site: Site, site_dir: Path) -> list[OutputFile]:
-    """Every output file, from pure renderers."""
+def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Output]:
+    """Every output file, from pure renderers; with `parts`, unchanged parts of the last build are reused."""
+    # Imported here, as the parts cache is in `build`: a build that changes nothing starts without them.
+    import jinja2
+
+    from feeds.render.hosting import render_headers, render_next_lift
+    from feeds.render.html import render_site
+    from feeds.render.ics import render_calendar
+    from feeds.render.syndication import render_feeds
+
     try:
-        files = [*render_calendar(site), *render_site(site, site_dir), *render_next_lift(site)]
-        files += render_feeds(site, published=files)  # the other files give enclosure sizes
+        if parts is None:
+            files = [*render_calendar(site), *render_site(site, site_dir), *render_next_lift(site)]
+            files += render_feeds(site, published=files)  # the other files give enclosure sizes
+        else:
+            files = [*render_calendar(site, parts.event_parts), *render_site(site, site_dir, parts.pages),
+                     *render_next_lift(site)]
+            files += render_feeds(site, published=files, document_files=parts.document_files)
         return [*files, render_headers(files)]
     except jinja2.TemplateError as error:
+        from feeds.template_errors import template_problem
+
         raise SiteError([template_problem(error, site_dir)]) from None
 
 
 def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url: str | None = None,
-          drafts: bool = False, strict: bool = False, progress: Progress | None = None,
-          use_cache: bool = True) -> BuildResult:
+          drafts: bool = False, strict: bool = False, progress: Progress | None = None, use_cache: bool = True,
+          memory: dict[str, object] | None = None, record_ledger: bool = True) -> BuildResult:
     """Build the site into `output`, replacing it only when every file is ready.
 
-    With the cache, unchanged content files are not parsed again, and when nothing the renderers
-    read has changed since the last build into an untouched `output`, nothing is rendered or written.
+    With the cache, unchanged content files are not parsed again, parts of the last build that
+    nothing changed are reused, and when every input file and the moment are as at the last build
+    into an untouched `output`, nothing is validated, rendered or written. With `memory`, the cache
+    lives there instead of in .feeds-cache/, for a process that builds again and again (`feeds serve`).
     """
     progress = progress or Progress()
-    cache = BuildCache.open(site_dir) if use_cache else BuildCache.empty(site_dir)
-    loaded = load_site(site_dir, now=now, base_url=base_url, drafts=drafts, strict=strict, progress=progress,
-                       cache=cache)
-    key = cache.site_key(loaded.site, templates_key(template_dirs(site_dir)))
+    cache = BuildCache.open(site_dir, memory) if use_cache else BuildCache.empty(site_dir)
+    config = _config(site_dir, base_url)
+    templates = templates_key(template_dirs(site_dir))
+    with progress.phase("read"):
+        found = _read_all(site_dir, config, cache, progress)
+        inputs = cache.inputs_key(config, templates, drafts, _ledger_bytes(site_dir))
+        unchanged = cache.unchanged_build(output, inputs, _resolve_now(now, config))
+    if unchanged is not None:
+        if strict and unchanged.warnings:
+            raise SiteError(list(unchanged.warnings))
+        return unchanged  # type: ignore[no-any-return]
+    loaded = validate_site(site_dir, config, found, now=now, drafts=drafts, strict=strict, progress=progress,
+                           cache=cache)
+    key = cache.site_key(loaded.site, templates)
     written = cache.current_output(output, key)
     with progress.phase("render"):
-        files = render(loaded.site, site_dir) if written is None else []
-    with progress.phase("write"):
         if written is None:
-            try:
-                write_tree(output, files)
-            except UnsafePath as error:
-                raise SiteError([Problem(str(output), 0, "", str(error),
-                                         "report this: a renderer made an unsafe path")]) from None
-            written = cache.remember_output(output, key, len(files))
+            from feeds.parts import Parts
+
+            parts = Parts.open(cache, loaded.site, templates, template_dirs(site_dir), output)
+            files = render(loaded.site, site_dir, parts)
+    with progress.phase("write"):
+        try:
+            stamps = written.stamps if written else write_tree(output, files, cache.last_spare_stamps(output))
+        except UnsafePath as error:
+            raise SiteError([Problem(str(output), 0, "", str(error),
+                                     "report this: a renderer made an unsafe path")]) from None
+        if written is None:
+            parts.save()
         cache.save_items()
-        write_file(site_dir / LEDGER_NAME, loaded.ledger.to_bytes())
-    return BuildResult(loaded.site, written.files, loaded.warnings, loaded.embargoed)
+        if record_ledger:
+            write_file(site_dir / LEDGER_NAME, loaded.ledger.to_bytes())
+        site = loaded.site
+        result = BuildResult(len(site.news), len(site.events), len(stamps), loaded.warnings, loaded.embargoed,
+                             site.next_lift)
+        cache.remember_output(output, key, stamps, cache.inputs_key(config, templates, drafts, _ledger_bytes(site_dir)),
+                              moment_window(site), result)
+    return result
 
 
-def _read_all(site_dir: Path, progress: Progress) -> list[tuple[Path, bytes]]:
-    """Every content file's bytes, each read once."""
-    return [(path, path.read_bytes()) for path in progress.track(find_sources(site_dir), "reading")]
+Found = tuple[str, str, bytes | None]  # cache key, path relative to the site directory, bytes if read
 
 
-def _config(site_dir: Path, base_url: str | None, files: list[tuple[Path, bytes]]) -> SiteConfig:
+def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress) -> list[Found]:
+    """Every content file's cache key, and its bytes, read once, unless the cache knows the file as it is."""
+    found = []
+    for name in progress.track(source_names(site_dir), "reading"):
+        path = os.path.join(site_dir, name)
+        stat = os.stat(path)
+        key = cache.known_key(config, name, stat)
+        data = None
+        if key is None:
+            with open(path, "rb") as stream:
+                data = stream.read()
+            key = cache.item_key(config, name, data, stat)
+        found.append((key, name, data))
+    cache.save_sources(config)
+    return found
+
+
+def _config(site_dir: Path, base_url: str | None) -> SiteConfig:
     """The settings; when they are wrong, the errors come with those of content files that cannot be read."""
     try:
         return load_config(site_dir, base_url)
     except SiteError as error:
-        unreadable = [found for path, data in files if isinstance(found := read_source(path, site_dir, data), Problem)]
-        raise SiteError([*error.problems, *unreadable]) from None
+        sources = (read_source(site_dir / name, site_dir) for name in source_names(site_dir))
+        raise SiteError([*error.problems, *(found for found in sources if isinstance(found, Problem))]) from None
 
 
-def _validate_all(files: list[tuple[Path, bytes]], site_dir: Path, config: SiteConfig, cache: BuildCache,
+def _ledger_bytes(site_dir: Path) -> bytes:
+    try:
+        return (site_dir / LEDGER_NAME).read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
+def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache: BuildCache,
                   problems: list[Problem]) -> list[Parsed]:
     """Every content file's item, problems and key lines: from the cache when its bytes were seen, else parsed."""
-    keys = [cache.item_key(config, display_path(path, site_dir), data) for path, data in files]
-    cached = [cache.get(key) for key in keys]
-    fresh = iter(parse_files([file for file, hit in zip(files, cached) if hit is None], site_dir, config))
+    cached = [cache.get(key) for key, _, _ in found]
+    missing = [(site_dir / name, data if data is not None else (site_dir / name).read_bytes())
+               for (_, name, data), parsed in zip(found, cached) if parsed is None]
+    fresh = iter(parse_files(missing, site_dir, config))
     results = []
-    for key, hit in zip(keys, cached):
-        if hit is None:
-            hit = next(fresh)
-            cache.put(key, hit)
-        problems += hit[1]
-        results.append(hit)
+    for (key, _, _), parsed in zip(found, cached):
+        if parsed is None:
+            parsed = next(fresh)
+            cache.put(key, parsed)
+        problems += parsed[1]
+        results.append(parsed)
     return results
 
 

@@ -1,16 +1,17 @@
 """The build cache in .feeds-cache/ beside site.toml: content-addressed, so it is never stale.
 
-Two things are kept:
+What is kept:
 
 - every content file's validated item (and its problems), keyed by the file's path and bytes, the
   settings and the versions of this package and the libraries that shape an item;
+- each content file's size, times and inode with its key, so an untouched file is known unread;
 - what the last build wrote: a key of everything the renderers read (the items, the templates, the
-  settings, which events are over) with the size, time and inode of every output file, so a build
-  whose key and output tree are unchanged writes nothing.
+  settings, which events are over), a digest of every input, the span of time in which `now`
+  changes nothing, and each output file's key (or digest) with its size, time and inode, so a
+  build whose inputs or key and output tree are unchanged writes nothing, and one that renders
+  reuses what did not change (see feeds.parts).
 
 A key that differs in any input is a different key; unused entries are dropped on each save.
-Outputs depend on `now` only through which events are over (`Site.upcoming` / `Site.past`), the
-next occurrence of each series and when the next embargo lifts (`Site.next_lift`).
 """
 
 from __future__ import annotations
@@ -19,28 +20,40 @@ import functools
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from feeds import __version__
 from feeds.config import SiteConfig
-from feeds.model import Site
-from feeds.parse import Parsed
-from feeds.recurrence import occurrences
-from feeds.write import write_file
+from feeds.moments import moment_key
+from feeds.write import Stamp, write_file
+
+if TYPE_CHECKING:
+    from feeds.model import Item, Site
+    from feeds.parse import Parsed
 
 CACHE_DIR = ".feeds-cache"
 _ITEMS = "items.pickle"
 _OUTPUT = "output.pickle"
-_FORMAT = 1  # raise when the stored layout changes
+_SOURCES = "sources.pickle"
+_RACY_NS = 2_000_000_000  # files changed this close before their key was taken are read again
+_FORMAT = 3  # raise when the stored layout changes
 # Libraries whose version changes what an item or a page holds.
 _LIBRARIES = ("cmarkgfm", "nh3", "PyYAML", "python-slugify", "tzdata", "Jinja2", "feedgen", "icalendar")
 
 
-def _digest(*parts: bytes | str) -> str:
-    hasher = hashlib.sha256()
+def digest(*parts: bytes | str) -> str:
+    """A digest of these parts, encoded so that no two lists of parts share one."""
+    if all(type(part) is str for part in parts):
+        joined = "\0".join(parts)  # type: ignore[arg-type]
+        if joined.count("\0") == len(parts) - 1:  # no part holds a NUL: the separators tell them apart
+            return hashlib.sha256(b"T" + joined.encode()).hexdigest()
+    hasher = hashlib.sha256(b"L")
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         hasher.update(len(data).to_bytes(8, "little"))
@@ -56,12 +69,17 @@ def software_key() -> str:
             versions.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name} -")
-    return _digest(*versions)
+    return digest(*versions)
 
 
 @functools.cache
 def _settings_key(config: SiteConfig) -> str:
-    return _digest(repr(config))
+    return digest(repr(config))
+
+
+@functools.cache
+def _source_prefix(software: str, config: SiteConfig) -> str:
+    return digest(software, _settings_key(config))
 
 
 def templates_key(directories: Iterable[Path]) -> str:
@@ -71,17 +89,33 @@ def templates_key(directories: Iterable[Path]) -> str:
         parts.append(str(directory))
         for path in sorted(p for p in directory.rglob("*") if p.is_file()):
             parts += [path.relative_to(directory).as_posix(), path.read_bytes()]
-    return _digest(*parts)
+    return digest(*parts)
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """Each content file's size, times, inode and key when last read, under a software and settings prefix."""
+
+    prefix: str
+    taken: int  # ns since the epoch, before the files were looked at
+    stamps: dict[str, tuple[int, int, int, int, str]]
 
 
 @dataclass(frozen=True)
 class OutputRecord:
-    """What the last build wrote into an output directory, and the key it was rendered from."""
+    """What the last build wrote into an output directory, and the key it was rendered from.
+
+    `stamps` describe the tree now at `output`; `spare` the previous one, kept beside it as the
+    starting point of the next build.
+    """
 
     key: str
     output: str
-    stats: dict[str, tuple[int, int, int]]  # path -> (size, mtime_ns, inode)
-    files: int
+    stamps: dict[str, Stamp]
+    spare: dict[str, Stamp]
+    inputs: str = ""  # a digest of every input file (content, settings, templates, ledger) and option
+    moments: tuple[datetime, datetime | None] | None = None  # while `now` is in [from, until), outputs are the same
+    result: Any = None  # what the build reported
 
 
 @dataclass
@@ -90,25 +124,74 @@ class BuildCache:
 
     directory: Path
     software: str
-    items: dict[str, Parsed] = field(default_factory=dict)
+    stored: dict[str, Parsed] | None = None  # read when first needed
     used: dict[str, str] = field(default_factory=dict)  # content path -> key, this build
+    seen: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict)  # content path -> stamp, key
+    started: int = field(default_factory=time.time_ns)  # before any content file was looked at
     fresh: dict[str, Parsed] = field(default_factory=dict)  # parsed this build
+    reuse: bool = True  # False: parse and render everything again (what is learnt is still saved)
+    memory: dict[str, object] | None = None  # kept here instead of in the directory, between builds of one process
+    loaded: dict[str, object] = field(default_factory=dict)  # what was read from the directory, by name
 
     @classmethod
-    def open(cls, site_dir: Path) -> BuildCache:
-        directory = site_dir / CACHE_DIR
-        return cls(directory, software_key(), _read_pickle(directory / _ITEMS, dict))
+    def open(cls, site_dir: Path, memory: dict[str, object] | None = None) -> BuildCache:
+        """The cache in the site's .feeds-cache/, or in `memory` when given (as `feeds serve` keeps it)."""
+        return cls(site_dir / CACHE_DIR, software_key(), memory=memory)
 
     @classmethod
     def empty(cls, site_dir: Path) -> BuildCache:
         """A cache that starts with nothing, as for a first build; what it learns is saved."""
-        return cls(site_dir / CACHE_DIR, software_key())
+        return cls(site_dir / CACHE_DIR, software_key(), stored={}, reuse=False)
 
-    def item_key(self, config: SiteConfig, path: str, data: bytes) -> str:
-        """The key of one content file's bytes under these settings."""
-        key = _digest(self.software, _settings_key(config), path, data)
+    @property
+    def items(self) -> dict[str, Parsed]:
+        if self.stored is None:
+            self.stored = self.read(_ITEMS, dict)  # type: ignore[assignment]
+        return self.stored  # type: ignore[return-value]
+
+    def item_key(self, config: SiteConfig, path: str, data: bytes, stat: os.stat_result | None = None) -> str:
+        """The key of one content file's bytes under these settings; with the file's stat taken
+        before reading, remembered so that the next build knows the unchanged file without reading it."""
+        key = digest(self.software, _settings_key(config), path, data)
         self.used[path] = key
+        if stat is not None:
+            self.seen[path] = (*_source_stamp(stat), key)
         return key
+
+    def known_key(self, config: SiteConfig, path: str, stat: os.stat_result) -> str | None:
+        """The key of a content file whose size, times and inode are as when its key was taken.
+
+        Any write changes the change time (ctime), which no one can set; a file written in the
+        last seconds before the key was taken is read again, whatever the file system's clock grain.
+        """
+        if not self.reuse:
+            return None
+        record = self.read(_SOURCES, SourceRecord)
+        if not isinstance(record, SourceRecord) or record.prefix != _source_prefix(self.software, config):
+            return None
+        known = record.stamps.get(path)
+        stamp = _source_stamp(stat)
+        if known is None or known[:4] != stamp or stat.st_mtime_ns >= record.taken - _RACY_NS \
+                or stat.st_ctime_ns >= record.taken - _RACY_NS:
+            return None
+        self.seen[path] = known
+        self.used[path] = known[4]
+        return known[4]
+
+    def save_sources(self, config: SiteConfig) -> None:
+        """Remember each content file's stamp and key, when they changed."""
+        record = self.read(_SOURCES, SourceRecord)
+        prefix = _source_prefix(self.software, config)
+        if isinstance(record, SourceRecord) and record.prefix == prefix and record.stamps == self.seen:
+            return
+        self._save(_SOURCES, SourceRecord(prefix, self.started, dict(self.seen)))
+
+    def item_row(self, item: Item) -> str:
+        """What an item's outputs are made from: its file's key and the ids the ledger gave it."""
+        return f"{self.used[item.source]} {item.id} {getattr(item, 'uid', '')} {getattr(item, 'sequence', '')}"
+
+    def settings_key(self, config: SiteConfig) -> str:
+        return _settings_key(config)
 
     def get(self, key: str) -> Parsed | None:
         return self.items.get(key)
@@ -119,22 +202,68 @@ class BuildCache:
 
     def site_key(self, site: Site, templates: str) -> str:
         """A key of everything the renderers read from this site."""
-        rows = [f"{self.used[item.source]} {item.id} {getattr(item, 'uid', '')} {getattr(item, 'sequence', '')}"
-                for item in site.items]
-        return _digest(self.software, _settings_key(site.config), templates, *_moment(site), *rows)
+        rows = [self.item_row(item) for item in site.items]
+        return digest(self.software, _settings_key(site.config), templates, *moment_key(site), *rows)
+
+    def last_output(self, output: Path) -> OutputRecord | None:
+        """The record of the last build into `output`, if that was the last build."""
+        record = self.read(_OUTPUT, OutputRecord)
+        return record if isinstance(record, OutputRecord) and record.output == str(output.absolute()) else None
+
+    def last_output_stamps(self, output: Path) -> dict[str, Stamp]:
+        """What the last build wrote into `output`, by path: the files this build may reuse."""
+        record = self.last_output(output) if self.reuse else None
+        return record.stamps if record else {}
+
+    def last_spare_stamps(self, output: Path) -> dict[str, Stamp]:
+        """What the tree beside `output` holds, by path: the files the writer need not write again."""
+        record = self.last_output(output)
+        return record.spare if record else {}
+
+    def inputs_key(self, config: SiteConfig, templates: str, drafts: bool, ledger: bytes) -> str:
+        """A digest of every file a build reads (the content files read so far) and of its options."""
+        return digest(self.software, _settings_key(config), templates, str(drafts), ledger,
+                      *(f"{path} {key}" for path, key in sorted(self.used.items())))
+
+    def unchanged_build(self, output: Path, inputs: str, now: datetime) -> Any:
+        """The last build's result if it read the same inputs at a moment the outputs do not tell
+        from `now`, and its output tree is untouched: then there is nothing to do."""
+        record = self.last_output(output) if self.reuse else None
+        if record is None or record.inputs != inputs or record.moments is None:
+            return None
+        start, end = record.moments
+        if not (start <= now and (end is None or now < end)):
+            return None
+        return record.result if _untouched(record, output) else None
 
     def current_output(self, output: Path, key: str) -> OutputRecord | None:
         """The record of the last build if it had this key and its output tree is untouched."""
-        record = _read_pickle(self.directory / _OUTPUT, OutputRecord)
-        if record is None or record.key != key or record.output != str(output.absolute()):
+        record = self.last_output(output)
+        if record is None or record.key != key or not self.reuse:
             return None
-        return record if record.stats == output_stats(output) else None
+        return record if _untouched(record, output) else None
 
-    def remember_output(self, output: Path, key: str, files: int) -> OutputRecord:
-        """Record what was just written into `output`, and under which key."""
-        record = OutputRecord(key, str(output.absolute()), output_stats(output), files)
-        self._save(_OUTPUT, record)
-        return record
+    def remember_output(self, output: Path, key: str, stamps: dict[str, Stamp], inputs: str,
+                        moments: tuple[datetime, datetime | None] | None, result: Any) -> None:
+        """Record what `output` holds, from which key and inputs, and what is in the spare tree."""
+        last = self.last_output(output)
+        if last is None:
+            spare = {}
+        else:  # after a swap the tree that was at `output` is the spare; without one, nothing moved
+            spare = last.spare if last.stamps == stamps else last.stamps
+        self._save(_OUTPUT, OutputRecord(key, str(output.absolute()), stamps, spare, inputs, moments, result))
+
+    def read(self, name: str, kind: type) -> object:
+        """A value stored in the cache, or an empty one when missing, unreadable or of another layout."""
+        if self.memory is not None:
+            value = self.memory.get(name)
+            return value if isinstance(value, kind) else kind() if kind is dict else None
+        if name not in self.loaded:
+            self.loaded[name] = _read_pickle(self.directory / name, kind)
+        return self.loaded[name]
+
+    def write(self, name: str, value: object) -> None:
+        self._save(name, value)
 
     def save_items(self) -> None:
         """Keep exactly the entries this build used; write only when they changed."""
@@ -143,30 +272,35 @@ class BuildCache:
             self._save(_ITEMS, kept)
 
     def _save(self, name: str, value: object) -> None:
+        self.loaded[name] = value
+        if self.memory is not None:
+            self.memory[name] = value
+            return
         self.directory.mkdir(exist_ok=True)
         write_file(self.directory / name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _moment(site: Site) -> list[str]:
-    """What the outputs take from `now`: which events are over, the next occurrence of each series,
-    and when the next embargo lifts. With no items at all, the feeds' dates fall back to `now` itself."""
-    if not site.items:
-        return [site.now.isoformat()]
-    following = [occurrences(event, site.now, 1) for event in site.upcoming if event.recurrence]
-    return [f"{len(site.past)} over", str(site.next_lift),
-            *(next_ones[0].start.isoformat() for next_ones in following if next_ones)]
+def _source_stamp(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
+def _untouched(record: OutputRecord, output: Path) -> bool:
+    return {path: stamp[1:] for path, stamp in record.stamps.items()} == output_stats(output)
 
 
 def output_stats(root: Path) -> dict[str, tuple[int, int, int]]:
-    """Size, modification time and inode of every file under root."""
+    """Size, modification time and inode of every file under root, by path relative to root."""
     stats: dict[str, tuple[int, int, int]] = {}
-    if not root.is_dir():
-        return stats
-    for directory, _, names in os.walk(root):
-        for name in names:
-            path = os.path.join(directory, name)
-            st = os.stat(path)
-            stats[os.path.relpath(path, root)] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    pending = [("", str(root))] if root.is_dir() else []
+    while pending:
+        prefix, directory = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((prefix + entry.name + "/", entry.path))
+                else:
+                    st = entry.stat()
+                    stats[prefix + entry.name] = (st.st_size, st.st_mtime_ns, st.st_ino)
     return stats
 
 

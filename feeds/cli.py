@@ -98,11 +98,10 @@ def _build(args: argparse.Namespace) -> int:
     result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
                    progress=progress, use_cache=not args.no_cache)
     _report(result.warnings)
-    site = result.site
-    print(f"feeds: built {len(site.news)} news items and {len(site.events)} events "
+    print(f"feeds: built {result.news} news items and {result.events} events "
           f"into {output} ({result.files} files, {time.perf_counter() - started:.2f} s)")
-    if site.next_lift:
-        print(f"feeds: {len(result.embargoed)} embargoed; the next lifts at {utc_text(site.next_lift)} "
+    if result.next_lift:
+        print(f"feeds: {len(result.embargoed)} embargoed; the next lifts at {utc_text(result.next_lift)} "
               f"(written to {output / NEXT_LIFT_PATH}): build again then")
     if args.verbose:
         for phase, seconds in progress.timings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 import os
 import unicodedata
@@ -62,20 +63,37 @@ class Source:
 
 
 def find_sources(site_dir: Path) -> list[Path]:
-    """Every content file, in a stable order, through linked folders too (read_source refuses any outside)."""
-    content = site_dir / "content"
-    found: list[Path] = []
+    """Every content file, in a stable order."""
+    return [site_dir / name for name in source_names(site_dir)]
+
+
+def source_names(site_dir: Path) -> list[str]:
+    """Every content file's path relative to the site directory (content/news/x.md), in a stable order:
+    by folder, then as the parts of the path sort. Linked folders are followed (read_source refuses
+    any file that leads outside the site), each real folder once."""
+    found: list[str] = []
     for folder in KINDS:
-        files: list[Path] = []
+        top = f"content/{folder}/"
+        names: list[str] = []
+        pending = [""]
         visited: set[str] = set()
-        for directory, subdirectories, names in os.walk(content / folder, followlinks=True):
+        while pending:
+            prefix = pending.pop()
+            directory = os.path.join(site_dir, top + prefix)
             real = os.path.realpath(directory)
             if real in visited:  # a link back to a folder already walked
-                subdirectories.clear()
                 continue
             visited.add(real)
-            files.extend(Path(directory, name) for name in names if name.endswith(".md"))
-        found.extend(sorted(files))
+            try:
+                entries = list(os.scandir(directory))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            for entry in entries:
+                if entry.is_dir():
+                    pending.append(prefix + entry.name + "/")
+                elif entry.name.endswith(".md") and entry.is_file():
+                    names.append(prefix + entry.name)
+        found += [top + name for name in sorted(names, key=lambda name: name.split("/"))]
     return found
 
 

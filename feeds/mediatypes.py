@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import posixpath
 from pathlib import PurePosixPath
 
 # By file name first: both feeds end in .xml, and a JSON Feed is not plain JSON.
@@ -47,4 +48,5 @@ def content_type(path: str) -> str:
 
 def hosts_guess(path: str) -> bool:
     """True when common hosts serve the file with the right type without being told."""
-    return PurePosixPath(path).name not in BY_NAME and PurePosixPath(path).suffix.lower() in HOSTS_KNOW
+    name = path.rpartition("/")[2]
+    return name not in BY_NAME and posixpath.splitext(name)[1].lower() in HOSTS_KNOW

@@ -21,13 +21,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from feeds.build import load_site, render
+from feeds.build import build
 from feeds.config import CONFIG_NAME
 from feeds.errors import SiteError
 from feeds.ledger import LEDGER_NAME
 from feeds.mediatypes import content_type
 from feeds.render.html import template_dirs
-from feeds.write import UnsafePath, safe_target, write_tree
+from feeds.write import UnsafePath, safe_target
 
 LIVE_PATH = "/_feeds/live"
 POLL_SECONDS = 0.25
@@ -56,19 +56,22 @@ class Preview:
         self.changed = threading.Condition()
         self.state = State(0, (), int(time.time()))
         self.stopping = False
+        # Items, rendered parts and what the output holds, from one build to the next: a change
+        # parses, renders and writes only what it affects.
+        self.memory: dict[str, object] = {}
 
     def rebuild(self) -> None:
         """Build once; on content errors, report them and keep serving the last good build."""
         started = time.perf_counter()
         next_lift = None
         try:
-            loaded = load_site(self.site_dir, now=self.now, base_url=self.base_url, drafts=self.drafts)
-            write_tree(self.output, render(loaded.site, self.site_dir))
-            next_lift = loaded.site.next_lift
+            result = build(self.site_dir, self.output, now=self.now, base_url=self.base_url, drafts=self.drafts,
+                           memory=self.memory, record_ledger=False)
+            next_lift = result.next_lift
             problems: tuple[str, ...] = ()
-            for warning in loaded.warnings:
+            for warning in result.warnings:
                 self.echo(str(warning))
-            self.echo(f"feeds: built {len(loaded.site.news)} news items and {len(loaded.site.events)} events "
+            self.echo(f"feeds: built {result.news} news items and {result.events} events "
                       f"({time.perf_counter() - started:.2f} s)")
         except SiteError as error:
             problems = tuple(str(problem) for problem in error.problems)

@@ -3,8 +3,13 @@ gives the same bytes as a clean one."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+import pickle
+import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,7 +19,7 @@ import lxml.html
 import pytest
 
 from conftest import EXAMPLE_NOW, ROOT, tree_bytes
-from feeds.cache import CACHE_DIR
+from feeds.cache import CACHE_DIR, BuildCache
 from feeds.config import load_config
 from feeds.load import find_sources
 from feeds.parse import parse_file, parse_files
@@ -226,3 +231,207 @@ def test_the_benchmark_corpus_is_deterministic(tmp_path: Path, build) -> None:
     zones = {str(event["DTSTART"].params.get("TZID")) for event in events if "TZID" in event["DTSTART"].params}
     assert len(zones) >= 3
     assert any(event.decoded("DTSTART").__class__.__name__ == "date" for event in events)
+
+
+def link_second_to_first(site: Path) -> None:
+    """The second release links to the first, so each is the other's related item."""
+    (site / "content/news/2018-10-01-second.md").write_text(
+        "---\ntitle: A second release\ndate: 2018-10-01T10:00\ntags: [policy]\n---\n\n"
+        "See [our release](https://newsroom.example.org/news/forum-joins-paris-call/).\n", encoding="utf-8")
+
+
+def test_editing_a_related_item_changes_the_page_that_lists_it(site: Path, build, tmp_path: Path) -> None:
+    link_second_to_first(site)
+    config = load_config(site)
+    (site / "content/news/2018-10-01-second.md").write_text(
+        (site / "content/news/2018-10-01-second.md").read_text(encoding="utf-8")
+        .replace("https://newsroom.example.org/", config.base_url), encoding="utf-8")
+    before = build(site)
+    second = "news/second/index.html"
+    assert "World Economic Forum joins the Paris Call" in lxml.html.fromstring(before[second]).text_content()
+    edit(site / NEWS, "title: World", "title: Updated World")
+    after = build(site)
+    related = lxml.html.fromstring(after[second]).find_class("related")
+    assert related and "Updated World" in related[0].text_content()
+    assert second in changed(before, after)
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_editing_strings_changes_every_page(site: Path, build, tmp_path: Path) -> None:
+    before = build(site)
+    (site / "templates/strings").mkdir(parents=True)
+    (site / "templates/strings/en.toml").write_text('footer_feeds = "Subscribe"\n', encoding="utf-8")
+    after = build(site)
+    pages = {path for path in after if path.endswith(".html")}
+    assert pages <= changed(before, after)
+    for path in (NEWS_PAGE, EVENT_PAGE, "archive/index.html", "tags/policy/index.html"):
+        footer = lxml.html.fromstring(after[path]).find_class("site-footer")[0]
+        assert "Subscribe" in footer.text_content()
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_editing_the_list_template_changes_every_list_page(site: Path, build, tmp_path: Path) -> None:
+    before = build(site)
+    (site / "templates").mkdir()
+    listing = (ROOT / "templates/listing.html").read_text(encoding="utf-8")
+    assert "{% block main %}" in listing
+    (site / "templates/listing.html").write_text(
+        listing.replace("{% block main %}", '{% block main %}<p class="edited-list"></p>', 1), encoding="utf-8")
+    after = build(site)
+    lists = {path for path in after if path.startswith(("archive/", "tags/")) and path != "tags/index.html"}
+    assert lists and changed(before, after) == lists
+    assert all(lxml.html.fromstring(after[path]).find_class("edited-list") for path in lists)
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_template_reading_the_whole_site_makes_every_page_follow_it(site: Path, build, tmp_path: Path) -> None:
+    (site / "templates").mkdir()
+    news = (ROOT / "templates/news.html").read_text(encoding="utf-8")
+    (site / "templates/news.html").write_text(news.replace(
+        '<article class="h-entry item"', '<p class="count">{{ site.items | length }} items</p><article class="h-entry item"'),
+        encoding="utf-8")
+    before = build(site)
+    assert lxml.html.fromstring(before[NEWS_PAGE]).find_class("count")[0].text == "3 items"
+    (site / "content/news/2018-09-01-third.md").write_text(
+        "---\ntitle: A third release\ndate: 2018-09-01T10:00\n---\n\nAnother body.\n", encoding="utf-8")
+    after = build(site)
+    assert lxml.html.fromstring(after[NEWS_PAGE]).find_class("count")[0].text == "4 items"
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_hand_edited_page_is_repaired_by_the_next_build_that_renders(site: Path, build, tmp_path: Path) -> None:
+    before = build(site)
+    (site / "public" / NEWS_PAGE).write_text("tampered", encoding="utf-8")
+    (site / "public/news/second/index.html").write_text("tampered too", encoding="utf-8")
+    edit(site / EVENT, "end: 2018-11-27", "end: 2018-11-28")  # renders again, reusing what is untouched
+    after = build(site)
+    assert after["news/second/index.html"] == before["news/second/index.html"]  # untouched by the edit
+    assert after == clean_build(site, build, tmp_path)
+    edit(site / EVENT, "end: 2018-11-28", "end: 2018-11-29")  # the tampered tree is now the spare
+    assert build(site) == clean_build(site, build, tmp_path)
+
+
+def test_unchanged_files_are_linked_not_rewritten(site: Path, build) -> None:
+    untouched = site / "public/news/second/index.html"  # shows nothing of the event
+    build(site)
+    edit(site / EVENT, "end: 2018-11-27", "end: 2018-11-28")
+    build(site)
+    first, event_page = untouched.stat(), (site / "public" / EVENT_PAGE).stat()
+    edit(site / EVENT, "end: 2018-11-28", "end: 2018-11-29")
+    build(site)
+    second = untouched.stat()
+    # The new tree holds the same file as the last one (linked, or kept in the spare), never a rewrite.
+    assert (second.st_ino, second.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    assert (site / "public" / EVENT_PAGE).stat().st_ino != event_page.st_ino
+
+
+def test_a_repeating_event_page_follows_time_despite_the_cache(site: Path, build, tmp_path: Path) -> None:
+    (site / "content/events/weekly-briefing.md").write_text(
+        "---\ntitle: Weekly briefing\ndate: 2018-10-01T10:00\nstart: 2018-11-05T10:00\nend: 2018-11-05T11:00\n"
+        "rrule: FREQ=WEEKLY;COUNT=10\ntags: [policy]\n---\n\nEvery Monday.\n", encoding="utf-8")
+    page = "events/weekly-briefing/index.html"
+    before = build(site)
+    later = "2018-12-04T12:00:00+01:00"
+    after = build(site, now=later)
+    assert before[page] != after[page]
+    first_shown = lxml.html.fromstring(after[page]).find_class("occurrences")[0].find(".//time").get("datetime")
+    assert first_shown.startswith("2018-12-10")
+    assert after == clean_build(site, build, tmp_path, now=later)
+
+
+def age_source_record(site: Path) -> None:
+    """Move the recorded moment the content files were stamped ten seconds on, as if they had been
+    written long before: only then does a build trust their stamps instead of reading them."""
+    from feeds.cache import SourceRecord
+
+    stored = site / CACHE_DIR / "sources.pickle"
+    record = pickle.loads(stored.read_bytes())
+    assert isinstance(record, SourceRecord) and record.stamps
+    stored.write_bytes(pickle.dumps(dataclasses.replace(record, taken=record.taken + 10_000_000_000)))
+
+
+def test_a_file_is_known_by_its_stamp_and_any_write_is_seen(site: Path, build, tmp_path: Path) -> None:
+    build(site)
+    age_source_record(site)
+    config = load_config(site)
+    cache = BuildCache.open(site)
+    names = [path.relative_to(site).as_posix() for path in find_sources(site)]
+    assert all(cache.known_key(config, name, (site / name).stat()) for name in names)  # not read again
+    path = site / NEWS
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: World", "title: Wxrld", 1), encoding="utf-8")  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same modification time
+    assert BuildCache.open(site).known_key(config, NEWS, path.stat()) is None  # its change time moved
+    after = build(site)
+    assert lxml.html.fromstring(after[NEWS_PAGE]).findtext(".//h1").startswith("Wxrld")
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_stray_files_and_folders_are_removed_from_either_tree(site: Path, build) -> None:
+    build(site)
+    (site / "public/stray/deeper").mkdir(parents=True)
+    (site / "public/news/stray.txt").write_text("left behind", encoding="utf-8")
+    for end in ("2018-11-28", "2018-11-29"):  # the second build starts from the tree that was tampered with
+        text = (site / EVENT).read_text(encoding="utf-8")
+        (site / EVENT).write_text(re.sub(r"end: 2018-11-\d\d", f"end: {end}", text, count=1), encoding="utf-8")
+        build(site)
+        assert not (site / "public/stray").exists() and not (site / "public/news/stray.txt").exists()
+
+
+def test_a_template_reading_the_time_makes_every_page_follow_it(site: Path, build, tmp_path: Path) -> None:
+    (site / "templates").mkdir()
+    event = (ROOT / "templates/event.html").read_text(encoding="utf-8")
+    assert "{% block main %}" in event
+    (site / "templates/event.html").write_text(event.replace(
+        "{% block main %}", '{% block main %}<p class="when-built">{{ "over" if item.ends_before(site.now) else "ahead" }}</p>', 1),
+        encoding="utf-8")
+    before = build(site)
+    assert lxml.html.fromstring(before[EVENT_PAGE]).find_class("when-built")[0].text == "ahead"
+    later = "2018-11-28T00:00:00+01:00"
+    after = build(site, now=later)
+    assert lxml.html.fromstring(after[EVENT_PAGE]).find_class("when-built")[0].text == "over"
+    assert after == clean_build(site, build, tmp_path, now=later)
+
+
+HEAVY = ("jinja2", "icalendar", "feedgen", "lxml", "yaml", "cmarkgfm")
+
+
+def loaded_after(code: str) -> set[str]:
+    """The heavy libraries a fresh interpreter has imported after running `code`."""
+    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    return set(done.stdout.split())
+
+
+def test_help_and_a_build_that_changes_nothing_start_light(site: Path, build) -> None:
+    assert loaded_after("from feeds.cli import parser; parser().format_help()") == set()
+    build(site)
+    age_source_record(site)
+    unchanged = (f"from datetime import datetime\nfrom pathlib import Path\nfrom feeds.build import build\n"
+                 f"build(Path({str(site)!r}), Path({str(site / 'public')!r}), "
+                 f"now=datetime.fromisoformat({EXAMPLE_NOW!r}))")
+    # Nothing is rendered: no template engine or feed writer is even loaded.
+    assert not loaded_after(unchanged) & {"jinja2", "feedgen", "lxml"}
+
+
+def test_a_build_that_changes_nothing_does_not_even_read_the_items(site: Path, build) -> None:
+    before = build(site)
+    age_source_record(site)
+    items = site / CACHE_DIR / "items.pickle"
+    items.write_bytes(b"not read")  # a build that read it would parse everything again and save it
+    assert build(site) == before
+    assert items.read_bytes() == b"not read"
+    (site / "public/index.html").write_text("tampered", encoding="utf-8")  # but any change is seen
+    assert build(site) == before
+    assert items.read_bytes() != b"not read"
+
+
+def test_a_strict_build_fails_on_warnings_even_when_nothing_changed(site: Path, build, feeds) -> None:
+    (site / "content/events/nowhere.md").write_text(
+        "---\ntitle: Somewhere\nstart: 2018-12-01\n---\n\nNo place yet.\n", encoding="utf-8")
+    before = build(site)  # built, with a warning: the event has no location
+    result = feeds("build", "--site", site, "--now", EXAMPLE_NOW, "--strict")
+    assert result.code == 1
+    assert "content/events/nowhere.md:1: warning: location: the event has no location" in result.err
+    assert tree_bytes(site / "public") == before

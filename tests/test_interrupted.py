@@ -13,7 +13,7 @@ from conftest import EXAMPLE_NOW, tree_bytes
 
 # Runs `feeds build` in a child that stops at a chosen moment, says so, and waits to be killed.
 CHILD = r"""
-import pathlib, sys
+import sys
 import feeds.write as write
 from feeds.cli import main
 
@@ -25,13 +25,13 @@ def pause():
     raise SystemExit("not killed")
 
 if moment.startswith("file:"):
-    after, original, count = int(moment[5:]), pathlib.Path.write_bytes, [0]
-    def write_bytes(self, data):
+    after, original, count = int(moment[5:]), write._put, [0]
+    def put(file, target):
         if count[0] == after:
             pause()
         count[0] += 1
-        return original(self, data)
-    pathlib.Path.write_bytes = write_bytes
+        return original(file, target)
+    write._put = put
 elif moment == "swap":
     original_swap = write._swap_in
     def swap_in(staging, output):

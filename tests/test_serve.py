@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import feedparser
@@ -18,7 +19,9 @@ import icalendar
 import lxml.html
 import pytest
 
-from conftest import EXAMPLE_NOW
+from conftest import EXAMPLE_NOW, tree_bytes
+from feeds.cache import CACHE_DIR
+from feeds.serve import Preview
 
 NEWS = "content/news/2018-11-12-forum-joins-paris-call.md"
 NEWS_PAGE = "news/forum-joins-paris-call/"
@@ -190,3 +193,33 @@ def test_a_taken_port_is_a_usage_error(server: Server, example_site: Path) -> No
                             capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 2
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+
+
+def test_a_rebuild_renders_and_writes_only_what_an_edit_affects(example_site: Path, tmp_path: Path, feeds) -> None:
+    (example_site / "content/news/2018-10-01-second.md").write_text(
+        "---\ntitle: A second release\ndate: 2018-10-01T10:00\ntags: [policy]\n---\n\nIts body.\n", encoding="utf-8")
+    output, base_url = tmp_path / "preview", "http://127.0.0.1:8000/"
+    preview = Preview(example_site, output, base_url=base_url, now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False,
+                      echo=lambda line: None)
+    preview.rebuild()
+    untouched = output / "news/second/index.html"
+    before = untouched.stat()
+    path = example_site / NEWS
+    path.write_text(path.read_text(encoding="utf-8").replace("title: World", "title: Updated World", 1),
+                    encoding="utf-8")
+    preview.rebuild()
+    assert not preview.state.problems
+    page = lxml.html.fromstring((output / NEWS_PAGE / "index.html").read_bytes())
+    assert page.findtext(".//h1").startswith("Updated World")
+    after = untouched.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # linked, not rewritten
+    # The preview keeps its cache in memory: the site's .feeds-cache/ and ledger are left alone.
+    assert not (example_site / CACHE_DIR).exists()
+    ledger = (example_site / "published.json").read_bytes()
+    preview.rebuild()
+    assert (example_site / "published.json").read_bytes() == ledger
+    # And what it serves is what a clean build of the same site gives.
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--no-cache", "--base-url", base_url,
+                   "--output", tmp_path / "clean")
+    assert result.code == 0, result.err
+    assert tree_bytes(output) == tree_bytes(tmp_path / "clean")

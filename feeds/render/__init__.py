@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
 class OutputFile:
-    """One file of the output: its path inside the output directory and its bytes."""
+    """One file of the output: its path inside the output directory and its bytes.
+
+    `key`, when given, is a digest of everything the bytes were made from: two files with the same
+    key have the same bytes, so the writer compares keys rather than bytes.
+    """
 
     path: str
     data: bytes
+    key: str = ""
+
+    @property
+    def digest(self) -> str:
+        """The key, or a digest of the bytes."""
+        return self.key or "b:" + hashlib.blake2b(self.data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    """An output file that the last build already wrote with the same key: linked, never re-rendered."""
+
+    path: str
+    key: str
+    source: str  # the file in the last build's output
+
+    @property
+    def data(self) -> bytes:
+        return Path(self.source).read_bytes()
+
+    @property
+    def digest(self) -> str:
+        return self.key
+
+
+Output = OutputFile | KeptFile

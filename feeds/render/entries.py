@@ -4,7 +4,7 @@ content with absolute URLs, the author and the image with its type and size."""
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
 from feeds.model import Event, Item, NewsItem, Site
-from feeds.render import OutputFile
+from feeds.render import Output
 from feeds.render.links import absolutize
 
 @dataclass(frozen=True)
@@ -35,10 +35,21 @@ class Entry:
     image: Media | None
 
 
-def entries(site: Site, items: Iterable[Item], published: Iterable[OutputFile]) -> dict[str, Entry]:
-    """Each item's entry by id; `published` are the site's other output files, for image sizes."""
-    sizes = {file.path: len(file.data) for file in published}
-    return {item.id: _entry(site.config, item, sizes) for item in items}
+def entries(site: Site, items: Iterable[Item], published: Iterable[Output]) -> dict[str, Entry]:
+    """Each item's entry by id, worked out when first read (the feeds a build reuses need none);
+    `published` are the site's other output files, for image sizes."""
+    files = {file.path: file for file in published}
+    return _Entries({item.id: item for item in items}, lambda item: _entry(site.config, item, files))
+
+
+class _Entries(dict[str, Entry]):
+    def __init__(self, items: dict[str, Item], make: Callable[[Item], Entry]) -> None:
+        super().__init__()
+        self._items, self._make = items, make
+
+    def __missing__(self, key: str) -> Entry:
+        entry = self[key] = self._make(self._items[key])
+        return entry
 
 
 def site_url(config: SiteConfig, value: str) -> str:
@@ -46,20 +57,20 @@ def site_url(config: SiteConfig, value: str) -> str:
     return value if urlsplit(value).scheme else config.url(value)
 
 
-def _entry(config: SiteConfig, item: Item, sizes: Mapping[str, int]) -> Entry:
+def _entry(config: SiteConfig, item: Item, files: Mapping[str, Output]) -> Entry:
     url = config.url(item.path)
     author = item.author if isinstance(item, NewsItem) and item.author else config.author
-    image = _media(config, item.image, sizes) if isinstance(item, NewsItem) and item.image else None
+    image = _media(config, item.image, files) if isinstance(item, NewsItem) and item.image else None
     title = calendar_title(item) if isinstance(item, Event) else item.title
     body = f"{event_details(item)}\n{item.body_html}" if isinstance(item, Event) else item.body_html
     return Entry(item, title, url, absolutize(body, url), author.name, image)
 
 
-def _media(config: SiteConfig, value: str, sizes: Mapping[str, int]) -> Media:
+def _media(config: SiteConfig, value: str, files: Mapping[str, Output]) -> Media:
     url = site_url(config, value)
     path = url[len(config.base_url):] if url.startswith(config.base_url) else None
     kind = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
-    return Media(url, kind, sizes.get(path) if path is not None else None)
+    return Media(url, kind, len(files[path].data) if path in files else None)
 
 
 def event_details(event: Event) -> str:

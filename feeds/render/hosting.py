@@ -41,7 +41,7 @@ def render_headers(files: Sequence[OutputFile]) -> OutputFile:
 def _cache_rules(files: Sequence[OutputFile]) -> list[tuple[str, str]]:
     rules: dict[str, str] = {}
     for file in files:
-        top, *rest = PurePosixPath(file.path).parts
+        top, *rest = file.path.split("/")  # output paths are relative and normalised
         if file.path == NEXT_LIFT_PATH:
             rules[f"/{top}"] = NO_CACHE
         elif rest:
@@ -57,8 +57,8 @@ def _type_rules(files: Sequence[OutputFile]) -> list[tuple[str, str]]:
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for file in files:
         if file.path != HEADERS_PATH and not hosts_guess(file.path):
-            path = PurePosixPath(file.path)
-            groups[(path.parts[0] if len(path.parts) > 1 else "", path.name)].append(file.path)
+            parts = file.path.split("/")
+            groups[(parts[0] if len(parts) > 1 else "", parts[-1])].append(file.path)
     rules = {}
     for (top, name), paths in groups.items():
         kind = content_type(paths[0])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,17 +18,19 @@ from feeds import calendar_links
 from feeds.errors import Problem, SiteError
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.recurrence import occurrences
-from feeds.render import OutputFile, structured
+from feeds.render import Output, OutputFile, structured
 from feeds.render.channels import SITE_FOLDER, channels, feed_paths, tag_feed_paths
 from feeds.render.ics import CALENDAR_PATH
 from feeds.render.related import related_items
 from feeds.render.sitemap import render_sitemap
 from feeds.render.strings import Strings, load_strings
 from feeds.render.when import event_dates, event_zone
+from feeds.template_paths import builtin_templates, template_dirs
 
 STATIC_DIR = "static"
 PER_PAGE = 20  # items on each archive and tag page
 INDEX_LIMIT = 10  # items in each list of the front page
+
 
 
 @dataclass(frozen=True)
@@ -76,19 +79,6 @@ class Links:
     webcal: str
     google: str
     outlook: str
-
-
-def builtin_templates() -> Path:
-    """The built-in templates: inside the installed package, or beside it in a source checkout."""
-    packaged = Path(__file__).resolve().parent.parent / "templates"
-    return packaged if packaged.is_dir() else packaged.parent.parent / "templates"
-
-
-def template_dirs(site_dir: Path) -> list[Path]:
-    """Where templates are looked up, first match wins."""
-    builtin = builtin_templates()
-    own = site_dir / "templates"
-    return [own, builtin] if own.is_dir() and own.resolve() != builtin.resolve() else [builtin]
 
 
 def environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
@@ -155,28 +145,69 @@ def paginate(items: Sequence[Item], first: str) -> list[tuple[str, Listing]]:
             for n in range(count)]
 
 
-def render_site(site: Site, site_dir: Path) -> list[OutputFile]:
-    """Every page of the site, its sitemap and robots.txt, and its static files."""
+@dataclass(frozen=True)
+class PageJob:
+    """One page of an item or a list of items: the items it shows (in order), and how to render it."""
+
+    folder: str
+    shows: tuple[Item, ...]
+    label: str  # what else tells the page apart: the page number and count, the tag
+    template: str
+    title: str
+    description: str
+    options: Callable[[], dict[str, Any]] = field(compare=False)  # the rest of what `make` takes, worked out late
+
+    @property
+    def path(self) -> str:
+        return self.folder + "index.html"
+
+
+Pages = Callable[[Callable[[PageJob], OutputFile], Sequence[PageJob]], list[Output]]
+
+
+def each_page(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
+    """Every page, rendered here and now."""
+    return [render(job) for job in jobs]
+
+
+def render_site(site: Site, site_dir: Path, pages: Pages = each_page) -> list[Output]:
+    """Every page of the site, its sitemap and robots.txt, and its static files.
+
+    The pages of items and of lists of items are made by `pages` from the function that renders
+    one; a cache may provide it.
+    """
     dirs = template_dirs(site_dir)
     t = load_strings(dirs, site.config.language)
     env = environment(dirs, t, site.config.timezone)
     config = site.config
     common = {"site": site, "config": config, "t": t, "links": subscribe_links(site)}
     alternates = site_alternates(site)
-    files: list[OutputFile] = []
+    files: list[Output] = []
+    jobs: list[PageJob] = []
     sitemap: list[tuple[str, datetime | None]] = []
 
-    def page(folder: str, template: str, title: str, description: str, *, data: dict[str, Any] | None = None,
-             item: Item | None = None, extra: tuple[Alternate, ...] = (), modified: datetime | None = None,
-             **context: Any) -> None:
+    def make(folder: str, template: str, title: str, description: str, *, data: dict[str, Any] | None = None,
+             item: Item | None = None, extra: tuple[Alternate, ...] = (), **context: Any) -> OutputFile:
         url = config.url(folder)
         info = Page(path=folder + "index.html", url=url, root="../" * folder.count("/") or "./", title=title,
                     description=description, alternates=alternates + extra,
                     open_graph=tuple(structured.open_graph(site, url, title, description, item)),
                     json_ld=structured.json_ld(data) if data else "")
         html = env.get_template(template).render(**common, page=info, item=item, **context)
-        files.append(OutputFile(info.path, html.encode()))
+        return OutputFile(info.path, html.encode())
+
+    def page(folder: str, template: str, title: str, description: str, *, modified: datetime | None = None,
+             **options: Any) -> None:
+        files.append(make(folder, template, title, description, **options))
         sitemap.append((folder, modified))
+
+    def job(folder: str, template: str, title: str, description: str, *, shows: tuple[Item, ...], label: str,
+            modified: datetime | None, options: Callable[[], dict[str, Any]]) -> None:
+        jobs.append(PageJob(folder, shows, label, template, title, description, options))
+        sitemap.append((folder, modified))
+
+    def render(job: PageJob) -> OutputFile:
+        return make(job.folder, job.template, job.title, job.description, **job.options())
 
     newest = max((item.updated for item in site.items), default=None)
     tags = tagged(site)
@@ -185,24 +216,35 @@ def render_site(site: Site, site_dir: Path) -> list[OutputFile]:
          tags=tags)
     for folder, listing in paginate(site.items, "archive/"):
         title = t.archive if listing.number == 1 else f"{t.archive} ({t.page_of.format(number=listing.number, count=listing.count)})"
-        page(folder, "listing.html", title, config.description, listing=listing, tag="", tag_feeds={},
-             modified=max((i.updated for i in listing.items), default=None))
+        job(folder, "listing.html", title, config.description, shows=listing.items,
+            label=f"{listing.number}/{listing.count}", modified=max((i.updated for i in listing.items), default=None),
+            options=partial(dict, listing=listing, tag="", tag_feeds={}))
     related = related_items(site)
     for item in site.items:
-        template, data = ("news.html", structured.news_article(site, item)) if isinstance(item, NewsItem) \
-            else ("event.html", structured.event(site, item))
-        page(item.path, template, item.title, item.summary, data=data, item=item, modified=item.updated,
-             related=related.get(item.id, ()), **(_event_links(site, item) if isinstance(item, Event) else {}))
+        shown = related.get(item.id, ())
+        job(item.path, "news.html" if isinstance(item, NewsItem) else "event.html", item.title, item.summary,
+            shows=(item, *shown), label="", modified=item.updated, options=partial(_item_options, site, item, shown))
     page("tags/", "tags.html", t.all_tags, config.description, tags=tags, modified=newest)
     for tag, items in tags.items():
         for folder, listing in paginate(items, f"tags/{tag}/"):
-            page(folder, "listing.html", t.tag_title.format(tag=tag), config.description, listing=listing, tag=tag,
-                 tag_feeds=tag_feed_paths(tag), extra=tag_alternates(site, tag), modified=max(i.updated for i in listing.items))
+            job(folder, "listing.html", t.tag_title.format(tag=tag), config.description, shows=listing.items,
+                label=f"{listing.number}/{listing.count} {tag}", modified=max(i.updated for i in listing.items),
+                options=partial(dict, listing=listing, tag=tag, tag_feeds=tag_feed_paths(tag),
+                                extra=tag_alternates(site, tag)))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=channels(site), modified=newest)
+    files += pages(render, jobs)
     files.append(_not_found(env, site, common))
     files += render_sitemap(site, sitemap)
     files += static_files(dirs)
     return files
+
+
+def _item_options(site: Site, item: Item, related: tuple[Item, ...]) -> dict[str, Any]:
+    """What an item's page shows beyond the item: its structured data, related items and calendar links."""
+    if isinstance(item, NewsItem):
+        return {"data": structured.news_article(site, item), "item": item, "related": related}
+    assert isinstance(item, Event)
+    return {"data": structured.event(site, item), "item": item, "related": related, **_event_links(site, item)}
 
 
 def _event_links(site: Site, event: Event) -> dict[str, Any]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from icalendar import Calendar, Event as VEvent, Timezone, vCalAddress, vDuration, vRecur, vText, vUri
@@ -15,29 +16,87 @@ from feeds.config import Person
 from feeds.event_status import calendar_title, ical_status
 from feeds.model import Event, Site
 from feeds.recurrence import series_end
-from feeds.render import OutputFile
+from feeds.render import Output, OutputFile
 from feeds.render.links import absolutize
 from feeds.render.ics_text import plain
 
-__all__ = ["CALENDAR_PATH", "calendar", "render_calendar"]
+__all__ = ["CALENDAR_PATH", "EventPart", "EventText", "event_part", "render_calendar"]
+
+_END = b"END:VCALENDAR\r\n"
 
 
-def render_calendar(site: Site) -> list[OutputFile]:
-    """The subscribable calendar of every event, and one importable file per event."""
-    files = [OutputFile(CALENDAR_PATH, calendar(site, site.events).to_ical())]
-    files += [OutputFile(event_ics_path(e), calendar(site, (e,), subscription=False).to_ical()) for e in site.events]
-    return files
+@dataclass(frozen=True)
+class EventText:
+    """One VEVENT as icalendar writes it (folded, CRLF), the time zones it names and the years it spans."""
+
+    data: bytes
+    tzids: tuple[str, ...]
+    years: tuple[int, int]  # the VTIMEZONEs must cover 1 January of the first to 1 January of the last
 
 
-def calendar(site: Site, events: Iterable[Event], *, subscription: bool = True) -> Calendar:
-    """A VCALENDAR of these events, with a VTIMEZONE covering every date they use in every zone.
+@dataclass(frozen=True)
+class EventPart:
+    """One event's VEVENT, and its own importable file."""
+
+    text: EventText
+    file: Output
+
+
+EventParts = Callable[[Callable[[Event], EventPart], Sequence[Event]], list[EventPart]]
+
+
+def each_event(make: Callable[[Event], EventPart], events: Sequence[Event]) -> list[EventPart]:
+    return [make(event) for event in events]
+
+
+def render_calendar(site: Site, event_parts: EventParts = each_event) -> list[Output]:
+    """The subscribable calendar of every event, and one importable file per event.
+
+    Each VEVENT is serialised once and its bytes are placed both in the calendar and in the event's
+    own file; `event_parts` makes them with the function given, and a cache may provide it.
+    """
+    parts = event_parts(partial(event_part, site), site.events)
+    calendar = OutputFile(CALENDAR_PATH, _assemble(_header(site, site.events), [part.text for part in parts]))
+    return [calendar, *(part.file for part in parts)]
+
+
+def event_part(site: Site, event: Event) -> EventPart:
+    """An event's VEVENT and its own file."""
+    text = event_text_ical(site, event)
+    own = _assemble(_header(site, (event,), subscription=False), [text])
+    return EventPart(text, OutputFile(event_ics_path(event), own))
+
+
+def event_text_ical(site: Site, event: Event) -> EventText:
+    """One event's VEVENT, serialised."""
+    vevent = _vevent(site, event)
+    tzids = {value.params.get("TZID") for _, value in vevent.property_items(sorted=False) if hasattr(value, "params")}
+    first = _day(event.start) - timedelta(days=1)
+    last = _day(series_end(event)) + timedelta(days=1)
+    return EventText(vevent.to_ical(), tuple(sorted(tzids - {None, "UTC"})), (first.year, last.year + 1))
+
+
+def _assemble(header: bytes, texts: list[EventText]) -> bytes:
+    """A VCALENDAR: its properties, a VTIMEZONE for every zone the events name, the events."""
+    tzids = sorted({tzid for text in texts for tzid in text.tzids})
+    parts = [header]
+    if tzids:
+        first = min(text.years[0] for text in texts)
+        last = max(text.years[1] for text in texts)
+        parts += [_vtimezone_ical(tzid, first, last) for tzid in tzids]
+    parts += [text.data for text in texts]
+    parts.append(_END)
+    return b"".join(parts)
+
+
+def _header(site: Site, events: Sequence[Event], *, subscription: bool = True) -> bytes:
+    """The VCALENDAR's own properties, without its END line.
 
     A subscription carries the calendar's name, source and refresh interval; a file to import
     one event carries none of them, so clients add the event rather than a new calendar.
     """
     config = site.config
     settings = config.calendar
-    events = list(events)
     # iTIP requires an ORGANIZER in every VEVENT of a METHOD:PUBLISH calendar.
     method = "PUBLISH" if settings.organizer else None
     prodid = f"-//{config.id_domain}//feeds {__version__}//EN"
@@ -61,10 +120,9 @@ def calendar(site: Site, events: Iterable[Event], *, subscription: bool = True) 
         if settings.image:
             image = settings.image if "://" in settings.image else config.url(settings.image)
             cal.add("IMAGE", vUri(image), parameters={"VALUE": "URI", "DISPLAY": "BADGE"})
-    for event in events:
-        cal.add_component(_vevent(site, event))
-    _add_timezones(cal, events)
-    return cal
+    data = cal.to_ical()
+    assert data.endswith(_END)
+    return data[: -len(_END)]
 
 
 def _vevent(site: Site, event: Event) -> VEvent:
@@ -106,19 +164,14 @@ def _organizer(person: Person) -> vCalAddress:
     return address
 
 
-def _add_timezones(cal: Calendar, events: list[Event]) -> None:
-    """Put a VTIMEZONE for every TZID before the events, covering whole years around all of their dates.
+@cache
+def _vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
+    """A VTIMEZONE covering whole years, so that one definition serves the calendar and every event file.
 
     Generated definitions list each transition of the range they were made for, so the range must hold
-    every occurrence; whole years let one cached definition serve the calendar and every event file.
+    every occurrence.
     """
-    missing = cal.get_missing_tzids()
-    if not missing:
-        return
-    first = min(_day(e.start) for e in events) - timedelta(days=1)
-    last = max(_day(series_end(e)) for e in events) + timedelta(days=1)
-    for position, tzid in enumerate(sorted(missing)):
-        cal.subcomponents.insert(position, _vtimezone(tzid, first.year, last.year + 1))
+    return _vtimezone(tzid, first_year, last_year).to_ical()
 
 
 @cache

@@ -3,23 +3,30 @@ with RFC 5005 archives reaching back to the first item."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from feeds.model import Site
-from feeds.render import OutputFile
-from feeds.render.channels import channels, documents
+from feeds.render import Output, OutputFile
+from feeds.render.channels import Document, channels, documents
 from feeds.render.entries import entries
 from feeds.render.feeds import render_atom_rss
 from feeds.render.jsonfeed import render_json_feed
 
+# Each document's files, from the function that renders one document; a cache may provide it.
+DocumentFiles = Callable[[Callable[[Document], list[OutputFile]], Sequence[Document]], Sequence[Sequence[Output]]]
 
-def render_feeds(site: Site, published: Iterable[OutputFile] = ()) -> list[OutputFile]:
+
+def each_document(render: Callable[[Document], list[OutputFile]], documents: Sequence[Document]) -> list[list[OutputFile]]:
+    return [render(document) for document in documents]
+
+
+def render_feeds(site: Site, published: Iterable[Output] = (), document_files: DocumentFiles = each_document) -> list[Output]:
     """All feed documents; `published` are the site's other files, which give enclosure sizes."""
     all_channels = channels(site)
     by_id = entries(site, all_channels[0].items, published)  # each item's entry built once, shared
-    files: list[OutputFile] = []
-    for channel in all_channels:
-        for document in documents(channel, site.config.feeds.limit):
-            files += render_atom_rss(site, document, by_id)
-            files.append(render_json_feed(site, document, by_id))
-    return files
+
+    def render(document: Document) -> list[OutputFile]:
+        return [*render_atom_rss(site, document, by_id), render_json_feed(site, document, by_id)]
+
+    every = [document for channel in all_channels for document in documents(channel, site.config.feeds.limit)]
+    return [file for files in document_files(render, every) for file in files]

@@ -1,0 +1,45 @@
+"""What the outputs take from `now`, and for how long that stays the same.
+
+Outputs depend on `now` only through which events are over (`Site.upcoming` / `Site.past`), the
+next occurrences of each series and when the next embargo lifts (`Site.next_lift`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from feeds.model import Site
+
+
+def moment_key(site: Site) -> list[str]:
+    """What the outputs take from `now`: which events are over, the next occurrence of each series,
+    and when the next embargo lifts. With no items at all, the feeds' dates fall back to `now` itself."""
+    from feeds.recurrence import occurrences
+
+    if not site.items:
+        return [site.now.isoformat()]
+    following = [occurrences(event, site.now, 1) for event in site.upcoming if event.recurrence]
+    return [f"{len(site.past)} over", str(site.next_lift),
+            *(next_ones[0].start.isoformat() for next_ones in following if next_ones)]
+
+
+def moment_window(site: Site) -> tuple[datetime, datetime | None] | None:
+    """From `now` to the first instant at which what the outputs take from `now` changes (None: never):
+    an upcoming event ends, a series' next occurrence ends, an embargo lifts. None when the outputs
+    show `now` itself (a site without items)."""
+    from feeds.recurrence import occurrences, series_end
+
+    if not site.items:
+        return None
+    ends = [_instant(series_end(event), event.timezone) for event in site.upcoming]
+    ends += [_instant(next_ones[0].end, event.timezone) for event in site.upcoming if event.recurrence
+             for next_ones in [occurrences(event, site.now, 1)] if next_ones]
+    ends += [site.next_lift] if site.next_lift else []
+    return site.now, min(ends, default=None)
+
+
+def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:
+    return value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time(), zone)

@@ -1,0 +1,169 @@
+"""Rendered parts reused across builds: pages of items and lists, VEVENTs and feed documents, each under a key.
+
+Each part's key is a digest of exactly what it is rendered from: the cache keys of the items it
+shows (their files' bytes, the settings and the software) with the ids the ledger gave them, an
+item's related items, the templates (UI strings and static files included) and, for repeating
+events, their next occurrences. A part whose key is unchanged is not rendered again:
+
+- VEVENTs are kept in .feeds-cache/ beside the items (the calendar is assembled from them);
+- pages, event files and feed documents are kept where the last build wrote them: the output tree,
+  whose paths, keys and file stamps the build cache records. A file whose key and stamp are
+  unchanged is linked into the new tree rather than rendered and written, so the cache holds no
+  second copy of the site (1.2 GB at 10,000 items, most of it feed archives).
+
+Parts left to render are spread over the cores. When the templates of item or list pages read
+`site` for anything but a series' next occurrences, every page depends on the whole site and the
+moment, and is reused only when nothing changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta, nodes
+
+from feeds.cache import BuildCache, Stamp, digest
+from feeds.calendar_links import event_ics_path
+from feeds.model import Event, Item, Site
+from feeds.pool import spread
+from feeds.recurrence import occurrences
+from feeds.render import KeptFile, Output, OutputFile
+from feeds.render.channels import Document
+from feeds.render.html import PageJob
+from feeds.render.ics import EventPart, EventText
+
+_EVENTS = "events.pickle"
+_SPREAD_PAGES = 200  # parts to render before it pays to start workers
+_SPREAD_EVENTS = 200
+_SPREAD_DOCUMENTS = 40
+
+
+@dataclass
+class Parts:
+    """The parts of one build: what the last build left, and what this one renders."""
+
+    cache: BuildCache
+    site: Site
+    output: Path
+    kept: Mapping[str, Stamp]  # the last build's output tree: path -> (key or digest, size, mtime, inode)
+    page_base: str
+    feed_base: str
+    event_base: str
+    events: dict[str, EventText] = field(default_factory=dict)  # VEVENTs by key, from the cache
+    used_events: dict[str, EventText] = field(default_factory=dict)
+    rows: dict[str, str] = field(default_factory=dict)  # each item's row, by id, worked out once
+
+    @classmethod
+    def open(cls, cache: BuildCache, site: Site, templates: str, template_dirs: list[Path], output: Path) -> Parts:
+        """The parts cache of this build; `templates` is the digest of the template directories."""
+        settings = cache.settings_key(site.config)
+        page_base = digest("page", cache.software, settings, templates)
+        if _reads_site(template_dirs):
+            page_base = digest(page_base, cache.site_key(site, templates))
+        return cls(cache, site, output.absolute(), cache.last_output_stamps(output), page_base,
+                   digest("feed", cache.software, settings, templates), digest("event", cache.software, settings),
+                   cache.read(_EVENTS, dict) if cache.reuse else {})  # type: ignore[arg-type]
+
+    def pages(self, render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
+        """Each page of an item or a list: linked from the last build when its key is unchanged, else rendered."""
+        keys = [self._page_key(job) for job in jobs]
+        found: list[Output | None] = [self._kept(job.path, key) for job, key in zip(jobs, keys)]
+        missing = [n for n, file in enumerate(found) if file is None]
+        for n, file in zip(missing, spread(render, [jobs[n] for n in missing], minimum=_SPREAD_PAGES)):
+            found[n] = OutputFile(file.path, file.data, keys[n])
+        return found  # type: ignore[return-value]
+
+    def event_parts(self, make: Callable[[Event], EventPart], events: Sequence[Event]) -> list[EventPart]:
+        """Each event's VEVENT and own file: from the cache and the last build when its key is unchanged."""
+        keys = [digest(self.event_base, self._row(event)) for event in events]
+        found: list[EventPart | None] = []
+        for event, key in zip(events, keys):
+            text, kept = self.events.get(key), self._kept(event_ics_path(event), key)
+            found.append(EventPart(text, kept) if text and kept else None)
+        missing = [n for n, part in enumerate(found) if part is None]
+        for n, part in zip(missing, spread(make, [events[n] for n in missing], minimum=_SPREAD_EVENTS)):
+            found[n] = EventPart(part.text, OutputFile(part.file.path, part.file.data, keys[n]))
+        self.used_events.update((key, part.text) for key, part in zip(keys, found))  # type: ignore[union-attr]
+        return found  # type: ignore[return-value]
+
+    def document_files(self, render: Callable[[Document], list[OutputFile]],
+                       documents: Sequence[Document]) -> list[list[Output]]:
+        """Each feed document's files (Atom, RSS, JSON): linked when unchanged, else rendered."""
+        keys = [self._document_key(document) for document in documents]
+        found: list[list[Output] | None] = []
+        for document, key in zip(documents, keys):
+            kept = [self._kept(document.path(fmt), digest(key, fmt)) for fmt in ("atom", "rss", "json")]
+            found.append(kept if all(kept) else None)  # type: ignore[arg-type]
+        missing = [n for n, files in enumerate(found) if files is None]
+        rendered = spread(render, [documents[n] for n in missing], minimum=_SPREAD_DOCUMENTS)
+        for n, files in zip(missing, rendered):
+            found[n] = [OutputFile(file.path, file.data, digest(keys[n], fmt))
+                        for file, fmt in zip(files, ("atom", "rss", "json"))]
+        return found  # type: ignore[return-value]
+
+    def save(self) -> None:
+        """Keep exactly the VEVENTs this build used."""
+        if self.used_events.keys() != self.events.keys():
+            self.cache.write(_EVENTS, dict(sorted(self.used_events.items())))
+
+    def _row(self, item: Item) -> str:
+        row = self.rows.get(item.id)
+        if row is None:
+            row = self.rows[item.id] = self.cache.item_row(item)
+        return row
+
+    def _page_key(self, job: PageJob) -> str:
+        moments = [f"{o.start.isoformat()} {o.end.isoformat()}" for e in job.shows if isinstance(e, Event) and e.recurrence
+                   for o in occurrences(e, self.site.now, 5)]
+        return digest(self.page_base, job.folder, job.label, *map(self._row, job.shows), "|", *moments)
+
+    def _document_key(self, document: Document) -> str:
+        return digest(self.feed_base, document.channel.folder, str(document.number), str(document.archives),
+                      *map(self._row, document.entries))
+
+    def _kept(self, path: str, key: str) -> KeptFile | None:
+        """The file the last build wrote at `path`, if it had this key and is untouched since."""
+        stamp = self.kept.get(path)
+        if stamp is None or stamp[0] != key:
+            return None
+        source = os.path.join(self.output, path)
+        try:
+            st = os.stat(source)
+        except FileNotFoundError:
+            return None
+        return KeptFile(path, key, source) if (st.st_size, st.st_mtime_ns, st.st_ino) == stamp[1:] else None
+
+
+def _reads_site(template_dirs: list[Path]) -> bool:
+    """True when the templates of item and list pages read `site` other than for a series' next
+    occurrences (or when it cannot be told)."""
+    env = jinja2.Environment()
+    pending, seen = ["news.html", "event.html", "listing.html"], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = next((d / name for d in template_dirs if (d / name).is_file()), None)
+        if path is None:
+            continue  # rendering will say so
+        try:
+            tree = env.parse(path.read_text(encoding="utf-8"))
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+            return True
+        # `occurrences(item, site.now, n)` is keyed by the occurrences it gives; any other use of `site` is not.
+        allowed = {id(arg.node) for call in tree.find_all(nodes.Call)
+                   if isinstance(call.node, nodes.Name) and call.node.name == "occurrences"
+                   for arg in call.args if isinstance(arg, nodes.Getattr) and arg.attr == "now"
+                   and isinstance(arg.node, nodes.Name) and arg.node.name == "site"}
+        if any(node.name == "site" and id(node) not in allowed for node in tree.find_all(nodes.Name)):
+            return True
+        referenced = list(meta.find_referenced_templates(tree))
+        if None in referenced:  # a template chosen at run time: it could be any
+            return True
+        pending += referenced  # type: ignore[arg-type]
+    return False
