@@ -175,7 +175,7 @@ def test_events_are_entries_at_their_announcement_date(big: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["atom.xml", "rss.xml", "feed.json"])
-@pytest.mark.parametrize("folder", ["feeds/", "feeds/tags/alpha/"])
+@pytest.mark.parametrize("folder", ["feeds/"])
 def test_archives_walk_back_to_the_first_item(big: Path, fmt: str, folder: str) -> None:
     """From the subscription document, prev-archive (JSON Feed: next_url) reaches every item once."""
     url = BASE + folder + fmt
@@ -254,6 +254,20 @@ def test_a_feed_per_tag(big: Path) -> None:
             assert ids, (tag, doc["format"])
         for entry in feedparse(big / paths["atom"]).entries:
             assert tag in {t.term for t in entry.tags}
+
+
+@pytest.mark.parametrize("fmt", ["atom.xml", "rss.xml", "feed.json"])
+def test_a_tag_feed_is_its_newest_entries_without_archives(big: Path, fmt: str) -> None:
+    [doc] = feedsmith(big / "feeds/tags/alpha" / fmt)
+    tagged = sum("alpha" in n.tags for n in news_files()) + 2
+    assert tagged > LIMIT  # enough for archives, had tags any
+    assert len(smith_entries(doc)) == LIMIT
+    if fmt == "feed.json":
+        assert "next_url" not in doc["feed"]
+    else:
+        assert "prev-archive" not in smith_links(doc)
+        assert "prev-archive" not in links(feedparse(big / "feeds/tags/alpha" / fmt))
+    assert not (big / "feeds/tags/alpha/archive").exists()
 
 
 def test_settings_limit_and_include_events(example_site: Path, feeds) -> None:

@@ -95,13 +95,16 @@ def channels(site: Site) -> list[Channel]:
 
 
 def documents(channel: Channel, limit: int) -> list[Document]:
-    """The subscription document (the newest `limit` items), then every full archive, oldest first.
+    """The subscription document (the newest `limit` items), then, for the site-wide channel, every full
+    archive, oldest first.
 
     Archives hold `limit` items each, counted from the first item ever published, so an archive
     never changes once full; the items not yet in a full archive are all in the subscription document.
+    A tag's channel has no archives: every item is in the site-wide history already, and archiving
+    each tag again would repeat the whole history about as many times as items have tags.
     """
     oldest_first = channel.items[::-1]
-    archives = len(oldest_first) // limit
+    archives = len(oldest_first) // limit if not channel.tag else 0
     found = [Document(channel, 0, channel.items[:limit], archives)]
     for number in range(1, archives + 1):
         chunk = oldest_first[(number - 1) * limit : number * limit]
