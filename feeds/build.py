@@ -19,6 +19,7 @@ from feeds.model import Event, Item, NewsItem, Site
 from feeds.moments import moment_window
 from feeds.parse import Parsed, parse_files
 from feeds.progress import Progress
+from feeds.strings import load_strings
 from feeds.template_paths import template_dirs
 from feeds.validate import check_unique
 from feeds.write import UnsafePath, write_file, write_tree
@@ -87,6 +88,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         news=tuple(sorted((i for i in shown if isinstance(i, NewsItem)), key=lambda i: (i.date, i.id), reverse=True)),
         events=tuple(sorted((i for i in shown if isinstance(i, Event)), key=lambda e: (e.starts_at, e.id))),
         now=now,
+        strings=load_strings(template_dirs(site_dir), config.language),
         next_lift=embargoed[0].embargoed_until if embargoed else None,
     )
     return Loaded(site, ledger, tuple(sorted(problems)), embargoed)

@@ -9,6 +9,7 @@ from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
 from feeds.markup import to_plain_text
 from feeds.model import Event
+from feeds.strings import Strings
 
 CALENDAR_PATH = "feeds/events.ics"
 GOOGLE_DETAILS_LIMIT = 1000  # Google cuts the details of an add-event link at about this many characters
@@ -19,13 +20,13 @@ def event_ics_path(event: Event) -> str:
     return f"{event.path}event.ics"
 
 
-def event_text(event: Event, config: SiteConfig) -> str:
+def event_text(event: Event, config: SiteConfig, t: Strings) -> str:
     """The event as plain text for calendars: any status banner, the body (or summary), the page's URL."""
     body = to_plain_text(event.body_html) or event.summary
-    return "\n\n".join(part for part in (banner(event), body, config.url(event.path)) if part)
+    return "\n\n".join(part for part in (banner(event, t), body, config.url(event.path)) if part)
 
 
-def google_event_url(event: Event, config: SiteConfig) -> str:
+def google_event_url(event: Event, config: SiteConfig, t: Strings) -> str:
     """A Google Calendar link that adds the event (the whole series if it repeats)."""
     end = event.end_exclusive or event.start
     if event.all_day:
@@ -35,11 +36,11 @@ def google_event_url(event: Event, config: SiteConfig) -> str:
     else:  # wall-clock times with ctz, so a repeating series keeps its local time across DST
         dates = f"{event.start:%Y%m%dT%H%M%S}/{end.astimezone(event.start.tzinfo):%Y%m%dT%H%M%S}"
     page = config.url(event.path)
-    details = event_text(event, config)
+    details = event_text(event, config, t)
     if len(details) > GOOGLE_DETAILS_LIMIT:
         room = GOOGLE_DETAILS_LIMIT - len(page) - 3
         details = details[:room].rstrip() + "…\n\n" + page
-    query = {"action": "TEMPLATE", "text": calendar_title(event), "dates": dates, "details": details}
+    query = {"action": "TEMPLATE", "text": calendar_title(event, t), "dates": dates, "details": details}
     if event.location:
         query["location"] = event.location.text
     if not event.all_day and not _is_utc(event.start):
@@ -49,7 +50,7 @@ def google_event_url(event: Event, config: SiteConfig) -> str:
     return "https://calendar.google.com/calendar/render?" + urlencode(query)
 
 
-def outlook_event_url(event: Event, config: SiteConfig) -> str:
+def outlook_event_url(event: Event, config: SiteConfig, t: Strings) -> str:
     """An Outlook.com link that adds the event (its first occurrence, if it repeats)."""
     end = event.end_exclusive or event.start
     if event.all_day:
@@ -60,9 +61,9 @@ def outlook_event_url(event: Event, config: SiteConfig) -> str:
     query = {
         "path": "/calendar/action/compose",
         "rru": "addevent",
-        "subject": calendar_title(event),
+        "subject": calendar_title(event, t),
         **span,
-        "body": event_text(event, config),
+        "body": event_text(event, config, t),
     }
     if event.location:
         query["location"] = event.location.text

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from feeds.model import Event, Status
+from feeds.strings import Strings
 
 _ICALENDAR = {
     Status.CONFIRMED: "CONFIRMED",
@@ -25,7 +24,7 @@ _SCHEMA_ORG = {
 }
 
 # Prefixed to the title in calendars, for clients that hide STATUS or cancelled events entirely.
-_TITLE_PREFIX = {Status.CANCELLED: "Cancelled: ", Status.POSTPONED: "Postponed: "}
+_TITLE_PREFIXED = {Status.CANCELLED, Status.POSTPONED}
 
 
 def ical_status(status: Status) -> str:
@@ -38,28 +37,18 @@ def schema_org_status(status: Status) -> str:
     return f"https://schema.org/{_SCHEMA_ORG[status]}"
 
 
-def calendar_title(event: Event) -> str:
-    """The SUMMARY calendars show: the title, prefixed when the event is cancelled or postponed."""
-    return _TITLE_PREFIX.get(event.status, "") + event.title
+def calendar_title(event: Event, t: Strings) -> str:
+    """The title calendars and feeds show: prefixed ("Cancelled: ...") when the event is cancelled or postponed."""
+    if event.status in _TITLE_PREFIXED:
+        return f"{t['status_' + event.status.value]}: {event.title}"
+    return event.title
 
 
-def banner(event: Event) -> str:
-    """One sentence telling people the event is not going ahead as first announced; empty if it is."""
-    if event.status is Status.CANCELLED:
-        return "This event is cancelled."
-    if event.status is Status.POSTPONED:
-        return "This event is postponed; a new date will be announced."
-    if event.status is Status.RESCHEDULED:
-        before = f", first planned for {_when(event.previous_start)}" if event.previous_start else ""
-        return f"This event has been rescheduled to {_when(event.start)}{before}."
-    if event.status is Status.MOVED_ONLINE:
-        return "This event has moved online."
-    if event.status is Status.TENTATIVE:
-        return "This event is not yet confirmed."
-    return ""
-
-
-def _when(value: date | datetime) -> str:
-    if isinstance(value, datetime):
-        return f"{value.day} {value:%B %Y, %H:%M} ({value.tzname()})"
-    return f"{value.day} {value:%B %Y}"
+def banner(event: Event, t: Strings) -> str:
+    """One sentence, in the site's words, telling people the event is not going ahead as first announced;
+    empty if it is. Pages, feeds and calendars all say it."""
+    if event.status is Status.CONFIRMED:
+        return ""
+    if event.status is Status.RESCHEDULED and event.previous_start:
+        return t.banner_rescheduled_from.format(start=t.moment(event.start), previous=t.moment(event.previous_start))
+    return t["banner_" + event.status.value]

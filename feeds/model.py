@@ -9,6 +9,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from feeds.config import Person, SiteConfig
+from feeds.strings import Strings
 from feeds.recurrence import Recurrence, series_end
 
 
@@ -125,6 +126,7 @@ class Site:
     news: tuple[NewsItem, ...]
     events: tuple[Event, ...]
     now: datetime
+    strings: Strings  # the UI words, in the site's language: pages, feeds and calendars speak them
     next_lift: datetime | None = None  # when the earliest embargoed item becomes public
     items: tuple[Item, ...] = field(init=False)
 

@@ -65,7 +65,8 @@ class Parts:
         if _reads_site(template_dirs):
             page_base = digest(page_base, cache.site_key(site, templates))
         return cls(cache, site, output.absolute(), cache.last_output_stamps(output), page_base,
-                   digest("feed", cache.software, settings, templates), digest("event", cache.software, settings),
+                   digest("feed", cache.software, settings, templates),
+                   digest("event", cache.software, settings, site.strings.digest),  # calendars speak the UI words
                    cache.read(_EVENTS, dict) if cache.reuse else {})  # type: ignore[arg-type]
 
     def pages(self, render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:

@@ -8,6 +8,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import icalendar
 import jsonschema
 import lxml.html
 import pytest
@@ -277,3 +278,29 @@ def test_settings_limit_and_include_events(example_site: Path, feeds) -> None:
     atom = feedparse(example_site / "public/feeds/atom.xml")
     assert [e.id for e in atom.entries] == ["tag:newsroom.example.org,2018-11-12:news/forum-joins-paris-call"]
     assert "prev-archive" in links(atom)
+
+
+def test_feeds_and_calendar_speak_the_sites_ui_strings(example_site: Path, feeds) -> None:
+    """The words of event entries and calendar text come from the same strings file as the pages."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace('language = "en"', 'language = "fr"'))
+    event = example_site / "content/events/annual-gathering-2018.md"
+    event.write_text(event.read_text().replace("start: 2018-11-26", "status: cancelled\nstart: 2018-11-26"))
+    (example_site / "templates/strings").mkdir(parents=True)
+    (example_site / "templates/strings/fr.toml").write_text(
+        'when = "Quand"\nwhere = "Où"\nstatus = "Statut"\nall_day = "toute la journée"\n'
+        'status_cancelled = "Annulé"\nbanner_cancelled = "Cet événement est annulé."\n'
+        'months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", '
+        '"octobre", "novembre", "décembre"]\n', encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    entry = next(e for e in feedparse(example_site / "public/feeds/atom.xml").entries if "events" in e.link)
+    assert entry.title == "Annulé: Annual Gathering of the Centre for Cybersecurity"
+    text = lxml.html.fromstring(entry.content[0].value).text_content()
+    assert "Quand: 26 novembre 2018 – 27 novembre 2018 (toute la journée, Europe/Zurich)" in text
+    assert "Où: World Economic Forum, Geneva, Switzerland" in text
+    assert "Statut: Cet événement est annulé." in text
+    [vevent] = icalendar.Calendar.from_ical((example_site / "public/feeds/events.ics").read_bytes()).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "Annulé: Annual Gathering of the Centre for Cybersecurity"
+    assert str(vevent["DESCRIPTION"]).startswith("Cet événement est annulé.\n\n")
+    page = lxml.html.parse(str(example_site / "public/events/annual-gathering-2018/index.html")).getroot()
+    assert "Cet événement est annulé." in page.find_class("banner-cancelled")[0].text_content()

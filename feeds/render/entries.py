@@ -15,6 +15,7 @@ from feeds.event_status import banner, calendar_title
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.render import Output
 from feeds.render.links import absolutize
+from feeds.strings import Strings
 
 @dataclass(frozen=True)
 class Media:
@@ -39,7 +40,7 @@ def entries(site: Site, items: Iterable[Item], published: Iterable[Output]) -> d
     """Each item's entry by id, worked out when first read (the feeds a build reuses need none);
     `published` are the site's other output files, for image sizes."""
     files = {file.path: file for file in published}
-    return _Entries({item.id: item for item in items}, lambda item: _entry(site.config, item, files))
+    return _Entries({item.id: item for item in items}, lambda item: _entry(site.config, site.strings, item, files))
 
 
 class _Entries(dict[str, Entry]):
@@ -57,12 +58,12 @@ def site_url(config: SiteConfig, value: str) -> str:
     return value if urlsplit(value).scheme else config.url(value)
 
 
-def _entry(config: SiteConfig, item: Item, files: Mapping[str, Output]) -> Entry:
+def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Output]) -> Entry:
     url = config.url(item.path)
     author = item.author if isinstance(item, NewsItem) and item.author else config.author
     image = _media(config, item.image, files) if isinstance(item, NewsItem) and item.image else None
-    title = calendar_title(item) if isinstance(item, Event) else item.title
-    body = f"{event_details(item)}\n{item.body_html}" if isinstance(item, Event) else item.body_html
+    title = calendar_title(item, t) if isinstance(item, Event) else item.title
+    body = f"{event_details(item, t)}\n{item.body_html}" if isinstance(item, Event) else item.body_html
     return Entry(item, title, url, absolutize(body, url), author.name, image)
 
 
@@ -73,37 +74,42 @@ def _media(config: SiteConfig, value: str, files: Mapping[str, Output]) -> Media
     return Media(url, kind, len(files[path].data) if path in files else None)
 
 
-def event_details(event: Event) -> str:
-    """When, in which time zone, where and in what state: the HTML that opens an event's entry."""
-    rows = [f"<p><strong>When:</strong> {_span(event)}</p>"]
+def event_details(event: Event, t: Strings) -> str:
+    """When, in which time zone, where and in what state, in the site's words: the HTML that opens an
+    event's entry."""
+    rows = [_row(t.when, _span(event, t))]
     if event.location:
-        rows.append(f"<p><strong>Where:</strong> {escape(event.location.text)}</p>")
-    if status := banner(event):
-        rows.append(f"<p><strong>Status:</strong> {escape(status)}</p>")
+        rows.append(_row(t.where, escape(event.location.text)))
+    if status := banner(event, t):
+        rows.append(_row(t.status, escape(status)))
     if event.url:
-        rows.append(f'<p><strong>Details:</strong> <a href="{escape(event.url)}">{escape(event.url)}</a></p>')
+        rows.append(_row(t.event_website, f'<a href="{escape(event.url)}">{escape(event.url)}</a>'))
     return "\n".join(rows)
 
 
-def _span(event: Event) -> str:
+def _row(label: str, html: str) -> str:
+    return f"<p><strong>{escape(label)}:</strong> {html}</p>"
+
+
+def _span(event: Event, t: Strings) -> str:
     start, end = event.start, event.end
     zone = escape(event.timezone.key)
     if event.all_day:
-        days = _time(start) + (f" – {_time(end)}" if end and end != start else "")
-        return f"{days} (all day, {zone})"
+        days = _time(start, t) + (f" – {_time(end, t)}" if end and end != start else "")
+        return f"{days} ({escape(t.all_day)}, {zone})"
     assert isinstance(start, datetime)
     offset = start.replace(microsecond=0).isoformat()[19:]  # "+01:00"
     if end is None:
-        return f"{_time(start)} ({zone}, UTC{offset})"
+        return f"{_time(start, t)} ({zone}, UTC{offset})"
     assert isinstance(end, datetime)
-    finish = _time(end, time_only=end.date() == start.date())
-    return f"{_time(start)} – {finish} ({zone}, UTC{offset})"
+    finish = _time(end, t, time_only=end.date() == start.date())
+    return f"{_time(start, t)} – {finish} ({zone}, UTC{offset})"
 
 
-def _time(value: date | datetime, time_only: bool = False) -> str:
+def _time(value: date | datetime, t: Strings, time_only: bool = False) -> str:
     """<time> with the ISO value, and the text people read: 26 November 2018, 09:30."""
     if isinstance(value, datetime):
-        text = f"{value:%H:%M}" if time_only else f"{value.day} {value:%B %Y, %H:%M}"
+        text = t.time(value) if time_only else t.moment(value)
     else:
-        text = f"{value.day} {value:%B %Y}"
-    return f'<time datetime="{value.isoformat()}">{text}</time>'
+        text = t.date(value)
+    return f'<time datetime="{value.isoformat()}">{escape(text)}</time>'

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from feeds import calendar_links
+from feeds.event_status import banner
 from feeds.errors import Problem, SiteError
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.recurrence import occurrences
@@ -23,7 +24,7 @@ from feeds.render.channels import SITE_FOLDER, channels, feed_paths, tag_feed_pa
 from feeds.render.ics import CALENDAR_PATH
 from feeds.render.related import related_items
 from feeds.render.sitemap import render_sitemap
-from feeds.render.strings import Strings, load_strings
+from feeds.strings import Strings
 from feeds.render.when import event_dates, event_zone
 from feeds.template_paths import builtin_templates, template_dirs
 
@@ -94,6 +95,7 @@ def environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
     env.filters["day"] = lambda moment: t.date(moment.astimezone(zone).date())
     env.filters["event_dates"] = lambda event: event_dates(event, t)
     env.filters["event_zone"] = lambda event: event_zone(event, t)
+    env.filters["banner"] = lambda event: banner(event, t)
     env.globals["occurrences"] = occurrences
     return env
 
@@ -177,7 +179,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page) -> list[Ou
     one; a cache may provide it.
     """
     dirs = template_dirs(site_dir)
-    t = load_strings(dirs, site.config.language)
+    t = site.strings
     env = environment(dirs, t, site.config.timezone)
     config = site.config
     common = {"site": site, "config": config, "t": t, "links": subscribe_links(site)}
@@ -250,8 +252,8 @@ def _item_options(site: Site, item: Item, related: tuple[Item, ...]) -> dict[str
 def _event_links(site: Site, event: Event) -> dict[str, Any]:
     config = site.config
     return {"add": {"ics": calendar_links.event_ics_path(event).rpartition("/")[2],
-                    "google": calendar_links.google_event_url(event, config),
-                    "outlook": calendar_links.outlook_event_url(event, config)}}
+                    "google": calendar_links.google_event_url(event, config, site.strings),
+                    "outlook": calendar_links.outlook_event_url(event, config, site.strings)}}
 
 
 def _not_found(env: Environment, site: Site, common: dict[str, Any]) -> OutputFile:

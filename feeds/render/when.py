@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from feeds.model import Event
-from feeds.render.strings import Strings
+from feeds.strings import Strings
 
 
 def event_dates(event: Event, t: Strings) -> str:

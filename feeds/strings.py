@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from collections.abc import Iterator, Mapping
+from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -35,6 +38,11 @@ class Strings(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._values)
+
+    @cached_property
+    def digest(self) -> str:
+        """A digest of every word, for the keys of what is rendered with them."""
+        return hashlib.sha256(json.dumps(dict(self._values), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     def date(self, value: date) -> str:
         """A day as people read it: 26 November 2018."""
