@@ -24,7 +24,7 @@ from feeds.parse import Parsed, parse_files
 from feeds.progress import Progress
 from feeds.strings import load_strings
 from feeds.template_paths import template_dirs
-from feeds.validate import check_unique
+from feeds.unique import check_unique
 from feeds.write import UnsafePath, write_file, write_tree
 
 if TYPE_CHECKING:

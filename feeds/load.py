@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-import os
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 

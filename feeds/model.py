@@ -9,8 +9,8 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from feeds.config import Person, SiteConfig
-from feeds.strings import Strings
 from feeds.recurrence import Recurrence, series_end
+from feeds.strings import Strings
 
 
 class Status(str, Enum):

@@ -6,8 +6,8 @@ import hashlib
 import json
 import tomllib
 from collections.abc import Iterator, Mapping
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any

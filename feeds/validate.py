@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +15,7 @@ from feeds.errors import Problem, Severity
 from feeds.limits import TooDeep, one_line, refused_character
 from feeds.load import Source
 from feeds.markup import first_paragraph, to_html
-from feeds.model import Event, Item, Location, NewsItem, Status
+from feeds.model import Event, Location, NewsItem, Status
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
 from feeds.timezones import zone_or_none
 
@@ -346,27 +345,3 @@ def _location(f: _Fields) -> Location | None:
 
 def _has_errors(problems: list[Problem], since: int) -> bool:
     return any(p.is_error for p in problems[since:])
-
-
-def check_unique(items: list[Item], problems: list[Problem], lines: Mapping[str, Mapping[str, int]]) -> None:
-    """Two items may not share a page, an id or a UID; point at the key (line 1 when derived from the file name)."""
-    seen: dict[tuple[str, str], Item] = {}
-    for item in items:
-        keys = [("slug", f"{item.section}/{item.slug}"), ("id", item.id)]
-        if isinstance(item, Event):
-            keys.append(("uid", item.uid))
-        for field, value in keys:
-            other = seen.setdefault((field, value), item)
-            if other is not item:
-                problems.append(Problem(item.source, _key_line(lines.get(item.source, {}), field), field,
-                                        f"{value!r} is already used by {other.source}",
-                                        f"give one of them its own {field}: in the front matter"))
-
-
-def _key_line(lines: Mapping[str, int], field: str) -> int:
-    """The line of the key a value comes from: its own key, else the slug it derives from, else line 1."""
-    return next((lines[key] for key in (field, "slug") if key in lines), 1)
-    for key in (field, "slug"):
-        if key in source.lines:
-            return source.lines[key]
-    return 1

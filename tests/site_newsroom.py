@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE_NOW, ROOT
+
 from feeds.cli import main
 
 LARGE_NOW = "2019-03-01T12:00:00+01:00"

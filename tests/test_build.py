@@ -9,7 +9,6 @@ from urllib.parse import urljoin
 import feedparser
 import icalendar
 import lxml.html
-
 from conftest import EXAMPLE_NOW, tree_bytes
 
 NEWS_TITLE = "World Economic Forum joins the Paris Call for Trust and Security in Cyberspace"

@@ -17,8 +17,8 @@ import feedparser
 import icalendar
 import lxml.html
 import pytest
-
 from conftest import EXAMPLE_NOW, ROOT, tree_bytes
+
 from feeds.cache import CACHE_DIR, BuildCache
 from feeds.config import load_config
 from feeds.load import find_sources

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import icalendar
 import pytest
-
 from conftest import EXAMPLE_NOW, ROOT
 
 GATHERING = "content/events/annual-gathering-2018.md"

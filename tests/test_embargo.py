@@ -7,7 +7,6 @@ from pathlib import Path
 import feedparser
 import icalendar
 import lxml.html
-
 from conftest import EXAMPLE_NOW, tree_bytes
 
 MARKER = "Zephyrine"  # a word that appears nowhere but in the held items

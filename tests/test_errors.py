@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE_NOW, tree_bytes
 
 PUBLISHED = "content/news/2018-11-12-forum-joins-paris-call.md"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from newsroom import BASE, write_newsroom
 from playwright.sync_api import sync_playwright
 
 from feeds.render.channels import tag_feed_paths
-from newsroom import BASE, write_newsroom
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]

@@ -12,12 +12,12 @@ import icalendar
 import jsonschema
 import lxml.html
 import pytest
-from lxml import etree
-
 from conftest import EXAMPLE_NOW, tree_bytes
 from feed_readers import feedparse, feedsmith, links, smith_entries, smith_id, smith_links
-from feeds.render.channels import tag_feed_paths
+from lxml import etree
 from newsroom import BASE, HUB, IMAGES, LIMIT, NEWS, news_files, write_newsroom
+
+from feeds.render.channels import tag_feed_paths
 
 SCHEMA = json.loads((Path(__file__).parent / "jsonfeed-1.1.schema.json").read_text())
 EXAMPLE_BASE = "https://newsroom.example.org/"

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from conftest import EXAMPLE_NOW, tree_bytes
+
 from feeds.mediatypes import content_type, hosts_guess
 from feeds.render import OutputFile
 from feeds.render.hosting import render_headers

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE_NOW, tree_bytes
 
 # Runs `feeds build` in a child that stops at a chosen moment, says so, and waits to be killed.

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import icalendar
-
 from conftest import EXAMPLE_NOW
 
 GENEVA = ZoneInfo("Europe/Zurich")

@@ -13,6 +13,7 @@ import termios
 from pathlib import Path
 
 from conftest import EXAMPLE_NOW
+
 from feeds.progress import BAR_THRESHOLD
 
 

@@ -14,12 +14,13 @@ import icalendar
 import lxml.etree
 import lxml.html
 import yaml
-from hypothesis import HealthCheck, event, given, settings, strategies as st
-
 from conftest import EXAMPLE_NOW, ROOT
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from test_safety import assert_harmless
+
 from feeds.cli import main
 from feeds.limits import one_line, refused_character
-from test_safety import assert_harmless
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PROP_ID = "tag:newsroom.example.org,2018-12-01:events/prop"

@@ -9,9 +9,9 @@ import feedparser
 import icalendar
 import lxml.html
 import pytest
+from conftest import EXAMPLE_NOW
 from playwright.sync_api import sync_playwright
 
-from conftest import EXAMPLE_NOW
 from feeds.write import UnsafePath, safe_target
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

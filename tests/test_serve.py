@@ -18,8 +18,8 @@ import feedparser
 import icalendar
 import lxml.html
 import pytest
-
 from conftest import EXAMPLE_NOW, tree_bytes
+
 from feeds.cache import CACHE_DIR
 from feeds.serve import Preview
 

@@ -12,7 +12,6 @@ import feedparser
 import icalendar
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-
 from site_newsroom import BuiltSite, built_sites, html_pages, served  # noqa: F401 - the fixtures
 
 TESTS = Path(__file__).resolve().parent

@@ -10,9 +10,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import lxml.etree
 import lxml.html
 import mf2py
-
 from conftest import EXAMPLE_NOW
-from site_newsroom import NEWS_COUNT, EVENT_COUNT, BuiltSite, built_sites, html_pages  # noqa: F401 - the fixture
+from site_newsroom import EVENT_COUNT, NEWS_COUNT, BuiltSite, built_sites, html_pages  # noqa: F401 - the fixture
 
 BASE = "https://newsroom.example.org/"
 LARGE = "https://large.example.org/"

@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-
 from newsroom import BASE, write_newsroom
 
 

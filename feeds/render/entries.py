@@ -17,6 +17,7 @@ from feeds.render import Output
 from feeds.render.links import absolutize
 from feeds.strings import Strings
 
+
 @dataclass(frozen=True)
 class Media:
     """An item's image: its absolute URL and, when the file is part of the site, its type and size."""

@@ -8,8 +8,8 @@ through a small feedgen extension that writes them into both formats.
 from __future__ import annotations
 
 import uuid
-from html import escape
 from datetime import datetime, timezone
+from html import escape
 from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension

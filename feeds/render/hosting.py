@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from pathlib import PurePosixPath
 
 from feeds.embargo import utc_text
 from feeds.mediatypes import content_type, hosts_guess

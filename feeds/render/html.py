@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from feeds import calendar_links
-from feeds.event_status import banner
 from feeds.errors import Problem, SiteError
+from feeds.event_status import banner
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.recurrence import occurrences
 from feeds.render import Output, OutputFile, structured
@@ -24,9 +24,9 @@ from feeds.render.channels import SITE_FOLDER, channels, feed_paths, tag_feed_pa
 from feeds.render.ics import CALENDAR_PATH
 from feeds.render.related import related_items
 from feeds.render.sitemap import render_sitemap
-from feeds.strings import Strings
 from feeds.render.when import event_dates, event_zone
-from feeds.template_paths import builtin_templates, template_dirs
+from feeds.strings import Strings
+from feeds.template_paths import template_dirs
 
 STATIC_DIR = "static"
 PER_PAGE = 20  # items on each archive and tag page

@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 from functools import cache, partial
 from typing import Any
 
-from icalendar import Calendar, Event as VEvent, Timezone, vCalAddress, vDuration, vRecur, vText, vUri
+from icalendar import Calendar, Timezone, vCalAddress, vDuration, vRecur, vText, vUri
+from icalendar import Event as VEvent
 
 from feeds import __version__
 from feeds.calendar_links import CALENDAR_PATH, event_ics_path, event_text
@@ -17,8 +18,8 @@ from feeds.event_status import calendar_title, ical_status
 from feeds.model import Event, Site
 from feeds.recurrence import series_end
 from feeds.render import Output, OutputFile
-from feeds.render.links import absolutize
 from feeds.render.ics_text import plain
+from feeds.render.links import absolutize
 
 __all__ = ["CALENDAR_PATH", "EventPart", "EventText", "event_part", "render_calendar"]
 
