@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from feeds.config import Person, SiteConfig
 from feeds.recurrence import Recurrence, series_end
 from feeds.strings import Strings
+from feeds.timezones import instant
 
 
 class Status(str, Enum):
@@ -105,17 +106,12 @@ class Event(Item):
     @property
     def starts_at(self) -> datetime:
         """The start as an instant: midnight in the event's zone for all-day events."""
-        return _instant(self.start, self.timezone)
+        return instant(self.start, self.timezone)
 
     def ends_before(self, moment: datetime) -> bool:
         """True once the event is over at that moment."""
-        return _instant(series_end(self), self.timezone) <= moment
+        return instant(series_end(self), self.timezone) <= moment
 
-
-def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return datetime.combine(value, datetime.min.time(), zone)
 
 
 @dataclass(frozen=True)

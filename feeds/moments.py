@@ -6,9 +6,10 @@ next occurrences of each series and when the next embargo lifts (`Site.next_lift
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
+
+from feeds.timezones import instant
 
 if TYPE_CHECKING:
     from feeds.model import Site
@@ -34,12 +35,9 @@ def moment_window(site: Site) -> tuple[datetime, datetime | None] | None:
 
     if not site.items:
         return None
-    ends = [_instant(series_end(event), event.timezone) for event in site.upcoming]
-    ends += [_instant(next_ones[0].end, event.timezone) for event in site.upcoming if event.recurrence
+    ends = [instant(series_end(event), event.timezone) for event in site.upcoming]
+    ends += [instant(next_ones[0].end, event.timezone) for event in site.upcoming if event.recurrence
              for next_ones in [occurrences(event, site.now, 1)] if next_ones]
     ends += [site.next_lift] if site.next_lift else []
     return site.now, min(ends, default=None)
 
-
-def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:
-    return value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time(), zone)

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from dateutil.rrule import rrule, rrulestr
 from icalendar import vRecur
 
+from feeds.timezones import instant
+
 if TYPE_CHECKING:
     from feeds.model import Event
 
@@ -82,7 +84,7 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
 
 def occurrences(event: Event, after: datetime, count: int) -> list[Occurrence]:
     """The next `count` instances of an event that have not ended at `after` (the event itself if single)."""
-    found = (o for o in _all_occurrences(event) if _instant(o.end, event.timezone) > after)
+    found = (o for o in _all_occurrences(event) if instant(o.end, event.timezone) > after)
     return list(islice(found, count))
 
 
@@ -156,10 +158,6 @@ def _moment(value: Any, zone: tzinfo | None) -> date | datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=zone)
     return value if isinstance(value, date) else None
-
-
-def _instant(value: date | datetime, zone: tzinfo) -> datetime:
-    return value if isinstance(value, datetime) else datetime.combine(value, time(), zone)
 
 
 def series_end(event: Event) -> date | datetime:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def instant(value: date | datetime, zone: tzinfo) -> datetime:
+    """A moment as an aware datetime: a date is its midnight in `zone`; a datetime stays as it is."""
+    return value if isinstance(value, datetime) else datetime.combine(value, time(), zone)
 
 
 @cache

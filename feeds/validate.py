@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from feeds.load import Source
 from feeds.markup import first_paragraph, to_html
 from feeds.model import Event, Location, NewsItem, Status
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
-from feeds.timezones import zone_or_none
+from feeds.timezones import instant, zone_or_none
 
 COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn"}
 NEWS_KEYS = COMMON_KEYS | {"dateline", "author", "image", "image_alt", "id"}
@@ -154,12 +154,6 @@ def _as_written(source: Source, key: str, value: Any) -> str:
     return written or str(value)
 
 
-def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time(), zone)
-
-
 def default_slug(source: Source) -> str:
     """The slug from the file name, without a leading YYYY-MM-DD- date."""
     return slugify(_LEADING_DATE.sub("", source.stem))
@@ -170,9 +164,9 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
     zone = config.timezone
     title = f.text("title", required=True)
     published = f.moment("date", zone, required=default_date is None)
-    published_at = _aware(published, zone) if published else default_date
+    published_at = instant(published, zone) if published else default_date
     updated = f.moment("updated", zone)
-    updated_at = _aware(updated, zone) if updated else published_at
+    updated_at = instant(updated, zone) if updated else published_at
     if published_at and updated_at and updated_at < published_at:
         f.fail("updated", "is before date", "updated is when the item last changed after publication")
         updated_at = published_at
@@ -243,7 +237,7 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
     end = f.moment("end", zone)
     start, end = _event_span(f, start, end, zone)
     # An event without an announcement date is taken as announced when it starts.
-    fields = _common(f, config, default_date=_aware(start, zone) if start else None)
+    fields = _common(f, config, default_date=instant(start, zone) if start else None)
     status = _status(f)
     recurrence = _recurrence(f, start)
     previous_start = _in_zone(f.moment("previous_start", zone), zone)
