@@ -19,11 +19,9 @@ from lxml import etree
 from feeds import __version__
 from feeds.model import Site
 from feeds.render import OutputFile
-from feeds.render.channels import MEDIA_TYPES, SITE_FOLDER, Document, feed_paths
+from feeds.render.channels import MEDIA_TYPES, Document
 from feeds.render.entries import Entry, Media, site_url
 
-ATOM_PATH = feed_paths(SITE_FOLDER)["atom"]
-RSS_PATH = feed_paths(SITE_FOLDER)["rss"]
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 NO_ENTRIES = datetime(1970, 1, 1, tzinfo=timezone.utc)  # `updated` of an empty feed, never the clock
