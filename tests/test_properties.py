@@ -21,6 +21,7 @@ from test_safety import assert_harmless
 
 from feeds.cli import main
 from feeds.limits import one_line, refused_character
+from feeds.render.ics_text import plain, to_ical
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PROP_ID = "tag:newsroom.example.org,2018-12-01:events/prop"
@@ -153,3 +154,20 @@ def _check_calendar(public: Path, expected: dict[str, str]) -> None:
     assert description.endswith(page)
     if expected["summary"] and not expected["body"].strip():
         assert description == f"{expected['summary']}\n\n{page}"
+
+
+# Text dense in what folding must not break: multi-byte characters, escapes and their lead characters.
+FOLD_TEXT = st.text(st.sampled_from("\\^;,:\"\n aé€😀"), min_size=70, max_size=400)
+
+
+@PROPERTY
+@given(FOLD_TEXT, FOLD_TEXT)
+def test_calendar_lines_fold_as_icalendar_folds_them(description: str, summary: str) -> None:
+    """Folding by byte slices writes exactly the bytes icalendar's own serialiser writes."""
+    vevent = icalendar.Event()
+    vevent.add("UID", "fold@newsroom.example.org")
+    vevent.add("SUMMARY", icalendar.vText(summary or "-"))
+    vevent.add("DESCRIPTION", plain(description) or "-")
+    vevent.add("X-ALT-DESC", icalendar.vText(description or "-"), parameters={"FMTTYPE": "text/html"})
+    assert to_ical(vevent) == vevent.to_ical()
+    assert all(len(line) <= 75 for line in to_ical(vevent).split(b"\r\n"))

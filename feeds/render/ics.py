@@ -18,7 +18,7 @@ from feeds.event_status import calendar_title, ical_status
 from feeds.model import Event, Site
 from feeds.recurrence import series_end
 from feeds.render import Output, OutputFile
-from feeds.render.ics_text import plain
+from feeds.render.ics_text import plain, to_ical
 from feeds.render.links import absolutize
 
 __all__ = ["CALENDAR_PATH", "EventPart", "EventText", "event_part", "render_calendar"]
@@ -74,7 +74,7 @@ def event_text_ical(site: Site, event: Event) -> EventText:
     tzids = {value.params.get("TZID") for _, value in vevent.property_items(sorted=False) if hasattr(value, "params")}
     first = _day(event.start) - timedelta(days=1)
     last = _day(series_end(event)) + timedelta(days=1)
-    return EventText(vevent.to_ical(), tuple(sorted(tzids - {None, "UTC"})), (first.year, last.year + 1))
+    return EventText(to_ical(vevent), tuple(sorted(tzids - {None, "UTC"})), (first.year, last.year + 1))
 
 
 def _assemble(header: bytes, texts: list[EventText]) -> bytes:
@@ -121,7 +121,7 @@ def _header(site: Site, events: Sequence[Event], *, subscription: bool = True) -
         if settings.image:
             image = settings.image if "://" in settings.image else config.url(settings.image)
             cal.add("IMAGE", vUri(image), parameters={"VALUE": "URI", "DISPLAY": "BADGE"})
-    data = cal.to_ical()
+    data = to_ical(cal)
     assert data.endswith(_END)
     return data[: -len(_END)]
 
@@ -172,7 +172,7 @@ def _vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
     Generated definitions list each transition of the range they were made for, so the range must hold
     every occurrence.
     """
-    return _vtimezone(tzid, first_year, last_year).to_ical()
+    return to_ical(_vtimezone(tzid, first_year, last_year))
 
 
 @cache
