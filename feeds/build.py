@@ -25,7 +25,7 @@ from feeds.progress import Progress
 from feeds.strings import load_strings
 from feeds.template_paths import template_dirs
 from feeds.unique import check_unique
-from feeds.write import UnsafePath, write_file, write_tree
+from feeds.write import Stamp, UnsafePath, new_tree, write_file
 
 if TYPE_CHECKING:
     from feeds.parts import Parts
@@ -149,20 +149,13 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
                                cache=cache)
         key = cache.site_key(loaded.site, templates)
         written = cache.current_output(output, key)
-        with progress.phase("render"):
-            if written is None:
-                from feeds.parts import Parts
-
-                parts = Parts.open(cache, loaded.site, templates, template_dirs(site_dir), output)
-                files = render(loaded.site, site_dir, parts)
+        try:
+            stamps = written.stamps if written else _render_and_write(loaded.site, site_dir, output, cache, templates,
+                                                                       progress)
+        except UnsafePath as error:
+            raise SiteError([Problem(str(output), 0, "", str(error),
+                                     "report this: a renderer made an unsafe path")]) from None
         with progress.phase("write"):
-            try:
-                stamps = written.stamps if written else write_tree(output, files, cache.last_spare_stamps(output))
-            except UnsafePath as error:
-                raise SiteError([Problem(str(output), 0, "", str(error),
-                                         "report this: a renderer made an unsafe path")]) from None
-            if written is None:
-                parts.save()
             cache.save_items()
             if record_ledger:
                 write_file(site_dir / LEDGER_NAME, loaded.ledger.to_bytes())
@@ -174,6 +167,22 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         return result
     finally:
         gc.unfreeze()  # what validation froze is an ordinary heap again once the build is done
+
+
+def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCache, templates: str,
+                      progress: Progress) -> dict[str, Stamp]:
+    """Render every output into a new tree, each part written as soon as it is made (so that no
+    process holds the whole site's bytes), and swap the tree in; return its files' stamps."""
+    from feeds.parts import Parts
+
+    with new_tree(output, cache.last_spare_stamps(output)) as tree:
+        with progress.phase("render"):
+            parts = Parts.open(cache, site, templates, template_dirs(site_dir), output, tree.place)
+            files = render(site, site_dir, parts)
+        with progress.phase("write"):
+            stamps = tree.complete(files)
+            parts.save()
+    return stamps
 
 
 Found = tuple[str, str, bytes | None]  # cache key, path relative to the site directory, bytes if read

@@ -104,7 +104,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"feeds: {len(result.embargoed)} embargoed; the next lifts at {utc_text(result.next_lift)} "
               f"(written to {output / NEXT_LIFT_PATH}): build again then")
     if args.verbose:
-        for phase, seconds in progress.timings:
+        for phase, seconds in progress.timings.items():
             print(f"feeds: {phase:<9} {seconds:8.3f} s", file=sys.stderr)
     return EXIT_OK
 

@@ -56,10 +56,13 @@ class Parts:
     events: dict[str, EventText] = field(default_factory=dict)  # VEVENTs by key, from the cache
     used_events: dict[str, EventText] = field(default_factory=dict)
     rows: dict[str, str] = field(default_factory=dict)  # each item's row, by id, worked out once
+    place: Callable[[OutputFile], Output] = lambda file: file  # where a rendered file goes: kept, or written
 
     @classmethod
-    def open(cls, cache: BuildCache, site: Site, templates: str, template_dirs: list[Path], output: Path) -> Parts:
-        """The parts cache of this build; `templates` is the digest of the template directories."""
+    def open(cls, cache: BuildCache, site: Site, templates: str, template_dirs: list[Path], output: Path,
+             place: Callable[[OutputFile], Output] | None = None) -> Parts:
+        """The parts cache of this build; `templates` is the digest of the template directories. With
+        `place`, each rendered part is handed to it (from the worker that rendered it) as soon as it is made."""
         settings = cache.settings_key(site.config)
         page_base = digest("page", cache.software, settings, templates)
         if _reads_site(template_dirs):
@@ -67,15 +70,20 @@ class Parts:
         return cls(cache, site, output.absolute(), cache.last_output_stamps(output), page_base,
                    digest("feed", cache.software, settings, templates),
                    digest("event", cache.software, settings, site.strings.digest),  # calendars speak the UI words
-                   cache.read(_EVENTS, dict) if cache.reuse else {})  # type: ignore[arg-type]
+                   cache.read(_EVENTS, dict) if cache.reuse else {},  # type: ignore[arg-type]
+                   place=place or (lambda file: file))
 
     def pages(self, render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
         """Each page of an item or a list: linked from the last build when its key is unchanged, else rendered."""
         keys = [self._page_key(job) for job in jobs]
         found: list[Output | None] = [self._kept(job.path, key) for job, key in zip(jobs, keys)]
+
+        def make(n: int) -> Output:
+            return self.place(OutputFile(jobs[n].path, render(jobs[n]).data, keys[n]))
+
         missing = [n for n, file in enumerate(found) if file is None]
-        for n, file in zip(missing, spread(render, [jobs[n] for n in missing], minimum=_SPREAD_PAGES)):
-            found[n] = OutputFile(file.path, file.data, keys[n])
+        for n, file in zip(missing, spread(make, missing, minimum=_SPREAD_PAGES)):
+            found[n] = file
         return found  # type: ignore[return-value]
 
     def event_parts(self, make: Callable[[Event], EventPart], events: Sequence[Event]) -> list[EventPart]:
@@ -85,9 +93,14 @@ class Parts:
         for event, key in zip(events, keys):
             text, kept = self.events.get(key), self._kept(event_ics_path(event), key)
             found.append(EventPart(text, kept) if text and kept else None)
+
+        def made(n: int) -> EventPart:
+            part = make(events[n])
+            return EventPart(part.text, self.place(OutputFile(part.file.path, part.file.data, keys[n])))
+
         missing = [n for n, part in enumerate(found) if part is None]
-        for n, part in zip(missing, spread(make, [events[n] for n in missing], minimum=_SPREAD_EVENTS)):
-            found[n] = EventPart(part.text, OutputFile(part.file.path, part.file.data, keys[n]))
+        for n, part in zip(missing, spread(made, missing, minimum=_SPREAD_EVENTS)):
+            found[n] = part
         self.used_events.update((key, part.text) for key, part in zip(keys, found))  # type: ignore[union-attr]
         return found  # type: ignore[return-value]
 
@@ -99,11 +112,14 @@ class Parts:
         for document, key in zip(documents, keys):
             kept = [self._kept(document.path(fmt), digest(key, fmt)) for fmt in ("atom", "rss", "json")]
             found.append(kept if all(kept) else None)  # type: ignore[arg-type]
+
+        def make(n: int) -> list[Output]:
+            return [self.place(OutputFile(file.path, file.data, digest(keys[n], fmt)))
+                    for file, fmt in zip(render(documents[n]), ("atom", "rss", "json"))]
+
         missing = [n for n, files in enumerate(found) if files is None]
-        rendered = spread(render, [documents[n] for n in missing], minimum=_SPREAD_DOCUMENTS)
-        for n, files in zip(missing, rendered):
-            found[n] = [OutputFile(file.path, file.data, digest(keys[n], fmt))
-                        for file, fmt in zip(files, ("atom", "rss", "json"))]
+        for n, files in zip(missing, spread(make, missing, minimum=_SPREAD_DOCUMENTS)):
+            found[n] = files
         return found  # type: ignore[return-value]
 
     def save(self) -> None:

@@ -20,16 +20,16 @@ class Progress:
 
     def __init__(self, *, bar: bool = False) -> None:
         self.bar = bar
-        self.timings: list[tuple[str, float]] = []
+        self.timings: dict[str, float] = {}  # seconds by phase, in the order the phases began
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
-        """Time the block under `name`."""
+        """Time the block under `name`, adding to the time of any earlier block of that name."""
         started = time.perf_counter()
         try:
             yield
         finally:
-            self.timings.append((name, time.perf_counter() - started))
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
 
     def track(self, items: Sequence[T], label: str) -> Iterable[T]:
         """The items, with a bar drawn on stderr while they are gone through, for long builds."""

@@ -7,10 +7,12 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from feeds.render import KeptFile, Output
+from feeds.render import KeptFile, Output, PlacedFile
 
 Stamp = tuple[str, int, int, int]  # an output file's key (or digest of its bytes), size, mtime_ns, inode
 
@@ -39,13 +41,21 @@ def _joined(root: str, relative: str) -> str:
 
 
 def write_tree(output: Path, files: Iterable[Output], spare: Mapping[str, Stamp] | None = None) -> dict[str, Stamp]:
-    """Make `output` hold exactly these files, swapping the complete tree in at once; return its stamps.
+    """Make `output` hold exactly these files, swapping the complete tree in at once; return its stamps."""
+    with new_tree(output, spare or {}) as tree:
+        return tree.complete(list(files))
 
-    The new tree is the previous build's tree (kept beside `output` as a spare) brought up to date:
-    only files no longer produced are removed, and only files whose key or digest differs from the
-    spare's stamp (or whose stamp no longer matches the file, as after a hand edit) are written, so
-    a rebuild neither recreates nor deletes thousands of files, nor reads them back. A failed or
-    killed build leaves the previous output exactly as it was.
+
+@contextmanager
+def new_tree(output: Path, spare: Mapping[str, Stamp]) -> Iterator[Tree]:
+    """The next output tree, built aside from the previous build's tree and swapped in by `complete`.
+
+    The previous tree (kept beside `output` as a spare, with its stamps in `spare`) is brought up to
+    date: files go in as they are rendered, by any process, and only those whose key or digest
+    differs from the spare's stamp (or whose stamp no longer matches the file, as after a hand edit)
+    are written; `complete` removes what is no longer produced. A rebuild thus neither recreates
+    nor deletes thousands of files, nor reads them back. A failed or killed build leaves the
+    previous output exactly as it was, and the partly updated tree as the next build's spare.
     """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -57,64 +67,94 @@ def write_tree(output: Path, files: Iterable[Output], spare: Mapping[str, Stamp]
     else:
         spare = {}
     try:
-        stamps = _sync(staging, list(files), spare or {})
-        staging.chmod(0o755)
-        _swap_in(staging, output)
+        yield Tree(str(staging), output, spare)
     finally:
         # After a swap, `staging` holds the previous tree; after a failure, a partly updated one.
         # Either is kept as the starting point of the next build rather than deleted.
         if staging.exists():
             os.rename(staging, spare_dir)
-    return stamps
 
 
-def _sync(root: Path, files: list[Output], known: Mapping[str, Stamp]) -> dict[str, Stamp]:
-    """Bring the tree at root to exactly these files, touching only what differs; return their stamps.
+@dataclass
+class Tree:
+    """An output tree being built: `place` puts one file in (from a worker process too), `complete`
+    the rest, and swaps the tree in.
 
-    `known` are the stamps of the tree at root when it was written. A file is never changed in
-    place, since it may be linked into the tree being served: it is replaced by a new one.
+    A file is never changed in place, since it may be linked into the tree being served: it is
+    replaced by a new one.
     """
-    targets = [(_joined(str(root), file.path), file) for file in files]
-    wanted = {target for target, _ in targets}
-    folders: set[str] = set()  # every directory that holds a wanted file, at any depth
-    for target in wanted:
-        folder = os.path.dirname(target)
-        while folder not in folders and len(folder) > len(str(root)):
-            folders.add(folder)
-            folder = os.path.dirname(folder)
-    for directory, subdirectories, names in os.walk(root, topdown=False):
-        for name in names:
-            path = os.path.join(directory, name)
-            if path not in wanted:
-                os.unlink(path)
-        for name in subdirectories:
-            path = os.path.join(directory, name)
-            if path in wanted:
-                shutil.rmtree(path)
-            elif path not in folders:
-                os.rmdir(path)  # emptied above, being walked bottom-up
-    made: set[str] = set()
-    stamps: dict[str, Stamp] = {}
-    for target, file in targets:
+
+    root: str
+    output: Path
+    known: Mapping[str, Stamp]  # the stamps of the files at root when they were written
+    made: set[str] = field(default_factory=set)  # folders this process made or found
+
+    def place(self, file: Output) -> PlacedFile:
+        """Put the file in the tree unless the same bytes are there already; say where and what it is."""
+        if isinstance(file, PlacedFile):
+            return file
+        target = _joined(self.root, file.path)
         digest = file.digest
-        old = known.get(file.path)
+        old = self.known.get(file.path)
         if old is not None and old[0] == digest and _stat(target) == old[1:]:
-            stamps[file.path] = old
-            continue
+            return PlacedFile(file.path, old)
         parent = os.path.dirname(target)
-        if parent not in made:
-            os.makedirs(parent, exist_ok=True)
-            made.add(parent)
-        if os.path.lexists(target):
+        if parent not in self.made:
+            self._make_folder(parent)
+        if os.path.isdir(target) and not os.path.islink(target):
+            shutil.rmtree(target)  # a folder of the last tree stands where this file goes
+        elif os.path.lexists(target):
             os.unlink(target)
         _put(file, target)
         st = os.stat(target)
-        stamps[file.path] = (digest, st.st_size, st.st_mtime_ns, st.st_ino)
-    return stamps
+        return PlacedFile(file.path, (digest, st.st_size, st.st_mtime_ns, st.st_ino))
+
+    def complete(self, files: list[Output]) -> dict[str, Stamp]:
+        """Place every file not yet placed, remove every other file of the last tree, and swap the tree in."""
+        wanted = {_joined(self.root, file.path) for file in files}
+        self._remove_unwanted(wanted)
+        stamps = {file.path: self.place(file).stamp for file in files}
+        os.chmod(self.root, 0o755)
+        _swap_in(Path(self.root), self.output)
+        return stamps
+
+    def _make_folder(self, folder: str) -> None:
+        """Make the folder and those above it, removing any file of the last tree that stands in the way."""
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            above = folder
+            while len(above) > len(self.root) and not os.path.isfile(above):
+                above = os.path.dirname(above)
+            if os.path.isfile(above):
+                os.unlink(above)
+            os.makedirs(folder, exist_ok=True)
+        self.made.add(folder)
+
+    def _remove_unwanted(self, wanted: set[str]) -> None:
+        folders: set[str] = set()  # every directory that holds a wanted file, at any depth
+        for target in wanted:
+            folder = os.path.dirname(target)
+            while folder not in folders and len(folder) > len(self.root):
+                folders.add(folder)
+                folder = os.path.dirname(folder)
+        for directory, subdirectories, names in os.walk(self.root, topdown=False):
+            for name in names:
+                path = os.path.join(directory, name)
+                if path not in wanted:
+                    os.unlink(path)
+            for name in subdirectories:
+                path = os.path.join(directory, name)
+                if path in wanted:
+                    shutil.rmtree(path)
+                elif path not in folders:
+                    os.rmdir(path)  # emptied above, being walked bottom-up
+                    self.made.discard(path)
 
 
 def _put(file: Output, target: str) -> None:
     """Create target with the file's bytes: a hard link to the same bytes in the last tree where there are some."""
+    assert not isinstance(file, PlacedFile)
     if not (isinstance(file, KeptFile) and _linked(file.source, target)):
         with open(target, "wb") as stream:
             stream.write(file.data)

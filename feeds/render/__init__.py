@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,10 @@ class OutputFile:
         """The key, or a digest of the bytes."""
         return self.key or "b:" + hashlib.blake2b(self.data, digest_size=16).hexdigest()
 
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
 
 @dataclass(frozen=True)
 class KeptFile:
@@ -41,5 +46,25 @@ class KeptFile:
     def digest(self) -> str:
         return self.key
 
+    @property
+    def size(self) -> int:
+        return os.stat(self.source).st_size
 
-Output = OutputFile | KeptFile
+
+@dataclass(frozen=True)
+class PlacedFile:
+    """An output file already in the tree being built, placed there by whichever process rendered it."""
+
+    path: str
+    stamp: tuple[str, int, int, int]  # its key or digest, size, mtime_ns and inode
+
+    @property
+    def digest(self) -> str:
+        return self.stamp[0]
+
+    @property
+    def size(self) -> int:
+        return self.stamp[1]
+
+
+Output = OutputFile | KeptFile | PlacedFile

@@ -72,7 +72,7 @@ def _media(config: SiteConfig, value: str, files: Mapping[str, Output]) -> Media
     url = site_url(config, value)
     path = url[len(config.base_url):] if url.startswith(config.base_url) else None
     kind = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
-    return Media(url, kind, len(files[path].data) if path in files else None)
+    return Media(url, kind, files[path].size if path in files else None)
 
 
 def event_details(event: Event, t: Strings) -> str:
