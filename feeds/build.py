@@ -112,8 +112,9 @@ def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Outpu
             files = [*render_calendar(site), *render_site(site, site_dir), *render_next_lift(site)]
             files += render_feeds(site, published=files)  # the other files give enclosure sizes
         else:
-            files = [*render_calendar(site, parts.event_parts), *render_site(site, site_dir, parts.pages),
-                     *render_next_lift(site)]
+            files = [parts.place(file) for file in render_calendar(site, parts.event_parts)]
+            parts.save_events()
+            files += [*render_site(site, site_dir, parts.pages), *render_next_lift(site)]
             files += render_feeds(site, published=files, document_files=parts.document_files)
         return [*files, render_headers(files)]
     except jinja2.TemplateError as error:
@@ -181,7 +182,6 @@ def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCach
             files = render(site, site_dir, parts)
         with progress.phase("write"):
             stamps = tree.complete(files)
-            parts.save()
     return stamps
 
 

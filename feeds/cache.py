@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from feeds import __version__
 from feeds.config import SiteConfig
 from feeds.moments import moment_key
-from feeds.write import Stamp, write_file
+from feeds.write import Stamp, write_stream
 
 if TYPE_CHECKING:
     from feeds.model import Item, Site
@@ -272,12 +272,12 @@ class BuildCache:
             self._save(_ITEMS, kept)
 
     def _save(self, name: str, value: object) -> None:
-        self.loaded[name] = value
         if self.memory is not None:
             self.memory[name] = value
             return
+        self.loaded.pop(name, None)  # read again if asked: a saved value may be large, and done with
         self.directory.mkdir(exist_ok=True)
-        write_file(self.directory / name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        write_stream(self.directory / name, lambda stream: pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _source_stamp(stat: os.stat_result) -> tuple[int, int, int, int]:

@@ -122,10 +122,12 @@ class Parts:
             found[n] = files
         return found  # type: ignore[return-value]
 
-    def save(self) -> None:
-        """Keep exactly the VEVENTs this build used."""
+    def save_events(self) -> None:
+        """Keep exactly the VEVENTs this build used, for the next build, and let go of them here: once
+        the calendar is made, the rest of the build needs none."""
         if self.used_events.keys() != self.events.keys():
             self.cache.write(_EVENTS, dict(sorted(self.used_events.items())))
+        self.events, self.used_events = {}, {}
 
     def _row(self, item: Item) -> str:
         row = self.rows.get(item.id)

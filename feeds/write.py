@@ -7,10 +7,11 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from feeds.render import KeptFile, Output, PlacedFile
 
@@ -182,16 +183,21 @@ def write_file(path: Path, data: bytes) -> bool:
     """Replace one file atomically if its bytes change; say whether it did."""
     if path.exists() and path.read_bytes() == data:
         return False
+    write_stream(path, lambda stream: stream.write(data))
+    return True
+
+
+def write_stream(path: Path, fill: Callable[[BinaryIO], object]) -> None:
+    """Replace one file atomically with what `fill` writes into it, never holding it all in memory."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            fill(stream)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return True
 
 
 def _swap_in(staging: Path, output: Path) -> None:
