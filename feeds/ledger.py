@@ -96,7 +96,7 @@ def apply(ledger: Ledger, items: list[Item]) -> tuple[list[Item], Ledger, list[P
             if entry is not None:
                 kept[entry.id] = replace(entry, path=item.source, withdrawn=True)
             continue
-        if entry is not None:
+        if entry is not None and (entry.id != item.id or isinstance(item, Event) and entry.uid not in ("", item.uid)):
             item = replace(item, id=entry.id, **({"uid": entry.uid} if isinstance(item, Event) and entry.uid else {}))
         item, new_entry = _entry_for(item, entry)
         kept[new_entry.id] = new_entry
@@ -121,5 +121,6 @@ def _entry_for(item: Item, entry: Entry | None) -> tuple[Item, Entry]:
         return item, Entry(item.id, item.source, item.kind)
     digest = fingerprint(item)
     sequence = 0 if entry is None else entry.sequence + (entry.fingerprint != digest)
-    item = replace(item, sequence=sequence)
+    if item.sequence != sequence:
+        item = replace(item, sequence=sequence)
     return item, Entry(item.id, item.source, item.kind, item.uid, sequence, digest)

@@ -133,24 +133,29 @@ class Tree:
         self.made.add(folder)
 
     def _remove_unwanted(self, wanted: set[str]) -> None:
+        """Remove every file and folder of the tree that holds no wanted file."""
         folders: set[str] = set()  # every directory that holds a wanted file, at any depth
         for target in wanted:
             folder = os.path.dirname(target)
             while folder not in folders and len(folder) > len(self.root):
                 folders.add(folder)
                 folder = os.path.dirname(folder)
-        for directory, subdirectories, names in os.walk(self.root, topdown=False):
-            for name in names:
-                path = os.path.join(directory, name)
-                if path not in wanted:
-                    os.unlink(path)
-            for name in subdirectories:
-                path = os.path.join(directory, name)
-                if path in wanted:
-                    shutil.rmtree(path)
-                elif path not in folders:
-                    os.rmdir(path)  # emptied above, being walked bottom-up
-                    self.made.discard(path)
+        pending = [self.root]
+        while pending:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.path in folders and entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                    elif entry.path not in wanted or entry.is_dir(follow_symlinks=False):
+                        _remove(entry)
+                        self.made.clear()  # a folder this process made may be gone
+
+
+def _remove(entry: os.DirEntry[str]) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)
 
 
 def _put(file: Output, target: str) -> None:

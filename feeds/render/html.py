@@ -82,7 +82,21 @@ class Links:
     outlook: str
 
 
+_ENVIRONMENTS: dict[tuple[tuple[Path, ...], str, str], Environment] = {}
+
+
 def environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
+    """The templates' environment; one per set of directories, words and zone in a process, so that a
+    process that builds again and again (`feeds serve`) compiles a template only when its file changes."""
+    key = (tuple(dirs), t.digest, zone.key)
+    if key not in _ENVIRONMENTS:
+        if len(_ENVIRONMENTS) >= 8:
+            _ENVIRONMENTS.clear()
+        _ENVIRONMENTS[key] = _environment(dirs, t, zone)
+    return _ENVIRONMENTS[key]
+
+
+def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(d) for d in dirs]),
         autoescape=select_autoescape(default=True, default_for_string=True),
