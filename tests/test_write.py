@@ -1,0 +1,42 @@
+"""The writer: files placed as they are rendered, the rest at the end, and exactly the files wanted swapped in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from feeds.render import OutputFile
+from feeds.write import new_tree, write_tree
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+def test_files_placed_early_turn_the_spare_trees_files_into_folders_and_back(tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    before = [OutputFile("a/index.html", b"a page"), OutputFile("b", b"a file"), OutputFile("c/d/e.txt", b"deep"),
+              OutputFile("kept.txt", b"same")]
+    spare = write_tree(output, before)
+    write_tree(output, [OutputFile("other.txt", b"between")], {})  # the first tree becomes the spare
+    after = [OutputFile("a", b"a file now"), OutputFile("b/index.html", b"a folder now"), OutputFile("c/x.txt", b"x"),
+             OutputFile("kept.txt", b"same")]
+    with new_tree(output, spare) as building:
+        placed = [building.place(file) for file in after[:2]]  # as a worker places what it renders
+        stamps = building.complete([*placed, *after[2:]])
+    assert tree(output) == {file.path: file.data for file in after}
+    assert set(stamps) == {file.path for file in after}
+    assert stamps["kept.txt"] == spare["kept.txt"]  # the same bytes in the spare: not written again
+    assert (output / "kept.txt").stat().st_ino == spare["kept.txt"][3]
+
+
+def test_a_failed_build_leaves_the_output_as_it_was(tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    first = [OutputFile("index.html", b"first"), OutputFile("news/x/index.html", b"x")]
+    write_tree(output, first)
+    try:
+        with new_tree(output, {}) as building:
+            building.place(OutputFile("index.html", b"half-made"))
+            raise RuntimeError("a renderer failed")
+    except RuntimeError:
+        pass
+    assert tree(output) == {file.path: file.data for file in first}
