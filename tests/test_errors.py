@@ -295,3 +295,13 @@ def test_only_files_reached_through_a_link_are_marked_for_resolving(tmp_path: Pa
     (tmp_path / "alias").symlink_to(site, target_is_directory=True)
     expected = [("content/news/linked.md", True), ("content/news/plain.md", False), ("content/events/x.md", True)]
     assert source_files(site) == source_files(tmp_path / "alias") == expected
+
+
+def test_nesting_is_refused_just_past_the_limit() -> None:
+    """A body with no more '<' than the limit skips the tag scan; the boundary is where it was."""
+    from feeds.limits import MAX_HTML_DEPTH, TooDeep, check_depth
+
+    check_depth("<div>" * MAX_HTML_DEPTH)  # as many '<' as the limit: not scanned, and within it
+    check_depth("<div>" * MAX_HTML_DEPTH + "</div>" * MAX_HTML_DEPTH)  # scanned, exactly at the limit
+    with pytest.raises(TooDeep, match=f"nests {MAX_HTML_DEPTH + 1} levels deep"):
+        check_depth("<div>" * (MAX_HTML_DEPTH + 1))
