@@ -12,7 +12,9 @@ from feeds.model import Event
 from feeds.strings import Strings
 
 CALENDAR_PATH = "feeds/events.ics"
-GOOGLE_DETAILS_LIMIT = 1000  # Google cuts the details of an add-event link at about this many characters
+# The most text an add-event link carries: Google cuts its details at about this many characters, and
+# many servers refuse a query string past 2 to 8 KB, so Outlook's body is cut the same way.
+ADD_EVENT_TEXT_LIMIT = 1000
 
 
 def event_ics_path(event: Event) -> str:
@@ -26,8 +28,19 @@ def event_text(event: Event, config: SiteConfig, t: Strings) -> str:
     return "\n\n".join(part for part in (banner(event, t), body, config.url(event.path)) if part)
 
 
-def google_event_url(event: Event, config: SiteConfig, t: Strings) -> str:
-    """A Google Calendar link that adds the event (the whole series if it repeats)."""
+def add_event_text(event: Event, config: SiteConfig, t: Strings) -> str:
+    """The event's plain text for add-event links, cut to ADD_EVENT_TEXT_LIMIT with the page's URL kept
+    at its end; worked out once for both links, as it runs the sanitiser over the body."""
+    text = event_text(event, config, t)
+    if len(text) <= ADD_EVENT_TEXT_LIMIT:
+        return text
+    page = config.url(event.path)
+    room = ADD_EVENT_TEXT_LIMIT - len(page) - 3
+    return text[:room].rstrip() + "…\n\n" + page
+
+
+def google_event_url(event: Event, config: SiteConfig, t: Strings, details: str) -> str:
+    """A Google Calendar link that adds the event (the whole series if it repeats), with add_event_text."""
     end = event.end_exclusive or event.start
     if event.all_day:
         dates = f"{event.start:%Y%m%d}/{end:%Y%m%d}"
@@ -35,11 +48,6 @@ def google_event_url(event: Event, config: SiteConfig, t: Strings) -> str:
         dates = f"{_utc(event.start):%Y%m%dT%H%M%SZ}/{_utc(end):%Y%m%dT%H%M%SZ}"
     else:  # wall-clock times with ctz, so a repeating series keeps its local time across DST
         dates = f"{event.start:%Y%m%dT%H%M%S}/{end.astimezone(event.start.tzinfo):%Y%m%dT%H%M%S}"
-    page = config.url(event.path)
-    details = event_text(event, config, t)
-    if len(details) > GOOGLE_DETAILS_LIMIT:
-        room = GOOGLE_DETAILS_LIMIT - len(page) - 3
-        details = details[:room].rstrip() + "…\n\n" + page
     query = {"action": "TEMPLATE", "text": calendar_title(event, t), "dates": dates, "details": details}
     if event.location:
         query["location"] = event.location.text
@@ -50,8 +58,8 @@ def google_event_url(event: Event, config: SiteConfig, t: Strings) -> str:
     return "https://calendar.google.com/calendar/render?" + urlencode(query)
 
 
-def outlook_event_url(event: Event, config: SiteConfig, t: Strings) -> str:
-    """An Outlook.com link that adds the event (its first occurrence, if it repeats)."""
+def outlook_event_url(event: Event, config: SiteConfig, t: Strings, body: str) -> str:
+    """An Outlook.com link that adds the event (its first occurrence, if it repeats), with add_event_text."""
     end = event.end_exclusive or event.start
     if event.all_day:
         # Plain dates: Outlook moves an all-day event given as times by the viewer's UTC offset.
@@ -63,7 +71,7 @@ def outlook_event_url(event: Event, config: SiteConfig, t: Strings) -> str:
         "rru": "addevent",
         "subject": calendar_title(event, t),
         **span,
-        "body": event_text(event, config, t),
+        "body": body,
     }
     if event.location:
         query["location"] = event.location.text

@@ -250,10 +250,11 @@ def _item_options(site: Site, item: Item, related: tuple[Item, ...]) -> dict[str
 
 
 def _event_links(site: Site, event: Event) -> dict[str, Any]:
-    config = site.config
+    config, t = site.config, site.strings
+    text = calendar_links.add_event_text(event, config, t)
     return {"add": {"ics": calendar_links.event_ics_path(event).rpartition("/")[2],
-                    "google": calendar_links.google_event_url(event, config, site.strings),
-                    "outlook": calendar_links.outlook_event_url(event, config, site.strings)}}
+                    "google": calendar_links.google_event_url(event, config, t, text),
+                    "outlook": calendar_links.outlook_event_url(event, config, t, text)}}
 
 
 def _not_found(env: Environment, site: Site, common: dict[str, Any]) -> OutputFile:
