@@ -90,6 +90,7 @@ def environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a build makes its own environment: no template changes under it to look for
     )
     env.filters["when"] = lambda moment: t.moment(moment.astimezone(zone))
     env.filters["day"] = lambda moment: t.date(moment.astimezone(zone).date())
