@@ -339,3 +339,21 @@ def test_upcoming_list_shows_the_next_occurrences_of_a_series(tmp_path: Path) ->
     assert times == ["2019-03-05T10:00:00+01:00", "2019-04-02T10:00:00+02:00", "2019-05-07T10:00:00+02:00"]
     past = index.get_element_by_id("past-heading").getparent()
     assert "Monthly press briefing" not in past.text_content()
+
+
+# Zones that never change, that gave up or took up summer time, that change twice a year in either
+# hemisphere, by half hours, or around Ramadan.
+VTIMEZONE_ZONES = ["Asia/Tokyo", "Asia/Kolkata", "Asia/Kathmandu", "Africa/Nairobi", "UTC", "America/Sao_Paulo",
+                   "Europe/Moscow", "Africa/Cairo", "America/Nuuk", "Europe/Zurich", "America/New_York",
+                   "Australia/Sydney", "Pacific/Auckland", "Australia/Lord_Howe", "Africa/Casablanca"]
+
+
+@pytest.mark.parametrize("zone", VTIMEZONE_ZONES)
+def test_vtimezones_are_icalendars_own(zone: str) -> None:
+    """The VTIMEZONE made without icalendar's walk to the year 9999 is the one icalendar makes."""
+    from feeds.render.ics import _from_tzid
+
+    ranges = [(year, year + 1) for year in range(2008, 2028)] + [(2010, 2012), (2015, 2026), (1990, 2040)]
+    for first, last in ranges:
+        made = _from_tzid(zone, date(first, 1, 1), date(last, 1, 1)).to_ical()
+        assert made == icalendar.Timezone.from_tzid(zone, first_date=date(first, 1, 1), last_date=date(last, 1, 1)).to_ical()
