@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
 from feeds.markup import to_plain_text
-from feeds.model import Event
+from feeds.model import Event, Site
 from feeds.strings import Strings
 
 CALENDAR_PATH = "feeds/events.ics"
@@ -22,19 +22,27 @@ def event_ics_path(event: Event) -> str:
     return f"{event.path}event.ics"
 
 
-def event_text(event: Event, config: SiteConfig, t: Strings) -> str:
+def event_text(site: Site, event: Event) -> str:
     """The event as plain text for calendars: any status banner, the body (or summary), the page's URL."""
-    body = to_plain_text(event.body_html) or event.summary
-    return "\n\n".join(part for part in (banner(event, t), body, config.url(event.path)) if part)
+    body = _plain_body(site, event) or event.summary
+    return "\n\n".join(part for part in (banner(event, site.strings), body, site.config.url(event.path)) if part)
 
 
-def add_event_text(event: Event, config: SiteConfig, t: Strings) -> str:
+def _plain_body(site: Site, event: Event) -> str:
+    """The event's body as plain text, made once a build for the calendar and the event's page."""
+    text = site.plain_bodies.get(event.id)
+    if text is None:
+        text = site.plain_bodies[event.id] = to_plain_text(event.body_html)
+    return text
+
+
+def add_event_text(site: Site, event: Event) -> str:
     """The event's plain text for add-event links, cut to ADD_EVENT_TEXT_LIMIT with the page's URL kept
-    at its end; worked out once for both links, as it runs the sanitiser over the body."""
-    text = event_text(event, config, t)
+    at its end; worked out once for both links."""
+    text = event_text(site, event)
     if len(text) <= ADD_EVENT_TEXT_LIMIT:
         return text
-    page = config.url(event.path)
+    page = site.config.url(event.path)
     room = ADD_EVENT_TEXT_LIMIT - len(page) - 3
     return text[:room].rstrip() + "…\n\n" + page
 

@@ -252,7 +252,7 @@ def _item_options(site: Site, item: Item, related: tuple[Item, ...]) -> dict[str
 
 def _event_links(site: Site, event: Event) -> dict[str, Any]:
     config, t = site.config, site.strings
-    text = calendar_links.add_event_text(event, config, t)
+    text = calendar_links.add_event_text(site, event)
     return {"add": {"ics": calendar_links.event_ics_path(event).rpartition("/")[2],
                     "google": calendar_links.google_event_url(event, config, t, text),
                     "outlook": calendar_links.outlook_event_url(event, config, t, text)}}

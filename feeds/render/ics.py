@@ -141,7 +141,7 @@ def _vevent(site: Site, event: Event) -> VEvent:
         last_modified=event.updated,
         sequence=event.sequence,
         summary=plain(calendar_title(event, site.strings)),
-        description=plain(event_text(event, config, site.strings)),
+        description=plain(event_text(site, event)),
         start=event.start,
         end=event.end_exclusive,
         location=plain(event.location.text) if event.location else None,
