@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from functools import lru_cache
+from urllib.parse import quote_plus, urlencode, urlsplit, urlunsplit
 
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
@@ -63,7 +64,7 @@ def google_event_url(event: Event, config: SiteConfig, t: Strings, details: str)
         query["ctz"] = event.timezone.key
     if event.recurrence:
         query["recur"] = f"RRULE:{event.recurrence.rule}"
-    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+    return "https://calendar.google.com/calendar/render?" + urlencode(query, quote_via=_quote)
 
 
 def outlook_event_url(event: Event, config: SiteConfig, t: Strings, body: str) -> str:
@@ -83,7 +84,7 @@ def outlook_event_url(event: Event, config: SiteConfig, t: Strings, body: str) -
     }
     if event.location:
         query["location"] = event.location.text
-    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query)
+    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query, quote_via=_quote)
 
 
 def webcal_url(config: SiteConfig) -> str:
@@ -100,6 +101,13 @@ def outlook_subscribe_url(config: SiteConfig) -> str:
     """Outlook.com's "subscribe from web" page for the calendar."""
     query = {"url": config.url(CALENDAR_PATH), "name": config.calendar.name}
     return "https://outlook.live.com/calendar/0/addfromweb?" + urlencode(query)
+
+
+@lru_cache(maxsize=32)
+def _quote(value: str, safe: str = "", encoding: str | None = None, errors: str | None = None) -> str:
+    """quote_plus, as urlencode uses it, remembered for the last few values: an event page's two
+    add-event links carry the same text (up to ADD_EVENT_TEXT_LIMIT characters), title and place."""
+    return quote_plus(value, safe, encoding, errors)
 
 
 def _is_utc(value: date | datetime) -> bool:
