@@ -17,7 +17,7 @@ from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger
 from feeds.lint import lint_timely
-from feeds.load import read_source, source_names
+from feeds.load import read_source, source_files
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.moments import moment_window
 from feeds.parse import Parsed, parse_files
@@ -185,13 +185,14 @@ def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCach
     return stamps
 
 
-Found = tuple[str, str, bytes | None]  # cache key, path relative to the site directory, bytes if read
+# Cache key, path relative to the site directory, bytes if read, whether reached through a symbolic link.
+Found = tuple[str, str, bytes | None, bool]
 
 
 def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress) -> list[Found]:
     """Every content file's cache key, and its bytes, read once, unless the cache knows the file as it is."""
     found = []
-    for name in progress.track(source_names(site_dir), "reading"):
+    for name, linked in progress.track(source_files(site_dir), "reading"):
         path = os.path.join(site_dir, name)
         stat = os.stat(path)
         key = cache.known_key(config, name, stat)
@@ -200,7 +201,7 @@ def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: P
             with open(path, "rb") as stream:
                 data = stream.read()
             key = cache.item_key(config, name, data, stat)
-        found.append((key, name, data))
+        found.append((key, name, data, linked))
     cache.save_sources(config)
     return found
 
@@ -210,7 +211,7 @@ def _config(site_dir: Path, base_url: str | None) -> SiteConfig:
     try:
         return load_config(site_dir, base_url)
     except SiteError as error:
-        sources = (read_source(site_dir / name, site_dir) for name in source_names(site_dir))
+        sources = (read_source(site_dir / name, site_dir, linked=linked) for name, linked in source_files(site_dir))
         raise SiteError([*error.problems, *(found for found in sources if isinstance(found, Problem))]) from None
 
 
@@ -224,12 +225,12 @@ def _ledger_bytes(site_dir: Path) -> bytes:
 def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache: BuildCache,
                   problems: list[Problem]) -> list[Parsed]:
     """Every content file's item, problems and key lines: from the cache when its bytes were seen, else parsed."""
-    cached = [cache.get(key) for key, _, _ in found]
-    missing = [(site_dir / name, data if data is not None else (site_dir / name).read_bytes())
-               for (_, name, data), parsed in zip(found, cached) if parsed is None]
+    cached = [cache.get(key) for key, _, _, _ in found]
+    missing = [(site_dir / name, data if data is not None else (site_dir / name).read_bytes(), linked)
+               for (_, name, data, linked), parsed in zip(found, cached) if parsed is None]
     fresh = iter(parse_files(missing, site_dir, config))
     results = []
-    for (key, _, _), parsed in zip(found, cached):
+    for (key, _, _, _), parsed in zip(found, cached):
         if parsed is None:
             parsed = next(fresh)
             cache.put(key, parsed)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from functools import lru_cache
+from urllib.parse import quote_plus, urlencode, urlsplit, urlunsplit
 
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
 from feeds.markup import to_plain_text
-from feeds.model import Event
+from feeds.model import Event, Site
 from feeds.strings import Strings
 
 CALENDAR_PATH = "feeds/events.ics"
-GOOGLE_DETAILS_LIMIT = 1000  # Google cuts the details of an add-event link at about this many characters
+# The most text an add-event link carries: Google cuts its details at about this many characters, and
+# many servers refuse a query string past 2 to 8 KB, so Outlook's body is cut the same way.
+ADD_EVENT_TEXT_LIMIT = 1000
 
 
 def event_ics_path(event: Event) -> str:
@@ -20,14 +23,33 @@ def event_ics_path(event: Event) -> str:
     return f"{event.path}event.ics"
 
 
-def event_text(event: Event, config: SiteConfig, t: Strings) -> str:
+def event_text(site: Site, event: Event) -> str:
     """The event as plain text for calendars: any status banner, the body (or summary), the page's URL."""
-    body = to_plain_text(event.body_html) or event.summary
-    return "\n\n".join(part for part in (banner(event, t), body, config.url(event.path)) if part)
+    body = _plain_body(site, event) or event.summary
+    return "\n\n".join(part for part in (banner(event, site.strings), body, site.config.url(event.path)) if part)
 
 
-def google_event_url(event: Event, config: SiteConfig, t: Strings) -> str:
-    """A Google Calendar link that adds the event (the whole series if it repeats)."""
+def _plain_body(site: Site, event: Event) -> str:
+    """The event's body as plain text, made once a build for the calendar and the event's page."""
+    text = site.plain_bodies.get(event.id)
+    if text is None:
+        text = site.plain_bodies[event.id] = to_plain_text(event.body_html)
+    return text
+
+
+def add_event_text(site: Site, event: Event) -> str:
+    """The event's plain text for add-event links, cut to ADD_EVENT_TEXT_LIMIT with the page's URL kept
+    at its end; worked out once for both links."""
+    text = event_text(site, event)
+    if len(text) <= ADD_EVENT_TEXT_LIMIT:
+        return text
+    page = site.config.url(event.path)
+    room = ADD_EVENT_TEXT_LIMIT - len(page) - 3
+    return text[:room].rstrip() + "…\n\n" + page
+
+
+def google_event_url(event: Event, config: SiteConfig, t: Strings, details: str) -> str:
+    """A Google Calendar link that adds the event (the whole series if it repeats), with add_event_text."""
     end = event.end_exclusive or event.start
     if event.all_day:
         dates = f"{event.start:%Y%m%d}/{end:%Y%m%d}"
@@ -35,11 +57,6 @@ def google_event_url(event: Event, config: SiteConfig, t: Strings) -> str:
         dates = f"{_utc(event.start):%Y%m%dT%H%M%SZ}/{_utc(end):%Y%m%dT%H%M%SZ}"
     else:  # wall-clock times with ctz, so a repeating series keeps its local time across DST
         dates = f"{event.start:%Y%m%dT%H%M%S}/{end.astimezone(event.start.tzinfo):%Y%m%dT%H%M%S}"
-    page = config.url(event.path)
-    details = event_text(event, config, t)
-    if len(details) > GOOGLE_DETAILS_LIMIT:
-        room = GOOGLE_DETAILS_LIMIT - len(page) - 3
-        details = details[:room].rstrip() + "…\n\n" + page
     query = {"action": "TEMPLATE", "text": calendar_title(event, t), "dates": dates, "details": details}
     if event.location:
         query["location"] = event.location.text
@@ -47,11 +64,11 @@ def google_event_url(event: Event, config: SiteConfig, t: Strings) -> str:
         query["ctz"] = event.timezone.key
     if event.recurrence:
         query["recur"] = f"RRULE:{event.recurrence.rule}"
-    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+    return "https://calendar.google.com/calendar/render?" + urlencode(query, quote_via=_quote)
 
 
-def outlook_event_url(event: Event, config: SiteConfig, t: Strings) -> str:
-    """An Outlook.com link that adds the event (its first occurrence, if it repeats)."""
+def outlook_event_url(event: Event, config: SiteConfig, t: Strings, body: str) -> str:
+    """An Outlook.com link that adds the event (its first occurrence, if it repeats), with add_event_text."""
     end = event.end_exclusive or event.start
     if event.all_day:
         # Plain dates: Outlook moves an all-day event given as times by the viewer's UTC offset.
@@ -63,11 +80,11 @@ def outlook_event_url(event: Event, config: SiteConfig, t: Strings) -> str:
         "rru": "addevent",
         "subject": calendar_title(event, t),
         **span,
-        "body": event_text(event, config, t),
+        "body": body,
     }
     if event.location:
         query["location"] = event.location.text
-    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query)
+    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query, quote_via=_quote)
 
 
 def webcal_url(config: SiteConfig) -> str:
@@ -84,6 +101,13 @@ def outlook_subscribe_url(config: SiteConfig) -> str:
     """Outlook.com's "subscribe from web" page for the calendar."""
     query = {"url": config.url(CALENDAR_PATH), "name": config.calendar.name}
     return "https://outlook.live.com/calendar/0/addfromweb?" + urlencode(query)
+
+
+@lru_cache(maxsize=32)
+def _quote(value: str, safe: str = "", encoding: str | None = None, errors: str | None = None) -> str:
+    """quote_plus, as urlencode uses it, remembered for the last few values: an event page's two
+    add-event links carry the same text (up to ADD_EVENT_TEXT_LIMIT characters), title and place."""
+    return quote_plus(value, safe, encoding, errors)
 
 
 def _is_utc(value: date | datetime) -> bool:

@@ -63,17 +63,22 @@ class Source:
 
 def find_sources(site_dir: Path) -> list[Path]:
     """Every content file, in a stable order."""
-    return [site_dir / name for name in source_names(site_dir)]
+    return [site_dir / name for name, _ in source_files(site_dir)]
 
 
-def source_names(site_dir: Path) -> list[str]:
-    """Every content file's path relative to the site directory (content/news/x.md), in a stable order:
-    by folder, then as the parts of the path sort. Linked folders are followed (read_source refuses
-    any file that leads outside the site), each real folder once."""
-    found: list[str] = []
+def source_files(site_dir: Path) -> list[tuple[str, bool]]:
+    """Every content file's path relative to the site directory, in a stable order (by folder, then as
+    the parts of the path sort), each with whether it is reached through a symbolic link.
+
+    Linked folders are followed, each real folder once. Only a file that is a link, or lies in a folder
+    whose real path is not where its name says, can lead outside the site: read_source resolves the
+    path of those alone, and every other file costs no more than the walk that found it.
+    """
+    site_real = os.path.realpath(site_dir)
+    found: list[tuple[str, bool]] = []
     for folder in KINDS:
         top = f"content/{folder}/"
-        names: list[str] = []
+        names: list[tuple[str, bool]] = []
         pending = [""]
         visited: set[str] = set()
         while pending:
@@ -87,20 +92,25 @@ def source_names(site_dir: Path) -> list[str]:
                 entries = list(os.scandir(directory))
             except (FileNotFoundError, NotADirectoryError):
                 continue
+            linked_folder = real != os.path.normpath(os.path.join(site_real, top + prefix))
             for entry in entries:
                 if entry.is_dir():
                     pending.append(prefix + entry.name + "/")
                 elif entry.name.endswith(".md") and entry.is_file():
-                    names.append(prefix + entry.name)
-        found += [top + name for name in sorted(names, key=lambda name: name.split("/"))]
+                    names.append((prefix + entry.name, linked_folder or entry.is_symlink()))
+        found += [(top + name, linked) for name, linked in sorted(names, key=lambda named: named[0].split("/"))]
     return found
 
 
-def read_source(path: Path, site_dir: Path, data: bytes | None = None) -> Source | Problem:
-    """Parse one file (its bytes when already read), or say in one located problem why it cannot be read."""
+def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: bool = True) -> Source | Problem:
+    """Parse one file (its bytes when already read), or say in one located problem why it cannot be read.
+
+    `linked` says whether the file is reached through a symbolic link (see source_files); only then can
+    it lead outside the site, and only then is its path resolved. Not knowing, a caller leaves it True.
+    """
     shown = display_path(path, site_dir)
     kind = KINDS[path.relative_to(site_dir / "content").parts[0]]
-    if not path.resolve().is_relative_to(site_dir.resolve()):
+    if linked and not path.resolve().is_relative_to(site_dir.resolve()):
         return Problem(shown, 1, "", "is a link (or inside a linked folder) leading outside the site directory",
                        "copy the file into content/ instead of linking to it")
     size = len(data) if data is not None else path.stat().st_size

@@ -30,6 +30,16 @@ _ALLOWED_ATTRIBUTES = {
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # <input> is allowed only as a task list's tick box: never a field a reader could type into.
 _FORCED_ATTRIBUTES = {"input": {"type": "checkbox", "disabled": ""}}
+# Made once: nh3.clean would turn these settings into the sanitiser's own each call, which took a
+# third of its time over the bodies of a newsroom.
+_SANITIZER = nh3.Cleaner(
+    tags=_ALLOWED_TAGS,
+    attributes=_ALLOWED_ATTRIBUTES,
+    url_schemes=_URL_SCHEMES,
+    link_rel="noopener noreferrer",
+    set_tag_attribute_values=_FORCED_ATTRIBUTES,
+)
+_TEXT_ONLY = nh3.Cleaner(tags=set())
 
 
 def to_html(markdown: str) -> str:
@@ -44,20 +54,13 @@ def sanitize(fragment: str) -> str:
     Raises TooDeep for HTML nested so deeply that sanitising it would take minutes.
     """
     check_depth(fragment)
-    return nh3.clean(
-        fragment,
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes=_URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        set_tag_attribute_values=_FORCED_ATTRIBUTES,
-    )
+    return _SANITIZER.clean(fragment)
 
 
 def to_text(fragment: str) -> str:
     """The plain text of an HTML fragment, whitespace collapsed."""
     check_depth(fragment)
-    return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
+    return " ".join(html.unescape(_TEXT_ONLY.clean(fragment)).split())
 
 
 _PARAGRAPH_END = re.compile(r"</(?:p|h[1-6]|blockquote|pre|ul|ol|table|figure)>", re.IGNORECASE)
@@ -69,7 +72,7 @@ def to_plain_text(fragment: str) -> str:
     """The text of an HTML fragment with its paragraphs and list items kept apart, for plain-text readers."""
     flat = " ".join(fragment.split())  # HTML whitespace is one space; only block ends break lines
     marked = _LIST_ITEM.sub("\n- ", _LINE_END.sub("\n", _PARAGRAPH_END.sub("\n\n", flat)))
-    lines = (" ".join(line.split()) for line in html.unescape(nh3.clean(marked, tags=set())).split("\n"))
+    lines = (" ".join(line.split()) for line in html.unescape(_TEXT_ONLY.clean(marked)).split("\n"))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 

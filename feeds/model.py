@@ -137,3 +137,9 @@ class Site:
     @cached_property
     def past(self) -> tuple[Event, ...]:
         return tuple(reversed([e for e in self.events if e.ends_before(self.now)]))
+
+    @cached_property
+    def plain_bodies(self) -> dict[str, str]:
+        """Event bodies as plain text by event id, filled in by whichever renderer needs one first:
+        the calendar and the event's page both do, and the sanitiser is the slow part of either."""
+        return {}

@@ -15,14 +15,16 @@ from feeds.validate import event, news_item
 # What one content file validates to: its item (None when it has errors), every problem found in it
 # (the warnings the file alone shows included) and the line of each front matter key.
 Parsed = tuple[Item | None, tuple[Problem, ...], dict[str, int]]
+# One file to parse: its path, its bytes, and whether it is reached through a symbolic link.
+Job = tuple[Path, bytes, bool]
 
 _PARALLEL_FROM = 200  # below this, starting workers costs more than it saves
 _MAKE = {"news": news_item, "event": event}
 
 
-def parse_file(path: Path, data: bytes, site_dir: Path, config: SiteConfig) -> Parsed:
+def parse_file(path: Path, data: bytes, site_dir: Path, config: SiteConfig, linked: bool = True) -> Parsed:
     """One file's item, problems and key lines."""
-    source = read_source(path, site_dir, data)
+    source = read_source(path, site_dir, data, linked)
     if isinstance(source, Problem):
         return None, (source,), {}
     problems: list[Problem] = []
@@ -32,6 +34,6 @@ def parse_file(path: Path, data: bytes, site_dir: Path, config: SiteConfig) -> P
     return item, tuple(problems), source.lines
 
 
-def parse_files(jobs: list[tuple[Path, bytes]], site_dir: Path, config: SiteConfig) -> list[Parsed]:
-    """parse_file for each (path, bytes), in order; spread over the cores when it pays."""
-    return spread(lambda job: parse_file(job[0], job[1], site_dir, config), jobs, minimum=_PARALLEL_FROM)
+def parse_files(jobs: list[Job], site_dir: Path, config: SiteConfig) -> list[Parsed]:
+    """parse_file for each (path, bytes, linked), in order; spread over the cores when it pays."""
+    return spread(lambda job: parse_file(job[0], job[1], site_dir, config, job[2]), jobs, minimum=_PARALLEL_FROM)

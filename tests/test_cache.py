@@ -21,7 +21,7 @@ from conftest import EXAMPLE_NOW, ROOT, tree_bytes
 
 from feeds.cache import CACHE_DIR, BuildCache
 from feeds.config import load_config
-from feeds.load import find_sources
+from feeds.load import find_sources, source_files
 from feeds.parse import parse_file, parse_files
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -216,9 +216,9 @@ def test_parsing_over_the_cores_gives_the_same_items_in_order(tmp_path: Path) ->
     site = tmp_path / "bench"
     make_corpus(400, site, seed=3)
     config = load_config(site)
-    jobs = [(path, path.read_bytes()) for path in find_sources(site)]
+    jobs = [(site / name, (site / name).read_bytes(), linked) for name, linked in source_files(site)]
     parallel = parse_files(jobs, site, config)
-    assert parallel == [parse_file(path, data, site, config) for path, data in jobs]
+    assert parallel == [parse_file(path, data, site, config, linked) for path, data, linked in jobs]
     assert all(item is not None and not any(p.is_error for p in problems) for item, problems, _ in parallel)
 
 

@@ -278,3 +278,30 @@ def test_example_site_is_clean_under_strict(example_site: Path, feeds) -> None:
     result = feeds("check", "--strict", "--site", example_site, "--now", EXAMPLE_NOW)
     assert result.code == 0, result.err
     assert result.err == ""
+
+
+def test_only_files_reached_through_a_link_are_marked_for_resolving(tmp_path: Path) -> None:
+    """The walk marks what could lead outside (a linked file, a file in a linked folder), and nothing else:
+    read_source resolves the marked paths alone, so a site reached by a link of its own is no exception."""
+    from feeds.load import source_files
+
+    site = tmp_path / "site"
+    (site / "content/news").mkdir(parents=True)
+    (site / "content/news/plain.md").write_text("---\ntitle: x\n---\n")
+    (site / "content/news/linked.md").symlink_to(site / "content/news/plain.md")
+    (tmp_path / "partner").mkdir()
+    (tmp_path / "partner/x.md").write_text("---\ntitle: x\n---\n")
+    (site / "content/events").symlink_to(tmp_path / "partner", target_is_directory=True)
+    (tmp_path / "alias").symlink_to(site, target_is_directory=True)
+    expected = [("content/news/linked.md", True), ("content/news/plain.md", False), ("content/events/x.md", True)]
+    assert source_files(site) == source_files(tmp_path / "alias") == expected
+
+
+def test_nesting_is_refused_just_past_the_limit() -> None:
+    """A body with no more '<' than the limit skips the tag scan; the boundary is where it was."""
+    from feeds.limits import MAX_HTML_DEPTH, TooDeep, check_depth
+
+    check_depth("<div>" * MAX_HTML_DEPTH)  # as many '<' as the limit: not scanned, and within it
+    check_depth("<div>" * MAX_HTML_DEPTH + "</div>" * MAX_HTML_DEPTH)  # scanned, exactly at the limit
+    with pytest.raises(TooDeep, match=f"nests {MAX_HTML_DEPTH + 1} levels deep"):
+        check_depth("<div>" * (MAX_HTML_DEPTH + 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -171,3 +172,20 @@ def test_calendar_lines_fold_as_icalendar_folds_them(description: str, summary: 
     vevent.add("X-ALT-DESC", icalendar.vText(description or "-"), parameters={"FMTTYPE": "text/html"})
     assert to_ical(vevent) == vevent.to_ical()
     assert all(len(line) <= 75 for line in to_ical(vevent).split(b"\r\n"))
+
+
+ATTRIBUTE_TEXT = st.lists(st.sampled_from([" ", "\n", "\t", "\u00a0", "href", "src", "srcset", "=", '"', "x", "h",
+                                            "ref", "c", "set"]), max_size=24).map("".join)
+
+
+@PROPERTY
+@given(ATTRIBUTE_TEXT)
+def test_url_attributes_are_found_as_the_plain_patterns_find_them(text: str) -> None:
+    """The patterns written to start at '="' match where, and what, the plain ones match."""
+    from feeds.render.links import _SRCSET, _URL_ATTRIBUTE
+    from feeds.render.related import _HREF
+
+    for fast, plain_pattern in ((_URL_ATTRIBUTE, r'\s(?:href|src)="([^"]*)"'), (_SRCSET, r'\ssrcset="([^"]*)"'),
+                                (_HREF, r'\shref="([^"]*)"')):
+        found = [(match.end(), match[1]) for match in fast.finditer(text)]
+        assert found == [(match.end(), match[1]) for match in re.finditer(plain_pattern, text)]

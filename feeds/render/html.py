@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from feeds import calendar_links
+from feeds.cache import templates_key
 from feeds.errors import Problem, SiteError
 from feeds.event_status import banner
 from feeds.model import Event, Item, NewsItem, Site
@@ -82,13 +83,14 @@ class Links:
     outlook: str
 
 
-_ENVIRONMENTS: dict[tuple[tuple[Path, ...], str, str], Environment] = {}
+_ENVIRONMENTS: dict[tuple[tuple[Path, ...], str, str, str], Environment] = {}
 
 
 def environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
-    """The templates' environment; one per set of directories, words and zone in a process, so that a
-    process that builds again and again (`feeds serve`) compiles a template only when its file changes."""
-    key = (tuple(dirs), t.digest, zone.key)
+    """The templates' environment, kept for as long as the templates' files, words and zone stay the
+    same, so that a process that builds again and again (`feeds serve`) compiles a template once. As
+    any change to a template makes another environment, none looks for changes before each page."""
+    key = (tuple(dirs), templates_key(dirs), t.digest, zone.key)
     if key not in _ENVIRONMENTS:
         if len(_ENVIRONMENTS) >= 8:
             _ENVIRONMENTS.clear()
@@ -104,6 +106,7 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     env.filters["when"] = lambda moment: t.moment(moment.astimezone(zone))
     env.filters["day"] = lambda moment: t.date(moment.astimezone(zone).date())
@@ -264,10 +267,11 @@ def _item_options(site: Site, item: Item, related: tuple[Item, ...]) -> dict[str
 
 
 def _event_links(site: Site, event: Event) -> dict[str, Any]:
-    config = site.config
+    config, t = site.config, site.strings
+    text = calendar_links.add_event_text(site, event)
     return {"add": {"ics": calendar_links.event_ics_path(event).rpartition("/")[2],
-                    "google": calendar_links.google_event_url(event, config, site.strings),
-                    "outlook": calendar_links.outlook_event_url(event, config, site.strings)}}
+                    "google": calendar_links.google_event_url(event, config, t, text),
+                    "outlook": calendar_links.outlook_event_url(event, config, t, text)}}
 
 
 def _not_found(env: Environment, site: Site, common: dict[str, Any]) -> OutputFile:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cache, partial
 from typing import Any
 
 from icalendar import Calendar, Timezone, vCalAddress, vDuration, vRecur, vText, vUri
 from icalendar import Event as VEvent
+from icalendar.timezone import tzp
 
 from feeds import __version__
 from feeds.calendar_links import CALENDAR_PATH, event_ics_path, event_text
@@ -24,6 +25,9 @@ from feeds.render.links import absolutize
 __all__ = ["CALENDAR_PATH", "EventPart", "EventText", "event_part", "render_calendar"]
 
 _END = b"END:VCALENDAR\r\n"
+# How far past a VTIMEZONE's range its zone is searched for the change that ends the range's last
+# observance: a zone with summer time changes within a year; see _from_tzid for the others.
+_LOOK_PAST = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def _vevent(site: Site, event: Event) -> VEvent:
         last_modified=event.updated,
         sequence=event.sequence,
         summary=plain(calendar_title(event, site.strings)),
-        description=plain(event_text(event, config, site.strings)),
+        description=plain(event_text(site, event)),
         start=event.start,
         end=event.end_exclusive,
         location=plain(event.location.text) if event.location else None,
@@ -183,15 +187,69 @@ def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
     Nextcloud) reads only the first value of each RDATE line, and it and older libical skip DTSTART
     once an RDATE is present, so every onset, DTSTART's included, gets its own line.
     """
-    timezone = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
+    timezone = _from_tzid(tzid, date(first_year, 1, 1), date(last_year, 1, 1))
     for observance in timezone.subcomponents:
         if "RDATE" not in observance:
             continue
-        written = observance.pop("RDATE")
-        onsets = [observance.DTSTART] + [d.dt for line in _as_list(written) for d in line.dts]
+        onsets = _onsets(observance)
+        observance.pop("RDATE")
         for onset in onsets:
             observance.add("RDATE", onset)
     return timezone
+
+
+def _from_tzid(tzid: str, first: date, last: date) -> Timezone:
+    """icalendar's Timezone.from_tzid, without its walk to the year 9999 after the range.
+
+    From the last change in the range, icalendar searches on until the offset changes again or the
+    zone's data ends: a zone with no changes to come (Asia/Tokyo, or any that gave up summer time)
+    is stepped through to the year 9999, 8 ms a time. Here the zone ends, as its data would, _LOOK_PAST
+    after the range. The search then stops at the first moment it looks at past that; where the offset
+    there is that of the range's last observance, icalendar's search would have carried on from it
+    without recording anything more, so the definition is the same. Otherwise icalendar's own is made.
+    """
+    zone = tzp.timezone(tzid)
+    if zone is None:  # icalendar says so in its own words
+        return Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    ending = _Ending(zone, datetime(last.year, last.month, last.day) + _LOOK_PAST)
+    timezone = Timezone.from_tzinfo(ending, tzid, first, last)
+    if ending.refused is None:  # never looked past the end: the very same search
+        return timezone
+    final = max((onset, observance.TZOFFSETTO) for observance in timezone.subcomponents
+                for onset in _onsets(observance))
+    if zone.utcoffset(ending.refused.replace(tzinfo=zone)) == final[1]:
+        return timezone
+    return Timezone.from_tzid(tzid, first_date=first, last_date=last)
+
+
+class _Ending(tzinfo):
+    """A time zone whose offsets end after `end` (wall-clock time), as zoneinfo's end at the year 9999:
+    asking for one raises OverflowError, and the moment asked for is kept."""
+
+    def __init__(self, zone: tzinfo, end: datetime) -> None:
+        self.zone, self.end = zone, end
+        self.refused: datetime | None = None
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        assert dt is not None
+        wall = dt.replace(tzinfo=None)
+        if wall > self.end:
+            self.refused = wall
+            raise OverflowError(f"{wall} is past the end of the range")
+        return self.zone.utcoffset(dt.replace(tzinfo=self.zone))
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        assert dt is not None
+        return self.zone.dst(dt.replace(tzinfo=self.zone))
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        assert dt is not None
+        return self.zone.tzname(dt.replace(tzinfo=self.zone))
+
+
+def _onsets(observance: Any) -> list[datetime]:
+    """When an observance of a VTIMEZONE begins: its DTSTART and every RDATE value."""
+    return [observance.DTSTART] + [d.dt for line in _as_list(observance.get("RDATE", [])) for d in line.dts]
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -9,8 +9,9 @@ from urllib.parse import urljoin, urlsplit
 
 from feeds.model import Item, Site
 
-# The sanitiser writes every attribute double-quoted, so this sees canonical HTML.
-_HREF = re.compile(r'\shref="([^"]*)"')
+# The sanitiser writes every attribute double-quoted, so this sees canonical HTML. It is \shref="([^"]*)"
+# written to start at the literal '="', which is found ten times faster (see feeds.render.links).
+_HREF = re.compile(r'="(?<=\shref=")([^"]*)"')
 
 
 def related_items(site: Site) -> dict[str, tuple[Item, ...]]:
