@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -13,6 +12,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _MAX_WORKERS = 8
+_MAX_CHUNK = 1000  # jobs a worker takes at once: their results are pickled, sent and held together
 # The work of one pool, set before the workers fork so they inherit it (closures included).
 _work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
@@ -35,7 +35,7 @@ def spread(function: Callable[[T], R], jobs: Sequence[T], *, minimum: int) -> li
     _work = (function, jobs)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            chunk = -(-len(jobs) // (workers * 4))
+            chunk = min(-(-len(jobs) // (workers * 4)), _MAX_CHUNK)
             starts = range(0, len(jobs), chunk)
             return [result for part in pool.map(_run_range, starts, [chunk] * len(starts)) for result in part]
     finally:
@@ -44,17 +44,5 @@ def spread(function: Callable[[T], R], jobs: Sequence[T], *, minimum: int) -> li
 
 def _run_range(start: int, count: int) -> list[Any]:
     assert _work is not None
-    _collect_own_garbage()
     function, jobs = _work
     return [function(job) for job in jobs[start : start + count]]
-
-
-def _collect_own_garbage() -> None:
-    """In a worker: collect the cycles its own work leaves (parsers leave some in every file), but never
-    scan what it inherited, which would cost time and copy the pages it shares with the parent.
-
-    The parent may have paused the collector for its own reasons; a worker that never collects
-    grows by everything it ever parsed."""
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
