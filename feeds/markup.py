@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 import re
 
-import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
+from feeds import commonmark
 from feeds.limits import check_depth
 
 _EXTENSIONS = ["table", "strikethrough", "autolink"]
@@ -44,7 +44,7 @@ _TEXT_ONLY = nh3.Cleaner(tags=set())
 
 def to_html(markdown: str) -> str:
     """Render Markdown to HTML with scripts, event handlers and unsafe URLs removed."""
-    raw = cmarkgfm.markdown_to_html_with_extensions(markdown, options=_OPTIONS, extensions=_EXTENSIONS)
+    raw = commonmark.to_html(markdown, options=_OPTIONS, extensions=_EXTENSIONS)
     return sanitize(raw)
 
 
@@ -81,5 +81,5 @@ def first_paragraph(markdown: str) -> str:
     for block in markdown.strip().split("\n\n"):
         block = block.strip()
         if block and not block.startswith(("#", "!", "<", "|", "```", ">", "- ", "* ", "1.")):
-            return to_text(cmarkgfm.markdown_to_html_with_extensions(block, options=_OPTIONS, extensions=_EXTENSIONS))
+            return to_text(commonmark.to_html(block, options=_OPTIONS, extensions=_EXTENSIONS))
     return ""
