@@ -34,7 +34,11 @@ FEEDS = [sys.executable, "-m", "feeds"]
 
 
 def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (MB) of one command, which must succeed."""
+    """Wall seconds and peak resident memory (MB) of one command, which must succeed.
+
+    What earlier commands wrote is flushed to disk first, so that no command is timed while the
+    kernel writes out another's files (a full build leaves some 450 MB to write)."""
+    os.sync()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)

@@ -11,6 +11,7 @@ many files just before measuring slows file creation on some file systems.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -35,6 +36,7 @@ def edit_latencies(site: Path, edits: int, now: datetime, work: Path) -> list[fl
         correction = f"A correction, number {number}."
         victim.write_bytes(original + f"\n{correction}\n".encode())
         try:
+            os.sync()  # nothing the last rebuild wrote is still being written out while this one is timed
             started = time.perf_counter()
             preview.rebuild()
             latencies.append(time.perf_counter() - started)

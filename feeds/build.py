@@ -16,11 +16,9 @@ from feeds.config import SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger
-from feeds.lint import lint_timely
 from feeds.load import read_source, source_files
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.moments import moment_window
-from feeds.parse import Parsed, parse_files
 from feeds.progress import Progress
 from feeds.strings import load_strings
 from feeds.template_paths import template_dirs
@@ -28,6 +26,7 @@ from feeds.unique import check_unique
 from feeds.write import Stamp, UnsafePath, new_tree, write_file
 
 if TYPE_CHECKING:
+    from feeds.parse import Parsed
     from feeds.parts import Parts
     from feeds.render import Output
 
@@ -69,6 +68,9 @@ def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | No
 def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now: datetime | None, drafts: bool,
                   strict: bool, progress: Progress, cache: BuildCache) -> Loaded:
     """Validate the content files read; raise SiteError listing every error (and, if strict, warning)."""
+    # Imported here, with the parsers and checks they bring: a build that changes nothing needs none.
+    from feeds.lint import lint_timely
+
     now = _resolve_now(now, config)
     problems: list[Problem] = []
     with progress.phase("validate"), _collector_paused():
@@ -225,6 +227,8 @@ def _ledger_bytes(site_dir: Path) -> bytes:
 def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache: BuildCache,
                   problems: list[Problem]) -> list[Parsed]:
     """Every content file's item, problems and key lines: from the cache when its bytes were seen, else parsed."""
+    from feeds.parse import parse_files
+
     cached = [cache.get(key) for key, _, _, _ in found]
     missing = [(site_dir / name, data if data is not None else (site_dir / name).read_bytes(), linked)
                for (_, name, data, linked), parsed in zip(found, cached) if parsed is None]

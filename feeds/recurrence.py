@@ -8,12 +8,11 @@ from datetime import date, datetime, time, timezone, tzinfo
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from dateutil.rrule import rrule, rrulestr
-from icalendar import vRecur
-
 from feeds.timezones import instant
 
 if TYPE_CHECKING:
+    from dateutil.rrule import rrule
+
     from feeds.model import Event
 
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
@@ -50,6 +49,8 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
     if not isinstance(rule, str) or not rule.strip():
         raise RecurrenceError("rrule", "expected an iCalendar rule as text",
                               'e.g. rrule: "FREQ=MONTHLY;BYDAY=1TU;COUNT=12"')
+    from icalendar import vRecur  # here: a build that changes nothing reads no rule, nor imports icalendar
+
     text = rule.strip().removeprefix("RRULE:").upper()
     try:
         parts = vRecur.from_ical(text)
@@ -103,6 +104,9 @@ def _all_occurrences(event: Event) -> Iterator[Occurrence]:
 def _rule(rule: str, start: date | datetime) -> rrule:
     """The dateutil rule, expanded in the event's wall-clock time (so 10:00 stays 10:00 across DST)."""
     wall = start.replace(tzinfo=None) if isinstance(start, datetime) else datetime.combine(start, time())
+    from dateutil.rrule import rrulestr
+    from icalendar import vRecur
+
     parts = vRecur.from_ical(rule)
     until = parts.get("UNTIL", [None])[0]
     if isinstance(until, datetime) and isinstance(start, datetime):
