@@ -61,7 +61,7 @@ def _type_rules(files: Sequence[OutputFile]) -> list[tuple[str, str]]:
     rules = {}
     for (top, name), paths in groups.items():
         kind = content_type(paths[0])
-        deep = [path for path in paths if path.count("/") > 1]
+        deep = {path for path in paths if path.count("/") > 1}
         for path in paths:
             if len(deep) < 2 or path not in deep:
                 rules[f"/{path}"] = kind
