@@ -11,7 +11,8 @@ events, their next occurrences. A part whose key is unchanged is not rendered ag
   unchanged is linked into the new tree rather than rendered and written, so the cache holds no
   second copy of the site (1.2 GB at 10,000 items, most of it feed archives).
 
-Parts left to render are spread over the cores. When the templates of item or list pages read
+Parts left to render are spread over the cores, and each goes into the new output tree from the
+worker that rendered it (see `place`). When the templates of item or list pages read
 `site` for anything but a series' next occurrences, every page depends on the whole site and the
 moment, and is reused only when nothing changed.
 """
