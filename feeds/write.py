@@ -63,12 +63,13 @@ def new_tree(output: Path, spare: Mapping[str, Stamp]) -> Iterator[Tree]:
     _remove_leftovers(output)
     spare_dir = output.parent / f".{output.name}.spare"
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-    if spare_dir.is_dir():
-        os.rename(spare_dir, staging)  # onto the empty directory just made: atomic, no copy
-    else:
+    fresh = not spare_dir.is_dir()
+    if fresh:
         spare = {}
+    else:
+        os.rename(spare_dir, staging)  # onto the empty directory just made: atomic, no copy
     try:
-        yield Tree(str(staging), output, spare)
+        yield Tree(str(staging), output, spare, fresh)
     finally:
         # After a swap, `staging` holds the previous tree; after a failure, a partly updated one.
         # Either is kept as the starting point of the next build rather than deleted.
@@ -88,6 +89,7 @@ class Tree:
     root: str
     output: Path
     known: Mapping[str, Stamp]  # the stamps of the files at root when they were written
+    fresh: bool = False  # the tree started empty: it holds only files placed in it
     made: set[str] = field(default_factory=set)  # folders this process made or found
 
     def place(self, file: Output) -> PlacedFile:
@@ -112,8 +114,8 @@ class Tree:
 
     def complete(self, files: list[Output]) -> dict[str, Stamp]:
         """Place every file not yet placed, remove every other file of the last tree, and swap the tree in."""
-        wanted = {_joined(self.root, file.path) for file in files}
-        self._remove_unwanted(wanted)
+        if not self.fresh:
+            self._remove_unwanted({_joined(self.root, file.path) for file in files})
         stamps = {file.path: self.place(file).stamp for file in files}
         os.chmod(self.root, 0o755)
         _swap_in(Path(self.root), self.output)
