@@ -116,7 +116,7 @@ def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Outpu
         else:
             files = [parts.place(file) for file in render_calendar(site, parts.event_parts)]
             parts.save_events()
-            files += [*render_site(site, site_dir, parts.pages), *render_next_lift(site)]
+            files += [*render_site(site, site_dir, parts.pages, parts.templates), *render_next_lift(site)]
             files += render_feeds(site, published=files, document_files=parts.document_files)
         return [*files, render_headers(files)]
     except jinja2.TemplateError as error:

@@ -51,6 +51,7 @@ class Parts:
     site: Site
     output: Path
     kept: Mapping[str, Stamp]  # the last build's output tree: path -> (key or digest, size, mtime, inode)
+    templates: str  # the digest of the template directories
     page_base: str
     feed_base: str
     event_base: str
@@ -68,7 +69,7 @@ class Parts:
         page_base = digest("page", cache.software, settings, templates)
         if _reads_site(template_dirs):
             page_base = digest(page_base, cache.site_key(site, templates))
-        return cls(cache, site, output.absolute(), cache.last_output_stamps(output), page_base,
+        return cls(cache, site, output.absolute(), cache.last_output_stamps(output), templates, page_base,
                    digest("feed", cache.software, settings, templates),
                    digest("event", cache.software, settings, site.strings.digest),  # calendars speak the UI words
                    cache.read(_EVENTS, dict) if cache.reuse else {},  # type: ignore[arg-type]

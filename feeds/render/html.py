@@ -86,11 +86,12 @@ class Links:
 _ENVIRONMENTS: dict[tuple[tuple[Path, ...], str, str, str], Environment] = {}
 
 
-def environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
-    """The templates' environment, kept for as long as the templates' files, words and zone stay the
-    same, so that a process that builds again and again (`feeds serve`) compiles a template once. As
-    any change to a template makes another environment, none looks for changes before each page."""
-    key = (tuple(dirs), templates_key(dirs), t.digest, zone.key)
+def environment(dirs: list[Path], templates: str, t: Strings, zone: ZoneInfo) -> Environment:
+    """The templates' environment, kept for as long as the templates' files (whose digest is
+    `templates`), words and zone stay the same, so that a process that builds again and again
+    (`feeds serve`) compiles a template once. As any change to a template makes another environment,
+    none looks for changes before each page."""
+    key = (tuple(dirs), templates, t.digest, zone.key)
     if key not in _ENVIRONMENTS:
         if len(_ENVIRONMENTS) >= 8:
             _ENVIRONMENTS.clear()
@@ -189,15 +190,16 @@ def each_page(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) 
     return [render(job) for job in jobs]
 
 
-def render_site(site: Site, site_dir: Path, pages: Pages = each_page) -> list[Output]:
+def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates: str | None = None) -> list[Output]:
     """Every page of the site, its sitemap and robots.txt, and its static files.
 
     The pages of items and of lists of items are made by `pages` from the function that renders
-    one; a cache may provide it.
+    one; a cache may provide it. `templates` is the digest of the template directories, when the
+    caller has it already.
     """
     dirs = template_dirs(site_dir)
     t = site.strings
-    env = environment(dirs, t, site.config.timezone)
+    env = environment(dirs, templates or templates_key(dirs), t, site.config.timezone)
     config = site.config
     common = {"site": site, "config": config, "t": t, "links": subscribe_links(site)}
     alternates = site_alternates(site)
