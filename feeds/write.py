@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -39,12 +39,6 @@ def _joined(root: str, relative: str) -> str:
     if not relative or "\\" in relative or any(p in ("..", ".", "") for p in parts):
         raise UnsafePath(f"refusing to write {relative!r}: outside the output directory")
     return f"{root}/{relative}"
-
-
-def write_tree(output: Path, files: Iterable[Output], spare: Mapping[str, Stamp] | None = None) -> dict[str, Stamp]:
-    """Make `output` hold exactly these files, swapping the complete tree in at once; return its stamps."""
-    with new_tree(output, spare or {}) as tree:
-        return tree.complete(list(files))
 
 
 @contextmanager

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from feeds.render import OutputFile
-from feeds.write import new_tree, write_tree
+from feeds.render import Output, OutputFile
+from feeds.write import Stamp, new_tree
+
+
+def write_tree(output: Path, files: list[Output], spare: dict[str, Stamp] | None = None) -> dict[str, Stamp]:
+    """A whole build's writing: every file placed at the end, and the tree swapped in."""
+    with new_tree(output, spare or {}) as building:
+        return building.complete(files)
 
 
 def tree(root: Path) -> dict[str, bytes]:
