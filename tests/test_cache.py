@@ -79,6 +79,13 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def override_template(site: Path, name: str, old: str, new: str) -> None:
+    """Give the site its own copy of a built-in template, edited."""
+    (site / "templates").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "templates" / name, site / "templates" / name)
+    edit(site / "templates" / name, old, new)
+
+
 def test_a_cached_build_is_byte_identical_to_a_clean_one(site: Path, build, tmp_path: Path) -> None:
     first = build(site)
     assert (site / CACHE_DIR).is_dir()
@@ -121,11 +128,7 @@ def test_moving_an_event_end_changes_its_page_and_the_calendar_only(site: Path, 
 
 def test_editing_a_template_changes_the_pages_that_use_it(site: Path, build, tmp_path: Path) -> None:
     before = build(site)
-    (site / "templates").mkdir()
-    news = (ROOT / "templates/news.html").read_text(encoding="utf-8")
-    assert '<article class="h-entry item"' in news
-    (site / "templates/news.html").write_text(news.replace('<article class="h-entry item"',
-                                                           '<article class="h-entry item edited"'), encoding="utf-8")
+    override_template(site, "news.html", '<article class="h-entry item"', '<article class="h-entry item edited"')
     after = build(site)
     news_pages = {path for path in after if path.startswith("news/")}
     assert len(news_pages) == 2
@@ -272,11 +275,7 @@ def test_editing_strings_changes_every_page(site: Path, build, tmp_path: Path) -
 
 def test_editing_the_list_template_changes_every_list_page(site: Path, build, tmp_path: Path) -> None:
     before = build(site)
-    (site / "templates").mkdir()
-    listing = (ROOT / "templates/listing.html").read_text(encoding="utf-8")
-    assert "{% block main %}" in listing
-    (site / "templates/listing.html").write_text(
-        listing.replace("{% block main %}", '{% block main %}<p class="edited-list"></p>', 1), encoding="utf-8")
+    override_template(site, "listing.html", "{% block main %}", '{% block main %}<p class="edited-list"></p>')
     after = build(site)
     lists = {path for path in after if path.startswith(("archive/", "tags/")) and path != "tags/index.html"}
     assert lists and changed(before, after) == lists
@@ -285,11 +284,8 @@ def test_editing_the_list_template_changes_every_list_page(site: Path, build, tm
 
 
 def test_a_template_reading_the_whole_site_makes_every_page_follow_it(site: Path, build, tmp_path: Path) -> None:
-    (site / "templates").mkdir()
-    news = (ROOT / "templates/news.html").read_text(encoding="utf-8")
-    (site / "templates/news.html").write_text(news.replace(
-        '<article class="h-entry item"', '<p class="count">{{ site.items | length }} items</p><article class="h-entry item"'),
-        encoding="utf-8")
+    override_template(site, "news.html", '<article class="h-entry item"',
+                      '<p class="count">{{ site.items | length }} items</p><article class="h-entry item"')
     before = build(site)
     assert lxml.html.fromstring(before[NEWS_PAGE]).find_class("count")[0].text == "3 items"
     (site / "content/news/2018-09-01-third.md").write_text(
@@ -380,12 +376,8 @@ def test_stray_files_and_folders_are_removed_from_either_tree(site: Path, build)
 
 
 def test_a_template_reading_the_time_makes_every_page_follow_it(site: Path, build, tmp_path: Path) -> None:
-    (site / "templates").mkdir()
-    event = (ROOT / "templates/event.html").read_text(encoding="utf-8")
-    assert "{% block main %}" in event
-    (site / "templates/event.html").write_text(event.replace(
-        "{% block main %}", '{% block main %}<p class="when-built">{{ "over" if item.ends_before(site.now) else "ahead" }}</p>', 1),
-        encoding="utf-8")
+    override_template(site, "event.html", "{% block main %}",
+                      '{% block main %}<p class="when-built">{{ "over" if item.ends_before(site.now) else "ahead" }}</p>')
     before = build(site)
     assert lxml.html.fromstring(before[EVENT_PAGE]).find_class("when-built")[0].text == "ahead"
     later = "2018-11-28T00:00:00+01:00"
