@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from feeds.embargo import utc_text
 from feeds.mediatypes import content_type, hosts_guess
 from feeds.model import Site
-from feeds.render import OutputFile
+from feeds.render import Output, OutputFile
 
 HEADERS_PATH = "_headers"
 NEXT_LIFT_PATH = "next-lift.txt"
@@ -24,7 +24,7 @@ def render_next_lift(site: Site) -> list[OutputFile]:
     return [OutputFile(NEXT_LIFT_PATH, text.encode())]
 
 
-def render_headers(files: Sequence[OutputFile]) -> OutputFile:
+def render_headers(files: Sequence[Output]) -> OutputFile:
     """`_headers` (Netlify, Cloudflare Pages and others): cache rules and the types hosts do not guess.
 
     Hosts merge the values of a header set by several matching rules, so each cache rule covers one
@@ -37,7 +37,7 @@ def render_headers(files: Sequence[OutputFile]) -> OutputFile:
     return OutputFile(HEADERS_PATH, "\n".join(blocks).encode())
 
 
-def _cache_rules(files: Sequence[OutputFile]) -> list[tuple[str, str]]:
+def _cache_rules(files: Sequence[Output]) -> list[tuple[str, str]]:
     rules: dict[str, str] = {}
     for file in files:
         top, *rest = file.path.split("/")  # output paths are relative and normalised
@@ -52,7 +52,7 @@ def _cache_rules(files: Sequence[OutputFile]) -> list[tuple[str, str]]:
     return sorted(rules.items())
 
 
-def _type_rules(files: Sequence[OutputFile]) -> list[tuple[str, str]]:
+def _type_rules(files: Sequence[Output]) -> list[tuple[str, str]]:
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for file in files:
         if file.path != HEADERS_PATH and not hosts_guess(file.path):
