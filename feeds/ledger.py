@@ -6,7 +6,7 @@ and each event's SEQUENCE with a fingerprint of the fields whose change calendar
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -47,30 +47,22 @@ def _row(entry: Entry) -> dict[str, object]:
 def read_ledger(site_dir: Path) -> Ledger:
     """The ledger as committed; empty for a site that has never been built."""
     path = site_dir / LEDGER_NAME
-    if not path.exists():
-        return Ledger()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Ledger(tuple(Entry(**row) for row in data["items"]))
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Ledger()
+    return _parse(data)
+
+
+@functools.lru_cache(maxsize=1)
+def _parse(data: bytes) -> Ledger:
+    """The ledger in these bytes; the last one is remembered, for a process that builds again and again."""
+    try:
+        rows = json.loads(data.decode("utf-8"))
+        return Ledger(tuple(Entry(**row) for row in rows["items"]))
     except (ValueError, KeyError, TypeError) as error:
         raise SiteError([Problem(LEDGER_NAME, 0, "", f"unreadable ledger: {error}",
                                  "restore it from version control")]) from None
-
-
-def fingerprint(event: Event) -> str:
-    """A digest of what, when changed, must raise the event's SEQUENCE."""
-    location = event.location
-    significant = [
-        event.start.isoformat(),
-        event.end.isoformat() if event.end else "",
-        str(event.timezone),
-        location.text if location else "",
-        list(location.geo) if location and location.geo else [],
-        event.status.value,
-    ]
-    if event.recurrence:  # appended only when set, so single events keep the digests already published
-        significant += [event.recurrence.rule, [d.isoformat() for d in event.recurrence.exdates]]
-    return hashlib.sha256(json.dumps(significant).encode()).hexdigest()[:16]
 
 
 def apply(ledger: Ledger, items: list[Item]) -> tuple[list[Item], Ledger, list[Problem]]:
@@ -119,7 +111,7 @@ def apply(ledger: Ledger, items: list[Item]) -> tuple[list[Item], Ledger, list[P
 def _entry_for(item: Item, entry: Entry | None) -> tuple[Item, Entry]:
     if not isinstance(item, Event):
         return item, Entry(item.id, item.source, item.kind)
-    digest = fingerprint(item)
+    digest = item.fingerprint
     sequence = 0 if entry is None else entry.sequence + (entry.fingerprint != digest)
     if item.sequence != sequence:
         item = replace(item, sequence=sequence)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -111,6 +113,22 @@ class Event(Item):
     def ends_before(self, moment: datetime) -> bool:
         """True once the event is over at that moment."""
         return instant(series_end(self), self.timezone) <= moment
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of what, when changed, must raise the event's SEQUENCE in the ledger."""
+        location = self.location
+        significant = [
+            self.start.isoformat(),
+            self.end.isoformat() if self.end else "",
+            str(self.timezone),
+            location.text if location else "",
+            list(location.geo) if location and location.geo else [],
+            self.status.value,
+        ]
+        if self.recurrence:  # appended only when set, so single events keep the digests already published
+            significant += [self.recurrence.rule, [d.isoformat() for d in self.recurrence.exdates]]
+        return hashlib.sha256(json.dumps(significant).encode()).hexdigest()[:16]
 
 
 
