@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -61,8 +62,17 @@ def render_calendar(site: Site, event_parts: EventParts = each_event) -> list[Ou
     own file; `event_parts` makes them with the function given, and a cache may provide it.
     """
     parts = event_parts(partial(event_part, site), site.events)
-    calendar = OutputFile(CALENDAR_PATH, _assemble(_header(site, site.events), [part.text for part in parts]))
+    header = _header(site, site.events)
+    calendar = OutputFile(CALENDAR_PATH, _assemble(header, [part.text for part in parts]), _calendar_key(header, parts))
     return [calendar, *(part.file for part in parts)]
+
+
+def _calendar_key(header: bytes, parts: list[EventPart]) -> str:
+    """A key of the calendar's bytes: its header, and each event's own file, which holds its VEVENT."""
+    hasher = hashlib.blake2b(header, digest_size=16)
+    for part in parts:
+        hasher.update(b"\0" + part.file.digest.encode())
+    return "calendar:" + hasher.hexdigest()
 
 
 def event_part(site: Site, event: Event) -> EventPart:
