@@ -2,9 +2,10 @@
 
     python bench/serve_edit.py SITE [--edits 3] [--now DATETIME] [--work DIR]
 
-Drives the preview's own rebuild in-process (as its file watcher does, without the polling delay)
-into a new directory under --work, once to prime it, then once per edit and once per restore;
-prints the median seconds of the rebuilds after an edit. The directory is left in place: deleting
+Drives the preview in-process as its file watcher does, less the wait between two looks: each time
+is one look at the files and the rebuild it starts. The preview builds into a new directory under
+--work, once to prime it, then once per edit and once per restore; prints the median seconds of the
+rebuilds after an edit. The directory is left in place: deleting
 many files just before measuring slows file creation on some file systems.
 """
 
@@ -30,6 +31,7 @@ def edit_latencies(site: Path, edits: int, now: datetime, work: Path) -> list[fl
     preview.rebuild()
     if preview.state.problems:
         raise SystemExit("\n".join(preview.state.problems))
+    seen = preview.look()
     latencies = []
     for number, victim in enumerate(sorted((site / "content/news").glob("*.md"))[:edits]):
         original = victim.read_bytes()
@@ -38,13 +40,13 @@ def edit_latencies(site: Path, edits: int, now: datetime, work: Path) -> list[fl
         try:
             os.sync()  # nothing the last rebuild wrote is still being written out while this one is timed
             started = time.perf_counter()
-            preview.rebuild()
+            seen = preview.catch_up(seen)
             latencies.append(time.perf_counter() - started)
             if preview.state.problems or not _shows(output, correction):
                 raise SystemExit(f"the rebuild after editing {victim} does not show the edit")
         finally:
             victim.write_bytes(original)
-        preview.rebuild()
+        seen = preview.catch_up(seen)
     return latencies
 
 

@@ -16,7 +16,7 @@ from feeds.config import SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger
-from feeds.load import read_source, source_files
+from feeds.load import Listing, list_sources, read_source, source_files
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.moments import moment_window
 from feeds.progress import Progress
@@ -127,20 +127,23 @@ def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Outpu
 
 def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url: str | None = None,
           drafts: bool = False, strict: bool = False, progress: Progress | None = None, use_cache: bool = True,
-          memory: dict[str, object] | None = None, record_ledger: bool = True) -> BuildResult:
+          memory: dict[str, object] | None = None, record_ledger: bool = True,
+          listing: Listing | None = None) -> BuildResult:
     """Build the site into `output`, replacing it only when every file is ready.
 
     With the cache, unchanged content files are not parsed again, parts of the last build that
     nothing changed are reused, and when every input file and the moment are as at the last build
     into an untouched `output`, nothing is validated, rendered or written. With `memory`, the cache
-    lives there instead of in .feeds-cache/, for a process that builds again and again (`feeds serve`).
+    lives there instead of in .feeds-cache/, for a process that builds again and again (`feeds serve`)
+    into an output directory that only it writes (see `BuildCache.private`). `listing` gives the
+    content files as the caller has just found them, so that they are not looked at twice.
     """
     progress = progress or Progress()
     cache = BuildCache.open(site_dir, memory) if use_cache else BuildCache.empty(site_dir)
     config = _config(site_dir, base_url)
     templates = templates_key(template_dirs(site_dir))
     with progress.phase("read"):
-        found = _read_all(site_dir, config, cache, progress)
+        found = _read_all(site_dir, config, cache, progress, listing)
         inputs = cache.inputs_key(config, templates, drafts, _ledger_bytes(site_dir))
         unchanged = cache.unchanged_build(output, inputs, _resolve_now(now, config))
     if unchanged is not None:
@@ -166,10 +169,11 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
             result = BuildResult(len(site.news), len(site.events), len(stamps), loaded.warnings, loaded.embargoed,
                                  site.next_lift)
             inputs = cache.inputs_key(config, templates, drafts, _ledger_bytes(site_dir))
-            cache.remember_output(output, key, stamps, inputs, moment_window(site), result)
+            cache.remember_output(output, key, stamps, inputs, moment_window(site), result, swapped=written is None)
         return result
     finally:
-        gc.unfreeze()  # what validation froze is an ordinary heap again once the build is done
+        if not cache.private:
+            gc.unfreeze()  # what validation froze is an ordinary heap again once the build is done
 
 
 def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCache, templates: str,
@@ -178,12 +182,16 @@ def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCach
     process holds the whole site's bytes), and swap the tree in; return its files' stamps."""
     from feeds.parts import Parts
 
-    with new_tree(output, cache.last_spare_stamps(output)) as tree:
-        with progress.phase("render"):
-            parts = Parts.open(cache, site, templates, template_dirs(site_dir), output, tree.place)
-            files = render(site, site_dir, parts)
-        with progress.phase("write"):
-            stamps = tree.complete(files)
+    try:
+        with new_tree(output, cache.last_spare_stamps(output), exact=cache.spare_exact(output)) as tree:
+            with progress.phase("render"):
+                parts = Parts.open(cache, site, templates, template_dirs(site_dir), output, tree.place)
+                files = render(site, site_dir, parts)
+            with progress.phase("write"):
+                stamps = tree.complete(files)
+    except BaseException:
+        cache.spare_changed(output)
+        raise
     return stamps
 
 
@@ -191,20 +199,21 @@ def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCach
 Found = tuple[str, str, bytes | None, bool]
 
 
-def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress) -> list[Found]:
-    """Every content file's cache key, and its bytes, read once, unless the cache knows the file as it is."""
+def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress,
+              listing: Listing | None = None) -> list[Found]:
+    """Every content file's cache key, and its bytes, read once, unless the cache knows the file as it
+    is; the files are those of `listing` when the caller has just looked (as `feeds serve` does)."""
+    listing = listing or list_sources(site_dir)
     found = []
-    for name, linked in progress.track(source_files(site_dir), "reading"):
-        path = os.path.join(site_dir, name)
-        stat = os.stat(path)
-        key = cache.known_key(config, name, stat)
+    known = cache.known_keys(config, ((name, stat) for name, _, stat in listing.files))
+    for (name, linked, stat), key in progress.track(list(zip(listing.files, known)), "reading"):
         data = None
         if key is None:
-            with open(path, "rb") as stream:
+            with open(os.path.join(site_dir, name), "rb") as stream:
                 data = stream.read()
             key = cache.item_key(config, name, data, stat)
         found.append((key, name, data, linked))
-    cache.save_sources(config)
+    cache.save_sources(config, listing.taken)
     return found
 
 

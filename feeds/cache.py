@@ -16,11 +16,11 @@ A key that differs in any input is a different key; unused entries are dropped o
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import os
 import pickle
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -116,6 +116,7 @@ class OutputRecord:
     inputs: str = ""  # a digest of every input file (content, settings, templates, ledger) and option
     moments: tuple[datetime, datetime | None] | None = None  # while `now` is in [from, until), outputs are the same
     result: Any = None  # what the build reported
+    spare_exact: bool = False  # `spare` is known to describe the spare tree exactly (see BuildCache.private)
 
 
 @dataclass
@@ -127,7 +128,6 @@ class BuildCache:
     stored: dict[str, Parsed] | None = None  # read when first needed
     used: dict[str, str] = field(default_factory=dict)  # content path -> key, this build
     seen: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict)  # content path -> stamp, key
-    started: int = field(default_factory=time.time_ns)  # before any content file was looked at
     fresh: dict[str, Parsed] = field(default_factory=dict)  # parsed this build
     reuse: bool = True  # False: parse and render everything again (what is learnt is still saved)
     memory: dict[str, object] | None = None  # kept here instead of in the directory, between builds of one process
@@ -144,6 +144,13 @@ class BuildCache:
         return cls(site_dir / CACHE_DIR, software_key(), stored={}, reuse=False)
 
     @property
+    def private(self) -> bool:
+        """True when the cache lives in a process's memory: that process alone writes its output
+        directories (as `feeds serve` does a scratch directory), so what it recorded of them is
+        trusted without looking at their files again."""
+        return self.memory is not None
+
+    @property
     def items(self) -> dict[str, Parsed]:
         if self.stored is None:
             self.stored = self.read(_ITEMS, dict)  # type: ignore[assignment]
@@ -158,33 +165,36 @@ class BuildCache:
             self.seen[path] = (*_source_stamp(stat), key)
         return key
 
-    def known_key(self, config: SiteConfig, path: str, stat: os.stat_result) -> str | None:
-        """The key of a content file whose size, times and inode are as when its key was taken.
+    def known_keys(self, config: SiteConfig, files: Iterable[tuple[str, os.stat_result]]) -> list[str | None]:
+        """The key of each content file whose size, times and inode are as when its key was taken
+        (None for the others), by its path and status.
 
         Any write changes the change time (ctime), which no one can set; a file written in the
         last seconds before the key was taken is read again, whatever the file system's clock grain.
         """
-        if not self.reuse:
-            return None
-        record = self.read(_SOURCES, SourceRecord)
+        record = self.read(_SOURCES, SourceRecord) if self.reuse else None
         if not isinstance(record, SourceRecord) or record.prefix != _source_prefix(self.software, config):
-            return None
-        known = record.stamps.get(path)
-        stamp = _source_stamp(stat)
-        if known is None or known[:4] != stamp or stat.st_mtime_ns >= record.taken - _RACY_NS \
-                or stat.st_ctime_ns >= record.taken - _RACY_NS:
-            return None
-        self.seen[path] = known
-        self.used[path] = known[4]
-        return known[4]
+            return [None for _ in files]
+        racy = record.taken - _RACY_NS
+        keys: list[str | None] = []
+        for path, stat in files:
+            known = record.stamps.get(path)
+            if known is None or known[:4] != _source_stamp(stat) or stat.st_mtime_ns >= racy or stat.st_ctime_ns >= racy:
+                keys.append(None)
+                continue
+            self.seen[path] = known
+            self.used[path] = known[4]
+            keys.append(known[4])
+        return keys
 
-    def save_sources(self, config: SiteConfig) -> None:
-        """Remember each content file's stamp and key, when they changed."""
+    def save_sources(self, config: SiteConfig, taken: int) -> None:
+        """Remember each content file's stamp and key, when they changed; `taken` is when the files
+        were first looked at (ns since the epoch)."""
         record = self.read(_SOURCES, SourceRecord)
         prefix = _source_prefix(self.software, config)
         if isinstance(record, SourceRecord) and record.prefix == prefix and record.stamps == self.seen:
             return
-        self._save(_SOURCES, SourceRecord(prefix, self.started, dict(self.seen)))
+        self._save(_SOURCES, SourceRecord(prefix, taken, dict(self.seen)))
 
     def item_row(self, item: Item) -> str:
         """What an item's outputs are made from: its file's key and the ids the ledger gave it."""
@@ -220,6 +230,17 @@ class BuildCache:
         record = self.last_output(output)
         return record.spare if record else {}
 
+    def spare_exact(self, output: Path) -> bool:
+        """True when the tree beside `output` holds exactly the files `last_spare_stamps` gives."""
+        record = self.last_output(output)
+        return record is not None and record.spare_exact
+
+    def spare_changed(self, output: Path) -> None:
+        """Record that a build that failed changed the tree beside `output` in ways not recorded."""
+        record = self.last_output(output)
+        if record is not None and record.spare_exact:
+            self._save(_OUTPUT, dataclasses.replace(record, spare_exact=False))
+
     def inputs_key(self, config: SiteConfig, templates: str, drafts: bool, ledger: bytes) -> str:
         """A digest of every file a build reads (the content files read so far) and of its options."""
         return digest(self.software, _settings_key(config), templates, str(drafts), ledger,
@@ -234,24 +255,27 @@ class BuildCache:
         start, end = record.moments
         if not (start <= now and (end is None or now < end)):
             return None
-        return record.result if _untouched(record, output) else None
+        return record.result if self.private or _untouched(record, output) else None
 
     def current_output(self, output: Path, key: str) -> OutputRecord | None:
         """The record of the last build if it had this key and its output tree is untouched."""
         record = self.last_output(output)
         if record is None or record.key != key or not self.reuse:
             return None
-        return record if _untouched(record, output) else None
+        return record if self.private or _untouched(record, output) else None
 
     def remember_output(self, output: Path, key: str, stamps: dict[str, Stamp], inputs: str,
-                        moments: tuple[datetime, datetime | None] | None, result: Any) -> None:
-        """Record what `output` holds, from which key and inputs, and what is in the spare tree."""
+                        moments: tuple[datetime, datetime | None] | None, result: Any, *, swapped: bool) -> None:
+        """Record what `output` holds, from which key and inputs, and what is in the spare tree: after
+        a swap, the tree that was at `output`; else the spare is as it was."""
         last = self.last_output(output)
         if last is None:
-            spare = {}
-        else:  # after a swap the tree that was at `output` is the spare; without one, nothing moved
-            spare = last.spare if last.stamps == stamps else last.stamps
-        self._save(_OUTPUT, OutputRecord(key, str(output.absolute()), stamps, spare, inputs, moments, result))
+            spare, exact = {}, False
+        elif swapped:
+            spare, exact = last.stamps, self.private
+        else:
+            spare, exact = last.spare, last.spare_exact
+        self._save(_OUTPUT, OutputRecord(key, str(output.absolute()), stamps, spare, inputs, moments, result, exact))
 
     def read(self, name: str, kind: type) -> object:
         """A value stored in the cache, or an empty one when missing, unreadable or of another layout."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +102,31 @@ def source_files(site_dir: Path) -> list[tuple[str, bool]]:
                     names.append((prefix + entry.name, linked_folder or entry.is_symlink()))
         found += [(top + name, linked) for name, linked in sorted(names, key=lambda named: named[0].split("/"))]
     return found
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Every content file as found at one moment (see source_files), with its status."""
+
+    taken: int  # ns since the epoch, before the first file was looked at
+    files: tuple[tuple[str, bool, os.stat_result], ...]  # path relative to the site, whether linked, status
+
+    @cached_property
+    def stamps(self) -> tuple[tuple[str, int, int, int, int], ...]:
+        """What tells one listing's files from another's: path, size, times and inode."""
+        return tuple((name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for name, _, st in self.files)
+
+
+def list_sources(site_dir: Path) -> Listing:
+    """Every content file and its status now; a file removed while looking is left out."""
+    taken = time.time_ns()
+    files = []
+    for name, linked in source_files(site_dir):
+        try:
+            files.append((name, linked, os.stat(os.path.join(site_dir, name))))
+        except FileNotFoundError:
+            continue
+    return Listing(taken, tuple(files))
 
 
 def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: bool = True) -> Source | Problem:

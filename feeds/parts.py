@@ -59,6 +59,7 @@ class Parts:
     used_events: dict[str, EventText] = field(default_factory=dict)
     rows: dict[str, str] = field(default_factory=dict)  # each item's row, by id, worked out once
     place: Callable[[OutputFile], Output] = lambda file: file  # where a rendered file goes: kept, or written
+    trusted: bool = False  # the last build's files are as recorded, without looking (see BuildCache.private)
 
     @classmethod
     def open(cls, cache: BuildCache, site: Site, templates: str, template_dirs: list[Path], output: Path,
@@ -73,7 +74,7 @@ class Parts:
                    digest("feed", cache.software, settings, templates),
                    digest("event", cache.software, settings, site.strings.digest),  # calendars speak the UI words
                    cache.read(_EVENTS, dict) if cache.reuse else {},  # type: ignore[arg-type]
-                   place=place or (lambda file: file))
+                   place=place or (lambda file: file), trusted=cache.private)
 
     def pages(self, render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
         """Each page of an item or a list: linked from the last build when its key is unchanged, else rendered."""
@@ -152,6 +153,8 @@ class Parts:
         if stamp is None or stamp[0] != key:
             return None
         source = os.path.join(self.output, path)
+        if self.trusted:
+            return KeptFile(path, key, source)
         try:
             st = os.stat(source)
         except FileNotFoundError:

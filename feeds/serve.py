@@ -25,6 +25,7 @@ from feeds.build import build
 from feeds.config import CONFIG_NAME
 from feeds.errors import SiteError
 from feeds.ledger import LEDGER_NAME
+from feeds.load import Listing, list_sources
 from feeds.mediatypes import content_type
 from feeds.render.html import template_dirs
 from feeds.write import UnsafePath, safe_target
@@ -34,6 +35,7 @@ POLL_SECONDS = 0.25
 KEEP_ALIVE_SECONDS = 15.0
 
 Echo = Callable[[str], None]
+Seen = tuple[Listing, tuple[tuple[str, int, int], ...]]  # the content files; the other files' stamps
 
 
 @dataclass(frozen=True)
@@ -60,13 +62,14 @@ class Preview:
         # parses, renders and writes only what it affects.
         self.memory: dict[str, object] = {}
 
-    def rebuild(self) -> None:
-        """Build once; on content errors, report them and keep serving the last good build."""
+    def rebuild(self, listing: Listing | None = None) -> None:
+        """Build once (from the content files of `listing` when the watcher has just looked); on
+        content errors, report them and keep serving the last good build."""
         started = time.perf_counter()
         next_lift = None
         try:
             result = build(self.site_dir, self.output, now=self.now, base_url=self.base_url, drafts=self.drafts,
-                           memory=self.memory, record_ledger=False)
+                           memory=self.memory, record_ledger=False, listing=listing)
             next_lift = result.next_lift
             problems: tuple[str, ...] = ()
             for warning in result.warnings:
@@ -92,18 +95,24 @@ class Preview:
 
     def watch(self) -> None:
         """Rebuild when content, templates or settings change, or when an embargo lifts."""
-        seen = self._snapshot()
+        seen = self.look()
         while not self.stopping:
             time.sleep(POLL_SECONDS)
-            current = self._snapshot()
-            lift = self.state.next_lift
-            if current != seen or (self.now is None and lift and datetime.now(timezone.utc) >= lift):
-                seen = current
-                self.rebuild()
+            seen = self.catch_up(seen)
 
-    def _snapshot(self) -> tuple[tuple[str, int, int], ...]:
+    def catch_up(self, seen: Seen) -> Seen:
+        """Rebuild if the files changed since they were `seen`, or an embargo lifted; return what is seen now."""
+        listing, others = now_seen = self.look()
+        lift = self.state.next_lift
+        if (listing.stamps != seen[0].stamps or others != seen[1]
+                or (self.now is None and lift and datetime.now(timezone.utc) >= lift)):
+            self.rebuild(listing)
+        return now_seen
+
+    def look(self) -> Seen:
+        """The content files, and the stamps of the settings, the ledger and every template file."""
         files = [self.site_dir / CONFIG_NAME, self.site_dir / LEDGER_NAME]
-        for folder in [self.site_dir / "content", *template_dirs(self.site_dir)]:
+        for folder in template_dirs(self.site_dir):
             files += folder.rglob("*")
         stamps = []
         for path in files:
@@ -112,7 +121,7 @@ class Preview:
             except FileNotFoundError:
                 continue
             stamps.append((str(path), status.st_mtime_ns, status.st_size))
-        return tuple(sorted(stamps))
+        return list_sources(self.site_dir), tuple(sorted(stamps))
 
 
 class PreviewServer(ThreadingHTTPServer):

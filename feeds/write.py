@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from feeds.render import KeptFile, Output, PlacedFile
+from feeds.render import KeptFile, Output, OutputFile, PlacedFile
 
 Stamp = tuple[str, int, int, int]  # an output file's key (or digest of its bytes), size, mtime_ns, inode
 
@@ -42,7 +42,7 @@ def _joined(root: str, relative: str) -> str:
 
 
 @contextmanager
-def new_tree(output: Path, spare: Mapping[str, Stamp]) -> Iterator[Tree]:
+def new_tree(output: Path, spare: Mapping[str, Stamp], *, exact: bool = False) -> Iterator[Tree]:
     """The next output tree, built aside from the previous build's tree and swapped in by `complete`.
 
     The previous tree (kept beside `output` as a spare, with its stamps in `spare`) is brought up to
@@ -51,6 +51,10 @@ def new_tree(output: Path, spare: Mapping[str, Stamp]) -> Iterator[Tree]:
     are written; `complete` removes what is no longer produced. A rebuild thus neither recreates
     nor deletes thousands of files, nor reads them back. A failed or killed build leaves the
     previous output exactly as it was, and the partly updated tree as the next build's spare.
+
+    With `exact`, the caller vouches that `spare` describes the spare tree exactly (no one else
+    writes there, and no build failed since it was recorded): its files are then neither looked at
+    nor walked, and what is no longer produced is found by comparing paths.
     """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +67,7 @@ def new_tree(output: Path, spare: Mapping[str, Stamp]) -> Iterator[Tree]:
     else:
         os.rename(spare_dir, staging)  # onto the empty directory just made: atomic, no copy
     try:
-        yield Tree(str(staging), output, spare, fresh)
+        yield Tree(str(staging), output, spare, fresh, exact)
     finally:
         # After a swap, `staging` holds the previous tree; after a failure, a partly updated one.
         # Either is kept as the starting point of the next build rather than deleted.
@@ -84,17 +88,20 @@ class Tree:
     output: Path
     known: Mapping[str, Stamp]  # the stamps of the files at root when they were written
     fresh: bool = False  # the tree started empty: it holds only files placed in it
+    exact: bool = False  # `known` describes every file at root as it is (see new_tree)
     made: set[str] = field(default_factory=set)  # folders this process made or found
 
     def place(self, file: Output) -> PlacedFile:
         """Put the file in the tree unless the same bytes are there already; say where and what it is."""
-        if isinstance(file, PlacedFile):
-            return file
+        return file if isinstance(file, PlacedFile) else PlacedFile(file.path, self._put(file))
+
+    def _put(self, file: OutputFile | KeptFile) -> Stamp:
+        """Put the file in unless the same bytes are there already; its stamp in the tree."""
         target = _joined(self.root, file.path)
         digest = file.digest
         old = self.known.get(file.path)
-        if old is not None and old[0] == digest and _stat(target) == old[1:]:
-            return PlacedFile(file.path, old)
+        if old is not None and old[0] == digest and (self.exact or _stat(target) == old[1:]):
+            return old
         parent = os.path.dirname(target)
         if parent not in self.made:
             self._make_folder(parent)
@@ -102,15 +109,18 @@ class Tree:
             shutil.rmtree(target)  # a folder of the last tree stands where this file goes
         elif os.path.lexists(target):
             os.unlink(target)
-        _put(file, target)
+        _create(file, target)
         st = os.stat(target)
-        return PlacedFile(file.path, (digest, st.st_size, st.st_mtime_ns, st.st_ino))
+        return digest, st.st_size, st.st_mtime_ns, st.st_ino
 
     def complete(self, files: list[Output]) -> dict[str, Stamp]:
         """Place every file not yet placed, remove every other file of the last tree, and swap the tree in."""
-        if not self.fresh:
-            self._remove_unwanted({_joined(self.root, file.path) for file in files})
-        stamps = {file.path: self.place(file).stamp for file in files}
+        wanted = {file.path for file in files}
+        if self.exact and not self.fresh:
+            self._remove_known_unwanted(wanted)
+        elif not self.fresh:
+            self._remove_unwanted(wanted)
+        stamps = {file.path: file.stamp if isinstance(file, PlacedFile) else self._put(file) for file in files}
         os.chmod(self.root, 0o755)
         _swap_in(Path(self.root), self.output)
         return stamps
@@ -130,21 +140,45 @@ class Tree:
 
     def _remove_unwanted(self, wanted: set[str]) -> None:
         """Remove every file and folder of the tree that holds no wanted file."""
-        folders: set[str] = set()  # every directory that holds a wanted file, at any depth
-        for target in wanted:
-            folder = os.path.dirname(target)
-            while folder not in folders and len(folder) > len(self.root):
-                folders.add(folder)
-                folder = os.path.dirname(folder)
+        folders = {_joined(self.root, folder) for folder in _folders(wanted)}
+        targets = {_joined(self.root, path) for path in wanted}
         pending = [self.root]
         while pending:
             with os.scandir(pending.pop()) as entries:
                 for entry in entries:
                     if entry.path in folders and entry.is_dir(follow_symlinks=False):
                         pending.append(entry.path)
-                    elif entry.path not in wanted or entry.is_dir(follow_symlinks=False):
+                    elif entry.path not in targets or entry.is_dir(follow_symlinks=False):
                         _remove(entry)
                         self.made.clear()  # a folder this process made may be gone
+
+    def _remove_known_unwanted(self, wanted: set[str]) -> None:
+        """Remove every known file that is not wanted, with the folders that hold no wanted file,
+        without walking the tree."""
+        folders = _folders(wanted)
+        for path in sorted(self.known.keys() - wanted):
+            top = path  # the highest folder above it that holds no wanted file, or the file itself
+            while (above := os.path.dirname(top)) and above not in folders:
+                top = above
+            if top in wanted or top in folders:
+                continue  # a wanted file or folder stands there now, put there by `place`
+            target = _joined(self.root, top)
+            if os.path.isdir(target) and not os.path.islink(target):
+                shutil.rmtree(target)
+            elif os.path.lexists(target):
+                os.unlink(target)
+            self.made.clear()  # a folder this process made may be gone
+
+
+def _folders(paths: set[str]) -> set[str]:
+    """Every folder above these relative paths, at any depth."""
+    folders: set[str] = set()
+    for path in paths:
+        folder = os.path.dirname(path)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    return folders
 
 
 def _remove(entry: os.DirEntry[str]) -> None:
@@ -154,9 +188,8 @@ def _remove(entry: os.DirEntry[str]) -> None:
         os.unlink(entry.path)
 
 
-def _put(file: Output, target: str) -> None:
+def _create(file: OutputFile | KeptFile, target: str) -> None:
     """Create target with the file's bytes: a hard link to the same bytes in the last tree where there are some."""
-    assert not isinstance(file, PlacedFile)
     if not (isinstance(file, KeptFile) and _linked(file.source, target)):
         with open(target, "wb") as stream:
             stream.write(file.data)

@@ -24,13 +24,13 @@ def pause():
     raise SystemExit("not killed")
 
 if moment.startswith("file:"):
-    after, original, count = int(moment[5:]), write._put, [0]
+    after, original, count = int(moment[5:]), write._create, [0]
     def put(file, target):
         if count[0] == after:
             pause()
         count[0] += 1
         return original(file, target)
-    write._put = put
+    write._create = put
 elif moment == "swap":
     original_swap = write._swap_in
     def swap_in(staging, output):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import pytest
 from conftest import EXAMPLE_NOW, tree_bytes
 
 from feeds.cache import CACHE_DIR
+from feeds.load import list_sources
 from feeds.serve import Preview
 
 NEWS = "content/news/2018-11-12-forum-joins-paris-call.md"
@@ -223,3 +225,55 @@ def test_a_rebuild_renders_and_writes_only_what_an_edit_affects(example_site: Pa
                    "--output", tmp_path / "clean")
     assert result.code == 0, result.err
     assert tree_bytes(output) == tree_bytes(tmp_path / "clean")
+
+
+def test_the_preview_trusts_its_own_trees_until_a_build_fails_halfway(example_site: Path, tmp_path: Path,
+                                                                     feeds) -> None:
+    """The preview does not walk its trees: it knows what it wrote, and removes what is no longer
+    made by its paths. A build that fails after writing part of a tree leaves files it did not
+    record; the next build must still find and remove them."""
+    output, base_url = tmp_path / "preview", "http://127.0.0.1:8000/"
+    preview = Preview(example_site, output, base_url=base_url, now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False,
+                      echo=lambda line: None)
+    news, third = example_site / NEWS, example_site / "content/news/2018-10-02-third.md"
+    not_found = example_site / "templates/404.html"
+
+    def clean() -> dict[str, bytes]:
+        """A clean build of a copy: a build records the ledger, which the preview leaves alone."""
+        copy = tmp_path / "copy"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(example_site, copy, ignore=shutil.ignore_patterns(CACHE_DIR, "public", ".public.*"))
+        result = feeds("build", "--site", copy, "--now", EXAMPLE_NOW, "--no-cache", "--base-url", base_url)
+        assert result.code == 0, result.err
+        return tree_bytes(copy / "public")
+
+    def rebuild(*, fails: bool = False) -> None:
+        preview.rebuild(list_sources(example_site))
+        assert bool(preview.state.problems) == fails, preview.state.problems
+        if not fails:
+            assert tree_bytes(output) == clean()
+
+    def retitle(title: str) -> None:
+        news.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}", news.read_text(encoding="utf-8"), count=1),
+                        encoding="utf-8")
+
+    rebuild()
+    for title in ("Updated", "Updated again", "Updated once more", "Updated at last"):  # each tree becomes the spare
+        if title == "Updated again":
+            third.write_text("---\ntitle: A third release\ndate: 2018-10-02\ntags: [novel]\n---\n\nIts body.\n",
+                             encoding="utf-8")
+        elif title == "Updated once more":
+            third.unlink()  # its pages and its tag's folder are in the spare, known by their paths
+        retitle(title)
+        rebuild()
+    assert not (output / "news/third").exists() and not (output / "tags/novel").exists()
+
+    third.write_text("---\ntitle: A third release\ndate: 2018-10-02\ntags: [novel]\n---\n\nIts body.\n",
+                     encoding="utf-8")
+    not_found.parent.mkdir(exist_ok=True)
+    not_found.write_text("{% extends 'base.html' %}{% block main %}{{ missing() }}{% endblock %}", encoding="utf-8")
+    rebuild(fails=True)  # after the third release's pages went into the spare: 404.html comes last
+    third.unlink()
+    not_found.unlink()
+    rebuild()
+    assert not (output / "news/third").exists() and not (output / "tags/novel").exists()

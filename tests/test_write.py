@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from feeds.render import Output, OutputFile
 from feeds.write import Stamp, new_tree
 
@@ -18,7 +20,9 @@ def tree(root: Path) -> dict[str, bytes]:
     return {path.relative_to(root).as_posix(): path.read_bytes() for path in root.rglob("*") if path.is_file()}
 
 
-def test_files_placed_early_turn_the_spare_trees_files_into_folders_and_back(tmp_path: Path) -> None:
+@pytest.mark.parametrize("exact", [False, True], ids=["walked", "trusted"])
+def test_files_placed_early_turn_the_spare_trees_files_into_folders_and_back(tmp_path: Path, exact: bool) -> None:
+    """Whether the spare tree is walked, or trusted to hold exactly the files its stamps give."""
     output = tmp_path / "public"
     before = [OutputFile("a/index.html", b"a page"), OutputFile("b", b"a file"), OutputFile("c/d/e.txt", b"deep"),
               OutputFile("kept.txt", b"same")]
@@ -26,7 +30,7 @@ def test_files_placed_early_turn_the_spare_trees_files_into_folders_and_back(tmp
     write_tree(output, [OutputFile("other.txt", b"between")], {})  # the first tree becomes the spare
     after = [OutputFile("a", b"a file now"), OutputFile("b/index.html", b"a folder now"), OutputFile("c/x.txt", b"x"),
              OutputFile("kept.txt", b"same")]
-    with new_tree(output, spare) as building:
+    with new_tree(output, spare, exact=exact) as building:
         placed = [building.place(file) for file in after[:2]]  # as a worker places what it renders
         stamps = building.complete([*placed, *after[2:]])
     assert tree(output) == {file.path: file.data for file in after}
