@@ -49,8 +49,11 @@ _LIBRARIES = ("cmarkgfm", "nh3", "PyYAML", "python-slugify", "tzdata", "Jinja2",
 
 def digest(*parts: bytes | str) -> str:
     """A digest of these parts, encoded so that no two lists of parts share one."""
-    if all(type(part) is str for part in parts):
+    try:
         joined = "\0".join(parts)  # type: ignore[arg-type]
+    except TypeError:  # some part is bytes
+        pass
+    else:
         if joined.count("\0") == len(parts) - 1:  # no part holds a NUL: the separators tell them apart
             return hashlib.sha256(b"T" + joined.encode()).hexdigest()
     hasher = hashlib.sha256(b"L")
@@ -276,6 +279,16 @@ class BuildCache:
         else:
             spare, exact = last.spare, last.spare_exact
         self._save(_OUTPUT, OutputRecord(key, str(output.absolute()), stamps, spare, inputs, moments, result, exact))
+
+    def between_builds(self, name: str) -> dict[Any, Any]:
+        """What a private cache keeps under `name` from one build to the next; empty for any other."""
+        value = self.memory.get(name) if self.memory is not None else None
+        return value if isinstance(value, dict) else {}
+
+    def keep_between_builds(self, name: str, value: dict[Any, Any]) -> None:
+        """Keep `value` for the next build, in a private cache only: it may hold live objects."""
+        if self.memory is not None:
+            self.memory[name] = value
 
     def read(self, name: str, kind: type) -> object:
         """A value stored in the cache, or an empty one when missing, unreadable or of another layout."""

@@ -61,7 +61,7 @@ class Item:
     kind = "item"
     section = "items"
 
-    @property
+    @cached_property
     def path(self) -> str:
         """The item page's path in the output, with a trailing slash."""
         return f"{self.section}/{self.slug}/"

@@ -19,6 +19,7 @@ moment, and is reused only when nothing changed.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from feeds.render.html import PageJob
 from feeds.render.ics import EventPart, EventText
 
 _EVENTS = "events.pickle"
+_PAGE_KEYS, _DOCUMENT_KEYS, _EVENT_KEYS = "page keys", "document keys", "event keys"  # kept between builds
 _SPREAD_PAGES = 200  # parts to render before it pays to start workers
 _SPREAD_EVENTS = 200
 _SPREAD_DOCUMENTS = 40
@@ -68,7 +70,7 @@ class Parts:
         `place`, each rendered part is handed to it (from the worker that rendered it) as soon as it is made."""
         settings = cache.settings_key(site.config)
         page_base = digest("page", cache.software, settings, templates)
-        if _reads_site(template_dirs):
+        if _reads_site(templates, tuple(template_dirs)):
             page_base = digest(page_base, cache.site_key(site, templates))
         return cls(cache, site, output.absolute(), cache.last_output_stamps(output), templates, page_base,
                    digest("feed", cache.software, settings, templates),
@@ -78,7 +80,8 @@ class Parts:
 
     def pages(self, render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
         """Each page of an item or a list: linked from the last build when its key is unchanged, else rendered."""
-        keys = [self._page_key(job) for job in jobs]
+        keys = self._keys(_PAGE_KEYS, [(job.folder, (self.page_base, job.folder, job.label), job.shows,
+                                         ("|", *self._moments(job.shows))) for job in jobs])
         found: list[Output | None] = [self._kept(job.path, key) for job, key in zip(jobs, keys)]
 
         def make(n: int) -> Output:
@@ -91,7 +94,7 @@ class Parts:
 
     def event_parts(self, make: Callable[[Event], EventPart], events: Sequence[Event]) -> list[EventPart]:
         """Each event's VEVENT and own file: from the cache and the last build when its key is unchanged."""
-        keys = [digest(self.event_base, self._row(event)) for event in events]
+        keys = self._keys(_EVENT_KEYS, [(event.id, (self.event_base,), (event,), ()) for event in events])
         found: list[EventPart | None] = []
         for event, key in zip(events, keys):
             text, kept = self.events.get(key), self._kept(event_ics_path(event), key)
@@ -110,7 +113,9 @@ class Parts:
     def document_files(self, render: Callable[[Document], list[OutputFile]],
                        documents: Sequence[Document]) -> list[list[Output]]:
         """Each feed document's files (Atom, RSS, JSON): linked when unchanged, else rendered."""
-        keys = [self._document_key(document) for document in documents]
+        keys = self._keys(_DOCUMENT_KEYS, [((document.channel.folder, document.number),
+                                            (self.feed_base, document.channel.folder, str(document.number),
+                                             str(document.archives)), document.entries, ()) for document in documents])
         found: list[list[Output] | None] = []
         for document, key in zip(documents, keys):
             kept = [self._kept(document.path(fmt), digest(key, fmt)) for fmt in ("atom", "rss", "json")]
@@ -138,14 +143,31 @@ class Parts:
             row = self.rows[item.id] = self.cache.item_row(item)
         return row
 
-    def _page_key(self, job: PageJob) -> str:
-        moments = [f"{o.start.isoformat()} {o.end.isoformat()}" for e in job.shows if isinstance(e, Event) and e.recurrence
-                   for o in occurrences(e, self.site.now, 5)]
-        return digest(self.page_base, job.folder, job.label, *map(self._row, job.shows), "|", *moments)
+    def _moments(self, shows: tuple[Item, ...]) -> tuple[str, ...]:
+        """The next occurrences of the series among these items: pages showing them follow time."""
+        return tuple(f"{o.start.isoformat()} {o.end.isoformat()}" for e in shows
+                     if isinstance(e, Event) and e.recurrence for o in occurrences(e, self.site.now, 5))
 
-    def _document_key(self, document: Document) -> str:
-        return digest(self.feed_base, document.channel.folder, str(document.number), str(document.archives),
-                      *map(self._row, document.entries))
+    def _keys(self, kind: str, parts: list[tuple[object, tuple[str, ...], tuple[Item, ...], tuple[str, ...]]]) -> list[str]:
+        """Each part's key: a digest of its basis, the rows of the items it shows, and its tail.
+
+        A private cache remembers, by part, what each key was made from: a part made from the same
+        basis and tail and the same items (the very objects, or equal ones) keeps its key without
+        the rows and the digest being worked out again.
+        """
+        last, made = self.cache.between_builds(kind), {}
+        keys = []
+        for name, basis, shows, tail in parts:
+            known = last.get(name)
+            if known is not None and known[0] == basis and known[2] == tail and known[1] == shows:
+                key = known[3]
+            else:
+                key = digest(*basis, *map(self._row, shows), *tail)
+            made[name] = (basis, shows, tail, key)
+            keys.append(key)
+        self.cache.keep_between_builds(kind, made)
+        return keys
+
 
     def _kept(self, path: str, key: str) -> KeptFile | None:
         """The file the last build wrote at `path`, if it had this key and is untouched since."""
@@ -162,9 +184,11 @@ class Parts:
         return KeptFile(path, key, source) if (st.st_size, st.st_mtime_ns, st.st_ino) == stamp[1:] else None
 
 
-def _reads_site(template_dirs: list[Path]) -> bool:
+@functools.lru_cache(maxsize=8)
+def _reads_site(templates: str, template_dirs: tuple[Path, ...]) -> bool:
     """True when the templates of item and list pages read `site` other than for a series' next
-    occurrences (or when it cannot be told)."""
+    occurrences (or when it cannot be told); `templates` is the digest of the template directories,
+    under which the answer is remembered."""
     env = jinja2.Environment()
     pending, seen = ["news.html", "event.html", "listing.html"], set()
     while pending:

@@ -155,8 +155,9 @@ class Tree:
     def _remove_known_unwanted(self, wanted: set[str]) -> None:
         """Remove every known file that is not wanted, with the folders that hold no wanted file,
         without walking the tree."""
-        folders = _folders(wanted)
-        for path in sorted(self.known.keys() - wanted):
+        unwanted = self.known.keys() - wanted
+        folders = _folders(wanted) if unwanted else set()
+        for path in sorted(unwanted):
             top = path  # the highest folder above it that holds no wanted file, or the file itself
             while (above := os.path.dirname(top)) and above not in folders:
                 top = above

@@ -19,7 +19,7 @@ import feedparser
 import icalendar
 import lxml.html
 import pytest
-from conftest import EXAMPLE_NOW, tree_bytes
+from conftest import EXAMPLE_NOW, ROOT, tree_bytes
 
 from feeds.cache import CACHE_DIR
 from feeds.load import list_sources
@@ -267,10 +267,20 @@ def test_the_preview_trusts_its_own_trees_until_a_build_fails_halfway(example_si
         retitle(title)
         rebuild()
     assert not (output / "news/third").exists() and not (output / "tags/novel").exists()
+    # A template and a setting: every page that shows them follows, though its items are the same.
+    (example_site / "templates").mkdir()
+    news_template = (ROOT / "templates/news.html").read_text(encoding="utf-8")
+    (example_site / "templates/news.html").write_text(news_template.replace('class="h-entry item"',
+                                                                            'class="h-entry item edited"', 1))
+    rebuild()
+    settings = example_site / "site.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("Centre for Cybersecurity Newsroom",
+                                                                     "Renamed Newsroom", 1), encoding="utf-8")
+    rebuild()
+    assert b"Renamed Newsroom" in (output / NEWS_PAGE / "index.html").read_bytes()
 
     third.write_text("---\ntitle: A third release\ndate: 2018-10-02\ntags: [novel]\n---\n\nIts body.\n",
                      encoding="utf-8")
-    not_found.parent.mkdir(exist_ok=True)
     not_found.write_text("{% extends 'base.html' %}{% block main %}{{ missing() }}{% endblock %}", encoding="utf-8")
     rebuild(fails=True)  # after the third release's pages went into the spare: 404.html comes last
     third.unlink()

@@ -26,4 +26,4 @@ def render_sitemap(site: Site, pages: Sequence[tuple[str, datetime | None]]) -> 
 
 
 def _w3c(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
