@@ -2,11 +2,11 @@
 
     python bench/serve_edit.py SITE [--edits 3] [--now DATETIME] [--work DIR]
 
-Drives the preview in-process as its file watcher does, less the wait between two looks: each time
-is one look at the files and the rebuild it starts. The preview builds into a new directory under
---work, once to prime it, then once per edit and once per restore; prints the median seconds of the
-rebuilds after an edit. The directory is left in place: deleting
-many files just before measuring slows file creation on some file systems.
+Runs the preview in-process with its own watcher, as `feeds serve` does, building into a new
+directory under --work: once to prime it, then once per edit and once per restore. Each time runs
+from the moment the edited file is written to the moment the preview has swapped in a tree that
+shows the edit; prints the median seconds. The directory is left in place: deleting many files just
+before measuring slows file creation on some file systems.
 """
 
 from __future__ import annotations
@@ -16,11 +16,15 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from feeds.serve import Preview
+from feeds.watch import Changes
 
 
 def edit_latencies(site: Path, edits: int, now: datetime, work: Path) -> list[float]:
@@ -28,26 +32,44 @@ def edit_latencies(site: Path, edits: int, now: datetime, work: Path) -> list[fl
     work.mkdir(parents=True, exist_ok=True)
     output = Path(tempfile.mkdtemp(prefix="serve-", dir=work)) / "site"
     preview = Preview(site, output, base_url="http://127.0.0.1:8000/", now=now, drafts=False, echo=lambda line: None)
-    preview.rebuild()
+    changes = Changes(site)
+    seen = preview.look()
+    preview.rebuild(seen[0])
     if preview.state.problems:
         raise SystemExit("\n".join(preview.state.problems))
-    seen = preview.look()
+    watcher = threading.Thread(target=preview.watch, args=(changes, seen), daemon=True)
+    watcher.start()
     latencies = []
-    for number, victim in enumerate(sorted((site / "content/news").glob("*.md"))[:edits]):
-        original = victim.read_bytes()
-        correction = f"A correction, number {number}."
-        victim.write_bytes(original + f"\n{correction}\n".encode())
-        try:
-            os.sync()  # nothing the last rebuild wrote is still being written out while this one is timed
-            started = time.perf_counter()
-            seen = preview.catch_up(seen)
-            latencies.append(time.perf_counter() - started)
-            if preview.state.problems or not _shows(output, correction):
-                raise SystemExit(f"the rebuild after editing {victim} does not show the edit")
-        finally:
-            victim.write_bytes(original)
-        seen = preview.catch_up(seen)
+    try:
+        for number, victim in enumerate(sorted((site / "content/news").glob("*.md"))[:edits]):
+            original = victim.read_bytes()
+            correction = f"A correction, number {number}."
+            try:
+                os.sync()  # nothing the last rebuild wrote is still being written out while this one is timed
+                edited = original + f"\n{correction}\n".encode()
+                latencies.append(_until_rebuilt(preview, partial(victim.write_bytes, edited)))
+                if not _shows(output, correction):
+                    raise SystemExit(f"the rebuild after editing {victim} does not show the edit")
+            finally:
+                _until_rebuilt(preview, partial(victim.write_bytes, original))
+    finally:
+        preview.stop()
+        changes.stop()
+        watcher.join()
     return latencies
+
+
+def _until_rebuilt(preview: Preview, edit: Callable[[], object]) -> float:
+    """Seconds from the edit until the preview has swapped in a good build made after it."""
+    with preview.changed:
+        generation = preview.state.generation
+    started = time.perf_counter()
+    edit()
+    with preview.changed:
+        if not preview.changed.wait_for(lambda: preview.state.generation > generation and not preview.state.problems,
+                                        timeout=60):
+            raise SystemExit(f"no good build within a minute of the edit: {preview.state.problems}")
+    return time.perf_counter() - started
 
 
 def _shows(output: Path, text: str) -> bool:

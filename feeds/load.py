@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -115,6 +116,33 @@ class Listing:
     def stamps(self) -> tuple[tuple[str, int, int, int, int], ...]:
         """What tells one listing's files from another's: path, size, times and inode."""
         return tuple((name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for name, _, st in self.files)
+
+    @cached_property
+    def linked(self) -> bool:
+        """True when some file is reached through a symbolic link (see source_files)."""
+        return any(linked for _, linked, _ in self.files)
+
+    def restated(self, site_dir: Path, paths: Iterable[str]) -> Listing | None:
+        """This listing with the status of the files at these paths (absolute, or relative to the
+        working directory) taken again, where they are content files it lists. None when one is a
+        content file it does not list, or one of them is gone: only a new look tells what there is."""
+        content = os.path.join(os.path.abspath(site_dir), "content") + os.sep
+        changed = {}
+        for path in paths:
+            path = os.path.abspath(path)
+            if path.startswith(content) and path.endswith(".md"):
+                changed[os.path.relpath(path, site_dir).replace(os.sep, "/")] = path
+        if not changed:
+            return self
+        files = list(self.files)
+        for n, (name, linked, _) in enumerate(files):
+            path = changed.pop(name, None)
+            if path is not None:
+                try:
+                    files[n] = (name, linked, os.stat(path))
+                except FileNotFoundError:
+                    return None
+        return Listing(self.taken, tuple(files)) if not changed else None
 
 
 def list_sources(site_dir: Path) -> Listing:

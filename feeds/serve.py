@@ -13,7 +13,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import formatdate, parsedate_to_datetime
@@ -28,10 +28,11 @@ from feeds.ledger import LEDGER_NAME
 from feeds.load import Listing, list_sources
 from feeds.mediatypes import content_type
 from feeds.render.html import template_dirs
+from feeds.watch import Changes
 from feeds.write import UnsafePath, safe_target
 
 LIVE_PATH = "/_feeds/live"
-POLL_SECONDS = 0.25
+POLL_SECONDS = 0.25  # how often the watcher checks for an embargo lifting, or for the preview stopping
 KEEP_ALIVE_SECONDS = 15.0
 
 Echo = Callable[[str], None]
@@ -93,24 +94,29 @@ class Preview:
             self.stopping = True
             self.changed.notify_all()
 
-    def watch(self) -> None:
-        """Rebuild when content, templates or settings change, or when an embargo lifts."""
-        seen = self.look()
+    def watch(self, changes: Changes, seen: Seen) -> None:
+        """Rebuild when content, templates or settings change, or when an embargo lifts; `seen` is
+        what the files were like when `changes` began to be told."""
         while not self.stopping:
-            time.sleep(POLL_SECONDS)
-            seen = self.catch_up(seen)
+            paths, moves = changes.wait(POLL_SECONDS)
+            # Where files moved, or links lead (perhaps where nothing is watched), look at every file.
+            seen = self.catch_up(seen, None if moves or seen[0].linked else paths)
 
-    def catch_up(self, seen: Seen) -> Seen:
-        """Rebuild if the files changed since they were `seen`, or an embargo lifted; return what is seen now."""
-        listing, others = now_seen = self.look()
+    def catch_up(self, seen: Seen, changed: set[str] | None = None) -> Seen:
+        """Rebuild if the files changed since they were `seen`, or an embargo lifted; return what is
+        seen now. `changed` are the paths the watcher was told of; None: look at every file."""
         lift = self.state.next_lift
-        if (listing.stamps != seen[0].stamps or others != seen[1]
-                or (self.now is None and lift and datetime.now(timezone.utc) >= lift)):
+        lifted = bool(self.now is None and lift and datetime.now(timezone.utc) >= lift)
+        if changed is not None and not changed and not lifted:
+            return seen
+        listing, others = now_seen = self.look(seen[0] if changed is not None else None, changed or ())
+        if listing.stamps != seen[0].stamps or others != seen[1] or lifted:
             self.rebuild(listing)
         return now_seen
 
-    def look(self) -> Seen:
-        """The content files, and the stamps of the settings, the ledger and every template file."""
+    def look(self, last: Listing | None = None, changed: Iterable[str] = ()) -> Seen:
+        """The content files, and the stamps of the settings, the ledger and every template file;
+        with the `last` listing of the content files, only the `changed` ones are looked at again."""
         files = [self.site_dir / CONFIG_NAME, self.site_dir / LEDGER_NAME]
         for folder in template_dirs(self.site_dir):
             files += folder.rglob("*")
@@ -121,7 +127,8 @@ class Preview:
             except FileNotFoundError:
                 continue
             stamps.append((str(path), status.st_mtime_ns, status.st_size))
-        return list_sources(self.site_dir), tuple(sorted(stamps))
+        listing = last.restated(self.site_dir, changed) if last is not None else None
+        return listing or list_sources(self.site_dir), tuple(sorted(stamps))
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -257,15 +264,18 @@ def serve(site_dir: Path, *, host: str, port: int, now: datetime | None, drafts:
     preview = Preview(site_dir, scratch / "site", base_url=base_url, now=now, drafts=drafts, echo=echo)
     server.preview = preview
     previous = signal.signal(signal.SIGTERM, _interrupt)
+    changes = Changes(site_dir)  # told of every change from before the first look on
     try:
-        preview.rebuild()
-        threading.Thread(target=preview.watch, name="feeds-watch", daemon=True).start()
+        seen = preview.look()
+        preview.rebuild(seen[0])
+        threading.Thread(target=preview.watch, args=(changes, seen), name="feeds-watch", daemon=True).start()
         echo(f"feeds: serving {base_url} (Ctrl+C to stop)")
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         echo("feeds: stopped")
     finally:
         preview.stop()
+        changes.stop()
         server.server_close()
         signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(scratch, ignore_errors=True)

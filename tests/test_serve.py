@@ -24,6 +24,7 @@ from conftest import EXAMPLE_NOW, ROOT, tree_bytes
 from feeds.cache import CACHE_DIR
 from feeds.load import list_sources
 from feeds.serve import Preview
+from feeds.watch import Changes
 
 NEWS = "content/news/2018-11-12-forum-joins-paris-call.md"
 NEWS_PAGE = "news/forum-joins-paris-call/"
@@ -287,3 +288,36 @@ def test_the_preview_trusts_its_own_trees_until_a_build_fails_halfway(example_si
     not_found.unlink()
     rebuild()
     assert not (output / "news/third").exists() and not (output / "tags/novel").exists()
+
+
+def test_the_watcher_is_told_which_files_changed_and_when_files_moved(example_site: Path) -> None:
+    changes = Changes(example_site)
+    try:
+        news = example_site / NEWS
+        news.write_text(news.read_text(encoding="utf-8") + "\nA correction.\n", encoding="utf-8")
+        paths, moves = changes.wait(5)
+        assert str(news) in paths and not moves
+        (example_site / "content/news/2018-10-02-new.md").write_text("---\ntitle: New\ndate: 2018-10-02\n---\n")
+        assert changes.wait(5)[1]  # a file was added: only a new look at the folders finds it
+        (example_site / "templates").mkdir()
+        assert changes.wait(5)[1]
+        (example_site / "templates/news.html").write_text("{% extends 'base.html' %}", encoding="utf-8")
+        paths, _ = changes.wait(5)  # the new templates/ folder is watched too
+        assert str(example_site / "templates/news.html") in paths
+        assert changes.wait(0.1) == (set(), False)  # reading a file is no change
+    finally:
+        changes.stop()
+
+
+def test_a_listing_takes_again_only_the_files_it_is_told_of(example_site: Path) -> None:
+    listing = list_sources(example_site)
+    news = example_site / NEWS
+    news.write_text(news.read_text(encoding="utf-8") + "\nA correction.\n", encoding="utf-8")
+    again = listing.restated(example_site, [str(news), str(example_site / "site.toml")])
+    assert again is not None and again.stamps == list_sources(example_site).stamps != listing.stamps
+    assert listing.restated(example_site, [str(example_site / "site.toml")]) is listing  # no content file
+    added = example_site / "content/news/2018-10-02-new.md"
+    added.write_text("---\ntitle: New\ndate: 2018-10-02\n---\n", encoding="utf-8")
+    assert listing.restated(example_site, [str(added)]) is None  # not listed: a new look is needed
+    news.unlink()
+    assert listing.restated(example_site, [str(news)]) is None  # gone

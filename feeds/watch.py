@@ -1,0 +1,89 @@
+"""What changed under a site while `feeds serve` runs, as the operating system tells it.
+
+watchdog reports changes (inotify on Linux, FSEvents on macOS, ReadDirectoryChangesW on Windows;
+it polls elsewhere), so the preview neither looks at every content file on a timer nor waits
+for the next look once a file is saved.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from feeds.template_paths import template_dirs
+
+# Reading a file (as every build does) is reported too, as opened and closed without writing.
+_CHANGES = {"created", "deleted", "modified", "moved", "closed"}
+_WRITES = {"modified", "closed"}  # to a file that stays where it is
+_SETTLE_SECONDS = 0.01  # changes are taken once none has come for this long,
+_SETTLE_MAX_SECONDS = 0.2  # or after this long however many keep coming
+
+
+class Changes(FileSystemEventHandler):
+    """The paths that changed since they were last taken, and whether files or folders came, went or
+    moved (then only a new look tells what the folders hold)."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.lock = threading.Lock()
+        self.arrived = threading.Event()
+        self.paths: set[str] = set()
+        self.moves = False
+        self.blind = False
+        self.observer = Observer()
+        self.observer.start()
+        self.watch_folders()
+
+    def watch_folders(self) -> None:
+        """Watch the settings, the ledger, and every file under content/ and the template folders.
+
+        Where the system will not watch them all (Linux limits the folders one user may watch),
+        `wait` says after each timeout that files moved, and so the preview looks at every file.
+        """
+        self.observer.unschedule_all()
+        try:
+            self.observer.schedule(self, str(self.site_dir), recursive=False)  # site.toml, published.json, content/
+            for folder in [self.site_dir / "content", *template_dirs(self.site_dir)]:
+                if folder.is_dir():
+                    self.observer.schedule(self, str(folder), recursive=True)
+            self.blind = False
+        except OSError:
+            self.observer.unschedule_all()
+            self.blind = True
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in _CHANGES or event.is_directory and event.event_type in _WRITES:
+            return  # a folder is "modified" when a file in it is: the file's own event tells which
+        with self.lock:
+            self.paths.add(os.fsdecode(event.src_path))
+            if event.dest_path:
+                self.paths.add(os.fsdecode(event.dest_path))
+            self.moves |= event.event_type not in _WRITES
+        self.arrived.set()
+
+    def wait(self, timeout: float) -> tuple[set[str], bool]:
+        """The paths changed since the last call, and whether files came, went or moved, once
+        changes have arrived and settled (a save is often more than one write), or `timeout`
+        seconds pass."""
+        if self.arrived.wait(timeout):
+            settling = time.monotonic() + _SETTLE_MAX_SECONDS
+            while time.monotonic() < settling:
+                self.arrived.clear()
+                if not self.arrived.wait(_SETTLE_SECONDS):
+                    break
+        with self.lock:
+            paths, moves = self.paths, self.moves or self.blind
+            self.paths, self.moves = set(), False
+            self.arrived.clear()
+        if moves and not {str(self.site_dir / "content"), str(self.site_dir / "templates")}.isdisjoint(paths):
+            self.watch_folders()  # content/ or templates/ came, went or moved
+        return paths, moves
+
+    def stop(self) -> None:
+        self.observer.stop()
+        self.observer.join()
