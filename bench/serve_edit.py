@@ -37,6 +37,7 @@ def edit_latencies(site: Path, edits: int, now: datetime, work: Path) -> list[fl
     preview.rebuild(seen[0])
     if preview.state.problems:
         raise SystemExit("\n".join(preview.state.problems))
+    preview.prepare_spare()  # as `feeds serve` does before it starts watching
     watcher = threading.Thread(target=preview.watch, args=(changes, seen), daemon=True)
     watcher.start()
     latencies = []

@@ -238,6 +238,12 @@ class BuildCache:
         record = self.last_output(output)
         return record is not None and record.spare_exact
 
+    def spare_linked(self, output: Path) -> None:
+        """Record that the tree beside `output` was just made of hard links to the files of `output`."""
+        record = self.last_output(output)
+        if record is not None:
+            self._save(_OUTPUT, dataclasses.replace(record, spare=record.stamps, spare_exact=self.private))
+
     def spare_changed(self, output: Path) -> None:
         """Record that a build that failed changed the tree beside `output` in ways not recorded."""
         record = self.last_output(output)

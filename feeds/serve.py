@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from feeds.build import build
+from feeds.cache import BuildCache
 from feeds.config import CONFIG_NAME
 from feeds.errors import SiteError
 from feeds.ledger import LEDGER_NAME
@@ -29,7 +30,7 @@ from feeds.load import Listing, list_sources
 from feeds.mediatypes import content_type
 from feeds.render.html import template_dirs
 from feeds.watch import Changes
-from feeds.write import UnsafePath, safe_target
+from feeds.write import UnsafePath, link_spare, safe_target
 
 LIVE_PATH = "/_feeds/live"
 POLL_SECONDS = 0.25  # how often the watcher checks for an embargo lifting, or for the preview stopping
@@ -101,6 +102,12 @@ class Preview:
             paths, moves = changes.wait(POLL_SECONDS)
             # Where files moved, or links lead (perhaps where nothing is watched), look at every file.
             seen = self.catch_up(seen, None if moves or seen[0].linked else paths)
+
+    def prepare_spare(self) -> None:
+        """Link the tree the next build starts from, so that even the first edit writes only what it
+        changes (else that build writes a whole second tree)."""
+        if link_spare(self.output):
+            BuildCache.open(self.site_dir, self.memory).spare_linked(self.output)
 
     def catch_up(self, seen: Seen, changed: set[str] | None = None) -> Seen:
         """Rebuild if the files changed since they were `seen`, or an embargo lifted; return what is
@@ -268,6 +275,7 @@ def serve(site_dir: Path, *, host: str, port: int, now: datetime | None, drafts:
     try:
         seen = preview.look()
         preview.rebuild(seen[0])
+        preview.prepare_spare()
         threading.Thread(target=preview.watch, args=(changes, seen), name="feeds-watch", daemon=True).start()
         echo(f"feeds: serving {base_url} (Ctrl+C to stop)")
         server.serve_forever(poll_interval=0.2)

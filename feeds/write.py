@@ -75,6 +75,24 @@ def new_tree(output: Path, spare: Mapping[str, Stamp], *, exact: bool = False) -
             os.rename(staging, spare_dir)
 
 
+def link_spare(output: Path) -> bool:
+    """Make the tree beside `output` from which the next build starts, where there is none, as a
+    copy of `output` made of hard links (no file's bytes are copied); say whether it was made."""
+    output = output.absolute()
+    spare_dir = output.parent / f".{output.name}.spare"
+    if spare_dir.exists() or not output.is_dir():
+        return False
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    try:
+        shutil.copytree(output, staging / "tree", copy_function=os.link)
+    except (OSError, shutil.Error):  # no hard links here: the next build writes its tree in full
+        shutil.rmtree(staging, ignore_errors=True)
+        return False
+    os.rename(staging / "tree", spare_dir)
+    staging.rmdir()
+    return True
+
+
 @dataclass
 class Tree:
     """An output tree being built: `place` puts one file in (from a worker process too), `complete`

@@ -259,6 +259,10 @@ def test_the_preview_trusts_its_own_trees_until_a_build_fails_halfway(example_si
                         encoding="utf-8")
 
     rebuild()
+    preview.prepare_spare()  # the first tree's twin, of hard links, is the spare from the start
+    spare = tmp_path / ".preview.spare"
+    assert tree_bytes(spare) == tree_bytes(output)
+    assert (spare / NEWS_PAGE / "index.html").stat().st_ino == (output / NEWS_PAGE / "index.html").stat().st_ino
     for title in ("Updated", "Updated again", "Updated once more", "Updated at last"):  # each tree becomes the spare
         if title == "Updated again":
             third.write_text("---\ntitle: A third release\ndate: 2018-10-02\ntags: [novel]\n---\n\nIts body.\n",
