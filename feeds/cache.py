@@ -42,7 +42,7 @@ _ITEMS = "items.pickle"
 _OUTPUT = "output.pickle"
 _SOURCES = "sources.pickle"
 _RACY_NS = 2_000_000_000  # files changed this close before their key was taken are read again
-_FORMAT = 3  # raise when the stored layout changes
+_FORMAT = 4  # raise when the stored layout changes
 # Libraries whose version changes what an item or a page holds.
 _LIBRARIES = ("cmarkgfm", "nh3", "PyYAML", "python-slugify", "tzdata", "Jinja2", "feedgen", "icalendar")
 

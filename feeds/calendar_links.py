@@ -8,7 +8,6 @@ from urllib.parse import quote_plus, urlencode, urlsplit, urlunsplit
 
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
-from feeds.markup import to_plain_text
 from feeds.model import Event, Site
 from feeds.strings import Strings
 
@@ -25,16 +24,8 @@ def event_ics_path(event: Event) -> str:
 
 def event_text(site: Site, event: Event) -> str:
     """The event as plain text for calendars: any status banner, the body (or summary), the page's URL."""
-    body = _plain_body(site, event) or event.summary
+    body = event.body_text or event.summary
     return "\n\n".join(part for part in (banner(event, site.strings), body, site.config.url(event.path)) if part)
-
-
-def _plain_body(site: Site, event: Event) -> str:
-    """The event's body as plain text, made once a build for the calendar and the event's page."""
-    text = site.plain_bodies.get(event.id)
-    if text is None:
-        text = site.plain_bodies[event.id] = to_plain_text(event.body_html)
-    return text
 
 
 def add_event_text(site: Site, event: Event) -> str:

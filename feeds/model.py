@@ -90,6 +90,7 @@ class Event(Item):
     sequence: int = 0
     recurrence: Recurrence | None = None  # a repeating series (rrule, exdate)
     previous_start: date | datetime | None = None  # where a rescheduled event was first planned
+    body_text: str = ""  # the body as plain text, paragraphs and list items kept apart (for calendars)
 
     kind = "event"
     section = "events"
@@ -156,8 +157,3 @@ class Site:
     def past(self) -> tuple[Event, ...]:
         return tuple(reversed([e for e in self.events if e.ends_before(self.now)]))
 
-    @cached_property
-    def plain_bodies(self) -> dict[str, str]:
-        """Event bodies as plain text by event id, filled in by whichever renderer needs one first:
-        the calendar and the event's page both do, and the sanitiser is the slow part of either."""
-        return {}

@@ -15,7 +15,7 @@ from feeds.config import Person, SiteConfig
 from feeds.errors import Problem, Severity
 from feeds.limits import TooDeep, one_line, refused_character
 from feeds.load import Source
-from feeds.markup import first_paragraph, to_html
+from feeds.markup import first_paragraph, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
 from feeds.timezones import instant, zone_or_none
@@ -267,6 +267,7 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
         status=status,
         recurrence=recurrence,
         previous_start=previous_start,
+        body_text=to_plain_text(fields["body_html"]),
     )
 
 
