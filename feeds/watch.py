@@ -29,7 +29,7 @@ class Changes(FileSystemEventHandler):
     moved (then only a new look tells what the folders hold)."""
 
     def __init__(self, site_dir: Path) -> None:
-        self.site_dir = site_dir
+        self.site_dir = site_dir.absolute()  # so that every path told is absolute
         self.lock = threading.Lock()
         self.arrived = threading.Event()
         self.paths: set[str] = set()
