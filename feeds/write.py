@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from feeds.render import KeptFile, Output, OutputFile, PlacedFile
+from feeds.render import JoinedFile, KeptFile, Output, OutputFile, PlacedFile
 
 Stamp = tuple[str, int, int, int]  # an output file's key (or digest of its bytes), size, mtime_ns, inode
 
@@ -113,7 +113,7 @@ class Tree:
         """Put the file in the tree unless the same bytes are there already; say where and what it is."""
         return file if isinstance(file, PlacedFile) else PlacedFile(file.path, self._put(file))
 
-    def _put(self, file: OutputFile | KeptFile) -> Stamp:
+    def _put(self, file: OutputFile | JoinedFile | KeptFile) -> Stamp:
         """Put the file in unless the same bytes are there already; its stamp in the tree."""
         target = _joined(self.root, file.path)
         digest = file.digest
@@ -207,11 +207,14 @@ def _remove(entry: os.DirEntry[str]) -> None:
         os.unlink(entry.path)
 
 
-def _create(file: OutputFile | KeptFile, target: str) -> None:
+def _create(file: OutputFile | JoinedFile | KeptFile, target: str) -> None:
     """Create target with the file's bytes: a hard link to the same bytes in the last tree where there are some."""
     if not (isinstance(file, KeptFile) and _linked(file.source, target)):
         with open(target, "wb") as stream:
-            stream.write(file.data)
+            if isinstance(file, JoinedFile):
+                stream.writelines(file.parts)
+            else:
+                stream.write(file.data)
         os.chmod(target, 0o644)
 
 

@@ -19,7 +19,7 @@ from feeds.config import Person
 from feeds.event_status import calendar_title, ical_status
 from feeds.model import Event, Site
 from feeds.recurrence import series_end
-from feeds.render import Output, OutputFile
+from feeds.render import JoinedFile, Output, OutputFile
 from feeds.render.ics_text import plain, to_ical
 from feeds.render.links import absolutize
 
@@ -63,7 +63,8 @@ def render_calendar(site: Site, event_parts: EventParts = each_event) -> list[Ou
     """
     parts = event_parts(partial(event_part, site), site.events)
     header = _header(site, site.events)
-    calendar = OutputFile(CALENDAR_PATH, _assemble(header, [part.text for part in parts]), _calendar_key(header, parts))
+    calendar = JoinedFile(CALENDAR_PATH, _calendar_parts(header, [part.text for part in parts]),
+                          _calendar_key(header, parts))
     return [calendar, *(part.file for part in parts)]
 
 
@@ -93,6 +94,12 @@ def event_text_ical(site: Site, event: Event) -> EventText:
 
 def _assemble(header: bytes, texts: list[EventText]) -> bytes:
     """A VCALENDAR: its properties, a VTIMEZONE for every zone the events name, the events."""
+    return b"".join(_calendar_parts(header, texts))
+
+
+def _calendar_parts(header: bytes, texts: list[EventText]) -> tuple[bytes, ...]:
+    """The parts of a VCALENDAR, in order: its properties, a VTIMEZONE for every zone the events
+    name, the events, its end."""
     tzids = sorted({tzid for text in texts for tzid in text.tzids})
     parts = [header]
     if tzids:
@@ -101,7 +108,7 @@ def _assemble(header: bytes, texts: list[EventText]) -> bytes:
         parts += [_vtimezone_ical(tzid, first, last) for tzid in tzids]
     parts += [text.data for text in texts]
     parts.append(_END)
-    return b"".join(parts)
+    return tuple(parts)
 
 
 def _header(site: Site, events: Sequence[Event], *, subscription: bool = True) -> bytes:
