@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -34,7 +35,8 @@ def spread(function: Callable[[T], R], jobs: Sequence[T], *, minimum: int) -> li
     global _work
     _work = (function, jobs)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=gc.enable) as pool:  # whatever the parent paused
             chunk = min(-(-len(jobs) // (workers * 4)), _MAX_CHUNK)
             starts = range(0, len(jobs), chunk)
             return [result for part in pool.map(_run_range, starts, [chunk] * len(starts)) for result in part]

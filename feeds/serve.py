@@ -6,6 +6,7 @@ site exactly as it will be published. Pages get a small live-reload script; publ
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import html
 import shutil
@@ -67,6 +68,15 @@ class Preview:
     def rebuild(self, listing: Listing | None = None) -> None:
         """Build once (from the content files of `listing` when the watcher has just looked); on
         content errors, report them and keep serving the last good build."""
+        # The collector would scan all the preview keeps, again and again, while the rebuild makes
+        # little garbage: it runs once the new build is served (workers collect as usual).
+        gc.disable()
+        try:
+            self._rebuild(listing)
+        finally:
+            gc.enable()
+
+    def _rebuild(self, listing: Listing | None) -> None:
         started = time.perf_counter()
         next_lift = None
         try:
