@@ -113,9 +113,9 @@ class Listing:
     files: tuple[tuple[str, bool, os.stat_result], ...]  # path relative to the site, whether linked, status
 
     @cached_property
-    def stamps(self) -> tuple[tuple[str, int, int, int, int], ...]:
+    def stamps(self) -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
         """What tells one listing's files from another's: path, size, times and inode."""
-        return tuple((name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for name, _, st in self.files)
+        return tuple((name, _stamp(st)) for name, _, st in self.files)
 
     @cached_property
     def linked(self) -> bool:
@@ -124,8 +124,9 @@ class Listing:
 
     def restated(self, site_dir: Path, paths: Iterable[str]) -> Listing | None:
         """This listing with the status of the files at these paths (absolute, or relative to the
-        working directory) taken again, where they are content files it lists. None when one is a
-        content file it does not list, or one of them is gone: only a new look tells what there is."""
+        working directory) taken again, where they are content files it lists; itself when none of
+        them changed. None when one is a content file it does not list, or one of them is gone:
+        only a new look tells what there is."""
         content = os.path.join(os.path.abspath(site_dir), "content") + os.sep
         changed = {}
         for path in paths:
@@ -134,15 +135,23 @@ class Listing:
                 changed[os.path.relpath(path, site_dir).replace(os.sep, "/")] = path
         if not changed:
             return self
-        files = list(self.files)
-        for n, (name, linked, _) in enumerate(files):
+        files, moved = list(self.files), False
+        for n, (name, linked, old) in enumerate(files):
             path = changed.pop(name, None)
             if path is not None:
                 try:
-                    files[n] = (name, linked, os.stat(path))
+                    new = os.stat(path)
                 except FileNotFoundError:
                     return None
-        return Listing(self.taken, tuple(files)) if not changed else None
+                moved |= _stamp(new) != _stamp(old)
+                files[n] = (name, linked, new)
+        if changed:
+            return None
+        return Listing(self.taken, tuple(files)) if moved else self
+
+
+def _stamp(status: os.stat_result) -> tuple[int, int, int, int]:
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
 
 
 def list_sources(site_dir: Path) -> Listing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 import posixpath
 from pathlib import PurePosixPath
@@ -48,5 +49,9 @@ def content_type(path: str) -> str:
 
 def hosts_guess(path: str) -> bool:
     """True when common hosts serve the file with the right type without being told."""
-    name = path.rpartition("/")[2]
+    return _hosts_guess_name(path.rpartition("/")[2])
+
+
+@functools.lru_cache(maxsize=256)
+def _hosts_guess_name(name: str) -> bool:  # most of a site's files share a few names (index.html)
     return name not in BY_NAME and posixpath.splitext(name)[1].lower() in HOSTS_KNOW

@@ -127,7 +127,9 @@ class Preview:
         if changed is not None and not changed and not lifted:
             return seen
         listing, others = now_seen = self.look(seen[0] if changed is not None else None, changed or ())
-        if listing.stamps != seen[0].stamps or others != seen[1] or lifted:
+        # A listing taken again from the last one is a new one only when some file's stamp moved.
+        moved = listing is not seen[0] and (changed is not None or listing.stamps != seen[0].stamps)
+        if moved or others != seen[1] or lifted:
             self.rebuild(listing)
         return now_seen
 

@@ -320,6 +320,7 @@ def test_a_listing_takes_again_only_the_files_it_is_told_of(example_site: Path) 
     again = listing.restated(example_site, [str(news), str(example_site / "site.toml")])
     assert again is not None and again.stamps == list_sources(example_site).stamps != listing.stamps
     assert listing.restated(example_site, [str(example_site / "site.toml")]) is listing  # no content file
+    assert again.restated(example_site, [str(news)]) is again  # told of a file that did not change
     added = example_site / "content/news/2018-10-02-new.md"
     added.write_text("---\ntitle: New\ndate: 2018-10-02\n---\n", encoding="utf-8")
     assert listing.restated(example_site, [str(added)]) is None  # not listed: a new look is needed

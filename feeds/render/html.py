@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,7 +33,7 @@ from feeds.template_paths import template_dirs
 STATIC_DIR = "static"
 PER_PAGE = 20  # items on each archive and tag page
 INDEX_LIMIT = 10  # items in each list of the front page
-
+_UPDATED = attrgetter("updated")
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     def render(job: PageJob) -> OutputFile:
         return make(job.folder, job.template, job.title, job.description, **job.options())
 
-    newest = max((item.updated for item in site.items), default=None)
+    newest = max(map(_UPDATED, site.items), default=None)
     tags = tagged(site)
     page("", "index.html", config.title, config.description, data=structured.website(site), modified=newest,
          news=site.news[:INDEX_LIMIT], upcoming=site.upcoming[:INDEX_LIMIT], past=site.past[:INDEX_LIMIT],
@@ -238,7 +239,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     for folder, listing in paginate(site.items, "archive/"):
         title = t.archive if listing.number == 1 else f"{t.archive} ({t.page_of.format(number=listing.number, count=listing.count)})"
         job(folder, "listing.html", title, config.description, shows=listing.items,
-            label=f"{listing.number}/{listing.count}", modified=max((i.updated for i in listing.items), default=None),
+            label=f"{listing.number}/{listing.count}", modified=max(map(_UPDATED, listing.items), default=None),
             options=partial(dict, listing=listing, tag="", tag_feeds={}))
     related = related_items(site)
     for item in site.items:
@@ -249,7 +250,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     for tag, items in tags.items():
         for folder, listing in paginate(items, f"tags/{tag}/"):
             job(folder, "listing.html", t.tag_title.format(tag=tag), config.description, shows=listing.items,
-                label=f"{listing.number}/{listing.count} {tag}", modified=max(i.updated for i in listing.items),
+                label=f"{listing.number}/{listing.count} {tag}", modified=max(map(_UPDATED, listing.items)),
                 options=partial(dict, listing=listing, tag=tag, tag_feeds=tag_feed_paths(tag),
                                 extra=tag_alternates(site, tag)))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=channels(site), modified=newest)
