@@ -174,7 +174,7 @@ class Parts:
         stamp = self.kept.get(path)
         if stamp is None or stamp[0] != key:
             return None
-        source = os.path.join(self.output, path)
+        source = f"{self.output}/{path}"
         if self.trusted:
             return KeptFile(path, key, source)
         try:

@@ -115,11 +115,11 @@ class Tree:
 
     def _put(self, file: OutputFile | JoinedFile | KeptFile) -> Stamp:
         """Put the file in unless the same bytes are there already; its stamp in the tree."""
-        target = _joined(self.root, file.path)
         digest = file.digest
-        old = self.known.get(file.path)
-        if old is not None and old[0] == digest and (self.exact or _stat(target) == old[1:]):
+        old = self.known.get(file.path)  # a known path was checked when its file was first written
+        if old is not None and old[0] == digest and (self.exact or _stat(_joined(self.root, file.path)) == old[1:]):
             return old
+        target = _joined(self.root, file.path)
         parent = os.path.dirname(target)
         if parent not in self.made:
             self._make_folder(parent)
