@@ -135,7 +135,7 @@ class Listing:
                 changed[os.path.relpath(path, site_dir).replace(os.sep, "/")] = path
         if not changed:
             return self
-        files, moved = list(self.files), False
+        files, differs = list(self.files), False
         for n, (name, linked, old) in enumerate(files):
             path = changed.pop(name, None)
             if path is not None:
@@ -143,11 +143,11 @@ class Listing:
                     new = os.stat(path)
                 except FileNotFoundError:
                     return None
-                moved |= _stamp(new) != _stamp(old)
+                differs |= _stamp(new) != _stamp(old)
                 files[n] = (name, linked, new)
         if changed:
             return None
-        return Listing(self.taken, tuple(files)) if moved else self
+        return Listing(self.taken, tuple(files)) if differs else self
 
 
 def _stamp(status: os.stat_result) -> tuple[int, int, int, int]:

@@ -127,9 +127,9 @@ class Preview:
         if changed is not None and not changed and not lifted:
             return seen
         listing, others = now_seen = self.look(seen[0] if changed is not None else None, changed or ())
-        # A listing taken again from the last one is a new one only when some file's stamp moved.
-        moved = listing is not seen[0] and (changed is not None or listing.stamps != seen[0].stamps)
-        if moved or others != seen[1] or lifted:
+        # A listing taken again from the last one is a new one only when some file's stamp differs.
+        differs = listing is not seen[0] and (changed is not None or listing.stamps != seen[0].stamps)
+        if differs or others != seen[1] or lifted:
             self.rebuild(listing)
         return now_seen
 
@@ -147,7 +147,7 @@ class Preview:
                 continue
             stamps.append((str(path), status.st_mtime_ns, status.st_size))
         listing = last.restated(self.site_dir, changed) if last is not None else None
-        return listing or list_sources(self.site_dir), tuple(sorted(stamps))
+        return listing if listing is not None else list_sources(self.site_dir), tuple(sorted(stamps))
 
 
 class PreviewServer(ThreadingHTTPServer):
