@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +40,8 @@ from feeds.render.ics import EventPart, EventText
 
 _EVENTS = "events.pickle"
 _PAGE_KEYS, _DOCUMENT_KEYS, _EVENT_KEYS = "page keys", "document keys", "event keys"  # kept between builds
+# What a part's key is made from: the part's name among its kind, a basis, the items shown, a tail.
+KeyPart = tuple[Hashable, tuple[str, ...], tuple[Item, ...], tuple[str, ...]]
 _SPREAD_PAGES = 200  # parts to render before it pays to start workers
 _SPREAD_EVENTS = 200
 _SPREAD_DOCUMENTS = 40
@@ -148,7 +150,7 @@ class Parts:
         return tuple(f"{o.start.isoformat()} {o.end.isoformat()}" for e in shows
                      if isinstance(e, Event) and e.recurrence for o in occurrences(e, self.site.now, 5))
 
-    def _keys(self, kind: str, parts: list[tuple[object, tuple[str, ...], tuple[Item, ...], tuple[str, ...]]]) -> list[str]:
+    def _keys(self, kind: str, parts: list[KeyPart]) -> list[str]:
         """Each part's key: a digest of its basis, the rows of the items it shows, and its tail.
 
         A private cache remembers, by part, what each key was made from: a part made from the same
