@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from feeds import __version__
 from feeds.config import SiteConfig
+from feeds.load import source_stamp
 from feeds.moments import moment_key
 from feeds.write import Stamp, write_stream
 
@@ -165,7 +166,7 @@ class BuildCache:
         key = digest(self.software, _settings_key(config), path, data)
         self.used[path] = key
         if stat is not None:
-            self.seen[path] = (*_source_stamp(stat), key)
+            self.seen[path] = (*source_stamp(stat), key)
         return key
 
     def known_keys(self, config: SiteConfig, files: Iterable[tuple[str, os.stat_result]]) -> list[str | None]:
@@ -182,7 +183,7 @@ class BuildCache:
         keys: list[str | None] = []
         for path, stat in files:
             known = record.stamps.get(path)
-            if known is None or known[:4] != _source_stamp(stat) or stat.st_mtime_ns >= racy or stat.st_ctime_ns >= racy:
+            if known is None or known[:4] != source_stamp(stat) or stat.st_mtime_ns >= racy or stat.st_ctime_ns >= racy:
                 keys.append(None)
                 continue
             self.seen[path] = known
@@ -321,10 +322,6 @@ class BuildCache:
         self.loaded.pop(name, None)  # read again if asked: a saved value may be large, and done with
         self.directory.mkdir(exist_ok=True)
         write_stream(self.directory / name, lambda stream: pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _source_stamp(stat: os.stat_result) -> tuple[int, int, int, int]:
-    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
 def _untouched(record: OutputRecord, output: Path) -> bool:

@@ -115,7 +115,7 @@ class Listing:
     @cached_property
     def stamps(self) -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
         """What tells one listing's files from another's: path, size, times and inode."""
-        return tuple((name, _stamp(st)) for name, _, st in self.files)
+        return tuple((name, source_stamp(st)) for name, _, st in self.files)
 
     @cached_property
     def linked(self) -> bool:
@@ -143,14 +143,15 @@ class Listing:
                     new = os.stat(path)
                 except FileNotFoundError:
                     return None
-                differs |= _stamp(new) != _stamp(old)
+                differs |= source_stamp(new) != source_stamp(old)
                 files[n] = (name, linked, new)
         if changed:
             return None
         return Listing(self.taken, tuple(files)) if differs else self
 
 
-def _stamp(status: os.stat_result) -> tuple[int, int, int, int]:
+def source_stamp(status: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells a content file's state: size, modification and change times, inode."""
     return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
 
 
