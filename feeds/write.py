@@ -59,7 +59,7 @@ def new_tree(output: Path, spare: Mapping[str, Stamp], *, exact: bool = False) -
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(output)
-    spare_dir = output.parent / f".{output.name}.spare"
+    spare_dir = _spare_dir(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     fresh = not spare_dir.is_dir()
     if fresh:
@@ -79,7 +79,7 @@ def link_spare(output: Path) -> bool:
     """Make the tree beside `output` from which the next build starts, where there is none, as a
     copy of `output` made of hard links (no file's bytes are copied); say whether it was made."""
     output = output.absolute()
-    spare_dir = output.parent / f".{output.name}.spare"
+    spare_dir = _spare_dir(output)
     if spare_dir.exists() or not output.is_dir():
         return False
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
@@ -91,6 +91,11 @@ def link_spare(output: Path) -> bool:
     os.rename(staging / "tree", spare_dir)
     staging.rmdir()
     return True
+
+
+def _spare_dir(output: Path) -> Path:
+    """Where the tree the next build into `output` starts from is kept."""
+    return output.parent / f".{output.name}.spare"
 
 
 @dataclass
@@ -123,10 +128,7 @@ class Tree:
         parent = os.path.dirname(target)
         if parent not in self.made:
             self._make_folder(parent)
-        if os.path.isdir(target) and not os.path.islink(target):
-            shutil.rmtree(target)  # a folder of the last tree stands where this file goes
-        elif os.path.lexists(target):
-            os.unlink(target)
+        _remove(target)  # a file or a folder of the last tree that stands where this file goes
         _create(file, target)
         st = os.stat(target)
         return digest, st.st_size, st.st_mtime_ns, st.st_ino
@@ -167,7 +169,7 @@ class Tree:
                     if entry.path in folders and entry.is_dir(follow_symlinks=False):
                         pending.append(entry.path)
                     elif entry.path not in targets or entry.is_dir(follow_symlinks=False):
-                        _remove(entry)
+                        _remove(entry.path)
                         self.made.clear()  # a folder this process made may be gone
 
     def _remove_known_unwanted(self, wanted: set[str]) -> None:
@@ -181,11 +183,7 @@ class Tree:
                 top = above
             if top in wanted or top in folders:
                 continue  # a wanted file or folder stands there now, put there by `place`
-            target = _joined(self.root, top)
-            if os.path.isdir(target) and not os.path.islink(target):
-                shutil.rmtree(target)
-            elif os.path.lexists(target):
-                os.unlink(target)
+            _remove(_joined(self.root, top))
             self.made.clear()  # a folder this process made may be gone
 
 
@@ -200,11 +198,12 @@ def _folders(paths: set[str]) -> set[str]:
     return folders
 
 
-def _remove(entry: os.DirEntry[str]) -> None:
-    if entry.is_dir(follow_symlinks=False):
-        shutil.rmtree(entry.path)
-    else:
-        os.unlink(entry.path)
+def _remove(path: str) -> None:
+    """Remove what stands at path, if anything: a folder with all it holds, or a file or link."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        os.unlink(path)
 
 
 def _create(file: OutputFile | JoinedFile | KeptFile, target: str) -> None:
