@@ -165,11 +165,12 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         with progress.phase("write"):
             cache.save_items()
             if record_ledger:
-                write_file(site_dir / LEDGER_NAME, loaded.ledger.to_bytes())
+                ledger = loaded.ledger.to_bytes()
+                if write_file(site_dir / LEDGER_NAME, ledger):  # an input of the next build, changed by this one
+                    inputs = cache.inputs_key(config, templates, drafts, ledger)
             site = loaded.site
             result = BuildResult(len(site.news), len(site.events), len(stamps), loaded.warnings, loaded.embargoed,
                                  site.next_lift)
-            inputs = cache.inputs_key(config, templates, drafts, _ledger_bytes(site_dir))
             cache.remember_output(output, key, stamps, inputs, moment_window(site), result, swapped=written is None)
         return result
     finally:
