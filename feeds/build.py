@@ -205,7 +205,8 @@ def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: P
               listing: Listing | None = None) -> list[Found]:
     """Every content file's cache key, and its bytes, read once, unless the cache knows the file as it
     is; the files are those of `listing` when the caller has just looked (as `feeds serve` does)."""
-    listing = listing or list_sources(site_dir)
+    if listing is None:
+        listing = list_sources(site_dir)
     found = []
     known = cache.known_keys(config, ((name, stat) for name, _, stat in listing.files))
     for (name, linked, stat), key in progress.track(list(zip(listing.files, known)), "reading"):

@@ -132,7 +132,6 @@ class Event(Item):
         return hashlib.sha256(json.dumps(significant).encode()).hexdigest()[:16]
 
 
-
 @dataclass(frozen=True)
 class Site:
     """Everything the renderers need, sorted once: news newest first, events by start."""
@@ -156,4 +155,3 @@ class Site:
     @cached_property
     def past(self) -> tuple[Event, ...]:
         return tuple(reversed([e for e in self.events if e.ends_before(self.now)]))
-
