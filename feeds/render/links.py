@@ -15,13 +15,19 @@ _SRCSET = re.compile(r'="(?<=\ssrcset=")([^"]*)"')
 
 def absolutize(fragment: str, page_url: str) -> str:
     """Rewrite every href, src and srcset in sanitised HTML against the item's page URL."""
-    fragment = _URL_ATTRIBUTE.sub(lambda m: '="' + urljoin(page_url, m[1]) + '"', fragment)
+    fragment = _URL_ATTRIBUTE.sub(lambda m: '="' + _absolute(page_url, m[1]) + '"', fragment)
     return _SRCSET.sub(lambda m: '="' + _srcset(m[1], page_url) + '"', fragment)
+
+
+def _absolute(page_url: str, url: str) -> str:
+    """`url` resolved against the page; a web address is kept as written (most links are, and
+    resolving each costs more than the rest of the rewrite)."""
+    return url if url.startswith(("https://", "http://")) else urljoin(page_url, url)
 
 
 def _srcset(value: str, page_url: str) -> str:
     candidates = []
     for candidate in value.split(","):
         url, _, descriptor = candidate.strip().partition(" ")
-        candidates.append(" ".join(filter(None, (urljoin(page_url, url), descriptor.strip()))))
+        candidates.append(" ".join(filter(None, (_absolute(page_url, url), descriptor.strip()))))
     return ", ".join(candidates)
