@@ -128,10 +128,9 @@ class Tree:
         parent = os.path.dirname(target)
         if parent not in self.made:
             self._make_folder(parent)
-        _remove(target)  # a file or a folder of the last tree that stands where this file goes
-        _create(file, target)
-        st = os.stat(target)
-        return digest, st.st_size, st.st_mtime_ns, st.st_ino
+        if not self.fresh:
+            _remove(target)  # a file or a folder of the last tree that stands where this file goes
+        return digest, *_create(file, target)
 
     def complete(self, files: list[Output]) -> dict[str, Stamp]:
         """Place every file not yet placed, remove every other file of the last tree, and swap the tree in."""
@@ -206,15 +205,21 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-def _create(file: OutputFile | JoinedFile | KeptFile, target: str) -> None:
-    """Create target with the file's bytes: a hard link to the same bytes in the last tree where there are some."""
-    if not (isinstance(file, KeptFile) and _linked(file.source, target)):
+def _create(file: OutputFile | JoinedFile | KeptFile, target: str) -> tuple[int, int, int]:
+    """Create target with the file's bytes: a hard link to the same bytes in the last tree where there
+    are some. Its size, mtime_ns and inode."""
+    if isinstance(file, KeptFile) and _linked(file.source, target):
+        st = os.stat(target)
+    else:
         with open(target, "wb") as stream:
             if isinstance(file, JoinedFile):
                 stream.writelines(file.parts)
             else:
                 stream.write(file.data)
-        os.chmod(target, 0o644)
+            stream.flush()
+            os.fchmod(stream.fileno(), 0o644)
+            st = os.fstat(stream.fileno())
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def _linked(source: str, target: str) -> bool:
