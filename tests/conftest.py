@@ -15,6 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_NOW = "2018-11-20T12:00:00+01:00"  # between the announcement and the Annual Gathering
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from the outputs of this build (see tests/test_golden.py)")
+
+
 @dataclass
 class Run:
     code: int
