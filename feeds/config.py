@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from feeds.errors import Problem, SiteError
+from feeds.limits import is_web_address
 from feeds.timezones import zone_or_none
 
 CONFIG_NAME = "site.toml"
@@ -58,6 +59,11 @@ class SiteConfig:
     def url(self, path: str = "") -> str:
         """The absolute URL of a path inside the site."""
         return self.base_url + path.lstrip("/")
+
+    def absolute(self, value: str) -> str:
+        """A setting or front matter value as an absolute URL: a web address as it is, else a path
+        inside the site (static/images/photo.jpg)."""
+        return value if urlsplit(value).scheme else self.url(value)
 
 
 _KIND_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
@@ -121,6 +127,15 @@ class _Reader:
             return {}
         return value
 
+    def address(self, table: dict[str, Any], dotted: str, *, in_site: bool = False) -> str:
+        """A web address (http or https); with `in_site`, or the path of a file of the site."""
+        value = self.get(table, dotted, str, "")
+        if value and not is_web_address(value, in_site=in_site):
+            example = '"static/logo.png" or "https://example.org/logo.png"' if in_site else '"https://example.org/"'
+            self.fail(dotted, f"not a web address: {value!r}", f"write it in full, e.g. {dotted.rpartition('.')[2]} = {example}")
+            return ""
+        return value
+
     def check_unknown(self, table: dict[str, Any], prefix: str) -> None:
         for key in table:
             if key not in _KNOWN[prefix]:
@@ -156,7 +171,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     r.check_unknown(data, "")
     title = r.get(data, "title", str)
     base_url = r.get(data, "base_url", str)
-    if base_url is not None and urlsplit(base_url).scheme not in ("http", "https"):
+    if base_url is not None and not is_web_address(base_url):
         r.fail("base_url", f"expected an absolute http(s) URL, got {base_url!r}", 'e.g. base_url = "https://newsroom.example.org/"')
     zone_name = r.get(data, "timezone", str, "UTC")
     zone = zone_or_none(zone_name)
@@ -175,9 +190,9 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     feeds = FeedSettings(
         limit=limit,
         include_events=r.get(feeds_table, "feeds.include_events", bool, True),
-        hub=r.get(feeds_table, "feeds.hub", str, ""),
-        icon=r.get(feeds_table, "feeds.icon", str, ""),
-        logo=r.get(feeds_table, "feeds.logo", str, ""),
+        hub=r.address(feeds_table, "feeds.hub"),
+        icon=r.address(feeds_table, "feeds.icon", in_site=True),
+        logo=r.address(feeds_table, "feeds.logo", in_site=True),
     )
 
     cal_table = r.table(data, "calendar")
@@ -198,18 +213,19 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         description=r.get(cal_table, "calendar.description", str, r.get(data, "description", str, "")),
         refresh=timedelta(hours=hours),
         color=r.get(cal_table, "calendar.color", str, ""),
-        image=r.get(cal_table, "calendar.image", str, ""),
+        image=r.address(cal_table, "calendar.image", in_site=True),
         organizer=organizer,
     )
+    description, language = r.get(data, "description", str, ""), r.get(data, "language", str, "en")
     if r.problems:
         raise SiteError(r.problems)
 
     base_url = base_url.rstrip("/") + "/"
     return SiteConfig(
         title=title,
-        description=r.get(data, "description", str, ""),
+        description=description,
         base_url=(base_url_override.rstrip("/") + "/") if base_url_override else base_url,
-        language=r.get(data, "language", str, "en"),
+        language=language,
         timezone=zone,
         author=author,
         feeds=feeds,

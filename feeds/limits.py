@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 MAX_FILE_BYTES = 1024 * 1024  # a long press release is tens of kilobytes
 MAX_YAML_DEPTH = 16  # front matter is flat: a location mapping and a geo list are the deepest
@@ -34,6 +35,19 @@ def describe_character(text: str, index: int) -> str:
     line = text.count("\n", 0, index) + 1
     column = index - (text.rfind("\n", 0, index) + 1) + 1
     return f"U+{ord(text[index]):04X} at line {line}, column {column}"
+
+
+def is_web_address(value: str, *, in_site: bool = False) -> bool:
+    """True for an absolute http or https URL; with `in_site`, also for a path inside the site
+    (static/images/photo.jpg), which has neither scheme nor host. Other schemes (javascript:, data:)
+    are refused: the value becomes a link or an image in pages, feeds and calendars."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed [IPv6 host]
+        return False
+    if parts.scheme in ("http", "https"):
+        return bool(parts.hostname)
+    return in_site and not parts.scheme and not parts.netloc
 
 
 def one_line(text: str) -> str:

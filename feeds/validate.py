@@ -13,7 +13,7 @@ from slugify import slugify
 
 from feeds.config import Person, SiteConfig
 from feeds.errors import Problem, Severity
-from feeds.limits import TooDeep, one_line, refused_character
+from feeds.limits import TooDeep, is_web_address, one_line, refused_character
 from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status
@@ -72,6 +72,15 @@ class _Fields:
             self.fail(key, f"contains the control character U+{ord(value[bad]):04X}",
                       "remove it; feeds, pages and calendars cannot carry it")
         return bad is None
+
+    def web_address(self, key: str, *, in_site: bool = False) -> str:
+        """An http(s) URL; with `in_site`, or the path of a file of the site (static/images/photo.jpg)."""
+        value = self.text(key)
+        if value and not is_web_address(value, in_site=in_site):
+            example = "static/images/photo.jpg or https://example.org/photo.jpg" if in_site else "https://example.org/"
+            self.fail(key, f"not a web address: {value!r}", f"write it in full, e.g. {example}")
+            return ""
+        return value
 
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)
@@ -217,7 +226,7 @@ def news_item(source: Source, config: SiteConfig, problems: list[Problem]) -> Ne
     item_id = given_id or (
         f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:news/{fields['slug']}" if fields["date"] else ""
     )
-    dateline, image, image_alt = f.text("dateline"), f.text("image"), f.text("image_alt")
+    dateline, image, image_alt = f.text("dateline"), f.web_address("image", in_site=True), f.text("image_alt")
     if _has_errors(problems, before):
         return None
     return NewsItem(
@@ -251,7 +260,7 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
     previous_start = _in_zone(f.moment("previous_start", zone), zone)
     slug = fields["slug"]
     given_id, given_uid = f.text("id"), f.text("uid")
-    location, url = _location(f), f.text("url")
+    location, url = _location(f), f.web_address("url")
     if _has_errors(problems, before):
         return None
     return Event(

@@ -93,6 +93,13 @@ ERRORS = [
          ["content/events/bad-geo.md:6: location.geo: expected [latitude, longitude]"]),
     Case("bad-status", {"content/events/bad-status.md": news("title: E\nstart: 2018-11-26\nstatus: maybe\n")},
          ["content/events/bad-status.md:4: status: unknown status 'maybe'"]),
+    # Addresses that become links or images: the web's, or (images) the site's own files
+    Case("event-url-script", {"content/events/js.md": news('title: E\nstart: 2018-12-01\nlocation: Bern\nurl: "javascript:alert(1)"\n')},
+         ["content/events/js.md:5: url: not a web address: 'javascript:alert(1)' (hint: write it in full, e.g. https://example.org/)"]),
+    Case("event-url-without-scheme", {"content/events/bare.md": news("title: E\nstart: 2018-12-01\nlocation: Bern\nurl: www.example.com/meetup\n")},
+         ["content/events/bare.md:5: url: not a web address: 'www.example.com/meetup'"]),
+    Case("image-data-url", {"content/news/data.md": news(OK_NEWS + "image: data:image/png;base64,AAAA\nimage_alt: A\n")},
+         ["content/news/data.md:4: image: not a web address: 'data:image/png;base64,AAAA'"]),
     # Duplicates: at the key's line (1 when derived from the file name), naming the other file
     Case("duplicate-slug-from-file-name", {"content/news/2018-11-13-forum-joins-paris-call.md": news(OK_NEWS)},
          [f"content/news/2018-11-13-forum-joins-paris-call.md:1: slug: 'news/forum-joins-paris-call' is already used by {PUBLISHED}"]),
@@ -134,6 +141,12 @@ ERRORS = [
          edits={"site.toml": ("limit = 20", "limt = 20")}),
     Case("site-toml-type", {}, ["site.toml:13: feeds.include_events: expected true or false, got 'yes'"],
          edits={"site.toml": ("include_events = true", 'include_events = "yes"')}),
+    Case("site-toml-hub-without-scheme", {}, ["site.toml:14: feeds.hub: not a web address: 'pubsubhubbub.appspot.com'"],
+         edits={"site.toml": ("include_events = true", 'include_events = true\nhub = "pubsubhubbub.appspot.com"')}),
+    Case("site-toml-logo-script", {}, ["site.toml:14: feeds.logo: not a web address: 'javascript:void(0)'"],
+         edits={"site.toml": ("include_events = true", 'include_events = true\nlogo = "javascript:void(0)"')}),
+    Case("site-toml-language-type", {}, ["site.toml:5: language: expected text, got 5"],
+         edits={"site.toml": ('language = "en"', "language = 5")}),
     # Templates
     Case("template-syntax", {"templates/news.html": '{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n'},
          ["templates/news.html:3: template syntax:"]),
@@ -255,6 +268,7 @@ def test_unreadable_files_are_reported_with_a_bad_site_toml(built, feeds) -> Non
 def test_usage_errors_exit_2(feeds) -> None:
     assert feeds("build", "--now", "yesterday").code == 2
     assert feeds("publish").code == 2
+    assert feeds("build", "--base-url", "staging.example.org").code == 2  # no scheme: links would be relative
 
 
 def test_check_validates_without_writing(example_site: Path, feeds) -> None:

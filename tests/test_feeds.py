@@ -7,6 +7,7 @@ import calendar
 import json
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urljoin
 
 import icalendar
 import jsonschema
@@ -143,6 +144,28 @@ def _check_image(fmt: str, entry: dict, image: str) -> None:
         assert enclosures == []  # a file outside the site has no known length
     thumbnail = entry.get("image") if fmt == "json" else (entry.get("media", {}).get("thumbnails") or [{}])[0].get("url")
     assert thumbnail == ((BASE + image if image.startswith("static/") else image) or None)
+
+
+def test_an_items_image_is_one_address_on_its_page_and_in_its_data(big: Path) -> None:
+    """A site file named as `image: static/...` is found from the item's page, in its Open Graph and
+    JSON-LD, as in the feeds; an image elsewhere keeps its address."""
+    expected = {BASE + "static/images/photo.jpg", BASE + "static/images/diagram.png",
+                "https://cdn.example.org/pictures/outside.png"}
+    seen = set()
+    for page in sorted(big.glob("news/*/index.html")):
+        html = lxml.html.parse(str(page)).getroot()
+        photos = html.xpath('//img[contains(@class, "u-photo")]/@src')
+        if not photos:
+            continue
+        url = BASE + page.parent.relative_to(big).as_posix() + "/"
+        image = urljoin(url, photos[0])
+        [og] = html.xpath('//meta[@property="og:image"]/@content')
+        [data] = [json.loads(script.text) for script in html.xpath('//script[@type="application/ld+json"]')]
+        assert og == data["image"][0] == image, page
+        if image.startswith(BASE):
+            assert (big / image[len(BASE):]).is_file()
+        seen.add(image)
+    assert seen == expected
 
 
 def test_titles_are_escaped_and_read_back_exactly(big: Path) -> None:

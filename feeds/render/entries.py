@@ -54,11 +54,6 @@ class _Entries(dict[str, Entry]):
         return entry
 
 
-def site_url(config: SiteConfig, value: str) -> str:
-    """An absolute URL for a setting or front matter value: kept if absolute, else a path in the site."""
-    return value if urlsplit(value).scheme else config.url(value)
-
-
 def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Output]) -> Entry:
     url = config.url(item.path)
     author = item.author if isinstance(item, NewsItem) and item.author else config.author
@@ -69,7 +64,7 @@ def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Outpu
 
 
 def _media(config: SiteConfig, value: str, files: Mapping[str, Output]) -> Media:
-    url = site_url(config, value)
+    url = config.absolute(value)
     path = url[len(config.base_url):] if url.startswith(config.base_url) else None
     kind = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
     return Media(url, kind, files[path].size if path in files else None)

@@ -20,7 +20,7 @@ from feeds import __version__
 from feeds.model import Site
 from feeds.render import OutputFile
 from feeds.render.channels import MEDIA_TYPES, Document
-from feeds.render.entries import Entry, Media, site_url
+from feeds.render.entries import Entry, Media
 
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -112,9 +112,9 @@ def _generator(site: Site, document: Document, entries: dict[str, Entry]) -> tup
     fg.generator("feeds", version=__version__)
     fg.author({"name": config.author.name, **({"email": config.author.email} if config.author.email else {})})
     if config.feeds.icon:
-        fg.icon(site_url(config, config.feeds.icon))
+        fg.icon(config.absolute(config.feeds.icon))
     if config.feeds.logo:
-        fg.image(url=site_url(config, config.feeds.logo), title=channel.title, link=config.url(channel.page))
+        fg.image(url=config.absolute(config.feeds.logo), title=channel.title, link=config.url(channel.page))
     newest = updated(document)
     fg.updated(newest)
     fg.lastBuildDate(newest)

@@ -115,8 +115,15 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
     env.filters["event_dates"] = lambda event: event_dates(event, t)
     env.filters["event_zone"] = lambda event: event_zone(event, t)
     env.filters["banner"] = lambda event: banner(event, t)
+    env.filters["site_link"] = site_link
     env.globals["occurrences"] = occurrences
     return env
+
+
+def site_link(value: str, root: str) -> str:
+    """A setting or front matter value as a link from a page whose way to the site's root is `root`
+    (page.root): a web address as it is, else that path inside the site."""
+    return value if urlsplit(value).scheme else root + value.lstrip("/")
 
 
 def subscribe_links(site: Site) -> Links:

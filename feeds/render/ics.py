@@ -140,7 +140,7 @@ def _header(site: Site, events: Sequence[Event], *, subscription: bool = True) -
         cal.add("X-WR-TIMEZONE", config.timezone.key)
         cal.add("X-PUBLISHED-TTL", vDuration(settings.refresh))  # REFRESH-INTERVAL for older clients
         if settings.image:
-            image = settings.image if "://" in settings.image else config.url(settings.image)
+            image = config.absolute(settings.image)
             cal.add("IMAGE", vUri(image), parameters={"VALUE": "URI", "DISPLAY": "BADGE"})
     data = to_ical(cal)
     assert data.endswith(_END)

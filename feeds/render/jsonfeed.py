@@ -8,7 +8,7 @@ from typing import Any
 from feeds.model import Site
 from feeds.render import OutputFile
 from feeds.render.channels import Document
-from feeds.render.entries import Entry, site_url
+from feeds.render.entries import Entry
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -28,9 +28,9 @@ def render_json_feed(site: Site, document: Document, entries: dict[str, Entry]) 
     if older:
         feed["next_url"] = config.url(older)
     if config.feeds.logo:
-        feed["icon"] = site_url(config, config.feeds.logo)
+        feed["icon"] = config.absolute(config.feeds.logo)
     if config.feeds.icon:
-        feed["favicon"] = site_url(config, config.feeds.icon)
+        feed["favicon"] = config.absolute(config.feeds.icon)
     feed["authors"] = [{"name": config.author.name}]
     feed["language"] = config.language
     if config.feeds.hub:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urljoin
 
 from feeds.event_status import schema_org_status
 from feeds.model import Event, Item, NewsItem, Site, Status
@@ -50,7 +49,7 @@ def news_article(site: Site, item: NewsItem) -> dict[str, Any]:
     if item.tags:
         data["keywords"] = list(item.tags)
     if item.image:
-        data["image"] = [urljoin(url, item.image)]
+        data["image"] = [config.absolute(item.image)]
     return data
 
 
@@ -95,12 +94,12 @@ def open_graph(site: Site, url: str, title: str, description: str, item: Item | 
     ]
     if isinstance(item, NewsItem):
         if item.image:
-            properties += [("og:image", urljoin(url, item.image)), ("og:image:alt", item.image_alt)]
+            properties += [("og:image", config.absolute(item.image)), ("og:image:alt", item.image_alt)]
         properties += [("article:published_time", item.date.isoformat()),
                        ("article:modified_time", item.updated.isoformat())]
         properties += [("article:tag", tag) for tag in item.tags]
     elif config.feeds.logo:
-        properties.append(("og:image", urljoin(config.url(), config.feeds.logo)))
+        properties.append(("og:image", config.absolute(config.feeds.logo)))
     return [(key, value) for key, value in properties if value]
 
 
@@ -108,7 +107,7 @@ def _publisher(site: Site) -> dict[str, Any]:
     config = site.config
     data: dict[str, Any] = {"@type": "Organization", "name": config.author.name, "url": config.url()}
     if config.feeds.logo:
-        data["logo"] = {"@type": "ImageObject", "url": urljoin(config.url(), config.feeds.logo)}
+        data["logo"] = {"@type": "ImageObject", "url": config.absolute(config.feeds.logo)}
     return data
 
 
