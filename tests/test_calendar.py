@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar as weekdays
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -261,6 +262,37 @@ def test_each_event_has_its_own_importable_file(built: Path) -> None:
         cal = icalendar.Calendar.from_ical(path.read_bytes())
         assert "SOURCE" not in cal and "REFRESH-INTERVAL" not in cal and "X-WR-CALNAME" not in cal
         assert data["timezones"] == ([] if want.all_day or want.zone == "UTC" else [want.zone])
+
+
+def test_texts_with_commas_semicolons_backslashes_and_lines_read_back_as_written(tmp_path: Path) -> None:
+    """RFC 5545 section 3.3.11: TEXT escapes ',', ';', '\\' and line breaks; a literal backslash-N stays
+    a backslash and an N, in the calendar's own texts as in an event's."""
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    name, description = "Press, events; and C:\\News", "Briefings, panels;\nnotes in C:\\News."
+    config = site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'name = "Calendar test events"', f"name = {json.dumps(name)}\ndescription = {json.dumps(description)}"), encoding="utf-8")
+    (site / "content/events/paths.md").write_text(
+        "---\ntitle: Paths\nstart: 2018-12-10\nlocation: Bern\n---\nThe files are in `C:\\News\\2018`.\n", encoding="utf-8")
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    cal = icalendar.Calendar.from_ical((site / "public/feeds/events.ics").read_bytes())
+    assert str(cal["DESCRIPTION"]) == description
+    # icalendar gives the properties it does not know as written: they are TEXT (NAME by RFC 7986,
+    # the X- ones by Apple and Microsoft), read here by the RFC's rule.
+    assert _text(cal["NAME"]) == _text(cal["X-WR-CALNAME"]) == name
+    assert _text(cal["X-WR-CALDESC"]) == description
+    assert cal["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"  # RFC 7986 section 5.7 requires it
+    paths = next(v for v in cal.walk("VEVENT") if str(v["UID"]).startswith("paths@"))
+    assert "C:\\News\\2018" in str(paths["DESCRIPTION"])
+    assert lxml.html.fromstring(_text(paths["X-ALT-DESC"])).findtext(".//code") == "C:\\News\\2018"
+
+
+def _text(value: object) -> str:
+    """An RFC 5545 TEXT value as written, unescaped (section 3.3.11)."""
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], str(value))
 
 
 def test_without_an_organizer_there_is_no_method(tmp_path: Path) -> None:

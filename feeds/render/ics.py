@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from functools import cache, partial
 from typing import Any
 
-from icalendar import Calendar, Timezone, vCalAddress, vDuration, vRecur, vText, vUri
+from icalendar import Calendar, Timezone, vCalAddress, vDuration, vRecur, vUri
 from icalendar import Event as VEvent
 from icalendar.timezone import tzp
 
@@ -20,7 +20,7 @@ from feeds.event_status import calendar_title, ical_status
 from feeds.model import Event, Site
 from feeds.recurrence import series_end
 from feeds.render import JoinedFile, Output, OutputFile
-from feeds.render.ics_text import plain, to_ical
+from feeds.render.ics_text import PlainText, plain, to_ical
 from feeds.render.links import absolutize
 
 __all__ = ["CALENDAR_PATH", "EventPart", "EventText", "event_part", "render_calendar"]
@@ -128,15 +128,19 @@ def _header(site: Site, events: Sequence[Event], *, subscription: bool = True) -
     else:
         cal = Calendar.new(
             prodid=prodid,
-            name=settings.name,
-            description=settings.description or config.description or None,
             url=config.url(),
             source=config.url(CALENDAR_PATH),
-            refresh_interval=settings.refresh,
             color=settings.color or None,
             method=method,
             uid=f"calendar@{config.id_domain}",
         )
+        # Texts as TEXT values (icalendar writes NAME and the X-WR- names unescaped), each in RFC 7986's
+        # property and in the older X-WR- one that Apple Calendar and Outlook read.
+        description = settings.description or config.description
+        for names, text in ((("NAME", "X-WR-CALNAME"), settings.name), (("DESCRIPTION", "X-WR-CALDESC"), description)):
+            for name in names if text else ():
+                cal.add(name, plain(text))
+        cal.add("REFRESH-INTERVAL", vDuration(settings.refresh), parameters={"VALUE": "DURATION"})  # as RFC 7986 requires
         cal.add("X-WR-TIMEZONE", config.timezone.key)
         cal.add("X-PUBLISHED-TTL", vDuration(settings.refresh))  # REFRESH-INTERVAL for older clients
         if settings.image:
@@ -170,7 +174,7 @@ def _vevent(site: Site, event: Event) -> VEvent:
     )
     if event.body_html:  # Outlook shows this HTML instead of DESCRIPTION
         html = absolutize(event.body_html, page_url)
-        vevent.add("X-ALT-DESC", vText(f"<html><body>{html}</body></html>"), parameters={"FMTTYPE": "text/html"})
+        vevent.add("X-ALT-DESC", PlainText(f"<html><body>{html}</body></html>"), parameters={"FMTTYPE": "text/html"})
     if event.location and event.location.geo:
         vevent.add("GEO", event.location.geo)
     if event.recurrence:
