@@ -65,9 +65,18 @@ def digest(*parts: bytes | str) -> str:
     return hasher.hexdigest()
 
 
+@functools.cache
 def software_key() -> str:
-    """This package's version and the versions of the libraries that shape the outputs."""
-    versions = [f"feeds {__version__}", f"format {_FORMAT}"]
+    """This package's version and code, and the versions of the libraries that shape the outputs.
+
+    The code is digested as well as the version, so that a renderer changed without a new release
+    (an install from a checkout) never meets what the old one cached.
+    """
+    package = Path(__file__).parent
+    code = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        code.update(digest(path.relative_to(package).as_posix(), path.read_bytes()).encode())
+    versions = [f"feeds {__version__}", f"code {code.hexdigest()}", f"format {_FORMAT}"]
     for name in _LIBRARIES:
         try:
             versions.append(f"{name} {metadata.version(name)}")

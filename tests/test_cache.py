@@ -427,3 +427,18 @@ def test_a_strict_build_fails_on_warnings_even_when_nothing_changed(site: Path, 
     assert result.code == 1
     assert "content/events/nowhere.md:1: warning: location: the event has no location" in result.err
     assert tree_bytes(site / "public") == before
+
+
+def test_a_change_to_the_package_code_changes_every_key(tmp_path: Path) -> None:
+    """A renderer changed without a new version (an install from a checkout) never meets its old parts."""
+    shutil.copytree(ROOT / "feeds", tmp_path / "feeds", ignore=shutil.ignore_patterns("__pycache__"))
+
+    def software_key() -> str:
+        return subprocess.run([sys.executable, "-c", "from feeds.cache import software_key; print(software_key())"],
+                              cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+
+    before = software_key()
+    assert software_key() == before
+    renderer = tmp_path / "feeds/render/ics.py"
+    renderer.write_text(renderer.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert software_key() != before
