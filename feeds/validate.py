@@ -13,7 +13,7 @@ from slugify import slugify
 
 from feeds.config import Person, SiteConfig
 from feeds.errors import Problem, Severity
-from feeds.limits import TooDeep, is_web_address, one_line, refused_character
+from feeds.limits import MAX_SLUG_BYTES, TooDeep, is_web_address, one_line, refused_character
 from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status
@@ -192,6 +192,9 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
     slug = slugify(f.text("slug")) if f.meta.get("slug") is not None else default_slug(f.source)
     if not slug:
         f.fail("slug", "gives an empty slug", "use letters or digits")
+    elif len(slug.encode()) > MAX_SLUG_BYTES:
+        f.fail("slug", f"gives a slug of {len(slug.encode())} characters; the limit is {MAX_SLUG_BYTES}",
+               f"give a shorter one: slug: {slugify(slug, max_length=80, word_boundary=True)}")
     try:
         body_html = to_html(f.source.body)
         summary = f.text("summary") or first_paragraph(f.source.body)

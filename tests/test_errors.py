@@ -100,6 +100,10 @@ ERRORS = [
          ["content/events/bare.md:5: url: not a web address: 'www.example.com/meetup'"]),
     Case("image-data-url", {"content/news/data.md": news(OK_NEWS + "image: data:image/png;base64,AAAA\nimage_alt: A\n")},
          ["content/news/data.md:4: image: not a web address: 'data:image/png;base64,AAAA'"]),
+    Case("slug-too-long", {"content/news/long.md": news(OK_NEWS + f"slug: {'a' * 260}\n")},
+         ["content/news/long.md:4: slug: gives a slug of 260 characters; the limit is 200"]),
+    Case("file-name-too-long", {"content/news/" + "東" * 75 + ".md": news(OK_NEWS)},
+         ["content/news/" + "東" * 75 + ".md:1: slug: gives a slug of"]),
     # Duplicates: at the key's line (1 when derived from the file name), naming the other file
     Case("duplicate-slug-from-file-name", {"content/news/2018-11-13-forum-joins-paris-call.md": news(OK_NEWS)},
          [f"content/news/2018-11-13-forum-joins-paris-call.md:1: slug: 'news/forum-joins-paris-call' is already used by {PUBLISHED}"]),

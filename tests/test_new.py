@@ -72,3 +72,14 @@ def test_new_refuses_bad_input(example_site: Path, feeds) -> None:
     assert bad.code == 1 and "--end: must be a date not before --start" in bad.err
     assert feeds("new", "news", "!!!", "--site", example_site).code == 1
     assert not (example_site / "content/events/backwards.md").exists()
+
+
+def test_a_long_title_gets_a_slug_cut_at_a_word_and_builds(example_site: Path, feeds) -> None:
+    title = "東京" * 60  # transliterated, a slug of some 400 characters: past a file name's 255 bytes
+    result = feeds("new", "news", title, "--site", example_site, "--now", "2018-11-20T10:15:30+01:00")
+    assert result.code == 0, result.err
+    path = Path(result.out.strip())
+    slug = path.stem.removeprefix("2018-11-20-")
+    assert 0 < len(slug) <= 80 and not slug.endswith("-")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts").code == 0
+    assert (example_site / f"public/news/{slug}/index.html").is_file()
