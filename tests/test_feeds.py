@@ -90,6 +90,17 @@ def test_the_event_entry_says_when_and_where(example_output: Path) -> None:
     assert "World Economic Forum, Geneva, Switzerland" in text
 
 
+def test_an_event_written_in_utc_is_announced_in_its_own_zone(example_site: Path, feeds) -> None:
+    (example_site / "content/events/webinar.md").write_text(
+        "---\ntitle: Webinar\ndate: 2018-11-15T09:00\nstart: 2018-12-05T15:00:00Z\nend: 2018-12-05T16:30:00Z\n"
+        "timezone: Europe/Zurich\nlocation: Online\n---\nGiven in UTC, held from Geneva.\n", encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    atom = feedparse(example_site / "public/feeds/atom.xml")
+    [webinar] = [e for e in atom.entries if e.link == EXAMPLE_BASE + "events/webinar/"]
+    text = lxml.html.fromstring(webinar.content[0].value).text_content()
+    assert "5 December 2018, 16:00 – 17:30 (Europe/Zurich, UTC+01:00)" in text  # as the event's page says
+
+
 def test_feed_updated_is_the_newest_entry_not_the_clock(example_site: Path, feeds, tmp_path: Path) -> None:
     for name, now in (("a", EXAMPLE_NOW), ("b", "2030-01-01T00:00:00+00:00")):
         assert feeds("build", "--site", example_site, "--output", tmp_path / name, "--now", now).code == 0

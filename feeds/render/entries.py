@@ -15,6 +15,7 @@ from feeds.event_status import banner, calendar_title
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.render import Output
 from feeds.render.links import absolutize
+from feeds.render.when import local_start
 from feeds.strings import Strings
 
 
@@ -94,10 +95,12 @@ def _span(event: Event, t: Strings) -> str:
         days = _time(start, t) + (f" – {_time(end, t)}" if end and end != start else "")
         return f"{days} ({escape(t.all_day)}, {zone})"
     assert isinstance(start, datetime)
+    start = local_start(event)  # times written in UTC are shown, like the page shows them, in the event's zone
     offset = start.replace(microsecond=0).isoformat()[19:]  # "+01:00"
     if end is None:
         return f"{_time(start, t)} ({zone}, UTC{offset})"
     assert isinstance(end, datetime)
+    end = end.astimezone(event.timezone)
     finish = _time(end, t, time_only=end.date() == start.date())
     return f"{_time(start, t)} – {finish} ({zone}, UTC{offset})"
 
