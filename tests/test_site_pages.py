@@ -236,3 +236,47 @@ def test_a_mistyped_string_is_located(example_site: Path, feeds) -> None:
     assert result.code == 1
     assert "templates/strings/en.toml:2: latest_nws: unknown UI string" in result.err
     assert "templates/strings/en.toml:3: months: expected a list of 12" in result.err
+
+
+def broken_links(output: Path, base: str) -> list[tuple[str, str]]:
+    """Every link and resource of every page that points inside the site at no file: (page, URL)."""
+    broken = []
+    for path in html_pages(output):
+        if path == "404.html":
+            continue  # served at any depth: its links start at the site's root path
+        page_url = base + path.removesuffix("index.html")
+        html = _html(output, path)
+        urls = html.xpath("//a/@href | //link/@href | //img/@src | //script/@src | //source/@src")
+        urls += [part.split()[0] for srcset in html.xpath("//@srcset") for part in srcset.split(",")]
+        for url in urls:
+            target = urljoin(page_url, url)
+            if not target.startswith(base):
+                continue
+            local = urlsplit(target).path.removeprefix(urlsplit(base).path)
+            if not (output / local).is_file() and not (output / local / "index.html").is_file():
+                broken.append((path, url))
+    return broken
+
+
+def test_no_page_links_inside_the_site_to_a_missing_file(built_sites) -> None:
+    for built, base in ((built_sites["example"], BASE), (built_sites["large"], LARGE)):
+        assert broken_links(built.output, base) == []
+
+
+def test_no_missing_file_is_linked_without_events_in_the_feeds_or_with_images(example_site: Path, feeds) -> None:
+    """A tag only events have gets no feed when the feeds leave events out, and its page links none;
+    an item's image in the site is found from its page."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace("include_events = true", "include_events = false"))
+    (example_site / "templates/static/images").mkdir(parents=True)
+    (example_site / "templates/static/images/photo.png").write_bytes(b"\x89PNG picture")
+    (example_site / "content/events/meetup.md").write_text(
+        "---\ntitle: Meetup\nstart: 2018-12-03\nlocation: Bern\ntags: [meetups]\n---\nA meetup.\n")
+    (example_site / "content/news/photo.md").write_text(
+        "---\ntitle: Photo\ndate: 2018-11-13\nimage: static/images/photo.png\nimage_alt: A photo\n---\nA photo.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    output = example_site / "public"
+    assert not (output / "feeds/tags/meetups").exists() and (output / "tags/meetups/index.html").is_file()
+    assert _html(output, "news/photo/index.html").xpath('//img[contains(@class, "u-photo")]/@src') == [
+        "../../static/images/photo.png"]
+    assert broken_links(output, BASE) == []

@@ -240,6 +240,8 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
 
     newest = max(map(_UPDATED, site.items), default=None)
     tags = tagged(site)
+    feeds = channels(site)
+    fed = {channel.tag for channel in feeds}  # a tag only events have has no feed when feeds leave events out
     page("", "index.html", config.title, config.description, data=structured.website(site), modified=newest,
          news=site.news[:INDEX_LIMIT], upcoming=site.upcoming[:INDEX_LIMIT], past=site.past[:INDEX_LIMIT],
          tags=tags)
@@ -258,9 +260,9 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
         for folder, listing in paginate(items, f"tags/{tag}/"):
             job(folder, "listing.html", t.tag_title.format(tag=tag), config.description, shows=listing.items,
                 label=f"{listing.number}/{listing.count} {tag}", modified=max(map(_UPDATED, listing.items)),
-                options=partial(dict, listing=listing, tag=tag, tag_feeds=tag_feed_paths(tag),
-                                extra=tag_alternates(site, tag)))
-    page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=channels(site), modified=newest)
+                options=partial(dict, listing=listing, tag=tag, tag_feeds=tag_feed_paths(tag) if tag in fed else {},
+                                extra=tag_alternates(site, tag) if tag in fed else ()))
+    page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds, modified=newest)
     files += pages(render, jobs)
     files.append(_not_found(env, site, common))
     files += render_sitemap(site, sitemap)
