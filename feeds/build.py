@@ -79,7 +79,8 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         lines = {item.source: key_lines for item, _, key_lines in parsed if item is not None}
         public, embargoed = split_embargoed(items, now)
         recorded = read_ledger(site_dir)
-        published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft])
+        published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft],
+                                                   present=[name for _, name, _, _ in found])
         withdrawn = withdrawals(embargoed, recorded)
         held_back = {problem.path for problem in withdrawn}  # not "disappeared": held by its embargo
         problems += withdrawn + [p for p in ledger_problems if p.path not in held_back]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -65,14 +66,17 @@ def _parse(data: bytes) -> Ledger:
                                  "restore it from version control")]) from None
 
 
-def apply(ledger: Ledger, items: list[Item]) -> tuple[list[Item], Ledger, list[Problem]]:
+def apply(ledger: Ledger, items: list[Item], present: Collection[str] = ()) -> tuple[list[Item], Ledger, list[Problem]]:
     """Give items their permanent ids and sequences; return the updated ledger and any problems.
 
     A withdrawn item (`withdrawn: true`) is left out of the returned items but keeps its ledger
-    entry, marked withdrawn, so its id stays reserved; only then may its file be deleted.
+    entry, marked withdrawn, so its id stays reserved for good; only then may its file be deleted.
+    `present` are the content files there are, `items` or not (drafts, files with errors): an item
+    of the ledger whose file is present keeps its entry, and has not disappeared.
     """
     by_id = {e.id: e for e in ledger.entries}
     by_path = {e.path: e for e in ledger.entries}
+    withdrawn_uids = {e.uid: e for e in ledger.entries if e.withdrawn and e.uid}
     problems: list[Problem] = []
     placed: list[Item] = []
     kept: dict[str, Entry] = {}
@@ -84,6 +88,13 @@ def apply(ledger: Ledger, items: list[Item]) -> tuple[list[Item], Ledger, list[P
                 problems.append(Problem(item.source, 1, "id", f"changes the published id {entry.id!r} to {item.id!r}",
                                         "a published id is permanent: remove the id key or set it back"))
                 continue
+        if entry is None and not item.id_given and not item.withdrawn:
+            reserved = by_id.get(item.id) or (withdrawn_uids.get(item.uid) if isinstance(item, Event) else None)
+            if reserved is not None and reserved.withdrawn:
+                problems.append(Problem(item.source, 1, "id", f"would reuse the id of a withdrawn item ({reserved.path})",
+                                        "a withdrawn id stays reserved, or readers would take this item for that "
+                                        "one: give this item another slug, or an id: of its own"))
+                continue
         if item.withdrawn:
             if entry is not None:
                 kept[entry.id] = replace(entry, path=item.source, withdrawn=True)
@@ -93,10 +104,11 @@ def apply(ledger: Ledger, items: list[Item]) -> tuple[list[Item], Ledger, list[P
         item, new_entry = _entry_for(item, entry)
         kept[new_entry.id] = new_entry
         placed.append(item)
+    present = set(present)
     for entry in ledger.entries:
         if entry.id in kept:
             continue
-        if entry.withdrawn:
+        if entry.withdrawn or entry.path in present:
             kept[entry.id] = entry
         else:
             problems.append(Problem(

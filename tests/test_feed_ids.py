@@ -77,3 +77,34 @@ def test_a_withdrawn_item_leaves_the_feeds_and_keeps_its_id_reserved(example_sit
     path.unlink()  # once the withdrawal is recorded, the file may go
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     assert json.loads((example_site / "published.json").read_text())["items"] == rows
+
+
+def test_a_withdrawn_id_is_not_given_to_a_new_item(example_site: Path, feeds) -> None:
+    path = example_site / NEWS
+    path.write_text(path.read_text().replace("---\n", "---\nwithdrawn: true\n", 1))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    path.unlink()
+    ledger = (example_site / "published.json").read_bytes()
+    reborn = example_site / "content/news/reborn.md"  # the same date and slug: the same id
+    reborn.write_text("---\ntitle: Reborn\ndate: 2018-11-12T10:00:00+01:00\nslug: forum-joins-paris-call\n---\nNew.\n")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert f"content/news/reborn.md:1: id: would reuse the id of a withdrawn item ({NEWS})" in result.err
+    assert (example_site / "published.json").read_bytes() == ledger
+    reborn.write_text(reborn.read_text().replace("slug: forum-joins-paris-call", "slug: reborn"))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    assert NEWS_ID not in ids(example_site)["atom"]
+
+
+def test_a_published_file_with_an_error_or_made_a_draft_has_not_disappeared(example_site: Path, feeds) -> None:
+    path = example_site / NEWS
+    original = path.read_text()
+    path.write_text(original.replace("date: 2018-11-12", "date: 2018-11-31", 1))
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1 and f"{NEWS}:" in result.err and "disappeared" not in result.err
+    path.write_text(original.replace("---\n", "---\ndraft: true\n", 1))
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0 and "disappeared" not in result.err, result.err
+    assert NEWS_ID not in ids(example_site)["atom"]
+    rows = json.loads((example_site / "published.json").read_text())["items"]
+    assert {"id": NEWS_ID, "path": NEWS, "kind": "news"} in rows  # still reserved for when it is published again
