@@ -76,12 +76,14 @@ def apply(ledger: Ledger, items: list[Item], present: Collection[str] = ()) -> t
     """
     by_id = {e.id: e for e in ledger.entries}
     by_path = {e.path: e for e in ledger.entries}
-    withdrawn_uids = {e.uid: e for e in ledger.entries if e.withdrawn and e.uid}
+    by_uid = {e.uid: e for e in ledger.entries if e.uid}
     problems: list[Problem] = []
     placed: list[Item] = []
     kept: dict[str, Entry] = {}
     for item in items:
         entry = by_id.get(item.id) if item.id_given else None
+        if entry is None and isinstance(item, Event) and item.uid_given:
+            entry = by_uid.get(item.uid)
         if entry is None:
             entry = by_path.get(item.source)
             if entry and item.id_given and entry.id != item.id:
@@ -89,7 +91,9 @@ def apply(ledger: Ledger, items: list[Item], present: Collection[str] = ()) -> t
                                         "a published id is permanent: remove the id key or set it back"))
                 continue
         if entry is None and not item.id_given and not item.withdrawn:
-            reserved = by_id.get(item.id) or (withdrawn_uids.get(item.uid) if isinstance(item, Event) else None)
+            reserved = by_id.get(item.id)
+            if reserved is None and isinstance(item, Event) and not item.uid_given:
+                reserved = by_uid.get(item.uid)
             if reserved is not None and reserved.withdrawn:
                 problems.append(Problem(item.source, 1, "id", f"would reuse the id of a withdrawn item ({reserved.path})",
                                         "a withdrawn id stays reserved, or readers would take this item for that "

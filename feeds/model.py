@@ -56,7 +56,7 @@ class Item:
     draft: bool = False
     withdrawn: bool = False  # taken down after publication; its id stays reserved in the ledger
     embargoed_until: datetime | None = None  # not public before then: the later of a given date and embargo
-    id_given: bool = False  # the id (or UID) was set in front matter rather than derived
+    id_given: bool = False  # the id was set in front matter rather than derived
 
     kind = "item"
     section = "items"
@@ -81,6 +81,7 @@ class NewsItem(Item):
 @dataclass(frozen=True, kw_only=True)
 class Event(Item):
     uid: str  # permanent iCalendar UID, kept by the ledger
+    uid_given: bool = False  # the UID was set in front matter rather than derived
     start: date | datetime  # a date for all-day events; an aware datetime for timed ones
     end: date | datetime | None  # all-day: the LAST day, inclusive; timed: aware datetime
     timezone: ZoneInfo

@@ -184,6 +184,8 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
     published_at = instant(published, zone) if published else default_date
     updated = f.moment("updated", zone)
     updated_at = instant(updated, zone) if updated else published_at
+    if not published and published_at and updated_at and updated_at < published_at:
+        published_at = updated_at  # an event announced without a date was known when it last changed
     if published_at and updated_at and updated_at < published_at:
         f.fail("updated", "is before date", "updated is when the item last changed after publication")
         updated_at = published_at
@@ -270,7 +272,8 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
         **fields,
         id=given_id or f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:events/{slug}",
         uid=given_uid or f"{slug}@{config.id_domain}",
-        id_given=bool(given_id or given_uid),
+        id_given=bool(given_id),
+        uid_given=bool(given_uid),
         start=start,
         end=end,
         timezone=zone,

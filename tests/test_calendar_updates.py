@@ -99,3 +99,31 @@ def test_a_bad_series_is_located(example_site: Path, feeds, keys: str, message: 
     key = message.split(":")[0]
     line = 1 + next(i for i, text in enumerate(path.read_text().splitlines()) if text.startswith(key + ":"))
     assert f"content/events/briefing.md:{line}: {message}" in result.err, result.err
+
+
+
+def test_an_event_given_only_its_uid_moves_and_is_renamed_keeping_it(example_site: Path, feeds) -> None:
+    """No `date:` (so announced at its start) and no `id:`: its start and file name make the feed id,
+    yet moving the event or renaming its file keeps its UID, and raises SEQUENCE only for the move."""
+    uid = "cyber-summit@newsroom.example.org"
+    summit = example_site / "content/events/summit.md"
+    summit.write_text(f"---\ntitle: Summit\nuid: {uid}\nstart: 2018-12-10T10:00\nend: 2018-12-10T12:00\n"
+                      "location: Bern\n---\nA summit.\n", encoding="utf-8")
+    _build(feeds, example_site)
+    summit.write_text(summit.read_text().replace("2018-12-10T", "2018-12-17T"), encoding="utf-8")
+    _build(feeds, example_site)
+    moved = _event(example_site, uid)
+    assert (moved["SEQUENCE"], moved.decoded("DTSTART").day) == (1, 17)
+    summit.rename(example_site / "content/events/cyber-summit.md")
+    _build(feeds, example_site)
+    assert _event(example_site, uid)["SEQUENCE"] == 1
+
+
+def test_an_event_without_a_date_is_announced_by_its_last_change(example_site: Path, feeds) -> None:
+    """An event with no `date:` is announced at its start; given an earlier `updated:`, it was known
+    by then, and its calendar stamps say so (rather than the edit failing the build)."""
+    _edit(example_site, "date: 2018-11-12T09:30:00+01:00\n", "updated: 2018-11-15T09:00:00+01:00\n")
+    _build(feeds, example_site)
+    event = _event(example_site)
+    assert event.decoded("CREATED") == event.decoded("LAST-MODIFIED") == event.decoded("DTSTAMP")
+    assert event.decoded("DTSTAMP").isoformat() == "2018-11-15T08:00:00+00:00"
