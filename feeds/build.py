@@ -103,27 +103,20 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
 def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Output]:
     """Every output file, from pure renderers; with `parts`, unchanged parts of the last build are reused."""
     # Imported here, as the parts cache is in `build`: a build that changes nothing starts without them.
-    import jinja2
-
     from feeds.render.hosting import render_headers, render_next_lift
     from feeds.render.html import render_site
     from feeds.render.ics import render_calendar
     from feeds.render.syndication import render_feeds
 
-    try:
-        if parts is None:
-            files = [*render_calendar(site), *render_site(site, site_dir), *render_next_lift(site)]
-            files += render_feeds(site, published=files)  # the other files give enclosure sizes
-        else:
-            files = [parts.place(file) for file in render_calendar(site, parts.event_parts)]
-            parts.save_events()
-            files += [*render_site(site, site_dir, parts.pages, parts.templates), *render_next_lift(site)]
-            files += render_feeds(site, published=files, document_files=parts.document_files)
-        return [*files, render_headers(files)]
-    except jinja2.TemplateError as error:
-        from feeds.template_errors import template_problem
-
-        raise SiteError([template_problem(error, site_dir)]) from None
+    if parts is None:
+        files = [*render_calendar(site), *render_site(site, site_dir), *render_next_lift(site)]
+        files += render_feeds(site, published=files)  # the other files give enclosure sizes
+    else:
+        files = [parts.place(file) for file in render_calendar(site, parts.event_parts)]
+        parts.save_events()
+        files += [*render_site(site, site_dir, parts.pages, parts.templates), *render_next_lift(site)]
+        files += render_feeds(site, published=files, document_files=parts.document_files)
+    return [*files, render_headers(files)]
 
 
 def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url: str | None = None,

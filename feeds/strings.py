@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
+from string import Formatter
 from types import MappingProxyType
 from typing import Any
 
@@ -103,7 +104,28 @@ def _read(path: Path, directory: Path, known: dict[str, Any] | None, problems: l
             problems.append(Problem(shown, line, key, "unknown UI string", "the keys are those of strings/en.toml"))
         elif type(value) is not type(known[key]) or (isinstance(value, list) and len(value) != len(known[key])):
             problems.append(Problem(shown, line, key, f"expected {_kind(known[key])}, like the English"))
+        elif isinstance(value, str):
+            problems += _placeholder_problems(value, known[key], shown, line, key)
     return {k: v for k, v in data.items() if k in known}
+
+
+def _placeholder_problems(value: str, english: str, shown: str, line: int, key: str) -> list[Problem]:
+    """A translation may use the {placeholders} of the English string, and no other."""
+    given = _placeholders(english)
+    try:
+        extra = sorted(_placeholders(value) - given)
+    except ValueError:
+        return [Problem(shown, line, key, "has a { or } that opens or closes nothing", "write {{ or }} for a brace")]
+    if not extra:
+        return []
+    names = ", ".join(f"{{{name}}}" for name in sorted(given)) or "none"
+    return [Problem(shown, line, key, f"uses {', '.join(f'{{{name}}}' for name in extra)}, which it is not given",
+                    f"its placeholders are: {names}")]
+
+
+def _placeholders(text: str) -> set[str]:
+    """The names a string fills in with str.format; ValueError for a lone brace."""
+    return {name.split(".")[0].split("[")[0] for _, name, _, _ in Formatter().parse(text) if name is not None}
 
 
 def _kind(value: Any) -> str:

@@ -7,26 +7,30 @@ from pathlib import Path
 import jinja2
 
 from feeds.errors import Problem
-from feeds.render.html import template_dirs
 
 
-def template_problem(error: jinja2.TemplateError, site_dir: Path) -> Problem:
-    """`templates/news.html:7: template error: 'item' has no attribute 'x'`, with a hint."""
+def template_problem(error: BaseException, template_dirs: list[Path]) -> Problem | None:
+    """`templates/news.html:7: template error: 'item' has no attribute 'x'`, with a hint; None for an
+    error that no template line raised (a fault of the renderer's own, not of a template)."""
     if isinstance(error, jinja2.TemplateSyntaxError):
-        where = _shown(error.filename, site_dir) if error.filename else f"templates/{error.name}"
+        where = _shown(error.filename, template_dirs) if error.filename else f"templates/{error.name}"
         return Problem(where, error.lineno, "", f"template syntax: {error.message}",
                        "check the {% %} and {{ }} tags on this line")
-    filename, line = _failing_frame(error, site_dir)
+    filename, line = _failing_frame(error, template_dirs)
     if isinstance(error, jinja2.TemplateNotFound):
         message, hint = f"template not found: {error.name}", "add the template to templates/, or fix its name"
-    else:
+    elif isinstance(error, jinja2.TemplateError):
         message, hint = f"template error: {error.message or error}", "check the names this line uses"
-    return Problem(_shown(filename, site_dir) if filename else "templates", line, "", message, hint)
+    elif filename:  # e.g. a division by zero, or a UI string's unknown placeholder, on a template's line
+        message, hint = f"template error: {error}", "check what this line computes"
+    else:
+        return None
+    return Problem(_shown(filename, template_dirs) if filename else "templates", line, "", message, hint)
 
 
-def _failing_frame(error: BaseException, site_dir: Path) -> tuple[str, int]:
+def _failing_frame(error: BaseException, template_dirs: list[Path]) -> tuple[str, int]:
     """The innermost traceback frame in a template file (Jinja maps its frames to template lines)."""
-    roots = [d.resolve() for d in template_dirs(site_dir)]
+    roots = [d.resolve() for d in template_dirs]
     found = ("", 0)
     tb = error.__traceback__
     while tb is not None:
@@ -37,10 +41,10 @@ def _failing_frame(error: BaseException, site_dir: Path) -> tuple[str, int]:
     return found
 
 
-def _shown(filename: str, site_dir: Path) -> str:
+def _shown(filename: str, template_dirs: list[Path]) -> str:
     """A template's path as the user knows it: templates/NAME, under the site or built in."""
     path = Path(filename).resolve()
-    for root in template_dirs(site_dir):
+    for root in template_dirs:
         if path.is_relative_to(root.resolve()):
             return f"templates/{path.relative_to(root.resolve()).as_posix()}"
     return path.name

@@ -13,7 +13,13 @@ from slugify import slugify
 
 from feeds.config import Person, SiteConfig
 from feeds.errors import Problem, Severity
-from feeds.limits import MAX_SLUG_BYTES, TooDeep, is_web_address, one_line, refused_character
+from feeds.limits import (
+    MAX_SLUG_BYTES,
+    TooDeep,
+    is_web_address,
+    one_line,
+    refused_character,
+)
 from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
 import mf2py
-from conftest import EXAMPLE_NOW
+from conftest import EXAMPLE_NOW, ROOT
 from site_newsroom import EVENT_COUNT, NEWS_COUNT, BuiltSite, built_sites, html_pages  # noqa: F401 - the fixture
 
 BASE = "https://newsroom.example.org/"
@@ -231,11 +232,31 @@ def test_site_templates_and_strings_override_the_built_in_ones(example_site: Pat
 
 def test_a_mistyped_string_is_located(example_site: Path, feeds) -> None:
     (example_site / "templates/strings").mkdir(parents=True)
-    (example_site / "templates/strings/en.toml").write_text('# ours\nlatest_nws = "News"\nmonths = ["Jan"]\n')
+    (example_site / "templates/strings/en.toml").write_text(
+        '# ours\nlatest_nws = "News"\nmonths = ["Jan"]\ndate = "{jour} {month} {year}"\nby = "By {author"\n')
     result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
     assert result.code == 1
     assert "templates/strings/en.toml:2: latest_nws: unknown UI string" in result.err
     assert "templates/strings/en.toml:3: months: expected a list of 12" in result.err
+    assert ("templates/strings/en.toml:4: date: uses {jour}, which it is not given "
+            "(hint: its placeholders are: {day}, {month}, {year})") in result.err
+    assert "templates/strings/en.toml:5: by: has a { or } that opens or closes nothing" in result.err
+
+
+def test_a_fault_on_a_template_line_is_located_when_workers_render_it(tmp_path: Path, feeds) -> None:
+    """An error raised on a template's line, by Jinja or by Python, names that line, from whichever
+    process rendered the page (a site of 300 items renders its pages in workers)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from corpus import make_corpus
+
+    site = tmp_path / "site"
+    make_corpus(300, site)
+    (site / "templates").mkdir()
+    template = '{% extends "base.html" %}\n{% block main %}\n<h1>{{ 1 / 0 }}</h1>\n{% endblock %}\n'
+    (site / "templates/news.html").write_text(template)
+    result = feeds("build", "--site", site, "--now", "2030-01-01T00:00:00+00:00")
+    assert result.code == 1
+    assert "templates/news.html:3: template error: division by zero" in result.err
 
 
 def broken_links(output: Path, base: str) -> list[tuple[str, str]]:

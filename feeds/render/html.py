@@ -28,6 +28,7 @@ from feeds.render.related import related_items
 from feeds.render.sitemap import render_sitemap
 from feeds.render.when import event_dates, event_zone
 from feeds.strings import Strings
+from feeds.template_errors import template_problem
 from feeds.template_paths import template_dirs
 
 STATIC_DIR = "static"
@@ -222,7 +223,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
                     description=description, alternates=alternates + extra,
                     open_graph=tuple(structured.open_graph(site, url, title, description, item)),
                     json_ld=structured.json_ld(data) if data else "")
-        html = env.get_template(template).render(**common, page=info, item=item, **context)
+        html = render_template(env, dirs, template, **common, page=info, item=item, **context)
         return OutputFile(info.path, html.encode())
 
     def page(folder: str, template: str, title: str, description: str, *, modified: datetime | None = None,
@@ -264,7 +265,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
                                 extra=tag_alternates(site, tag) if tag in fed else ()))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds, modified=newest)
     files += pages(render, jobs)
-    files.append(_not_found(env, site, common))
+    files.append(_not_found(env, dirs, site, common))
     files += render_sitemap(site, sitemap)
     files += static_files(dirs)
     return files
@@ -286,12 +287,24 @@ def _event_links(site: Site, event: Event) -> dict[str, Any]:
                     "outlook": calendar_links.outlook_event_url(event, config, t, text)}}
 
 
-def _not_found(env: Environment, site: Site, common: dict[str, Any]) -> OutputFile:
+def _not_found(env: Environment, dirs: list[Path], site: Site, common: dict[str, Any]) -> OutputFile:
     """404.html: served at any depth, so it links from the site's root path rather than relatively."""
     t = common["t"]
     info = Page(path="404.html", url="", root=urlsplit(site.config.base_url).path, title=t.not_found_title,
                 description=t.not_found_text, alternates=site_alternates(site), open_graph=(), json_ld="")
-    return OutputFile("404.html", env.get_template("404.html").render(**common, page=info).encode())
+    return OutputFile("404.html", render_template(env, dirs, "404.html", **common, page=info).encode())
+
+
+def render_template(env: Environment, dirs: list[Path], name: str, **context: Any) -> str:
+    """The template rendered; a fault on one of its lines (or of the templates it uses) raises
+    SiteError at that line, where it happens, so that a worker's error keeps its place."""
+    try:
+        return env.get_template(name).render(**context)
+    except Exception as error:
+        problem = template_problem(error, dirs)
+        if problem is None:
+            raise
+        raise SiteError([problem]) from None
 
 
 def static_files(dirs: list[Path]) -> list[OutputFile]:
