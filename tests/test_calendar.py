@@ -119,7 +119,8 @@ def _js_iso(value: str) -> str:
 
 def test_fixture_covers_every_edge() -> None:
     zones = {e.zone for e in EXPECTED.values() if not e.all_day}
-    assert {"Asia/Kolkata", "Asia/Kathmandu", "Australia/Eucla", "America/New_York", "Europe/London"} <= zones
+    assert {"Asia/Kolkata", "Asia/Kathmandu", "Australia/Eucla", "America/New_York", "Europe/London",
+            "Africa/Casablanca"} <= zones  # Casablanca: a change of offset that lasts five weeks
     assert {e.status for e in EXPECTED.values()} >= {"CANCELLED", "CONFIRMED"}
     assert sum(bool(e.occurrences) for e in EXPECTED.values()) == 2
     assert any(e.all_day and e.start[:4] != e.end[:4] for e in EXPECTED.values())  # across a year end
@@ -382,10 +383,24 @@ VTIMEZONE_ZONES = ["Asia/Tokyo", "Asia/Kolkata", "Asia/Kathmandu", "Africa/Nairo
 
 @pytest.mark.parametrize("zone", VTIMEZONE_ZONES)
 def test_vtimezones_are_icalendars_own(zone: str) -> None:
-    """The VTIMEZONE made without icalendar's walk to the year 9999 is the one icalendar makes."""
-    from feeds.render.ics import _from_tzid
+    """The VTIMEZONE made without icalendar's walk to the year 9999 is the one icalendar's search
+    (in steps of at most 8 days) makes."""
+    from feeds.render.ics import _from_tzid, _Timezone
 
     ranges = [(year, year + 1) for year in range(2008, 2028)] + [(2010, 2012), (2015, 2026), (1990, 2040)]
     for first, last in ranges:
         made = _from_tzid(zone, date(first, 1, 1), date(last, 1, 1)).to_ical()
-        assert made == icalendar.Timezone.from_tzid(zone, first_date=date(first, 1, 1), last_date=date(last, 1, 1)).to_ical()
+        assert made == _Timezone.from_tzid(zone, first_date=date(first, 1, 1), last_date=date(last, 1, 1)).to_ical()
+
+
+@pytest.mark.parametrize("zone", VTIMEZONE_ZONES)
+def test_a_vtimezone_gives_the_iana_offset_every_day_of_its_range(zone: str) -> None:
+    """Even where an offset lasts only weeks (Cairo's and Casablanca's Ramadan changes)."""
+    from feeds.render.ics import _vtimezone
+
+    defined = _vtimezone(zone, 2010, 2029).to_tz(lookup_tzid=False)
+    iana = ZoneInfo(zone)
+    day = datetime(2010, 1, 1, 12)
+    while day.year < 2029:
+        assert day.replace(tzinfo=defined).utcoffset() == day.replace(tzinfo=iana).utcoffset(), (zone, day)
+        day += timedelta(days=1)

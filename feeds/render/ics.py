@@ -231,16 +231,27 @@ def _from_tzid(tzid: str, first: date, last: date) -> Timezone:
     """
     zone = tzp.timezone(tzid)
     if zone is None:  # icalendar says so in its own words
-        return Timezone.from_tzid(tzid, first_date=first, last_date=last)
+        return _Timezone.from_tzid(tzid, first_date=first, last_date=last)
     ending = _Ending(zone, datetime(last.year, last.month, last.day) + _LOOK_PAST)
-    timezone = Timezone.from_tzinfo(ending, tzid, first, last)
+    timezone = _Timezone.from_tzinfo(ending, tzid, first, last)
     if ending.refused is None:  # never looked past the end: the very same search
         return timezone
     final = max((onset, observance.TZOFFSETTO) for observance in timezone.subcomponents
                 for onset in _onsets(observance))
     if zone.utcoffset(ending.refused.replace(tzinfo=zone)) == final[1]:
         return timezone
-    return Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    return _Timezone.from_tzid(tzid, first_date=first, last_date=last)
+
+
+class _Timezone(Timezone):  # type: ignore[misc]
+    """icalendar's VTIMEZONE, searched in steps of at most 8 days.
+
+    icalendar looks for the next change of offset 64 days ahead first, and so misses an offset that
+    lasts less: Morocco's clocks go back an hour for about five weeks around Ramadan every year, and
+    events in those weeks would be an hour off in every client that reads the file's definitions.
+    """
+
+    _from_tzinfo_skip_search = [step for step in Timezone._from_tzinfo_skip_search if step <= timedelta(days=8)]
 
 
 class _Ending(tzinfo):
