@@ -244,6 +244,10 @@ def test_a_cancelled_event_stays_in_the_calendar_and_says_so(built: Path) -> Non
     assert str(panel["STATUS"]) == "CANCELLED"
     assert str(panel["SUMMARY"]) == "Cancelled: Panel on incident response"
     assert str(panel["DESCRIPTION"]).startswith("This event is cancelled.")
+    # Outlook shows the HTML description instead: it says so too, and links the page, as the text does.
+    html = lxml.html.fromstring(_text(panel["X-ALT-DESC"]))
+    assert html.text_content().strip().startswith("This event is cancelled.")
+    assert html.xpath("//a/@href")[-1] == str(panel["DESCRIPTION"]).rsplit("\n", 1)[-1] == BASE + "events/cancelled-panel/"
     page = lxml.html.parse(str(built / "events/cancelled-panel/index.html")).getroot()
     assert "This event is cancelled." in page.find_class("banner-cancelled")[0].text_content()
 

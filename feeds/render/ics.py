@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from html import escape
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -16,7 +17,7 @@ from icalendar.timezone import tzp
 from feeds import __version__
 from feeds.calendar_links import CALENDAR_PATH, event_ics_path, event_text
 from feeds.config import Person
-from feeds.event_status import calendar_title, ical_status
+from feeds.event_status import banner, calendar_title, ical_status
 from feeds.model import Event, Site
 from feeds.recurrence import series_end
 from feeds.render import JoinedFile, Output, OutputFile
@@ -172,8 +173,10 @@ def _vevent(site: Site, event: Event) -> VEvent:
         categories=event.tags,
         organizer=_organizer(organizer) if organizer else None,
     )
-    if event.body_html:  # Outlook shows this HTML instead of DESCRIPTION
-        html = absolutize(event.body_html, page_url)
+    if event.body_html:  # Outlook shows this HTML instead of DESCRIPTION: it says all DESCRIPTION says
+        status = banner(event, site.strings)
+        html = "".join((f"<p><strong>{escape(status)}</strong></p>" if status else "", absolutize(event.body_html, page_url),
+                        f'<p><a href="{escape(page_url)}">{escape(page_url)}</a></p>'))
         vevent.add("X-ALT-DESC", PlainText(f"<html><body>{html}</body></html>"), parameters={"FMTTYPE": "text/html"})
     if event.location and event.location.geo:
         vevent.add("GEO", event.location.geo)
