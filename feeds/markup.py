@@ -68,12 +68,24 @@ _LINE_END = re.compile(r"</tr>|<br\s*/?>", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"<li(?:\s[^>]*)?>", re.IGNORECASE)
 
 
+# A link to another site, as the sanitiser writes it (attributes double-quoted): its address is kept
+# in the text, where a reader cannot follow a link (relative ones lead to the item's page, linked anyway).
+_WEB_LINK = re.compile(r'<a\s[^>]*?href="(https?://[^"]+)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
+
+
 def to_plain_text(fragment: str) -> str:
-    """The text of an HTML fragment with its paragraphs and list items kept apart, for plain-text readers."""
+    """The text of an HTML fragment with its paragraphs and list items kept apart, and the addresses
+    of its links to the web after their words, for plain-text readers (calendars)."""
+    fragment = _WEB_LINK.sub(_link_text, fragment)
     flat = " ".join(fragment.split())  # HTML whitespace is one space; only block ends break lines
     marked = _LIST_ITEM.sub("\n- ", _LINE_END.sub("\n", _PARAGRAPH_END.sub("\n\n", flat)))
     lines = (" ".join(line.split()) for line in html.unescape(_TEXT_ONLY.clean(marked)).split("\n"))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _link_text(link: re.Match[str]) -> str:
+    address, words = link[1], link[2]
+    return words if html.unescape(address) == to_text(words) else f"{words} ({address})"
 
 
 def first_paragraph(markdown: str) -> str:

@@ -300,6 +300,25 @@ def _text(value: object) -> str:
     return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], str(value))
 
 
+def test_a_link_in_an_events_text_keeps_its_address_where_text_cannot_link(tmp_path: Path) -> None:
+    """A calendar's text description, and the add-to-calendar links made from it, cannot link: a
+    link to the web keeps its address after its words (an online event's join link above all)."""
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    (site / "content/events/online.md").write_text(
+        "---\ntitle: Online briefing\nstart: 2018-12-10T10:00\nend: 2018-12-10T11:00\nstatus: moved-online\n---\n"
+        "To take part, [join the webinar](https://meet.example.org/j/123?a=1&b=2).\n", encoding="utf-8")
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    cal = icalendar.Calendar.from_ical((site / "public/feeds/events.ics").read_bytes())
+    online = next(v for v in cal.walk("VEVENT") if str(v["UID"]).startswith("online@"))
+    joining = "To take part, join the webinar (https://meet.example.org/j/123?a=1&b=2)."
+    assert joining in str(online["DESCRIPTION"])
+    page = lxml.html.parse(str(site / "public/events/online/index.html")).getroot()
+    assert joining in _link(page, "https://calendar.google.com/")["details"]
+
+
 def test_without_an_organizer_there_is_no_method(tmp_path: Path) -> None:
     from feeds.cli import main
 
