@@ -145,11 +145,12 @@ class BuildCache:
     reuse: bool = True  # False: parse and render everything again (what is learnt is still saved)
     memory: dict[str, object] | None = None  # kept here instead of in the directory, between builds of one process
     loaded: dict[str, object] = field(default_factory=dict)  # what was read from the directory, by name
+    read_only: bool = False  # used, never written (as by `feeds check`, which writes nothing)
 
     @classmethod
-    def open(cls, site_dir: Path, memory: dict[str, object] | None = None) -> BuildCache:
+    def open(cls, site_dir: Path, memory: dict[str, object] | None = None, *, read_only: bool = False) -> BuildCache:
         """The cache in the site's .feeds-cache/, or in `memory` when given (as `feeds serve` keeps it)."""
-        return cls(site_dir / CACHE_DIR, software_key(), memory=memory)
+        return cls(site_dir / CACHE_DIR, software_key(), memory=memory, read_only=read_only)
 
     @classmethod
     def empty(cls, site_dir: Path) -> BuildCache:
@@ -325,6 +326,8 @@ class BuildCache:
             self._save(_ITEMS, kept)
 
     def _save(self, name: str, value: object) -> None:
+        if self.read_only:
+            return
         if self.memory is not None:
             self.memory[name] = value
             return

@@ -119,11 +119,13 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from feeds.annotations import github_annotation, github_command
     from feeds.build import load_site, render
+    from feeds.cache import BuildCache
     from feeds.embargo import utc_text
 
     github = args.format == "github"
     try:
-        loaded = load_site(args.site, now=args.now, drafts=args.drafts, strict=args.strict)
+        loaded = load_site(args.site, now=args.now, drafts=args.drafts, strict=args.strict,
+                           cache=BuildCache.open(args.site, read_only=True))
         render(loaded.site, args.site)  # templates are checked too; the files are not written
     except SiteError as error:
         if not github:

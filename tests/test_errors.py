@@ -276,9 +276,15 @@ def test_usage_errors_exit_2(feeds) -> None:
 
 
 def test_check_validates_without_writing(example_site: Path, feeds) -> None:
+    before = tree_bytes(example_site)
     result = feeds("check", "--site", example_site)
     assert result.code == 0, result.err
-    assert not (example_site / "public").exists()
+    assert tree_bytes(example_site) == before  # no output, no ledger, no cache
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    (example_site / "content/news/2018-11-12-forum-joins-paris-call.md").touch()  # the cache would note it
+    before = tree_bytes(example_site)
+    assert feeds("check", "--site", example_site).code == 0
+    assert tree_bytes(example_site) == before
     (example_site / "content/news/no-title.md").write_text("---\ndate: 2018-11-12\n---\n")
     assert feeds("check", "--site", example_site).code == 1
 
