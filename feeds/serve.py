@@ -179,9 +179,10 @@ class Handler(BaseHTTPRequestHandler):
         relative = path.lstrip("/")
         try:
             target = safe_target(preview.output, relative) if relative else preview.output
-        except UnsafePath:
+            folder = target.is_dir()
+        except (UnsafePath, OSError, ValueError):  # outside the output, a name too long, a NUL character
             return self._send(404, "text/plain; charset=utf-8", b"not found\n", state, send_body)
-        if target.is_dir():
+        if folder:
             if not path.endswith("/"):
                 self.send_response(301)
                 self.send_header("Location", path + "/")
@@ -191,7 +192,7 @@ class Handler(BaseHTTPRequestHandler):
             target, relative = target / "index.html", relative + "index.html"
         try:
             body = target.read_bytes()
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        except (OSError, ValueError):  # not there, not a file, or a name with a NUL character
             page = _with_live_reload(b"<!doctype html><title>Not found</title><h1>Not found</h1></html>", state)
             return self._send(404, "text/html; charset=utf-8", page, state, send_body)
         kind = content_type(relative)

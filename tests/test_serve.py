@@ -122,6 +122,8 @@ def test_every_kind_of_file_has_its_content_type(server: Server) -> None:
     assert get(server.url + "news/forum-joins-paris-call")[0] == 200  # redirected to the slash
     assert get(server.url + "nothing-here/")[0] == 404
     assert get(server.url + "../site.toml")[0] == 404
+    assert get(server.url + "%00")[0] == 404  # never a traceback
+    assert get(server.url + "a" * 300)[0] == 404
 
 
 def test_conditional_gets_answer_304(server: Server) -> None:
