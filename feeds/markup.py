@@ -88,10 +88,15 @@ def _link_text(link: re.Match[str]) -> str:
     return words if html.unescape(address) == to_text(words) else f"{words} ({address})"
 
 
+# How a block that is not a paragraph begins: a heading, a list item, a quote, HTML, a table, a
+# code fence or an image ("1.5 million" and "#1 priority" begin paragraphs).
+_NOT_PARAGRAPH = re.compile(r"#{1,6}(?:\s|$)|\d{1,9}[.)](?:\s|$)|[-*+](?:\s|$)|[>|<]|```|~~~|!\[")
+
+
 def first_paragraph(markdown: str) -> str:
     """The plain text of the body's first paragraph, for a summary the writer did not give."""
     for block in markdown.strip().split("\n\n"):
         block = block.strip()
-        if block and not block.startswith(("#", "!", "<", "|", "```", ">", "- ", "* ", "1.")):
+        if block and not _NOT_PARAGRAPH.match(block):
             return to_text(commonmark.to_html(block, options=_OPTIONS, extensions=_EXTENSIONS))
     return ""

@@ -101,6 +101,20 @@ def test_an_event_written_in_utc_is_announced_in_its_own_zone(example_site: Path
     assert "5 December 2018, 16:00 – 17:30 (Europe/Zurich, UTC+01:00)" in text  # as the event's page says
 
 
+@pytest.mark.parametrize(("body", "summary"), [
+    ("## The call\n\n- one\n- two\n\n> A quote.\n\n![A chart](chart.png)\n\nThe *first* paragraph.\n\nThe second.",
+     "The first paragraph."),
+    ("1.5 million people signed.\n\nThe second.", "1.5 million people signed."),
+    ("#1 priority: security.\n\nThe second.", "#1 priority: security."),
+])
+def test_without_a_summary_the_first_paragraph_is_the_summary(example_site: Path, feeds, body: str, summary: str) -> None:
+    (example_site / "content/news/plain.md").write_text(f"---\ntitle: Plain\ndate: 2018-11-13\n---\n{body}\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    atom = feedparse(example_site / "public/feeds/atom.xml")
+    [entry] = [e for e in atom.entries if e.title == "Plain"]
+    assert entry.summary == summary
+
+
 def test_feed_updated_is_the_newest_entry_not_the_clock(example_site: Path, feeds, tmp_path: Path) -> None:
     for name, now in (("a", EXAMPLE_NOW), ("b", "2030-01-01T00:00:00+00:00")):
         assert feeds("build", "--site", example_site, "--output", tmp_path / name, "--now", now).code == 0
