@@ -397,6 +397,20 @@ def test_upcoming_list_shows_the_next_occurrences_of_a_series(tmp_path: Path) ->
     assert "Monthly press briefing" not in past.text_content()
 
 
+
+def test_a_finished_series_shows_its_dates_and_no_empty_list_of_next_ones(tmp_path: Path) -> None:
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    assert main(["build", "--site", str(site), "--now", "2021-01-01T12:00:00+01:00"]) == 0  # after its 12 dates
+    archive = lxml.html.parse(str(site / "public/archive/index.html")).getroot()
+    [card] = [card for card in archive.iter("article") if "Monthly press briefing" in card.text_content()]
+    assert [t.get("datetime") for t in card.iter("time")] == ["2018-11-06T10:00:00+01:00"]  # where it began
+    page = lxml.html.parse(str(site / "public/events/monthly-press-briefing/index.html")).getroot()
+    assert page.find_class("occurrences") == []
+
+
 # Zones that never change, that gave up or took up summer time, that change twice a year in either
 # hemisphere, by half hours, or around Ramadan.
 VTIMEZONE_ZONES = ["Asia/Tokyo", "Asia/Kolkata", "Asia/Kathmandu", "Africa/Nairobi", "UTC", "America/Sao_Paulo",
