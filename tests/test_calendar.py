@@ -424,7 +424,7 @@ def test_vtimezones_are_icalendars_own(zone: str) -> None:
     (in steps of at most 8 days) makes."""
     from feeds.render.ics import _from_tzid, _Timezone
 
-    ranges = [(year, year + 1) for year in range(2008, 2028)] + [(2010, 2012), (2015, 2026), (1990, 2040)]
+    ranges = [(year, year + 1) for year in range(2008, 2028, 3)] + [(2010, 2012), (2015, 2026), (1990, 2040)]
     for first, last in ranges:
         made = _from_tzid(zone, date(first, 1, 1), date(last, 1, 1)).to_ical()
         assert made == _Timezone.from_tzid(zone, first_date=date(first, 1, 1), last_date=date(last, 1, 1)).to_ical()
