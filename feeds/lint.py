@@ -52,11 +52,19 @@ def _bare_image_lines(body: str) -> list[int]:
 
 
 def lint_timely(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], now: datetime) -> list[Problem]:
-    """The warnings that depend on the time of the build: an event that is over but still tentative."""
-    return [
-        Problem(item.source, lines.get(item.source, {}).get("status", 1), "status",
-                "the event is over but still tentative",
-                "set status: confirmed if it took place, or cancelled if it did not", Severity.WARNING)
-        for item in items
-        if isinstance(item, Event) and item.status is Status.TENTATIVE and item.ends_before(now)
-    ]
+    """The warnings that depend on the time of the build: an event that is over but still tentative,
+    and one published now but dated later (no `date:`, so announced at its start)."""
+    warnings = []
+    for item in items:
+        if not isinstance(item, Event):
+            continue
+        where = lines.get(item.source, {})
+        if item.status is Status.TENTATIVE and item.ends_before(now):
+            warnings.append(Problem(item.source, where.get("status", 1), "status", "the event is over but still tentative",
+                                    "set status: confirmed if it took place, or cancelled if it did not", Severity.WARNING))
+        if item.date > now:  # a date given in the future would have held the event back
+            warnings.append(Problem(item.source, where.get("start", 1), "date",
+                                    f"is not given, so the event is announced at its start, {item.date.date()}: "
+                                    "feeds and calendars date it in the future",
+                                    "add date: with when it is announced, e.g. today", Severity.WARNING))
+    return warnings
