@@ -70,6 +70,7 @@ _LIST_ITEM = re.compile(r"<li(?:\s[^>]*)?>", re.IGNORECASE)
 
 # A link to another site, as the sanitiser writes it (attributes double-quoted): its address is kept
 # in the text, where a reader cannot follow a link (relative ones lead to the item's page, linked anyway).
+_TAG = re.compile(r"<[^>]*>")
 _WEB_LINK = re.compile(r'<a\s[^>]*?href="(https?://[^"]+)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
 
 
@@ -85,7 +86,8 @@ def to_plain_text(fragment: str) -> str:
 
 def _link_text(link: re.Match[str]) -> str:
     address, words = link[1], link[2]
-    return words if html.unescape(address) == to_text(words) else f"{words} ({address})"
+    shown = html.unescape(_TAG.sub("", words)).strip()  # sanitised HTML: every < begins a tag
+    return words if shown == html.unescape(address) else f"{words} ({address})"
 
 
 # How a block that is not a paragraph begins: a heading, a list item, a quote, HTML, a table, a
