@@ -9,7 +9,6 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from string import Formatter
 from types import MappingProxyType
 from typing import Any
 
@@ -17,6 +16,24 @@ from feeds.errors import Problem, SiteError
 
 STRINGS_DIR = "strings"
 BASE_LANGUAGE = "en"
+
+_DAY = {"day": 26, "month": "November", "year": 2018, "weekday": "Monday"}
+# The UI strings the code fills in with str.format, with what it gives each (values of the kinds it
+# gives): a translation is tried with these when it is read.
+FILLED: dict[str, dict[str, Any]] = {
+    "by": {"author": "World Economic Forum"},
+    "page_of": {"number": 2, "count": 3},
+    "tag_title": {"tag": "cybersecurity"},
+    "tag_count": {"count": 2},
+    "time_zone": {"abbreviation": "CET", "zone": "Europe/Zurich"},
+    "banner_rescheduled_from": {"start": "3 December 2018", "previous": "26 November 2018"},
+    "date": _DAY,
+    "date_time": {**_DAY, "time": "09:30"},
+    "day_span_same_month": {"start_day": 26, "end_day": 27, "month": "November", "year": 2018},
+    "span": {"start": "26 November 2018", "end": "2 December 2018"},
+    "time_span": {"start": "26 November 2018, 09:30", "end": "17:00"},
+    "time": {"hour": 9, "minute": 30},
+}
 
 
 class Strings(Mapping[str, Any]):
@@ -105,27 +122,25 @@ def _read(path: Path, directory: Path, known: dict[str, Any] | None, problems: l
         elif type(value) is not type(known[key]) or (isinstance(value, list) and len(value) != len(known[key])):
             problems.append(Problem(shown, line, key, f"expected {_kind(known[key])}, like the English"))
         elif isinstance(value, str):
-            problems += _placeholder_problems(value, known[key], shown, line, key)
+            problems += _filling_problems(value, key, shown, line)
     return {k: v for k, v in data.items() if k in known}
 
 
-def _placeholder_problems(value: str, english: str, shown: str, line: int, key: str) -> list[Problem]:
-    """A translation may use the {placeholders} of the English string, and no other."""
-    given = _placeholders(english)
+def _filling_problems(value: str, key: str, shown: str, line: int) -> list[Problem]:
+    """A string the code fills in must take what the code gives it, and nothing else."""
+    given = FILLED.get(key)
+    if given is None:
+        return []  # never filled in: its braces are text
     try:
-        extra = sorted(_placeholders(value) - given)
-    except ValueError:
-        return [Problem(shown, line, key, "has a { or } that opens or closes nothing", "write {{ or }} for a brace")]
-    if not extra:
+        value.format(**given)
+    except KeyError as error:
+        message = f"uses {{{error.args[0]}}}, which it is not given"
+    except (ValueError, IndexError, AttributeError, TypeError) as error:  # a lone brace, {}, {x:q}, {x!z}
+        message = f"cannot be filled in: {error}"
+    else:
         return []
-    names = ", ".join(f"{{{name}}}" for name in sorted(given)) or "none"
-    return [Problem(shown, line, key, f"uses {', '.join(f'{{{name}}}' for name in extra)}, which it is not given",
-                    f"its placeholders are: {names}")]
-
-
-def _placeholders(text: str) -> set[str]:
-    """The names a string fills in with str.format; ValueError for a lone brace."""
-    return {name.split(".")[0].split("[")[0] for _, name, _, _ in Formatter().parse(text) if name is not None}
+    names = ", ".join(f"{{{name}}}" for name in given)
+    return [Problem(shown, line, key, message, f"its placeholders are {names}; write {{{{ or }}}} for a brace")]
 
 
 def _kind(value: Any) -> str:

@@ -233,14 +233,41 @@ def test_site_templates_and_strings_override_the_built_in_ones(example_site: Pat
 def test_a_mistyped_string_is_located(example_site: Path, feeds) -> None:
     (example_site / "templates/strings").mkdir(parents=True)
     (example_site / "templates/strings/en.toml").write_text(
-        '# ours\nlatest_nws = "News"\nmonths = ["Jan"]\ndate = "{jour} {month} {year}"\nby = "By {author"\n')
+        '# ours\nlatest_nws = "News"\nmonths = ["Jan"]\ndate = "{jour} {month} {year}"\nby = "By {author"\n'
+        'time = "{hour:02d}h{minute:02q}"\nfooter_feeds = "Feeds {RSS"\n')
     result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
     assert result.code == 1
     assert "templates/strings/en.toml:2: latest_nws: unknown UI string" in result.err
     assert "templates/strings/en.toml:3: months: expected a list of 12" in result.err
     assert ("templates/strings/en.toml:4: date: uses {jour}, which it is not given "
-            "(hint: its placeholders are: {day}, {month}, {year})") in result.err
-    assert "templates/strings/en.toml:5: by: has a { or } that opens or closes nothing" in result.err
+            "(hint: its placeholders are {day}, {month}, {year}, {weekday}") in result.err
+    assert "templates/strings/en.toml:5: by: cannot be filled in: expected '}' before end of string" in result.err
+    assert "templates/strings/en.toml:6: time: cannot be filled in: Unknown format code 'q'" in result.err
+    assert "footer_feeds" not in result.err  # never filled in: a brace is text
+
+
+def test_a_translation_may_use_whatever_the_code_fills_in(example_site: Path, feeds) -> None:
+    """The weekday, say, which the English date leaves out; a regional file over its language's."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace('language = "en"', 'language = "de-CH"'))
+    (example_site / "templates/strings").mkdir(parents=True)
+    (example_site / "templates/strings/de.toml").write_text('date = "{weekday}, {day}. {month} {year}"\nby = "Von"\n')
+    (example_site / "templates/strings/de-CH.toml").write_text('by = "Von {author}"\n')
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    page = _html(example_site / "public", NEWS + "index.html")
+    assert page.xpath('//time[@class="dt-published"]')[0].text == "Monday, 12. November 2018"
+    assert "Von World Economic Forum" in page.text_content()
+
+
+def test_every_string_the_code_fills_in_takes_what_it_is_given() -> None:
+    import tomllib
+
+    from feeds.strings import FILLED
+
+    english = tomllib.loads((ROOT / "templates/strings/en.toml").read_text(encoding="utf-8"))
+    for key, given in FILLED.items():
+        english[key].format(**given)  # raises if the English uses what the code does not give
 
 
 def test_a_fault_on_a_template_line_is_located_when_workers_render_it(tmp_path: Path, feeds) -> None:
