@@ -15,7 +15,7 @@ from feeds.cache import BuildCache, templates_key
 from feeds.config import SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
-from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger
+from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger, reused_withdrawn
 from feeds.load import Listing, list_sources, read_source, source_files
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.moments import moment_window
@@ -84,6 +84,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         withdrawn = withdrawals(embargoed, recorded)
         held_back = {problem.path for problem in withdrawn}  # not "disappeared": held by its embargo
         problems += withdrawn + [p for p in ledger_problems if p.path not in held_back]
+        problems += reused_withdrawn(recorded, [*published, *embargoed])
         shown = published + ([i for i in public if i.draft] if drafts else [])
         check_unique([*shown, *embargoed], problems, lines)
         problems += lint_timely(shown, lines, now)

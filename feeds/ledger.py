@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -86,19 +86,10 @@ def apply(ledger: Ledger, items: list[Item], present: Collection[str] = ()) -> t
             entry = by_uid.get(item.uid)
         if entry is None:
             entry = by_path.get(item.source)
-            if entry and item.id_given and entry.id != item.id:
-                problems.append(Problem(item.source, 1, "id", f"changes the published id {entry.id!r} to {item.id!r}",
-                                        "a published id is permanent: remove the id key or set it back"))
-                continue
-        if entry is None and not item.id_given and not item.withdrawn:
-            reserved = by_id.get(item.id)
-            if reserved is None and isinstance(item, Event) and not item.uid_given:
-                reserved = by_uid.get(item.uid)
-            if reserved is not None and reserved.withdrawn:
-                problems.append(Problem(item.source, 1, "id", f"would reuse the id of a withdrawn item ({reserved.path})",
-                                        "a withdrawn id stays reserved, or readers would take this item for that "
-                                        "one: give this item another slug, or an id: of its own"))
-                continue
+        if entry and item.id_given and entry.id != item.id:
+            problems.append(Problem(item.source, 1, "id", f"changes the published id {entry.id!r} to {item.id!r}",
+                                    "a published id is permanent: remove the id key or set it back"))
+            continue
         if item.withdrawn:
             if entry is not None:
                 kept[entry.id] = replace(entry, path=item.source, withdrawn=True)
@@ -122,6 +113,22 @@ def apply(ledger: Ledger, items: list[Item], present: Collection[str] = ()) -> t
                 + "; to take it down, keep the file and add withdrawn: true",
             ))
     return placed, Ledger(tuple(kept.values())), problems
+
+
+def reused_withdrawn(ledger: Ledger, items: Iterable[Item]) -> list[Problem]:
+    """A withdrawn item's id and UID stay reserved for good: a problem for each other item that would
+    take one (as published, or as it will be when its embargo lifts), or readers would take it for that one."""
+    ids = {e.id: e for e in ledger.entries if e.withdrawn}
+    uids = {e.uid: e for e in ledger.entries if e.withdrawn and e.uid}
+    problems = []
+    for item in items:
+        taken = [(what, entry) for what, entry in (("id", ids.get(item.id)), ("uid", uids.get(getattr(item, "uid", ""))))
+                 if entry is not None and entry.path != item.source]
+        for what, entry in taken[:1]:
+            problems.append(Problem(item.source, 1, what, f"would reuse the {what} of a withdrawn item ({entry.path})",
+                                    "a withdrawn item's id and uid stay reserved for good: give this item another "
+                                    "slug, or an id: (and, for an event, a uid:) of its own"))
+    return problems
 
 
 def _entry_for(item: Item, entry: Entry | None) -> tuple[Item, Entry]:

@@ -108,3 +108,43 @@ def test_a_published_file_with_an_error_or_made_a_draft_has_not_disappeared(exam
     assert NEWS_ID not in ids(example_site)["atom"]
     rows = json.loads((example_site / "published.json").read_text())["items"]
     assert {"id": NEWS_ID, "path": NEWS, "kind": "news"} in rows  # still reserved for when it is published again
+
+
+GATHERING = "content/events/annual-gathering-2018.md"
+
+
+def _withdraw_the_gathering(site: Path, feeds) -> None:
+    path = site / GATHERING
+    path.write_text(path.read_text().replace("---\n", "---\nwithdrawn: true\n", 1))
+    assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
+    path.unlink()
+
+
+def test_a_withdrawn_uid_is_not_given_to_a_new_event_with_an_id_of_its_own(example_site: Path, feeds) -> None:
+    _withdraw_the_gathering(example_site, feeds)
+    (example_site / "content/events/other.md").write_text(  # the same slug: the same derived UID
+        '---\ntitle: Other\nid: "urn:other"\nslug: annual-gathering-2018\nstart: 2018-12-10\nlocation: Bern\n---\nX.\n')
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert f"content/events/other.md:1: uid: would reuse the uid of a withdrawn item ({GATHERING})" in result.err
+
+
+def test_an_embargoed_item_that_would_reuse_a_withdrawn_id_fails_before_its_embargo_lifts(example_site: Path,
+                                                                                           feeds) -> None:
+    _withdraw_the_gathering(example_site, feeds)
+    (example_site / "content/events/next.md").write_text(
+        "---\ntitle: Next\nslug: annual-gathering-2018\ndate: 2018-12-01T09:00:00+01:00\nstart: 2019-11-26\n"
+        "location: Geneva\n---\nX.\n")  # announced after EXAMPLE_NOW: embargoed
+    for command in ("check", "build"):
+        result = feeds(command, "--site", example_site, "--now", EXAMPLE_NOW)
+        assert result.code == 1 and "content/events/next.md:1: uid: would reuse the uid of a withdrawn item" in result.err
+
+
+def test_an_id_that_contradicts_the_one_published_is_refused_when_a_uid_is_given(example_site: Path, feeds) -> None:
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    path = example_site / GATHERING
+    path.write_text(path.read_text().replace(
+        "---\n", '---\nuid: annual-gathering-2018@newsroom.example.org\nid: "urn:changed"\n', 1))
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert f"{GATHERING}:1: id: changes the published id" in result.err
