@@ -102,7 +102,11 @@ class _Fields:
         if not isinstance(value, list) or not all(isinstance(tag, str) and tag.strip() for tag in value):
             self.fail("tags", f"expected a list of words, got {_describe(value)}", "e.g. tags: [cybersecurity, paris-call]")
             return ()
-        return tuple(sorted({_tag_slug(tag) for tag in value} - {""}))
+        tags = {_tag_slug(tag) for tag in value} - {""}
+        for tag in sorted(tag for tag in tags if len(tag.encode()) > MAX_SLUG_BYTES):  # a tag names folders too
+            self.fail("tags", f"a tag gives a slug of {len(tag.encode())} characters; the limit is {MAX_SLUG_BYTES}",
+                      f"shorten it, e.g. to {slugify(tag, max_length=40, word_boundary=True)}")
+        return tuple(sorted(tags))
 
     def moment(self, key: str, zone: ZoneInfo, required: bool = False) -> date | datetime | None:
         """A date or an aware datetime (naive times are in `zone`)."""
