@@ -68,8 +68,8 @@ _LINE_END = re.compile(r"</tr>|<br\s*/?>", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"<li(?:\s[^>]*)?>", re.IGNORECASE)
 
 
-# A link to another site, as the sanitiser writes it (attributes double-quoted): its address is kept
-# in the text, where a reader cannot follow a link (relative ones lead to the item's page, linked anyway).
+# A link with its address in full, as the sanitiser writes it (attributes double-quoted): the address
+# is kept in the text, where a reader cannot follow a link.
 _TAG = re.compile(r"<[^>]*>")
 _WEB_LINK = re.compile(r'<a\s[^>]*?href="(https?://[^"]+)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
 

@@ -24,6 +24,7 @@ from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
+from feeds.render.links import absolutize
 from feeds.timezones import instant, zone_or_none
 
 COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn"}
@@ -292,7 +293,8 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
         status=status,
         recurrence=recurrence,
         previous_start=previous_start,
-        body_text=to_plain_text(fields["body_html"]),
+        # Calendars cannot link: every link keeps its address, made absolute as in the calendar's HTML.
+        body_text=to_plain_text(absolutize(fields["body_html"], config.url(f"{Event.section}/{slug}/"))),
     )
 
 

@@ -309,11 +309,12 @@ def test_a_link_in_an_events_text_keeps_its_address_where_text_cannot_link(tmp_p
     shutil.copytree(FIXTURE, site)
     (site / "content/events/online.md").write_text(
         "---\ntitle: Online briefing\nstart: 2018-12-10T10:00\nend: 2018-12-10T11:00\nstatus: moved-online\n---\n"
-        "To take part, [join the webinar](https://meet.example.org/j/123?a=1&b=2).\n", encoding="utf-8")
+        "To take part, [join the webinar](https://meet.example.org/j/123?a=1&b=2). [Last time](../webinar/).\n",
+        encoding="utf-8")
     assert main(["build", "--site", str(site), "--now", NOW]) == 0
     cal = icalendar.Calendar.from_ical((site / "public/feeds/events.ics").read_bytes())
     online = next(v for v in cal.walk("VEVENT") if str(v["UID"]).startswith("online@"))
-    joining = "To take part, join the webinar (https://meet.example.org/j/123?a=1&b=2)."
+    joining = f"To take part, join the webinar (https://meet.example.org/j/123?a=1&b=2). Last time ({BASE}events/webinar/)."
     assert joining in str(online["DESCRIPTION"])
     page = lxml.html.parse(str(site / "public/events/online/index.html")).getroot()
     assert joining in _link(page, "https://calendar.google.com/")["details"]
