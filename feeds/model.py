@@ -11,7 +11,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from feeds.config import Person, SiteConfig
-from feeds.recurrence import Recurrence, series_end
+from feeds.recurrence import Recurrence, occurrences, series_end
 from feeds.strings import Strings
 from feeds.timezones import instant
 
@@ -151,7 +151,12 @@ class Site:
 
     @cached_property
     def upcoming(self) -> tuple[Event, ...]:
-        return tuple(e for e in self.events if not e.ends_before(self.now))
+        """The events not over, soonest first: a series by its next date, not its first."""
+        return tuple(sorted((e for e in self.events if not e.ends_before(self.now)), key=self._next_start))
+
+    def _next_start(self, event: Event) -> tuple[datetime, str]:
+        start = occurrences(event, self.now, 1)[0].start if event.recurrence else event.start
+        return instant(start, event.timezone), event.id
 
     @cached_property
     def past(self) -> tuple[Event, ...]:

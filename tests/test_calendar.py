@@ -399,6 +399,40 @@ def test_upcoming_list_shows_the_next_occurrences_of_a_series(tmp_path: Path) ->
 
 
 
+def test_a_series_is_listed_dated_and_described_by_its_next_date(tmp_path: Path) -> None:
+    """Upcoming events come soonest first, a series by its next date; its card's microformats and its
+    page's JSON-LD give that date's start and end, not the first occurrence's."""
+    import mf2py
+
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    (site / "content/events/tomorrow.md").write_text(  # before the briefing's next date, after its first
+        "---\ntitle: Tomorrow\ndate: 2019-02-01T09:00\nstart: 2019-03-02\nlocation: Bern\n---\nX.\n")
+    assert main(["build", "--site", str(site), "--now", "2019-03-01T12:00:00+01:00"]) == 0
+    index_html = (site / "public/index.html").read_text()
+    upcoming = lxml.html.fromstring(index_html).get_element_by_id("upcoming-heading").getparent()
+    firsts = [datetime.fromisoformat(card.find(".//time").get("datetime")) for card in upcoming.iter("article")]
+    as_instants = [f if isinstance(f, datetime) and f.tzinfo else f.replace(tzinfo=ZoneInfo(SITE_ZONE)) for f in firsts]
+    assert len(as_instants) > 2 and as_instants == sorted(as_instants)
+    parsed = mf2py.parse(doc=index_html, url=BASE)
+    [briefing] = [e for e in _h_events(parsed["items"]) if e["properties"]["name"] == ["Monthly press briefing"]]
+    assert (briefing["properties"]["start"][0], briefing["properties"]["end"][0]) == (
+        "2019-03-05T10:00:00+0100", "2019-03-05T11:00:00+0100")
+    page = lxml.html.parse(str(site / "public/events/monthly-press-briefing/index.html")).getroot()
+    [data] = [json.loads(s.text) for s in page.xpath('//script[@type="application/ld+json"]')]
+    assert (data["startDate"], data["endDate"]) == ("2019-03-05T10:00:00+01:00", "2019-03-05T11:00:00+01:00")
+
+
+def _h_events(items: list[dict]) -> list[dict]:
+    found = []
+    for item in items:
+        found += [item] if "h-event" in item["type"] else []
+        found += _h_events(item.get("children", []))
+    return found
+
+
 def test_a_finished_series_shows_its_dates_and_no_empty_list_of_next_ones(tmp_path: Path) -> None:
     from feeds.cli import main
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from feeds.event_status import schema_org_status
 from feeds.model import Event, Item, NewsItem, Site, Status
+from feeds.recurrence import occurrences
 
 SCHEMA = "https://schema.org/"
 
@@ -58,14 +60,15 @@ def event(site: Site, item: Event) -> dict[str, Any]:
     config = site.config
     url = config.url(item.path)
     online = item.status is Status.MOVED_ONLINE
+    start, end = _dates(site, item)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": item.title,
         "description": item.summary,
         "url": url,
-        "startDate": item.start.isoformat(),
-        "endDate": (item.end or item.start).isoformat(),  # all-day: the last day, as schema.org reads it
+        "startDate": start.isoformat(),
+        "endDate": end.isoformat(),
         "eventStatus": schema_org_status(item.status),
         "eventAttendanceMode": SCHEMA + ("OnlineEventAttendanceMode" if online else "OfflineEventAttendanceMode"),
         "organizer": _organizer(site),
@@ -101,6 +104,15 @@ def open_graph(site: Site, url: str, title: str, description: str, item: Item | 
     elif config.feeds.logo:
         properties.append(("og:image", config.absolute(config.feeds.logo)))
     return [(key, value) for key, value in properties if value]
+
+
+def _dates(site: Site, item: Event) -> tuple[date | datetime, date | datetime]:
+    """When the event is, as search engines should list it: a series by its next date (its first, once
+    all are past); an all-day event ends on its last day, as schema.org reads endDate."""
+    start, end = item.start, item.end or item.start
+    if item.recurrence and (following := occurrences(item, site.now, 1)):
+        start, end = following[0].start, following[0].end - timedelta(days=1) if item.all_day else following[0].end
+    return start, end
 
 
 def _publisher(site: Site) -> dict[str, Any]:
