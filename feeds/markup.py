@@ -90,15 +90,24 @@ def _link_text(link: re.Match[str]) -> str:
     return words if shown == html.unescape(address) else f"{words} ({address})"
 
 
-# How a block that is not a paragraph begins: a heading, a list item, a quote, HTML, a table, a
-# code fence or an image ("1.5 million" and "#1 priority" begin paragraphs).
-_NOT_PARAGRAPH = re.compile(r"#{1,6}(?:\s|$)|\d{1,9}[.)](?:\s|$)|[-*+](?:\s|$)|[>|<]|```|~~~|!\[")
+# A paragraph's tags, and those of the blocks that can hold one (a quote, a list, a table...), as
+# cmark-gfm and the sanitiser write them.
+_BLOCK_TAG = re.compile(r"<(/?)(p|blockquote|ul|ol|table|div|figure|details|section|aside)\b[^>]*>", re.IGNORECASE)
 
 
-def first_paragraph(markdown: str) -> str:
-    """The plain text of the body's first paragraph, for a summary the writer did not give."""
-    for block in markdown.strip().split("\n\n"):
-        block = block.strip()
-        if block and not _NOT_PARAGRAPH.match(block):
-            return to_text(commonmark.to_html(block, options=_OPTIONS, extensions=_EXTENSIONS))
+def first_paragraph(body_html: str) -> str:
+    """The plain text of the body's first paragraph with text (not one inside a quote, list or table),
+    for a summary the writer did not give."""
+    depth, opened = 0, None
+    for tag in _BLOCK_TAG.finditer(body_html):
+        closing, name = tag[1] == "/", tag[2].lower()
+        if name != "p":
+            depth += -1 if closing else 1
+        elif not closing and depth == 0:
+            opened = tag.end()
+        elif closing and opened is not None:
+            text = to_text(body_html[opened : tag.start()])
+            if text:
+                return text
+            opened = None
     return ""

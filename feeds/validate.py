@@ -210,7 +210,7 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
                f"give a shorter one: slug: {slugify(slug, max_length=80, word_boundary=True)}")
     try:
         body_html = to_html(f.source.body)
-        summary = f.text("summary") or first_paragraph(f.source.body)
+        summary = f.text("summary") or first_paragraph(body_html)
     except TooDeep as error:
         f.problems.append(Problem(f.source.path, f.source.body_line, "body", str(error),
                                   "flatten the nested quotes, lists or HTML blocks"))

@@ -106,6 +106,8 @@ def test_an_event_written_in_utc_is_announced_in_its_own_zone(example_site: Path
      "The first paragraph."),
     ("1.5 million people signed.\n\nThe second.", "1.5 million people signed."),
     ("#1 priority: security.\n\nThe second.", "#1 priority: security."),
+    ("Press release\n=============\n\nThe Forum joins the [Paris Call][call] today.\n\n[call]: https://pariscall.international/",
+     "The Forum joins the Paris Call today."),
 ])
 def test_without_a_summary_the_first_paragraph_is_the_summary(example_site: Path, feeds, body: str, summary: str) -> None:
     (example_site / "content/news/plain.md").write_text(f"---\ntitle: Plain\ndate: 2018-11-13\n---\n{body}\n")
