@@ -328,3 +328,16 @@ def test_no_missing_file_is_linked_without_events_in_the_feeds_or_with_images(ex
     assert _html(output, "news/photo/index.html").xpath('//img[contains(@class, "u-photo")]/@src') == [
         "../../static/images/photo.png"]
     assert broken_links(output, BASE) == []
+
+
+def test_every_page_of_a_list_has_its_own_title(example_site: Path, feeds) -> None:
+    for n in range(25):
+        (example_site / f"content/news/bulk-{n:02d}.md").write_text(
+            f"---\ntitle: Bulk {n}\ndate: 2018-10-{n + 1:02d}\ntags: [bulk]\n---\nItem {n}.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    output = example_site / "public"
+    lists = [p for p in html_pages(output) if p.startswith(("archive/", "tags/bulk/"))]
+    assert "tags/bulk/page/2/index.html" in lists and "archive/page/2/index.html" in lists
+    titles = [_html(output, path).findtext(".//title") for path in lists]
+    assert len(set(titles)) == len(titles), titles
+    assert _html(output, "tags/bulk/page/2/index.html").findtext(".//h1") == "Tagged “bulk” (Page 2 of 2)"

@@ -247,8 +247,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
          news=site.news[:INDEX_LIMIT], upcoming=site.upcoming[:INDEX_LIMIT], past=site.past[:INDEX_LIMIT],
          tags=tags)
     for folder, listing in paginate(site.items, "archive/"):
-        title = t.archive if listing.number == 1 else f"{t.archive} ({t.page_of.format(number=listing.number, count=listing.count)})"
-        job(folder, "listing.html", title, config.description, shows=listing.items,
+        job(folder, "listing.html", _numbered(t.archive, listing, t), config.description, shows=listing.items,
             label=f"{listing.number}/{listing.count}", modified=max(map(_UPDATED, listing.items), default=None),
             options=partial(dict, listing=listing, tag="", tag_feeds={}))
     related = related_items(site)
@@ -259,7 +258,8 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     page("tags/", "tags.html", t.all_tags, config.description, tags=tags, modified=newest)
     for tag, items in tags.items():
         for folder, listing in paginate(items, f"tags/{tag}/"):
-            job(folder, "listing.html", t.tag_title.format(tag=tag), config.description, shows=listing.items,
+            job(folder, "listing.html", _numbered(t.tag_title.format(tag=tag), listing, t), config.description,
+                shows=listing.items,
                 label=f"{listing.number}/{listing.count} {tag}", modified=max(map(_UPDATED, listing.items)),
                 options=partial(dict, listing=listing, tag=tag, tag_feeds=tag_feed_paths(tag) if tag in fed else {},
                                 extra=tag_alternates(site, tag) if tag in fed else ()))
@@ -269,6 +269,11 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     files += render_sitemap(site, sitemap)
     files += static_files(dirs)
     return files
+
+
+def _numbered(title: str, listing: Listing, t: Strings) -> str:
+    """A list's title, with the page's number after the first page: each page's title is its own."""
+    return title if listing.number == 1 else f"{title} ({t.page_of.format(number=listing.number, count=listing.count)})"
 
 
 def _item_options(site: Site, item: Item, related: tuple[Item, ...]) -> dict[str, Any]:
