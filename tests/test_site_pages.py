@@ -76,6 +76,8 @@ def test_item_pages_are_h_entry_and_h_event(built_sites) -> None:
     assert entry["properties"]["url"] == [BASE + NEWS]
     assert entry["properties"]["category"] == ["centre-for-cybersecurity", "cybersecurity", "paris-call"]
     assert "eight principles" in entry["properties"]["content"][0]["value"]
+    [author] = entry["properties"]["author"]
+    assert author["type"] == ["h-card"] and author["properties"]["name"] == ["World Economic Forum"]  # not "By ..."
     [event, *_] = _mf2(output, EVENT + "index.html", BASE)["items"]
     assert event["type"] == ["h-event"] and event["properties"]["start"] == ["2018-11-26"]
 
