@@ -138,6 +138,15 @@ def test_event_times_are_shown_in_the_events_own_zone(built_sites) -> None:
     assert "JST, Asia/Tokyo time" in tokyo.text_content()
 
 
+def test_an_event_that_summer_time_begins_during_names_both_offsets(example_site: Path, feeds) -> None:
+    (example_site / "content/events/night.md").write_text(  # clocks go from 02:00 CET to 03:00 CEST
+        "---\ntitle: Night\ndate: 2018-11-13\nstart: 2019-03-31T01:00\nend: 2019-03-31T05:00\nlocation: Bern\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    page = _html(example_site / "public", "events/night/index.html")
+    facts = " ".join(page.xpath('//dl[@class="facts"]')[0].text_content().split())
+    assert "31 March 2019, 01:00–05:00 CET–CEST, Europe/Zurich time" in facts  # three hours, not four
+
+
 def test_event_page_links_a_map_and_calendars(built_sites) -> None:
     output = built_sites["large"].output
     page = _html(output, "events/event-00/index.html")

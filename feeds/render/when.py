@@ -28,10 +28,14 @@ def event_dates(event: Event, t: Strings) -> str:
 
 
 def event_zone(event: Event, t: Strings) -> str:
-    """The time zone a timed event's times are in, e.g. "CET, Europe/Zurich time"; "" for all-day events."""
+    """The time zone a timed event's times are in, e.g. "CET, Europe/Zurich time", or "CET–CEST, ..."
+    for one that summer time begins during; "" for all-day events."""
     if event.all_day:
         return ""
-    abbreviation = local_start(event).tzname() or ""
+    names = [local_start(event).tzname() or ""]
+    if isinstance(event.end, datetime) and (end := event.end.astimezone(event.timezone).tzname() or "") != names[0]:
+        names.append(end)
+    abbreviation = "–".join(names)
     if abbreviation in ("", event.timezone.key):
         return event.timezone.key
     return t.time_zone.format(abbreviation=abbreviation, zone=event.timezone.key)
