@@ -352,3 +352,18 @@ def test_every_page_of_a_list_has_its_own_title(example_site: Path, feeds) -> No
     titles = [_html(output, path).findtext(".//title") for path in lists]
     assert len(set(titles)) == len(titles), titles
     assert _html(output, "tags/bulk/page/2/index.html").findtext(".//h1") == "Tagged “bulk” (Page 2 of 2)"
+
+
+def test_an_item_in_another_language_is_marked_so_wherever_it_is_shown(example_site: Path, feeds) -> None:
+    (example_site / "content/news/geneve.md").write_text(
+        "---\ntitle: Genève\ndate: 2018-11-13\nlang: fr-CH\n---\nLe Forum à Genève.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    output = example_site / "public"
+    for path in ("index.html", "archive/index.html"):
+        [card] = [a for a in _html(output, path).iter("article") if "Genève" in a.text_content()]
+        assert card.get("lang") == "fr-CH", path
+    page = _html(output, "news/geneve/index.html")
+    assert page.xpath('//meta[@property="og:locale"]/@content') == ["fr_CH"]
+    assert page.xpath('//article/@lang') == ["fr-CH"]
+    # English without a region has no Open Graph locale (language_TERRITORY): none is given.
+    assert _html(output, NEWS + "index.html").xpath('//meta[@property="og:locale"]') == []

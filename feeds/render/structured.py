@@ -93,7 +93,7 @@ def open_graph(site: Site, url: str, title: str, description: str, item: Item | 
         ("og:description", description),
         ("og:url", url),
         ("og:type", "article" if isinstance(item, NewsItem) else "website"),
-        ("og:locale", config.language.replace("-", "_")),
+        ("og:locale", _locale(item.lang if item and item.lang else config.language)),
     ]
     if isinstance(item, NewsItem):
         if item.image:
@@ -104,6 +104,13 @@ def open_graph(site: Site, url: str, title: str, description: str, item: Item | 
     elif config.feeds.logo:
         properties.append(("og:image", config.absolute(config.feeds.logo)))
     return [(key, value) for key, value in properties if value]
+
+
+def _locale(language: str) -> str:
+    """Open Graph's language_TERRITORY (fr_CH) for a language tag with a region; "" (left out) for one
+    without, which Open Graph has no form for."""
+    language, _, territory = language.partition("-")
+    return f"{language}_{territory.upper()}" if len(territory) == 2 else ""
 
 
 def _dates(site: Site, item: Event) -> tuple[date | datetime, date | datetime]:
