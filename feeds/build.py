@@ -134,6 +134,8 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     content files as the caller has just found them, so that they are not looked at twice.
     """
     progress = progress or Progress()
+    if (unsafe := unsafe_output(site_dir, output)) is not None:
+        raise SiteError([Problem(str(output), 0, "", unsafe, "build into a folder of its own, such as public/")])
     cache = BuildCache.open(site_dir, memory) if use_cache else BuildCache.empty(site_dir)
     config = _config(site_dir, base_url)
     templates = templates_key(template_dirs(site_dir))
@@ -171,6 +173,18 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     finally:
         if not cache.private:
             gc.unfreeze()  # what validation froze is an ordinary heap again once the build is done
+
+
+def unsafe_output(site_dir: Path, output: Path) -> str | None:
+    """Why `output` cannot take the site, or None. The build replaces the output folder whole: the
+    site's folder, one above it, or its content or templates would be swept away with it."""
+    site, out = site_dir.resolve(), output.resolve()
+    if site.is_relative_to(out):
+        return "is the site's folder or holds it: building there would replace content/ and site.toml"
+    for own in ("content", "templates"):
+        if out.is_relative_to(site / own):
+            return f"is inside the site's {own}/ folder"
+    return None
 
 
 def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCache, templates: str,

@@ -94,13 +94,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from feeds.build import build  # imported here so `feeds --help` starts fast
+    from feeds.build import build, unsafe_output  # imported here so `feeds --help` starts fast
     from feeds.embargo import utc_text
     from feeds.progress import Progress
     from feeds.render.hosting import NEXT_LIFT_PATH
 
     started = time.perf_counter()
     output = args.output or args.site / "public"
+    if (unsafe := unsafe_output(args.site, output)) is not None:
+        print(f"feeds build: --output {output} {unsafe}", file=sys.stderr)
+        return EXIT_USAGE
     progress = Progress(bar=sys.stderr.isatty())
     result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
                    progress=progress, use_cache=not args.no_cache)

@@ -279,6 +279,15 @@ def test_usage_errors_exit_2(feeds) -> None:
     assert feeds("build", "--base-url", "staging.example.org").code == 2  # no scheme: links would be relative
 
 
+@pytest.mark.parametrize("output", [".", "..", "content/public", "templates/out"])
+def test_an_output_that_would_sweep_away_the_site_is_refused(example_site: Path, feeds, output: str) -> None:
+    """The build replaces its output folder whole: never the site's, one above it, or its sources."""
+    before = tree_bytes(example_site)
+    result = feeds("build", "--site", example_site, "--output", example_site / output, "--now", EXAMPLE_NOW)
+    assert result.code == 2 and "--output" in result.err
+    assert tree_bytes(example_site) == before and sorted(p.name for p in example_site.parent.iterdir()) == ["site"]
+
+
 def test_check_validates_without_writing(example_site: Path, feeds) -> None:
     before = tree_bytes(example_site)
     result = feeds("check", "--site", example_site)
