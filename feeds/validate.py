@@ -187,9 +187,10 @@ def default_slug(source: Source) -> str:
     return slugify(_LEADING_DATE.sub("", source.stem))
 
 
-def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None) -> dict[str, Any]:
-    """The fields every item has."""
-    zone = config.timezone
+def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None,
+            zone: ZoneInfo | None = None) -> dict[str, Any]:
+    """The fields every item has; times without an offset are in `zone` (the event's), else the site's."""
+    zone = zone or config.timezone
     title = f.text("title", required=True)
     published = f.moment("date", zone, required=default_date is None)
     published_at = instant(published, zone) if published else default_date
@@ -270,7 +271,7 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
     end = f.moment("end", zone)
     start, end = _event_span(f, start, end, zone)
     # An event without an announcement date is taken as announced when it starts.
-    fields = _common(f, config, default_date=instant(start, zone) if start else None)
+    fields = _common(f, config, default_date=instant(start, zone) if start else None, zone=zone)
     status = _status(f)
     recurrence = _recurrence(f, start)
     previous_start = _in_zone(f.moment("previous_start", zone), zone)

@@ -114,3 +114,13 @@ def test_an_embargo_cannot_withdraw_a_published_item(example_site: Path, feeds) 
         "content/news/2018-11-12-forum-joins-paris-call.md:1: embargo: the item is already published; "
         f"it cannot be held until {LIFT} (hint: remove the embargo, or set date back)")
     assert "disappeared" not in result.err
+
+
+def test_an_events_announcement_time_without_an_offset_is_in_its_own_zone(example_site: Path, feeds) -> None:
+    """As the README says of every time without an offset in an event: 10:00 in New York is 15:00 UTC."""
+    (example_site / "content/events/ny.md").write_text(
+        "---\ntitle: NY event\ndate: 2018-12-03T10:00\nstart: 2019-03-01T10:00\ntimezone: America/New_York\n"
+        "location: New York\n---\nBody.\n")
+    for now, shown in (("2018-12-03T14:59:00Z", False), ("2018-12-03T15:00:00Z", True)):
+        assert feeds("build", "--site", example_site, "--now", now).code == 0
+        assert (example_site / "public/events/ny/index.html").exists() == shown, now
