@@ -151,7 +151,10 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         loaded = validate_site(site_dir, config, found, now=now, drafts=drafts, strict=strict, progress=progress,
                                cache=cache)
         del found  # the files' bytes, parsed now: 80 MB at 10,000 items, which every worker would inherit
-        key = cache.site_key(loaded.site, templates)
+        from feeds.parts import templates_read_now  # with Jinja2, which a build that changes nothing needs not
+
+        reads_now = templates_read_now(templates, tuple(template_dirs(site_dir)))  # then no other moment will do
+        key = cache.site_key(loaded.site, templates, exact_now=reads_now)
         written = cache.current_output(output, key)
         try:
             stamps = written.stamps if written else _render_and_write(loaded.site, site_dir, output, cache, templates,
@@ -168,7 +171,8 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
             site = loaded.site
             result = BuildResult(len(site.news), len(site.events), len(stamps), loaded.warnings, loaded.embargoed,
                                  site.next_lift)
-            cache.remember_output(output, key, stamps, inputs, moment_window(site), result, swapped=written is None)
+            moments = None if reads_now else moment_window(site)
+            cache.remember_output(output, key, stamps, inputs, moments, result, swapped=written is None)
         return result
     finally:
         if not cache.private:

@@ -224,10 +224,12 @@ class BuildCache:
         self.items[key] = parsed
         self.fresh[key] = parsed
 
-    def site_key(self, site: Site, templates: str) -> str:
-        """A key of everything the renderers read from this site."""
+    def site_key(self, site: Site, templates: str, *, exact_now: bool = False) -> str:
+        """A key of everything the renderers read from this site; with `exact_now`, of `now` itself
+        rather than of what the standard templates take from it."""
         rows = [self.item_row(item) for item in site.items]
-        return digest(self.software, _settings_key(site.config), templates, *moment_key(site), *rows)
+        moments = [site.now.isoformat()] if exact_now else moment_key(site)
+        return digest(self.software, _settings_key(site.config), templates, *moments, *rows)
 
     def last_output(self, output: Path) -> OutputRecord | None:
         """The record of the last build into `output`, if that was the last build."""

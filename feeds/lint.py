@@ -64,7 +64,7 @@ def lint_timely(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], n
                                     "set status: confirmed if it took place, or cancelled if it did not", Severity.WARNING))
         if item.date > now:  # a date given in the future would have held the event back
             warnings.append(Problem(item.source, where.get("start", 1), "date",
-                                    f"is not given, so the event is announced at its start, {item.date.date()}: "
-                                    "feeds and calendars date it in the future",
+                                    f"is not given, so the event is dated by its start (or an earlier updated:), "
+                                    f"{item.date.date()}: feeds and calendars date it in the future",
                                     "add date: with when it is announced, e.g. today", Severity.WARNING))
     return warnings

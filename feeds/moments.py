@@ -28,9 +28,10 @@ def moment_key(site: Site) -> list[str]:
 
 
 def moment_window(site: Site) -> tuple[datetime, datetime | None] | None:
-    """From `now` to the first instant at which what the outputs take from `now` changes (None: never):
-    an upcoming event ends, a series' next occurrence ends, an embargo lifts. None when the outputs
-    show `now` itself (a site without items)."""
+    """From `now` to the first instant at which what the outputs (and the warnings) take from `now`
+    changes (None: never): an upcoming event ends, a series' next occurrence ends, an embargo lifts,
+    an event dated in the future reaches its date. None when the outputs show `now` itself (a site
+    without items)."""
     from feeds.recurrence import occurrences, series_end
 
     if not site.items:
@@ -39,5 +40,6 @@ def moment_window(site: Site) -> tuple[datetime, datetime | None] | None:
     ends += [instant(next_ones[0].end, event.timezone) for event in site.upcoming if event.recurrence
              for next_ones in [occurrences(event, site.now, 1)] if next_ones]
     ends += [site.next_lift] if site.next_lift else []
+    ends += [event.date for event in site.events if event.date > site.now]  # its warning ends then (feeds.lint)
     return site.now, min(ends, default=None)
 

@@ -72,8 +72,8 @@ class Parts:
         `place`, each rendered part is handed to it (from the worker that rendered it) as soon as it is made."""
         settings = cache.settings_key(site.config)
         page_base = digest("page", cache.software, settings, templates)
-        if _reads_site(templates, tuple(template_dirs)):
-            page_base = digest(page_base, cache.site_key(site, templates))
+        if templates_read_site(templates, tuple(template_dirs)):
+            page_base = digest(page_base, cache.site_key(site, templates, exact_now=True))
         return cls(cache, site, output.absolute(), cache.last_output_stamps(output), templates, page_base,
                    digest("feed", cache.software, settings, templates),
                    digest("event", cache.software, settings, site.strings.digest),  # calendars speak the UI words
@@ -187,7 +187,7 @@ class Parts:
 
 
 @functools.lru_cache(maxsize=8)
-def _reads_site(templates: str, template_dirs: tuple[Path, ...]) -> bool:
+def templates_read_site(templates: str, template_dirs: tuple[Path, ...]) -> bool:
     """True when the templates of item and list pages read `site` other than for a series' next
     occurrences (or when it cannot be told); `templates` is the digest of the template directories,
     under which the answer is remembered."""
@@ -206,10 +206,7 @@ def _reads_site(templates: str, template_dirs: tuple[Path, ...]) -> bool:
         except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
             return True
         # `occurrences(item, site.now, n)` is keyed by the occurrences it gives; any other use of `site` is not.
-        allowed = {id(arg.node) for call in tree.find_all(nodes.Call)
-                   if isinstance(call.node, nodes.Name) and call.node.name == "occurrences"
-                   for arg in call.args if isinstance(arg, nodes.Getattr) and arg.attr == "now"
-                   and isinstance(arg.node, nodes.Name) and arg.node.name == "site"}
+        allowed = _asking_occurrences(tree)
         if any(node.name == "site" and id(node) not in allowed for node in tree.find_all(nodes.Name)):
             return True
         referenced = list(meta.find_referenced_templates(tree))
@@ -217,3 +214,32 @@ def _reads_site(templates: str, template_dirs: tuple[Path, ...]) -> bool:
             return True
         pending += referenced  # type: ignore[arg-type]
     return False
+
+
+@functools.lru_cache(maxsize=8)
+def templates_read_now(templates: str, template_dirs: tuple[Path, ...]) -> bool:
+    """True when some template shows `now` itself (`site.now`, other than to ask a series' next
+    occurrences), hands `site` on whole, or cannot be read: then no other moment gives the same pages.
+    What the templates take from `now` through the site (which events are over, a series' next
+    dates, when an embargo lifts) the build keys by itself (see feeds.moments)."""
+    env = jinja2.Environment()
+    for directory in template_dirs:
+        for path in sorted(directory.rglob("*.html")):
+            try:
+                tree = env.parse(path.read_text(encoding="utf-8"))
+            except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+                return True
+            allowed = _asking_occurrences(tree)
+            read = {id(node.node): node.attr for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name)}
+            if any(node.name == "site" and id(node) not in allowed and read.get(id(node)) in (None, "now")
+                   for node in tree.find_all(nodes.Name)):
+                return True
+    return False
+
+
+def _asking_occurrences(tree: nodes.Template) -> set[int]:
+    """The `site` names that are read only as `site.now` in a call `occurrences(item, site.now, n)`."""
+    return {id(arg.node) for call in tree.find_all(nodes.Call)
+            if isinstance(call.node, nodes.Name) and call.node.name == "occurrences"
+            for arg in call.args if isinstance(arg, nodes.Getattr) and arg.attr == "now"
+            and isinstance(arg.node, nodes.Name) and arg.node.name == "site"}

@@ -442,3 +442,23 @@ def test_a_change_to_the_package_code_changes_every_key(tmp_path: Path) -> None:
     renderer = tmp_path / "feeds/render/ics.py"
     renderer.write_text(renderer.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert software_key() != before
+
+
+def test_a_template_that_shows_now_is_rendered_again_at_every_moment(example_site: Path, feeds) -> None:
+    """The build keys what the standard templates take from `now`; one that shows `now` itself makes
+    every moment its own, and a cached build stays the clean one."""
+    (example_site / "templates").mkdir()
+    base = (ROOT / "templates/base.html").read_text()
+    (example_site / "templates/base.html").write_text(base.replace("</main>", "<p id=now>{{ site.now }}</p>\n</main>"))
+    for now in ("2018-11-20T12:00:00+01:00", "2018-11-21T12:00:00+01:00"):
+        assert feeds("build", "--site", example_site, "--now", now).code == 0
+        page = lxml.html.parse(str(example_site / "public/index.html")).getroot()
+        assert page.get_element_by_id("now").text == now.replace("T", " ")
+
+
+def test_a_warning_that_ends_at_a_moment_is_not_kept_past_it(example_site: Path, feeds) -> None:
+    (example_site / "content/events/soon.md").write_text(
+        "---\ntitle: Soon\nstart: 2018-12-20T10:00\nend: 2018-12-20T12:00\nlocation: Geneva\n---\nX.\n")
+    assert "is not given" in feeds("build", "--site", example_site, "--now", "2018-12-20T08:00:00Z").err
+    result = feeds("build", "--site", example_site, "--now", "2018-12-20T10:30:00Z", "--strict")
+    assert result.code == 0 and "is not given" not in result.err, result.err
