@@ -94,7 +94,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from feeds.build import build, unsafe_output  # imported here so `feeds --help` starts fast
+    from feeds.build import (  # imported here so `feeds --help` starts fast
+        build,
+        unsafe_output,
+    )
     from feeds.embargo import utc_text
     from feeds.progress import Progress
     from feeds.render.hosting import NEXT_LIFT_PATH

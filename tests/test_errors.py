@@ -178,8 +178,8 @@ WARNINGS = [
     Case("past-tentative", {"content/events/maybe.md": news("title: E\nstart: 2018-11-01\nlocation: Bern\nstatus: tentative\n")},
          ["content/events/maybe.md:5: warning: status: the event is over but still tentative"]),
     Case("event-dated-by-its-start", {"content/events/soon.md": news("title: E\nlocation: Bern\nstart: 2018-12-01\n")},
-         ["content/events/soon.md:4: warning: date: is not given, so the event is dated by its start (or an earlier "
-          "updated:), 2018-12-01"]),
+         [("content/events/soon.md:4: warning: date: is not given, so the event is dated by its start (or an earlier "
+           "updated:), 2018-12-01")]),
     Case("front-matter-only", {"content/news/no-body.md": news(OK_NEWS, "")},
          ["content/news/no-body.md:4: warning: body: is empty"]),
 ]

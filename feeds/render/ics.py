@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from html import escape
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from functools import cache, partial
-from typing import Any
+from html import escape
+from typing import Any, ClassVar
 
 from icalendar import Calendar, Timezone, vCalAddress, vDuration, vRecur, vUri
 from icalendar import Event as VEvent
@@ -254,7 +254,8 @@ class _Timezone(Timezone):  # type: ignore[misc]
     events in those weeks would be an hour off in every client that reads the file's definitions.
     """
 
-    _from_tzinfo_skip_search = [step for step in Timezone._from_tzinfo_skip_search if step <= timedelta(days=8)]
+    _from_tzinfo_skip_search: ClassVar[list[timedelta]] = [
+        step for step in Timezone._from_tzinfo_skip_search if step <= timedelta(days=8)]
 
 
 class _Ending(tzinfo):
