@@ -78,6 +78,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         items = [item for item, _, _ in parsed if item is not None]
         lines = {item.source: key_lines for item, _, key_lines in parsed if item is not None}
         public, embargoed = split_embargoed(items, now)
+        embargoed = tuple(item for item in embargoed if drafts or not item.draft)  # a draft lifts with no date
         recorded = read_ledger(site_dir)
         published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft],
                                                    present=[name for _, name, _, _ in found])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from feeds.errors import Problem
 from feeds.ledger import Ledger
@@ -33,5 +33,9 @@ def withdrawals(held: Iterable[Item], ledger: Ledger) -> list[Problem]:
 
 
 def utc_text(moment: datetime) -> str:
-    """An instant as ISO 8601 in UTC, e.g. 2018-11-26T08:00:00Z: sortable as text, read by cron scripts."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """An instant as ISO 8601 in UTC, e.g. 2018-11-26T08:00:00Z: sortable as text, read by cron scripts.
+    A fraction of a second is rounded up, so that a build at that time finds the embargo lifted."""
+    moment = moment.astimezone(timezone.utc)
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -124,3 +124,17 @@ def test_an_events_announcement_time_without_an_offset_is_in_its_own_zone(exampl
     for now, shown in (("2018-12-03T14:59:00Z", False), ("2018-12-03T15:00:00Z", True)):
         assert feeds("build", "--site", example_site, "--now", now).code == 0
         assert (example_site / "public/events/ny/index.html").exists() == shown, now
+
+
+def test_the_next_lift_is_never_before_the_embargo_and_never_a_drafts(example_site: Path, feeds) -> None:
+    """next-lift.txt has whole seconds, rounded up: a build at that second publishes the item. A draft
+    dated later lifts nothing, so it sets no time to build again."""
+    held_news(example_site, "date: 2018-11-12\nembargo: 2018-11-21T09:00:00.700+01:00\n")
+    held_event(example_site, "date: 2018-11-21T08:00:00+01:00\ndraft: true\n")
+    out = example_site / "public"
+    assert feeds("build", "--site", example_site, "--now", JUST_BEFORE).code == 0
+    lift = (out / "next-lift.txt").read_text().strip()
+    assert lift == "2018-11-21T08:00:01Z"
+    assert feeds("build", "--site", example_site, "--now", lift).code == 0
+    assert "news/zephyrine/index.html" in mentions(out, MARKER)
+    assert (out / "next-lift.txt").read_text() == ""
