@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from feeds import __version__
@@ -20,6 +20,20 @@ def _moment(text: str) -> datetime:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO date-time: {text!r} (e.g. 2018-11-20T09:00+01:00)") from None
+
+
+def _day_or_moment(text: str) -> str:
+    try:
+        date.fromisoformat(text) if len(text.strip()) == 10 else datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a date or time: {text!r} ({error}; e.g. 2018-11-26 or 2018-11-26T09:30)") from None
+    return text
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"not a port: {text!r} (0 to 65535)")
+    return int(text)
 
 
 def _web_address(text: str) -> str:
@@ -59,14 +73,14 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("kind", choices=("news", "event"))
     new.add_argument("title")
     new.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site directory (default: .)")
-    new.add_argument("--start", metavar="DATE[TIME]", help="an event's start: 2018-11-26 (all day) or 2018-11-26T09:30")
-    new.add_argument("--end", metavar="DATE[TIME]", help="an event's end: its last day, or a time")
+    new.add_argument("--start", type=_day_or_moment, metavar="DATE[TIME]", help="an event's start: 2018-11-26 (all day) or 2018-11-26T09:30")
+    new.add_argument("--end", type=_day_or_moment, metavar="DATE[TIME]", help="an event's end: its last day, or a time")
     new.add_argument("--now", type=_moment, metavar="DATETIME", help="the item's date (default: now)")
 
     serve = commands.add_parser("serve", help="preview the site, rebuilt and reloaded as files change")
     site_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="the port; 0 picks a free one (default: 8000)")
+    serve.add_argument("--port", type=_port, default=8000, help="the port; 0 picks a free one (default: 8000)")
 
     ping = commands.add_parser("ping", help="tell the WebSub hub (feeds.hub) that the feeds changed, after a deploy")
     site_options(ping)

@@ -51,6 +51,15 @@ def is_web_address(value: str, *, in_site: bool = False) -> bool:
     return in_site and not parts.scheme and not parts.netloc
 
 
+def cut_at_word(slug: str, length: int) -> str:
+    """The slug cut to at most `length` characters, at the last hyphen before the cut if there is one:
+    a prefix of whole words, since it becomes a permanent URL."""
+    if len(slug) <= length:
+        return slug
+    head = slug[: length + 1]
+    return head[: head.rfind("-")] if head.rfind("-") > 0 else slug[:length]
+
+
 def one_line(text: str) -> str:
     """A text field as published: runs of spaces, tabs and line breaks become one space; ends trimmed."""
     return _WHITESPACE_RUN.sub(" ", text).strip()

@@ -10,6 +10,7 @@ from slugify import slugify
 
 from feeds.config import load_config
 from feeds.errors import Problem, SiteError, display_path
+from feeds.limits import cut_at_word
 
 NEW_SLUG_LENGTH = 80  # a long title's slug is cut at a word: URLs and file names stay readable
 
@@ -24,7 +25,7 @@ def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
              start: str | None = None, end: str | None = None) -> Path:
     """Write content/news/YYYY-MM-DD-slug.md or content/events/slug.md as a draft; return its path."""
     config = load_config(site_dir)
-    slug = slugify(title, max_length=NEW_SLUG_LENGTH, word_boundary=True)
+    slug = cut_at_word(slugify(title), NEW_SLUG_LENGTH)
     if not title.strip() or not slug:
         raise SiteError([Problem("title", 0, "", f"{title!r} gives no slug", "use letters or digits")])
     now = now if now.tzinfo else now.replace(tzinfo=config.timezone)

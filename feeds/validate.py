@@ -16,6 +16,7 @@ from feeds.errors import Problem, Severity
 from feeds.limits import (
     MAX_SLUG_BYTES,
     TooDeep,
+    cut_at_word,
     is_web_address,
     one_line,
     refused_character,
@@ -106,7 +107,7 @@ class _Fields:
         tags = {_tag_slug(tag) for tag in value} - {""}
         for tag in sorted(tag for tag in tags if len(tag.encode()) > MAX_SLUG_BYTES):  # a tag names folders too
             self.fail("tags", f"a tag gives a slug of {len(tag.encode())} characters; the limit is {MAX_SLUG_BYTES}",
-                      f"shorten it, e.g. to {slugify(tag, max_length=40, word_boundary=True)}")
+                      f"shorten it, e.g. to {cut_at_word(tag, 40)}")
         return tuple(sorted(tags))
 
     def moment(self, key: str, zone: ZoneInfo, required: bool = False) -> date | datetime | None:
@@ -208,7 +209,7 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
         f.fail("slug", "gives an empty slug", "use letters or digits")
     elif len(slug.encode()) > MAX_SLUG_BYTES:
         f.fail("slug", f"gives a slug of {len(slug.encode())} characters; the limit is {MAX_SLUG_BYTES}",
-               f"give a shorter one: slug: {slugify(slug, max_length=80, word_boundary=True)}")
+               f"give a shorter one: slug: {cut_at_word(slug, 80)}")
     try:
         body_html = to_html(f.source.body)
         summary = f.text("summary") or first_paragraph(body_html)

@@ -278,6 +278,8 @@ def test_usage_errors_exit_2(feeds) -> None:
     assert feeds("build", "--now", "yesterday").code == 2
     assert feeds("publish").code == 2
     assert feeds("build", "--base-url", "staging.example.org").code == 2  # no scheme: links would be relative
+    assert feeds("serve", "--port", "70000").code == 2
+    assert feeds("new", "event", "Summit", "--start", "2019-13-01").code == 2
 
 
 @pytest.mark.parametrize("output", [".", "..", "content/public", "templates/out"])

@@ -74,6 +74,17 @@ def test_new_refuses_bad_input(example_site: Path, feeds) -> None:
     assert not (example_site / "content/events/backwards.md").exists()
 
 
+def test_a_long_title_gets_the_first_words_of_its_slug(example_site: Path, feeds) -> None:
+    title = ("Cyber security agreement signed between the European Union and the Swiss Confederation "
+             "on data protection matters")
+    result = feeds("new", "news", title, "--site", example_site, "--now", "2018-12-01T10:00:00+01:00")
+    assert result.code == 0, result.err
+    slug = Path(result.out.strip()).stem.removeprefix("2018-12-01-")
+    whole = "cyber-security-agreement-signed-between-the-european-union-and-the-swiss-confederation-on-data-protection-matters"
+    assert len(slug) <= 80 and (whole + "-").startswith(slug + "-")  # whole words, from the start
+    assert slug == "cyber-security-agreement-signed-between-the-european-union-and-the-swiss"
+
+
 def test_a_long_title_gets_a_slug_cut_at_a_word_and_builds(example_site: Path, feeds) -> None:
     title = "東京" * 60  # transliterated, a slug of some 400 characters: past a file name's 255 bytes
     result = feeds("new", "news", title, "--site", example_site, "--now", "2018-11-20T10:15:30+01:00")
