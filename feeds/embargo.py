@@ -28,7 +28,9 @@ def withdrawals(held: Iterable[Item], ledger: Ledger) -> list[Problem]:
     """An embargo cannot take back what was published: one problem per held item the ledger has."""
     published = {entry.path for entry in ledger.entries}
     return [Problem(item.source, 1, "embargo", f"the item is already published; it cannot be held until "
-                    f"{item.embargoed_until.isoformat()}", "remove the embargo, or set date back")
+                    f"{item.embargoed_until.isoformat()}",
+                    "remove the embargo, or set date back; if only a build with a later --now published it, "
+                    "restore published.json from version control")
             for item in held if item.source in published]
 
 
