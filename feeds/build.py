@@ -20,7 +20,7 @@ from feeds.load import Listing, list_sources, read_source, source_files
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.moments import moment_window
 from feeds.progress import Progress
-from feeds.strings import load_strings
+from feeds.strings import Strings, load_strings
 from feeds.template_paths import template_dirs
 from feeds.unique import check_unique
 from feeds.write import Stamp, UnsafePath, new_tree, write_file
@@ -89,6 +89,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         shown = published + ([i for i in public if i.draft] if drafts else [])
         check_unique([*shown, *embargoed], problems, lines)
         problems += lint_timely(shown, lines, now)
+        strings = _strings(site_dir, config, problems)
     if any(p.is_error for p in problems) or (strict and problems):
         raise SiteError(problems)
     site = Site(
@@ -96,7 +97,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         news=tuple(sorted((i for i in shown if isinstance(i, NewsItem)), key=lambda i: (i.date, i.id), reverse=True)),
         events=tuple(sorted((i for i in shown if isinstance(i, Event)), key=lambda e: (e.starts_at, e.id))),
         now=now,
-        strings=load_strings(template_dirs(site_dir), config.language),
+        strings=strings,
         next_lift=embargoed[0].embargoed_until if embargoed else None,
     )
     return Loaded(site, ledger, tuple(sorted(problems)), embargoed)
@@ -284,6 +285,20 @@ def _collector_paused() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+def _strings(site_dir: Path, config: SiteConfig, problems: list[Problem]) -> Strings:
+    """The UI words; their problems, and the templates' syntax errors, join those of the content, so
+    that one run reports them all."""
+    from feeds.template_errors import syntax_problems
+
+    dirs = template_dirs(site_dir)
+    problems += syntax_problems(dirs)
+    try:
+        return load_strings(dirs, config.language)
+    except SiteError as error:
+        problems += error.problems
+        return Strings({})
 
 
 def _resolve_now(now: datetime | None, config: SiteConfig) -> datetime:

@@ -28,6 +28,27 @@ def template_problem(error: BaseException, template_dirs: list[Path]) -> Problem
     return Problem(_shown(filename, template_dirs) if filename else "templates", line, "", message, hint)
 
 
+def syntax_problems(template_dirs: list[Path]) -> list[Problem]:
+    """The syntax error of each template in use (a site's own over the built-in one of its name); the
+    files under static/ are copied, not templates."""
+    env = jinja2.Environment()
+    in_use: dict[str, Path] = {}
+    for directory in reversed(template_dirs):
+        in_use.update((path.relative_to(directory).as_posix(), path) for path in directory.rglob("*.html")
+                      if not path.is_relative_to(directory / "static"))
+    problems = []
+    for name, path in sorted(in_use.items()):
+        try:
+            env.parse(path.read_text(encoding="utf-8"), name, str(path))
+        except jinja2.TemplateSyntaxError as error:
+            problem = template_problem(error, template_dirs)
+            if problem is not None:
+                problems.append(problem)
+        except UnicodeDecodeError as error:
+            problems.append(Problem(f"templates/{name}", 0, "", f"not UTF-8: {error.reason}", "save the file as UTF-8"))
+    return problems
+
+
 def _failing_frame(error: BaseException, template_dirs: list[Path]) -> tuple[str, int]:
     """The innermost traceback frame in a template file (Jinja maps its frames to template lines)."""
     roots = [d.resolve() for d in template_dirs]

@@ -262,6 +262,19 @@ def test_every_error_of_the_run_is_reported_at_once(built, feeds) -> None:
     assert tree_bytes(site / "public") == before
 
 
+def test_content_templates_and_ui_strings_are_reported_in_one_run(example_site: Path, feeds) -> None:
+    apply(Case("", {"content/news/bad-date.md": news("title: T\ndate: 2018-02-30\n"),
+                    "templates/news.html": '{% extends "base.html" %}\n{% block main %}\n{{ foo( }}\n{% endblock %}\n',
+                    "templates/static/raw.html": "<p>{% not a template %}</p>\n",
+                    "templates/strings/en.toml": 'latest_nws = "News"\n'}, []), example_site)
+    for command in ("check", "build"):
+        result = feeds(command, "--site", example_site, "--now", EXAMPLE_NOW)
+        assert result.code == 1
+        assert_reported(result.err, ["content/news/bad-date.md:3: date:", "templates/news.html:3: template syntax:",
+                                     "templates/strings/en.toml:1: latest_nws: unknown UI string"])
+        assert "raw.html" not in result.err  # a static file, copied as it is
+
+
 def test_unreadable_files_are_reported_with_a_bad_site_toml(built, feeds) -> None:
     site, before = built
     for case in ERRORS:
