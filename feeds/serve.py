@@ -11,6 +11,7 @@ import hashlib
 import html
 import shutil
 import signal
+import socket
 import tempfile
 import threading
 import time
@@ -155,6 +156,10 @@ class PreviewServer(ThreadingHTTPServer):
     preview: Preview
 
 
+class PreviewServer6(PreviewServer):
+    address_family = socket.AF_INET6  # for --host ::1 and other IPv6 addresses
+
+
 class Handler(BaseHTTPRequestHandler):
     """GET and HEAD of the built files, with validators, and the live-reload stream."""
 
@@ -277,7 +282,7 @@ def _with_live_reload(page: bytes, state: State) -> bytes:
 
 def serve(site_dir: Path, *, host: str, port: int, now: datetime | None, drafts: bool, echo: Echo) -> None:
     """Serve the site until interrupted (Ctrl+C or SIGTERM); raises OSError when the port is taken."""
-    server = PreviewServer((host, port), Handler)
+    server = (PreviewServer6 if ":" in host else PreviewServer)((host, port), Handler)
     scratch = Path(tempfile.mkdtemp(prefix="feeds-serve-"))
     shown_host = f"[{host}]" if ":" in host else host
     base_url = f"http://{shown_host}:{server.server_address[1]}/"

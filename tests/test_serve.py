@@ -45,7 +45,7 @@ class Server:
         threading.Thread(target=self._collect, daemon=True).start()
         wait_until(lambda: any("serving http://" in line for line in self.lines), "the server to start")
         self.url = re.search(r"serving (http://\S+/)", "".join(self.lines))[1]
-        assert self.url.startswith("http://127.0.0.1:")
+        assert self.url.startswith("http://[::1]:" if "::1" in args else "http://127.0.0.1:")
 
     def _collect(self) -> None:
         assert self.process.stderr
@@ -124,6 +124,15 @@ def test_every_kind_of_file_has_its_content_type(server: Server) -> None:
     assert get(server.url + "../site.toml")[0] == 404
     assert get(server.url + "%00")[0] == 404  # never a traceback
     assert get(server.url + "a" * 300)[0] == 404
+
+
+def test_the_preview_listens_on_ipv6_loopback_too(example_site: Path) -> None:
+    running = Server(example_site, "--now", EXAMPLE_NOW, "--host", "::1")
+    try:
+        status, _, body = get(running.url + NEWS_PAGE)
+        assert status == 200 and h1(body) == TITLE
+    finally:
+        assert running.stop() == 0
 
 
 def test_conditional_gets_answer_304(server: Server) -> None:
