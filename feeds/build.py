@@ -69,7 +69,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
                   strict: bool, progress: Progress, cache: BuildCache) -> Loaded:
     """Validate the content files read; raise SiteError listing every error (and, if strict, warning)."""
     # Imported here, with the parsers and checks they bring: a build that changes nothing needs none.
-    from feeds.lint import lint_timely
+    from feeds.lint import lint_images, lint_timely
 
     now = _resolve_now(now, config)
     problems: list[Problem] = []
@@ -88,7 +88,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems += reused_withdrawn(recorded, [*published, *embargoed])
         shown = published + ([i for i in public if i.draft] if drafts else [])
         check_unique([*shown, *embargoed], problems, lines)
-        problems += lint_timely(shown, lines, now)
+        problems += lint_timely(shown, lines, now) + lint_images(shown, lines, _static_paths(site_dir))
         strings = _strings(site_dir, config, problems)
     if any(p.is_error for p in problems) or (strict and problems):
         raise SiteError(problems)
@@ -285,6 +285,12 @@ def _collector_paused() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+def _static_paths(site_dir: Path) -> set[str]:
+    """The paths in the output of the static files (static/...), the site's and the built-in ones."""
+    return {path.relative_to(directory).as_posix() for directory in template_dirs(site_dir)
+            for path in (directory / "static").rglob("*") if path.is_file()}
 
 
 def _strings(site_dir: Path, config: SiteConfig, problems: list[Problem]) -> Strings:

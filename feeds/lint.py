@@ -51,6 +51,17 @@ def _bare_image_lines(body: str) -> list[int]:
     return [offset for offset, text in enumerate(body.split("\n")) if _BARE_IMAGE.search(text)]
 
 
+def lint_images(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], files: set[str]) -> list[Problem]:
+    """A news image named as a file of the site (no scheme) that the site does not have: `files` are
+    the paths of the site's static files, from templates/static/."""
+    return [Problem(item.source, lines.get(item.source, {}).get("image", 1), "image",
+                    f"{item.image} is not a file of the site; the page would show a broken image",
+                    "put the file under templates/static/ and name it static/..., or give an https:// address",
+                    Severity.WARNING)
+            for item in items if isinstance(item, NewsItem) and item.image and "://" not in item.image
+            and item.image.lstrip("/") not in files]
+
+
 def lint_timely(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], now: datetime) -> list[Problem]:
     """The warnings that depend on the time of the build: an event that is over but still tentative,
     and one published now but dated later (no `date:`, so announced at its start)."""
