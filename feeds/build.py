@@ -299,7 +299,7 @@ def _strings(site_dir: Path, config: SiteConfig, problems: list[Problem]) -> Str
     from feeds.template_errors import syntax_problems
 
     dirs = template_dirs(site_dir)
-    problems += syntax_problems(dirs)
+    problems += syntax_problems(templates_key(dirs), tuple(dirs))
     try:
         return load_strings(dirs, config.language)
     except SiteError as error:

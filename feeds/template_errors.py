@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import jinja2
@@ -28,9 +29,11 @@ def template_problem(error: BaseException, template_dirs: list[Path]) -> Problem
     return Problem(_shown(filename, template_dirs) if filename else "templates", line, "", message, hint)
 
 
-def syntax_problems(template_dirs: list[Path]) -> list[Problem]:
+@functools.lru_cache(maxsize=8)
+def syntax_problems(templates: str, template_dirs: tuple[Path, ...]) -> tuple[Problem, ...]:
     """The syntax error of each template in use (a site's own over the built-in one of its name); the
-    files under static/ are copied, not templates."""
+    files under static/ are copied, not templates. `templates` is the digest of the template
+    directories, under which the answer is remembered (a preview rebuilds with the same templates)."""
     env = jinja2.Environment()
     in_use: dict[str, Path] = {}
     for directory in reversed(template_dirs):
@@ -41,12 +44,12 @@ def syntax_problems(template_dirs: list[Path]) -> list[Problem]:
         try:
             env.parse(path.read_text(encoding="utf-8"), name, str(path))
         except jinja2.TemplateSyntaxError as error:
-            problem = template_problem(error, template_dirs)
+            problem = template_problem(error, list(template_dirs))
             if problem is not None:
                 problems.append(problem)
         except UnicodeDecodeError as error:
             problems.append(Problem(f"templates/{name}", 0, "", f"not UTF-8: {error.reason}", "save the file as UTF-8"))
-    return problems
+    return tuple(problems)
 
 
 def _failing_frame(error: BaseException, template_dirs: list[Path]) -> tuple[str, int]:
