@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs, idempotently: the package with its test extras in .venv,
-# the node readers (ical.js, feedsmith, the Nu Html Checker, axe-core), Chromium and Java.
+# Install everything the test suite needs, idempotently: Debian's packages that are missing (Python's
+# venv, Node.js and npm, Chromium, Java), then the package with its test extras in .venv and the node
+# readers (ical.js, feedsmith, the Nu Html Checker, axe-core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-
-(cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
-
 missing=()
+python3 -c "import ensurepip" 2>/dev/null || missing+=(python3-venv)
+command -v npm >/dev/null || missing+=(nodejs npm)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v java >/dev/null || missing+=(default-jre-headless)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -17,3 +15,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+(cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
