@@ -56,7 +56,9 @@ def to_html(markdown: str, *, options: int, extensions: list[str]) -> str:
         try:
             rendered = _cmark.lib.cmark_render_html(document, options, parser_get_syntax_extensions(parser))
             try:
-                return _cmark.ffi.string(rendered).decode("utf-8")
+                # cmark writes a reference to a code point outside Unicode (&#xFFFF;) as bytes that
+                # are no UTF-8: they read as U+FFFD, as CommonMark renders any invalid reference.
+                return _cmark.ffi.string(rendered).decode("utf-8", errors="replace")
             finally:
                 free(_address(rendered))
         finally:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from feeds.errors import Problem, SiteError
-from feeds.limits import is_web_address
+from feeds.limits import is_web_address, refused_character
 from feeds.timezones import zone_or_none
 
 CONFIG_NAME = "site.toml"
@@ -117,6 +117,10 @@ class _Reader:
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             self.fail(dotted, f"expected {_KIND_NAMES[kind]}, got {value!r}", _KIND_HINTS[kind].format(key=key))
+            return default
+        if isinstance(value, str) and (bad := refused_character(value)) is not None:
+            self.fail(dotted, f"contains the control character U+{ord(value[bad]):04X}",
+                      "remove it; feeds, pages and calendars cannot carry it")
             return default
         return value
 

@@ -212,6 +212,11 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
                f"give a shorter one: slug: {cut_at_word(slug, 80)}")
     try:
         body_html = to_html(f.source.body)
+        if (bad := refused_character(body_html)) is not None:  # written as a reference, such as &#1;
+            f.problems.append(Problem(f.source.path, f.source.body_line, "body",
+                                      f"a character reference gives U+{ord(body_html[bad]):04X}, a control character",
+                                      "remove it; feeds, pages and calendars cannot carry it"))
+            body_html = ""
         summary = f.text("summary") or first_paragraph(body_html)
     except TooDeep as error:
         f.problems.append(Problem(f.source.path, f.source.body_line, "body", str(error),
