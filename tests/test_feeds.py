@@ -354,3 +354,21 @@ def test_feeds_and_calendar_speak_the_sites_ui_strings(example_site: Path, feeds
     assert str(vevent["DESCRIPTION"]).startswith("Cet événement est annulé.\n\n")
     page = lxml.html.parse(str(example_site / "public/events/annual-gathering-2018/index.html")).getroot()
     assert "Cet événement est annulé." in page.find_class("banner-cancelled")[0].text_content()
+
+
+def test_only_real_links_are_made_absolute_and_srcset_keeps_its_commas(example_site: Path, feeds) -> None:
+    """A code sample's text is left as written; a srcset URL may hold commas; a quote's cite is a link."""
+    body = ('```html\n<a class="badge" href="/partners/">Partner</a>\n```\n\nInline `<link href="feed.xml">`.\n\n'
+            '<img alt="chart" src="chart.png" srcset="https://cdn.example.net/w_300,h_200/chart.png 1x, chart@2x.png 2x">\n\n'
+            '<blockquote cite="../forum-joins-paris-call/"><p>Quoted.</p></blockquote>\n')
+    (example_site / "content/news/samples.md").write_text(f"---\ntitle: Samples\ndate: 2018-11-13\n---\n{body}")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    page = lxml.html.parse(str(example_site / "public/news/samples/index.html")).getroot()
+    atom = etree.parse(str(example_site / "public/feeds/atom.xml"))
+    [content] = [e.findtext("{http://www.w3.org/2005/Atom}content") for e in atom.iter("{http://www.w3.org/2005/Atom}entry")
+                 if e.findtext("{http://www.w3.org/2005/Atom}title") == "Samples"]
+    html = lxml.html.fromstring(content)
+    assert [c.text_content() for c in html.iter("code")] == [c.text_content() for c in page.iter("code")]
+    assert html.xpath("//img/@srcset") == [
+        f"https://cdn.example.net/w_300,h_200/chart.png 1x, {EXAMPLE_BASE}news/samples/chart@2x.png 2x"]
+    assert html.xpath("//blockquote/@cite") == [EXAMPLE_BASE + "news/forum-joins-paris-call/"]

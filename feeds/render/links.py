@@ -5,18 +5,16 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-# The sanitiser writes every attribute double-quoted, so these patterns see canonical HTML. Each
-# starts at the literal '="', which the regex engine looks for at C speed, and then looks back for
-# the attribute's name and the space before it: the same matches as (\s(?:href|src)=")([^"]*)("),
-# found ten times faster, since a pattern that starts with \s is tried at every character.
-_URL_ATTRIBUTE = re.compile(r'="(?:(?<=\shref=")|(?<=\ssrc="))([^"]*)"')
-_SRCSET = re.compile(r'="(?<=\ssrcset=")([^"]*)"')
+# The sanitiser writes every attribute double-quoted and every '<' of text as '&lt;', so a '<' begins
+# a tag: these patterns see attributes of tags only, never text that looks like one (a code sample).
+_URL_ATTRIBUTE = re.compile(r'(<[a-zA-Z][^<>]*?\s(?:href|src|cite)=")([^"]*)"')
+_SRCSET = re.compile(r'(<[a-zA-Z][^<>]*?\ssrcset=")([^"]*)"')
 
 
 def absolutize(fragment: str, page_url: str) -> str:
-    """Rewrite every href, src and srcset in sanitised HTML against the item's page URL."""
-    fragment = _URL_ATTRIBUTE.sub(lambda m: '="' + _absolute(page_url, m[1]) + '"', fragment)
-    return _SRCSET.sub(lambda m: '="' + _srcset(m[1], page_url) + '"', fragment)
+    """Rewrite every href, src, cite and srcset in sanitised HTML against the item's page URL."""
+    fragment = _URL_ATTRIBUTE.sub(lambda m: m[1] + _absolute(page_url, m[2]) + '"', fragment)
+    return _SRCSET.sub(lambda m: m[1] + _srcset(m[2], page_url) + '"', fragment)
 
 
 def _absolute(page_url: str, url: str) -> str:
@@ -26,8 +24,25 @@ def _absolute(page_url: str, url: str) -> str:
 
 
 def _srcset(value: str, page_url: str) -> str:
-    candidates = []
-    for candidate in value.split(","):
-        url, _, descriptor = candidate.strip().partition(" ")
-        candidates.append(" ".join(filter(None, (_absolute(page_url, url), descriptor.strip()))))
+    """Each candidate's URL made absolute. As HTML parses a srcset, a URL runs to the next white space
+    and may hold commas (w_300,h_200/photo.jpg); commas at its end, or after its descriptors, part
+    the candidates."""
+    candidates, at = [], 0
+    while at < len(value):
+        while at < len(value) and (value[at].isspace() or value[at] == ","):
+            at += 1
+        end = at
+        while end < len(value) and not value[end].isspace():
+            end += 1
+        url = value[at:end]
+        if not url:
+            break
+        descriptor = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            comma = value.find(",", end)
+            descriptor, end = (value[end:] if comma < 0 else value[end:comma]).strip(), len(value) if comma < 0 else comma
+        candidates.append(" ".join(filter(None, (_absolute(page_url, url), descriptor))))
+        at = end
     return ", ".join(candidates)

@@ -9,9 +9,9 @@ from urllib.parse import urljoin, urlsplit
 
 from feeds.model import Item, Site
 
-# The sanitiser writes every attribute double-quoted, so this sees canonical HTML. It is \shref="([^"]*)"
-# written to start at the literal '="', which is found ten times faster (see feeds.render.links).
-_HREF = re.compile(r'="(?<=\shref=")([^"]*)"')
+# The links of sanitised HTML, whose '<' always begins a tag (see feeds.render.links): never text
+# that looks like a link, as in a code sample.
+_HREF = re.compile(r'<a\s[^<>]*?href="([^"]*)"')
 
 
 def related_items(site: Site) -> dict[str, tuple[Item, ...]]:
