@@ -116,18 +116,24 @@ def apply(ledger: Ledger, items: list[Item], present: Collection[str] = ()) -> t
 
 
 def reused_withdrawn(ledger: Ledger, items: Iterable[Item]) -> list[Problem]:
-    """A withdrawn item's id and UID stay reserved for good: a problem for each other item that would
-    take one (as published, or as it will be when its embargo lifts), or readers would take it for that one."""
+    """A withdrawn item's id and UID stay reserved for good: a problem for each item that would take
+    one (as published, or as it will be when its embargo lifts), even a new file at the withdrawn
+    one's path, or readers would take it for that one. Only an `id:` given in the front matter
+    takes a withdrawn item's id back, to publish it again."""
     ids = {e.id: e for e in ledger.entries if e.withdrawn}
     uids = {e.uid: e for e in ledger.entries if e.withdrawn and e.uid}
     problems = []
     for item in items:
-        taken = [(what, entry) for what, entry in (("id", ids.get(item.id)), ("uid", uids.get(getattr(item, "uid", ""))))
-                 if entry is not None and entry.path != item.source]
+        by_id = None if item.id_given else ids.get(item.id)
+        by_uid = uids.get(item.uid) if isinstance(item, Event) and not item.uid_given else None
+        if by_uid is not None and item.id_given and by_uid.id == item.id:
+            by_uid = None  # the withdrawn event itself, its id given to publish it again
+        taken = [(what, entry) for what, entry in (("id", by_id), ("uid", by_uid)) if entry is not None]
         for what, entry in taken[:1]:
             problems.append(Problem(item.source, 1, what, f"would reuse the {what} of a withdrawn item ({entry.path})",
                                     "a withdrawn item's id and uid stay reserved for good: give this item another "
-                                    "slug, or an id: (and, for an event, a uid:) of its own"))
+                                    "slug, or an id: (and, for an event, a uid:) of its own; to publish the "
+                                    f"withdrawn item again, give it its id: \"{entry.id}\""))
     return problems
 
 

@@ -148,3 +148,20 @@ def test_an_id_that_contradicts_the_one_published_is_refused_when_a_uid_is_given
     result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
     assert result.code == 1
     assert f"{GATHERING}:1: id: changes the published id" in result.err
+
+
+def test_a_new_file_where_a_withdrawn_one_was_does_not_take_its_id(example_site: Path, feeds) -> None:
+    path = example_site / NEWS
+    original = path.read_text()
+    path.write_text(original.replace("---\n", "---\nwithdrawn: true\n", 1))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    path.unlink()
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    path.write_text("---\ntitle: Other\ndate: 2018-11-12T10:00:00+01:00\n---\nAnother item.\n")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1 and f"{NEWS}:1: id: would reuse the id of a withdrawn item ({NEWS})" in result.err
+    path.write_text(original)  # the withdrawn item itself, published again: only with its id given
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 1
+    path.write_text(original.replace("---\n", f'---\nid: "{NEWS_ID}"\n', 1))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    assert NEWS_ID in ids(example_site)["atom"]
