@@ -327,7 +327,7 @@ def test_settings_limit_and_include_events(example_site: Path, feeds) -> None:
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     atom = feedparse(example_site / "public/feeds/atom.xml")
     assert [e.id for e in atom.entries] == ["tag:newsroom.example.org,2018-11-12:news/forum-joins-paris-call"]
-    assert "prev-archive" in links(atom)
+    assert "prev-archive" not in links(atom)  # its one entry is the whole history
 
 
 def test_feeds_and_calendar_speak_the_sites_ui_strings(example_site: Path, feeds) -> None:
@@ -372,3 +372,21 @@ def test_only_real_links_are_made_absolute_and_srcset_keeps_its_commas(example_s
     assert html.xpath("//img/@srcset") == [
         f"https://cdn.example.net/w_300,h_200/chart.png 1x, {EXAMPLE_BASE}news/samples/chart@2x.png 2x"]
     assert html.xpath("//blockquote/@cite") == [EXAMPLE_BASE + "news/forum-joins-paris-call/"]
+
+
+def test_when_every_item_is_archived_the_walk_skips_the_copy_of_the_newest_page(example_site: Path, feeds) -> None:
+    """Four items and a limit of two: the subscription document holds what the newest archive holds,
+    so prev-archive (JSON Feed: next_url, "the next items") leads past that archive."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace("limit = 20", "limit = 2"))
+    for n in (1, 2):
+        (example_site / f"content/news/extra-{n}.md").write_text(f"---\ntitle: Extra {n}\ndate: 2018-11-0{n}\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    for name in ("atom.xml", "feed.json"):
+        url, pages = EXAMPLE_BASE + "feeds/" + name, []
+        while url:
+            [doc] = feedsmith(example_site / "public" / url.removeprefix(EXAMPLE_BASE))
+            pages.append([smith_id(doc, e) for e in smith_entries(doc)])
+            url = doc["feed"].get("next_url") if name == "feed.json" else smith_links(doc).get("prev-archive")
+        seen = [entry for page in pages for entry in page]
+        assert len(pages) == 2 and len(seen) == len(set(seen)) == 4, pages

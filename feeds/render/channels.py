@@ -69,6 +69,8 @@ class Document:
         """RFC 5005 links by relation: prev-archive, next-archive and, in an archive, current."""
         folder = self.channel.folder
         older = self.archives if self.number == 0 else self.number - 1
+        if self.number == 0 and older and len(self.channel.items) == older * len(self.entries):
+            older -= 1  # the newest archive holds just what this document holds: the next older one follows
         links = {"prev-archive": document_path(folder, older, fmt)} if older else {}
         if self.is_archive:
             if self.number < self.archives:
