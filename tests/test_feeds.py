@@ -390,3 +390,17 @@ def test_when_every_item_is_archived_the_walk_skips_the_copy_of_the_newest_page(
             url = doc["feed"].get("next_url") if name == "feed.json" else smith_links(doc).get("prev-archive")
         seen = [entry for page in pages for entry in page]
         assert len(pages) == 2 and len(seen) == len(set(seen)) == 4, pages
+
+
+def test_an_entry_in_another_language_says_so_in_every_format(example_site: Path, feeds) -> None:
+    (example_site / "content/news/arabic.md").write_text(
+        "---\ntitle: منتدى الأمن السيبراني\ndate: 2018-11-13\nlang: ar\n---\nنص الخبر.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    out = example_site / "public/feeds"
+    atom = feedparse(out / "atom.xml")
+    assert {e.title: e.title_detail.language for e in atom.entries}["منتدى الأمن السيبراني"] == "ar"
+    rss = etree.parse(str(out / "rss.xml"))
+    [item] = [i for i in rss.iter("item") if i.findtext("title") == "منتدى الأمن السيبراني"]
+    assert item.findtext("{http://purl.org/dc/elements/1.1/}language") == "ar"
+    [entry] = [e for e in json.loads((out / "feed.json").read_text())["items"] if e["title"] == "منتدى الأمن السيبراني"]
+    assert entry["language"] == "ar"

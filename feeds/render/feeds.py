@@ -77,12 +77,16 @@ class _FeedLinks(BaseExtension):  # type: ignore[misc]
 
 
 class _EntryMedia(BaseEntryExtension):  # type: ignore[misc]
-    """An entry's enclosure with its type and length: <link rel="enclosure"> in Atom, <enclosure> in RSS."""
+    """An entry's enclosure with its type and length: <link rel="enclosure"> in Atom, <enclosure> in RSS;
+    and, in Atom, its language when it is not the feed's (xml:lang)."""
 
     def __init__(self) -> None:
         self.enclosure: Media | None = None
+        self.lang = ""
 
     def extend_atom(self, entry: Any) -> Any:
+        if self.lang:
+            entry.set("{http://www.w3.org/XML/1998/namespace}lang", self.lang)
         if self.enclosure:
             etree.SubElement(entry, "link", rel="enclosure", href=self.enclosure.url, type=self.enclosure.type,
                              length=str(self.enclosure.length))
@@ -147,6 +151,9 @@ def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
     fe.content(entry.content_html, type="html")  # after description(), which also sets Atom content
     fe.author({"name": entry.author})
     fe.dc.dc_creator(entry.author)
+    if item.lang:  # the feed's own is the site's language
+        fe.extra.lang = item.lang
+        fe.dc.dc_language(item.lang)
     for tag in item.tags:
         fe.category(term=tag)
     if entry.image:
