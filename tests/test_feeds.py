@@ -101,6 +101,16 @@ def test_an_event_written_in_utc_is_announced_in_its_own_zone(example_site: Path
     assert "5 December 2018, 16:00 – 17:30 (Europe/Zurich, UTC+01:00)" in text  # as the event's page says
 
 
+def test_an_event_that_summer_time_begins_during_is_announced_with_both_offsets(example_site: Path, feeds) -> None:
+    (example_site / "content/events/weekend.md").write_text(
+        "---\ntitle: Weekend\ndate: 2018-11-15T09:00\nstart: 2019-03-30T10:00\nend: 2019-03-31T17:00\n"
+        "location: Geneva\n---\nTwo days.\n", encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    [weekend] = [e for e in feedparse(example_site / "public/feeds/atom.xml").entries if e.title == "Weekend"]
+    text = lxml.html.fromstring(weekend.content[0].value).text_content()
+    assert "30 March 2019, 10:00 – 31 March 2019, 17:00 (Europe/Zurich, UTC+01:00 – UTC+02:00)" in text
+
+
 @pytest.mark.parametrize(("body", "summary"), [
     ("## The call\n\n- one\n- two\n\n> A quote.\n\n![A chart](chart.png)\n\nThe *first* paragraph.\n\nThe second.",
      "The first paragraph."),

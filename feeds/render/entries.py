@@ -96,13 +96,18 @@ def _span(event: Event, t: Strings) -> str:
         return f"{days} ({escape(t.all_day)}, {zone})"
     assert isinstance(start, datetime)
     start = local_start(event)  # times written in UTC are shown, like the page shows them, in the event's zone
-    offset = start.replace(microsecond=0).isoformat()[19:]  # "+01:00"
     if end is None:
-        return f"{_time(start, t)} ({zone}, UTC{offset})"
+        return f"{_time(start, t)} ({zone}, {_offset(start)})"
     assert isinstance(end, datetime)
     end = end.astimezone(event.timezone)
     finish = _time(end, t, time_only=end.date() == start.date())
-    return f"{_time(start, t)} – {finish} ({zone}, UTC{offset})"
+    offsets = _offset(start) if end.utcoffset() == start.utcoffset() else f"{_offset(start)} – {_offset(end)}"
+    return f"{_time(start, t)} – {finish} ({zone}, {offsets})"
+
+
+def _offset(moment: datetime) -> str:
+    """UTC+01:00: the offset from UTC at that moment (an event that summer time begins during has two)."""
+    return "UTC" + moment.replace(microsecond=0).isoformat()[19:]
 
 
 def _time(value: date | datetime, t: Strings, time_only: bool = False) -> str:
