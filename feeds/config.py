@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from feeds.errors import Problem, SiteError
@@ -62,8 +62,8 @@ class SiteConfig:
 
     def absolute(self, value: str) -> str:
         """A setting or front matter value as an absolute URL: a web address as it is, else a path
-        inside the site (static/images/photo.jpg)."""
-        return value if urlsplit(value).scheme else self.url(value)
+        inside the site (static/images/photo.jpg), percent-encoded as a URL must be."""
+        return value if urlsplit(value).scheme else self.url(quote(value, safe="/%"))
 
 
 _KIND_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}

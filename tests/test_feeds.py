@@ -414,3 +414,21 @@ def test_an_entry_in_another_language_says_so_in_every_format(example_site: Path
     assert item.findtext("{http://purl.org/dc/elements/1.1/}language") == "ar"
     [entry] = [e for e in json.loads((out / "feed.json").read_text())["items"] if e["title"] == "منتدى الأمن السيبراني"]
     assert entry["language"] == "ar"
+
+
+def test_an_image_whose_name_has_spaces_and_accents_is_a_valid_url_everywhere(example_site: Path, feeds) -> None:
+    (example_site / "templates/static/images").mkdir(parents=True)
+    (example_site / "templates/static/images/my photo ü.jpg").write_bytes(b"\xff\xd8\xff" + b"j" * 1231)
+    (example_site / "content/news/photo.md").write_text(
+        "---\ntitle: Photo\ndate: 2018-11-13\nimage: static/images/my photo ü.jpg\nimage_alt: A photo\n---\nX.\n")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--strict")
+    assert result.code == 0, result.err
+    url = EXAMPLE_BASE + "static/images/my%20photo%20%C3%BC.jpg"
+    rss = etree.parse(str(example_site / "public/feeds/rss.xml"))
+    [item] = [i for i in rss.iter("item") if i.findtext("title") == "Photo"]
+    assert item.find("enclosure").attrib == {"url": url, "length": "1234", "type": "image/jpeg"}
+    [entry] = [e for e in json.loads((example_site / "public/feeds/feed.json").read_text())["items"] if e["title"] == "Photo"]
+    assert entry["image"] == url
+    page = lxml.html.parse(str(example_site / "public/news/photo/index.html")).getroot()
+    [src] = page.xpath('//img[contains(@class, "u-photo")]/@src')
+    assert urljoin(EXAMPLE_BASE + "news/photo/", src) == url

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
@@ -66,7 +66,7 @@ def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Outpu
 
 def _media(config: SiteConfig, value: str, files: Mapping[str, Output]) -> Media:
     url = config.absolute(value)
-    path = url[len(config.base_url):] if url.startswith(config.base_url) else None
+    path = unquote(url[len(config.base_url):]) if url.startswith(config.base_url) else None
     kind = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
     return Media(url, kind, files[path].size if path in files else None)
 

@@ -10,7 +10,7 @@ from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -124,7 +124,7 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
 def site_link(value: str, root: str) -> str:
     """A setting or front matter value as a link from a page whose way to the site's root is `root`
     (page.root): a web address as it is, else that path inside the site."""
-    return value if urlsplit(value).scheme else root + value.lstrip("/")
+    return value if urlsplit(value).scheme else root + quote(value.lstrip("/"), safe="/%")
 
 
 def subscribe_links(site: Site) -> Links:
