@@ -432,3 +432,15 @@ def test_an_image_whose_name_has_spaces_and_accents_is_a_valid_url_everywhere(ex
     page = lxml.html.parse(str(example_site / "public/news/photo/index.html")).getroot()
     [src] = page.xpath('//img[contains(@class, "u-photo")]/@src')
     assert urljoin(EXAMPLE_BASE + "news/photo/", src) == url
+
+
+def test_a_date_in_local_mean_time_is_written_in_utc(example_site: Path, feeds) -> None:
+    """Zurich kept local mean time (UTC+00:29:46) until 1894: no feed timestamp can carry seconds in an offset."""
+    (example_site / "content/news/old.md").write_text("---\ntitle: Old\ndate: 1890-03-01T10:00\n---\nLong ago.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    out = example_site / "public/feeds"
+    [atom] = [e for e in feedparse(out / "atom.xml").entries if e.title == "Old"]
+    [rss] = [e for e in feedparse(out / "rss.xml").entries if e.title == "Old"]
+    assert atom.published_parsed[:6] == rss.published_parsed[:6] == (1890, 3, 1, 9, 30, 14)
+    [item] = [e for e in json.loads((out / "feed.json").read_text())["items"] if e["title"] == "Old"]
+    assert item["date_published"] == "1890-03-01T09:30:14+00:00"

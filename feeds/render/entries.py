@@ -6,7 +6,7 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from html import escape
 from urllib.parse import unquote, urlsplit
 
@@ -53,6 +53,13 @@ class _Entries(dict[str, Entry]):
     def __missing__(self, key: str) -> Entry:
         entry = self[key] = self._make(self._items[key])
         return entry
+
+
+def feed_time(moment: datetime) -> datetime:
+    """A moment as feeds write it: at its own offset, or in UTC where that offset has seconds (a zone's
+    local mean time, before about 1900), which RFC 3339 and RFC 822 timestamps cannot carry."""
+    offset = moment.utcoffset()
+    return moment if offset is None or offset.seconds % 60 == 0 else moment.astimezone(timezone.utc)
 
 
 def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Output]) -> Entry:

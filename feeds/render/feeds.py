@@ -20,7 +20,7 @@ from feeds import __version__
 from feeds.model import Site
 from feeds.render import OutputFile
 from feeds.render.channels import MEDIA_TYPES, Document
-from feeds.render.entries import Entry, Media
+from feeds.render.entries import Entry, Media, feed_time
 
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -119,7 +119,7 @@ def _generator(site: Site, document: Document, entries: dict[str, Entry]) -> tup
         fg.icon(config.absolute(config.feeds.icon))
     if config.feeds.logo:
         fg.image(url=config.absolute(config.feeds.logo), title=channel.title, link=config.url(channel.page))
-    newest = updated(document)
+    newest = feed_time(updated(document))
     fg.updated(newest)
     fg.lastBuildDate(newest)
     for item in document.entries:
@@ -143,8 +143,8 @@ def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
     fe.guid(item.id, permalink=False)  # also the Atom id
     fe.title(entry.title)
     fe.link(href=entry.url, rel="alternate", type="text/html")
-    fe.published(item.date)
-    fe.updated(item.updated)
+    fe.published(feed_time(item.date))
+    fe.updated(feed_time(item.updated))
     if item.summary:
         fe.summary(item.summary)
         fe.description(escape(item.summary, quote=False))  # RSS readers take <description> for HTML
