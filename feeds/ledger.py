@@ -121,6 +121,8 @@ def reused_withdrawn(ledger: Ledger, items: Iterable[Item]) -> list[Problem]:
     one's path, or readers would take it for that one. Only an `id:` given in the front matter
     takes a withdrawn item's id back, to publish it again."""
     ids = {e.id: e for e in ledger.entries if e.withdrawn}
+    if not ids:
+        return []
     uids = {e.uid: e for e in ledger.entries if e.withdrawn and e.uid}
     problems = []
     for item in items:
