@@ -261,14 +261,20 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
             job(folder, "listing.html", _numbered(t.tag_title.format(tag=tag), listing, t), config.description,
                 shows=listing.items,
                 label=f"{listing.number}/{listing.count} {tag}", modified=max(map(_UPDATED, listing.items)),
-                options=partial(dict, listing=listing, tag=tag, tag_feeds=tag_feed_paths(tag) if tag in fed else {},
-                                extra=tag_alternates(site, tag) if tag in fed else ()))
+                options=partial(_tag_options, site, listing, tag, tag in fed))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds, modified=newest)
     files += pages(render, jobs)
     files.append(_not_found(env, dirs, site, common))
     files += render_sitemap(site, sitemap)
     files += static_files(dirs)
     return files
+
+
+def _tag_options(site: Site, listing: Listing, tag: str, fed: bool) -> dict[str, Any]:
+    """What a tag's page shows beyond its items: its feeds, when it has them (worked out only for a
+    page that is rendered)."""
+    return {"listing": listing, "tag": tag, "tag_feeds": tag_feed_paths(tag) if fed else {},
+            "extra": tag_alternates(site, tag) if fed else ()}
 
 
 def _numbered(title: str, listing: Listing, t: Strings) -> str:
