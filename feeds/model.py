@@ -155,7 +155,8 @@ class Site:
         return tuple(sorted((e for e in self.events if not e.ends_before(self.now)), key=self._next_start))
 
     def _next_start(self, event: Event) -> tuple[datetime, str]:
-        start = occurrences(event, self.now, 1)[0].start if event.recurrence else event.start
+        following = occurrences(event, self.now, 1) if event.recurrence else []
+        start = following[0].start if following else event.start  # none left: its last date was excluded
         return instant(start, event.timezone), event.id
 
     @cached_property

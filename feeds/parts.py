@@ -117,7 +117,8 @@ class Parts:
         """Each feed document's files (Atom, RSS, JSON): linked when unchanged, else rendered."""
         keys = self._keys(_DOCUMENT_KEYS, [((document.channel.folder, document.number),
                                             (self.feed_base, document.channel.folder, str(document.number),
-                                             str(document.archives)), document.entries, ()) for document in documents])
+                                             str(document.archives), str(document.older)), document.entries, ())
+                                           for document in documents])
         found: list[list[Output] | None] = []
         for document, key in zip(documents, keys):
             kept = [self._kept(document.path(fmt), digest(key, fmt)) for fmt in ("atom", "rss", "json")]

@@ -462,3 +462,17 @@ def test_a_warning_that_ends_at_a_moment_is_not_kept_past_it(example_site: Path,
     assert "is not given" in feeds("build", "--site", example_site, "--now", "2018-12-20T08:00:00Z").err
     result = feeds("build", "--site", example_site, "--now", "2018-12-20T10:30:00Z", "--strict")
     assert result.code == 0 and "is not given" not in result.err, result.err
+
+
+def test_an_older_item_added_keeps_the_archive_walk_whole(example_site: Path, feeds, tmp_path: Path) -> None:
+    """The subscription document's prev-archive depends on the number of items, not only on its own
+    entries: a cached build links the right archive, as a clean build does."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace("limit = 20", "limit = 3").replace("include_events = true", "include_events = false"))
+    for n in range(2, 7):
+        (example_site / f"content/news/n{n}.md").write_text(f"---\ntitle: N{n}\ndate: 2018-11-0{n}\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    (example_site / "content/news/older.md").write_text("---\ntitle: Older\ndate: 2018-10-01\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    assert feeds("build", "--site", example_site, "--output", tmp_path / "clean", "--no-cache", "--now", EXAMPLE_NOW).code == 0
+    assert tree_bytes(example_site / "public") == tree_bytes(tmp_path / "clean")

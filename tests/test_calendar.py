@@ -433,6 +433,17 @@ def _h_events(items: list[dict]) -> list[dict]:
     return found
 
 
+def test_a_series_whose_last_date_is_excluded_builds_once_the_others_are_past(tmp_path: Path) -> None:
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    (site / "content/events/weekly.md").write_text(
+        "---\ntitle: Weekly\ndate: 2018-11-01T09:00\nstart: 2018-12-03T10:00\nend: 2018-12-03T11:00\n"
+        "rrule: FREQ=WEEKLY;COUNT=3\nexdate: [2018-12-17T10:00]\nlocation: Bern\n---\nX.\n")
+    assert main(["build", "--site", str(site), "--now", "2018-12-12T12:00:00+01:00"]) == 0
+
+
 def test_a_finished_series_shows_its_dates_and_no_empty_list_of_next_ones(tmp_path: Path) -> None:
     from feeds.cli import main
 

@@ -65,12 +65,19 @@ class Document:
     def path(self, fmt: str) -> str:
         return document_path(self.channel.folder, self.number, fmt)
 
+    @property
+    def older(self) -> int:
+        """The archive that prev-archive leads to (0: none). From the subscription document, past the
+        newest archive when that holds just what the subscription document holds."""
+        older = self.archives if self.number == 0 else self.number - 1
+        if self.number == 0 and older and len(self.channel.items) == older * len(self.entries):
+            older -= 1
+        return older
+
     def relations(self, fmt: str) -> dict[str, str]:
         """RFC 5005 links by relation: prev-archive, next-archive and, in an archive, current."""
         folder = self.channel.folder
-        older = self.archives if self.number == 0 else self.number - 1
-        if self.number == 0 and older and len(self.channel.items) == older * len(self.entries):
-            older -= 1  # the newest archive holds just what this document holds: the next older one follows
+        older = self.older
         links = {"prev-archive": document_path(folder, older, fmt)} if older else {}
         if self.is_archive:
             if self.number < self.archives:
