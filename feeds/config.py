@@ -44,6 +44,11 @@ class CalendarSettings:
     organizer: Person | None = None
 
 
+# What a path inside the site may hold as it is: all but spaces, non-ASCII and the few characters no
+# URL may hold (a query or fragment, and what is already percent-encoded, are kept).
+URL_SAFE = "/%?#=&;:@!$'()*+,[]"
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     title: str
@@ -63,7 +68,7 @@ class SiteConfig:
     def absolute(self, value: str) -> str:
         """A setting or front matter value as an absolute URL: a web address as it is, else a path
         inside the site (static/images/photo.jpg), percent-encoded as a URL must be."""
-        return value if urlsplit(value).scheme else self.url(quote(value, safe="/%"))
+        return value if urlsplit(value).scheme else self.url(quote(value, safe=URL_SAFE))
 
 
 _KIND_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}

@@ -86,6 +86,8 @@ def apply(ledger: Ledger, items: list[Item], present: Collection[str] = ()) -> t
             entry = by_uid.get(item.uid)
         if entry is None:
             entry = by_path.get(item.source)
+            if entry is not None and entry.withdrawn and not item.withdrawn:
+                entry = None  # a new file where a withdrawn one was: a new item (its old id stays reserved)
         if entry and item.id_given and entry.id != item.id:
             problems.append(Problem(item.source, 1, "id", f"changes the published id {entry.id!r} to {item.id!r}",
                                     "a published id is permanent: remove the id key or set it back"))

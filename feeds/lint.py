@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from feeds.errors import Problem, Severity
 from feeds.load import Source
@@ -60,7 +60,7 @@ def lint_images(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], f
                     "put the file under templates/static/ and name it static/..., or give an https:// address",
                     Severity.WARNING)
             for item in items if isinstance(item, NewsItem) and item.image and "://" not in item.image
-            and unquote(item.image.lstrip("/")) not in files]
+            and unquote(urlsplit(item.image).path.lstrip("/")) not in files]
 
 
 def lint_timely(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], now: datetime) -> list[Problem]:

@@ -225,7 +225,7 @@ def templates_read_now(templates: str, template_dirs: tuple[Path, ...]) -> bool:
     dates, when an embargo lifts) the build keys by itself (see feeds.moments)."""
     env = jinja2.Environment()
     for directory in template_dirs:
-        for path in sorted(directory.rglob("*.html")):
+        for path in sorted(p for p in directory.rglob("*.html") if p.is_file()):  # not an editor's dangling lock link
             try:
                 tree = env.parse(path.read_text(encoding="utf-8"))
             except (jinja2.TemplateSyntaxError, UnicodeDecodeError):

@@ -38,7 +38,7 @@ def syntax_problems(templates: str, template_dirs: tuple[Path, ...]) -> tuple[Pr
     in_use: dict[str, Path] = {}
     for directory in reversed(template_dirs):
         in_use.update((path.relative_to(directory).as_posix(), path) for path in directory.rglob("*.html")
-                      if not path.is_relative_to(directory / "static"))
+                      if path.is_file() and not path.is_relative_to(directory / "static"))
     problems = []
     for name, path in sorted(in_use.items()):
         try:

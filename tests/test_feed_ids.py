@@ -165,3 +165,21 @@ def test_a_new_file_where_a_withdrawn_one_was_does_not_take_its_id(example_site:
     path.write_text(original.replace("---\n", f'---\nid: "{NEWS_ID}"\n', 1))
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     assert NEWS_ID in ids(example_site)["atom"]
+
+
+def test_a_new_file_where_a_withdrawn_one_was_is_a_new_item_with_a_slug_or_an_id_of_its_own(example_site: Path,
+                                                                                              feeds) -> None:
+    path = example_site / NEWS
+    path.write_text(path.read_text().replace("---\n", "---\nwithdrawn: true\n", 1))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    path.unlink()
+    for front, new_id in (("slug: another-story\n", "tag:newsroom.example.org,2018-11-12:news/another-story"),
+                          ('id: "urn:another-story"\n', "urn:another-story")):
+        path.write_text(f"---\ntitle: Other\ndate: 2018-11-12T10:00:00+01:00\n{front}---\nAnother item.\n")
+        result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+        assert result.code == 0, result.err
+        assert new_id in ids(example_site)["atom"] and NEWS_ID not in ids(example_site)["atom"]
+        rows = json.loads((example_site / "published.json").read_text())["items"]
+        assert {"id": NEWS_ID, "path": NEWS, "kind": "news", "withdrawn": True} in rows
+        (example_site / "published.json").write_text(json.dumps({"version": 1, "items": [
+            row for row in rows if row["id"] != new_id]}))  # each way from the same ledger

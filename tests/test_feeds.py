@@ -434,6 +434,14 @@ def test_an_image_whose_name_has_spaces_and_accents_is_a_valid_url_everywhere(ex
     assert urljoin(EXAMPLE_BASE + "news/photo/", src) == url
 
 
+def test_a_site_path_keeps_its_query(example_site: Path, feeds) -> None:
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace("include_events = true", 'include_events = true\nicon = "static/favicon.svg?v=2"'))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    atom = etree.parse(str(example_site / "public/feeds/atom.xml"))
+    assert atom.findtext("{http://www.w3.org/2005/Atom}icon") == EXAMPLE_BASE + "static/favicon.svg?v=2"
+
+
 def test_a_date_in_local_mean_time_is_written_in_utc(example_site: Path, feeds) -> None:
     """Zurich kept local mean time (UTC+00:29:46) until 1894: no feed timestamp can carry seconds in an offset."""
     (example_site / "content/news/old.md").write_text("---\ntitle: Old\ndate: 1890-03-01T10:00\n---\nLong ago.\n")

@@ -341,6 +341,14 @@ def test_no_missing_file_is_linked_without_events_in_the_feeds_or_with_images(ex
     assert broken_links(output, BASE) == []
 
 
+def test_an_editors_lock_link_among_the_templates_is_no_template(example_site: Path, feeds) -> None:
+    (example_site / "templates").mkdir()
+    (example_site / "templates/.#index.html").symlink_to("user@host.1234:1700000000")  # dangling, as Emacs leaves it
+    for command in ("check", "build"):
+        result = feeds(command, "--site", example_site, "--now", EXAMPLE_NOW)
+        assert result.code == 0, result.err
+
+
 def test_every_page_of_a_list_has_its_own_title(example_site: Path, feeds) -> None:
     for n in range(25):
         (example_site / f"content/news/bulk-{n:02d}.md").write_text(

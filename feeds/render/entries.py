@@ -73,7 +73,7 @@ def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Outpu
 
 def _media(config: SiteConfig, value: str, files: Mapping[str, Output]) -> Media:
     url = config.absolute(value)
-    path = unquote(url[len(config.base_url):]) if url.startswith(config.base_url) else None
+    path = unquote(urlsplit(url[len(config.base_url):]).path) if url.startswith(config.base_url) else None
     kind = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
     return Media(url, kind, files[path].size if path in files else None)
 

@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from feeds import calendar_links
 from feeds.cache import templates_key
+from feeds.config import URL_SAFE
 from feeds.errors import Problem, SiteError
 from feeds.event_status import banner
 from feeds.model import Event, Item, NewsItem, Site
@@ -124,7 +125,7 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
 def site_link(value: str, root: str) -> str:
     """A setting or front matter value as a link from a page whose way to the site's root is `root`
     (page.root): a web address as it is, else that path inside the site."""
-    return value if urlsplit(value).scheme else root + quote(value.lstrip("/"), safe="/%")
+    return value if urlsplit(value).scheme else root + quote(value.lstrip("/"), safe=URL_SAFE)
 
 
 def subscribe_links(site: Site) -> Links:
