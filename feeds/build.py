@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from feeds.cache import BuildCache, templates_key
-from feeds.config import SiteConfig, load_config
+from feeds.cache import CACHE_DIR, BuildCache, templates_key
+from feeds.config import CONFIG_NAME, SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger, reused_withdrawn
@@ -189,9 +189,9 @@ def unsafe_output(site_dir: Path, output: Path) -> str | None:
     site, out = site_dir.resolve(), output.resolve()
     if site.is_relative_to(out):
         return "is the site's folder or holds it: building there would replace content/ and site.toml"
-    for own in ("content", "templates"):
-        if out.is_relative_to(site / own):
-            return f"is inside the site's {own}/ folder"
+    for own in ("content", "templates", CONFIG_NAME, LEDGER_NAME, CACHE_DIR):
+        if out.is_relative_to((site / own).resolve()):  # where the site's own files are, links followed
+            return f"is the site's {own} or inside it"
     return None
 
 

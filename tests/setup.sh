@@ -16,7 +16,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-[ -x .venv/bin/python ] || python3 -m venv .venv
+[ -x .venv/bin/pip ] || python3 -m venv --clear .venv  # --clear: over a venv that an earlier attempt left without pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)

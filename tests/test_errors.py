@@ -303,9 +303,12 @@ def test_usage_errors_exit_2(feeds) -> None:
     assert feeds("new", "event", "Summit", "--start", "2019-13-01").code == 2
 
 
-@pytest.mark.parametrize("output", [".", "..", "content/public", "templates/out"])
+@pytest.mark.parametrize("output", [".", "..", "content/public", "templates/out", "site.toml", "published.json",
+                                    "linked-content", "linked-content/public"])
 def test_an_output_that_would_sweep_away_the_site_is_refused(example_site: Path, feeds, output: str) -> None:
-    """The build replaces its output folder whole: never the site's, one above it, or its sources."""
+    """The build replaces its output folder whole: never the site's, one above it, or its sources
+    (wherever a link leads)."""
+    (example_site / "linked-content").symlink_to(example_site / "content")
     before = tree_bytes(example_site)
     result = feeds("build", "--site", example_site, "--output", example_site / output, "--now", EXAMPLE_NOW)
     assert result.code == 2 and "--output" in result.err
