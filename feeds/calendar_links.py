@@ -9,6 +9,7 @@ from urllib.parse import quote_plus, urlencode, urlsplit, urlunsplit
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
 from feeds.model import Event, Site
+from feeds.recurrence import first_occurrence
 from feeds.strings import Strings
 
 CALENDAR_PATH = "feeds/events.ics"
@@ -59,13 +60,15 @@ def google_event_url(event: Event, config: SiteConfig, t: Strings, details: str)
 
 
 def outlook_event_url(event: Event, config: SiteConfig, t: Strings, body: str) -> str:
-    """An Outlook.com link that adds the event (its first occurrence, if it repeats), with add_event_text."""
-    end = event.end_exclusive or event.start
+    """An Outlook.com link that adds the event (its first occurrence that is not excluded, if it
+    repeats), with add_event_text."""
+    first = first_occurrence(event)
+    start, end = first.start, first.end
     if event.all_day:
         # Plain dates: Outlook moves an all-day event given as times by the viewer's UTC offset.
-        span = {"startdt": event.start.isoformat(), "enddt": end.isoformat(), "allday": "true"}
+        span = {"startdt": start.isoformat(), "enddt": end.isoformat(), "allday": "true"}
     else:
-        span = {"startdt": f"{_utc(event.start):%Y-%m-%dT%H:%M:%SZ}", "enddt": f"{_utc(end):%Y-%m-%dT%H:%M:%SZ}"}
+        span = {"startdt": f"{_utc(start):%Y-%m-%dT%H:%M:%SZ}", "enddt": f"{_utc(end):%Y-%m-%dT%H:%M:%SZ}"}
     query = {
         "path": "/calendar/action/compose",
         "rru": "addevent",

@@ -89,6 +89,11 @@ def occurrences(event: Event, after: datetime, count: int) -> list[Occurrence]:
     return list(islice(found, count))
 
 
+def first_occurrence(event: Event) -> Occurrence:
+    """The event's first instance: its start, or a series' first date that is not excluded."""
+    return next(_all_occurrences(event), Occurrence(event.start, event.end_exclusive or event.start))
+
+
 def _all_occurrences(event: Event) -> Iterator[Occurrence]:
     start, end = event.start, event.end_exclusive or event.start
     if event.recurrence is None:

@@ -372,6 +372,36 @@ def test_add_to_calendar_links_carry_the_right_times(built: Path) -> None:
     assert _link(briefing, "https://calendar.google.com/")["recur"] == "RRULE:FREQ=MONTHLY;COUNT=12;BYDAY=1TU"
 
 
+def test_outlooks_link_adds_a_series_first_date_that_is_not_excluded(tmp_path: Path) -> None:
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    (site / "content/events/weekly.md").write_text(
+        "---\ntitle: Weekly\ndate: 2018-11-01T09:00\nstart: 2018-12-03T10:00\nend: 2018-12-03T11:00\n"
+        "rrule: FREQ=WEEKLY;COUNT=4\nexdate: [2018-12-03T10:00]\nlocation: Bern\n---\nX.\n")
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    page = lxml.html.parse(str(site / "public/events/weekly/index.html")).getroot()
+    outlook = _link(page, "https://outlook.live.com/calendar/0/deeplink/compose")
+    assert (outlook["startdt"], outlook["enddt"]) == ("2018-12-10T09:00:00Z", "2018-12-10T10:00:00Z")
+
+
+def test_geo_near_the_meridian_is_written_without_an_exponent(tmp_path: Path) -> None:
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    (site / "content/events/greenwich.md").write_text(
+        "---\ntitle: Greenwich\ndate: 2018-11-01T09:00\nstart: 2018-12-10\n"
+        "location:\n  name: Royal Observatory\n  geo: [51.4769, -0.00005]\n---\nX.\n")
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    data = (site / "public/events/greenwich/event.ics").read_text()
+    [line] = [line for line in data.splitlines() if line.startswith("GEO:")]
+    assert re.fullmatch(r"GEO:[+-]?\d+(\.\d+)?;[+-]?\d+(\.\d+)?", line), line  # RFC 5545 section 3.3.7
+    [vevent] = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert (vevent["GEO"].latitude, vevent["GEO"].longitude) == (51.4769, -0.00005)
+
+
 def test_the_index_offers_every_way_to_subscribe(built: Path) -> None:
     index = lxml.html.parse(str(built / "index.html")).getroot()
     hrefs = {urljoin(BASE, a.get("href")) for a in index.iter("a")}

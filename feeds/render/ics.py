@@ -10,7 +10,7 @@ from functools import cache, partial
 from html import escape
 from typing import Any, ClassVar
 
-from icalendar import Calendar, Timezone, vCalAddress, vDuration, vRecur, vUri
+from icalendar import Calendar, Timezone, vCalAddress, vDuration, vGeo, vRecur, vUri
 from icalendar import Event as VEvent
 from icalendar.timezone import tzp
 
@@ -179,12 +179,20 @@ def _vevent(site: Site, event: Event) -> VEvent:
                         f'<p><a href="{escape(page_url)}">{escape(page_url)}</a></p>'))
         vevent.add("X-ALT-DESC", PlainText(f"<html><body>{html}</body></html>"), parameters={"FMTTYPE": "text/html"})
     if event.location and event.location.geo:
-        vevent.add("GEO", event.location.geo)
+        vevent.add("GEO", _Geo(event.location.geo))
     if event.recurrence:
         vevent.add("RRULE", vRecur.from_ical(event.recurrence.rule))
         if event.recurrence.exdates:
             vevent.add("EXDATE", list(event.recurrence.exdates))
     return vevent
+
+
+class _Geo(vGeo):  # type: ignore[misc]
+    """GEO as RFC 5545 section 3.3.7 writes a FLOAT: digits, never an exponent (icalendar writes
+    str(float), which gives -5e-05 near the meridian or the equator)."""
+
+    def to_ical(self) -> str:
+        return ";".join(f"{value:.6f}".rstrip("0").rstrip(".") for value in (self.latitude, self.longitude))
 
 
 def _organizer(person: Person) -> vCalAddress:
