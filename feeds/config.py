@@ -179,6 +179,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     r = _Reader(text, CONFIG_NAME)
     r.check_unknown(data, "")
     title = r.get(data, "title", str)
+    description = r.get(data, "description", str, "")
     base_url = r.get(data, "base_url", str)
     if base_url is not None and not is_web_address(base_url):
         r.fail("base_url", f"expected an absolute http(s) URL, got {base_url!r}", 'e.g. base_url = "https://newsroom.example.org/"')
@@ -219,13 +220,13 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         r.fail("calendar.refresh_hours", f"expected a positive number of hours, got {hours}", "e.g. refresh_hours = 12")
     calendar = CalendarSettings(
         name=r.get(cal_table, "calendar.name", str, f"{title} events"),
-        description=r.get(cal_table, "calendar.description", str, r.get(data, "description", str, "")),
+        description=r.get(cal_table, "calendar.description", str, description),
         refresh=timedelta(hours=hours),
         color=r.get(cal_table, "calendar.color", str, ""),
         image=r.address(cal_table, "calendar.image", in_site=True),
         organizer=organizer,
     )
-    description, language = r.get(data, "description", str, ""), r.get(data, "language", str, "en")
+    language = r.get(data, "language", str, "en")
     if r.problems:
         raise SiteError(r.problems)
 

@@ -369,3 +369,12 @@ def test_nesting_is_refused_just_past_the_limit() -> None:
     check_depth("<div>" * MAX_HTML_DEPTH + "</div>" * MAX_HTML_DEPTH)  # scanned, exactly at the limit
     with pytest.raises(TooDeep, match=f"nests {MAX_HTML_DEPTH + 1} levels deep"):
         check_depth("<div>" * (MAX_HTML_DEPTH + 1))
+
+
+def test_a_setting_read_as_another_ones_default_is_reported_once(example_site: Path, feeds) -> None:
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace('description = "News and events', 'description = 5\nx = "', 1))
+    config.write_text(config.read_text().replace('\nx = "', "\n# ", 1))
+    result = feeds("check", "--site", example_site)
+    assert result.code == 1
+    assert result.err.count("site.toml:3: description: expected text, got 5") == 1, result.err
