@@ -21,7 +21,7 @@ from feeds.model import Event, Item, NewsItem, Site
 from feeds.moments import moment_window
 from feeds.progress import Progress
 from feeds.strings import Strings, load_strings
-from feeds.template_paths import template_dirs
+from feeds.template_paths import STATIC_DIR, files_in_use, template_dirs
 from feeds.unique import check_unique
 from feeds.write import Stamp, UnsafePath, new_tree, write_file
 
@@ -289,8 +289,7 @@ def _collector_paused() -> Iterator[None]:
 
 def _static_paths(site_dir: Path) -> set[str]:
     """The paths in the output of the static files (static/...), the site's and the built-in ones."""
-    return {path.relative_to(directory).as_posix() for directory in template_dirs(site_dir)
-            for path in (directory / "static").rglob("*") if path.is_file()}
+    return {name for name in files_in_use(template_dirs(site_dir)) if name.startswith(f"{STATIC_DIR}/")}
 
 
 def _strings(site_dir: Path, config: SiteConfig, problems: list[Problem]) -> Strings:

@@ -25,7 +25,6 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
 from jinja2 import meta, nodes
 
 from feeds.cache import BuildCache, Stamp, digest
@@ -37,6 +36,7 @@ from feeds.render import KeptFile, Output, OutputFile
 from feeds.render.channels import Document
 from feeds.render.html import PageJob
 from feeds.render.ics import EventPart, EventText
+from feeds.template_paths import page_templates, parsed_templates
 
 _EVENTS = "events.pickle"
 _PAGE_KEYS, _DOCUMENT_KEYS, _EVENT_KEYS = "page keys", "document keys", "event keys"  # kept between builds
@@ -192,19 +192,17 @@ def templates_read_site(templates: str, template_dirs: tuple[Path, ...]) -> bool
     """True when the templates of item and list pages read `site` other than for a series' next
     occurrences (or when it cannot be told); `templates` is the digest of the template directories,
     under which the answer is remembered."""
-    env = jinja2.Environment()
+    parsed = parsed_templates(templates, template_dirs)
     pending, seen = ["news.html", "event.html", "listing.html"], set()
     while pending:
         name = pending.pop()
         if name in seen:
             continue
         seen.add(name)
-        path = next((d / name for d in template_dirs if (d / name).is_file()), None)
-        if path is None:
+        tree = parsed[name]
+        if tree is None:
             continue  # rendering will say so
-        try:
-            tree = env.parse(path.read_text(encoding="utf-8"))
-        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+        if isinstance(tree, Exception):
             return True
         # `occurrences(item, site.now, n)` is keyed by the occurrences it gives; any other use of `site` is not.
         allowed = _asking_occurrences(tree)
@@ -223,18 +221,16 @@ def templates_read_now(templates: str, template_dirs: tuple[Path, ...]) -> bool:
     occurrences), hands `site` on whole, or cannot be read: then no other moment gives the same pages.
     What the templates take from `now` through the site (which events are over, a series' next
     dates, when an embargo lifts) the build keys by itself (see feeds.moments)."""
-    env = jinja2.Environment()
-    for directory in template_dirs:
-        for path in sorted(p for p in directory.rglob("*.html") if p.is_file()):  # not an editor's dangling lock link
-            try:
-                tree = env.parse(path.read_text(encoding="utf-8"))
-            except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
-                return True
-            allowed = _asking_occurrences(tree)
-            read = {id(node.node): node.attr for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name)}
-            if any(node.name == "site" and id(node) not in allowed and read.get(id(node)) in (None, "now")
-                   for node in tree.find_all(nodes.Name)):
-                return True
+    parsed = parsed_templates(templates, template_dirs)
+    for name in page_templates(template_dirs):
+        tree = parsed[name]
+        if isinstance(tree, Exception):
+            return True
+        allowed = _asking_occurrences(tree)
+        read = {id(node.node): node.attr for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name)}
+        if any(node.name == "site" and id(node) not in allowed and read.get(id(node)) in (None, "now")
+               for node in tree.find_all(nodes.Name)):
+            return True
     return False
 
 

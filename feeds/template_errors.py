@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 
 from feeds.errors import Problem
+from feeds.template_paths import page_templates, parsed_templates
 
 
 def template_problem(error: BaseException, template_dirs: list[Path]) -> Problem | None:
@@ -31,23 +32,18 @@ def template_problem(error: BaseException, template_dirs: list[Path]) -> Problem
 
 @functools.lru_cache(maxsize=8)
 def syntax_problems(templates: str, template_dirs: tuple[Path, ...]) -> tuple[Problem, ...]:
-    """The syntax error of each template in use (a site's own over the built-in one of its name); the
-    files under static/ are copied, not templates. `templates` is the digest of the template
-    directories, under which the answer is remembered (a preview rebuilds with the same templates)."""
-    env = jinja2.Environment()
-    in_use: dict[str, Path] = {}
-    for directory in reversed(template_dirs):
-        in_use.update((path.relative_to(directory).as_posix(), path) for path in directory.rglob("*.html")
-                      if path.is_file() and not path.is_relative_to(directory / "static"))
+    """The syntax error of each template in use (a site's own over the built-in one of its name).
+    `templates` is the digest of the template directories, under which the answer is remembered (a
+    preview rebuilds with the same templates)."""
+    parsed = parsed_templates(templates, template_dirs)
     problems = []
-    for name, path in sorted(in_use.items()):
-        try:
-            env.parse(path.read_text(encoding="utf-8"), name, str(path))
-        except jinja2.TemplateSyntaxError as error:
+    for name in page_templates(template_dirs):
+        error = parsed[name]
+        if isinstance(error, jinja2.TemplateSyntaxError):
             problem = template_problem(error, list(template_dirs))
             if problem is not None:
                 problems.append(problem)
-        except UnicodeDecodeError as error:
+        elif isinstance(error, UnicodeDecodeError):
             problems.append(Problem(f"templates/{name}", 0, "", f"not UTF-8: {error.reason}", "save the file as UTF-8"))
     return tuple(problems)
 

@@ -1,8 +1,14 @@
-"""Where the templates are: the site's own templates/ first, then the built-in ones (no Jinja2 needed)."""
+"""Where the templates are: the site's own templates/ first, then the built-in ones; which files are
+in use, and what each template parses to (Jinja2 is imported only to parse)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+STATIC_DIR = "static"
 
 
 def builtin_templates() -> Path:
@@ -16,3 +22,44 @@ def template_dirs(site_dir: Path) -> list[Path]:
     builtin = builtin_templates()
     own = site_dir / "templates"
     return [own, builtin] if own.is_dir() and own.resolve() != builtin.resolve() else [builtin]
+
+
+def files_in_use(template_dirs: Sequence[Path]) -> dict[str, Path]:
+    """Every file of the template folders by its path in them, sorted: the site's own over a built-in
+    one of the same name. A dangling link (an editor's lock file) is no file."""
+    found: dict[str, Path] = {}
+    for directory in reversed(template_dirs):
+        found.update((path.relative_to(directory).as_posix(), path) for path in directory.rglob("*") if path.is_file())
+    return dict(sorted(found.items()))
+
+
+def page_templates(template_dirs: Sequence[Path]) -> list[str]:
+    """The names of the HTML templates in use; the files under static/ are copied, not templates."""
+    return [name for name in files_in_use(template_dirs) if name.endswith(".html") and not name.startswith(f"{STATIC_DIR}/")]
+
+
+class ParsedTemplates(dict[str, Any]):
+    """Each template, by name, as Jinja2 parses it (a nodes.Template), or the error parsing it raised
+    (TemplateSyntaxError, UnicodeDecodeError); None where no folder has it. Parsed when first asked for."""
+
+    def __init__(self, template_dirs: Sequence[Path]) -> None:
+        super().__init__()
+        self.template_dirs = template_dirs
+
+    def __missing__(self, name: str) -> Any:
+        import jinja2
+
+        path = next((d / name for d in self.template_dirs if (d / name).is_file()), None)
+        try:
+            parsed = None if path is None else jinja2.Environment().parse(path.read_text(encoding="utf-8"), name, str(path))
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError) as error:
+            parsed = error
+        self[name] = parsed
+        return parsed
+
+
+@functools.lru_cache(maxsize=8)
+def parsed_templates(templates: str, template_dirs: tuple[Path, ...]) -> ParsedTemplates:
+    """The templates as they parse, remembered under `templates`, the digest of the template folders:
+    the syntax check and the build's questions about what templates read share one parse."""
+    return ParsedTemplates(template_dirs)

@@ -30,9 +30,8 @@ from feeds.render.sitemap import render_sitemap
 from feeds.render.when import event_dates, event_zone
 from feeds.strings import Strings
 from feeds.template_errors import template_problem
-from feeds.template_paths import template_dirs
+from feeds.template_paths import STATIC_DIR, template_dirs
 
-STATIC_DIR = "static"
 PER_PAGE = 20  # items on each archive and tag page
 INDEX_LIMIT = 10  # items in each list of the front page
 _UPDATED = attrgetter("updated")
