@@ -46,7 +46,13 @@ class CalendarSettings:
 
 # What a path inside the site may hold as it is: all but spaces, non-ASCII and the few characters no
 # URL may hold (a query or fragment, and what is already percent-encoded, are kept).
-URL_SAFE = "/%?#=&;:@!$'()*+,[]"
+_URL_SAFE = "/%?#=&;:@!$'()*+,[]"
+
+
+def site_path(value: str) -> str | None:
+    """The path inside the site that a setting or front matter value names (static/images/photo.jpg),
+    percent-encoded as a URL must be and without a leading slash; None for a web address."""
+    return None if urlsplit(value).scheme else quote(value.lstrip("/"), safe=_URL_SAFE)
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,8 @@ class SiteConfig:
     def absolute(self, value: str) -> str:
         """A setting or front matter value as an absolute URL: a web address as it is, else a path
         inside the site (static/images/photo.jpg), percent-encoded as a URL must be."""
-        return value if urlsplit(value).scheme else self.url(quote(value, safe=URL_SAFE))
+        path = site_path(value)
+        return value if path is None else self.url(path)
 
 
 _KIND_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}

@@ -10,14 +10,20 @@ from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 from feeds import calendar_links
 from feeds.cache import templates_key
-from feeds.config import URL_SAFE
+from feeds.config import site_path
 from feeds.errors import Problem, SiteError
 from feeds.event_status import banner
 from feeds.model import Event, Item, NewsItem, Site
@@ -124,7 +130,8 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
 def site_link(value: str, root: str) -> str:
     """A setting or front matter value as a link from a page whose way to the site's root is `root`
     (page.root): a web address as it is, else that path inside the site."""
-    return value if urlsplit(value).scheme else root + quote(value.lstrip("/"), safe=URL_SAFE)
+    path = site_path(value)
+    return value if path is None else root + path
 
 
 def subscribe_links(site: Site) -> Links:
