@@ -12,6 +12,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
+import webcolors
+
 from feeds.errors import Problem, SiteError
 from feeds.limits import is_web_address, refused_character
 from feeds.timezones import zone_or_none
@@ -100,7 +102,8 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def line_of(self, dotted: str) -> int:
-        """The line where a key is set; the line of its [table] header when it is a table."""
+        """The line where a key is set; the line of its [table] header when it is a table. A key
+        that is not set is placed where its table is: that is where it belongs."""
         *tables, key = dotted.split(".")
         header = re.compile(r"^\s*\[\s*" + re.escape(".".join(tables)) + r"\s*\]") if tables else None
         assign = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
@@ -113,7 +116,7 @@ class _Reader:
                 in_table = bool(header and header.match(line))
             elif in_table and assign.match(line):
                 return number
-        return 1
+        return self.line_of(".".join(tables)) if tables else 1
 
     def fail(self, dotted: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.path, self.line_of(dotted), dotted, message, hint))
@@ -159,6 +162,19 @@ class _Reader:
                 close = difflib.get_close_matches(key, sorted(_KNOWN[prefix]), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(_KNOWN[prefix]))
                 self.fail(dotted, "unknown setting", hint)
+
+
+def _color(r: _Reader, table: dict[str, Any]) -> str:
+    """The calendar's colour: a CSS3 colour name, the only kind RFC 7986's COLOR takes."""
+    color = r.get(table, "calendar.color", str, "")
+    if color and color.lower() not in webcolors.names("css3"):
+        try:
+            hint = f"this one is named {webcolors.hex_to_name(color)!r}"
+        except ValueError:
+            hint = 'e.g. color = "steelblue"'
+        r.fail("calendar.color", f"not a CSS3 colour name: {color!r}", hint)
+        return ""
+    return color
 
 
 def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteConfig:
@@ -229,7 +245,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         name=r.get(cal_table, "calendar.name", str, f"{title} events"),
         description=r.get(cal_table, "calendar.description", str, description),
         refresh=timedelta(hours=hours),
-        color=r.get(cal_table, "calendar.color", str, ""),
+        color=_color(r, cal_table),
         image=r.address(cal_table, "calendar.image", in_site=True),
         organizer=organizer,
     )

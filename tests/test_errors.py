@@ -157,6 +157,12 @@ ERRORS = [
          edits={"site.toml": ("include_events = true", 'include_events = true\nlogo = "javascript:void(0)"')}),
     Case("site-toml-control-character", {}, ["site.toml:2: title: contains the control character U+000B"],
          edits={"site.toml": ('title = "Centre for Cybersecurity Newsroom"', 'title = "Centre\\u000BNewsroom"')}),
+    Case("site-toml-color-hex", {}, ["site.toml:19: calendar.color: not a CSS3 colour name: '#4682B4' (hint: this one is named 'steelblue')"],
+         edits={"site.toml": ("refresh_hours = 12", 'refresh_hours = 12\ncolor = "#4682B4"')}),
+    Case("site-toml-color-unknown", {}, ["site.toml:19: calendar.color: not a CSS3 colour name: 'brand-blue'"],
+         edits={"site.toml": ("refresh_hours = 12", 'refresh_hours = 12\ncolor = "brand-blue"')}),
+    Case("site-toml-organizer-without-email", {}, ["site.toml:20: calendar.organizer.email: missing; it is required"],
+         edits={"site.toml": ('email = "events@newsroom.example.org"', "")}),
     Case("site-toml-language-type", {}, ["site.toml:5: language: expected text, got 5"],
          edits={"site.toml": ('language = "en"', "language = 5")}),
     # Templates
