@@ -10,7 +10,7 @@ from pathlib import Path
 
 from feeds import __version__
 from feeds.errors import Problem, SiteError
-from feeds.limits import is_web_address
+from feeds.limits import web_address
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -37,7 +37,7 @@ def _port(text: str) -> int:
 
 
 def _web_address(text: str) -> str:
-    if not is_web_address(text):
+    if web_address(text) is None:
         raise argparse.ArgumentTypeError(f"not an http(s) URL: {text!r} (e.g. https://staging.example.org/)")
     return text
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import webcolors
 
 from feeds.errors import Problem, SiteError
-from feeds.limits import is_web_address, refused_character
+from feeds.limits import refused_character, web_address
 from feeds.timezones import zone_or_none
 
 CONFIG_NAME = "site.toml"
@@ -147,13 +147,15 @@ class _Reader:
         return value
 
     def address(self, table: dict[str, Any], dotted: str, *, in_site: bool = False) -> str:
-        """A web address (http or https); with `in_site`, or the path of a file of the site."""
+        """A web address (http or https) as published (see `web_address`); with `in_site`, or the path
+        of a file of the site."""
         value = self.get(table, dotted, str, "")
-        if value and not is_web_address(value, in_site=in_site):
+        address = web_address(value, in_site=in_site) if value else value
+        if address is None:
             example = '"static/logo.png" or "https://example.org/logo.png"' if in_site else '"https://example.org/"'
             self.fail(dotted, f"not a web address: {value!r}", f"write it in full, e.g. {dotted.rpartition('.')[2]} = {example}")
             return ""
-        return value
+        return address
 
     def check_unknown(self, table: dict[str, Any], prefix: str) -> None:
         for key in table:
@@ -204,7 +206,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     title = r.get(data, "title", str)
     description = r.get(data, "description", str, "")
     base_url = r.get(data, "base_url", str)
-    if base_url is not None and not is_web_address(base_url):
+    if base_url is not None and web_address(base_url) is None:
         r.fail("base_url", f"expected an absolute http(s) URL, got {base_url!r}", 'e.g. base_url = "https://newsroom.example.org/"')
     zone_name = r.get(data, "timezone", str, "UTC")
     zone = zone_or_none(zone_name)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
+
+import idna
 
 MAX_FILE_BYTES = 1024 * 1024  # a long press release is tens of kilobytes
 MAX_YAML_DEPTH = 16  # front matter is flat: a location mapping and a geo list are the deepest
@@ -14,6 +16,7 @@ MAX_HTML_DEPTH = 256  # nested blocks in an item's body; HTML sanitising costs g
 # iCalendar cannot carry them, so they are refused rather than silently dropped.
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _WHITESPACE_RUN = re.compile(r"[ \t\n\r]+")
+_URI_KEPT = "!#$%&'()*+,/:;=?@[]~"  # RFC 3986's delimiters, and the % of escapes already made
 
 # Elements whose end tag HTML lets a writer leave out; not counted, so sloppy pasted HTML passes.
 _OPTIONAL_END = frozenset("p li dt dd tr td th thead tbody tfoot option optgroup colgroup caption rt rp".split())
@@ -38,17 +41,29 @@ def describe_character(text: str, index: int) -> str:
     return f"U+{ord(text[index]):04X} at line {line}, column {column}"
 
 
-def is_web_address(value: str, *, in_site: bool = False) -> bool:
-    """True for an absolute http or https URL; with `in_site`, also for a path inside the site
-    (static/images/photo.jpg), which has neither scheme nor host. Other schemes (javascript:, data:)
-    are refused: the value becomes a link or an image in pages, feeds and calendars."""
+def web_address(value: str, *, in_site: bool = False) -> str | None:
+    """`value` as it is published when it is an absolute http or https URL: a host in its ASCII form
+    (xn--, IDNA 2008) and what a URI cannot hold (spaces, other characters than ASCII) percent-encoded,
+    as calendars' URI values and RSS require. With `in_site`, a path inside the site
+    (static/images/photo.jpg), which has neither scheme nor host, as it is. Otherwise None: other
+    schemes (javascript:, data:) are refused, as the value becomes a link or an image in every output."""
     try:
         parts = urlsplit(value)
-    except ValueError:  # e.g. an unclosed [IPv6 host]
-        return False
-    if parts.scheme in ("http", "https"):
-        return bool(parts.hostname)
-    return in_site and not parts.scheme and not parts.netloc
+        host, port = parts.hostname, parts.port
+    except ValueError:  # e.g. an unclosed [IPv6 host], or a port that is not a number under 65536
+        return None
+    if parts.scheme not in ("http", "https"):
+        return value if in_site and not parts.scheme and not parts.netloc else None
+    if not host:
+        return None
+    if not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            return None
+        user, at, _ = parts.netloc.rpartition("@")
+        value = parts._replace(netloc=f"{user}{at}{host}{'' if port is None else f':{port}'}").geturl()
+    return quote(value, safe=_URI_KEPT)
 
 
 def cut_at_word(slug: str, length: int) -> str:

@@ -17,9 +17,9 @@ from feeds.limits import (
     MAX_SLUG_BYTES,
     TooDeep,
     cut_at_word,
-    is_web_address,
     one_line,
     refused_character,
+    web_address,
 )
 from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
@@ -82,13 +82,15 @@ class _Fields:
         return bad is None
 
     def web_address(self, key: str, *, in_site: bool = False) -> str:
-        """An http(s) URL; with `in_site`, or the path of a file of the site (static/images/photo.jpg)."""
+        """An http(s) URL as published (see `web_address`); with `in_site`, or the path of a file of the
+        site (static/images/photo.jpg)."""
         value = self.text(key)
-        if value and not is_web_address(value, in_site=in_site):
+        address = web_address(value, in_site=in_site) if value else value
+        if address is None:
             example = "static/images/photo.jpg or https://example.org/photo.jpg" if in_site else "https://example.org/"
             self.fail(key, f"not a web address: {value!r}", f"write it in full, e.g. {example}")
             return ""
-        return value
+        return address
 
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)

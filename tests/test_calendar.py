@@ -517,3 +517,21 @@ def test_a_vtimezone_gives_the_iana_offset_every_day_of_its_range(zone: str) -> 
     while day.year < 2029:
         assert day.replace(tzinfo=defined).utcoffset() == day.replace(tzinfo=iana).utcoffset(), (zone, day)
         day += timedelta(days=1)
+
+
+def test_an_events_web_address_is_published_as_a_uri(tmp_path: Path) -> None:
+    """RFC 5545's URL is a URI: a host in its ASCII form, spaces and other characters escaped."""
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    (site / "content/events/fair.md").write_text(
+        "---\ntitle: Book fair\nstart: 2018-12-10T10:00\nend: 2018-12-10T11:00\nlocation: Bern\n"
+        "url: https://bücher.example:8443/Programm 2018?stadt=Zürich#tag 1\n---\nBooks.\n", encoding="utf-8")
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    address = "https://xn--bcher-kva.example:8443/Programm%202018?stadt=Z%C3%BCrich#tag%201"
+    cal = icalendar.Calendar.from_ical((site / "public/feeds/events.ics").read_bytes())
+    fair = next(v for v in cal.walk("VEVENT") if str(v["UID"]).startswith("fair@"))
+    assert str(fair["URL"]) == address
+    page = lxml.html.parse(str(site / "public/events/fair/index.html")).getroot()
+    assert address in [a.get("href") for a in page.iter("a")]
