@@ -40,7 +40,7 @@ def add_event_text(site: Site, event: Event) -> str:
     return text[:room].rstrip() + "…\n\n" + page
 
 
-def google_event_url(event: Event, config: SiteConfig, t: Strings, details: str) -> str:
+def google_event_url(event: Event, t: Strings, details: str) -> str:
     """A Google Calendar link that adds the event (the whole series if it repeats), with add_event_text."""
     end = event.end_exclusive or event.start
     if event.all_day:
@@ -59,7 +59,7 @@ def google_event_url(event: Event, config: SiteConfig, t: Strings, details: str)
     return "https://calendar.google.com/calendar/render?" + urlencode(query, quote_via=_quote)
 
 
-def outlook_event_url(event: Event, config: SiteConfig, t: Strings, body: str) -> str:
+def outlook_event_url(event: Event, t: Strings, body: str) -> str:
     """An Outlook.com link that adds the event (its first occurrence that is not excluded, if it
     repeats), with add_event_text."""
     first = first_occurrence(event)

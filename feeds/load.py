@@ -33,8 +33,8 @@ class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
         for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
     }
 
-KINDS = {"news": "news", "events": "event"}
-_LAYOUT = "start it with a --- line, the front matter, a --- line, then the body"  # content folder -> item kind
+KINDS = {"news": "news", "events": "event"}  # content folder -> item kind
+_LAYOUT = "start it with a --- line, the front matter, a --- line, then the body"
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,6 @@ class Source:
                 return self.lines[key]
             key = key.rpartition(".")[0]
         return 1
-
-
-def find_sources(site_dir: Path) -> list[Path]:
-    """Every content file, in a stable order."""
-    return [site_dir / name for name, _ in source_files(site_dir)]
 
 
 def source_files(site_dir: Path) -> list[tuple[str, bool]]:

@@ -11,7 +11,6 @@ from feeds.model import Item, Site
 FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
 SITE_FOLDER = "feeds/"
-INDEX_PATH = "feeds/index.html"
 
 
 def feed_paths(folder: str) -> dict[str, str]:

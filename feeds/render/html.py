@@ -298,11 +298,10 @@ def _item_options(site: Site, item: Item, related: tuple[Item, ...]) -> dict[str
 
 
 def _event_links(site: Site, event: Event) -> dict[str, Any]:
-    config, t = site.config, site.strings
-    text = calendar_links.add_event_text(site, event)
+    t, text = site.strings, calendar_links.add_event_text(site, event)
     return {"add": {"ics": calendar_links.event_ics_path(event).rpartition("/")[2],
-                    "google": calendar_links.google_event_url(event, config, t, text),
-                    "outlook": calendar_links.outlook_event_url(event, config, t, text)}}
+                    "google": calendar_links.google_event_url(event, t, text),
+                    "outlook": calendar_links.outlook_event_url(event, t, text)}}
 
 
 def _not_found(env: Environment, dirs: list[Path], site: Site, common: dict[str, Any]) -> OutputFile:
