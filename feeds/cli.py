@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from feeds import __version__
 from feeds.errors import Problem, SiteError
 from feeds.limits import web_address
+from feeds.timezones import day_or_moment
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -24,7 +25,7 @@ def _moment(text: str) -> datetime:
 
 def _day_or_moment(text: str) -> str:
     try:
-        date.fromisoformat(text) if len(text.strip()) == 10 else datetime.fromisoformat(text)
+        day_or_moment(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"not a date or time: {text!r} ({error}; e.g. 2018-11-26 or 2018-11-26T09:30)") from None
     return text

@@ -11,14 +11,9 @@ from slugify import slugify
 from feeds.config import load_config
 from feeds.errors import Problem, SiteError, display_path
 from feeds.limits import cut_at_word
+from feeds.timezones import day_or_moment
 
 NEW_SLUG_LENGTH = 80  # a long title's slug is cut at a word: URLs and file names stay readable
-
-
-def parse_moment(text: str) -> date | datetime:
-    """A date (all-day) or a date-time, as front matter takes them; ValueError otherwise."""
-    text = text.strip()
-    return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
 
 
 def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
@@ -59,8 +54,8 @@ def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
 
 def _event_lines(start: str, end: str | None, zone: str) -> list[str]:
     try:
-        first = parse_moment(start)
-        last = parse_moment(end) if end else None
+        first = day_or_moment(start)
+        last = day_or_moment(end) if end else None
     except ValueError as error:
         raise SiteError([Problem("--start/--end", 0, "", f"not a date or time: {error}",
                                  "write 2018-11-26 or 2018-11-26T09:30")]) from None

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timezone, tzinfo
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from feeds.timezones import instant
+from feeds.timezones import day_or_moment, instant
 
 if TYPE_CHECKING:
     from dateutil.rrule import rrule
@@ -159,9 +159,8 @@ def _exdates(values: Any, start: date | datetime, starts: set[date | datetime]) 
 
 def _moment(value: Any, zone: tzinfo | None) -> date | datetime | None:
     if isinstance(value, str):
-        text = value.strip()
         try:
-            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+            value = day_or_moment(value)
         except ValueError:
             return None
     if isinstance(value, datetime):

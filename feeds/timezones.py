@@ -7,6 +7,12 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
+def day_or_moment(text: str) -> date | datetime:
+    """A date (all-day) or a date-time, written as front matter takes them; ValueError otherwise."""
+    text = text.strip()
+    return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+
+
 def instant(value: date | datetime, zone: tzinfo) -> datetime:
     """A moment as an aware datetime: a date is its midnight in `zone`; a datetime stays as it is."""
     return value if isinstance(value, datetime) else datetime.combine(value, time(), zone)

@@ -26,7 +26,7 @@ from feeds.markup import first_paragraph, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
 from feeds.render.links import absolutize
-from feeds.timezones import instant, zone_or_none
+from feeds.timezones import day_or_moment, instant, zone_or_none
 
 COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn"}
 NEWS_KEYS = COMMON_KEYS | {"dateline", "author", "image", "image_alt", "id"}
@@ -120,11 +120,10 @@ class _Fields:
                 self.fail(key, "missing; it is required", "a date like 2018-11-12 or a time like 2018-11-12T09:30")
             return None
         if isinstance(value, str):
-            text = value.strip()
             try:
-                value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+                value = day_or_moment(value)
             except ValueError:
-                self.fail(key, f"not a date or time: {text!r}", "write 2018-11-12 or 2018-11-12T09:30:00+01:00")
+                self.fail(key, f"not a date or time: {value.strip()!r}", "write 2018-11-12 or 2018-11-12T09:30:00+01:00")
                 return None
         if isinstance(value, datetime):
             return value.replace(tzinfo=zone) if value.tzinfo is None else value
