@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -14,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import webcolors
 
-from feeds.errors import Problem, SiteError
-from feeds.limits import refused_character, web_address
+from feeds.errors import Problem, SiteError, closest
+from feeds.limits import REFUSED_HINT, refused_character, web_address
 from feeds.timezones import zone_or_none
 
 CONFIG_NAME = "site.toml"
@@ -134,8 +133,7 @@ class _Reader:
             self.fail(dotted, f"expected {_KIND_NAMES[kind]}, got {value!r}", _KIND_HINTS[kind].format(key=key))
             return default
         if isinstance(value, str) and (bad := refused_character(value)) is not None:
-            self.fail(dotted, f"contains the control character U+{ord(value[bad]):04X}",
-                      "remove it; feeds, pages and calendars cannot carry it")
+            self.fail(dotted, f"contains the control character U+{ord(value[bad]):04X}", REFUSED_HINT)
             return default
         return value
 
@@ -161,9 +159,7 @@ class _Reader:
         for key in table:
             if key not in _KNOWN[prefix]:
                 dotted = f"{prefix}.{key}" if prefix else key
-                close = difflib.get_close_matches(key, sorted(_KNOWN[prefix]), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(_KNOWN[prefix]))
-                self.fail(dotted, "unknown setting", hint)
+                self.fail(dotted, "unknown setting", closest(key, _KNOWN[prefix], "known"))
 
 
 def _color(r: _Reader, table: dict[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -41,6 +42,12 @@ class SiteError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def closest(word: str, known: set[str] | frozenset[str], listing: str) -> str:
+    """A hint for an unknown key: the known one it was most likely meant to be, else the known ones."""
+    close = difflib.get_close_matches(word, sorted(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else f"{listing}: " + ", ".join(sorted(known))
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -28,6 +28,9 @@ class TooDeep(ValueError):
     """HTML nested deeper than MAX_HTML_DEPTH."""
 
 
+REFUSED_HINT = "remove it; feeds, pages and calendars cannot carry it"
+
+
 def refused_character(text: str) -> int | None:
     """The index of the first character no output can carry, or None."""
     found = _REFUSED.search(text)

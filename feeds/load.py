@@ -14,7 +14,13 @@ from typing import Any
 import yaml
 
 from feeds.errors import Problem, display_path
-from feeds.limits import MAX_FILE_BYTES, MAX_YAML_DEPTH, describe_character, refused_character
+from feeds.limits import (
+    MAX_FILE_BYTES,
+    MAX_YAML_DEPTH,
+    REFUSED_HINT,
+    describe_character,
+    refused_character,
+)
 
 try:  # PyYAML's C loader where libyaml is installed: same safe semantics, much faster.
     from yaml import CSafeLoader as _SafeLoader
@@ -190,8 +196,7 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
     bad = refused_character(text)
     if bad is not None:
         where = describe_character(text, bad)
-        return Problem(shown, text.count("\n", 0, bad) + 1, "", f"control character {where}",
-                       "delete it; feeds, pages and calendars cannot carry it")
+        return Problem(shown, text.count("\n", 0, bad) + 1, "", f"control character {where}", REFUSED_HINT)
     lines = text.split("\n")
     if lines[0].strip() != "---":
         return Problem(shown, 1, "", "no front matter: the file must start with a line '---'", _LAYOUT)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -12,9 +11,10 @@ from zoneinfo import ZoneInfo
 from slugify import slugify
 
 from feeds.config import Person, SiteConfig
-from feeds.errors import Problem, Severity
+from feeds.errors import Problem, Severity, closest
 from feeds.limits import (
     MAX_SLUG_BYTES,
+    REFUSED_HINT,
     TooDeep,
     cut_at_word,
     one_line,
@@ -77,8 +77,7 @@ class _Fields:
         """False, after a problem, when a text holds a character no output can carry (e.g. a YAML escape)."""
         bad = refused_character(value)
         if bad is not None:
-            self.fail(key, f"contains the control character U+{ord(value[bad]):04X}",
-                      "remove it; feeds, pages and calendars cannot carry it")
+            self.fail(key, f"contains the control character U+{ord(value[bad]):04X}", REFUSED_HINT)
         return bad is None
 
     def web_address(self, key: str, *, in_site: bool = False) -> str:
@@ -156,9 +155,7 @@ class _Fields:
             if not isinstance(key, str):
                 self.fail(str(key), "a key must be a word", "write one 'key: value' per line")
             elif key not in known:
-                close = difflib.get_close_matches(key, sorted(known), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(sorted(known))
-                self.fail(str(key), "unknown key; it is ignored", hint, Severity.WARNING)
+                self.fail(str(key), "unknown key; it is ignored", closest(key, known, "known keys"), Severity.WARNING)
 
 
 def _describe(value: Any) -> str:
@@ -217,7 +214,7 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
         if "&#" in f.source.body and (bad := refused_character(body_html)) is not None:
             f.problems.append(Problem(f.source.path, f.source.body_line, "body",
                                       f"a character reference gives U+{ord(body_html[bad]):04X}, a control character",
-                                      "remove it; feeds, pages and calendars cannot carry it"))
+                                      REFUSED_HINT))
             body_html = ""
         summary = f.text("summary") or first_paragraph(body_html)
     except TooDeep as error:
