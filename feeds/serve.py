@@ -30,7 +30,7 @@ from feeds.errors import SiteError
 from feeds.ledger import LEDGER_NAME
 from feeds.load import Listing, list_sources
 from feeds.mediatypes import content_type
-from feeds.render.html import template_dirs
+from feeds.template_paths import template_dirs
 from feeds.watch import Changes
 from feeds.write import UnsafePath, link_spare, safe_target
 

@@ -21,11 +21,11 @@ from feeds.limits import (
     refused_character,
     web_address,
 )
+from feeds.links import absolutize
 from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
-from feeds.render.links import absolutize
 from feeds.timezones import day_or_moment, instant, zone_or_none
 
 COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn"}

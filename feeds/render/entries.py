@@ -12,9 +12,9 @@ from urllib.parse import unquote, urlsplit
 
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
+from feeds.links import absolutize
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.render import Output
-from feeds.render.links import absolutize
 from feeds.render.when import local_start
 from feeds.strings import Strings
 

@@ -23,6 +23,7 @@ from jinja2 import (
 
 from feeds import calendar_links
 from feeds.cache import templates_key
+from feeds.calendar_links import CALENDAR_PATH
 from feeds.config import site_path
 from feeds.errors import Problem, SiteError
 from feeds.event_status import banner
@@ -30,7 +31,6 @@ from feeds.model import Event, Item, NewsItem, Site
 from feeds.recurrence import occurrences
 from feeds.render import Output, OutputFile, structured
 from feeds.render.channels import SITE_FOLDER, channels, feed_paths, tag_feed_paths
-from feeds.render.ics import CALENDAR_PATH
 from feeds.render.related import related_items
 from feeds.render.sitemap import render_sitemap
 from feeds.render.when import event_dates, event_zone

@@ -18,13 +18,13 @@ from feeds import __version__
 from feeds.calendar_links import CALENDAR_PATH, event_ics_path, event_text
 from feeds.config import Person
 from feeds.event_status import banner, calendar_title, ical_status
+from feeds.links import absolutize
 from feeds.model import Event, Site
 from feeds.recurrence import series_end
 from feeds.render import JoinedFile, Output, OutputFile
 from feeds.render.ics_text import PlainText, plain, to_ical
-from feeds.render.links import absolutize
 
-__all__ = ["CALENDAR_PATH", "EventPart", "EventText", "event_part", "render_calendar"]
+__all__ = ["EventPart", "EventText", "event_part", "render_calendar"]
 
 _END = b"END:VCALENDAR\r\n"
 # How far past a VTIMEZONE's range its zone is searched for the change that ends the range's last

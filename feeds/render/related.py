@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from feeds.model import Item, Site
 
-# The links of sanitised HTML, whose '<' always begins a tag (see feeds.render.links): never text
+# The links of sanitised HTML, whose '<' always begins a tag (see feeds.links): never text
 # that looks like a link, as in a code sample.
 _HREF = re.compile(r'<a\s[^<>]*?href="([^"]*)"')
 
