@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from feeds.cache import CACHE_DIR, BuildCache, templates_key
 from feeds.config import CONFIG_NAME, SiteConfig, load_config
@@ -75,13 +75,13 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
     problems: list[Problem] = []
     with progress.phase("validate"), _collector_paused():
         parsed = _validate_all(found, site_dir, config, cache, problems)
-        items = [item for item, _, _ in parsed if item is not None]
-        lines = {item.source: key_lines for item, _, key_lines in parsed if item is not None}
+        items = [result.item for result in parsed if result.item is not None]
+        lines = {result.item.source: result.lines for result in parsed if result.item is not None}
         public, embargoed = split_embargoed(items, now)
         embargoed = tuple(item for item in embargoed if drafts or not item.draft)  # a draft lifts with no date
         recorded = read_ledger(site_dir)
         published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft],
-                                                   present=[name for _, name, _, _ in found])
+                                                   present=[file.name for file in found])
         withdrawn = withdrawals(embargoed, recorded)
         held_back = {problem.path for problem in withdrawn}  # not "disappeared": held by its embargo
         problems += withdrawn + [p for p in ledger_problems if p.path not in held_back]
@@ -214,8 +214,13 @@ def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCach
     return stamps
 
 
-# Cache key, path relative to the site directory, bytes if read, whether reached through a symbolic link.
-Found = tuple[str, str, bytes | None, bool]
+class Found(NamedTuple):
+    """A content file as the build found it."""
+
+    key: str  # in the cache
+    name: str  # its path relative to the site directory
+    data: bytes | None  # its bytes; None when the cache knew the file and it was not read
+    linked: bool  # reached through a symbolic link
 
 
 def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress,
@@ -232,7 +237,7 @@ def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: P
             with open(os.path.join(site_dir, name), "rb") as stream:
                 data = stream.read()
             key = cache.item_key(config, name, data, stat)
-        found.append((key, name, data, linked))
+        found.append(Found(key, name, data, linked))
     cache.save_sources(config, listing.taken)
     return found
 
@@ -258,16 +263,16 @@ def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache:
     """Every content file's item, problems and key lines: from the cache when its bytes were seen, else parsed."""
     from feeds.parse import parse_files
 
-    cached = [cache.get(key) for key, _, _, _ in found]
-    missing = [(site_dir / name, data if data is not None else (site_dir / name).read_bytes(), linked)
-               for (_, name, data, linked), parsed in zip(found, cached) if parsed is None]
+    cached = [cache.get(file.key) for file in found]
+    missing = [(site_dir / file.name, file.data if file.data is not None else (site_dir / file.name).read_bytes(),
+                file.linked) for file, parsed in zip(found, cached) if parsed is None]
     fresh = iter(parse_files(missing, site_dir, config))
     results = []
-    for (key, _, _, _), parsed in zip(found, cached):
+    for file, parsed in zip(found, cached):
         if parsed is None:
             parsed = next(fresh)
-            cache.put(key, parsed)
-        problems += parsed[1]
+            cache.put(file.key, parsed)
+        problems += parsed.problems
         results.append(parsed)
     return results
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from feeds.config import SiteConfig
 from feeds.errors import Problem
@@ -12,9 +13,15 @@ from feeds.model import Item
 from feeds.pool import spread
 from feeds.validate import event, news_item
 
-# What one content file validates to: its item (None when it has errors), every problem found in it
-# (the warnings the file alone shows included) and the line of each front matter key.
-Parsed = tuple[Item | None, tuple[Problem, ...], dict[str, int]]
+
+class Parsed(NamedTuple):
+    """What one content file validates to."""
+
+    item: Item | None  # None when the file has errors
+    problems: tuple[Problem, ...]  # every problem found in it, the warnings the file alone shows included
+    lines: dict[str, int]  # the line of each front matter key
+
+
 # One file to parse: its path, its bytes, and whether it is reached through a symbolic link.
 Job = tuple[Path, bytes, bool]
 
@@ -26,12 +33,12 @@ def parse_file(path: Path, data: bytes, site_dir: Path, config: SiteConfig, link
     """One file's item, problems and key lines."""
     source = read_source(path, site_dir, data, linked)
     if isinstance(source, Problem):
-        return None, (source,), {}
+        return Parsed(None, (source,), {})
     problems: list[Problem] = []
     item = _MAKE[source.kind](source, config, problems)
     if item is not None:
         problems += lint_item(item, source)
-    return item, tuple(problems), source.lines
+    return Parsed(item, tuple(problems), source.lines)
 
 
 def parse_files(jobs: list[Job], site_dir: Path, config: SiteConfig) -> list[Parsed]:
