@@ -19,13 +19,11 @@ moment, and is reused only when nothing changed.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from jinja2 import meta, nodes
+from typing import TypeVar
 
 from feeds.cache import BuildCache, Stamp, digest
 from feeds.calendar_links import event_ics_path
@@ -36,7 +34,9 @@ from feeds.render import KeptFile, Output, OutputFile
 from feeds.render.channels import Document
 from feeds.render.html import PageJob
 from feeds.render.ics import EventPart, EventText
-from feeds.template_paths import page_templates, parsed_templates
+from feeds.template_reads import templates_read_site
+
+T = TypeVar("T")
 
 _EVENTS = "events.pickle"
 _PAGE_KEYS, _DOCUMENT_KEYS, _EVENT_KEYS = "page keys", "document keys", "event keys"  # kept between builds
@@ -89,10 +89,7 @@ class Parts:
         def make(n: int) -> Output:
             return self.place(OutputFile(jobs[n].path, render(jobs[n]).data, keys[n]))
 
-        missing = [n for n, file in enumerate(found) if file is None]
-        for n, file in zip(missing, spread(make, missing, minimum=_SPREAD_PAGES)):
-            found[n] = file
-        return found  # type: ignore[return-value]
+        return _fill(found, make, _SPREAD_PAGES)
 
     def event_parts(self, make: Callable[[Event], EventPart], events: Sequence[Event]) -> list[EventPart]:
         """Each event's VEVENT and own file: from the cache and the last build when its key is unchanged."""
@@ -106,11 +103,9 @@ class Parts:
             part = make(events[n])
             return EventPart(part.text, self.place(OutputFile(part.file.path, part.file.data, keys[n])))
 
-        missing = [n for n, part in enumerate(found) if part is None]
-        for n, part in zip(missing, spread(made, missing, minimum=_SPREAD_EVENTS)):
-            found[n] = part
-        self.used_events.update((key, part.text) for key, part in zip(keys, found))  # type: ignore[union-attr]
-        return found  # type: ignore[return-value]
+        parts = _fill(found, made, _SPREAD_EVENTS)
+        self.used_events.update((key, part.text) for key, part in zip(keys, parts))
+        return parts
 
     def document_files(self, render: Callable[[Document], list[OutputFile]],
                        documents: Sequence[Document]) -> list[list[Output]]:
@@ -128,10 +123,7 @@ class Parts:
             return [self.place(OutputFile(file.path, file.data, digest(keys[n], fmt)))
                     for file, fmt in zip(render(documents[n]), ("atom", "rss", "json"))]
 
-        missing = [n for n, files in enumerate(found) if files is None]
-        for n, files in zip(missing, spread(make, missing, minimum=_SPREAD_DOCUMENTS)):
-            found[n] = files
-        return found  # type: ignore[return-value]
+        return _fill(found, make, _SPREAD_DOCUMENTS)
 
     def save_events(self) -> None:
         """Keep exactly the VEVENTs this build used, for the next build, and let go of them here: once
@@ -187,56 +179,9 @@ class Parts:
         return KeptFile(path, key, source) if (st.st_size, st.st_mtime_ns, st.st_ino) == stamp[1:] else None
 
 
-@functools.lru_cache(maxsize=8)
-def templates_read_site(templates: str, template_dirs: tuple[Path, ...]) -> bool:
-    """True when the templates of item and list pages read `site` other than for a series' next
-    occurrences (or when it cannot be told); `templates` is the digest of the template directories,
-    under which the answer is remembered."""
-    parsed = parsed_templates(templates, template_dirs)
-    pending, seen = ["news.html", "event.html", "listing.html"], set()
-    while pending:
-        name = pending.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        tree = parsed[name]
-        if tree is None:
-            continue  # rendering will say so
-        if isinstance(tree, Exception):
-            return True
-        # `occurrences(item, site.now, n)` is keyed by the occurrences it gives; any other use of `site` is not.
-        allowed = _asking_occurrences(tree)
-        if any(node.name == "site" and id(node) not in allowed for node in tree.find_all(nodes.Name)):
-            return True
-        referenced = list(meta.find_referenced_templates(tree))
-        if None in referenced:  # a template chosen at run time: it could be any
-            return True
-        pending += referenced  # type: ignore[arg-type]
-    return False
-
-
-@functools.lru_cache(maxsize=8)
-def templates_read_now(templates: str, template_dirs: tuple[Path, ...]) -> bool:
-    """True when some template shows `now` itself (`site.now`, other than to ask a series' next
-    occurrences), hands `site` on whole, or cannot be read: then no other moment gives the same pages.
-    What the templates take from `now` through the site (which events are over, a series' next
-    dates, when an embargo lifts) the build keys by itself (see feeds.moments)."""
-    parsed = parsed_templates(templates, template_dirs)
-    for name in page_templates(template_dirs):
-        tree = parsed[name]
-        if isinstance(tree, Exception):
-            return True
-        allowed = _asking_occurrences(tree)
-        read = {id(node.node): node.attr for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name)}
-        if any(node.name == "site" and id(node) not in allowed and read.get(id(node)) in (None, "now")
-               for node in tree.find_all(nodes.Name)):
-            return True
-    return False
-
-
-def _asking_occurrences(tree: nodes.Template) -> set[int]:
-    """The `site` names that are read only as `site.now` in a call `occurrences(item, site.now, n)`."""
-    return {id(arg.node) for call in tree.find_all(nodes.Call)
-            if isinstance(call.node, nodes.Name) and call.node.name == "occurrences"
-            for arg in call.args if isinstance(arg, nodes.Getattr) and arg.attr == "now"
-            and isinstance(arg.node, nodes.Name) and arg.node.name == "site"}
+def _fill(found: list[T | None], make: Callable[[int], T], minimum: int) -> list[T]:
+    """`found` with each gap n filled by make(n), over the cores when there are at least `minimum` gaps."""
+    missing = [n for n, part in enumerate(found) if part is None]
+    for n, part in zip(missing, spread(make, missing, minimum=minimum)):
+        found[n] = part
+    return found  # type: ignore[return-value]

@@ -1,0 +1,66 @@
+"""What the templates read: a question put to their syntax trees, so that a page is rendered again
+exactly when what it shows can have changed."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from jinja2 import meta, nodes
+
+from feeds.template_paths import page_templates, parsed_templates
+
+
+@functools.lru_cache(maxsize=8)
+def templates_read_site(templates: str, template_dirs: tuple[Path, ...]) -> bool:
+    """True when the templates of item and list pages read `site` other than for a series' next
+    occurrences (or when it cannot be told); `templates` is the digest of the template directories,
+    under which the answer is remembered."""
+    parsed = parsed_templates(templates, template_dirs)
+    pending, seen = ["news.html", "event.html", "listing.html"], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = parsed[name]
+        if tree is None:
+            continue  # rendering will say so
+        if isinstance(tree, Exception):
+            return True
+        # `occurrences(item, site.now, n)` is keyed by the occurrences it gives; any other use of `site` is not.
+        allowed = _asking_occurrences(tree)
+        if any(node.name == "site" and id(node) not in allowed for node in tree.find_all(nodes.Name)):
+            return True
+        referenced = list(meta.find_referenced_templates(tree))
+        if None in referenced:  # a template chosen at run time: it could be any
+            return True
+        pending += referenced  # type: ignore[arg-type]
+    return False
+
+
+@functools.lru_cache(maxsize=8)
+def templates_read_now(templates: str, template_dirs: tuple[Path, ...]) -> bool:
+    """True when some template shows `now` itself (`site.now`, other than to ask a series' next
+    occurrences), hands `site` on whole, or cannot be read: then no other moment gives the same pages.
+    What the templates take from `now` through the site (which events are over, a series' next
+    dates, when an embargo lifts) the build keys by itself (see feeds.moments)."""
+    parsed = parsed_templates(templates, template_dirs)
+    for name in page_templates(template_dirs):
+        tree = parsed[name]
+        if isinstance(tree, Exception):
+            return True
+        allowed = _asking_occurrences(tree)
+        read = {id(node.node): node.attr for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name)}
+        if any(node.name == "site" and id(node) not in allowed and read.get(id(node)) in (None, "now")
+               for node in tree.find_all(nodes.Name)):
+            return True
+    return False
+
+
+def _asking_occurrences(tree: nodes.Template) -> set[int]:
+    """The `site` names that are read only as `site.now` in a call `occurrences(item, site.now, n)`."""
+    return {id(arg.node) for call in tree.find_all(nodes.Call)
+            if isinstance(call.node, nodes.Name) and call.node.name == "occurrences"
+            for arg in call.args if isinstance(arg, nodes.Getattr) and arg.attr == "now"
+            and isinstance(arg.node, nodes.Name) and arg.node.name == "site"}
