@@ -22,7 +22,7 @@ from feeds.moments import moment_window
 from feeds.progress import Progress
 from feeds.strings import Strings, load_strings
 from feeds.template_paths import STATIC_DIR, files_in_use, template_dirs
-from feeds.unique import check_unique
+from feeds.unique import check_tags, check_unique
 from feeds.write import Stamp, UnsafePath, new_tree, write_file
 
 if TYPE_CHECKING:
@@ -88,6 +88,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems += reused_withdrawn(recorded, [*published, *embargoed])
         shown = published + ([i for i in public if i.draft] if drafts else [])
         check_unique([*shown, *embargoed], problems, lines)
+        problems += check_tags(shown, lines)
         problems += lint_timely(shown, lines, now) + lint_images(shown, lines, _static_paths(site_dir))
         strings = _strings(site_dir, config, problems)
     if any(p.is_error for p in problems) or (strict and problems):
@@ -153,7 +154,9 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         loaded = validate_site(site_dir, config, found, now=now, drafts=drafts, strict=strict, progress=progress,
                                cache=cache)
         del found  # the files' bytes, parsed now: 80 MB at 10,000 items, which every worker would inherit
-        from feeds.template_reads import templates_read_now  # Jinja2, which a build that changes nothing needs not
+        from feeds.template_reads import (
+            templates_read_now,  # Jinja2, which a build that changes nothing needs not
+        )
 
         reads_now = templates_read_now(templates, tuple(template_dirs(site_dir)))  # then no other moment will do
         key = cache.site_key(loaded.site, templates, exact_now=reads_now)

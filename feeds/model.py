@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -25,6 +27,31 @@ class Status(str, Enum):
     RESCHEDULED = "rescheduled"
     MOVED_ONLINE = "moved-online"
     CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, order=True)
+class Tag:
+    """A tag: the slug that names its pages and feeds, and its name as written (C++, 東京, Paris Call)."""
+
+    slug: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def by_tag(items: Iterable[Item]) -> dict[Tag, tuple[Item, ...]]:
+    """Every tag of these items, in slug order, with its items in their order. A tag written in more
+    than one way (Paris Call, paris call) goes by the way its items write most often (of those, the
+    first in alphabetical order), so that its pages and feeds have one name."""
+    grouped: dict[str, list[Item]] = defaultdict(list)
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in items:
+        for tag in item.tags:
+            grouped[tag.slug].append(item)
+            names[tag.slug][tag.name] += 1
+    return {Tag(slug, min(names[slug], key=lambda name: (-names[slug][name], name))): tuple(grouped[slug])
+            for slug in sorted(grouped)}
 
 
 @dataclass(frozen=True)
@@ -51,7 +78,7 @@ class Item:
     updated: datetime  # aware, >= date
     summary: str  # plain text
     body_html: str  # sanitised HTML; links as written (relative links stay relative)
-    tags: tuple[str, ...] = ()
+    tags: tuple[Tag, ...] = ()  # in slug order, one for each slug
     lang: str = ""
     draft: bool = False
     withdrawn: bool = False  # taken down after publication; its id stays reserved in the ledger

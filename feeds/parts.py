@@ -111,8 +111,8 @@ class Parts:
                        documents: Sequence[Document]) -> list[list[Output]]:
         """Each feed document's files (Atom, RSS, JSON): linked when unchanged, else rendered."""
         keys = self._keys(_DOCUMENT_KEYS, [((document.channel.folder, document.number),
-                                            (self.feed_base, document.channel.folder, str(document.number),
-                                             str(document.archives), str(document.older)), document.entries, ())
+                                            (self.feed_base, document.channel.folder, document.channel.title,
+                                             str(document.number), str(document.archives), str(document.older)), document.entries, ())
                                            for document in documents])
         found: list[list[Output] | None] = []
         for document, key in zip(documents, keys):

@@ -1,11 +1,13 @@
-"""No two items may share a page, a feed id or a calendar UID."""
+"""No two items may share a page, a feed id or a calendar UID; no two tags a page unawares."""
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Mapping
 
-from feeds.errors import Problem
-from feeds.model import Event, Item
+from feeds.errors import Problem, Severity
+from feeds.model import Event, Item, by_tag
 
 
 def check_unique(items: list[Item], problems: list[Problem], lines: Mapping[str, Mapping[str, int]]) -> None:
@@ -21,6 +23,32 @@ def check_unique(items: list[Item], problems: list[Problem], lines: Mapping[str,
                 problems.append(Problem(item.source, _key_line(lines.get(item.source, {}), field), field,
                                         f"{value!r} is already used by {other.source}",
                                         f"give one of them its own {field}: in the front matter"))
+
+
+def check_tags(items: list[Item], lines: Mapping[str, Mapping[str, int]]) -> list[Problem]:
+    """A warning for each way of writing a tag that gives the same slug as another in other words
+    (C++ and C#, both tags/c/): they share one page and one feed, which the writer may not mean.
+    Case, spaces, hyphens and underscores may differ (Paris Call, paris-call). Each way is reported
+    once, at the first file that writes it."""
+    problems = []
+    for tag, tagged in by_tag(items).items():
+        others: dict[str, list[str]] = defaultdict(list)  # each other way of writing it -> its files
+        for item in tagged:
+            name = next(own.name for own in item.tags if own.slug == tag.slug)
+            if _words(name) != _words(tag.name):
+                others[name].append(item.source)
+        for name, sources in sorted(others.items()):
+            first = min(sources)
+            also = f" (and in {len(sources) - 1} other files)" if len(sources) > 1 else ""
+            problems.append(Problem(first, lines.get(first, {}).get("tags", 1), "tags",
+                                    f"{name!r}{also} shares the page tags/{tag.slug}/ with {tag.name!r}",
+                                    "write the tag as the other items do, or in other words", Severity.WARNING))
+    return problems
+
+
+def _words(name: str) -> str:
+    """A tag's words, whatever their case or what separates them."""
+    return " ".join(re.split(r"[\s_-]+", name.casefold())).strip()
 
 
 def _key_line(lines: Mapping[str, int], field: str) -> int:

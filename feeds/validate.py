@@ -24,7 +24,7 @@ from feeds.limits import (
 from feeds.links import absolutize
 from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
-from feeds.model import Event, Location, NewsItem, Status
+from feeds.model import Event, Location, NewsItem, Status, Tag
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
 from feeds.timezones import day_or_moment, instant, zone_or_none
 
@@ -98,18 +98,28 @@ class _Fields:
             return False
         return value
 
-    def tags(self) -> tuple[str, ...]:
+    def tags(self) -> tuple[Tag, ...]:
         value = self.meta.get("tags", [])
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(tag, str) and tag.strip() for tag in value):
             self.fail("tags", f"expected a list of words, got {_describe(value)}", "e.g. tags: [cybersecurity, paris-call]")
             return ()
-        tags = {_tag_slug(tag) for tag in value} - {""}
-        for tag in sorted(tag for tag in tags if len(tag.encode()) > MAX_SLUG_BYTES):  # a tag names folders too
-            self.fail("tags", f"a tag gives a slug of {len(tag.encode())} characters; the limit is {MAX_SLUG_BYTES}",
-                      f"shorten it, e.g. to {cut_at_word(tag, 40)}")
-        return tuple(sorted(tags))
+        tags: dict[str, Tag] = {}
+        for written in value:
+            name = one_line(written)
+            slug = _tag_slug(name)
+            if not self.checked("tags", name):
+                continue
+            if not slug:
+                self.fail("tags", f"{name!r} gives no slug: a tag's pages are named by its letters and digits",
+                          "add a word to it, or leave it out")
+            elif len(slug.encode()) > MAX_SLUG_BYTES:  # a tag names folders too
+                self.fail("tags", f"a tag gives a slug of {len(slug.encode())} characters; the limit is {MAX_SLUG_BYTES}",
+                          f"shorten it, e.g. to {cut_at_word(slug, 40)}")
+            else:
+                tags.setdefault(slug, Tag(slug, name))
+        return tuple(sorted(tags.values()))
 
     def moment(self, key: str, zone: ZoneInfo, required: bool = False) -> date | datetime | None:
         """A date or an aware datetime (naive times are in `zone`)."""

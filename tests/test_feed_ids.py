@@ -28,7 +28,7 @@ def test_ids_survive_edits_to_title_body_tags_summary_slug_and_base_url(example_
     path = example_site / NEWS
     text = path.read_text()
     text = text.replace("title: World Economic Forum joins", "title: Forum signs")
-    text = text.replace("tags: [cybersecurity, paris-call, centre-for-cybersecurity]", "tags: [other]")
+    text = text.replace("tags: [Cybersecurity, Paris Call, Centre for Cybersecurity]", "tags: [other]")
     text = text.replace("summary: >-", "slug: renamed-slug\nsummary: >-\n  Changed.\n  ")
     path.write_text(text + "\nA new closing paragraph.\n")
     config = example_site / "site.toml"

@@ -65,7 +65,7 @@ def test_example_feeds_in_three_formats(example_output: Path) -> None:
         news = next(e for e in parsed.entries if e.id == news_id)
         assert news.link == EXAMPLE_BASE + "news/forum-joins-paris-call/"
         assert news.author == "World Economic Forum"
-        assert {t.term for t in news.tags} == {"cybersecurity", "paris-call", "centre-for-cybersecurity"}
+        assert {t.term for t in news.tags} == {"Cybersecurity", "Paris Call", "Centre for Cybersecurity"}
         assert news.summary.startswith("The Forum, through its Centre for Cybersecurity")
         assert all(url.startswith(EXAMPLE_BASE) for url in absolute_urls(news.content[0].value))
         assert utc(news.published_parsed) == utc("2018-11-12T09:00:00+01:00")

@@ -74,7 +74,7 @@ def test_item_pages_are_h_entry_and_h_event(built_sites) -> None:
     [entry, *_] = _mf2(output, NEWS + "index.html", BASE)["items"]
     assert entry["type"] == ["h-entry"]
     assert entry["properties"]["url"] == [BASE + NEWS]
-    assert entry["properties"]["category"] == ["centre-for-cybersecurity", "cybersecurity", "paris-call"]
+    assert entry["properties"]["category"] == ["Centre for Cybersecurity", "Cybersecurity", "Paris Call"]
     assert "eight principles" in entry["properties"]["content"][0]["value"]
     [author] = entry["properties"]["author"]
     assert author["type"] == ["h-card"] and author["properties"]["name"] == ["World Economic Forum"]  # not "By ..."
@@ -218,7 +218,7 @@ def test_index_shows_news_events_tags_and_subscribe(built_sites) -> None:
     outlook = next(h for h in hrefs if h.startswith("https://outlook.live.com/"))
     assert parse_qs(urlsplit(outlook).query)["url"] == [BASE + "feeds/events.ics"]
     tags = [a.text for a in index.get_element_by_id("tags-heading").getparent().iter("a")]
-    assert tags == ["centre-for-cybersecurity", "cybersecurity", "paris-call"]
+    assert tags == ["Centre for Cybersecurity", "Cybersecurity", "Paris Call"]
     large = _html(built_sites["large"].output, "index.html")
     past = large.get_element_by_id("past-heading").getparent()
     assert "Cancelled" in past.text_content()  # a cancelled event says so in the list
@@ -375,3 +375,36 @@ def test_an_item_in_another_language_is_marked_so_wherever_it_is_shown(example_s
     assert page.xpath('//article/@lang') == ["fr-CH"]
     # English without a region has no Open Graph locale (language_TERRITORY): none is given.
     assert _html(output, NEWS + "index.html").xpath('//meta[@property="og:locale"]') == []
+
+
+def test_tags_keep_their_written_names_and_a_shared_slug_is_reported(example_site: Path, feeds) -> None:
+    """A tag's slug names its pages and feeds; everywhere people read it, it is as written. Tags in
+    other words that give one slug share a page, which a warning says; one with no slug is an error."""
+    import feedparser
+
+    news = example_site / "content/news"
+    (news / "2018-11-13-a.md").write_text("---\ntitle: A\ndate: 2018-11-13T09:00:00+01:00\n"
+                                          "tags: [C++, 東京, Paris Call]\n---\nA.\n", encoding="utf-8")
+    (news / "2018-11-14-b.md").write_text("---\ntitle: B\ndate: 2018-11-14T09:00:00+01:00\n"
+                                          "tags: [C#, paris call, Paris Call]\n---\nB.\n", encoding="utf-8")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    assert "content/news/2018-11-13-a.md:4: warning: tags: 'C++' shares the page tags/c/ with 'C#'" in result.err
+    assert "paris" not in result.err  # the same words, written in another case, are the same tag
+    out = example_site / "public"
+    page = lxml.html.parse(str(out / "news/a/index.html")).getroot()
+    links = {a.text_content(): a.get("href") for a in page.iter("a") if "p-category" in a.classes}
+    assert links == {"C++": "../../tags/c/", "Paris Call": "../../tags/paris-call/", "東京": "../../tags/dong-jing/"}
+    tag_page = lxml.html.parse(str(out / "tags/paris-call/index.html")).getroot()
+    assert "Paris Call" in tag_page.findtext(".//h1")  # the way most items write it
+    entry = next(e for e in feedparser.parse(str(out / "feeds/atom.xml")).entries if e.title == "A")
+    assert [t.term for t in entry.tags] == ["C++", "東京", "Paris Call"]  # in slug order: c, dong-jing, paris-call
+    assert feedparser.parse(str(out / "feeds/tags/paris-call/atom.xml")).feed.title.endswith(": Paris Call")
+    feed = json.loads((out / "feeds/feed.json").read_text(encoding="utf-8"))
+    assert next(i for i in feed["items"] if i["title"] == "B")["tags"] == ["C#", "paris call"]
+
+    (news / "2018-11-15-c.md").write_text("---\ntitle: C\ndate: 2018-11-15T09:00:00+01:00\n"
+                                          "tags: [🚀]\n---\nC.\n", encoding="utf-8")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert "content/news/2018-11-15-c.md:4: tags: '🚀' gives no slug" in result.err

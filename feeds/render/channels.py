@@ -3,10 +3,9 @@ document of the newest entries plus RFC 5005 archives that together hold every i
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from feeds.model import Item, Site
+from feeds.model import Item, Site, Tag, by_tag
 
 FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
@@ -18,13 +17,13 @@ def feed_paths(folder: str) -> dict[str, str]:
     return {fmt: folder + name for fmt, name in FORMATS.items()}
 
 
-def tag_folder(tag: str) -> str:
-    return f"{SITE_FOLDER}tags/{tag}/"
+def tag_folder(slug: str) -> str:
+    return f"{SITE_FOLDER}tags/{slug}/"
 
 
-def tag_feed_paths(tag: str) -> dict[str, str]:
+def tag_feed_paths(slug: str) -> dict[str, str]:
     """A tag's feeds in the output, e.g. {"atom": "feeds/tags/paris-call/atom.xml", "rss": ..., "json": ...}."""
-    return feed_paths(tag_folder(tag))
+    return feed_paths(tag_folder(slug))
 
 
 def document_path(folder: str, number: int, fmt: str) -> str:
@@ -36,7 +35,7 @@ def document_path(folder: str, number: int, fmt: str) -> str:
 class Channel:
     """One logical feed: the site's, or a tag's."""
 
-    tag: str  # "" for the site-wide feed
+    tag: Tag | None  # None for the site-wide feed
     folder: str
     title: str
     subtitle: str
@@ -89,16 +88,10 @@ def channels(site: Site) -> list[Channel]:
     """The site-wide channel first, then one per tag in tag order."""
     config = site.config
     items: tuple[Item, ...] = site.items if config.feeds.include_events else site.news
-    by_tag: dict[str, list[Item]] = defaultdict(list)
-    for item in items:
-        for tag in item.tags:
-            by_tag[tag].append(item)
     subtitle = config.description or config.title
-    found = [Channel("", SITE_FOLDER, config.title, subtitle, "", items)]
-    found += [
-        Channel(tag, tag_folder(tag), f"{config.title}: {tag}", f"{subtitle} Tagged {tag}.", f"tags/{tag}/", tuple(tagged))
-        for tag, tagged in sorted(by_tag.items())
-    ]
+    found = [Channel(None, SITE_FOLDER, config.title, subtitle, "", items)]
+    found += [Channel(tag, tag_folder(tag.slug), f"{config.title}: {tag.name}", f"{subtitle} Tagged {tag.name}.",
+                      f"tags/{tag.slug}/", tagged) for tag, tagged in by_tag(items).items()]
     return found
 
 

@@ -155,7 +155,7 @@ def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
         fe.extra.lang = item.lang
         fe.dc.dc_language(item.lang)
     for tag in item.tags:
-        fe.category(term=tag)
+        fe.category(term=tag.name)
     if entry.image:
         if entry.image.length is not None:
             fe.extra.enclosure = entry.image

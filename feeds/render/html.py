@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,7 +26,7 @@ from feeds.calendar_links import CALENDAR_PATH
 from feeds.config import site_path
 from feeds.errors import Problem, SiteError
 from feeds.event_status import banner
-from feeds.model import Event, Item, NewsItem, Site
+from feeds.model import Event, Item, NewsItem, Site, Tag, by_tag
 from feeds.recurrence import occurrences
 from feeds.render import Output, OutputFile, structured
 from feeds.render.channels import SITE_FOLDER, channels, feed_paths, tag_feed_paths
@@ -154,22 +153,13 @@ def site_alternates(site: Site) -> tuple[Alternate, ...]:
     )
 
 
-def tag_alternates(site: Site, tag: str) -> tuple[Alternate, ...]:
-    paths, name = tag_feed_paths(tag), f"{site.config.title}: {tag}"
+def tag_alternates(site: Site, tag: Tag) -> tuple[Alternate, ...]:
+    paths, name = tag_feed_paths(tag.slug), f"{site.config.title}: {tag.name}"
     return (
         Alternate("application/atom+xml", f"{name} (Atom)", site.config.url(paths["atom"])),
         Alternate("application/rss+xml", f"{name} (RSS)", site.config.url(paths["rss"])),
         Alternate("application/feed+json", f"{name} (JSON Feed)", site.config.url(paths["json"])),
     )
-
-
-def tagged(site: Site) -> dict[str, tuple[Item, ...]]:
-    """Every tag, alphabetically, with its items newest first."""
-    by_tag: dict[str, list[Item]] = defaultdict(list)
-    for item in site.items:
-        for tag in item.tags:
-            by_tag[tag].append(item)
-    return {tag: tuple(by_tag[tag]) for tag in sorted(by_tag)}
 
 
 def paginate(items: Sequence[Item], first: str) -> list[tuple[str, Listing]]:
@@ -247,9 +237,9 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
         return make(job.folder, job.template, job.title, job.description, **job.options())
 
     newest = max(map(_UPDATED, site.items), default=None)
-    tags = tagged(site)
+    tags = by_tag(site.items)
     feeds = channels(site)
-    fed = {channel.tag for channel in feeds}  # a tag only events have has no feed when feeds leave events out
+    fed = {channel.tag.slug for channel in feeds if channel.tag}  # a tag only events have has none when feeds leave events out
     page("", "index.html", config.title, config.description, data=structured.website(site), modified=newest,
          news=site.news[:INDEX_LIMIT], upcoming=site.upcoming[:INDEX_LIMIT], past=site.past[:INDEX_LIMIT],
          tags=tags)
@@ -264,11 +254,11 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
             shows=(item, *shown), label="", modified=item.updated, options=partial(_item_options, site, item, shown))
     page("tags/", "tags.html", t.all_tags, config.description, tags=tags, modified=newest)
     for tag, items in tags.items():
-        for folder, listing in paginate(items, f"tags/{tag}/"):
-            job(folder, "listing.html", _numbered(t.tag_title.format(tag=tag), listing, t), config.description,
-                shows=listing.items,
-                label=f"{listing.number}/{listing.count} {tag}", modified=max(map(_UPDATED, listing.items)),
-                options=partial(_tag_options, site, listing, tag, tag in fed))
+        for folder, listing in paginate(items, f"tags/{tag.slug}/"):
+            job(folder, "listing.html", _numbered(t.tag_title.format(tag=tag.name), listing, t), config.description,
+                shows=listing.items,  # the tag's name is in the label: other pages' items can change it
+                label=f"{listing.number}/{listing.count} {tag.slug} {tag.name}",
+                modified=max(map(_UPDATED, listing.items)), options=partial(_tag_options, site, listing, tag, tag.slug in fed))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds, modified=newest)
     files += pages(render, jobs)
     files.append(_not_found(env, dirs, site, common))
@@ -277,10 +267,10 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     return files
 
 
-def _tag_options(site: Site, listing: Listing, tag: str, fed: bool) -> dict[str, Any]:
+def _tag_options(site: Site, listing: Listing, tag: Tag, fed: bool) -> dict[str, Any]:
     """What a tag's page shows beyond its items: its feeds, when it has them (worked out only for a
     page that is rendered)."""
-    return {"listing": listing, "tag": tag, "tag_feeds": tag_feed_paths(tag) if fed else {},
+    return {"listing": listing, "tag": tag, "tag_feeds": tag_feed_paths(tag.slug) if fed else {},
             "extra": tag_alternates(site, tag) if fed else ()}
 
 

@@ -170,7 +170,7 @@ def _vevent(site: Site, event: Event) -> VEvent:
         url=event.url or page_url,
         status=ical_status(event.status),  # type: ignore[arg-type]
         transparency="TRANSPARENT" if event.all_day else "OPAQUE",
-        categories=event.tags,
+        categories=[tag.name for tag in event.tags],
         organizer=_organizer(organizer) if organizer else None,
     )
     if event.body_html:  # Outlook shows this HTML instead of DESCRIPTION: it says all DESCRIPTION says

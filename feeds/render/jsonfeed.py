@@ -57,7 +57,7 @@ def _item(entry: Entry) -> dict[str, Any]:
     out["date_modified"] = feed_time(item.updated).isoformat()
     out["authors"] = [{"name": entry.author}]
     if item.tags:
-        out["tags"] = list(item.tags)
+        out["tags"] = [tag.name for tag in item.tags]
     if item.lang:
         out["language"] = item.lang
     if entry.image and entry.image.length is not None:

@@ -49,7 +49,7 @@ def news_article(site: Site, item: NewsItem) -> dict[str, Any]:
     if item.dateline:
         data["dateline"] = item.dateline
     if item.tags:
-        data["keywords"] = list(item.tags)
+        data["keywords"] = [tag.name for tag in item.tags]
     if item.image:
         data["image"] = [config.absolute(item.image)]
     return data
@@ -80,7 +80,7 @@ def event(site: Site, item: Event) -> dict[str, Any]:
     if location:  # Google requires one; an event without a place has none to give
         data["location"] = location
     if item.tags:
-        data["keywords"] = list(item.tags)
+        data["keywords"] = [tag.name for tag in item.tags]
     return data
 
 
@@ -100,7 +100,7 @@ def open_graph(site: Site, url: str, title: str, description: str, item: Item | 
             properties += [("og:image", config.absolute(item.image)), ("og:image:alt", item.image_alt)]
         properties += [("article:published_time", item.date.isoformat()),
                        ("article:modified_time", item.updated.isoformat())]
-        properties += [("article:tag", tag) for tag in item.tags]
+        properties += [("article:tag", tag.name) for tag in item.tags]
     elif config.feeds.logo:
         properties.append(("og:image", config.absolute(config.feeds.logo)))
     return [(key, value) for key, value in properties if value]
