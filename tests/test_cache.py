@@ -476,3 +476,21 @@ def test_an_older_item_added_keeps_the_archive_walk_whole(example_site: Path, fe
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     assert feeds("build", "--site", example_site, "--output", tmp_path / "clean", "--no-cache", "--now", EXAMPLE_NOW).code == 0
     assert tree_bytes(example_site / "public") == tree_bytes(tmp_path / "clean")
+
+
+def test_a_tags_name_changed_by_one_item_follows_on_every_page_and_feed(site: Path, build, tmp_path: Path) -> None:
+    """A tag goes by the way most of its items write it: an edit to one item can rename it on pages
+    and in feeds that do not show that item."""
+    from feeds.render.html import PER_PAGE
+
+    for n in range(PER_PAGE + 1):  # a second tag page, showing the oldest item only
+        written = "Policy Papers" if n % 2 else "policy-papers"  # one more of these
+        (site / f"content/news/2018-09-{n + 1:02d}-p{n}.md").write_text(
+            f"---\ntitle: Paper {n}\ndate: 2018-09-{n + 1:02d}T10:00\ntags: [{written}]\n---\n\nA paper.\n", encoding="utf-8")
+    before = build(site)
+    assert "Tagged “policy-papers” (Page 2 of 2)" == lxml.html.fromstring(before["tags/policy-papers/page/2/index.html"]).findtext(".//h1")
+    edit(site / "content/news/2018-09-21-p20.md", "tags: [policy-papers]", "tags: [Policy Papers]")  # on page 1
+    after = build(site)
+    assert "Tagged “Policy Papers” (Page 2 of 2)" == lxml.html.fromstring(after["tags/policy-papers/page/2/index.html"]).findtext(".//h1")
+    assert feedparser.parse(after["feeds/tags/policy-papers/atom.xml"]).feed.title.endswith(": Policy Papers")
+    assert after == clean_build(site, build, tmp_path)
