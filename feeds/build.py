@@ -196,6 +196,18 @@ def unsafe_output(site_dir: Path, output: Path) -> str | None:
     return None
 
 
+def foreign_entries(output: Path, files: list[Output]) -> list[str]:
+    """What an output folder that no build is known to have made holds at its top that this build
+    does not make (a .git, a CNAME, someone's documents), which replacing the folder would lose. A
+    file manager's litter (.DS_Store) does not count. In a folder a build made, a stray file is the
+    build's to remove."""
+    try:
+        present = os.listdir(output)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(set(present) - {file.path.partition("/")[0] for file in files} - _LITTER)
+
+
 def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCache, templates: str,
                       progress: Progress) -> dict[str, Stamp]:
     """Render every output into a new tree, each part written as soon as it is made (so that no
@@ -207,12 +219,20 @@ def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCach
             with progress.phase("render"):
                 parts = Parts.open(cache, site, templates, template_dirs(site_dir), output, tree.place)
                 files = render(site, site_dir, parts)
+            if not cache.last_output_stamps(output) and (foreign := foreign_entries(output, files)):
+                shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+                raise SiteError([Problem(str(output), 0, "", f"holds {shown}, which no build made there; a build "
+                                         "replaces the whole folder", "build into a folder of its own, such as "
+                                         "public/, and copy or deploy from it")])
             with progress.phase("write"):
                 stamps = tree.complete(files)
     except BaseException:
         cache.spare_changed(output)
         raise
     return stamps
+
+
+_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
 class Found(NamedTuple):

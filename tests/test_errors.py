@@ -389,3 +389,23 @@ def test_a_setting_read_as_another_ones_default_is_reported_once(example_site: P
     result = feeds("check", "--site", example_site)
     assert result.code == 1
     assert result.err.count("site.toml:3: description: expected text, got 5") == 1, result.err
+
+
+def test_an_output_folder_holding_what_no_build_made_is_left_alone(example_site: Path, feeds, tmp_path: Path) -> None:
+    """A folder of someone's files (a Pages checkout's .git and CNAME) is never replaced: its files
+    would be swept away, at the latest by the build after."""
+    deploy = tmp_path / "deploy"
+    (deploy / ".git").mkdir(parents=True)
+    (deploy / "CNAME").write_text("newsroom.example.org\n")
+    (deploy / ".DS_Store").write_bytes(b"")
+    before = tree_bytes(deploy)
+    for _ in range(2):
+        result = feeds("build", "--site", example_site, "--output", deploy, "--now", EXAMPLE_NOW)
+        assert result.code == 1
+        assert f"{deploy}: holds .git, CNAME, which no build made there" in result.err
+        assert tree_bytes(deploy) == before and (deploy / ".git").is_dir()
+    (deploy / ".git").rmdir()
+    (deploy / "CNAME").unlink()
+    assert feeds("build", "--site", example_site, "--output", deploy, "--now", EXAMPLE_NOW).code == 0
+    # A build's own output is replaced, by a build that knows it from the cache or not.
+    assert feeds("build", "--site", example_site, "--output", deploy, "--now", EXAMPLE_NOW, "--no-cache").code == 0
