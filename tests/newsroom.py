@@ -52,6 +52,13 @@ BODY = """First paragraph of {title_plain}, with a [relative link](../item-{prev
 
 ![A picture](../../static/images/photo.jpg)
 
+The Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft said so, and
+the command line it ran was this:
+
+```
+feeds build --site /srv/newsroom --output /srv/www/newsroom --base-url https://staging.example.org/x/ --strict
+```
+
 <img src="../../static/images/diagram.png" srcset="../../static/images/diagram.png 1x, ../../static/images/photo.jpg 2x" alt="Diagram">
 """
 

@@ -91,6 +91,18 @@ def test_every_kind_of_page_loads_cleanly_and_passes_axe(browser, built_sites, s
         visit.close()
 
 
+def test_every_page_fits_a_phone(browser, built_sites, served) -> None:
+    """No page scrolls sideways at 360 px: long words and addresses wrap, code scrolls in its box."""
+    wide = []
+    for site, path in _pages(built_sites):
+        visit = Visit(browser, width=360)
+        page = visit.open(served[site] + path.removesuffix("index.html"))
+        if (width := page.evaluate("document.documentElement.scrollWidth")) > 360:
+            wide.append((site, path, width))
+        visit.close()
+    assert wide == []
+
+
 def test_pages_fit_a_phone_and_screenshots_are_taken(browser, built_sites, served) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     shots = {"index": "", "event": "events/annual-gathering-2018/", "large-index": "", "cancelled": "events/event-01/"}
