@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import webcolors
 
 from feeds.errors import Problem, SiteError, closest
+from feeds.languages import language_problem
 from feeds.limits import REFUSED_HINT, refused_character, web_address
 from feeds.timezones import zone_or_none
 
@@ -248,6 +249,8 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         organizer=organizer,
     )
     language = r.get(data, "language", str, "en")
+    if (problem := language_problem(language)) is not None:
+        r.fail("language", *problem)
     if r.problems:
         raise SiteError(r.problems)
 

@@ -12,6 +12,7 @@ from slugify import slugify
 
 from feeds.config import Person, SiteConfig
 from feeds.errors import Problem, Severity, closest
+from feeds.languages import language_problem
 from feeds.limits import (
     MAX_SLUG_BYTES,
     REFUSED_HINT,
@@ -90,6 +91,14 @@ class _Fields:
             self.fail(key, f"not a web address: {value!r}", f"write it in full, e.g. {example}")
             return ""
         return address
+
+    def language(self) -> str:
+        """The item's language tag (lang:), when it is not the site's."""
+        value = self.text("lang")
+        if value and (problem := language_problem(value)) is not None:
+            self.fail("lang", *problem)
+            return ""
+        return value
 
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)
@@ -240,7 +249,7 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
         summary=summary,
         body_html=body_html,
         tags=f.tags(),
-        lang=f.text("lang"),
+        lang=f.language(),
         draft=f.flag("draft"),
         withdrawn=f.flag("withdrawn"),
         embargoed_until=max(holds) if holds else None,

@@ -98,6 +98,8 @@ ERRORS = [
          ["content/events/js.md:5: url: not a web address: 'javascript:alert(1)' (hint: write it in full, e.g. https://example.org/)"]),
     Case("event-url-without-scheme", {"content/events/bare.md": news("title: E\nstart: 2018-12-01\nlocation: Bern\nurl: www.example.com/meetup\n")},
          ["content/events/bare.md:5: url: not a web address: 'www.example.com/meetup'"]),
+    Case("lang-not-a-tag", {"content/news/lang.md": news(OK_NEWS + "lang: French language\n")},
+         ["content/news/lang.md:4: lang: not a language tag: 'French language' (hint: a tag such as en, fr-CH or zh-Hant)"]),
     Case("event-url-bad-port", {"content/events/port.md": news("title: E\nstart: 2018-12-01\nlocation: Bern\nurl: https://example.org:99999/\n")},
          ["content/events/port.md:5: url: not a web address: 'https://example.org:99999/'"]),
     Case("event-url-bad-host", {"content/events/host.md": news("title: E\nstart: 2018-12-01\nlocation: Bern\nurl: https://ex☃ample..org/\n")},

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import feedparser
 import icalendar
 import pytest
+from conftest import EXAMPLE_NOW
 from playwright.sync_api import Browser, Page, sync_playwright
 from site_newsroom import BuiltSite, built_sites, html_pages, served  # noqa: F401 - the fixtures
 
@@ -138,3 +139,21 @@ def test_subscribe_links_lead_to_the_right_files(browser, built_sites, served) -
     assert "webcal://newsroom.example.org/feeds/events.ics" in links
     assert visit.problems == []
     visit.close()
+
+
+def test_right_to_left_text_is_laid_out_right_to_left(browser, example_site: Path, feeds) -> None:
+    """lang alone does not set a direction: an Arabic item is dir="rtl" on its page and its card, and
+    a dateline of either direction is kept apart from the date beside it (bidi isolation)."""
+    (example_site / "content/news/2018-11-13-ar.md").write_text(
+        "---\ntitle: إطلاق مبادرة الأمن السيبراني\ndate: 2018-11-13T09:00:00+01:00\nlang: ar\n"
+        "dateline: دبي، الإمارات\n---\nأعلنت المنظمة اليوم عن مبادرة جديدة.\n", encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    out = example_site / "public"
+    page = browser.new_page()
+    for target in (out / "news/ar/index.html", out / "index.html"):
+        page.goto(target.as_uri())
+        assert page.evaluate("getComputedStyle(document.documentElement).direction") == "ltr"  # the site is English
+        article = page.locator("article[lang=ar]")
+        assert article.evaluate("e => getComputedStyle(e).direction") == "rtl", target
+        assert article.locator(".dateline").evaluate("e => getComputedStyle(e).unicodeBidi") == "isolate", target
+    page.close()

@@ -408,3 +408,10 @@ def test_tags_keep_their_written_names_and_a_shared_slug_is_reported(example_sit
     result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
     assert result.code == 1
     assert "content/news/2018-11-15-c.md:4: tags: '🚀' gives no slug" in result.err
+
+
+def test_a_language_tag_is_checked(example_site: Path, feeds) -> None:
+    config = example_site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('language = "en"', 'language = "fr_CH"'), encoding="utf-8")
+    result = feeds("check", "--site", example_site)
+    assert result.code == 1 and "site.toml:5: language: not a language tag: 'fr_CH' (hint: did you mean 'fr-CH'?)" in result.err

@@ -26,6 +26,7 @@ from feeds.calendar_links import CALENDAR_PATH
 from feeds.config import site_path
 from feeds.errors import Problem, SiteError
 from feeds.event_status import banner
+from feeds.languages import direction
 from feeds.model import Event, Item, NewsItem, Site, Tag, by_tag
 from feeds.recurrence import occurrences
 from feeds.render import Output, OutputFile, structured
@@ -122,6 +123,7 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
     env.filters["event_zone"] = lambda event: event_zone(event, t)
     env.filters["banner"] = lambda event: banner(event, t)
     env.filters["site_link"] = site_link
+    env.filters["direction"] = direction
     env.globals["occurrences"] = occurrences
     return env
 
