@@ -82,7 +82,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         recorded = read_ledger(site_dir)
         published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft],
                                                    present=[file.name for file in found])
-        withdrawn = withdrawals(embargoed, recorded)
+        withdrawn = withdrawals(embargoed, recorded, lines)
         held_back = {problem.path for problem in withdrawn}  # not "disappeared": held by its embargo
         problems += withdrawn + [p for p in ledger_problems if p.path not in held_back]
         problems += reused_withdrawn(recorded, [*published, *embargoed])

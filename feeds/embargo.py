@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 
 from feeds.errors import Problem
@@ -24,14 +24,26 @@ def split_embargoed(items: Iterable[Item], now: datetime) -> tuple[list[Item], t
     return public, tuple(sorted(held, key=lambda item: (item.embargoed_until, item.source)))
 
 
-def withdrawals(held: Iterable[Item], ledger: Ledger) -> list[Problem]:
-    """An embargo cannot take back what was published: one problem per held item the ledger has."""
+def withdrawals(held: Iterable[Item], ledger: Ledger, lines: Mapping[str, Mapping[str, int]]) -> list[Problem]:
+    """Neither an embargo nor a date still to come can take back what was published: one problem per
+    held item the ledger has, at the key that holds it."""
     published = {entry.path for entry in ledger.entries}
-    return [Problem(item.source, 1, "embargo", f"the item is already published; it cannot be held until "
-                    f"{item.embargoed_until.isoformat()}",
-                    "remove the embargo, or set date back; if only a build with a later --now published it, "
-                    "restore published.json from version control")
-            for item in held if item.source in published]
+    problems = []
+    for item in held:
+        if item.source not in published:
+            continue
+        assert item.embargoed_until is not None
+        key = "date" if item.embargoed_until == item.date else "embargo"
+        line = lines.get(item.source, {}).get(key, 1)
+        if key == "embargo":
+            problems.append(Problem(item.source, line, key, "the item is already published; it cannot be held until "
+                                    f"{item.embargoed_until.isoformat()}", "remove the embargo, or set it back"))
+        else:
+            problems.append(Problem(item.source, line, key, f"the item is already published, and its date "
+                                    f"({item.date.isoformat()}) is still to come at the moment of this build",
+                                    "build as of a later moment (--now), or set the date back; if a build with "
+                                    "a later --now published it by mistake, restore published.json from version control"))
+    return problems
 
 
 def utc_text(moment: datetime) -> str:

@@ -110,10 +110,18 @@ def test_an_embargo_cannot_withdraw_a_published_item(example_site: Path, feeds) 
     news.write_text(news.read_text().replace("dateline:", f"embargo: {LIFT}\ndateline:"))
     result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
     assert result.code == 1
-    assert result.err.splitlines()[0].startswith(
-        "content/news/2018-11-12-forum-joins-paris-call.md:1: embargo: the item is already published; "
-        f"it cannot be held until {LIFT} (hint: remove the embargo, or set date back;")
+    assert result.err.splitlines()[0] == (
+        "content/news/2018-11-12-forum-joins-paris-call.md:4: embargo: the item is already published; "
+        f"it cannot be held until {LIFT} (hint: remove the embargo, or set it back)")
     assert "disappeared" not in result.err
+
+
+def test_a_build_as_of_a_moment_before_a_published_date_says_so(example_site: Path, feeds) -> None:
+    """The item has no embargo: it is its date, still to come at that moment, that would hold it."""
+    result = feeds("build", "--site", example_site, "--now", "2018-11-01T00:00:00+01:00")
+    assert result.code == 1
+    assert ("content/news/2018-11-12-forum-joins-paris-call.md:3: date: the item is already published, and its "
+            "date (2018-11-12T09:00:00+01:00) is still to come at the moment of this build") in result.err
 
 
 def test_an_events_announcement_time_without_an_offset_is_in_its_own_zone(example_site: Path, feeds) -> None:
