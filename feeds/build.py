@@ -69,7 +69,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
                   strict: bool, progress: Progress, cache: BuildCache) -> Loaded:
     """Validate the content files read; raise SiteError listing every error (and, if strict, warning)."""
     # Imported here, with the parsers and checks they bring: a build that changes nothing needs none.
-    from feeds.lint import lint_images, lint_timely
+    from feeds.lint import lint_images, lint_links, lint_timely
 
     now = _resolve_now(now, config)
     problems: list[Problem] = []
@@ -90,6 +90,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         check_unique([*shown, *embargoed], problems, lines)
         problems += check_tags(shown, lines)
         problems += lint_timely(shown, lines, now) + lint_images(shown, lines, _static_paths(site_dir))
+        problems += lint_links(shown, embargoed, lines, config.base_url)
         strings = _strings(site_dir, config, problems)
     if any(p.is_error for p in problems) or (strict and problems):
         raise SiteError(problems)

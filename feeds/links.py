@@ -1,14 +1,19 @@
-"""Absolute URLs inside item HTML, for feeds and calendars read away from the site."""
+"""Links inside item HTML: listed, and made absolute for feeds and calendars read away from the site."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urljoin
 
 # The sanitiser writes every attribute double-quoted and every '<' of text as '&lt;', so a '<' begins
 # a tag: these patterns see attributes of tags only, never text that looks like one (a code sample).
 _URL_ATTRIBUTE = re.compile(r'(<[a-zA-Z][^<>]*?\s(?:href|src|cite)=")([^"]*)"')
 _SRCSET = re.compile(r'(<[a-zA-Z][^<>]*?\ssrcset=")([^"]*)"')
+
+# The links of sanitised HTML, whose '<' always begins a tag (see the patterns above): never text
+# that looks like a link, as in a code sample.
+_HREF = re.compile(r'<a\s[^<>]*?href="([^"]*)"')
 
 
 def absolutize(fragment: str, page_url: str) -> str:
@@ -46,3 +51,9 @@ def _srcset(value: str, page_url: str) -> str:
         candidates.append(" ".join(filter(None, (_absolute(page_url, url), descriptor))))
         at = end
     return ", ".join(candidates)
+
+
+@lru_cache(maxsize=1 << 16)
+def hrefs(body_html: str) -> tuple[str, ...]:
+    """The links of a body; remembered, since a process that builds again (`feeds serve`) sees the same bodies."""
+    return tuple(_HREF.findall(body_html))

@@ -19,7 +19,7 @@ class Parsed(NamedTuple):
 
     item: Item | None  # None when the file has errors
     problems: tuple[Problem, ...]  # every problem found in it, the warnings the file alone shows included
-    lines: dict[str, int]  # the line of each front matter key
+    lines: dict[str, int]  # the line of each front matter key, and of the body
 
 
 # One file to parse: its path, its bytes, and whether it is reached through a symbolic link.
@@ -38,7 +38,7 @@ def parse_file(path: Path, data: bytes, site_dir: Path, config: SiteConfig, link
     item = _MAKE[source.kind](source, config, problems)
     if item is not None:
         problems += lint_item(item, source)
-    return Parsed(item, tuple(problems), source.lines)
+    return Parsed(item, tuple(problems), {**source.lines, "body": source.body_line})
 
 
 def parse_files(jobs: list[Job], site_dir: Path, config: SiteConfig) -> list[Parsed]:

@@ -200,6 +200,12 @@ WARNINGS = [
     Case("event-dated-by-its-start", {"content/events/soon.md": news("title: E\nlocation: Bern\nstart: 2018-12-01\n")},
          [("content/events/soon.md:4: warning: date: is not given, so the event is dated by its start (or an earlier "
            "updated:), 2018-12-01")]),
+    Case("link-to-no-page", {"content/news/linking.md": news(OK_NEWS, "See [this](../renamed/), [that](/news/forum-joins-paris-call/)"
+                                                                  " and [the archive](../../archive/).\n")},
+         ["content/news/linking.md:5: warning: body: links to ../renamed/, which is no page of the site"]),
+    Case("link-to-a-held-page", {"content/news/linking.md": news(OK_NEWS, "See [this](../held/).\n"),
+                                 "content/news/2018-11-12-held.md": news("title: H\ndate: 2018-12-24T10:00:00+01:00\n")},
+         ["content/news/linking.md:5: warning: body: links to ../held/, which is held until 2018-12-24T10:00:00+01:00"]),
     Case("front-matter-only", {"content/news/no-body.md": news(OK_NEWS, "")},
          ["content/news/no-body.md:4: warning: body: is empty"]),
 ]

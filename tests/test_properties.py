@@ -182,8 +182,7 @@ ATTRIBUTE_TEXT = st.lists(st.sampled_from([" ", "\n", "\t", "\u00a0", "href", "s
 @given(ATTRIBUTE_TEXT)
 def test_url_attributes_are_found_as_the_plain_patterns_find_them(text: str) -> None:
     """The patterns written to start at '="' match where, and what, the plain ones match."""
-    from feeds.links import _SRCSET, _URL_ATTRIBUTE
-    from feeds.render.related import _HREF
+    from feeds.links import _HREF, _SRCSET, _URL_ATTRIBUTE
 
     for fast, plain_pattern in ((_URL_ATTRIBUTE, r'\s(?:href|src)="([^"]*)"'), (_SRCSET, r'\ssrcset="([^"]*)"'),
                                 (_HREF, r'\shref="([^"]*)"')):

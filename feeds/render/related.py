@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
+from feeds.links import hrefs
 from feeds.model import Item, Site
-
-# The links of sanitised HTML, whose '<' always begins a tag (see feeds.links): never text
-# that looks like a link, as in a code sample.
-_HREF = re.compile(r'<a\s[^<>]*?href="([^"]*)"')
 
 
 def related_items(site: Site) -> dict[str, tuple[Item, ...]]:
@@ -21,7 +16,7 @@ def related_items(site: Site) -> dict[str, tuple[Item, ...]]:
     links: dict[str, set[str]] = defaultdict(set)
     for item in site.items:
         page_url = base + item.path
-        for href in _hrefs(item.body_html):
+        for href in hrefs(item.body_html):
             if href.startswith(("https://", "http://")) and not href.startswith(base):
                 continue  # another site's page, without resolving it
             target = by_path.get(_site_path(urljoin(page_url, href), base))
@@ -32,12 +27,6 @@ def related_items(site: Site) -> dict[str, tuple[Item, ...]]:
     by_id = {item.id: item for item in site.items}
     return {item_id: tuple(by_id[other] for other in sorted(others, key=order.__getitem__))
             for item_id, others in links.items()}
-
-
-@lru_cache(maxsize=1 << 16)
-def _hrefs(body_html: str) -> tuple[str, ...]:
-    """The links of a body; remembered, since a process that builds again (`feeds serve`) sees the same bodies."""
-    return tuple(_HREF.findall(body_html))
 
 
 def _site_path(url: str, base: str) -> str:
