@@ -112,7 +112,8 @@ def apply(ledger: Ledger, items: list[Item], present: Collection[str] = ()) -> t
                 entry.path, 0, "", f"the published item {entry.id!r} has disappeared",
                 "if you renamed the file, add to its front matter: "
                 f"id: \"{entry.id}\"" + (f" (and uid: \"{entry.uid}\")" if entry.uid else "")
-                + "; to take it down, keep the file and add withdrawn: true",
+                + ", and slug: with its old slug to keep its page where it was; to take it down, keep the "
+                "file and add withdrawn: true",
             ))
     return placed, Ledger(tuple(kept.values())), problems
 
