@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from feeds.errors import Problem
 
 
 def github_annotation(problem: Problem, site_dir: Path) -> str:
-    """`::error file=content/news/x.md,line=3,title=date::message`, with the path from the checkout."""
+    """`::error file=content/news/x.md,line=3,title=date::message`, with the path from the working
+    directory (the checkout's root, in a workflow), however the site was named."""
     level = "error" if problem.is_error else "warning"
     message = f"{problem.message} (hint: {problem.hint})" if problem.hint else problem.message
-    return github_command(level, Path(site_dir, problem.path).as_posix(), message,
+    return github_command(level, Path(os.path.relpath(Path(site_dir, problem.path))).as_posix(), message,
                           line=problem.line, title=problem.field or "feeds")
 
 

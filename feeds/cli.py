@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -162,7 +163,7 @@ def _check(args: argparse.Namespace) -> int:
     for item in loaded.embargoed:
         when = f"embargoed until {item.embargoed_until.isoformat()} (lifts {utc_text(item.embargoed_until)})"
         if github:
-            print(github_command("notice", Path(args.site, item.source).as_posix(), f"{item.title}: {when}",
+            print(github_command("notice", Path(os.path.relpath(Path(args.site, item.source))).as_posix(), f"{item.title}: {when}",
                                  title="embargo"))
         else:
             print(f"{item.source}: {when}: {item.title}")

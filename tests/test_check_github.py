@@ -8,12 +8,14 @@ from feeds.annotations import github_annotation, github_command
 from feeds.errors import Problem, Severity
 
 
-def test_errors_become_annotations_on_their_file_and_line(example_site: Path, feeds) -> None:
+def test_errors_become_annotations_on_their_file_and_line(example_site: Path, feeds, monkeypatch) -> None:
+    """Paths are given from the working directory (a workflow's checkout), however --site names the site."""
+    monkeypatch.chdir(example_site.parent)
     (example_site / "content/news/bad-date.md").write_text("---\ntitle: T\ndate: 2018-02-30\ncolour: red\n---\n")
     result = feeds("check", "--site", example_site, "--format", "github")
     assert result.code == 1
     lines = result.out.splitlines()
-    site = example_site.as_posix()
+    site = "site"
     assert (f"::error file={site}/content/news/bad-date.md,line=3,title=date::not a date or time: '2018-02-30' "
             "(hint: write 2018-11-12 or 2018-11-12T09:30:00+01:00)") in lines
     assert any(line.startswith(f"::warning file={site}/content/news/bad-date.md,line=4,title=colour::unknown key")
@@ -27,11 +29,12 @@ def test_paths_are_relative_to_the_checkout_when_run_from_it(example_site: Path,
     assert "::error file=site/content/news/no-title.md,line=1,title=title::missing; it is required" in result.out
 
 
-def test_embargoes_are_notices(example_site: Path, feeds) -> None:
+def test_embargoes_are_notices(example_site: Path, feeds, monkeypatch) -> None:
+    monkeypatch.chdir(example_site.parent)
     (example_site / "content/news/later.md").write_text("---\ntitle: Later\ndate: 2030-01-01T09:00:00Z\n---\n")
     result = feeds("check", "--site", example_site, "--format", "github", "--now", "2018-11-20T12:00:00Z")
     assert result.code == 0
-    assert (f"::notice file={example_site.as_posix()}/content/news/later.md,title=embargo::"
+    assert ("::notice file=site/content/news/later.md,title=embargo::"
             "Later: embargoed until 2030-01-01T09:00:00+00:00 (lifts 2030-01-01T09:00:00Z)") in result.out.splitlines()
 
 
