@@ -178,6 +178,9 @@ def _new(args: argparse.Namespace) -> int:
     if args.kind == "event" and not args.start:
         print("feeds new event: --start is required, e.g. --start 2018-11-26", file=sys.stderr)
         return EXIT_USAGE
+    if args.kind == "news" and (args.start or args.end):
+        print("feeds new news: --start and --end are an event's; news is dated by --now", file=sys.stderr)
+        return EXIT_USAGE
     now = args.now or datetime.now(timezone.utc)
     print(new_item(args.site, args.kind, args.title, now=now, start=args.start, end=args.end))
     return EXIT_OK

@@ -11,6 +11,7 @@ from feeds.errors import Problem, Severity
 from feeds.links import hrefs
 from feeds.load import Source
 from feeds.model import Event, Item, NewsItem, Status
+from feeds.new import PLACEHOLDER
 
 SUMMARY_LIMIT = 300  # characters; feed readers and search results show less than this
 
@@ -29,6 +30,9 @@ def lint_item(item: Item, source: Source) -> list[Problem]:
     if "summary" in source.meta and len(item.summary) > SUMMARY_LIMIT:
         warn("summary", f"is {len(item.summary)} characters; readers show about {SUMMARY_LIMIT}",
              "keep it to one or two sentences; the body holds the rest")
+    if PLACEHOLDER in source.body:
+        warn("body", "still holds the placeholder that feeds new wrote", "write the item's text in its place",
+             source.body_line + source.body[: source.body.index(PLACEHOLDER)].count("\n"))
     if not source.body.strip():
         warn("body", "is empty: the item's page and feed entry have no text",
              "write the item's text below the closing ---", source.body_line - 1)

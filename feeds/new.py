@@ -13,6 +13,7 @@ from feeds.errors import Problem, SiteError, display_path
 from feeds.limits import cut_at_word
 from feeds.timezones import day_or_moment
 
+PLACEHOLDER = "Write the text here. Its first paragraph is the summary unless you add `summary:` above."
 NEW_SLUG_LENGTH = 80  # a long title's slug is cut at a word: URLs and file names stay readable
 
 
@@ -43,7 +44,7 @@ def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
         "draft: true  # remove this line to publish",
         "# embargo: 2018-11-26T09:00:00+01:00  # held out of every output until then",
         "---",
-        "Write the text here. Its first paragraph is the summary unless you add `summary:` above.",
+        PLACEHOLDER,
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)

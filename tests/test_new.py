@@ -25,7 +25,9 @@ def test_new_news_builds_once_drafts_are_shown(example_site: Path, feeds) -> Non
     atom = feedparser.parse((example_site / "public/feeds/atom.xml").read_bytes())
     assert title not in [entry.title for entry in atom.entries]  # a draft until published
 
-    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts").code == 0
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts")
+    assert result.code == 0
+    assert f"{path.relative_to(example_site)}:8: warning: body: still holds the placeholder that feeds new wrote" in result.err
     atom = feedparser.parse((example_site / "public/feeds/atom.xml").read_bytes())
     [entry] = [entry for entry in atom.entries if entry.title == title]
     assert entry.link == "https://newsroom.example.org/news/forum-to-host-cyber-resilience-next-steps/"
@@ -68,6 +70,7 @@ def test_new_never_overwrites(example_site: Path, feeds) -> None:
 def test_new_refuses_bad_input(example_site: Path, feeds) -> None:
     assert feeds("new", "event", "No Start", "--site", example_site).code == 2
     assert feeds("new", "page", "What", "--site", example_site).code == 2
+    assert feeds("new", "news", "When", "--site", example_site, "--start", "2018-12-03").code == 2  # an event's
     bad = feeds("new", "event", "Backwards", "--site", example_site, "--start", "2018-12-03", "--end", "2018-12-01")
     assert bad.code == 1 and "--end: must be a date not before --start" in bad.err
     assert feeds("new", "news", "!!!", "--site", example_site).code == 1
