@@ -11,23 +11,26 @@ from cmarkgfm.cmark import Options
 from feeds import commonmark
 from feeds.limits import check_depth
 
-_EXTENSIONS = ["table", "strikethrough", "autolink"]
+_EXTENSIONS = ["table", "strikethrough", "autolink", "tasklist"]
 # Raw HTML is let through cmark and then cleaned by nh3, so safe markup a writer pastes survives and
 # scripts and styles disappear with their content (GFM's tagfilter would show them as text instead).
-_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SMART
+_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SMART | Options.CMARK_OPT_FOOTNOTES
 
-_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "picture", "source", "del", "input"}
+_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "picture", "source", "del", "input", "section"}
 _ALLOWED_ATTRIBUTES = {
     **nh3.ALLOWED_ATTRIBUTES,
     "img": {"src", "alt", "title", "width", "height", "loading", "srcset", "sizes"},
     "source": {"srcset", "type", "media", "sizes"},
-    "a": {"href", "title", "hreflang"},
+    "a": {"href", "title", "hreflang", "id", "aria-label"},  # id and aria-label: footnotes' links
+    "li": {"id"},  # a footnote, which its reference links to
     "td": {"align"},
     "th": {"align"},
     "input": {"type", "checked", "disabled"},
     "ol": {"start"},
 }
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# The classes cmark-gfm gives footnotes, for a stylesheet to find them.
+_ALLOWED_CLASSES = {"sup": {"footnote-ref"}, "a": {"footnote-backref"}, "section": {"footnotes"}}
 # <input> is allowed only as a task list's tick box: never a field a reader could type into.
 _FORCED_ATTRIBUTES = {"input": {"type": "checkbox", "disabled": ""}}
 # Made once: nh3.clean would turn these settings into the sanitiser's own each call, which took a
@@ -38,6 +41,7 @@ _SANITIZER = nh3.Cleaner(
     url_schemes=_URL_SCHEMES,
     link_rel="noopener noreferrer",
     set_tag_attribute_values=_FORCED_ATTRIBUTES,
+    allowed_classes=_ALLOWED_CLASSES,
 )
 _TEXT_ONLY = nh3.Cleaner(tags=set())
 
@@ -57,9 +61,16 @@ def sanitize(fragment: str) -> str:
     return _SANITIZER.clean(fragment)
 
 
+# A footnote's reference (its number) and the link back to it, as cmark-gfm and the sanitiser write them.
+_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref"><a [^>]*>([^<]*)</a></sup>')
+_FOOTNOTE_BACK = re.compile(r'\s*<a [^>]*class="footnote-backref"[^>]*>[^<]*</a>')
+
+
 def to_text(fragment: str) -> str:
-    """The plain text of an HTML fragment, whitespace collapsed."""
+    """The plain text of an HTML fragment, whitespace collapsed, without footnote numbers."""
     check_depth(fragment)
+    if "footnote-" in fragment:
+        fragment = _FOOTNOTE_BACK.sub("", _FOOTNOTE_REF.sub("", fragment))
     return " ".join(html.unescape(_TEXT_ONLY.clean(fragment)).split())
 
 
@@ -77,6 +88,8 @@ _WEB_LINK = re.compile(r'<a\s[^>]*?href="(https?://[^"]+)"[^>]*>(.*?)</a>', re.I
 def to_plain_text(fragment: str) -> str:
     """The text of an HTML fragment with its paragraphs and list items kept apart, and the addresses
     of its links to the web after their words, for plain-text readers (calendars)."""
+    if "footnote-" in fragment:  # a reference reads [1], and the way back is no use without links
+        fragment = _FOOTNOTE_BACK.sub("", _FOOTNOTE_REF.sub(r"[\1]", fragment))
     fragment = _WEB_LINK.sub(_link_text, fragment)
     flat = " ".join(fragment.split())  # HTML whitespace is one space; only block ends break lines
     marked = _LIST_ITEM.sub("\n- ", _LINE_END.sub("\n", _PARAGRAPH_END.sub("\n\n", flat)))

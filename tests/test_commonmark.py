@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import cmarkgfm
+import lxml.html
 from cmarkgfm.cmark import Options
 
 from feeds import commonmark
@@ -39,3 +40,16 @@ def test_parsing_many_bodies_does_not_grow_the_process() -> None:
     for _ in range(3000):
         commonmark.to_html(body, options=OPTIONS, extensions=EXTENSIONS)
     assert resident_mb() - before < 10
+
+
+def test_footnotes_and_task_lists_render_and_stay_out_of_summaries() -> None:
+    from feeds.markup import first_paragraph, to_html, to_plain_text
+
+    body = to_html("Signed by 51 states[^count].\n\n- [x] signed\n- [ ] ratified\n\n[^count]: As of 12 November.\n")
+    page = lxml.html.fragment_fromstring(body, create_parent="div")
+    [ref] = page.find_class("footnote-ref")
+    note = page.get_element_by_id(ref.find("a").get("href").removeprefix("#"))
+    assert "As of 12 November." in note.text_content()
+    assert [box.get("checked") is not None for box in page.iter("input")] == [True, False]
+    assert first_paragraph(body) == "Signed by 51 states."
+    assert to_plain_text(body).splitlines()[0] == "Signed by 51 states[1]."
