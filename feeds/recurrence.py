@@ -44,6 +44,9 @@ class RecurrenceError(ValueError):
         self.key, self.message, self.hint = key, message, hint
 
 
+_DATE_PARTS = {"BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY"}
+
+
 def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurrence:
     """Validate front matter `rrule` and `exdate` against the event's start; raise RecurrenceError."""
     if not isinstance(rule, str) or not rule.strip():
@@ -65,6 +68,10 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
                               "an open-ended series cannot be given correct time zone data for every date")
     if "UNTIL" in parts:
         parts["UNTIL"] = [_until(parts["UNTIL"][0], start)]
+    if freq == "YEARLY" and (start.month, start.day) == (2, 29) and not _DATE_PARTS & parts.keys():
+        # The day the rule takes from start, said outright: clients on ical.js (Thunderbird, Nextcloud)
+        # otherwise move it to 1 March in other years, where RFC 5545 skips those years.
+        parts.update(BYMONTH=[2], BYMONTHDAY=[29])
     canonical = vRecur(parts).to_ical().decode()
     try:
         series = _rule(canonical, start)
