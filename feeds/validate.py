@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -100,6 +100,18 @@ class _Fields:
             return ""
         return value
 
+    def wall_time(self, key: str, local: datetime, zone: ZoneInfo) -> None:
+        """A warning for a time of day the zone skips as its clocks go forward, or has twice as they go
+        back: calendar apps disagree on such times (RFC 5545 means the offset before the change)."""
+        back = local.astimezone(timezone.utc).astimezone(zone)
+        if back.replace(tzinfo=None) != local.replace(tzinfo=None):
+            self.fail(key, f"{local:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it; it is read "
+                      f"as {back:%H:%M}", "give a time outside the change", Severity.WARNING)
+        elif local.utcoffset() != local.replace(fold=1).utcoffset():
+            self.fail(key, f"{local:%Y-%m-%d %H:%M} happens twice in {zone.key}, as the clocks go back; the first "
+                      "is meant, and some calendar apps read the second", f"give its offset to be sure: "
+                      f"{local.isoformat()}", Severity.WARNING)
+
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)
         if not isinstance(value, bool):
@@ -144,7 +156,11 @@ class _Fields:
                 self.fail(key, f"not a date or time: {value.strip()!r}", "write 2018-11-12 or 2018-11-12T09:30:00+01:00")
                 return None
         if isinstance(value, datetime):
-            return value.replace(tzinfo=zone) if value.tzinfo is None else value
+            if value.tzinfo is not None:
+                return value
+            local = value.replace(tzinfo=zone)
+            self.wall_time(key, local, zone)
+            return local
         if isinstance(value, date):
             return value
         self.fail(key, f"expected a date or time, got {_describe(value)}", "write 2018-11-12 or 2018-11-12T09:30:00+01:00")

@@ -206,6 +206,15 @@ WARNINGS = [
     Case("link-to-a-held-page", {"content/news/linking.md": news(OK_NEWS, "See [this](../held/).\n"),
                                  "content/news/2018-11-12-held.md": news("title: H\ndate: 2018-12-24T10:00:00+01:00\n")},
          ["content/news/linking.md:5: warning: body: links to ../held/, which is held until 2018-12-24T10:00:00+01:00"]),
+    Case("time-in-a-gap", {"content/events/gap.md": news("title: E\nstart: 2024-03-10T02:30\nend: 2024-03-10T04:00\n"
+                                                          "timezone: America/St_Johns\nlocation: Bern\n")},
+         ["content/events/gap.md:3: warning: start: 2024-03-10 02:30 does not exist in America/St_Johns: the clocks "
+          "skip it; it is read as 03:30"]),
+    Case("time-twice", {"content/events/twice.md": news("title: E\nstart: 2024-11-03T01:30\nend: 2024-11-03T03:00\n"
+                                                        "timezone: America/New_York\nlocation: Bern\n")},
+         ["content/events/twice.md:3: warning: start: 2024-11-03 01:30 happens twice in America/New_York, as the "
+          "clocks go back; the first is meant, and some calendar apps read the second (hint: give its offset to be "
+          "sure: 2024-11-03T01:30:00-04:00)"]),
     Case("front-matter-only", {"content/news/no-body.md": news(OK_NEWS, "")},
          ["content/news/no-body.md:4: warning: body: is empty"]),
 ]
