@@ -105,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
         warnings = len(error.problems) - errors
         strict = getattr(args, "strict", False)
         counted = f" and {warnings} warning{'s' * (warnings != 1)} (--strict)" if warnings and strict else ""
-        print(f"feeds: {errors} error{'s' * (errors != 1)}{counted}; nothing was written", file=sys.stderr)
+        outcome = {"check": "", "new": "; no file was written", "ping": "; no hub was told"}.get(args.command,
+                                                                                                 "; nothing was written")
+        print(f"feeds: {errors} error{'s' * (errors != 1)}{counted}{outcome}", file=sys.stderr)
         return EXIT_CONTENT
 
 
