@@ -62,6 +62,7 @@ class Preview:
         self.changed = threading.Condition()
         self.state = State(0, (), int(time.time()))
         self.stopping = False
+        self.built_once = False  # whether there is a good build to serve
         # Items, rendered parts and what the output holds, from one build to the next: a change
         # parses, renders and writes only what it affects.
         self.memory: dict[str, object] = {}
@@ -84,6 +85,7 @@ class Preview:
             result = build(self.site_dir, self.output, now=self.now, base_url=self.base_url, drafts=self.drafts,
                            memory=self.memory, record_ledger=False, listing=listing)
             next_lift = result.next_lift
+            self.built_once = True
             problems: tuple[str, ...] = ()
             for warning in result.warnings:
                 self.echo(str(warning))
@@ -93,7 +95,8 @@ class Preview:
             problems = tuple(str(problem) for problem in error.problems)
             for line in problems:
                 self.echo(line)
-            self.echo("feeds: the build failed; still serving the last good build")
+            self.echo("feeds: the build failed; " + ("still serving the last good build" if self.built_once
+                                                     else "there is nothing to serve until it succeeds"))
         with self.changed:
             # Last-Modified has whole seconds: two states must never share one, or If-Modified-Since
             # would answer 304 with the page of the state before.
@@ -198,8 +201,11 @@ class Handler(BaseHTTPRequestHandler):
         try:
             body = target.read_bytes()
         except (OSError, ValueError):  # not there, not a file, or a name with a NUL character
-            page = _with_live_reload(b"<!doctype html><title>Not found</title><h1>Not found</h1></html>", state)
-            return self._send(404, "text/html; charset=utf-8", page, state, send_body)
+            try:  # the site's own page, as a host set up as the README says serves it
+                page = (preview.output / "404.html").read_bytes()
+            except OSError:
+                page = b"<!doctype html><title>Not found</title><h1>Not found</h1></html>"
+            return self._send(404, "text/html; charset=utf-8", _with_live_reload(page, state), state, send_body)
         kind = content_type(relative)
         if kind.startswith("text/html"):
             body = _with_live_reload(body, state)

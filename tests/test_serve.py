@@ -120,7 +120,9 @@ def test_every_kind_of_file_has_its_content_type(server: Server) -> None:
     calendar = icalendar.Calendar.from_ical(get(server.url + "feeds/events.ics")[2])
     assert len(calendar.walk("VEVENT")) == 1
     assert get(server.url + "news/forum-joins-paris-call")[0] == 200  # redirected to the slash
-    assert get(server.url + "nothing-here/")[0] == 404
+    status, _, body = get(server.url + "nothing-here/")
+    own = get(server.url + "404.html")[2]
+    assert status == 404 and body.startswith(own.partition(b"</head>")[0])  # the site's own page, as a host serves it
     assert get(server.url + "../site.toml")[0] == 404
     assert get(server.url + "%00")[0] == 404  # never a traceback
     assert get(server.url + "a" * 300)[0] == 404
@@ -337,3 +339,17 @@ def test_a_listing_takes_again_only_the_files_it_is_told_of(example_site: Path) 
     assert listing.restated(example_site, [str(added)]) is None  # not listed: a new look is needed
     news.unlink()
     assert listing.restated(example_site, [str(news)]) is None  # gone
+
+
+def test_a_site_broken_from_the_start_says_there_is_nothing_to_serve_yet(example_site: Path) -> None:
+    source = example_site / NEWS
+    good = source.read_text()
+    source.write_text(good.replace("date: 2018-11-12T09:00:00+01:00", "date: 2018-11-31"))
+    server = Server(example_site, "--now", EXAMPLE_NOW)
+    try:
+        assert "there is nothing to serve until it succeeds" in server.terminal
+        assert "still serving" not in server.terminal
+        source.write_text(good)
+        wait_until(lambda: get(server.url)[0] == 200, "the first good build")
+    finally:
+        assert server.stop() == 0
