@@ -537,3 +537,14 @@ def test_an_events_web_address_is_published_as_a_uri(tmp_path: Path) -> None:
     assert str(fair["URL"]) == address
     page = lxml.html.parse(str(site / "public/events/fair/index.html")).getroot()
     assert address in [a.get("href") for a in page.iter("a")]
+
+
+def test_a_calendar_without_events_still_has_a_component(example_site: Path, feeds) -> None:
+    """RFC 5545 asks every VCALENDAR for one component at least: a newsroom with no events yet
+    publishes its time zone."""
+    (example_site / "content/events/annual-gathering-2018.md").unlink()
+    (example_site / "published.json").unlink()
+    assert feeds("build", "--site", example_site, "--now", NOW).code == 0
+    cal = icalendar.Calendar.from_ical((example_site / "public/feeds/events.ics").read_bytes())
+    assert [c.name for c in cal.subcomponents] == ["VTIMEZONE"] and str(cal.subcomponents[0]["TZID"]) == "Europe/Zurich"
+    assert read_with_icaljs(example_site / "public/feeds/events.ics")["events"] == []

@@ -64,14 +64,16 @@ def render_calendar(site: Site, event_parts: EventParts = each_event) -> list[Ou
     """
     parts = event_parts(partial(event_part, site), site.events)
     header = _header(site, site.events)
-    calendar = JoinedFile(CALENDAR_PATH, _calendar_parts(header, [part.text for part in parts]),
-                          _calendar_key(header, parts))
+    # RFC 5545 asks a calendar for one component at least: with no events, the site's time zone.
+    zone = None if parts else (site.config.timezone.key, site.now.year)
+    calendar = JoinedFile(CALENDAR_PATH, _calendar_parts(header, [part.text for part in parts], zone),
+                          _calendar_key(header, parts, zone))
     return [calendar, *(part.file for part in parts)]
 
 
-def _calendar_key(header: bytes, parts: list[EventPart]) -> str:
+def _calendar_key(header: bytes, parts: list[EventPart], zone: tuple[str, int] | None) -> str:
     """A key of the calendar's bytes: its header, and each event's own file, which holds its VEVENT."""
-    hasher = hashlib.blake2b(header, digest_size=16)
+    hasher = hashlib.blake2b(header + repr(zone).encode(), digest_size=16)
     for part in parts:
         hasher.update(b"\0" + part.file.digest.encode())
     return "calendar:" + hasher.hexdigest()
@@ -98,15 +100,17 @@ def _assemble(header: bytes, texts: list[EventText]) -> bytes:
     return b"".join(_calendar_parts(header, texts))
 
 
-def _calendar_parts(header: bytes, texts: list[EventText]) -> tuple[bytes, ...]:
+def _calendar_parts(header: bytes, texts: list[EventText], zone: tuple[str, int] | None = None) -> tuple[bytes, ...]:
     """The parts of a VCALENDAR, in order: its properties, a VTIMEZONE for every zone the events
-    name, the events, its end."""
+    name (or for `zone`, a zone's name and a year, when they name none), the events, its end."""
     tzids = sorted({tzid for text in texts for tzid in text.tzids})
     parts = [header]
     if tzids:
         first = min(text.years[0] for text in texts)
         last = max(text.years[1] for text in texts)
         parts += [_vtimezone_ical(tzid, first, last) for tzid in tzids]
+    elif zone is not None:
+        parts.append(_vtimezone_ical(zone[0], zone[1], zone[1] + 1))
     parts += [text.data for text in texts]
     parts.append(_END)
     return tuple(parts)
