@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from feeds.errors import Problem, Severity
-from feeds.links import hrefs
+from feeds.links import site_paths
 from feeds.load import Source
 from feeds.model import Event, Item, NewsItem, Status
 from feeds.new import PLACEHOLDER
@@ -76,17 +76,14 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
     held_until = {item.path: item.embargoed_until for item in held}
     warnings = []
     for item in items:
-        for href in hrefs(item.body_html):
-            url = urljoin(base_url + item.path, href)
-            if not url.startswith(base_url):
-                continue  # another site's page
-            section, _, rest = urlsplit(url[len(base_url):]).path.partition("/")
+        for path in site_paths(item.body_html, base_url + item.path, base_url):
+            section, _, rest = path.partition("/")
             page = f"{section}/{rest.partition('/')[0]}/"
             if section not in (NewsItem.section, Event.section) or page == f"{section}//" or page in pages:
                 continue
             until = held_until.get(page)
-            message = (f"links to {href}, which is held until {until.isoformat()}: the link leads nowhere until then"
-                       if until else f"links to {href}, which is no page of the site")
+            message = (f"links to {page}, which is held until {until.isoformat()}: the link leads nowhere until then"
+                       if until else f"links to {page}, which is no page of the site")
             warnings.append(Problem(item.source, lines.get(item.source, {}).get("body", 1), "body", message,
                                     "link to the item's page as it is now; a renamed item keeps its page with "
                                     "slug: set to its old slug", Severity.WARNING))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -50,8 +51,17 @@ def by_tag(items: Iterable[Item]) -> dict[Tag, tuple[Item, ...]]:
         for tag in item.tags:
             grouped[tag.slug].append(item)
             names[tag.slug][tag.name] += 1
-    return {Tag(slug, min(names[slug], key=lambda name: (-names[slug][name], name))): tuple(grouped[slug])
-            for slug in sorted(grouped)}
+    return {Tag(slug, usual_name(names[slug])): tuple(grouped[slug]) for slug in sorted(grouped)}
+
+
+def tag_words(name: str) -> str:
+    """A tag's words, whatever their case or what separates them: Paris Call, paris-call."""
+    return " ".join(re.split(r"[\s_-]+", name.casefold())).strip()
+
+
+def usual_name(counts: Mapping[str, int]) -> str:
+    """Of the ways a tag is written, with how many items write each, the one its pages go by."""
+    return min(counts, key=lambda name: (-counts[name], name))
 
 
 @dataclass(frozen=True)
@@ -175,6 +185,11 @@ class Site:
     def __post_init__(self) -> None:
         merged = sorted((*self.news, *self.events), key=lambda item: (item.date, item.id), reverse=True)
         object.__setattr__(self, "items", tuple(merged))
+
+    @cached_property
+    def tags(self) -> dict[Tag, tuple[Item, ...]]:
+        """Every tag, in slug order, with its items newest first (see by_tag)."""
+        return by_tag(self.items)
 
     @cached_property
     def upcoming(self) -> tuple[Event, ...]:

@@ -63,6 +63,7 @@ class Preview:
         self.state = State(0, (), int(time.time()))
         self.stopping = False
         self.built_once = False  # whether there is a good build to serve
+        self.collected = 0  # how many objects were frozen when last collected
         # Items, rendered parts and what the output holds, from one build to the next: a change
         # parses, renders and writes only what it affects.
         self.memory: dict[str, object] = {}
@@ -77,6 +78,18 @@ class Preview:
             self._rebuild(listing)
         finally:
             gc.enable()
+            self._collect_frozen()
+
+    def _collect_frozen(self) -> None:
+        """Validation freezes what the build keeps (see feeds.build), which the collector then never
+        scans: garbage in cycles frozen with it, such as the Jinja environment a template edit
+        replaced, would stay for good. When the frozen heap has grown by a twentieth since it was
+        last collected, collect it once."""
+        if gc.get_freeze_count() > self.collected * 1.05:
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+            self.collected = gc.get_freeze_count()
 
     def _rebuild(self, listing: Listing | None) -> None:
         started = time.perf_counter()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 
 from feeds.errors import Problem, Severity
-from feeds.model import Event, Item, by_tag
+from feeds.model import Event, Item, tag_words, usual_name
 
 
 def check_unique(items: list[Item], problems: list[Problem], lines: Mapping[str, Mapping[str, int]]) -> None:
@@ -30,25 +29,24 @@ def check_tags(items: list[Item], lines: Mapping[str, Mapping[str, int]]) -> lis
     (C++ and C#, both tags/c/): they share one page and one feed, which the writer may not mean.
     Case, spaces, hyphens and underscores may differ (Paris Call, paris-call). Each way is reported
     once, at the first file that writes it."""
+    written: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))  # slug -> name -> files
+    for item in items:
+        for tag in item.tags:
+            written[tag.slug][tag.name].append(item.source)
     problems = []
-    for tag, tagged in by_tag(items).items():
-        others: dict[str, list[str]] = defaultdict(list)  # each other way of writing it -> its files
-        for item in tagged:
-            name = next(own.name for own in item.tags if own.slug == tag.slug)
-            if _words(name) != _words(tag.name):
-                others[name].append(item.source)
-        for name, sources in sorted(others.items()):
+    for slug, names in sorted(written.items()):
+        if len(names) < 2:
+            continue
+        usual = usual_name({name: len(sources) for name, sources in names.items()})
+        for name, sources in sorted(names.items()):
+            if tag_words(name) == tag_words(usual):
+                continue
             first = min(sources)
             also = f" (and in {len(sources) - 1} other files)" if len(sources) > 1 else ""
             problems.append(Problem(first, lines.get(first, {}).get("tags", 1), "tags",
-                                    f"{name!r}{also} shares the page tags/{tag.slug}/ with {tag.name!r}",
+                                    f"{name!r}{also} shares the page tags/{slug}/ with {usual!r}",
                                     "write the tag as the other items do, or in other words", Severity.WARNING))
     return problems
-
-
-def _words(name: str) -> str:
-    """A tag's words, whatever their case or what separates them."""
-    return " ".join(re.split(r"[\s_-]+", name.casefold())).strip()
 
 
 def _key_line(lines: Mapping[str, int], field: str) -> int:

@@ -25,7 +25,7 @@ from feeds.limits import (
 from feeds.links import absolutize
 from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
-from feeds.model import Event, Location, NewsItem, Status, Tag
+from feeds.model import Event, Location, NewsItem, Status, Tag, tag_words
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
 from feeds.timezones import day_or_moment, instant, zone_or_none
 
@@ -138,6 +138,9 @@ class _Fields:
             elif len(slug.encode()) > MAX_SLUG_BYTES:  # a tag names folders too
                 self.fail("tags", f"a tag gives a slug of {len(slug.encode())} characters; the limit is {MAX_SLUG_BYTES}",
                           f"shorten it, e.g. to {cut_at_word(slug, 40)}")
+            elif slug in tags and tag_words(tags[slug].name) != tag_words(name):
+                self.fail("tags", f"{name!r} gives the same slug as {tags[slug].name!r} (tags/{slug}/), and is left out",
+                          "write one of them in other words", Severity.WARNING)
             else:
                 tags.setdefault(slug, Tag(slug, name))
         return tuple(sorted(tags.values()))

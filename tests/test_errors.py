@@ -200,12 +200,12 @@ WARNINGS = [
     Case("event-dated-by-its-start", {"content/events/soon.md": news("title: E\nlocation: Bern\nstart: 2018-12-01\n")},
          [("content/events/soon.md:4: warning: date: is not given, so the event is dated by its start (or an earlier "
            "updated:), 2018-12-01")]),
-    Case("link-to-no-page", {"content/news/linking.md": news(OK_NEWS, "See [this](../renamed/), [that](/news/forum-joins-paris-call/)"
+    Case("link-to-no-page", {"content/news/linking.md": news(OK_NEWS, "See [this](../renamed/), [that](/news/forum-joins-paris-call/), [the meeting](../../events/%61nnual-gathering-2018/event.ics)"
                                                                   " and [the archive](../../archive/).\n")},
-         ["content/news/linking.md:5: warning: body: links to ../renamed/, which is no page of the site"]),
+         ["content/news/linking.md:5: warning: body: links to news/renamed/, which is no page of the site"]),
     Case("link-to-a-held-page", {"content/news/linking.md": news(OK_NEWS, "See [this](../held/).\n"),
                                  "content/news/2018-11-12-held.md": news("title: H\ndate: 2018-12-24T10:00:00+01:00\n")},
-         ["content/news/linking.md:5: warning: body: links to ../held/, which is held until 2018-12-24T10:00:00+01:00"]),
+         ["content/news/linking.md:5: warning: body: links to news/held/, which is held until 2018-12-24T10:00:00+01:00"]),
     Case("time-in-a-gap", {"content/events/gap.md": news("title: E\nstart: 2024-03-10T02:30\nend: 2024-03-10T04:00\n"
                                                           "timezone: America/St_Johns\nlocation: Bern\n")},
          ["content/events/gap.md:3: warning: start: 2024-03-10 02:30 does not exist in America/St_Johns: the clocks "
@@ -215,6 +215,9 @@ WARNINGS = [
          ["content/events/twice.md:3: warning: start: 2024-11-03 01:30 happens twice in America/New_York, as the "
           "clocks go back; the first is meant, and some calendar apps read the second (hint: give its offset to be "
           "sure: 2024-11-03T01:30:00-04:00)"]),
+    Case("tags-of-one-item-sharing-a-slug", {"content/news/tags.md": news(OK_NEWS + "tags: [C++, C#, c]\n")},
+         ["content/news/tags.md:4: warning: tags: 'C#' gives the same slug as 'C++' (tags/c/), and is left out",
+          "content/news/tags.md:4: warning: tags: 'c' gives the same slug as 'C++' (tags/c/), and is left out"]),
     Case("front-matter-only", {"content/news/no-body.md": news(OK_NEWS, "")},
          ["content/news/no-body.md:4: warning: body: is empty"]),
 ]

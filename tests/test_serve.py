@@ -353,3 +353,22 @@ def test_a_site_broken_from_the_start_says_there_is_nothing_to_serve_yet(example
         wait_until(lambda: get(server.url)[0] == 200, "the first good build")
     finally:
         assert server.stop() == 0
+
+
+def test_template_edits_leave_no_garbage_behind(example_site: Path, tmp_path: Path) -> None:
+    """Each template edit makes a new Jinja environment; the old one, in cycles frozen with the
+    build's objects, must still be collected (else `feeds serve` grows with every edit)."""
+    import gc
+
+    preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lambda line: None)
+    (example_site / "templates").mkdir()
+    try:
+        sizes = []
+        for edit in range(60):
+            (example_site / "templates/extra.html").write_text(f"edit {edit}")
+            preview.rebuild()
+            sizes.append(gc.get_freeze_count())
+        assert max(sizes[10:]) < sizes[9] * 1.1, sizes[9::10]
+    finally:
+        gc.unfreeze()

@@ -91,7 +91,8 @@ def channels(site: Site) -> list[Channel]:
     subtitle = config.description or config.title
     found = [Channel(None, SITE_FOLDER, config.title, subtitle, "", items)]
     found += [Channel(tag, tag_folder(tag.slug), f"{config.title}: {tag.name}", f"{subtitle} Tagged {tag.name}.",
-                      f"tags/{tag.slug}/", tagged) for tag, tagged in by_tag(items).items()]
+                      f"tags/{tag.slug}/", tagged)
+              for tag, tagged in (site.tags if items is site.items else by_tag(items)).items()]
     return found
 
 

@@ -27,7 +27,7 @@ from feeds.config import site_path
 from feeds.errors import Problem, SiteError
 from feeds.event_status import banner
 from feeds.languages import direction
-from feeds.model import Event, Item, NewsItem, Site, Tag, by_tag
+from feeds.model import Event, Item, NewsItem, Site, Tag
 from feeds.recurrence import occurrences
 from feeds.render import Output, OutputFile, structured
 from feeds.render.channels import SITE_FOLDER, channels, feed_paths, tag_feed_paths
@@ -239,7 +239,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
         return make(job.folder, job.template, job.title, job.description, **job.options())
 
     newest = max(map(_UPDATED, site.items), default=None)
-    tags = by_tag(site.items)
+    tags = site.tags
     feeds = channels(site)
     fed = {channel.tag.slug for channel in feeds if channel.tag}  # a tag only events have has none when feeds leave events out
     page("", "index.html", config.title, config.description, data=structured.website(site), modified=newest,

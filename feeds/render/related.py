@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from urllib.parse import urljoin, urlsplit
 
-from feeds.links import hrefs
+from feeds.links import site_paths
 from feeds.model import Item, Site
 
 
@@ -15,11 +14,8 @@ def related_items(site: Site) -> dict[str, tuple[Item, ...]]:
     base = site.config.base_url
     links: dict[str, set[str]] = defaultdict(set)
     for item in site.items:
-        page_url = base + item.path
-        for href in hrefs(item.body_html):
-            if href.startswith(("https://", "http://")) and not href.startswith(base):
-                continue  # another site's page, without resolving it
-            target = by_path.get(_site_path(urljoin(page_url, href), base))
+        for path in site_paths(item.body_html, base + item.path, base):
+            target = by_path.get(_page(path))
             if target is not None and target is not item:
                 links[item.id].add(target.id)
                 links[target.id].add(item.id)
@@ -29,10 +25,7 @@ def related_items(site: Site) -> dict[str, tuple[Item, ...]]:
             for item_id, others in links.items()}
 
 
-def _site_path(url: str, base: str) -> str:
-    """The item path a URL inside the site points at ("news/x/"), or "" for anything else."""
-    if not url.startswith(base):
-        return ""
-    path = urlsplit(url[len(base):]).path
+def _page(path: str) -> str:
+    """The page a path inside the site shows: news/x/ for news/x/index.html or news/x."""
     path = path.removesuffix("index.html")
     return path if path.endswith("/") else path + "/"
