@@ -186,6 +186,11 @@ class Site:
         merged = sorted((*self.news, *self.events), key=lambda item: (item.date, item.id), reverse=True)
         object.__setattr__(self, "items", tuple(merged))
 
+    @property
+    def year(self) -> int:
+        """The year it is now, in the site's time zone."""
+        return self.now.astimezone(self.config.timezone).year
+
     @cached_property
     def tags(self) -> dict[Tag, tuple[Item, ...]]:
         """Every tag, in slug order, with its items newest first (see by_tag)."""

@@ -1,7 +1,8 @@
 """What the outputs take from `now`, and for how long that stays the same.
 
 Outputs depend on `now` only through which events are over (`Site.upcoming` / `Site.past`), the
-next occurrences of each series and when the next embargo lifts (`Site.next_lift`).
+next occurrences of each series, when the next embargo lifts (`Site.next_lift`) and, in a calendar
+without events, the year.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ def moment_key(site: Site) -> list[str]:
         return [site.now.isoformat()]
     following = [occurrences(event, site.now, 1) for event in site.upcoming if event.recurrence]
     return [f"{len(site.past)} over", str(site.next_lift),
-            *(next_ones[0].start.isoformat() for next_ones in following if next_ones)]
+            *(next_ones[0].start.isoformat() for next_ones in following if next_ones),
+            *([] if site.events else [f"{site.year} year"])]
 
 
 def moment_window(site: Site) -> tuple[datetime, datetime | None] | None:
@@ -41,5 +43,7 @@ def moment_window(site: Site) -> tuple[datetime, datetime | None] | None:
              for next_ones in [occurrences(event, site.now, 1)] if next_ones]
     ends += [site.next_lift] if site.next_lift else []
     ends += [event.date for event in site.events if event.date > site.now]  # its warning ends then (feeds.lint)
+    if not site.events:  # a calendar without events holds the site's time zone for this year (feeds.render.ics)
+        ends.append(datetime(site.year + 1, 1, 1, tzinfo=site.config.timezone))
     return site.now, min(ends, default=None)
 

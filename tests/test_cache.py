@@ -494,3 +494,13 @@ def test_a_tags_name_changed_by_one_item_follows_on_every_page_and_feed(site: Pa
     assert "Tagged “Policy Papers” (Page 2 of 2)" == lxml.html.fromstring(after["tags/policy-papers/page/2/index.html"]).findtext(".//h1")
     assert feedparser.parse(after["feeds/tags/policy-papers/atom.xml"]).feed.title.endswith(": Policy Papers")
     assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_calendar_without_events_follows_the_year_despite_the_cache(example_site: Path, build, tmp_path: Path) -> None:
+    """Its VTIMEZONE covers the year it is built in: a build in the next year is not the same."""
+    (example_site / "content/events/annual-gathering-2018.md").unlink()
+    (example_site / "published.json").unlink()
+    build(example_site, now="2018-12-31T12:00:00+01:00")
+    after = build(example_site, now="2019-01-02T12:00:00+01:00")
+    assert b"2019" in after["feeds/events.ics"].partition(b"BEGIN:VTIMEZONE")[2]
+    assert after == clean_build(example_site, build, tmp_path, now="2019-01-02T12:00:00+01:00")

@@ -65,7 +65,7 @@ def render_calendar(site: Site, event_parts: EventParts = each_event) -> list[Ou
     parts = event_parts(partial(event_part, site), site.events)
     header = _header(site, site.events)
     # RFC 5545 asks a calendar for one component at least: with no events, the site's time zone.
-    zone = None if parts else (site.config.timezone.key, site.now.year)
+    zone = None if parts else (site.config.timezone.key, site.year)
     calendar = JoinedFile(CALENDAR_PATH, _calendar_parts(header, [part.text for part in parts], zone),
                           _calendar_key(header, parts, zone))
     return [calendar, *(part.file for part in parts)]
