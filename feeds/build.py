@@ -198,15 +198,17 @@ def unsafe_output(site_dir: Path, output: Path) -> str | None:
 
 
 def foreign_entries(output: Path, files: list[Output]) -> list[str]:
-    """What an output folder that no build is known to have made holds at its top that this build
-    does not make (a .git, a CNAME, someone's documents), which replacing the folder would lose. A
-    file manager's litter (.DS_Store) does not count. In a folder a build made, a stray file is the
+    """What an output folder that the cache does not know as a build's holds at its top that no
+    build makes (a .git, a CNAME, someone's documents), which replacing the folder would lose. A file
+    manager's litter (.DS_Store) does not count. In a folder the cache knows, a stray file is the
     build's to remove."""
+    from feeds.render import TOP_LEVEL
+
     try:
         present = os.listdir(output)
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(set(present) - {file.path.partition("/")[0] for file in files} - _LITTER)
+    return sorted(set(present) - TOP_LEVEL - {file.path.partition("/")[0] for file in files} - _LITTER)
 
 
 def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCache, templates: str,
@@ -222,9 +224,9 @@ def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCach
                 files = render(site, site_dir, parts)
             if not cache.last_output_stamps(output) and (foreign := foreign_entries(output, files)):
                 shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-                raise SiteError([Problem(str(output), 0, "", f"holds {shown}, which no build made there; a build "
+                raise SiteError([Problem(str(output), 0, "", f"holds {shown}, which no build makes; a build "
                                          "replaces the whole folder", "build into a folder of its own, such as "
-                                         "public/, and copy or deploy from it")])
+                                         "public/, and copy or deploy from it; if this is one, empty it")])
             with progress.phase("write"):
                 stamps = tree.complete(files)
     except BaseException:

@@ -98,3 +98,10 @@ def test_generate_py_is_the_same_command(example_site: Path, tmp_path: Path) -> 
     )
     assert result.returncode == 0, result.stderr
     assert (example_site / "public/feeds/atom.xml").is_file()
+
+
+def test_the_top_of_the_output_holds_only_what_a_build_may_make(example_output: Path) -> None:
+    """A folder holding anything else at its top is not a build's (see feeds.build.foreign_entries)."""
+    from feeds.render import TOP_LEVEL
+
+    assert {path.name for path in example_output.iterdir()} <= TOP_LEVEL

@@ -422,10 +422,15 @@ def test_an_output_folder_holding_what_no_build_made_is_left_alone(example_site:
     for _ in range(2):
         result = feeds("build", "--site", example_site, "--output", deploy, "--now", EXAMPLE_NOW)
         assert result.code == 1
-        assert f"{deploy}: holds .git, CNAME, which no build made there" in result.err
+        assert f"{deploy}: holds .git, CNAME, which no build makes" in result.err
         assert tree_bytes(deploy) == before and (deploy / ".git").is_dir()
     (deploy / ".git").rmdir()
     (deploy / "CNAME").unlink()
     assert feeds("build", "--site", example_site, "--output", deploy, "--now", EXAMPLE_NOW).code == 0
-    # A build's own output is replaced, by a build that knows it from the cache or not.
+    # A build's own output is replaced, by a build that knows it from the cache or not, even one that
+    # no longer makes all it holds (a site whose last event went).
     assert feeds("build", "--site", example_site, "--output", deploy, "--now", EXAMPLE_NOW, "--no-cache").code == 0
+    (example_site / "content/events/annual-gathering-2018.md").unlink()
+    (example_site / "published.json").unlink()
+    assert feeds("build", "--site", example_site, "--output", deploy, "--now", EXAMPLE_NOW, "--no-cache").code == 0
+    assert not (deploy / "events").exists()
