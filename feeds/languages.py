@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import re
 
-# language[-script][-region][-variant...]: the tags HTML's lang, xml:lang and JSON Feed's language take.
-_TAG = re.compile(r"[a-z]{2,3}(-[a-z]{4})?(-(?:[a-z]{2}|[0-9]{3}))?(-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*", re.IGNORECASE)
+# BCP 47's grammar, as HTML's lang, xml:lang and JSON Feed's language take it: a language of two or
+# three letters (with extended subtags: zh-yue), then script, region, variants, extensions and
+# private use (x-...), each optional; or private use alone, or an irregular grandfathered tag.
+_TAG = re.compile(r"""
+    (?:[a-z]{2,3}(?:-[a-z]{3}){0,3})           # language, extlang
+    (?:-[a-z]{4})?                             # script
+    (?:-(?:[a-z]{2}|[0-9]{3}))?                # region
+    (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*   # variants
+    (?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*        # extensions
+    (?:-x(?:-[a-z0-9]{1,8})+)?                 # private use
+    |x(?:-[a-z0-9]{1,8})+|i-[a-z]{2,8}
+""", re.IGNORECASE | re.VERBOSE)
 # Languages written right to left, unless their tag names another script; and such scripts (az-Arab).
-_RTL_LANGUAGES = frozenset("ar arc ckb dv fa he iw ks ps sd syr ug ur yi".split())
-_RTL_SCRIPTS = frozenset("arab hebr mand nkoo rohg samr syrc thaa adlm".split())
+_RTL_LANGUAGES = frozenset("ar arc azb bal ckb dv fa glk he iw ks lrc mzn nqo pnb prs ps sd syr ug ur yi".split())
+_RTL_SCRIPTS = frozenset("adlm arab hebr mand nkoo rohg samr syrc thaa".split())
 
 
 def language_problem(tag: str) -> tuple[str, str] | None:

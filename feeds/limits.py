@@ -17,6 +17,8 @@ MAX_HTML_DEPTH = 256  # nested blocks in an item's body; HTML sanitising costs g
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _WHITESPACE_RUN = re.compile(r"[ \t\n\r]+")
 _URI_KEPT = "!#$%&'()*+,/:;=?@[]~"  # RFC 3986's delimiters, and the % of escapes already made
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # a % that begins no escape: itself, escaped
+_HOST = re.compile(r"[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+")  # a name in its ASCII form, or an IPv6 address
 
 # Elements whose end tag HTML lets a writer leave out; not counted, so sloppy pasted HTML passes.
 _OPTIONAL_END = frozenset("p li dt dd tr td th thead tbody tfoot option optgroup colgroup caption rt rp".split())
@@ -66,7 +68,9 @@ def web_address(value: str, *, in_site: bool = False) -> str | None:
             return None
         user, at, _ = parts.netloc.rpartition("@")
         value = parts._replace(netloc=f"{user}{at}{host}{'' if port is None else f':{port}'}").geturl()
-    return quote(value, safe=_URI_KEPT)
+    if not _HOST.fullmatch(host):
+        return None
+    return quote(_LONE_PERCENT.sub("%25", value), safe=_URI_KEPT)
 
 
 def cut_at_word(slug: str, length: int) -> str:

@@ -38,7 +38,8 @@ class Tag:
     name: str
 
     def __str__(self) -> str:
-        return self.name
+        """The slug: a template written when tags were slugs alone (tags/{{ tag }}/) still links right."""
+        return self.slug
 
 
 def by_tag(items: Iterable[Item]) -> dict[Tag, tuple[Item, ...]]:

@@ -50,6 +50,7 @@ class State:
     problems: tuple[str, ...]
     changed: int  # when, in whole seconds since the epoch: the Last-Modified of everything served
     next_lift: datetime | None = None
+    served: bool = True  # whether a good build is served (none is when the first one failed)
 
 
 class Preview:
@@ -114,7 +115,7 @@ class Preview:
             # Last-Modified has whole seconds: two states must never share one, or If-Modified-Since
             # would answer 304 with the page of the state before.
             changed = max(int(time.time()), self.state.changed + 1)
-            self.state = State(self.state.generation + 1, problems, changed, next_lift)
+            self.state = State(self.state.generation + 1, problems, changed, next_lift, self.built_once)
             self.changed.notify_all()
 
     def stop(self) -> None:
@@ -285,7 +286,7 @@ new EventSource("%s").onmessage = function (event) {
 """
 _ERROR = """<div id="feeds-build-error" role="alert" style="position:fixed;inset:auto 0 0 0;max-height:50vh;\
 overflow:auto;margin:0;padding:1rem;background:#fff0f0;color:#600;border-top:3px solid #c00;z-index:2147483647">\
-<strong>The last build failed; this is the last good build.</strong><pre style="white-space:pre-wrap">%s</pre></div>
+<strong>%s</strong><pre style="white-space:pre-wrap">%s</pre></div>
 """
 
 
@@ -293,7 +294,9 @@ def _with_live_reload(page: bytes, state: State) -> bytes:
     """The page with the reload script, and the build's errors when it failed."""
     extra = _SCRIPT % (LIVE_PATH, state.generation)
     if state.problems:
-        extra = _ERROR % html.escape("\n".join(state.problems)) + extra
+        headline = ("The last build failed; this is the last good build." if state.served
+                    else "The build failed; there is no good build to show yet.")
+        extra = _ERROR % (headline, html.escape("\n".join(state.problems))) + extra
     at = page.lower().rfind(b"</body>")
     at = len(page) if at < 0 else at
     return page[:at] + extra.encode() + page[at:]

@@ -529,9 +529,9 @@ def test_an_events_web_address_is_published_as_a_uri(tmp_path: Path) -> None:
     shutil.copytree(FIXTURE, site)
     (site / "content/events/fair.md").write_text(
         "---\ntitle: Book fair\nstart: 2018-12-10T10:00\nend: 2018-12-10T11:00\nlocation: Bern\n"
-        "url: https://bücher.example:8443/Programm 2018?stadt=Zürich#tag 1\n---\nBooks.\n", encoding="utf-8")
+        "url: https://bücher.example:8443/Programm 2018?stadt=Zürich&rabatt=100%#tag 1\n---\nBooks.\n", encoding="utf-8")
     assert main(["build", "--site", str(site), "--now", NOW]) == 0
-    address = "https://xn--bcher-kva.example:8443/Programm%202018?stadt=Z%C3%BCrich#tag%201"
+    address = "https://xn--bcher-kva.example:8443/Programm%202018?stadt=Z%C3%BCrich&rabatt=100%25#tag%201"
     cal = icalendar.Calendar.from_ical((site / "public/feeds/events.ics").read_bytes())
     fair = next(v for v in cal.walk("VEVENT") if str(v["UID"]).startswith("fair@"))
     assert str(fair["URL"]) == address

@@ -102,6 +102,8 @@ ERRORS = [
          ["content/news/lang.md:4: lang: not a language tag: 'French language' (hint: a tag such as en, fr-CH or zh-Hant)"]),
     Case("event-url-bad-port", {"content/events/port.md": news("title: E\nstart: 2018-12-01\nlocation: Bern\nurl: https://example.org:99999/\n")},
          ["content/events/port.md:5: url: not a web address: 'https://example.org:99999/'"]),
+    Case("event-url-space-in-host", {"content/events/space.md": news("title: E\nstart: 2018-12-01\nlocation: Bern\nurl: https://ex ample.org/\n")},
+         ["content/events/space.md:5: url: not a web address: 'https://ex ample.org/'"]),
     Case("event-url-bad-host", {"content/events/host.md": news("title: E\nstart: 2018-12-01\nlocation: Bern\nurl: https://ex☃ample..org/\n")},
          ["content/events/host.md:5: url: not a web address: 'https://ex☃ample..org/'"]),
     Case("image-data-url", {"content/news/data.md": news(OK_NEWS + "image: data:image/png;base64,AAAA\nimage_alt: A\n")},
@@ -434,3 +436,18 @@ def test_an_output_folder_holding_what_no_build_made_is_left_alone(example_site:
     (example_site / "published.json").unlink()
     assert feeds("build", "--site", example_site, "--output", deploy, "--now", EXAMPLE_NOW, "--no-cache").code == 0
     assert not (deploy / "events").exists()
+
+
+@pytest.mark.parametrize("tag", ["en", "fr-CH", "zh-Hant-TW", "zh-yue-HK", "es-419", "sr-Latn-RS", "en-US-u-ca-gregory",
+                                 "de-DE-x-private", "x-klingon", "i-klingon"])
+def test_every_well_formed_language_tag_is_taken(tag: str) -> None:
+    from feeds.languages import language_problem
+
+    assert language_problem(tag) is None
+
+
+@pytest.mark.parametrize("tag", ["fr_CH", "English", "de DE", "e", "en-", "en--US"])
+def test_a_malformed_language_tag_is_refused(tag: str) -> None:
+    from feeds.languages import language_problem
+
+    assert language_problem(tag) is not None

@@ -349,6 +349,8 @@ def test_a_site_broken_from_the_start_says_there_is_nothing_to_serve_yet(example
     try:
         assert "there is nothing to serve until it succeeds" in server.terminal
         assert "still serving" not in server.terminal
+        status, _, body = get(server.url)
+        assert status == 404 and b"there is no good build to show yet" in body
         source.write_text(good)
         wait_until(lambda: get(server.url)[0] == 200, "the first good build")
     finally:
