@@ -45,7 +45,7 @@ _SOURCES = "sources.pickle"
 _RACY_NS = 2_000_000_000  # files changed this close before their key was taken are read again
 _FORMAT = 4  # raise when the stored layout changes
 # Libraries whose version changes what an item or a page holds.
-_LIBRARIES = ("cmarkgfm", "nh3", "PyYAML", "python-slugify", "tzdata", "Jinja2", "feedgen", "icalendar")
+_LIBRARIES = ("cmarkgfm", "nh3", "PyYAML", "python-slugify", "tzdata", "Jinja2", "feedgen", "icalendar", "idna")
 
 
 def digest(*parts: bytes | str) -> str:

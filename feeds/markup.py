@@ -44,6 +44,9 @@ _SANITIZER = nh3.Cleaner(
     allowed_classes=_ALLOWED_CLASSES,
 )
 _TEXT_ONLY = nh3.Cleaner(tags=set())
+# An id a body gives that is not one of its footnotes' (fn-1, fnref-1), which could repeat one of
+# the page's own (main, subscribe): the sanitiser writes every attribute double-quoted.
+_OTHER_ID = re.compile(r' id="(?!fn-[^"]*"|fnref-[^"]*")[^"]*"')
 
 
 def to_html(markdown: str) -> str:
@@ -58,7 +61,8 @@ def sanitize(fragment: str) -> str:
     Raises TooDeep for HTML nested so deeply that sanitising it would take minutes.
     """
     check_depth(fragment)
-    return _SANITIZER.clean(fragment)
+    clean = _SANITIZER.clean(fragment)
+    return _OTHER_ID.sub("", clean) if ' id="' in clean else clean
 
 
 # A footnote's reference (its number) and the link back to it, as cmark-gfm and the sanitiser write them.

@@ -162,7 +162,8 @@ class _Fields:
             if value.tzinfo is not None:
                 return value
             local = value.replace(tzinfo=zone)
-            self.wall_time(key, local, zone)
+            if key in ("start", "end"):  # the times calendars read
+                self.wall_time(key, local, zone)
             return local
         if isinstance(value, date):
             return value

@@ -504,3 +504,23 @@ def test_a_calendar_without_events_follows_the_year_despite_the_cache(example_si
     after = build(example_site, now="2019-01-02T12:00:00+01:00")
     assert b"2019" in after["feeds/events.ics"].partition(b"BEGIN:VTIMEZONE")[2]
     assert after == clean_build(example_site, build, tmp_path, now="2019-01-02T12:00:00+01:00")
+
+
+def test_a_tag_page_links_the_feeds_its_tag_gains_from_an_item_it_does_not_show(example_site: Path, build,
+                                                                                 tmp_path: Path) -> None:
+    """With events left out of the feeds, a tag only events have has no feeds; a news item given
+    the tag gives it feeds, which its first page links though it shows only events."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("include_events = true", "include_events = false"),
+                      encoding="utf-8")
+    for n in range(21):
+        (example_site / f"content/events/e{n}.md").write_text(
+            f"---\ntitle: E{n}\ndate: 2018-10-01T10:00\nstart: 2018-12-{n + 1:02d}\nlocation: Bern\ntags: [x]\n---\nE.\n",
+            encoding="utf-8")
+    before = build(example_site)
+    assert b"feeds/tags/x/atom.xml" not in before["tags/x/index.html"]
+    (example_site / "content/news/2018-01-01-old.md").write_text(
+        "---\ntitle: Old\ndate: 2018-01-01T10:00\ntags: [x]\n---\nOld.\n", encoding="utf-8")  # on page 2
+    after = build(example_site)
+    assert b"feeds/tags/x/atom.xml" in after["tags/x/index.html"]
+    assert after == clean_build(example_site, build, tmp_path)

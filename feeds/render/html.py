@@ -258,8 +258,8 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     for tag, items in tags.items():
         for folder, listing in paginate(items, f"tags/{tag.slug}/"):
             job(folder, "listing.html", _numbered(t.tag_title.format(tag=tag.name), listing, t), config.description,
-                shows=listing.items,  # the tag's name is in the label: other pages' items can change it
-                label=f"{listing.number}/{listing.count} {tag.slug} {tag.name}",
+                shows=listing.items,  # the tag's name, and whether it has feeds, are in the label: items
+                label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {tag.slug in fed}",  # elsewhere decide them
                 modified=max(map(_UPDATED, listing.items)), options=partial(_tag_options, site, listing, tag, tag.slug in fed))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds, modified=newest)
     files += pages(render, jobs)
