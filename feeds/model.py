@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
 from functools import cached_property
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from feeds.config import Person, SiteConfig
@@ -30,9 +31,9 @@ class Status(str, Enum):
     CANCELLED = "cancelled"
 
 
-@dataclass(frozen=True, order=True)
-class Tag:
-    """A tag: the slug that names its pages and feeds, and its name as written (C++, 東京, Paris Call)."""
+class Tag(NamedTuple):
+    """A tag: the slug that names its pages and feeds, and its name as written (C++, 東京, Paris Call).
+    A tuple, as items carry tens of thousands of them between processes and into the cache."""
 
     slug: str
     name: str

@@ -37,10 +37,11 @@ _LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
 @lru_cache(maxsize=4096)
-def _tag_slug(tag: str) -> str:
-    """A tag as its slug. A newsroom writes the same few hundred tags again and again, and slugify
-    takes a few microseconds each time."""
-    return slugify(tag)
+def _tag(written: str) -> Tag:
+    """A tag as written in a list of tags: its name on one line, and its slug. A newsroom writes the
+    same few hundred tags again and again, and slugify takes a few microseconds each time."""
+    name = one_line(written)
+    return Tag(slugify(name), name)
 
 
 class _Fields:
@@ -128,8 +129,8 @@ class _Fields:
             return ()
         tags: dict[str, Tag] = {}
         for written in value:
-            name = one_line(written)
-            slug = _tag_slug(name)
+            tag = _tag(written)
+            name, slug = tag.name, tag.slug
             if not self.checked("tags", name):
                 continue
             if not slug:
@@ -142,7 +143,7 @@ class _Fields:
                 self.fail("tags", f"{name!r} gives the same slug as {tags[slug].name!r} (tags/{slug}/), and is left out",
                           "write one of them in other words", Severity.WARNING)
             else:
-                tags.setdefault(slug, Tag(slug, name))
+                tags.setdefault(slug, tag)
         return tuple(sorted(tags.values()))
 
     def moment(self, key: str, zone: ZoneInfo, required: bool = False) -> date | datetime | None:
