@@ -80,7 +80,31 @@ def to_text(fragment: str) -> str:
 
 _PARAGRAPH_END = re.compile(r"</(?:p|h[1-6]|blockquote|pre|ul|ol|table|figure)>", re.IGNORECASE)
 _LINE_END = re.compile(r"</tr>|<br\s*/?>", re.IGNORECASE)
-_LIST_ITEM = re.compile(r"<li(?:\s[^>]*)?>", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"<(/?)(ol|ul|li)\b([^>]*)>", re.IGNORECASE)
+_START = re.compile(r'\sstart="(-?\d+)"')
+
+
+class _Bullets:
+    """Each list item's line start, for `_LIST_ITEM.sub`: "- " in a bulleted list, "1. " and on in a
+    numbered one (from its start), as a plain-text reader would write them."""
+
+    def __init__(self) -> None:
+        self.numbers: list[int | None] = []  # the next number of each open list; None: bulleted
+
+    def __call__(self, tag: re.Match[str]) -> str:
+        closing, name = tag[1] == "/", tag[2].lower()
+        if name == "li":
+            if closing or not self.numbers or self.numbers[-1] is None:
+                return "" if closing else "\n- "
+            self.numbers[-1] += 1
+            return f"\n{self.numbers[-1] - 1}. "
+        if closing:
+            if self.numbers:
+                self.numbers.pop()
+        else:
+            start = _START.search(tag[3])
+            self.numbers.append((int(start[1]) if start else 1) if name == "ol" else None)
+        return tag[0]  # the list's own tags end a block, as a paragraph's do
 
 
 # A link with its address in full, as the sanitiser writes it (attributes double-quoted): the address
@@ -96,7 +120,7 @@ def to_plain_text(fragment: str) -> str:
         fragment = _FOOTNOTE_BACK.sub("", _FOOTNOTE_REF.sub(r"[\1]", fragment))
     fragment = _WEB_LINK.sub(_link_text, fragment)
     flat = " ".join(fragment.split())  # HTML whitespace is one space; only block ends break lines
-    marked = _LIST_ITEM.sub("\n- ", _LINE_END.sub("\n", _PARAGRAPH_END.sub("\n\n", flat)))
+    marked = _LINE_END.sub("\n", _PARAGRAPH_END.sub("\n\n", _LIST_ITEM.sub(_Bullets(), flat)))
     lines = (" ".join(line.split()) for line in html.unescape(_TEXT_ONLY.clean(marked)).split("\n"))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 

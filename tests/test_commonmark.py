@@ -53,3 +53,13 @@ def test_footnotes_and_task_lists_render_and_stay_out_of_summaries() -> None:
     assert [box.get("checked") is not None for box in page.iter("input")] == [True, False]
     assert first_paragraph(body) == "Signed by 51 states."
     assert to_plain_text(body).splitlines()[0] == "Signed by 51 states[1]."
+
+
+def test_plain_text_numbers_the_items_of_a_numbered_list() -> None:
+    """Calendars show the plain text: a numbered list keeps its numbers (from its start), a bulleted
+    one its bullets, and footnotes their numbers."""
+    from feeds.markup import to_html, to_plain_text
+
+    text = to_plain_text(to_html("3. Register\n4. Attend\n   - in person\n5. Report\n\n- tea\n\nA note[^n].\n\n[^n]: It.\n"))
+    assert text.splitlines() == ["3. Register", "4. Attend", "- in person", "", "5. Report", "", "- tea", "",
+                                 "A note[1].", "", "1. It."]
