@@ -67,7 +67,7 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Listing:
+class ListPage:
     """One page of a paginated list of items."""
 
     items: tuple[Item, ...]
@@ -164,11 +164,11 @@ def tag_alternates(site: Site, tag: Tag) -> tuple[Alternate, ...]:
     )
 
 
-def paginate(items: Sequence[Item], first: str) -> list[tuple[str, Listing]]:
+def paginate(items: Sequence[Item], first: str) -> list[tuple[str, ListPage]]:
     """Items in pages of PER_PAGE: the first at `first` (a folder path), then `first`page/2/ and on."""
     count = max(1, -(-len(items) // PER_PAGE))
     paths = [first if number == 1 else f"{first}page/{number}/" for number in range(1, count + 1)]
-    return [(paths[n], Listing(tuple(items[n * PER_PAGE:(n + 1) * PER_PAGE]), n + 1, count,
+    return [(paths[n], ListPage(tuple(items[n * PER_PAGE:(n + 1) * PER_PAGE]), n + 1, count,
                                paths[n - 1] if n else "", paths[n + 1] if n + 1 < count else ""))
             for n in range(count)]
 
@@ -269,14 +269,14 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     return files
 
 
-def _tag_options(site: Site, listing: Listing, tag: Tag, fed: bool) -> dict[str, Any]:
+def _tag_options(site: Site, listing: ListPage, tag: Tag, fed: bool) -> dict[str, Any]:
     """What a tag's page shows beyond its items: its feeds, when it has them (worked out only for a
     page that is rendered)."""
     return {"listing": listing, "tag": tag, "tag_feeds": tag_feed_paths(tag.slug) if fed else {},
             "extra": tag_alternates(site, tag) if fed else ()}
 
 
-def _numbered(title: str, listing: Listing, t: Strings) -> str:
+def _numbered(title: str, listing: ListPage, t: Strings) -> str:
     """A list's title, with the page's number after the first page: each page's title is its own."""
     return title if listing.number == 1 else f"{title} ({t.page_of.format(number=listing.number, count=listing.count)})"
 
