@@ -62,6 +62,7 @@ class Parts:
     events: dict[str, EventText] = field(default_factory=dict)  # VEVENTs by key, from the cache
     used_events: dict[str, EventText] = field(default_factory=dict)
     rows: dict[str, str] = field(default_factory=dict)  # each item's row, by id, worked out once
+    over: dict[str, str] = field(default_factory=dict)  # whether each event is over, by id, worked out once
     place: Callable[[OutputFile], Output] = lambda file: file  # where a rendered file goes: kept, or written
     trusted: bool = False  # the last build's files are as recorded, without looking (see BuildCache.private)
 
@@ -139,9 +140,21 @@ class Parts:
         return row
 
     def _moments(self, shows: tuple[Item, ...]) -> tuple[str, ...]:
-        """The next occurrences of the series among these items: pages showing them follow time."""
-        return tuple(f"{o.start.isoformat()} {o.end.isoformat()}" for e in shows
-                     if isinstance(e, Event) and e.recurrence for o in occurrences(e, self.site.now, 5))
+        """What pages showing these items take from the moment: which events are over, and the next
+        occurrences of the series among them."""
+        moments: list[str] = []
+        for event in shows:
+            if isinstance(event, Event):
+                moments.append(self._over(event))
+                if event.recurrence:
+                    moments += (f"{o.start.isoformat()} {o.end.isoformat()}" for o in occurrences(event, self.site.now, 5))
+        return tuple(moments)
+
+    def _over(self, event: Event) -> str:
+        over = self.over.get(event.id)
+        if over is None:
+            over = self.over[event.id] = "over" if event.ends_before(self.site.now) else "ahead"
+        return over
 
     def _keys(self, kind: str, parts: list[KeyPart]) -> list[str]:
         """Each part's key: a digest of its basis, the rows of the items it shows, and its tail.

@@ -108,7 +108,7 @@ def test_event_json_ld_has_what_google_requires(built_sites) -> None:
 def test_event_status_reaches_json_ld_and_the_page(built_sites) -> None:
     output = built_sites["large"].output
     expected = {
-        "event-00": ("EventScheduled", None), "event-01": ("EventCancelled", "This event is cancelled."),
+        "event-00": ("EventScheduled", "This event has taken place."), "event-01": ("EventCancelled", "This event is cancelled."),
         "event-02": ("EventPostponed", "postponed"), "event-03": ("EventMovedOnline", "moved online"),
         "event-04": ("EventRescheduled", "rescheduled"), "event-05": ("EventScheduled", "not yet confirmed"),
     }
@@ -123,8 +123,17 @@ def test_event_status_reaches_json_ld_and_the_page(built_sites) -> None:
     assert online["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
     geo = _json_ld(output, "events/event-00/index.html")["location"]["geo"]
     assert (geo["latitude"], geo["longitude"]) == (46.2226, 6.1369)
-    cancelled = _html(output, "events/event-01/index.html")
-    assert not cancelled.xpath('//*[@id="add-heading"]')  # nothing to add to a calendar
+    for over in ("event-01", "event-00"):  # cancelled, or over: nothing to add to a calendar
+        assert not _html(output, f"events/{over}/index.html").xpath('//*[@id="add-heading"]'), over
+    assert _html(output, "events/event-09/index.html").xpath('//*[@id="add-heading"]')  # still to come
+    cards = {card.find(".//a").text: card for page in sorted(output.glob("archive/**/index.html"))
+             for card in _html(output, page.relative_to(output).as_posix()).iter("article")}
+    badges = {title: [span.text for span in card.find_class("badge")] for title, card in cards.items()}
+    assert badges["Test event number 6"] == ["Over"] and badges["Test event number 9"] == ["Moved online"]
+    meta = {title: " ".join(card.find_class("meta")[0].text_content().split()) for title, card in cards.items()}
+    assert "Online" in meta["Test event number 9"] and "Hall 9" not in meta["Test event number 9"]  # moved online
+    assert "Asia/Tokyo" in meta["Test event number 2"]  # times not in the site's zone say whose they are
+    assert "Europe/Zurich" not in " ".join(meta.values())
 
 
 def test_event_times_are_shown_in_the_events_own_zone(built_sites) -> None:
@@ -153,13 +162,15 @@ def test_event_page_links_a_map_and_calendars(built_sites) -> None:
     hrefs = [a.get("href") for a in page.iter("a")]
     [osm] = [h for h in hrefs if h.startswith("https://www.openstreetmap.org/")]
     assert parse_qs(urlsplit(osm).query) == {"mlat": ["46.2226"], "mlon": ["6.1369"]}
+    assert not [h for h in hrefs if h.startswith("https://calendar.google.com/")]  # over: nothing to add
+    hrefs = [a.get("href") for a in _html(output, "events/event-15/index.html").iter("a")]  # still to come
     [google] = [h for h in hrefs if h.startswith("https://calendar.google.com/")]
     query = parse_qs(urlsplit(google).query)
-    assert query["action"] == ["TEMPLATE"] and query["dates"] == ["20180101/20180103"]
-    assert query["text"] == ["Test event number 0"]
+    assert query["action"] == ["TEMPLATE"] and query["dates"] == ["20190419/20190421"]
+    assert query["text"] == ["Test event number 15"]
     [outlook] = [h for h in hrefs if h.startswith("https://outlook.live.com/")]
     query = parse_qs(urlsplit(outlook).query)
-    assert (query["startdt"], query["enddt"], query["allday"]) == (["2018-01-01"], ["2018-01-03"], ["true"])
+    assert (query["startdt"], query["enddt"], query["allday"]) == (["2019-04-19"], ["2019-04-21"], ["true"])
     assert "event.ics" in hrefs  # the event's own calendar file, beside its page
 
 

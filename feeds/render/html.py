@@ -17,8 +17,10 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
+    pass_context,
     select_autoescape,
 )
+from jinja2.runtime import Context
 
 from feeds import calendar_links
 from feeds.cache import templates_key
@@ -125,7 +127,15 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
     env.filters["site_link"] = site_link
     env.filters["direction"] = direction
     env.globals["occurrences"] = occurrences
+    env.globals["ended"] = _ended
     return env
+
+
+@pass_context
+def _ended(context: Context, event: Event) -> bool:
+    """True once the event (its last date, for a series) is over, as of the build's moment. Pages
+    that show events are keyed by which of them are over (see feeds.parts)."""
+    return event.ends_before(context["site"].now)
 
 
 def site_link(value: str, root: str) -> str:
