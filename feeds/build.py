@@ -194,6 +194,8 @@ def unsafe_output(site_dir: Path, output: Path) -> str | None:
     for own in ("content", "templates", CONFIG_NAME, LEDGER_NAME, CACHE_DIR):
         if out.is_relative_to((site / own).resolve()):  # where the site's own files are, links followed
             return f"is the site's {own} or inside it"
+    if out.exists() and not out.is_dir():
+        return "is a file: the site is a folder of files"
     return None
 
 
@@ -278,7 +280,7 @@ def _config(site_dir: Path, base_url: str | None) -> SiteConfig:
 def _ledger_bytes(site_dir: Path) -> bytes:
     try:
         return (site_dir / LEDGER_NAME).read_bytes()
-    except FileNotFoundError:
+    except OSError:  # none yet; or something else in its place, which reading the ledger reports
         return b""
 
 

@@ -334,7 +334,10 @@ class BuildCache:
             self.memory[name] = value
             return
         self.loaded.pop(name, None)  # read again if asked: a saved value may be large, and done with
-        self.directory.mkdir(exist_ok=True)
+        try:
+            self.directory.mkdir(exist_ok=True)
+        except (FileExistsError, NotADirectoryError):  # a file stands in its place: build without a cache
+            return
         write_stream(self.directory / name, lambda stream: pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL))
 
 

@@ -11,15 +11,17 @@ from pathlib import Path
 
 from feeds import __version__
 from feeds.errors import Problem, SiteError
-from feeds.limits import web_address
-from feeds.timezones import day_or_moment
+from feeds.limits import site_address
+from feeds.timezones import OutOfRange, day_or_moment, in_range
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 def _moment(text: str) -> datetime:
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return in_range(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except OutOfRange as error:
+        raise argparse.ArgumentTypeError(f"{text!r}: {error}") from None
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO date-time: {text!r} (e.g. 2018-11-20T09:00+01:00)") from None
 
@@ -38,10 +40,11 @@ def _port(text: str) -> int:
     return int(text)
 
 
-def _web_address(text: str) -> str:
-    if web_address(text) is None:
-        raise argparse.ArgumentTypeError(f"not an http(s) URL: {text!r} (e.g. https://staging.example.org/)")
-    return text
+def _site_address(text: str) -> str:
+    address = site_address(text)
+    if address is None:
+        raise argparse.ArgumentTypeError(f"not an http(s) URL without ? or #: {text!r} (e.g. https://staging.example.org/)")
+    return address
 
 
 def parser() -> argparse.ArgumentParser:
@@ -59,7 +62,7 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the site into the output directory")
     site_options(build)
     build.add_argument("--output", type=Path, metavar="DIR", help="where to write (default: DIR/public)")
-    build.add_argument("--base-url", type=_web_address, metavar="URL", help="override base_url, e.g. for a staging host")
+    build.add_argument("--base-url", type=_site_address, metavar="URL", help="override base_url, e.g. for a staging host")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("-v", "--verbose", action="store_true", help="print the time each phase took")
     build.add_argument("--no-cache", action="store_true",
@@ -86,7 +89,7 @@ def parser() -> argparse.ArgumentParser:
 
     ping = commands.add_parser("ping", help="tell the WebSub hub (feeds.hub) that the feeds changed, after a deploy")
     site_options(ping)
-    ping.add_argument("--base-url", type=_web_address, metavar="URL", help="the feeds' base URL, if not base_url")
+    ping.add_argument("--base-url", type=_site_address, metavar="URL", help="the feeds' base URL, if not base_url")
     return top
 
 

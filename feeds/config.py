@@ -15,7 +15,13 @@ import webcolors
 
 from feeds.errors import Problem, SiteError, closest
 from feeds.languages import language_problem
-from feeds.limits import REFUSED_HINT, refused_character, web_address
+from feeds.limits import (
+    REFUSED_HINT,
+    one_line,
+    refused_character,
+    site_address,
+    web_address,
+)
 from feeds.timezones import zone_or_none
 
 CONFIG_NAME = "site.toml"
@@ -80,6 +86,7 @@ class SiteConfig:
         return value if path is None else self.url(path)
 
 
+_EMAIL = re.compile(r"[^@\s:<>,;]+@[^@\s<>,;]+")  # an address alone: no mailto:, no name, no list
 _KIND_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
 _KIND_HINTS = {str: '{key} = "..." (quoted)', int: "{key} = 20 (unquoted)", float: "{key} = 12 (unquoted)",
                bool: "{key} = true or {key} = false (unquoted)"}
@@ -145,6 +152,19 @@ class _Reader:
             return {}
         return value
 
+    def line(self, table: dict[str, Any], dotted: str, default: str | None = None) -> str | None:
+        """A text shown on one line (a name, a title): its runs of white space made one space."""
+        value = self.get(table, dotted, str, default)
+        return one_line(value) if isinstance(value, str) else value
+
+    def email(self, table: dict[str, Any], dotted: str, default: str | None = None) -> str:
+        """An email address, written alone (no mailto:, no name)."""
+        value = self.get(table, dotted, str, default)
+        if value and not _EMAIL.fullmatch(value):
+            self.fail(dotted, f"not an email address: {value!r}", "write the address alone, e.g. press@example.org")
+            return ""
+        return value or ""
+
     def address(self, table: dict[str, Any], dotted: str, *, in_site: bool = False) -> str:
         """A web address (http or https) as published (see `web_address`); with `in_site`, or the path
         of a file of the site."""
@@ -184,6 +204,9 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     except FileNotFoundError:
         raise SiteError([Problem(CONFIG_NAME, 0, "", f"not found in {site_dir}",
                                  "run feeds in the site directory, or give it with --site DIR")]) from None
+    except OSError as error:  # a folder of that name, say
+        raise SiteError([Problem(CONFIG_NAME, 0, "", f"cannot be read: {error.strerror}",
+                                 "the settings are a TOML file")]) from None
     except UnicodeDecodeError as error:
         data = path.read_bytes()
         raise SiteError([Problem(CONFIG_NAME, data[: error.start].count(b"\n") + 1, "",
@@ -200,11 +223,17 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
 
     r = _Reader(text, CONFIG_NAME)
     r.check_unknown(data, "")
-    title = r.get(data, "title", str)
+    title = r.line(data, "title")
+    if title is not None and not title:
+        r.fail("title", "is empty", 'name the newsroom, e.g. title = "Newsroom"')
     description = r.get(data, "description", str, "")
     base_url = r.get(data, "base_url", str)
-    if base_url is not None and web_address(base_url) is None:
-        r.fail("base_url", f"expected an absolute http(s) URL, got {base_url!r}", 'e.g. base_url = "https://newsroom.example.org/"')
+    if base_url is not None:
+        address = site_address(base_url)
+        if address is None:
+            r.fail("base_url", f"expected an absolute http(s) URL without ? or #, got {base_url!r}",
+                   'e.g. base_url = "https://newsroom.example.org/"')
+        base_url = address
     zone_name = r.get(data, "timezone", str, "UTC")
     zone = zone_or_none(zone_name)
     if zone is None:
@@ -212,7 +241,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
 
     author_table = r.table(data, "author")
     r.check_unknown(author_table, "author")
-    author = Person(r.get(author_table, "author.name", str, title or ""), r.get(author_table, "author.email", str, ""))
+    author = Person(r.line(author_table, "author.name", title or "") or "", r.email(author_table, "author.email", ""))
 
     feeds_table = r.table(data, "feeds")
     r.check_unknown(feeds_table, "feeds")
@@ -234,14 +263,16 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     organizer = None
     if organizer_table:
         organizer = Person(
-            r.get(organizer_table, "calendar.organizer.name", str),
-            r.get(organizer_table, "calendar.organizer.email", str),
+            r.line(organizer_table, "calendar.organizer.name"),
+            r.email(organizer_table, "calendar.organizer.email"),
         )
     hours = r.get(cal_table, "calendar.refresh_hours", float, 12.0)
-    if hours <= 0:
-        r.fail("calendar.refresh_hours", f"expected a positive number of hours, got {hours}", "e.g. refresh_hours = 12")
+    if not 0 < hours <= 24 * 366:  # not NaN either
+        r.fail("calendar.refresh_hours", f"expected a number of hours over 0 and at most a year's, got {hours}",
+               "e.g. refresh_hours = 12")
+        hours = 12.0
     calendar = CalendarSettings(
-        name=r.get(cal_table, "calendar.name", str, f"{title} events"),
+        name=r.line(cal_table, "calendar.name", f"{title} events") or "",
         description=r.get(cal_table, "calendar.description", str, description),
         refresh=timedelta(hours=hours),
         color=_color(r, cal_table),

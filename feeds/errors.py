@@ -29,7 +29,8 @@ class Problem:
         if not self.is_error:
             where += ": warning"
         text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        return f"{text} (hint: {self.hint})" if self.hint else text
+        text = f"{text} (hint: {self.hint})" if self.hint else text
+        return text.replace("\r", "\\r").replace("\n", "\\n")  # one line, whatever a name or value holds
 
     @property
     def is_error(self) -> bool:

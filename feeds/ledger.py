@@ -52,6 +52,9 @@ def read_ledger(site_dir: Path) -> Ledger:
         data = path.read_bytes()
     except FileNotFoundError:
         return Ledger()
+    except OSError as error:  # a folder of that name, say
+        raise SiteError([Problem(LEDGER_NAME, 0, "", f"cannot be read: {error.strerror}",
+                                 f"{LEDGER_NAME} is a file the build writes; move what stands in its place")]) from None
     return _parse(data)
 
 

@@ -73,6 +73,15 @@ def web_address(value: str, *, in_site: bool = False) -> str | None:
     return quote(_LONE_PERCENT.sub("%25", value), safe=_URI_KEPT)
 
 
+def site_address(value: str) -> str | None:
+    """A site's base URL as published (see `web_address`), or None: one with a query or a fragment
+    would break every link made from it."""
+    address = web_address(value)
+    if address is None or "?" in address or "#" in address:
+        return None
+    return address
+
+
 def cut_at_word(slug: str, length: int) -> str:
     """The slug cut to at most `length` characters, at the last hyphen before the cut if there is one:
     a prefix of whole words, since it becomes a permanent URL."""

@@ -98,10 +98,13 @@ def source_files(site_dir: Path) -> list[tuple[str, bool]]:
                 continue
             linked_folder = real != os.path.normpath(os.path.join(site_real, top + prefix))
             for entry in entries:
-                if entry.is_dir():
-                    pending.append(prefix + entry.name + "/")
-                elif entry.name.endswith(".md") and entry.is_file():
-                    names.append((prefix + entry.name, linked_folder or entry.is_symlink()))
+                try:
+                    if entry.is_dir():
+                        pending.append(prefix + entry.name + "/")
+                    elif entry.name.endswith(".md") and entry.is_file():
+                        names.append((prefix + entry.name, linked_folder or entry.is_symlink()))
+                except OSError:  # a link in a loop leads nowhere, as a dangling one does
+                    continue
         found += [(top + name, linked) for name, linked in sorted(names, key=lambda named: named[0].split("/"))]
     return found
 
@@ -163,7 +166,7 @@ def list_sources(site_dir: Path) -> Listing:
     for name, linked in source_files(site_dir):
         try:
             files.append((name, linked, os.stat(os.path.join(site_dir, name))))
-        except FileNotFoundError:
+        except OSError:  # removed while looking, or a link that became a loop
             continue
     return Listing(taken, tuple(files))
 
@@ -216,6 +219,8 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
                        "check the colons, quotes and brackets on this line; quote text that has ': ' or '#'")
     except yaml.YAMLError as error:
         return Problem(shown, 1, "", f"YAML: {error}", "plain values only: no !tags")
+    except ValueError as error:  # a value YAML reads but Python will not hold, as a number of 5,000 digits
+        return Problem(shown, 1, "", f"YAML: {error}", "quote the value: it is read as text then")
     if not isinstance(meta, dict):
         return Problem(shown, 2, "", "the front matter must be a mapping of keys to values",
                        "write one 'key: value' per line")
@@ -262,9 +267,13 @@ def _check_nodes(node: yaml.Node, prefix: str, offset: int, out: dict[str, int],
                                "plain values only: remove the !tag, and quote the value if it is text")
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise FrontMatterError(key_node.start_mark.line + offset, field, "a key must be a word",
-                                       "write one 'key: value' per line")
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise FrontMatterError(key_node.start_mark.line + offset, field, "YAML merge keys (<<) are not "
+                                       "supported", "write each key out in full")
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                written = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+                raise FrontMatterError(key_node.start_mark.line + offset, written, "a key must be a word",
+                                       "write one 'key: value' per line; YAML reads null, yes and numbers as no words")
             key = f"{prefix}{key_node.value}"
             key_line = key_node.start_mark.line + offset
             if key in out:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import nh3
 from cmarkgfm.cmark import Options
@@ -44,6 +45,7 @@ _SANITIZER = nh3.Cleaner(
     allowed_classes=_ALLOWED_CLASSES,
 )
 _TEXT_ONLY = nh3.Cleaner(tags=set())
+_URL_LIST = re.compile(r' (srcset|cite)="([^"]*)"')
 # An id a body gives that is not one of its footnotes' (fn-1, fnref-1), which could repeat one of
 # the page's own (main, subscribe): the sanitiser writes every attribute double-quoted.
 _OTHER_ID = re.compile(r' id="(?!fn-[^"]*"|fnref-[^"]*")[^"]*"')
@@ -62,7 +64,26 @@ def sanitize(fragment: str) -> str:
     """
     check_depth(fragment)
     clean = _SANITIZER.clean(fragment)
-    return _OTHER_ID.sub("", clean) if ' id="' in clean else clean
+    if ' id="' in clean:
+        clean = _OTHER_ID.sub("", clean)
+    if ' srcset="' in clean or ' cite="' in clean:
+        clean = _URL_LIST.sub(_with_safe_urls, clean)
+    return clean
+
+
+def _with_safe_urls(attribute: re.Match[str]) -> str:
+    """A srcset or cite attribute, or nothing when one of its URLs has a scheme not allowed: the
+    sanitiser checks the schemes of href and src alone."""
+    pieces = attribute[2].split(",") if attribute[1] == "srcset" else [attribute[2]]
+    for piece in pieces:
+        url = html.unescape(piece).strip().split(" ")[0]
+        try:
+            scheme = urlsplit(url).scheme.lower()
+        except ValueError:
+            return ""
+        if scheme and scheme not in _URL_SCHEMES:
+            return ""
+    return attribute[0]
 
 
 # A footnote's reference (its number) and the link back to it, as cmark-gfm and the sanitiser write them.

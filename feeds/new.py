@@ -10,7 +10,7 @@ from slugify import slugify
 
 from feeds.config import load_config
 from feeds.errors import Problem, SiteError, display_path
-from feeds.limits import cut_at_word
+from feeds.limits import cut_at_word, one_line, refused_character
 from feeds.timezones import day_or_moment
 
 PLACEHOLDER = "Write the text here. Its first paragraph is the summary unless you add `summary:` above."
@@ -21,6 +21,10 @@ def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
              start: str | None = None, end: str | None = None) -> Path:
     """Write content/news/YYYY-MM-DD-slug.md or content/events/slug.md as a draft; return its path."""
     config = load_config(site_dir)
+    if (bad := refused_character(title)) is not None or not _is_text(title):
+        what = f"the control character U+{ord(title[bad]):04X}" if bad is not None else "bytes that are not UTF-8"
+        raise SiteError([Problem("title", 0, "", f"{title!r} holds {what}", "give the title as plain text")])
+    title = one_line(title)
     slug = cut_at_word(slugify(title), NEW_SLUG_LENGTH)
     if not title.strip() or not slug:
         raise SiteError([Problem("title", 0, "", f"{title!r} gives no slug", "use letters or digits")])
@@ -47,10 +51,20 @@ def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
         PLACEHOLDER,
         "",
     ]
+    data = "\n".join(lines).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as stream:  # "x": never overwrite a file written meanwhile
-        stream.write("\n".join(lines))
+    with path.open("xb") as stream:  # "x": never overwrite a file written meanwhile
+        stream.write(data)
     return path
+
+
+def _is_text(title: str) -> bool:
+    """False for a title with lone surrogates: bytes of the command line that were not UTF-8."""
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _event_lines(start: str, end: str | None, zone: str) -> list[str]:

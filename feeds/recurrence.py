@@ -8,7 +8,8 @@ from datetime import date, datetime, time, timezone, tzinfo
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from feeds.timezones import day_or_moment, instant
+from feeds.limits import one_line
+from feeds.timezones import YEARS, day_or_moment, instant
 
 if TYPE_CHECKING:
     from dateutil.rrule import rrule
@@ -58,7 +59,7 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
     try:
         parts = vRecur.from_ical(text)
     except ValueError as error:
-        raise RecurrenceError("rrule", f"not an iCalendar rule: {error}",
+        raise RecurrenceError("rrule", f"not an iCalendar rule: {one_line(str(error))}",
                               'e.g. rrule: "FREQ=MONTHLY;BYDAY=1TU;COUNT=12"') from None
     freq = parts.get("FREQ", [""])[0]
     if freq not in FREQUENCIES:
@@ -76,10 +77,13 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
     try:
         series = _rule(canonical, start)
         starts = list(islice(_starts(series, start), MAX_OCCURRENCES + 1))
-    except (ValueError, TypeError) as error:
-        raise RecurrenceError("rrule", f"not a valid rule: {error}") from None
+    except (ValueError, TypeError, IndexError, OverflowError) as error:  # IndexError: dateutil, for BYDAY=99MO
+        raise RecurrenceError("rrule", f"not a valid rule: {one_line(str(error)) or type(error).__name__}",
+                              'check each part, e.g. rrule: "FREQ=MONTHLY;BYDAY=1TU;COUNT=12"') from None
     if not starts:
         raise RecurrenceError("rrule", "gives no occurrence at all", "UNTIL must not be before start")
+    if starts[-1].year not in YEARS:
+        raise RecurrenceError("rrule", f"runs to {starts[-1].year}, past {YEARS[-1]}", "lower COUNT or bring UNTIL closer")
     if len(starts) > MAX_OCCURRENCES:
         raise RecurrenceError("rrule", f"gives more than {MAX_OCCURRENCES} occurrences",
                               "lower COUNT or bring UNTIL closer")

@@ -273,7 +273,7 @@ def _not_modified(if_none_match: str | None, if_modified_since: str | None, etag
     if if_modified_since is not None:
         try:
             return modified <= parsedate_to_datetime(if_modified_since).timestamp()
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # no date, or one past what a timestamp holds
             return False
     return False
 

@@ -1,16 +1,40 @@
-"""IANA time zones by name, from the standard zoneinfo with the tzdata package."""
+"""IANA time zones by name, from the standard zoneinfo with the tzdata package; dates as written, and
+the years they may fall in."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, tzinfo
 from functools import cache
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+D = TypeVar("D", bound=date)
+
+
+# The years a newsroom's dates may fall in: far enough from Python's year 1 and 9999 that moving a
+# date to any zone, or a day on, stays a date.
+YEARS = range(1800, 3000)
+
+
+class OutOfRange(ValueError):
+    """A date outside YEARS."""
+
+    def __init__(self, moment: date) -> None:
+        super().__init__(f"the year {moment.year} is out of range: {YEARS[0]} to {YEARS[-1]}")
 
 
 def day_or_moment(text: str) -> date | datetime:
-    """A date (all-day) or a date-time, written as front matter takes them; ValueError otherwise."""
+    """A date (all-day) or a date-time, written as front matter takes them; ValueError otherwise
+    (OutOfRange for one outside YEARS)."""
     text = text.strip()
-    return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    return in_range(date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text))
+
+
+def in_range(moment: D) -> D:
+    """The date or date-time itself, when its year is in YEARS; else OutOfRange."""
+    if moment.year not in YEARS:
+        raise OutOfRange(moment)
+    return moment
 
 
 def instant(value: date | datetime, zone: tzinfo) -> datetime:
@@ -25,5 +49,5 @@ def zone_or_none(name: str) -> ZoneInfo | None:
         return None
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones (Europe), a name too long
         return None

@@ -27,7 +27,7 @@ from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status, Tag, tag_words
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
-from feeds.timezones import day_or_moment, instant, zone_or_none
+from feeds.timezones import OutOfRange, day_or_moment, in_range, instant, zone_or_none
 
 COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn"}
 NEWS_KEYS = COMMON_KEYS | {"dateline", "author", "image", "image_alt", "id"}
@@ -156,6 +156,9 @@ class _Fields:
         if isinstance(value, str):
             try:
                 value = day_or_moment(value)
+            except OutOfRange as error:
+                self.fail(key, f"{value.strip()!r}: {error}", "a date in a newsroom's lifetime")
+                return None
             except ValueError:
                 self.fail(key, f"not a date or time: {value.strip()!r}", "write 2018-11-12 or 2018-11-12T09:30:00+01:00")
                 return None
@@ -188,14 +191,16 @@ class _Fields:
         if moment.tzinfo is None:
             self.fail(key, f"{text!r} has no zone", hint)
             return None
-        return moment
+        try:
+            return in_range(moment)
+        except OutOfRange as error:
+            self.fail(key, f"{text!r}: {error}", "a date in a newsroom's lifetime")
+            return None
 
     def unknown_keys(self, known: set[str]) -> None:
-        for key in self.meta:
-            if not isinstance(key, str):
-                self.fail(str(key), "a key must be a word", "write one 'key: value' per line")
-            elif key not in known:
-                self.fail(str(key), "unknown key; it is ignored", closest(key, known, "known keys"), Severity.WARNING)
+        for key in self.meta:  # every key is text (feeds.load refuses others)
+            if key not in known:
+                self.fail(key, "unknown key; it is ignored", closest(key, known, "known keys"), Severity.WARNING)
 
 
 def _describe(value: Any) -> str:

@@ -98,6 +98,35 @@ ERRORS = [
          ["content/events/js.md:5: url: not a web address: 'javascript:alert(1)' (hint: write it in full, e.g. https://example.org/)"]),
     Case("event-url-without-scheme", {"content/events/bare.md": news("title: E\nstart: 2018-12-01\nlocation: Bern\nurl: www.example.com/meetup\n")},
          ["content/events/bare.md:5: url: not a web address: 'www.example.com/meetup'"]),
+    # Values beyond what dates, numbers, zones and rules can hold
+    Case("date-out-of-range", {"content/news/old.md": news("title: T\ndate: 0001-01-01\n")},
+         ["content/news/old.md:3: date: '0001-01-01': the year 1 is out of range: 1800 to 2999"]),
+    Case("embargo-out-of-range", {"content/news/late.md": news(OK_NEWS + "embargo: 9999-12-31T23:59:59-12:00\n")},
+         ["content/news/late.md:4: embargo: '9999-12-31T23:59:59-12:00': the year 9999 is out of range"]),
+    Case("event-end-out-of-range", {"content/events/long.md": news("title: E\nstart: 2018-11-26\nend: 9999-12-30\nlocation: Bern\n")},
+         ["content/events/long.md:4: end: '9999-12-30': the year 9999 is out of range"]),
+    Case("timezone-a-folder", {"content/events/zone.md": news("title: E\nstart: 2018-11-26T10:00\ntimezone: Europe\nlocation: Bern\n")},
+         ["content/events/zone.md:4: timezone: unknown time zone 'Europe'"]),
+    Case("integer-too-long", {"content/news/digits.md": news("title: " + "9" * 5000 + "\ndate: 2018-11-12\n")},
+         ["content/news/digits.md:1: YAML: Exceeds the limit"]),
+    Case("rrule-ordinal-out-of-range", {"content/events/ord.md": news("title: E\nstart: 2018-11-26\nrrule: FREQ=MONTHLY;COUNT=3;BYDAY=99MO\nlocation: Bern\n")},
+         ["content/events/ord.md:4: rrule: not a valid rule"]),
+    Case("rrule-past-the-years", {"content/events/ages.md": news("title: E\nstart: 2018-11-26\nrrule: FREQ=YEARLY;COUNT=1000\nlocation: Bern\n")},
+         ["content/events/ages.md:4: rrule: runs to 3017, past 2999"]),
+    Case("yaml-merge-key", {"content/news/merge.md": news("title: T\ndate: 2018-11-12\n<<: {date: 2018-02-30}\n")},
+         ["content/news/merge.md:4: YAML merge keys (<<) are not supported"]),
+    Case("key-not-a-word", {"content/news/null.md": news("title: T\ndate: 2018-11-12\nnull: x\n")},
+         ["content/news/null.md:4: null: a key must be a word"]),
+    Case("site-toml-refresh-infinite", {}, ["site.toml:18: calendar.refresh_hours: expected a number of hours over 0"],
+         edits={"site.toml": ("refresh_hours = 12", "refresh_hours = inf")}),
+    Case("site-toml-empty-title", {}, ["site.toml:2: title: is empty"],
+         edits={"site.toml": ('title = "Centre for Cybersecurity Newsroom"', 'title = " "')}),
+    Case("site-toml-email-with-a-line-break", {}, ["site.toml:22: calendar.organizer.email: not an email address"],
+         edits={"site.toml": ('email = "events@newsroom.example.org"', 'email = "a@b.c\\nX-INJ: 1"')}),
+    Case("site-toml-email-with-mailto", {}, ["site.toml:22: calendar.organizer.email: not an email address: 'mailto:a@b.org'"],
+         edits={"site.toml": ('email = "events@newsroom.example.org"', 'email = "mailto:a@b.org"')}),
+    Case("site-toml-base-url-with-a-query", {}, ["site.toml:4: base_url: expected an absolute http(s) URL without ? or #"],
+         edits={"site.toml": ('base_url = "https://newsroom.example.org/"', 'base_url = "https://newsroom.example.org/?q=1"')}),
     Case("lang-not-a-tag", {"content/news/lang.md": news(OK_NEWS + "lang: French language\n")},
          ["content/news/lang.md:4: lang: not a language tag: 'French language' (hint: a tag such as en, fr-CH or zh-Hant)"]),
     Case("event-url-bad-port", {"content/events/port.md": news("title: E\nstart: 2018-12-01\nlocation: Bern\nurl: https://example.org:99999/\n")},
@@ -336,11 +365,12 @@ def test_usage_errors_exit_2(feeds) -> None:
 
 
 @pytest.mark.parametrize("output", [".", "..", "content/public", "templates/out", "site.toml", "published.json",
-                                    "linked-content", "linked-content/public"])
+                                    "linked-content", "linked-content/public", "notes.txt"])
 def test_an_output_that_would_sweep_away_the_site_is_refused(example_site: Path, feeds, output: str) -> None:
     """The build replaces its output folder whole: never the site's, one above it, or its sources
     (wherever a link leads)."""
     (example_site / "linked-content").symlink_to(example_site / "content")
+    (example_site / "notes.txt").write_text("a file where the output would go")
     before = tree_bytes(example_site)
     result = feeds("build", "--site", example_site, "--output", example_site / output, "--now", EXAMPLE_NOW)
     assert result.code == 2 and "--output" in result.err
@@ -451,3 +481,33 @@ def test_a_malformed_language_tag_is_refused(tag: str) -> None:
     from feeds.languages import language_problem
 
     assert language_problem(tag) is not None
+
+
+def test_a_value_with_line_breaks_is_reported_on_one_line(example_site: Path, feeds) -> None:
+    (example_site / "content/events/crlf.md").write_text(
+        '---\ntitle: E\nstart: 2018-11-26\nrrule: "FREQ=DAILY;COUNT=3\\r\\nX-INJ:1"\nlocation: Bern\n---\nE.\n')
+    result = feeds("check", "--site", example_site)
+    assert result.code == 1
+    [line] = [line for line in result.err.splitlines() if "crlf.md" in line]
+    assert line.startswith("content/events/crlf.md:4: rrule: not an iCalendar rule") and "X-INJ" in line
+
+
+def test_files_where_the_sites_own_should_be_are_reported(example_site: Path, feeds) -> None:
+    """A folder standing where site.toml or published.json should be, or a file where the cache's
+    folder should be: located errors, or a build without a cache, never a traceback."""
+    (example_site / ".feeds-cache").write_text("not a folder")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    (example_site / "published.json").unlink()
+    (example_site / "published.json").mkdir()
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1 and result.err.startswith("published.json: cannot be read: Is a directory"), result.err
+    (example_site / "site.toml").unlink()
+    (example_site / "site.toml").mkdir()
+    result = feeds("check", "--site", example_site)
+    assert result.code == 1 and result.err.startswith("site.toml: cannot be read: Is a directory"), result.err
+
+
+def test_a_link_in_a_loop_is_left_out_as_a_dangling_one_is(example_site: Path, feeds) -> None:
+    (example_site / "content/news/loop.md").symlink_to("loop.md")
+    (example_site / "content/news/gone.md").symlink_to("nowhere.md")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0

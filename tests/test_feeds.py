@@ -452,3 +452,16 @@ def test_a_date_in_local_mean_time_is_written_in_utc(example_site: Path, feeds) 
     assert atom.published_parsed[:6] == rss.published_parsed[:6] == (1890, 3, 1, 9, 30, 14)
     [item] = [e for e in json.loads((out / "feed.json").read_text())["items"] if e["title"] == "Old"]
     assert item["date_published"] == "1890-03-01T09:30:14+00:00"
+
+
+def test_an_international_base_url_is_published_as_a_uri(example_site: Path, feeds) -> None:
+    """Links in feeds, calendars and the sitemap are URIs: the host in its ASCII form."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'base_url = "https://newsroom.example.org/"', 'base_url = "https://bücher.example/Neuigkeiten/"'), encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    out = example_site / "public"
+    base = "https://xn--bcher-kva.example/Neuigkeiten/"
+    assert feedparse(out / "feeds/atom.xml").entries[0].link.startswith(base)
+    assert str(icalendar.Calendar.from_ical((out / "feeds/events.ics").read_bytes())["SOURCE"]) == base + "feeds/events.ics"
+    assert f"Sitemap: {base}sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")

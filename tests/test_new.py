@@ -74,6 +74,10 @@ def test_new_refuses_bad_input(example_site: Path, feeds) -> None:
     bad = feeds("new", "event", "Backwards", "--site", example_site, "--start", "2018-12-03", "--end", "2018-12-01")
     assert bad.code == 1 and "--end: must be a date not before --start" in bad.err
     assert feeds("new", "news", "!!!", "--site", example_site).code == 1
+    for title in ("Caf\udce9 news", "Bell\x07 news"):  # bytes of the command line that were not UTF-8; a control character
+        assert feeds("new", "news", title, "--site", example_site, "--now", "2018-11-20T10:00:00+01:00").code == 1
+    assert not list((example_site / "content/news").glob("2018-11-20-*"))  # no file begun and left empty
+    assert feeds("new", "news", "Late", "--site", example_site, "--now", "9999-12-31T23:59:59-12:00").code == 2
     assert not (example_site / "content/events/backwards.md").exists()
 
 

@@ -30,6 +30,7 @@ Hello <script>window.pwned = 1</script> <img src=x onerror="window.pwned=1" alt=
 <svg onload="window.pwned=1"><a xlink:href="javascript:window.pwned=1">y</a></svg>
 <form action="https://evil.example/"><input name="q"><button formaction="javascript:window.pwned=1">b</button></form>
 <div style="background:url(javascript:window.pwned=1)" onclick="window.pwned=1">kept text</div>
+<img alt="s" srcset="../ok.png 1x, javascript:window.pwned=1 2x"> <blockquote cite="javascript:window.pwned=1">q</blockquote>
 """
 TITLE = '<script>window.pwned = 1</script> Tom & "Jerry" BEGIN:VEVENT'  # line break made one space
 SUMMARY = "<b>bold</b> & <img src=x onerror=window.pwned=1> UID:evil DTSTART:20000101"
@@ -51,7 +52,8 @@ def assert_harmless(root: lxml.html.HtmlElement) -> None:
         for name, value in element.attrib.items():
             assert not name.lower().startswith("on"), (element.tag, name)
             assert name.lower() != "style", element.tag
-            assert not value.strip().lower().startswith(("javascript:", "data:", "vbscript:")), (name, value)
+            for url in value.split(",") if name == "srcset" else [value]:  # each of a srcset's candidates
+                assert not url.strip().lower().startswith(("javascript:", "data:", "vbscript:")), (name, value)
     for box in root.xpath(".//input"):
         assert box.get("type") == "checkbox" and box.get("disabled") is not None
 

@@ -145,6 +145,7 @@ def test_conditional_gets_answer_304(server: Server) -> None:
         assert get(server.url + path, **{"If-Modified-Since": headers["Last-Modified"]})[0] == 304
         assert get(server.url + path, **{"If-None-Match": '"other"'})[0] == 200
         assert get(server.url + path, **{"If-Modified-Since": "Mon, 12 Nov 2018 08:00:00 GMT"})[0] == 200
+        assert get(server.url + path, **{"If-Modified-Since": "Mon, 01 Jan 99999999999 00:00:00 GMT"})[0] == 200
 
 
 def test_an_edit_is_served_without_restarting(server: Server, example_site: Path) -> None:

@@ -7,7 +7,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-
 # What a build may make at the top of its output folder, whatever the content holds: the pages of
 # items, tags and archives, the feeds, the static files, and the files of the site's root.
 TOP_LEVEL = frozenset({"news", "events", "tags", "archive", "feeds", "static",

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable, Sequence
 
 from feeds.model import Site
 from feeds.render import Output, OutputFile
+from feeds.render.atom_rss import render_atom_rss
 from feeds.render.channels import Document, channels, documents
 from feeds.render.entries import entries
-from feeds.render.atom_rss import render_atom_rss
 from feeds.render.jsonfeed import render_json_feed
 
 # Each document's files, from the function that renders one document; a cache may provide it.
