@@ -123,6 +123,10 @@ class _Reader:
                 in_table = bool(header and header.match(line))
             elif in_table and assign.match(line):
                 return number
+        dotted_key = re.compile(r"^\s*" + r"\s*\.\s*".join(map(re.escape, dotted.split("."))) + r"\s*=")
+        for number, line in enumerate(self.lines, 1):  # a dotted key: feeds.limit = 20
+            if dotted_key.match(line):
+                return number
         return self.line_of(".".join(tables)) if tables else 1
 
     def fail(self, dotted: str, message: str, hint: str = "") -> None:
