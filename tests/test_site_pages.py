@@ -426,3 +426,32 @@ def test_a_language_tag_is_checked(example_site: Path, feeds) -> None:
     config.write_text(config.read_text(encoding="utf-8").replace('language = "en"', 'language = "fr_CH"'), encoding="utf-8")
     result = feeds("check", "--site", example_site)
     assert result.code == 1 and "site.toml:5: language: not a language tag: 'fr_CH' (hint: did you mean 'fr-CH'?)" in result.err
+
+
+def test_news_and_events_have_pages_of_their_own(built_sites) -> None:
+    from datetime import datetime
+
+    from site_newsroom import LARGE_NOW
+
+    from feeds.build import load_site
+
+    """news/ lists the news alone, newest first; events/ every event, upcoming soonest first, then the
+    past ones newest first; the front page links to events/."""
+    output = built_sites["large"].output
+
+    def titles(first: str) -> list[str]:
+        found, path = [], first
+        while path:
+            page = _html(output, path + "index.html")
+            found += [a.text for card in page.iter("article") for a in card.find_class("u-url")]
+            older = page.xpath('//a[@rel="next"]/@href')
+            path = urljoin(path, older[0]) if older else ""
+        return found
+
+    news = titles("news/")
+    assert len(news) == NEWS_COUNT and all(title.startswith("Test news item") for title in news)
+    events = titles("events/")
+    assert sorted(events) == sorted(f"Test event number {n}" for n in range(EVENT_COUNT))
+    site = load_site(built_sites["large"].site, now=datetime.fromisoformat(LARGE_NOW)).site
+    assert events == [e.title for e in (*site.upcoming, *site.past)] and site.upcoming and site.past
+    assert "./events/" in _html(output, "index.html").xpath('//p[@class="more"]/a/@href')

@@ -259,6 +259,12 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
         job(folder, "listing.html", _numbered(t.archive, listing, t), config.description, shows=listing.items,
             label=f"{listing.number}/{listing.count}", modified=max(map(_UPDATED, listing.items), default=None),
             options=partial(dict, listing=listing, tag="", tag_feeds={}))
+    sections = ((NewsItem.section, t.all_news, site.news), (Event.section, t.all_events, (*site.upcoming, *site.past)))
+    for section, title, items in sections:  # news/ and events/: each kind of item alone, events soonest first
+        for folder, listing in paginate(items, f"{section}/") if items else ():
+            job(folder, "listing.html", _numbered(title, listing, t), config.description, shows=listing.items,
+                label=f"{listing.number}/{listing.count}", modified=max(map(_UPDATED, listing.items)),
+                options=partial(dict, listing=listing, tag="", tag_feeds={}))
     related = related_items(site)
     for item in site.items:
         shown = related.get(item.id, ())
