@@ -62,7 +62,7 @@ class Parts:
     events: dict[str, EventText] = field(default_factory=dict)  # VEVENTs by key, from the cache
     used_events: dict[str, EventText] = field(default_factory=dict)
     rows: dict[str, str] = field(default_factory=dict)  # each item's row, by id, worked out once
-    over: dict[str, str] = field(default_factory=dict)  # whether each event is over, by id, worked out once
+    moments: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each event's, by id, once a build (see _moments)
     place: Callable[[OutputFile], Output] = lambda file: file  # where a rendered file goes: kept, or written
     trusted: bool = False  # the last build's files are as recorded, without looking (see BuildCache.private)
 
@@ -142,19 +142,16 @@ class Parts:
     def _moments(self, shows: tuple[Item, ...]) -> tuple[str, ...]:
         """What pages showing these items take from the moment: which events are over, and the next
         occurrences of the series among them."""
-        moments: list[str] = []
-        for event in shows:
-            if isinstance(event, Event):
-                moments.append(self._over(event))
-                if event.recurrence:
-                    moments += (f"{o.start.isoformat()} {o.end.isoformat()}" for o in occurrences(event, self.site.now, 5))
-        return tuple(moments)
+        if not self.moments:
+            self.moments = {event.id: self._event_moments(event) for event in self.site.events}
+        table = self.moments
+        return tuple(moment for item in shows for moment in table.get(item.id, ()))
 
-    def _over(self, event: Event) -> str:
-        over = self.over.get(event.id)
-        if over is None:
-            over = self.over[event.id] = "over" if event.ends_before(self.site.now) else "ahead"
-        return over
+    def _event_moments(self, event: Event) -> tuple[str, ...]:
+        """Whether the event is over and, for a series, its next occurrences."""
+        now = self.site.now
+        following = occurrences(event, now, 5) if event.recurrence else []
+        return ("over" if event.ends_before(now) else "ahead", *(f"{o.start.isoformat()} {o.end.isoformat()}" for o in following))
 
     def _keys(self, kind: str, parts: list[KeyPart]) -> list[str]:
         """Each part's key: a digest of its basis, the rows of the items it shows, and its tail.

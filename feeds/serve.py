@@ -65,6 +65,7 @@ class Preview:
         self.stopping = False
         self.built_once = False  # whether there is a good build to serve
         self.collected = 0  # how many objects were frozen when last collected
+        self.rebuilds = 0
         # Items, rendered parts and what the output holds, from one build to the next: a change
         # parses, renders and writes only what it affects.
         self.memory: dict[str, object] = {}
@@ -85,8 +86,9 @@ class Preview:
         """Validation freezes what the build keeps (see feeds.build), which the collector then never
         scans: garbage in cycles frozen with it, such as the Jinja environment a template edit
         replaced, would stay for good. When the frozen heap has grown by a twentieth since it was
-        last collected, collect it once."""
-        if gc.get_freeze_count() > self.collected * 1.05:
+        last collected (as looked at every 16th build), collect it once."""
+        self.rebuilds += 1
+        if self.rebuilds % 16 == 0 and gc.get_freeze_count() > self.collected * 1.05:  # counting takes 10 ms
             gc.unfreeze()
             gc.collect()
             gc.freeze()
