@@ -411,6 +411,9 @@ def _location(f: _Fields) -> Location | None:
         return None
     if not (f.checked("location.name", name) and f.checked("location.address", address)):
         return None
+    if not one_line(name) and not one_line(address):
+        f.fail("location", "has neither a name nor an address", "give it a name: the place people go to, or Online")
+        return None
     geo = value.get("geo")
     if geo is not None:
         valid = (

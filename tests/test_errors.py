@@ -130,6 +130,8 @@ ERRORS = [
          edits={"site.toml": ('email = "events@newsroom.example.org"', 'email = "mailto:a@b.org"')}),
     Case("site-toml-base-url-with-a-query", {}, ["site.toml:4: base_url: expected an absolute http(s) URL without ? or #"],
          edits={"site.toml": ('base_url = "https://newsroom.example.org/"', 'base_url = "https://newsroom.example.org/?q=1"')}),
+    Case("location-without-name-or-address", {"content/events/blank.md": news("title: E\nstart: 2018-12-01\nlocation: {name: \" \"}\n")},
+         ["content/events/blank.md:4: location: has neither a name nor an address"]),
     Case("lang-not-a-tag", {"content/news/lang.md": news(OK_NEWS + "lang: French language\n")},
          ["content/news/lang.md:4: lang: not a language tag: 'French language' (hint: a tag such as en, fr-CH or zh-Hant)"]),
     Case("event-url-bad-port", {"content/events/port.md": news("title: E\nstart: 2018-12-01\nlocation: Bern\nurl: https://example.org:99999/\n")},
