@@ -470,7 +470,7 @@ def test_an_output_folder_holding_what_no_build_made_is_left_alone(example_site:
     (example_site / "content/events/annual-gathering-2018.md").unlink()
     (example_site / "published.json").unlink()
     assert feeds("build", "--site", example_site, "--output", deploy, "--now", EXAMPLE_NOW, "--no-cache").code == 0
-    assert not (deploy / "events").exists()
+    assert not (deploy / "events/annual-gathering-2018").exists()
 
 
 @pytest.mark.parametrize("tag", ["en", "fr-CH", "zh-Hant-TW", "zh-yue-HK", "es-419", "sr-Latn-RS", "en-US-u-ca-gregory",

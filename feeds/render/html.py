@@ -261,9 +261,9 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
             options=partial(dict, listing=listing, tag="", tag_feeds={}))
     sections = ((NewsItem.section, t.all_news, site.news), (Event.section, t.all_events, (*site.upcoming, *site.past)))
     for section, title, items in sections:  # news/ and events/: each kind of item alone, events soonest first
-        for folder, listing in paginate(items, f"{section}/") if items else ():
+        for folder, listing in paginate(items, f"{section}/"):  # one page, empty, when there are none: the menu links it
             job(folder, "listing.html", _numbered(title, listing, t), config.description, shows=listing.items,
-                label=f"{listing.number}/{listing.count}", modified=max(map(_UPDATED, listing.items)),
+                label=f"{listing.number}/{listing.count}", modified=max(map(_UPDATED, listing.items), default=None),
                 options=partial(dict, listing=listing, tag="", tag_feeds={}))
     related = related_items(site)
     for item in site.items:
