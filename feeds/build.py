@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -72,26 +72,19 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
     from feeds.lint import lint_images, lint_links, lint_timely
 
     now = _resolve_now(now, config)
-    problems: list[Problem] = []
     with progress.phase("validate"), _collector_paused():
-        parsed = _validate_all(found, site_dir, config, cache, problems)
+        parsed = _validate_all(found, site_dir, config, cache)
+        problems = [problem for result in parsed for problem in result.problems]
         items = [result.item for result in parsed if result.item is not None]
         lines = {result.item.source: result.lines for result in parsed if result.item is not None}
-        public, embargoed = split_embargoed(items, now)
-        embargoed = tuple(item for item in embargoed if drafts or not item.draft)  # a draft lifts with no date
-        recorded = read_ledger(site_dir)
-        published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft],
-                                                   present=[file.name for file in found])
-        withdrawn = withdrawals(embargoed, recorded, lines)
-        held_back = {problem.path for problem in withdrawn}  # not "disappeared": held by its embargo
-        problems += withdrawn + [p for p in ledger_problems if p.path not in held_back]
-        problems += reused_withdrawn(recorded, [*published, *embargoed])
-        shown = published + ([i for i in public if i.draft] if drafts else [])
-        check_unique([*shown, *embargoed], problems, lines)
-        problems += check_tags(shown, lines)
+        shown, embargoed, ledger, placing = _place(items, read_ledger(site_dir), [file.name for file in found], now,
+                                                   drafts, lines)
+        problems += placing
+        problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
         problems += lint_timely(shown, lines, now) + lint_images(shown, lines, _static_paths(site_dir))
         problems += lint_links(shown, embargoed, lines, config.base_url)
-        strings = _strings(site_dir, config, problems)
+        strings, string_problems = _strings(site_dir, config)
+        problems += string_problems
     if any(p.is_error for p in problems) or (strict and problems):
         raise SiteError(problems)
     site = Site(
@@ -103,6 +96,22 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         next_lift=embargoed[0].embargoed_until if embargoed else None,
     )
     return Loaded(site, ledger, tuple(sorted(problems)), embargoed)
+
+
+def _place(items: list[Item], recorded: Ledger, present: list[str], now: datetime, drafts: bool,
+           lines: Mapping[str, Mapping[str, int]]) -> tuple[list[Item], tuple[Item, ...], Ledger, list[Problem]]:
+    """The items shown, those held by an embargo (the soonest to lift first), the ledger they make,
+    and what is wrong in that: an item published before that would be held now, or has disappeared,
+    or a withdrawn item's id given again. Drafts are shown with `drafts`, and never recorded."""
+    public, embargoed = split_embargoed(items, now)
+    embargoed = tuple(item for item in embargoed if drafts or not item.draft)  # a draft lifts with no date
+    published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft], present=present)
+    withdrawn = withdrawals(embargoed, recorded, lines)
+    held_back = {problem.path for problem in withdrawn}  # not "disappeared": held by its embargo
+    problems = withdrawn + [p for p in ledger_problems if p.path not in held_back]
+    problems += reused_withdrawn(recorded, [*published, *embargoed])
+    shown = published + ([i for i in public if i.draft] if drafts else [])
+    return shown, embargoed, ledger, problems
 
 
 def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Output]:
@@ -284,8 +293,7 @@ def _ledger_bytes(site_dir: Path) -> bytes:
         return b""
 
 
-def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache: BuildCache,
-                  problems: list[Problem]) -> list[Parsed]:
+def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache: BuildCache) -> list[Parsed]:
     """Every content file's item, problems and key lines: from the cache when its bytes were seen, else parsed."""
     from feeds.parse import parse_files
 
@@ -298,7 +306,6 @@ def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache:
         if parsed is None:
             parsed = next(fresh)
             cache.put(file.key, parsed)
-        problems += parsed.problems
         results.append(parsed)
     return results
 
@@ -323,18 +330,17 @@ def _static_paths(site_dir: Path) -> set[str]:
     return {name for name in files_in_use(template_dirs(site_dir)) if name.startswith(f"{STATIC_DIR}/")}
 
 
-def _strings(site_dir: Path, config: SiteConfig, problems: list[Problem]) -> Strings:
-    """The UI words; their problems, and the templates' syntax errors, join those of the content, so
-    that one run reports them all."""
+def _strings(site_dir: Path, config: SiteConfig) -> tuple[Strings, list[Problem]]:
+    """The UI words, and their problems with the templates' syntax errors, which join those of the
+    content, so that one run reports them all."""
     from feeds.template_errors import syntax_problems
 
     dirs = template_dirs(site_dir)
-    problems += syntax_problems(templates_key(dirs), tuple(dirs))
+    problems = list(syntax_problems(templates_key(dirs), tuple(dirs)))
     try:
-        return load_strings(dirs, config.language)
+        return load_strings(dirs, config.language), problems
     except SiteError as error:
-        problems += error.problems
-        return Strings({})
+        return Strings({}), problems + list(error.problems)
 
 
 def _resolve_now(now: datetime | None, config: SiteConfig) -> datetime:

@@ -9,8 +9,9 @@ from feeds.errors import Problem, Severity
 from feeds.model import Event, Item, tag_words, usual_name
 
 
-def check_unique(items: list[Item], problems: list[Problem], lines: Mapping[str, Mapping[str, int]]) -> None:
+def check_unique(items: list[Item], lines: Mapping[str, Mapping[str, int]]) -> list[Problem]:
     """Two items may not share a page, an id or a UID; point at the key (line 1 when derived from the file name)."""
+    problems = []
     seen: dict[tuple[str, str], Item] = {}
     for item in items:
         keys = [("slug", f"{item.section}/{item.slug}"), ("id", item.id)]
@@ -22,6 +23,7 @@ def check_unique(items: list[Item], problems: list[Problem], lines: Mapping[str,
                 problems.append(Problem(item.source, _key_line(lines.get(item.source, {}), field), field,
                                         f"{value!r} is already used by {other.source}",
                                         f"give one of them its own {field}: in the front matter"))
+    return problems
 
 
 def check_tags(items: list[Item], lines: Mapping[str, Mapping[str, int]]) -> list[Problem]:
