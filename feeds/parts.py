@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
@@ -145,7 +146,8 @@ class Parts:
         if not self.moments:
             self.moments = {event.id: self._event_moments(event) for event in self.site.events}
         table = self.moments
-        return tuple(moment for item in shows for moment in table.get(item.id, ()))
+        found = [table[item.id] for item in shows if item.id in table]  # most pages show no event
+        return tuple(chain.from_iterable(found)) if found else ()
 
     def _event_moments(self, event: Event) -> tuple[str, ...]:
         """Whether the event is over and, for a series, its next occurrences."""
