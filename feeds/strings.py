@@ -27,6 +27,7 @@ FILLED: dict[str, dict[str, Any]] = {
     "tag_count": {"count": 2},
     "time_zone": {"abbreviation": "CET", "zone": "Europe/Zurich"},
     "banner_rescheduled_from": {"start": "3 December 2018", "previous": "26 November 2018"},
+    "series_until": {"date": "1 October 2019"},
     "date": _DAY,
     "date_time": {**_DAY, "time": "09:30"},
     "day_span_same_month": {"start_day": 26, "end_day": 27, "month": "November", "year": 2018},

@@ -555,3 +555,10 @@ def test_a_calendar_without_events_still_has_a_component(example_site: Path, fee
     cal = icalendar.Calendar.from_ical((example_site / "public/feeds/events.ics").read_bytes())
     assert [c.name for c in cal.subcomponents] == ["VTIMEZONE"] and str(cal.subcomponents[0]["TZID"]) == "Europe/Zurich"
     assert read_with_icaljs(example_site / "public/feeds/events.ics")["events"] == []
+
+
+def test_a_series_page_says_until_when_it_repeats(built: Path) -> None:
+    """Its first date, and its last one that is not left out, in words."""
+    page = lxml.html.parse(str(built / "events/monthly-press-briefing/index.html")).getroot()
+    [repeats] = page.find_class("repeats")
+    assert repeats.text_content() == "The first date; it repeats until 1 October 2019."

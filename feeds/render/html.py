@@ -35,7 +35,7 @@ from feeds.render import Output, OutputFile, structured
 from feeds.render.channels import SITE_FOLDER, channels, feed_paths, tag_feed_paths
 from feeds.render.related import related_items
 from feeds.render.sitemap import render_sitemap
-from feeds.render.when import event_dates, event_zone
+from feeds.render.when import event_dates, event_zone, series_last
 from feeds.strings import Strings
 from feeds.template_errors import template_problem
 from feeds.template_paths import STATIC_DIR, template_dirs
@@ -123,6 +123,7 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
     env.filters["day"] = lambda moment: t.date(moment.astimezone(zone).date())
     env.filters["event_dates"] = lambda event: event_dates(event, t)
     env.filters["event_zone"] = lambda event: event_zone(event, t)
+    env.filters["series_last"] = lambda event: series_last(event, t)
     env.filters["banner"] = lambda event: banner(event, t)
     env.filters["site_link"] = site_link
     env.filters["direction"] = direction

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from feeds.model import Event
+from feeds.recurrence import last_occurrence
 from feeds.strings import Strings
 
 
@@ -25,6 +26,12 @@ def event_dates(event: Event, t: Strings) -> str:
     if end.date() == start.date():
         return t.time_span.format(start=t.moment(start), end=t.time(end))
     return t.span.format(start=t.moment(start), end=t.moment(end))
+
+
+def series_last(event: Event, t: Strings) -> str:
+    """The date of a series' last occurrence (not one it leaves out), in the event's own zone."""
+    start = last_occurrence(event).start
+    return t.date(start.astimezone(event.timezone).date() if isinstance(start, datetime) else start)
 
 
 def event_zone(event: Event, t: Strings) -> str:
