@@ -13,8 +13,13 @@ def github_annotation(problem: Problem, site_dir: Path) -> str:
     directory (the checkout's root, in a workflow), however the site was named."""
     level = "error" if problem.is_error else "warning"
     message = f"{problem.message} (hint: {problem.hint})" if problem.hint else problem.message
-    return github_command(level, Path(os.path.relpath(Path(site_dir, problem.path))).as_posix(), message,
-                          line=problem.line, title=problem.field or "feeds")
+    return github_command(level, checkout_path(site_dir, problem.path), message, line=problem.line,
+                          title=problem.field or "feeds")
+
+
+def checkout_path(site_dir: Path, path: str) -> str:
+    """A file of the site as a workflow names it: from the working directory, the checkout's root."""
+    return Path(os.path.relpath(Path(site_dir, path))).as_posix()
 
 
 def github_command(level: str, file: str, message: str, *, line: int = 0, title: str = "feeds") -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -144,7 +143,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from feeds.annotations import github_annotation, github_command
+    from feeds.annotations import checkout_path, github_annotation, github_command
     from feeds.build import load_site, render
     from feeds.cache import BuildCache
     from feeds.embargo import utc_text
@@ -168,7 +167,7 @@ def _check(args: argparse.Namespace) -> int:
     for item in loaded.embargoed:
         when = f"embargoed until {item.embargoed_until.isoformat()} (lifts {utc_text(item.embargoed_until)})"
         if github:
-            print(github_command("notice", Path(os.path.relpath(Path(args.site, item.source))).as_posix(), f"{item.title}: {when}",
+            print(github_command("notice", checkout_path(args.site, item.source), f"{item.title}: {when}",
                                  title="embargo"))
         else:
             print(f"{item.source}: {when}: {item.title}")
