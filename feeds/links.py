@@ -55,18 +55,12 @@ def _srcset(value: str, page_url: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-def hrefs(body_html: str) -> tuple[str, ...]:
-    """The links of a body; remembered, since a process that builds again (`feeds serve`) sees the same bodies."""
-    return tuple(_HREF.findall(body_html))
-
-
-@lru_cache(maxsize=1 << 16)
 def site_paths(body_html: str, page_url: str, base_url: str) -> tuple[str, ...]:
     """The paths inside the site (news/x/, news/x/index.html, static/a.pdf) that a body's links lead
     to, query and fragment left out, percent-escapes decoded; remembered, as both the related items
     and the check for broken links ask, and a process that builds again sees the same bodies."""
     found = []
-    for href in hrefs(body_html):
+    for href in _HREF.findall(body_html):
         if href.startswith(("https://", "http://")) and not href.startswith(base_url):
             continue  # another site's page, without resolving it
         url = urljoin(page_url, html.unescape(href))
