@@ -15,7 +15,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from feeds.config import Person, SiteConfig
-from feeds.recurrence import Recurrence, occurrences, series_end
+from feeds.recurrence import Occurrence, Recurrence, occurrences, series_end
 from feeds.strings import Strings
 from feeds.timezones import instant
 
@@ -203,9 +203,19 @@ class Site:
         """The events not over, soonest first: a series by its next date, not its first."""
         return tuple(sorted((e for e in self.events if not e.ends_before(self.now)), key=self._next_start))
 
+    @cached_property
+    def next_occurrences(self) -> dict[str, Occurrence]:
+        """The next occurrence of each series not over, by event id (none when its last dates are
+        excluded): what the upcoming list's order, and what the outputs take from the moment, follow."""
+        found = {}
+        for event in self.events:
+            if event.recurrence and not event.ends_before(self.now) and (following := occurrences(event, self.now, 1)):
+                found[event.id] = following[0]
+        return found
+
     def _next_start(self, event: Event) -> tuple[datetime, str]:
-        following = occurrences(event, self.now, 1) if event.recurrence else []
-        start = following[0].start if following else event.start  # none left: its last date was excluded
+        following = self.next_occurrences.get(event.id)
+        start = following.start if following else event.start  # none left: its last date was excluded
         return instant(start, event.timezone), event.id
 
     @cached_property

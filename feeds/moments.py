@@ -19,13 +19,11 @@ if TYPE_CHECKING:
 def moment_key(site: Site) -> list[str]:
     """What the outputs take from `now`: which events are over, the next occurrence of each series,
     and when the next embargo lifts. With no items at all, the feeds' dates fall back to `now` itself."""
-    from feeds.recurrence import occurrences
-
     if not site.items:
         return [site.now.isoformat()]
-    following = [occurrences(event, site.now, 1) for event in site.upcoming if event.recurrence]
     return [f"{len(site.past)} over", str(site.next_lift),
-            *(next_ones[0].start.isoformat() for next_ones in following if next_ones),
+            *(following.start.isoformat() for event in site.upcoming
+              if (following := site.next_occurrences.get(event.id))),
             *([] if site.events else [f"{site.year} year"])]
 
 
@@ -34,13 +32,13 @@ def moment_window(site: Site) -> tuple[datetime, datetime | None] | None:
     changes (None: never): an upcoming event ends, a series' next occurrence ends, an embargo lifts,
     an event dated in the future reaches its date. None when the outputs show `now` itself (a site
     without items)."""
-    from feeds.recurrence import occurrences, series_end
+    from feeds.recurrence import series_end
 
     if not site.items:
         return None
     ends = [instant(series_end(event), event.timezone) for event in site.upcoming]
-    ends += [instant(next_ones[0].end, event.timezone) for event in site.upcoming if event.recurrence
-             for next_ones in [occurrences(event, site.now, 1)] if next_ones]
+    ends += [instant(following.end, event.timezone) for event in site.upcoming
+             if (following := site.next_occurrences.get(event.id))]
     ends += [site.next_lift] if site.next_lift else []
     ends += [event.date for event in site.events if event.date > site.now]  # its warning ends then (feeds.lint)
     if not site.events:  # a calendar without events holds the site's time zone for this year (feeds.render.ics)

@@ -8,7 +8,6 @@ from typing import Any
 
 from feeds.event_status import schema_org_status
 from feeds.model import Event, Item, NewsItem, Site, Status
-from feeds.recurrence import occurrences
 
 SCHEMA = "https://schema.org/"
 
@@ -117,8 +116,8 @@ def _dates(site: Site, item: Event) -> tuple[date | datetime, date | datetime]:
     """When the event is, as search engines should list it: a series by its next date (its first, once
     all are past); an all-day event ends on its last day, as schema.org reads endDate."""
     start, end = item.start, item.end or item.start
-    if item.recurrence and (following := occurrences(item, site.now, 1)):
-        start, end = following[0].start, following[0].end - timedelta(days=1) if item.all_day else following[0].end
+    if following := site.next_occurrences.get(item.id):
+        start, end = following.start, following.end - timedelta(days=1) if item.all_day else following.end
     return start, end
 
 
