@@ -32,7 +32,7 @@ from feeds.model import Event, Item, Site
 from feeds.pool import spread
 from feeds.recurrence import occurrences
 from feeds.render import KeptFile, Output, OutputFile
-from feeds.render.channels import Document
+from feeds.render.channels import FORMATS, Document
 from feeds.render.html import PageJob
 from feeds.render.ics import EventPart, EventText
 from feeds.template_reads import templates_read_site
@@ -118,12 +118,12 @@ class Parts:
                                            for document in documents])
         found: list[list[Output] | None] = []
         for document, key in zip(documents, keys):
-            kept = [self._kept(document.path(fmt), digest(key, fmt)) for fmt in ("atom", "rss", "json")]
+            kept = [self._kept(document.path(fmt), digest(key, fmt)) for fmt in FORMATS]
             found.append(kept if all(kept) else None)  # type: ignore[arg-type]
 
         def make(n: int) -> list[Output]:
             return [self.place(OutputFile(file.path, file.data, digest(keys[n], fmt)))
-                    for file, fmt in zip(render(documents[n]), ("atom", "rss", "json"))]
+                    for file, fmt in zip(render(documents[n]), FORMATS)]
 
         return _fill(found, make, _SPREAD_DOCUMENTS)
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from feeds.model import Item, Site, Tag, by_tag
 
+# Each feed format: its file's name in a channel's folder, its media type and the name readers know it by.
 FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
+NAMES = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
 SITE_FOLDER = "feeds/"
 
 

@@ -32,7 +32,14 @@ from feeds.languages import direction
 from feeds.model import Event, Item, NewsItem, Site, Tag
 from feeds.recurrence import occurrences
 from feeds.render import Output, OutputFile, structured
-from feeds.render.channels import SITE_FOLDER, channels, feed_paths, tag_feed_paths
+from feeds.render.channels import (
+    MEDIA_TYPES,
+    NAMES,
+    SITE_FOLDER,
+    channels,
+    feed_paths,
+    tag_feed_paths,
+)
 from feeds.render.related import related_items
 from feeds.render.sitemap import render_sitemap
 from feeds.render.when import event_dates, event_zone, series_last
@@ -157,22 +164,17 @@ def subscribe_links(site: Site) -> Links:
 
 def site_alternates(site: Site) -> tuple[Alternate, ...]:
     config = site.config
-    main = feed_paths(SITE_FOLDER)
-    return (
-        Alternate("application/atom+xml", f"{config.title} (Atom)", config.url(main["atom"])),
-        Alternate("application/rss+xml", f"{config.title} (RSS)", config.url(main["rss"])),
-        Alternate("application/feed+json", f"{config.title} (JSON Feed)", config.url(main["json"])),
-        Alternate("text/calendar", config.calendar.name, config.url(CALENDAR_PATH)),
-    )
+    calendar = Alternate("text/calendar", config.calendar.name, config.url(CALENDAR_PATH))
+    return (*_feed_alternates(site, feed_paths(SITE_FOLDER), config.title), calendar)
 
 
 def tag_alternates(site: Site, tag: Tag) -> tuple[Alternate, ...]:
-    paths, name = tag_feed_paths(tag.slug), f"{site.config.title}: {tag.name}"
-    return (
-        Alternate("application/atom+xml", f"{name} (Atom)", site.config.url(paths["atom"])),
-        Alternate("application/rss+xml", f"{name} (RSS)", site.config.url(paths["rss"])),
-        Alternate("application/feed+json", f"{name} (JSON Feed)", site.config.url(paths["json"])),
-    )
+    return _feed_alternates(site, tag_feed_paths(tag.slug), f"{site.config.title}: {tag.name}")
+
+
+def _feed_alternates(site: Site, paths: dict[str, str], name: str) -> tuple[Alternate, ...]:
+    """A channel's documents in each format, as a page's alternates."""
+    return tuple(Alternate(MEDIA_TYPES[fmt], f"{name} ({NAMES[fmt]})", site.config.url(path)) for fmt, path in paths.items())
 
 
 def paginate(items: Sequence[Item], first: str) -> list[tuple[str, ListPage]]:

@@ -12,7 +12,7 @@ from feeds.render.channels import Document, channels, documents
 from feeds.render.entries import entries
 from feeds.render.jsonfeed import render_json_feed
 
-# Each document's files, from the function that renders one document; a cache may provide it.
+# Each document's files (in the order of FORMATS), from the function that renders one document; a cache may provide it.
 DocumentFiles = Callable[[Callable[[Document], list[OutputFile]], Sequence[Document]], Sequence[Sequence[Output]]]
 
 
