@@ -69,6 +69,37 @@ def test_the_archive_pages_hold_every_item_once_newest_first(built_sites) -> Non
     assert len(index_urls) == len(set(index_urls)) and set(index_urls) <= set(urls)
 
 
+def test_each_list_page_links_every_page_of_its_list_by_number(built_sites) -> None:
+    """Followed from any page of the archive, the numbered links reach each page once, and each page
+    marks itself as the current one."""
+    output = built_sites["large"].output
+    count = math.ceil((NEWS_COUNT + EVENT_COUNT) / 20)
+    for number in range(1, count + 1):
+        path = "archive/" + (f"page/{number}/" if number > 1 else "")
+        [nav] = _html(output, path + "index.html").xpath('//nav[@class="pagination"]')
+        links = {link.text: urljoin("/" + path, link.get("href")) for link in nav.xpath(".//ol//a")}
+        assert list(links) == [str(n) for n in range(1, count + 1)]
+        for shown, href in links.items():
+            [current] = _html(output, href.lstrip("/") + "index.html").xpath('//nav[@class="pagination"]//a[@aria-current="page"]')
+            assert current.text == shown and current.get("aria-label") == f"Page {shown} of {count}"
+
+
+def test_a_long_list_links_its_first_and_last_pages_and_those_near_by_number() -> None:
+    from feeds.render.html import ListPage
+
+    def numbers(number: int, count: int) -> list[int | None]:
+        return ListPage((), number, count, "archive/").numbers
+
+    assert numbers(6, 500) == [1, None, 4, 5, 6, 7, 8, None, 500]  # None: pages left out, shown as …
+    assert numbers(1, 500) == [1, 2, 3, None, 500]
+    assert numbers(500, 500) == [1, None, 498, 499, 500]
+    assert numbers(4, 8) == [1, 2, 3, 4, 5, 6, 7, 8]  # one page left out is linked rather than elided
+    assert numbers(1, 1) == [1]
+    page = ListPage((), 6, 500, "tags/paris-call/")
+    assert (page.path(1), page.newer, page.older) == ("tags/paris-call/", "tags/paris-call/page/5/",
+                                                     "tags/paris-call/page/7/")
+
+
 def test_item_pages_are_h_entry_and_h_event(built_sites) -> None:
     output = built_sites["example"].output
     [entry, *_] = _mf2(output, NEWS + "index.html", BASE)["items"]

@@ -82,8 +82,40 @@ class ListPage:
     items: tuple[Item, ...]
     number: int
     count: int
-    newer: str  # path of the page before, from the site root; "" on the first
-    older: str  # path of the page after; "" on the last
+    first: str  # the folder of the list's first page, from the site root
+
+    def path(self, number: int) -> str:
+        """The folder of the list's page `number`, from the site root."""
+        return self.first if number == 1 else f"{self.first}page/{number}/"
+
+    @property
+    def newer(self) -> str:
+        """The page before, or "" on the first."""
+        return self.path(self.number - 1) if self.number > 1 else ""
+
+    @property
+    def older(self) -> str:
+        """The page after, or "" on the last."""
+        return self.path(self.number + 1) if self.number < self.count else ""
+
+    @property
+    def numbers(self) -> list[int | None]:
+        """The pages to link by number, in order: the first, the last and those near this one, with
+        None where pages are left out (a single page left out is linked instead)."""
+        near = range(max(1, self.number - _NEAR), min(self.count, self.number + _NEAR) + 1)
+        numbers: list[int | None] = []
+        last = 0
+        for number in sorted({1, self.count, *near}):
+            if number - last == 2:
+                numbers.append(number - 1)
+            elif number - last > 2:
+                numbers.append(None)
+            numbers.append(number)
+            last = number
+        return numbers
+
+
+_NEAR = 2  # pages linked by number on either side of the one shown
 
 
 @dataclass(frozen=True)
@@ -180,10 +212,8 @@ def _feed_alternates(site: Site, paths: dict[str, str], name: str) -> tuple[Alte
 def paginate(items: Sequence[Item], first: str) -> list[tuple[str, ListPage]]:
     """Items in pages of PER_PAGE: the first at `first` (a folder path), then `first`page/2/ and on."""
     count = max(1, -(-len(items) // PER_PAGE))
-    paths = [first if number == 1 else f"{first}page/{number}/" for number in range(1, count + 1)]
-    return [(paths[n], ListPage(tuple(items[n * PER_PAGE:(n + 1) * PER_PAGE]), n + 1, count,
-                               paths[n - 1] if n else "", paths[n + 1] if n + 1 < count else ""))
-            for n in range(count)]
+    pages = [ListPage(tuple(items[n * PER_PAGE:(n + 1) * PER_PAGE]), n + 1, count, first) for n in range(count)]
+    return [(page.path(page.number), page) for page in pages]
 
 
 @dataclass(frozen=True)
