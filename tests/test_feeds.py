@@ -289,7 +289,8 @@ def test_feed_level_fields(big: Path) -> None:
     assert len(atom.entries) == len(rss.entries) == LIMIT
     data = json.loads((big / "feeds/feed.json").read_bytes())
     jsonschema.validate(data, SCHEMA)
-    assert (data["icon"], data["favicon"], data["hubs"]) == (BASE + "static/logo.png", BASE + "static/icon.png",
+    # JSON Feed's icon is square (as is its favicon): the square icon, never the wide logo.
+    assert (data["icon"], data["favicon"], data["hubs"]) == (BASE + "static/icon.png", BASE + "static/icon.png",
                                                             [{"type": "WebSub", "url": HUB}])
     for item in data["items"]:
         for key in ("date_published", "date_modified"):

@@ -27,10 +27,8 @@ def render_json_feed(site: Site, document: Document, entries: dict[str, Entry]) 
     older = document.relations("json").get("prev-archive")
     if older:
         feed["next_url"] = config.url(older)
-    if config.feeds.logo:
-        feed["icon"] = config.absolute(config.feeds.logo)
-    if config.feeds.icon:
-        feed["favicon"] = config.absolute(config.feeds.icon)
+    if config.feeds.icon:  # JSON Feed's icon and favicon are both square (large and small): never the wide logo
+        feed["icon"] = feed["favicon"] = config.absolute(config.feeds.icon)
     feed["authors"] = [{"name": config.author.name}]
     feed["language"] = config.language
     if config.feeds.hub:
