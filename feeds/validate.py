@@ -29,6 +29,9 @@ from feeds.model import Event, Location, NewsItem, Status, Tag, tag_words
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
 from feeds.timezones import OutOfRange, day_or_moment, in_range, instant, zone_or_none
 
+# A URI with a scheme (RFC 3986 section 3.1) and no character a URI cannot hold (section 2; IRIs add
+# the characters beyond ASCII): what Atom's id must be (RFC 4287 section 4.2.6).
+_ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+\Z")
 COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn"}
 NEWS_KEYS = COMMON_KEYS | {"dateline", "author", "image", "image_alt", "id"}
 EVENT_KEYS = COMMON_KEYS | {"start", "end", "timezone", "location", "url", "status", "uid", "id",
@@ -92,6 +95,17 @@ class _Fields:
             self.fail(key, f"not a web address: {value!r}", f"write it in full, e.g. {example}")
             return ""
         return address
+
+    def feed_id(self, key: str, made: str) -> str:
+        """An item's id as given: an absolute URI (a tag: URI, a urn:uuid:, a web address), as Atom's
+        id must be; `made` is the id the item gets without one ("" when its date is wrong)."""
+        value = self.text(key)
+        if value and not _ABSOLUTE_URI.match(value):
+            self.fail(key, f"{value!r} is not an absolute URI, which feeds need an id to be",
+                      "keep the id a feed has already published, or leave the key out"
+                      + (f" for {made}" if made else ""))
+            return ""
+        return value
 
     def language(self) -> str:
         """The item's language tag (lang:), when it is not the site's."""
@@ -289,10 +303,9 @@ def news_item(source: Source, config: SiteConfig, problems: list[Problem]) -> Ne
     f.unknown_keys(NEWS_KEYS)
     fields = _common(f, config)
     author = f.text("author")
-    given_id = f.text("id")
-    item_id = given_id or (
-        f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:news/{fields['slug']}" if fields["date"] else ""
-    )
+    made_id = f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:news/{fields['slug']}" if fields["date"] else ""
+    given_id = f.feed_id("id", made_id)
+    item_id = given_id or made_id
     dateline, image, image_alt = f.text("dateline"), f.web_address("image", in_site=True), f.text("image_alt")
     if _has_errors(problems, before):
         return None
@@ -326,13 +339,14 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
     recurrence = _recurrence(f, start)
     previous_start = _in_zone(f.moment("previous_start", zone), zone)
     slug = fields["slug"]
-    given_id, given_uid = f.text("id"), f.text("uid")
+    made_id = f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:events/{slug}" if fields["date"] else ""
+    given_id, given_uid = f.feed_id("id", made_id), f.text("uid")
     location, url = _location(f), f.web_address("url")
     if _has_errors(problems, before):
         return None
     return Event(
         **fields,
-        id=given_id or f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:events/{slug}",
+        id=given_id or made_id,
         uid=given_uid or f"{slug}@{config.id_domain}",
         id_given=bool(given_id),
         uid_given=bool(given_uid),

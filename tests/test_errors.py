@@ -54,6 +54,12 @@ ERRORS = [
          ["content/news/text-flag.md:4: draft: expected true or false, got text ('yes')"]),
     Case("tags-mapping", {"content/news/tags-map.md": news(OK_NEWS + "tags: {a: b}\n")},
          ["content/news/tags-map.md:4: tags: expected a list of words, got a mapping"]),
+    Case("id-not-a-uri", {"content/news/bad-id.md": news(OK_NEWS + "id: not a uri at all\n"),
+                          "content/events/bad-id.md": news("title: E\nstart: 2018-11-26\nlocation: Geneva\n"
+                                                           "id: tag:example.org,2018:events/a b\n")},
+         ["content/events/bad-id.md:5: id: 'tag:example.org,2018:events/a b' is not an absolute URI, which feeds "
+          "need an id to be", "content/news/bad-id.md:4: id: 'not a uri at all' is not an absolute URI, which "
+          "feeds need an id to be"]),
     # YAML 1.1 surprises: unquoted values that YAML reads as something other than text
     Case("boolean-title", {"content/news/bool-title.md": news("title: yes\ndate: 2018-11-12\n")},
          ["content/news/bool-title.md:2: title: expected text, got true/false (true)"]),
