@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import feedparser
@@ -62,6 +63,34 @@ def test_the_embargo_key_holds_an_item_past_its_date(example_site: Path, feeds) 
     assert mentions(out, MARKER) == []
     assert feeds("build", "--site", example_site, "--now", LIFT).code == 0
     assert "news/zephyrine/index.html" in mentions(out, MARKER)
+
+
+def test_a_release_held_past_its_date_reaches_subscribers_when_it_lifts(tmp_path: Path, feeds) -> None:
+    """Feeds order items by when they became public: a release dated before its embargo goes into the
+    subscription documents when it lifts, and a full archive, which readers never fetch again, keeps
+    its entries."""
+    site = tmp_path / "site"
+    (site / "content/news").mkdir(parents=True)
+    (site / "site.toml").write_text('title = "T"\nbase_url = "https://example.org/"\n[feeds]\nlimit = 3\n')
+    for day in range(2, 7):
+        (site / f"content/news/2020-01-0{day}-item-{day}.md").write_text(
+            f"---\ntitle: Item {day}\ndate: 2020-01-0{day}\ntags: [{MARKER.lower()}-tag]\n---\nBody.\n")
+    (site / "content/news/2020-01-01-release.md").write_text(
+        f"---\ntitle: {MARKER} release\ndate: 2020-01-01\nembargo: 2020-01-10T09:00:00+00:00\n"
+        f"tags: [{MARKER.lower()}-tag]\n---\nBig news.\n")
+    out = site / "public"
+    assert feeds("build", "--site", site, "--now", "2020-01-07T00:00:00+00:00").code == 0
+    archived = [entry.id for entry in feedparser.parse((out / "feeds/archive/1/atom.xml").read_bytes()).entries]
+
+    assert feeds("build", "--site", site, "--now", "2020-01-11T00:00:00+00:00").code == 0
+    for path in ("feeds/atom.xml", f"feeds/tags/{MARKER.lower()}-tag/atom.xml"):
+        atom = feedparser.parse((out / path).read_bytes())
+        assert atom.entries[0].title == f"{MARKER} release", path
+        assert atom.entries[0].published.startswith("2020-01-01")  # still dated as written
+    assert [entry.id for entry in feedparser.parse((out / "feeds/archive/1/atom.xml").read_bytes()).entries] == archived
+    json_titles = [item["title"] for item in json.loads((out / "feeds/feed.json").read_bytes())["items"]]
+    rss_titles = [entry.title for entry in feedparser.parse((out / "feeds/rss.xml").read_bytes()).entries]
+    assert json_titles[0] == rss_titles[0] == f"{MARKER} release"
 
 
 def test_an_event_without_a_date_is_not_held_until_it_starts(example_site: Path, feeds) -> None:

@@ -4,6 +4,7 @@ document of the newest entries plus RFC 5005 archives that together hold every i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from feeds.model import Item, Site, Tag, by_tag
 
@@ -42,7 +43,7 @@ class Channel:
     title: str
     subtitle: str
     page: str  # the site page this feed follows, relative to the site's root
-    items: tuple[Item, ...]  # newest first
+    items: tuple[Item, ...]  # the most recently public first (see became_public)
 
     @property
     def paths(self) -> dict[str, str]:
@@ -87,15 +88,24 @@ class Document:
 
 
 def channels(site: Site) -> list[Channel]:
-    """The site-wide channel first, then one per tag in tag order."""
+    """The site-wide channel first, then one per tag in tag order, each in the order its items became
+    public (see `became_public`)."""
     config = site.config
-    items: tuple[Item, ...] = site.items if config.feeds.include_events else site.news
+    items = tuple(sorted(site.items if config.feeds.include_events else site.news, key=became_public, reverse=True))
     subtitle = config.description or config.title
+    named = {tag.slug: tag for tag in site.tags}  # a tag's feeds go by the name its pages give it
     found = [Channel(None, SITE_FOLDER, config.title, subtitle, "", items)]
-    found += [Channel(tag, tag_folder(tag.slug), f"{config.title}: {tag.name}", f"{subtitle} Tagged {tag.name}.",
-                      f"tags/{tag.slug}/", tagged)
-              for tag, tagged in (site.tags if items is site.items else by_tag(items)).items()]
+    found += [Channel(named[tag.slug], tag_folder(tag.slug), f"{config.title}: {named[tag.slug].name}",
+                      f"{subtitle} Tagged {named[tag.slug].name}.", f"tags/{tag.slug}/", tagged)
+              for tag, tagged in by_tag(items).items()]
     return found
+
+
+def became_public(item: Item) -> tuple[datetime, str]:
+    """When an item became public (its date, or the later end of its embargo), and its id: the order
+    of feeds. A release dated the 12th and embargoed until the 26th goes into the newest document on
+    the 26th, where subscribers look, rather than into an archive they have read already."""
+    return max(item.date, item.embargoed_until or item.date), item.id
 
 
 def documents(channel: Channel, limit: int) -> list[Document]:
