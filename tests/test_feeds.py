@@ -111,6 +111,20 @@ def test_an_event_that_summer_time_begins_during_is_announced_with_both_offsets(
     assert "30 March 2019, 10:00 – 31 March 2019, 17:00 (Europe/Zurich, UTC+01:00 – UTC+02:00)" in text
 
 
+def test_a_series_entry_says_until_when_it_repeats_in_every_format(example_site: Path, feeds) -> None:
+    (example_site / "content/events/briefing.md").write_text(
+        "---\ntitle: Briefing\ndate: 2018-11-15T09:00\nstart: 2018-12-04T18:00\nend: 2018-12-04T20:00\n"
+        "rrule: FREQ=MONTHLY;BYDAY=1TU;COUNT=12\nlocation: Geneva\n---\nMonthly.\n", encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    feeds_dir = example_site / "public/feeds"
+    [atom] = [e for e in feedparse(feeds_dir / "atom.xml").entries if e.title == "Briefing"]
+    [rss] = [e for e in feedparse(feeds_dir / "rss.xml").entries if e.title == "Briefing"]
+    [item] = [i for i in json.loads((feeds_dir / "feed.json").read_bytes())["items"] if i["title"] == "Briefing"]
+    for html in (atom.content[0].value, rss.content[0].value, item["content_html"]):
+        text = lxml.html.fromstring(html).text_content()
+        assert "4 December 2018, 18:00 – 20:00 (Europe/Zurich, UTC+01:00) The first date; it repeats until 5 November 2019." in text
+
+
 @pytest.mark.parametrize(("body", "summary"), [
     ("## The call\n\n- one\n- two\n\n> A quote.\n\n![A chart](chart.png)\n\nThe *first* paragraph.\n\nThe second.",
      "The first paragraph."),

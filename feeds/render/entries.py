@@ -15,7 +15,7 @@ from feeds.event_status import banner, calendar_title
 from feeds.links import absolutize
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.render import Output
-from feeds.render.when import local_start
+from feeds.render.when import local_start, series_last
 from feeds.strings import Strings
 
 
@@ -81,7 +81,10 @@ def _media(config: SiteConfig, value: str, files: Mapping[str, Output]) -> Media
 def event_details(event: Event, t: Strings) -> str:
     """When, in which time zone, where and in what state, in the site's words: the HTML that opens an
     event's entry."""
-    rows = [_row(t.when, _span(event, t))]
+    when = _span(event, t)
+    if event.recurrence:  # as its page says it: a series' entry is not a one-off on its first date
+        when += " " + escape(t.series_until.format(date=series_last(event, t)))
+    rows = [_row(t.when, when)]
     if event.location:
         rows.append(_row(t.where, escape(event.location.text)))
     if status := banner(event, t):
