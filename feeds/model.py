@@ -220,4 +220,6 @@ class Site:
 
     @cached_property
     def past(self) -> tuple[Event, ...]:
-        return tuple(reversed([e for e in self.events if e.ends_before(self.now)]))
+        """The events over, the last to end first: a series by its last date, not its first."""
+        over = (e for e in self.events if e.ends_before(self.now))
+        return tuple(sorted(over, key=lambda e: (instant(series_end(e), e.timezone), e.id), reverse=True))

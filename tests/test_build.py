@@ -79,6 +79,21 @@ def test_past_events_move_down_once_over(example_site: Path, feeds) -> None:
     assert EVENT_TITLE in past.text_content()
 
 
+def test_past_events_come_last_to_end_first_and_a_series_says_until_when(example_site: Path, feeds) -> None:
+    """A weekly series that ended after a one-day event comes before it among past events, although
+    it began long before, and its card gives its last date rather than only its first."""
+    (example_site / "content/events/weekly.md").write_text(
+        "---\ntitle: Weekly briefing\ndate: 2018-01-01\nstart: 2018-01-08T10:00\nend: 2018-01-08T11:00\n"
+        "rrule: FREQ=WEEKLY;UNTIL=20181217T235959Z\nlocation: Geneva\n---\nEvery Monday.\n", encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", "2019-01-01T00:00:00+01:00").code == 0
+    for path in ("index.html", "events/index.html"):
+        page = lxml.html.parse(str(example_site / "public" / path)).getroot()
+        cards = [card for card in page.find_class("h-event") if "Over" in card.text_content()]
+        titles = [card.find(".//a").text for card in cards]
+        assert titles == ["Weekly briefing", EVENT_TITLE], path
+        assert "it repeats until 17 December 2018" in cards[0].text_content()
+
+
 def test_two_builds_give_the_same_bytes(example_site: Path, feeds, tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     assert feeds("build", "--site", example_site, "--output", first, "--now", EXAMPLE_NOW).code == 0
