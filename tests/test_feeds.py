@@ -469,6 +469,20 @@ def test_a_date_in_local_mean_time_is_written_in_utc(example_site: Path, feeds) 
     assert item["date_published"] == "1890-03-01T09:30:14+00:00"
 
 
+def test_an_offset_of_quarter_hours_is_written_in_utc(example_site: Path, feeds) -> None:
+    """Nepal is at UTC+05:45: RSS validators flag an offset not in whole or half hours, so such
+    moments are written in UTC, in every format alike; India's +05:30 is kept."""
+    for name, zone in (("kathmandu", "+05:45"), ("delhi", "+05:30")):
+        (example_site / f"content/news/{name}.md").write_text(
+            f"---\ntitle: {name}\ndate: 2018-11-13T10:00:00{zone}\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    rss = etree.parse(str(example_site / "public/feeds/rss.xml"))
+    dates = {item.findtext("title"): item.findtext("pubDate") for item in rss.iter("item")}
+    assert (dates["kathmandu"], dates["delhi"]) == ("Tue, 13 Nov 2018 04:15:00 +0000", "Tue, 13 Nov 2018 10:00:00 +0530")
+    items = {item["title"]: item for item in json.loads((example_site / "public/feeds/feed.json").read_text())["items"]}
+    assert items["kathmandu"]["date_published"] == "2018-11-13T04:15:00+00:00"
+
+
 def test_an_international_base_url_is_published_as_a_uri(example_site: Path, feeds) -> None:
     """Links in feeds, calendars and the sitemap are URIs: the host in its ASCII form."""
     config = example_site / "site.toml"

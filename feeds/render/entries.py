@@ -57,9 +57,11 @@ class _Entries(dict[str, Entry]):
 
 def feed_time(moment: datetime) -> datetime:
     """A moment as feeds write it: at its own offset, or in UTC where that offset has seconds (a zone's
-    local mean time, before about 1900), which RFC 3339 and RFC 822 timestamps cannot carry."""
+    local mean time, before about 1900), which RFC 3339 and RFC 822 timestamps cannot carry, or is
+    not in whole or half hours (Nepal's +05:45), which RSS validators flag as problematical (Atom and
+    RSS are written from the same moments)."""
     offset = moment.utcoffset()
-    return moment if offset is None or offset.seconds % 60 == 0 else moment.astimezone(timezone.utc)
+    return moment if offset is None or offset.seconds % 1800 == 0 else moment.astimezone(timezone.utc)
 
 
 def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Output]) -> Entry:
