@@ -238,6 +238,8 @@ def test_event_dates_come_from_the_content_and_descriptions_are_text_and_html(bu
     assert str(meeting["SUMMARY"]) == "Réunion multilingue à Genève — 多言語会議"
     assert meeting.decoded("GEO") is not None and str(meeting["LOCATION"]) == "Palais des Nations, Genève, Suisse"
     assert [str(c) for c in meeting["CATEGORIES"].cats] == ["genève", "multilingual"]  # as written, not as slugs
+    untagged = [event for event in cal.walk("VEVENT") if str(event["UID"]).startswith("month-end-retreat@")]
+    assert untagged and all("CATEGORIES" not in event for event in untagged)  # not one empty category
 
 
 def test_a_cancelled_event_stays_in_the_calendar_and_says_so(built: Path) -> None:
@@ -554,6 +556,7 @@ def test_a_calendar_without_events_still_has_a_component(example_site: Path, fee
     assert feeds("build", "--site", example_site, "--now", NOW).code == 0
     cal = icalendar.Calendar.from_ical((example_site / "public/feeds/events.ics").read_bytes())
     assert [c.name for c in cal.subcomponents] == ["VTIMEZONE"] and str(cal.subcomponents[0]["TZID"]) == "Europe/Zurich"
+    assert "METHOD" not in cal  # iTIP's PUBLISH needs a VEVENT at least (RFC 5546 section 3.2.1)
     assert read_with_icaljs(example_site / "public/feeds/events.ics")["events"] == []
 
 

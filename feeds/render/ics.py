@@ -124,8 +124,8 @@ def _header(site: Site, events: Sequence[Event], *, subscription: bool = True) -
     """
     config = site.config
     settings = config.calendar
-    # iTIP requires an ORGANIZER in every VEVENT of a METHOD:PUBLISH calendar.
-    method = "PUBLISH" if settings.organizer else None
+    # iTIP requires an ORGANIZER in every VEVENT of a METHOD:PUBLISH calendar, and a VEVENT at least.
+    method = "PUBLISH" if settings.organizer and events else None
     prodid = f"-//{config.id_domain}//feeds {__version__}//EN"
     if not subscription:
         # icalendar would otherwise give the calendar a random UID.
@@ -174,7 +174,7 @@ def _vevent(site: Site, event: Event) -> VEvent:
         url=event.url or page_url,
         status=ical_status(event.status),  # type: ignore[arg-type]
         transparency="TRANSPARENT" if event.all_day else "OPAQUE",
-        categories=[tag.name for tag in event.tags],
+        categories=[tag.name for tag in event.tags] or None,  # none rather than one empty category
         organizer=_organizer(organizer) if organizer else None,
     )
     if event.body_html:  # Outlook shows this HTML instead of DESCRIPTION: it says all DESCRIPTION says
