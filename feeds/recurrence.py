@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone, tzinfo
 from itertools import islice
@@ -64,6 +64,9 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
     freq = parts.get("FREQ", [""])[0]
     if freq not in FREQUENCIES:
         raise RecurrenceError("rrule", f"FREQ must be one of {', '.join(FREQUENCIES)}, got {freq or 'nothing'!r}")
+    if (refused := _refused_parts(freq, parts)) is not None:
+        raise RecurrenceError("rrule", refused, "Thunderbird and other clients on ical.js cannot read a calendar that "
+                              "holds such a rule; see RFC 5545 section 3.3.10 for which parts go with which FREQ")
     if ("COUNT" in parts) == ("UNTIL" in parts):
         raise RecurrenceError("rrule", "needs exactly one of COUNT or UNTIL",
                               "an open-ended series cannot be given correct time zone data for every date")
@@ -92,6 +95,24 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
                               "set start to the series' first date")
     excluded = tuple(sorted(set(_exdates(exdates, start, set(starts)))))
     return Recurrence(canonical, excluded, starts[-1])
+
+
+def _refused_parts(freq: str, parts: Mapping[str, list[Any]]) -> str | None:
+    """Why a rule's parts cannot go together: RFC 5545 (section 3.3.10) forbids some parts with some
+    frequencies, and ical.js refuses to expand two more pairs; None when they can."""
+    numbered = [str(day) for day in parts.get("BYDAY", []) if str(day)[:1] in "+-0123456789"]
+    if freq == "WEEKLY" and "BYMONTHDAY" in parts:
+        return "BYMONTHDAY does not go with FREQ=WEEKLY"
+    if freq in ("DAILY", "WEEKLY", "MONTHLY") and "BYYEARDAY" in parts:
+        return f"BYYEARDAY does not go with FREQ={freq}"
+    if freq != "YEARLY" and "BYWEEKNO" in parts:
+        return "BYWEEKNO goes with FREQ=YEARLY only"
+    if numbered and (freq not in ("MONTHLY", "YEARLY") or "BYWEEKNO" in parts):
+        return f"a numbered BYDAY ({numbered[0]}) goes with FREQ=MONTHLY or YEARLY only, and not with BYWEEKNO"
+    for part, others in (("BYYEARDAY", ("BYMONTH", "BYMONTHDAY")), ("BYWEEKNO", ("BYMONTHDAY",))):
+        if part in parts and (other := next((o for o in others if o in parts), None)):
+            return f"{part} does not go with {other} in calendar apps on ical.js"
+    return None
 
 
 def occurrences(event: Event, after: datetime, count: int) -> list[Occurrence]:
