@@ -548,6 +548,24 @@ def test_an_events_web_address_is_published_as_a_uri(tmp_path: Path) -> None:
     assert address in [a.get("href") for a in page.iter("a")]
 
 
+@pytest.mark.parametrize("offset", ["+02:00", "+01:00"])
+def test_a_time_that_happens_twice_lands_at_the_instant_written_in_every_client(example_site: Path, feeds,
+                                                                                 offset: str) -> None:
+    """02:30 comes twice in Zurich on 28 October 2018: a TZID time cannot say which, and icalendar and
+    ical.js read it differently, so the offset written survives only as UTC."""
+    (example_site / "content/events/night.md").write_text(
+        f"---\ntitle: Night shift\ndate: 2018-10-01\nstart: 2018-10-28T02:30:00{offset}\nend: 2018-10-28T04:00\n"
+        "location: Geneva\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", NOW).code == 0
+    start = datetime.fromisoformat(f"2018-10-28T02:30:00{offset}").astimezone(timezone.utc)
+    for path in ("feeds/events.ics", "events/night/event.ics"):
+        ics = example_site / "public" / path
+        [event] = [e for e in icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT") if e["SUMMARY"] == "Night shift"]
+        assert event.decoded("DTSTART") == start and event.decoded("DTEND") == datetime(2018, 10, 28, 3, tzinfo=timezone.utc)
+        [read] = [e for e in read_with_icaljs(ics)["events"] if e["summary"] == "Night shift"]
+        assert (read["start"], read["end"]) == (start.strftime("%Y-%m-%dT%H:%M:%S.000Z"), "2018-10-28T03:00:00.000Z")
+
+
 def test_a_calendar_without_events_still_has_a_component(example_site: Path, feeds) -> None:
     """RFC 5545 asks every VCALENDAR for one component at least: a newsroom with no events yet
     publishes its time zone."""

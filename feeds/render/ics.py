@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import cache, partial
 from html import escape
 from typing import Any, ClassVar
@@ -168,8 +168,8 @@ def _vevent(site: Site, event: Event) -> VEvent:
         sequence=event.sequence,
         summary=plain(calendar_title(event, site.strings)),
         description=plain(event_text(site, event)),
-        start=event.start,
-        end=event.end_exclusive,
+        start=_unambiguous(event.start, event),
+        end=_unambiguous(event.end_exclusive, event),
         location=plain(event.location.text) if event.location else None,
         url=event.url or page_url,
         status=ical_status(event.status),  # type: ignore[arg-type]
@@ -189,6 +189,17 @@ def _vevent(site: Site, event: Event) -> VEvent:
         if event.recurrence.exdates:
             vevent.add("EXDATE", list(event.recurrence.exdates))
     return vevent
+
+
+def _unambiguous(moment: date | datetime | None, event: Event) -> date | datetime | None:
+    """A single event's time in UTC when its wall time happens twice in its zone, as the clocks go back:
+    clients disagree on which of the two such a time means (icalendar takes the first, as RFC 5545
+    says, and ical.js the second). A series keeps its zone, which its later dates follow."""
+    if not isinstance(moment, datetime) or event.recurrence:
+        return moment
+    if moment.utcoffset() == moment.replace(fold=1 - moment.fold).utcoffset():
+        return moment
+    return moment.astimezone(timezone.utc)
 
 
 class _Geo(vGeo):  # type: ignore[misc]
