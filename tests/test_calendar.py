@@ -566,6 +566,16 @@ def test_a_time_that_happens_twice_lands_at_the_instant_written_in_every_client(
         assert (read["start"], read["end"]) == (start.strftime("%Y-%m-%dT%H:%M:%S.000Z"), "2018-10-28T03:00:00.000Z")
 
 
+def test_an_offset_that_lasts_a_week_is_in_the_time_zone_definition(example_site: Path, feeds) -> None:
+    """Recife kept summer time for one week of October 2000 only; ical.js knows only the file's own
+    definitions, so a week missing from them puts the event an hour off."""
+    (example_site / "content/events/brief.md").write_text(
+        "---\ntitle: Brief\ndate: 2000-01-01\nstart: 2000-10-10T12:00\ntimezone: America/Recife\nlocation: Here\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", NOW).code == 0
+    [read] = read_with_icaljs(example_site / "public/events/brief/event.ics")["events"]
+    assert read["start"] == "2000-10-10T14:00:00.000Z"  # at -02:00; -03:00 the week before and after
+
+
 def test_a_calendar_without_events_still_has_a_component(example_site: Path, feeds) -> None:
     """RFC 5545 asks every VCALENDAR for one component at least: a newsroom with no events yet
     publishes its time zone."""
