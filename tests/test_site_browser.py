@@ -153,7 +153,9 @@ def test_right_to_left_text_is_laid_out_right_to_left(browser, example_site: Pat
     for target in (out / "news/ar/index.html", out / "index.html"):
         page.goto(target.as_uri())
         assert page.evaluate("getComputedStyle(document.documentElement).direction") == "ltr"  # the site is English
-        article = page.locator("article[lang=ar]")
-        assert article.evaluate("e => getComputedStyle(e).direction") == "rtl", target
+        title = page.locator(".p-name[lang=ar]")
+        assert title.evaluate("e => getComputedStyle(e).direction") == "rtl", target
+        article = page.locator("article", has=title)
         assert article.locator(".dateline").evaluate("e => getComputedStyle(e).unicodeBidi") == "isolate", target
+        assert article.locator("time").first.evaluate("e => getComputedStyle(e).direction") == "ltr", target  # the site's
     page.close()

@@ -411,10 +411,15 @@ def test_an_item_in_another_language_is_marked_so_wherever_it_is_shown(example_s
     output = example_site / "public"
     for path in ("index.html", "archive/index.html"):
         [card] = [a for a in _html(output, path).iter("article") if "Genève" in a.text_content()]
-        assert card.get("lang") == "fr-CH", path
+        assert card.xpath('.//*[@lang="fr-CH"]/text()') == ["Genève", "Le Forum à Genève."], path  # title, summary
+        assert card.xpath('.//*[@lang and not(@lang="fr-CH")]') == [], path  # the date and "News" are the site's
     page = _html(output, "news/geneve/index.html")
     assert page.xpath('//meta[@property="og:locale"]/@content') == ["fr_CH"]
-    assert page.xpath('//article/@lang') == ["fr-CH"]
+    [article] = page.xpath("//article")
+    assert [(e.tag, e.get("class")) for e in article.xpath('.//*[@lang="fr-CH"]')] == [
+        ("h1", "p-name"), ("data", "p-summary"), ("div", "e-content body")]
+    # The words around the item's own are the site's, in English: the kicker, the date line, the tags' heading.
+    assert article.get("lang") is None and "News" in article.find_class("kicker")[0].text_content()
     # English without a region has no Open Graph locale (language_TERRITORY): none is given.
     assert _html(output, NEWS + "index.html").xpath('//meta[@property="og:locale"]') == []
 

@@ -21,6 +21,7 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from feeds import calendar_links
 from feeds.cache import templates_key
@@ -166,9 +167,18 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
     env.filters["banner"] = lambda event: banner(event, t)
     env.filters["site_link"] = site_link
     env.filters["direction"] = direction
+    env.filters["lang_attributes"] = lang_attributes
     env.globals["occurrences"] = occurrences
     env.globals["ended"] = _ended
     return env
+
+
+def lang_attributes(item: Item) -> Markup:
+    """` lang="ar" dir="rtl"` for the elements holding an item's own words when it is not in the site's
+    language (its title, summary and body), or nothing; the words around them are the site's."""
+    if not item.lang:
+        return Markup("")
+    return Markup(' lang="{}" dir="{}"').format(item.lang, direction(item.lang))
 
 
 @pass_context
