@@ -246,11 +246,11 @@ def default_slug(source: Source) -> str:
 
 
 def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None,
-            zone: ZoneInfo | None = None) -> dict[str, Any]:
+            zone: ZoneInfo | None = None, date_required: bool = True) -> dict[str, Any]:
     """The fields every item has; times without an offset are in `zone` (the event's), else the site's."""
     zone = zone or config.timezone
     title = f.text("title", required=True)
-    published = f.moment("date", zone, required=default_date is None)
+    published = f.moment("date", zone, required=date_required)
     published_at = instant(published, zone) if published else default_date
     updated = f.moment("updated", zone)
     updated_at = instant(updated, zone) if updated else published_at
@@ -333,8 +333,10 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
     start = f.moment("start", zone, required=True)
     end = f.moment("end", zone)
     start, end = _event_span(f, start, end, zone)
-    # An event without an announcement date is taken as announced when it starts.
-    fields = _common(f, config, default_date=instant(start, zone) if start else None, zone=zone)
+    # An event without an announcement date is taken as announced when it starts; with no start, its
+    # start's own problem says what is missing, and the date is not missing too.
+    fields = _common(f, config, default_date=instant(start, zone) if start else None, zone=zone,
+                     date_required=False)
     status = _status(f)
     recurrence = _recurrence(f, start)
     previous_start = _in_zone(f.moment("previous_start", zone), zone)
