@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import yaml
 from slugify import slugify
 
 from feeds.config import Person, SiteConfig
@@ -63,8 +64,7 @@ class _Fields:
         value = self.meta.get(key)
         if value is None:
             if key in self.meta:
-                self.fail(key, "is empty",
-                          f"give it a value, or leave the key out; quote words YAML reads as nothing: {key}: \"null\"")
+                self.empty(key)
             elif required:
                 self.fail(key, "missing; it is required", f"add a line '{key}: ...' to the front matter")
             return default
@@ -77,6 +77,11 @@ class _Fields:
         if required and not value.strip():
             self.fail(key, "is empty", "give it a value")
         return one_line(value)
+
+    def empty(self, key: str) -> None:
+        """The problem of a key written without a value."""
+        self.fail(key, "is empty",
+                  f"give it a value, or leave the key out; quote words YAML reads as nothing: {key}: \"null\"")
 
     def checked(self, key: str, value: str) -> bool:
         """False, after a problem, when a text holds a character no output can carry (e.g. a YAML escape)."""
@@ -136,10 +141,19 @@ class _Fields:
 
     def tags(self) -> tuple[Tag, ...]:
         value = self.meta.get("tags", [])
+        if value is None:
+            self.empty("tags")
+            return ()
         if isinstance(value, str):
+            if "," in value:  # tags: Cyber, Paris is one tag, published at tags/cyber-paris/
+                listed = ", ".join(word for word in map(one_line, value.split(",")) if word)
+                self.fail("tags", f"{one_line(value)!r} is one tag (tags/{_tag(value).slug}/)",
+                          f"for a tag each, write a list: tags: [{listed}]", Severity.WARNING)
             value = [value]
-        if not isinstance(value, list) or not all(isinstance(tag, str) and tag.strip() for tag in value):
+        if not isinstance(value, list):
             self.fail("tags", f"expected a list of words, got {_describe(value)}", "e.g. tags: [cybersecurity, paris-call]")
+            return ()
+        if not self.tags_are_words(value):
             return ()
         tags: dict[str, Tag] = {}
         for written in value:
@@ -159,6 +173,22 @@ class _Fields:
             else:
                 tags.setdefault(slug, tag)
         return tuple(sorted(tags.values()))
+
+    def tags_are_words(self, items: list[Any]) -> bool:
+        """False, after a problem for each, when a tag in the list is not a word (YAML reads 2018 as a number)."""
+        bad = [n for n, item in enumerate(items) if not (isinstance(item, str) and item.strip())]
+        written = _written_items(self.source, "tags") if bad else []
+        for n in bad:
+            item, as_written = items[n], written[n] if n < len(written) else ""
+            if item is None or isinstance(item, str):
+                self.fail("tags", "a tag is empty", "give it a word, or leave it out; quote words YAML reads as "
+                          "nothing: \"null\"")
+            elif as_written:
+                self.fail("tags", f"the tag {as_written} is not text, but {_describe(item)}",
+                          f"quote it: \"{as_written}\"")
+            else:
+                self.fail("tags", f"a tag is {_describe(item)}, not a word", "e.g. tags: [cybersecurity, paris-call]")
+        return not bad
 
     def moment(self, key: str, zone: ZoneInfo, required: bool = False) -> date | datetime | None:
         """A date or an aware datetime (naive times are in `zone`)."""
@@ -238,6 +268,16 @@ def _as_written(source: Source, key: str, value: Any) -> str:
     line = source.line(key)
     written = source.raw_line(line).partition(":")[2].strip() if line > 1 else ""
     return written or str(value)
+
+
+def _written_items(source: Source, key: str) -> list[str]:
+    """The items of a list as the writer typed them (YAML reads yes as true), "" for one that is not a
+    plain value; [] when the key holds no list."""
+    document = yaml.compose("\n".join(source.front_lines), Loader=yaml.SafeLoader)
+    for key_node, value_node in document.value if isinstance(document, yaml.MappingNode) else ():
+        if key_node.value == key and isinstance(value_node, yaml.SequenceNode):
+            return [item.value if isinstance(item, yaml.ScalarNode) else "" for item in value_node.value]
+    return []
 
 
 def default_slug(source: Source) -> str:

@@ -59,6 +59,14 @@ ERRORS = [
          ["content/news/text-flag.md:4: draft: expected true or false, got text ('yes')"]),
     Case("tags-mapping", {"content/news/tags-map.md": news(OK_NEWS + "tags: {a: b}\n")},
          ["content/news/tags-map.md:4: tags: expected a list of words, got a mapping"]),
+    Case("tags-not-text", {"content/news/tag-year.md": news(OK_NEWS + "tags: [2018, Cyber]\n"),
+                           "content/news/tag-yes.md": news(OK_NEWS + "tags:\n  - Paris\n  - yes\n")},
+         ['content/news/tag-year.md:4: tags: the tag 2018 is not text, but a number (2018) (hint: quote it: "2018")',
+          "content/news/tag-yes.md:4: tags: the tag yes is not text, but true/false (true); YAML reads yes/no/on/off "
+          'that way (hint: quote it: "yes")']),
+    Case("tags-empty", {"content/news/no-tags.md": news(OK_NEWS + "tags:\n")},
+         ['content/news/no-tags.md:4: tags: is empty (hint: give it a value, or leave the key out; quote words YAML '
+          'reads as nothing: tags: "null")']),
     Case("id-not-a-uri", {"content/news/bad-id.md": news(OK_NEWS + "id: not a uri at all\n"),
                           "content/events/bad-id.md": news("title: E\nstart: 2018-11-26\nlocation: Geneva\n"
                                                            "id: tag:example.org,2018:events/a b\n")},
@@ -265,6 +273,9 @@ WARNINGS = [
     Case("tags-of-one-item-sharing-a-slug", {"content/news/tags.md": news(OK_NEWS + "tags: [C++, C#, c]\n")},
          ["content/news/tags.md:4: warning: tags: 'C#' gives the same slug as 'C++' (tags/c/), and is left out",
           "content/news/tags.md:4: warning: tags: 'c' gives the same slug as 'C++' (tags/c/), and is left out"]),
+    Case("tags-as-one-text-with-a-comma", {"content/news/comma.md": news(OK_NEWS + "tags: Cyber, Paris\n")},
+         ["content/news/comma.md:4: warning: tags: 'Cyber, Paris' is one tag (tags/cyber-paris/) (hint: for a tag "
+          "each, write a list: tags: [Cyber, Paris])"]),
     Case("front-matter-only", {"content/news/no-body.md": news(OK_NEWS, "")},
          ["content/news/no-body.md:4: warning: body: is empty"]),
 ]
