@@ -301,12 +301,7 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
         updated_at = published_at
     embargo = f.instant("embargo")
     holds = [moment for moment in (published_at if published else None, embargo) if moment]
-    slug = slugify(f.text("slug")) if f.meta.get("slug") is not None else default_slug(f.source)
-    if not slug:
-        f.fail("slug", "gives an empty slug", "use letters or digits")
-    elif len(slug.encode()) > MAX_SLUG_BYTES:
-        f.fail("slug", f"gives a slug of {len(slug.encode())} characters; the limit is {MAX_SLUG_BYTES}",
-               f"give a shorter one: slug: {cut_at_word(slug, 80)}")
+    slug = _slug(f)
     try:
         body_html = to_html(f.source.body)
         # The file's text has no such character (load refuses it); a reference such as &#1; can make one.
@@ -334,6 +329,20 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
         withdrawn=f.flag("withdrawn"),
         embargoed_until=max(holds) if holds else None,
     )
+
+
+def _slug(f: _Fields) -> str:
+    """The item's slug, from slug: or else the file name; "" after a problem."""
+    before = len(f.problems)
+    slug = slugify(f.text("slug")) if f.meta.get("slug") is not None else default_slug(f.source)
+    if _has_errors(f.problems, before):  # slug: 123 is not text: that is the problem, not the empty slug it gives
+        return ""
+    if not slug:
+        f.fail("slug", "gives an empty slug", "use letters or digits")
+    elif len(slug.encode()) > MAX_SLUG_BYTES:
+        f.fail("slug", f"gives a slug of {len(slug.encode())} characters; the limit is {MAX_SLUG_BYTES}",
+               f"give a shorter one: slug: {cut_at_word(slug, 80)}")
+    return slug
 
 
 def news_item(source: Source, config: SiteConfig, problems: list[Problem]) -> NewsItem | None:

@@ -80,6 +80,9 @@ ERRORS = [
          ["content/news/number-title.md:2: title: expected text, got a number (2018)"]),
     Case("sexagesimal-title", {"content/news/clock-title.md": news("title: 1:30\ndate: 2018-11-12\n")},
          ['content/news/clock-title.md:2: title: expected text, got a number (90) (hint: quote it: title: "1:30")']),
+    Case("number-slug", {"content/news/number-slug.md": news(OK_NEWS + "slug: 123\n")},
+         ['content/news/number-slug.md:4: slug: expected text, got a number (123) (hint: quote it: slug: "123")'],
+         unreported=("content/news/number-slug.md:4: slug: gives an empty slug",)),
     Case("boolean-lang", {"content/news/norwegian.md": news(OK_NEWS + "lang: no\n")},
          ["content/news/norwegian.md:4: lang: expected text, got true/false (false)"]),
     # YAML syntax and refused YAML
