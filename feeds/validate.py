@@ -79,7 +79,12 @@ class _Fields:
         return one_line(value)
 
     def empty(self, key: str) -> None:
-        """The problem of a key written without a value."""
+        """The problem of a key written without a value, or with one YAML reads as a comment (title: #1)."""
+        written = _written(self.source, key)
+        if written.startswith("#"):
+            self.fail(key, "is empty: YAML reads ' #' and what follows as a comment",
+                      f"quote the value: {key}: \"{written}\"")
+            return
         self.fail(key, "is empty",
                   f"give it a value, or leave the key out; quote words YAML reads as nothing: {key}: \"null\"")
 
@@ -265,9 +270,13 @@ def _describe(value: Any) -> str:
 
 def _as_written(source: Source, key: str, value: Any) -> str:
     """The value as the writer typed it (YAML reads 1:30 as 90), for a hint that quotes it."""
+    return _written(source, key) or str(value)
+
+
+def _written(source: Source, key: str) -> str:
+    """What follows the key on its line as written, comments included; "" for a key not written."""
     line = source.line(key)
-    written = source.raw_line(line).partition(":")[2].strip() if line > 1 else ""
-    return written or str(value)
+    return source.raw_line(line).partition(":")[2].strip() if line > 1 else ""
 
 
 def _written_items(source: Source, key: str) -> list[str]:

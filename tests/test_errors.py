@@ -47,6 +47,9 @@ ERRORS = [
          ["content/news/no-title.md:1: title: missing; it is required"]),
     Case("empty-title", {"content/news/empty-title.md": news("date: 2018-11-12\ntitle:\n")},
          ["content/news/empty-title.md:3: title: is empty"]),
+    Case("title-read-as-a-comment", {"content/news/hash-title.md": news("title: #1 ranked\ndate: 2018-11-12\n")},
+         ["content/news/hash-title.md:2: title: is empty: YAML reads ' #' and what follows as a comment (hint: quote "
+          'the value: title: "#1 ranked")']),
     Case("list-title", {"content/news/list-title.md": news("title: [a, b]\ndate: 2018-11-12\n")},
          ["content/news/list-title.md:2: title: expected text, got a list"]),
     Case("missing-start", {"content/events/no-start.md": news("title: E\nlocation: Geneva\n")},
