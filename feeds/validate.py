@@ -432,7 +432,10 @@ def _event_span(f: _Fields, start: Any, end: Any, zone: ZoneInfo) -> tuple[Any, 
         kind = "a time" if isinstance(start, datetime) else "a date (all-day)"
         f.fail("end", f"must be {kind} like start", "an all-day event has dates for both; a timed one times for both")
         return start, None
-    if end < start or (isinstance(end, datetime) and end == start):
+    if isinstance(end, datetime) and end == start:  # (an all-day end on the start day is a one-day event)
+        f.fail("end", f"is the same moment as start ({start.isoformat()})",
+               "leave end out for an event with no end, or give the time it ends")
+    elif end < start:
         f.fail("end", f"is before start ({start.isoformat()})", "for all-day events end is the last day; leave it out for one day")
     return start, end
 

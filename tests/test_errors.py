@@ -110,6 +110,9 @@ ERRORS = [
          ["content/news/updated.md:4: updated: is before date"]),
     Case("end-before-start", {"content/events/end-first.md": news("title: E\nstart: 2018-11-26\nend: 2018-11-25\n")},
          ["content/events/end-first.md:4: end: is before start"]),
+    Case("end-at-start", {"content/events/no-length.md": news("title: E\nstart: 2018-11-26T09:00\nend: 2018-11-26T08:00Z\n")},
+         ["content/events/no-length.md:4: end: is the same moment as start (2018-11-26T09:00:00+01:00) (hint: leave "
+          "end out for an event with no end, or give the time it ends)"]),
     Case("unknown-time-zone", {"content/events/bad-zone.md": news("title: E\nstart: 2018-11-26T09:00\ntimezone: Europe/Genev\n")},
          ["content/events/bad-zone.md:4: timezone: unknown time zone 'Europe/Genev'"]),
     Case("timed-start-all-day-end", {"content/events/mixed.md": news("title: E\nstart: 2018-11-26T09:00\nend: 2018-11-27\n")},
