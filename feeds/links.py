@@ -15,6 +15,7 @@ _SRCSET = re.compile(r'(<[a-zA-Z][^<>]*?\ssrcset=")([^"]*)"')
 # The links of sanitised HTML, whose '<' always begins a tag (see the patterns above): never text
 # that looks like a link, as in a code sample.
 _HREF = re.compile(r'<a\s[^<>]*?href="([^"]*)"')
+_IMAGE_SRC = re.compile(r'<img\s[^<>]*?src="([^"]*)"')
 
 
 def absolutize(fragment: str, page_url: str) -> str:
@@ -59,11 +60,22 @@ def site_paths(body_html: str, page_url: str, base_url: str) -> tuple[str, ...]:
     """The paths inside the site (news/x/, news/x/index.html, static/a.pdf) that a body's links lead
     to, query and fragment left out, percent-escapes decoded; remembered, as both the related items
     and the check for broken links ask, and a process that builds again sees the same bodies."""
+    return _inside(_HREF.findall(body_html), page_url, base_url)
+
+
+@lru_cache(maxsize=1 << 16)
+def image_paths(body_html: str, page_url: str, base_url: str) -> tuple[str, ...]:
+    """The paths inside the site (static/chart.png) of a body's images, as `site_paths` gives links'."""
+    return _inside(_IMAGE_SRC.findall(body_html), page_url, base_url)
+
+
+def _inside(urls: list[str], page_url: str, base_url: str) -> tuple[str, ...]:
+    """The paths inside the site that these URLs, as written on the page, lead to."""
     found = []
-    for href in _HREF.findall(body_html):
-        if href.startswith(("https://", "http://")) and not href.startswith(base_url):
-            continue  # another site's page, without resolving it
-        url = urljoin(page_url, html.unescape(href))
+    for written in urls:
+        if written.startswith(("https://", "http://")) and not written.startswith(base_url):
+            continue  # another site's, without resolving it
+        url = urljoin(page_url, html.unescape(written))
         if url.startswith(base_url):
             found.append(unquote(urlsplit(url[len(base_url):]).path))
     return tuple(found)

@@ -8,7 +8,7 @@ from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from feeds.errors import Problem, Severity
-from feeds.links import site_paths
+from feeds.links import image_paths, site_paths
 from feeds.load import Source
 from feeds.model import Event, Item, NewsItem, Status
 from feeds.new import PLACEHOLDER
@@ -69,25 +69,52 @@ def lint_images(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], f
 
 
 def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
-               base_url: str) -> list[Problem]:
-    """A link in a body to an item's page (news/..., events/...) that no item has, as after a
-    file's slug changed; or that an item still held back will have, which leads nowhere till then."""
+               base_url: str, files: set[str]) -> list[Problem]:
+    """A link or image in a body that leads to nothing the site has: an item's page (news/...,
+    events/...) that no item has, as after a file's slug changed, or that an item still held back
+    will have, which leads nowhere till then; a static file the site does not have (`files`), as
+    static/chart.png written on an item's page leads to news/<slug>/static/chart.png."""
     pages = {item.path for item in items}
     held_until = {item.path: item.embargoed_until for item in held}
     warnings = []
     for item in items:
-        for path in site_paths(item.body_html, base_url + item.path, base_url):
-            section, _, rest = path.partition("/")
-            page = f"{section}/{rest.partition('/')[0]}/"
-            if section not in (NewsItem.section, Event.section) or page == f"{section}//" or page in pages:
-                continue
-            until = held_until.get(page)
-            message = (f"links to {page}, which is held until {until.isoformat()}: the link leads nowhere until then"
-                       if until else f"links to {page}, which is no page of the site")
-            warnings.append(Problem(item.source, lines.get(item.source, {}).get("body", 1), "body", message,
-                                    "link to the item's page as it is now; a renamed item keeps its page with "
-                                    "slug: set to its old slug", Severity.WARNING))
+        page_url = base_url + item.path
+        for path in (*site_paths(item.body_html, page_url, base_url), *image_paths(item.body_html, page_url, base_url)):
+            found = _dead_end(path, pages, held_until, files)
+            if found is not None:
+                warnings.append(Problem(item.source, lines.get(item.source, {}).get("body", 1), "body", *found,
+                                        Severity.WARNING))
     return warnings
+
+
+_ITEM_FILES = {"", "index.html", "event.ics"}  # what an item's folder holds
+
+
+def _dead_end(path: str, pages: set[str], held_until: Mapping[str, datetime | None],
+              files: set[str]) -> tuple[str, str] | None:
+    """What is wrong with a path of the site a body leads to, and a hint; None when something is there."""
+    section, _, rest = path.partition("/")
+    if section == "static":
+        if path in files:
+            return None
+        return f"leads to {path}, which is no file of the site", "put the file under templates/static/"
+    slug, _, inside = rest.partition("/")
+    if section not in (NewsItem.section, Event.section) or not slug:
+        return None  # the site's lists and feeds, which the build makes whatever the items
+    page = f"{section}/{slug}/"
+    if page not in pages:
+        until = held_until.get(page)
+        if until:
+            return (f"links to {page}, which is held until {until.isoformat()}: the link leads nowhere until then",
+                    _LINK_HINT)
+        return f"links to {page}, which is no page of the site", _LINK_HINT
+    if inside not in _ITEM_FILES:
+        return (f"leads to {path}, which is no file of the site",
+                "from an item's page, a file of the site is ../../static/...")
+    return None
+
+
+_LINK_HINT = "link to the item's page as it is now; a renamed item keeps its page with slug: set to its old slug"
 
 
 def lint_timely(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], now: datetime) -> list[Problem]:
