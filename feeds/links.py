@@ -14,8 +14,8 @@ _SRCSET = re.compile(r'(<[a-zA-Z][^<>]*?\ssrcset=")([^"]*)"')
 
 # The links of sanitised HTML, whose '<' always begins a tag (see the patterns above): never text
 # that looks like a link, as in a code sample.
-_HREF = re.compile(r'<a\s[^<>]*?href="([^"]*)"')
-_IMAGE_SRC = re.compile(r'<img\s[^<>]*?src="([^"]*)"')
+_HREF = re.compile(r'<a(?:\s[^<>]*?)?\shref="([^"]*)"')
+_IMAGE_SRC = re.compile(r'<img(?:\s[^<>]*?)?\ssrc="([^"]*)"')
 
 
 def absolutize(fragment: str, page_url: str) -> str:

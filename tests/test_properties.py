@@ -174,17 +174,23 @@ def test_calendar_lines_fold_as_icalendar_folds_them(description: str, summary: 
     assert all(len(line) <= 75 for line in to_ical(vevent).split(b"\r\n"))
 
 
-ATTRIBUTE_TEXT = st.lists(st.sampled_from([" ", "\n", "\t", "\u00a0", "href", "src", "srcset", "=", '"', "x", "h",
-                                            "ref", "c", "set"]), max_size=24).map("".join)
+ATTRIBUTE_TEXT = st.lists(st.sampled_from([" ", "\n", "\t", "\u00a0", "href", "src", "srcset", "cite", "=", '"', "x",
+                                            "h", "ref", "c", "set", "<a", "<img", "<p", ">"]), max_size=24).map("".join)
 
 
 @PROPERTY
 @given(ATTRIBUTE_TEXT)
 def test_url_attributes_are_found_as_the_plain_patterns_find_them(text: str) -> None:
-    """The patterns written to start at '="' match where, and what, the plain ones match."""
-    from feeds.links import _HREF, _SRCSET, _URL_ATTRIBUTE
+    """In each tag, the patterns find the first URL attribute they look for, as a plain search of the
+    tag finds it (the sanitiser gives no tag two of them), and nothing outside tags."""
+    from feeds.links import _HREF, _IMAGE_SRC, _SRCSET, _URL_ATTRIBUTE
 
-    for fast, plain_pattern in ((_URL_ATTRIBUTE, r'\s(?:href|src)="([^"]*)"'), (_SRCSET, r'\ssrcset="([^"]*)"'),
-                                (_HREF, r'\shref="([^"]*)"')):
-        found = [(match.end(), match[1]) for match in fast.finditer(text)]
-        assert found == [(match.end(), match[1]) for match in re.finditer(plain_pattern, text)]
+    for fast, tags, attribute in ((_URL_ATTRIBUTE, r"[a-zA-Z]", r"(?:href|src|cite)"), (_SRCSET, r"[a-zA-Z]", "srcset"),
+                                  (_HREF, r"a(?![^\s<>])", "href"), (_IMAGE_SRC, r"img(?![^\s<>])", "src")):
+        found = [(match.end(), match[match.re.groups]) for match in fast.finditer(text)]  # the URL: the last group
+        expected = []
+        for tag in re.finditer(rf"<{tags}[^<>]*", text):
+            first = re.search(rf'\s{attribute}="([^"]*)"', text[tag.start():])
+            if first and tag.start() + first.start() < tag.end():
+                expected.append((tag.start() + first.end(), first[1]))
+        assert found == expected
