@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from feeds.cache import CACHE_DIR, BuildCache, templates_key
-from feeds.config import CONFIG_NAME, SiteConfig, load_config
+from feeds.config import CONFIG_NAME, SettingsError, SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger, reused_withdrawn
@@ -279,12 +279,30 @@ def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: P
 
 
 def _config(site_dir: Path, base_url: str | None) -> SiteConfig:
-    """The settings; when they are wrong, the errors come with those of content files that cannot be read."""
+    """The settings; when they are wrong, their errors come with the content's, found against the
+    settings with a stand-in for each wrong one (or, when there are none to stand in, with the errors
+    of content files that cannot be read)."""
     try:
         return load_config(site_dir, base_url)
     except SiteError as error:
+        stand_in = error.stand_in if isinstance(error, SettingsError) else None
+        raise SiteError([*error.problems, *_content_problems(site_dir, stand_in)]) from None
+
+
+def _content_problems(site_dir: Path, config: SiteConfig | None) -> list[Problem]:
+    """What is wrong in the content files against these settings; without settings, which cannot be read."""
+    if config is None:
         sources = (read_source(site_dir / name, site_dir, linked=linked) for name, linked in source_files(site_dir))
-        raise SiteError([*error.problems, *(found for found in sources if isinstance(found, Problem))]) from None
+        return [found for found in sources if isinstance(found, Problem)]
+    from feeds.parse import parse_files
+
+    jobs = []
+    for name, linked in source_files(site_dir):
+        try:
+            jobs.append((site_dir / name, (site_dir / name).read_bytes(), linked))
+        except OSError:
+            continue  # reported by the build once the settings are right
+    return [problem for parsed in parse_files(jobs, site_dir, config) for problem in parsed.problems]
 
 
 def _ledger_bytes(site_dir: Path) -> bytes:

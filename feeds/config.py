@@ -286,18 +286,33 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     language = r.get(data, "language", str, "en")
     if (problem := language_problem(language)) is not None:
         r.fail("language", *problem)
-    if r.problems:
-        raise SiteError(r.problems)
+        language = "en"
 
-    base_url = base_url.rstrip("/") + "/"
-    return SiteConfig(
-        title=title,
+    base_url = (base_url or _STAND_IN_URL).rstrip("/") + "/"
+    config = SiteConfig(
+        title=title or "",
         description=description,
         base_url=(base_url_override.rstrip("/") + "/") if base_url_override else base_url,
         language=language,
-        timezone=zone,
+        timezone=zone or ZoneInfo("UTC"),
         author=author,
         feeds=feeds,
         calendar=calendar,
         id_domain=urlsplit(base_url).hostname or "localhost",
     )
+    if r.problems:
+        raise SettingsError(r.problems, config)
+    return config
+
+
+class SettingsError(SiteError):
+    """site.toml has errors. `stand_in` is what it says with a stand-in for each wrong setting (None
+    when it cannot be read as TOML at all), against which the content can be checked meanwhile, so
+    that its errors come at once with the settings' own."""
+
+    def __init__(self, problems: list[Problem], stand_in: SiteConfig | None = None) -> None:
+        super().__init__(problems)
+        self.stand_in = stand_in
+
+
+_STAND_IN_URL = "https://localhost/"  # for a base_url that is wrong or missing, while the content is checked
