@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import webcolors
 
-from feeds.errors import Problem, SiteError, closest
+from feeds.errors import Problem, SiteError, closest, not_utf8
 from feeds.languages import language_problem
 from feeds.limits import (
     REFUSED_HINT,
@@ -212,10 +212,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         raise SiteError([Problem(CONFIG_NAME, 0, "", f"cannot be read: {error.strerror}",
                                  "the settings are a TOML file")]) from None
     except UnicodeDecodeError as error:
-        data = path.read_bytes()
-        raise SiteError([Problem(CONFIG_NAME, data[: error.start].count(b"\n") + 1, "",
-                                 f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}",
-                                 "save the file as UTF-8")]) from None
+        raise SiteError([not_utf8(CONFIG_NAME, path.read_bytes(), error)]) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

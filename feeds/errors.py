@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import difflib
 from dataclasses import dataclass
 from enum import Enum
@@ -49,6 +50,15 @@ def closest(word: str, known: set[str] | frozenset[str], listing: str) -> str:
     """A hint for an unknown key: the known one it was most likely meant to be, else the known ones."""
     close = difflib.get_close_matches(word, sorted(known), n=1)
     return f"did you mean {close[0]!r}?" if close else f"{listing}: " + ", ".join(sorted(known))
+
+
+def not_utf8(shown: str, data: bytes, error: UnicodeDecodeError) -> Problem:
+    """Where a file's bytes, decoded as UTF-8 after any byte order mark, are not UTF-8: the byte, its
+    offset in the file and its line."""
+    # The decoder counts from after the byte order mark, which the file holds all the same.
+    at = error.start + (len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0)
+    return Problem(shown, data.count(b"\n", 0, at) + 1, "", f"not UTF-8: byte 0x{data[at]:02x} at offset {at}",
+                   "save the file as UTF-8")
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from feeds.errors import Problem, display_path
+from feeds.errors import Problem, display_path, not_utf8
 from feeds.limits import (
     MAX_FILE_BYTES,
     MAX_YAML_DEPTH,
@@ -190,9 +190,7 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return Problem(shown, line, "", f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}",
-                       "save the file as UTF-8")
+        return not_utf8(shown, data, error)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return Problem(shown, 1, "", "the file is empty", _LAYOUT)

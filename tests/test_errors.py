@@ -198,6 +198,9 @@ ERRORS = [
     # Files that cannot be read
     Case("not-utf8", {"content/news/latin1.md": b"---\ntitle: Z\xfcrich\ndate: 2018-11-12\n---\n"},
          ["content/news/latin1.md:2: not UTF-8: byte 0xfc at offset 12"]),
+    Case("not-utf8-after-a-byte-order-mark", {"content/news/bom.md": b"\xef\xbb\xbf" + news(OK_NEWS).encode()
+                                              + b"\xc9t\xe9 2018.\n"},
+         ["content/news/bom.md:6: not UTF-8: byte 0xc9 at offset 43"]),
     Case("control-character", {"content/news/nul.md": news(OK_NEWS, "Line one.\nA \x00 here.\n")},
          ["content/news/nul.md:6: control character U+0000 at line 6, column 3"]),
     Case("empty-file", {"content/news/empty.md": ""}, ["content/news/empty.md:1: the file is empty"]),
@@ -226,6 +229,9 @@ ERRORS = [
     # site.toml
     Case("site-toml-value", {}, ["site.toml:6: timezone: unknown time zone 'Mars/Olympus'"],
          edits={"site.toml": ('timezone = "Europe/Zurich"', 'timezone = "Mars/Olympus"')}),
+    Case("site-toml-not-utf8-after-a-byte-order-mark", {"site.toml": b'\xef\xbb\xbf# A newsroom\ntitle = "Z\xfcrich"\n'
+                                                                  b'base_url = "https://newsroom.example.org/"\n'},
+         ["site.toml:2: not UTF-8: byte 0xfc at offset 26"]),
     Case("site-toml-syntax", {}, ["site.toml:12: TOML syntax"], edits={"site.toml": ("limit = 20", "limit = = 20")}),
     Case("site-toml-unknown", {}, ["site.toml:12: feeds.limt: unknown setting (hint: did you mean 'limit'?)"],
          edits={"site.toml": ("limit = 20", "limt = 20")}),
