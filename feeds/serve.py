@@ -15,6 +15,7 @@ import socket
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -109,16 +110,25 @@ class Preview:
                       f"({time.perf_counter() - started:.2f} s)")
         except SiteError as error:
             problems = tuple(str(problem) for problem in error.problems)
-            for line in problems:
-                self.echo(line)
-            self.echo("feeds: the build failed; " + ("still serving the last good build" if self.built_once
-                                                     else "there is nothing to serve until it succeeds"))
+            self._failed(problems)
+        except Exception as error:  # a fault of feeds itself: say so, and keep watching for the next change
+            self.echo("".join(traceback.format_exception(error)).rstrip())
+            problems = (f"feeds: the build stopped on an unexpected error: {type(error).__name__}: {error} "
+                        "(hint: this is a fault of feeds: please report it, with the traceback the terminal shows)",)
+            self._failed(problems)
         with self.changed:
             # Last-Modified has whole seconds: two states must never share one, or If-Modified-Since
             # would answer 304 with the page of the state before.
             changed = max(int(time.time()), self.state.changed + 1)
             self.state = State(self.state.generation + 1, problems, changed, next_lift, self.built_once)
             self.changed.notify_all()
+
+    def _failed(self, problems: tuple[str, ...]) -> None:
+        """Report why the build failed, and what is served meanwhile."""
+        for line in problems:
+            self.echo(line)
+        self.echo("feeds: the build failed; " + ("still serving the last good build" if self.built_once
+                                                 else "there is nothing to serve until it succeeds"))
 
     def stop(self) -> None:
         with self.changed:

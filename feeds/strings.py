@@ -12,7 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from feeds.errors import Problem, SiteError
+from feeds.errors import Problem, SiteError, not_utf8
 
 STRINGS_DIR = "strings"
 BASE_LANGUAGE = "en"
@@ -107,7 +107,11 @@ def _languages(language: str) -> list[str]:
 
 def _read(path: Path, directory: Path, known: dict[str, Any] | None, problems: list[Problem]) -> dict[str, Any]:
     shown = f"templates/{path.relative_to(directory).as_posix()}"
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        problems.append(not_utf8(shown, path.read_bytes(), error))
+        return {}
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -251,6 +251,12 @@ ERRORS = [
          edits={"site.toml": ('email = "events@newsroom.example.org"', "")}),
     Case("site-toml-language-type", {}, ["site.toml:5: language: expected text, got 5"],
          edits={"site.toml": ('language = "en"', "language = 5")}),
+    # UI strings
+    Case("ui-strings-not-utf8", {"templates/strings/fr.toml": b'latest_news = "Derni\xe8res"\n'},
+         ["templates/strings/fr.toml:1: not UTF-8: byte 0xe8 at offset 20 (hint: save the file as UTF-8)"],
+         edits={"site.toml": ('language = "en"', 'language = "fr"')}),
+    Case("ui-strings-utf16", {"templates/strings/en.toml": 'latest_news = "News"\n'.encode("utf-16")},
+         ["templates/strings/en.toml:1: not UTF-8: byte 0xff at offset 0"]),
     # Templates
     Case("template-syntax", {"templates/news.html": '{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n'},
          ["templates/news.html:3: template syntax:"]),

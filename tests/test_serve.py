@@ -358,6 +358,36 @@ def test_a_site_broken_from_the_start_says_there_is_nothing_to_serve_yet(example
         assert server.stop() == 0
 
 
+def test_the_preview_survives_a_build_that_fails_unexpectedly(example_site: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fault of feeds itself is reported and the preview keeps going, so that it rebuilds once the
+    cause is gone (an exception out of `rebuild` would end the watcher thread for good)."""
+    import feeds.build
+
+    lines: list[str] = []
+    preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lines.append)
+    strings = example_site / "templates/strings/en.toml"
+    strings.parent.mkdir(parents=True)
+    strings.write_bytes('latest_news = "News"\n'.encode("utf-16"))
+    preview.rebuild()
+    assert preview.state.problems[0].startswith("templates/strings/en.toml:1: not UTF-8: byte 0xff at offset 0")
+    strings.unlink()
+
+    def fault(*args: object) -> None:
+        raise RuntimeError("a fault")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(feeds.build, "load_strings", fault)
+        preview.rebuild()
+    assert preview.state.problems[0].startswith("feeds: the build stopped on an unexpected error: RuntimeError: "
+                                                "a fault")
+    assert any("Traceback" in line for line in lines) and lines[-1].startswith("feeds: the build failed")
+    preview.rebuild()
+    assert not preview.state.problems and preview.state.served
+    assert lines[-1].startswith("feeds: built 1 news items")
+
+
 def test_template_edits_leave_no_garbage_behind(example_site: Path, tmp_path: Path) -> None:
     """Each template edit makes a new Jinja environment; the old one, in cycles frozen with the
     build's objects, must still be collected (else `feeds serve` grows with every edit)."""
