@@ -200,6 +200,14 @@ def _color(r: _Reader, table: dict[str, Any]) -> str:
     return color
 
 
+def toml_syntax(shown: str, error: tomllib.TOMLDecodeError, hint: str) -> Problem:
+    """A TOML syntax error at its line: Python 3.11's tomllib gives the line only in the message."""
+    match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+    line = int(match.group(1)) if match else 0
+    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+    return Problem(shown, line, "", f"TOML syntax: {message}", hint)
+
+
 def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteConfig:
     """Read and validate site.toml; raise SiteError with every problem found."""
     path = site_dir / CONFIG_NAME
@@ -216,11 +224,8 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
-        line = int(match.group(1)) if match else 0
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise SiteError([Problem(CONFIG_NAME, line, "", f"TOML syntax: {message}",
-                                 'write key = "value", quoting text, with [section] headers on their own lines')]) from None
+        raise SiteError([toml_syntax(CONFIG_NAME, error, 'write key = "value", quoting text, with [section] headers '
+                                     "on their own lines")]) from None
 
     r = _Reader(text, CONFIG_NAME)
     r.check_unknown(data, "")

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from feeds.config import toml_syntax
 from feeds.errors import Problem, SiteError, not_utf8
 
 STRINGS_DIR = "strings"
@@ -115,7 +116,7 @@ def _read(path: Path, directory: Path, known: dict[str, Any] | None, problems: l
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        problems.append(Problem(shown, getattr(error, "lineno", 0), "", f"TOML syntax: {error}"))
+        problems.append(toml_syntax(shown, error, 'write key = "text", one to a line, quoting the text'))
         return {}
     if known is None:
         return data
@@ -125,7 +126,8 @@ def _read(path: Path, directory: Path, known: dict[str, Any] | None, problems: l
         if key not in known:
             problems.append(Problem(shown, line, key, "unknown UI string", "the keys are those of strings/en.toml"))
         elif type(value) is not type(known[key]) or (isinstance(value, list) and len(value) != len(known[key])):
-            problems.append(Problem(shown, line, key, f"expected {_kind(known[key])}, like the English"))
+            problems.append(Problem(shown, line, key, f"expected {_kind(known[key])}, like the English",
+                                    _kind_hint(key, known[key])))
         elif isinstance(value, str):
             problems += _filling_problems(value, key, shown, line)
     return {k: v for k, v in data.items() if k in known}
@@ -150,3 +152,10 @@ def _filling_problems(value: str, key: str, shown: str, line: int) -> list[Probl
 
 def _kind(value: Any) -> str:
     return f"a list of {len(value)}" if isinstance(value, list) else "text"
+
+
+def _kind_hint(key: str, english: Any) -> str:
+    """How to write a string of the kind the English one is."""
+    if isinstance(english, list):
+        return f'{key} = ["...", ...] with {len(english)} texts, in the order of strings/en.toml ({english[0]} first)'
+    return f'{key} = "..." (quoted), as in strings/en.toml'

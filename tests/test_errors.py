@@ -257,6 +257,14 @@ ERRORS = [
          edits={"site.toml": ('language = "en"', 'language = "fr"')}),
     Case("ui-strings-utf16", {"templates/strings/en.toml": 'latest_news = "News"\n'.encode("utf-16")},
          ["templates/strings/en.toml:1: not UTF-8: byte 0xff at offset 0"]),
+    Case("ui-strings-syntax", {"templates/strings/en.toml": 'latest_news = "News"\nby = "By" {author}\n'},
+         ['templates/strings/en.toml:2: TOML syntax: Expected newline or end of document after a statement '
+          '(hint: write key = "text", one to a line, quoting the text)']),
+    Case("ui-strings-kind", {"templates/strings/en.toml": 'months = ["Jan", "Feb"]\nby = 3\n'},
+         ['templates/strings/en.toml:1: months: expected a list of 12, like the English (hint: months = ["...", ...] '
+          "with 12 texts, in the order of strings/en.toml (January first))",
+          'templates/strings/en.toml:2: by: expected text, like the English (hint: by = "..." (quoted), as in '
+          "strings/en.toml)"]),
     # Templates
     Case("template-syntax", {"templates/news.html": '{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n'},
          ["templates/news.html:3: template syntax:"]),
