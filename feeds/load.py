@@ -212,6 +212,8 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
         return Problem(shown, error.line, error.field, error.message, error.hint)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context == "while scanning a simple key":  # a key without its colon, found out lines later
+            mark = error.context_mark or mark  # the line of the key is where the colon is missing
         line = mark.line + 2 if mark else 1
         return Problem(shown, line, "", f"YAML syntax: {error.problem or error}",
                        "check the colons, quotes and brackets on this line; quote text that has ': ' or '#'")

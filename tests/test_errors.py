@@ -91,6 +91,8 @@ ERRORS = [
     # YAML syntax and refused YAML
     Case("yaml-syntax", {"content/news/bad-yaml.md": news("title: T\ndate: [2018\n")},
          ["content/news/bad-yaml.md:4: YAML syntax"]),
+    Case("yaml-missing-colon", {"content/news/colon.md": news("title: T\ndate 2018-11-12\nsummary: Something\n")},
+         ["content/news/colon.md:3: YAML syntax: could not find expected ':'"]),
     Case("yaml-object-tag", {"content/news/object.md": news("title: T\ndate: 2018-11-12\nx: !!python/object/apply:os.system [ls]\n")},
          ["content/news/object.md:4: x: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"]),
     Case("yaml-binary-tag", {"content/news/binary.md": news("title: !!binary VA==\ndate: 2018-11-12\n")},
