@@ -16,7 +16,7 @@ from feeds.config import CONFIG_NAME, SettingsError, SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger, reused_withdrawn
-from feeds.load import Listing, list_sources, read_source, source_files
+from feeds.load import Listing, list_sources, read_source, source_files, stray_problems
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.moments import moment_window
 from feeds.progress import Progress
@@ -60,21 +60,23 @@ def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | No
     config = _config(site_dir, base_url)
     cache = cache or BuildCache.open(site_dir)
     with progress.phase("read"):
-        found = _read_all(site_dir, config, cache, progress)
+        listing = list_sources(site_dir)
+        found = _read_all(site_dir, config, cache, progress, listing)
     return validate_site(site_dir, config, found, now=now, drafts=drafts, strict=strict, progress=progress,
-                         cache=cache)
+                         cache=cache, strays=listing.strays)
 
 
 def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now: datetime | None, drafts: bool,
-                  strict: bool, progress: Progress, cache: BuildCache) -> Loaded:
-    """Validate the content files read; raise SiteError listing every error (and, if strict, warning)."""
+                  strict: bool, progress: Progress, cache: BuildCache, strays: tuple[str, ...]) -> Loaded:
+    """Validate the content files read; raise SiteError listing every error (and, if strict, warning).
+    `strays` are the files under content/ that are not published, each a warning."""
     # Imported here, with the parsers and checks they bring: a build that changes nothing needs none.
     from feeds.lint import lint_images, lint_links, lint_timely
 
     now = _resolve_now(now, config)
     with progress.phase("validate"), _collector_paused():
         parsed = _validate_all(found, site_dir, config, cache)
-        problems = [problem for result in parsed for problem in result.problems]
+        problems = [problem for result in parsed for problem in result.problems] + stray_problems(strays)
         items = [result.item for result in parsed if result.item is not None]
         lines = {result.item.source: result.lines for result in parsed if result.item is not None}
         shown, embargoed, ledger, placing = _place(items, read_ledger(site_dir), [file.name for file in found], now,
@@ -154,8 +156,9 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     config = _config(site_dir, base_url)
     templates = templates_key(template_dirs(site_dir))
     with progress.phase("read"):
+        listing = list_sources(site_dir) if listing is None else listing
         found = _read_all(site_dir, config, cache, progress, listing)
-        inputs = cache.inputs_key(config, templates, drafts, _ledger_bytes(site_dir))
+        inputs = cache.inputs_key(config, templates, drafts, _ledger_bytes(site_dir), listing.strays)
         unchanged = cache.unchanged_build(output, inputs, _resolve_now(now, config))
     if unchanged is not None:
         if strict and unchanged.warnings:
@@ -163,7 +166,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         return unchanged  # type: ignore[no-any-return]
     try:
         loaded = validate_site(site_dir, config, found, now=now, drafts=drafts, strict=strict, progress=progress,
-                               cache=cache)
+                               cache=cache, strays=listing.strays)
         del found  # the files' bytes, parsed now: 80 MB at 10,000 items, which every worker would inherit
         from feeds.template_reads import (
             templates_read_now,  # Jinja2, which a build that changes nothing needs not
@@ -183,7 +186,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
             if record_ledger:
                 ledger = loaded.ledger.to_bytes()
                 if write_file(site_dir / LEDGER_NAME, ledger):  # an input of the next build, changed by this one
-                    inputs = cache.inputs_key(config, templates, drafts, ledger)
+                    inputs = cache.inputs_key(config, templates, drafts, ledger, listing.strays)
             site = loaded.site
             result = BuildResult(len(site.news), len(site.events), len(stamps), loaded.warnings, loaded.embargoed,
                                  site.next_lift)
@@ -260,11 +263,9 @@ class Found(NamedTuple):
 
 
 def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress,
-              listing: Listing | None = None) -> list[Found]:
-    """Every content file's cache key, and its bytes, read once, unless the cache knows the file as it
-    is; the files are those of `listing` when the caller has just looked (as `feeds serve` does)."""
-    if listing is None:
-        listing = list_sources(site_dir)
+              listing: Listing) -> list[Found]:
+    """Every content file of `listing`: its cache key, and its bytes, read once, unless the cache
+    knows the file as it is."""
     found = []
     known = cache.known_keys(config, ((name, stat) for name, _, stat in listing.files))
     for (name, linked, stat), key in progress.track(list(zip(listing.files, known)), "reading"):

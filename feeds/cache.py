@@ -263,10 +263,12 @@ class BuildCache:
         if record is not None and record.spare_exact:
             self._save(_OUTPUT, dataclasses.replace(record, spare_exact=False))
 
-    def inputs_key(self, config: SiteConfig, templates: str, drafts: bool, ledger: bytes) -> str:
-        """A digest of every file a build reads (the content files read so far) and of its options."""
+    def inputs_key(self, config: SiteConfig, templates: str, drafts: bool, ledger: bytes,
+                   strays: tuple[str, ...]) -> str:
+        """A digest of every file a build reads (the content files read so far), of the files under
+        content/ it does not read (`strays`, each a warning), and of its options."""
         return digest(self.software, _settings_key(config), templates, str(drafts), ledger,
-                      *(f"{path} {key}" for path, key in sorted(self.used.items())))
+                      *(f"{path} {key}" for path, key in sorted(self.used.items())), *(f"{path} -" for path in strays))
 
     def unchanged_build(self, output: Path, inputs: str, now: datetime) -> Any:
         """The last build's result if it read the same inputs at a moment the outputs do not tell

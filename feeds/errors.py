@@ -48,8 +48,14 @@ class SiteError(Exception):
 
 def closest(word: str, known: set[str] | frozenset[str], listing: str) -> str:
     """A hint for an unknown key: the known one it was most likely meant to be, else the known ones."""
+    close = closest_known(word, known)
+    return f"did you mean {close!r}?" if close else f"{listing}: " + ", ".join(sorted(known))
+
+
+def closest_known(word: str, known: set[str] | frozenset[str]) -> str | None:
+    """The known word this one was most likely meant to be, if any is close."""
     close = difflib.get_close_matches(word, sorted(known), n=1)
-    return f"did you mean {close[0]!r}?" if close else f"{listing}: " + ", ".join(sorted(known))
+    return close[0] if close else None
 
 
 def not_utf8(shown: str, data: bytes, error: UnicodeDecodeError) -> Problem:

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from feeds.errors import Problem, display_path, not_utf8
+from feeds.errors import Problem, Severity, closest_known, display_path, not_utf8
 from feeds.limits import (
     MAX_FILE_BYTES,
     MAX_YAML_DEPTH,
@@ -78,8 +78,15 @@ def source_files(site_dir: Path) -> list[tuple[str, bool]]:
     whose real path is not where its name says, can lead outside the site: read_source resolves the
     path of those alone, and every other file costs no more than the walk that found it.
     """
+    return _content_walk(site_dir)[0]
+
+
+def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
+    """The content files (see source_files), and the other files under content/, which are not
+    published (see stray_problems): found on the same walk, and not read."""
     site_real = os.path.realpath(site_dir)
     found: list[tuple[str, bool]] = []
+    strays: list[str] = []
     for folder in KINDS:
         top = f"content/{folder}/"
         names: list[tuple[str, bool]] = []
@@ -103,10 +110,86 @@ def source_files(site_dir: Path) -> list[tuple[str, bool]]:
                         pending.append(prefix + entry.name + "/")
                     elif entry.name.endswith(".md") and entry.is_file():
                         names.append((prefix + entry.name, linked_folder or entry.is_symlink()))
+                    elif not _litter(entry.name) and entry.is_file():
+                        strays.append(top + prefix + entry.name)
                 except OSError:  # a link in a loop leads nowhere, as a dangling one does
                     continue
         found += [(top + name, linked) for name, linked in sorted(names, key=lambda named: named[0].split("/"))]
-    return found
+    strays += _outside_kinds(site_dir)
+    return found, sorted(strays, key=lambda name: name.split("/"))
+
+
+def _outside_kinds(site_dir: Path) -> list[str]:
+    """The files under content/ but not in the folders of a kind (news/, events/, and whatever leads
+    to the same folder, as News/ does where names ignore case): no build reads them."""
+    content = os.path.join(site_dir, "content")
+    visited = {_identity(os.path.join(content, folder)) for folder in KINDS} - {None}  # walked by _content_walk
+    strays: list[str] = []
+    pending = [""]
+    while pending:
+        prefix = pending.pop()
+        directory = os.path.join(content, prefix)
+        identity = _identity(directory)
+        if identity is None or identity in visited:  # gone, a folder of a kind, or a link back to one walked
+            continue
+        visited.add(identity)
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:  # no folder
+            continue
+        for entry in entries:
+            try:
+                if _litter(entry.name):
+                    continue
+                if entry.is_dir():
+                    pending.append(prefix + entry.name + "/")
+                elif entry.is_file():
+                    strays.append(f"content/{prefix}{entry.name}")
+            except OSError:
+                continue
+    return strays
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """What tells one folder from another, whatever name or link leads to it: its device and inode."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+_LITTER = frozenset({"Thumbs.db", "desktop.ini"})
+
+
+def _litter(name: str) -> bool:
+    """A file no one means as content: hidden (.DS_Store, .gitkeep, an editor's swap file), an editor's
+    backup (x.md~, #x.md#), or Windows' thumbnails and folder settings."""
+    return name.startswith((".", "#")) or name.endswith("~") or name in _LITTER
+
+
+# Names of text files meant as items, it seems: x.MD, x.markdown and x.txt are to be named x.md.
+_MARKDOWN = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt"})
+
+
+def stray_problems(strays: Iterable[str]) -> list[Problem]:
+    """A warning for each file under content/ that is not published (see Listing.strays)."""
+    return [_stray_problem(path) for path in strays]
+
+
+def _stray_problem(path: str) -> Problem:
+    """Why a file under content/ is not published: it is not named *.md, or not in a folder of a kind."""
+    parts = path.split("/")
+    if len(parts) > 2 and parts[1] in KINDS:
+        stem, dot, extension = parts[-1].rpartition(".")
+        named = f"{stem if dot else extension}.md"
+        hint = f"rename it {named}" if f".{extension.lower()}" in _MARKDOWN else (
+            f"rename it {named} if it is an item; the site's other files go in templates/static/")
+        return Problem(path, 0, "", "is not named *.md, so it is not published", hint, Severity.WARNING)
+    folder = closest_known(parts[1].lower(), set(KINDS)) if len(parts) > 2 else None
+    hint = f"move it into content/{folder}/" if folder else "move it into content/news/ or content/events/"
+    return Problem(path, 0, "", "is not in content/news/ or content/events/, so it is not published", hint,
+                   Severity.WARNING)
 
 
 @dataclass(frozen=True)
@@ -115,6 +198,7 @@ class Listing:
 
     taken: int  # ns since the epoch, before the first file was looked at
     files: tuple[tuple[str, bool, os.stat_result], ...]  # path relative to the site, whether linked, status
+    strays: tuple[str, ...] = ()  # the other files under content/, which no build reads: misplaced or misnamed
 
     @cached_property
     def stamps(self) -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
@@ -151,7 +235,7 @@ class Listing:
                 files[n] = (name, linked, new)
         if changed:
             return None
-        return Listing(self.taken, tuple(files)) if differs else self
+        return Listing(self.taken, tuple(files), self.strays) if differs else self
 
 
 def source_stamp(status: os.stat_result) -> tuple[int, int, int, int]:
@@ -160,15 +244,17 @@ def source_stamp(status: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def list_sources(site_dir: Path) -> Listing:
-    """Every content file and its status now; a file removed while looking is left out."""
+    """Every content file and its status now, and the files under content/ that are not published; a
+    file removed while looking is left out."""
     taken = time.time_ns()
     files = []
-    for name, linked in source_files(site_dir):
+    names, strays = _content_walk(site_dir)
+    for name, linked in names:
         try:
             files.append((name, linked, os.stat(os.path.join(site_dir, name))))
         except OSError:  # removed while looking, or a link that became a loop
             continue
-    return Listing(taken, tuple(files))
+    return Listing(taken, tuple(files), tuple(strays))
 
 
 def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: bool = True) -> Source | Problem:

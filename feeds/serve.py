@@ -157,8 +157,10 @@ class Preview:
         if changed is not None and not changed and not lifted:
             return seen
         listing, others = now_seen = self.look(seen[0] if changed is not None else None, changed or ())
-        # A listing taken again from the last one is a new one only when some file's stamp differs.
-        differs = listing is not seen[0] and (changed is not None or listing.stamps != seen[0].stamps)
+        # A listing taken again from the last one is a new one only when some file's stamp differs; a
+        # file that is not published counts only by its name (its warning says no more).
+        differs = listing is not seen[0] and (changed is not None or listing.stamps != seen[0].stamps
+                                              or listing.strays != seen[0].strays)
         if differs or others != seen[1] or lifted:
             self.rebuild(listing)
         return now_seen

@@ -323,6 +323,22 @@ WARNINGS = [
     Case("tags-as-one-text-with-a-comma", {"content/news/comma.md": news(OK_NEWS + "tags: Cyber, Paris\n")},
          ["content/news/comma.md:4: warning: tags: 'Cyber, Paris' is one tag (tags/cyber-paris/) (hint: for a tag "
           "each, write a list: tags: [Cyber, Paris])"]),
+    Case("content-in-a-folder-of-no-kind", {"content/event/x.md": news("title: E\nstart: 2018-12-01\nlocation: Bern\n"),
+                                            "content/News/x.md": news(OK_NEWS), "content/x.md": news(OK_NEWS),
+                                            "content/press/2018/x.md": news(OK_NEWS)},
+         ["content/event/x.md: warning: is not in content/news/ or content/events/, so it is not published (hint: "
+          "move it into content/events/)",
+          "content/News/x.md: warning: is not in content/news/ or content/events/, so it is not published (hint: "
+          "move it into content/news/)",
+          "content/x.md: warning: is not in content/news/ or content/events/, so it is not published (hint: move it "
+          "into content/news/ or content/events/)",
+          "content/press/2018/x.md: warning: is not in content/news/ or content/events/"]),
+    Case("content-not-named-md", {"content/news/x.markdown": news(OK_NEWS), "content/news/2018/y.MD": news(OK_NEWS),
+                                  "content/events/photo.jpg": b"\xff\xd8\xff"},
+         ["content/news/x.markdown: warning: is not named *.md, so it is not published (hint: rename it x.md)",
+          "content/news/2018/y.MD: warning: is not named *.md, so it is not published (hint: rename it y.md)",
+          "content/events/photo.jpg: warning: is not named *.md, so it is not published (hint: rename it photo.md if "
+          "it is an item; the site's other files go in templates/static/)"]),
     Case("front-matter-only", {"content/news/no-body.md": news(OK_NEWS, "")},
          ["content/news/no-body.md:4: warning: body: is empty"]),
 ]
@@ -480,6 +496,15 @@ def test_example_site_is_clean_under_strict(example_site: Path, feeds) -> None:
     result = feeds("check", "--strict", "--site", example_site, "--now", EXAMPLE_NOW)
     assert result.code == 0, result.err
     assert result.err == ""
+
+
+def test_hidden_files_and_backups_under_content_are_no_strays(example_site: Path, feeds) -> None:
+    for name in ("content/news/.gitkeep", "content/.DS_Store", "content/news/x.md~", "content/events/#x.md#",
+                 "content/events/Thumbs.db", "content/.drafts/x.md"):
+        (example_site / name).parent.mkdir(parents=True, exist_ok=True)
+        (example_site / name).write_text(news(OK_NEWS))
+    result = feeds("check", "--strict", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
 
 
 def test_only_files_reached_through_a_link_are_marked_for_resolving(tmp_path: Path) -> None:

@@ -388,6 +388,23 @@ def test_the_preview_survives_a_build_that_fails_unexpectedly(example_site: Path
     assert lines[-1].startswith("feeds: built 1 news items")
 
 
+def test_a_file_the_build_leaves_out_is_warned_of_when_it_comes(example_site: Path, tmp_path: Path) -> None:
+    lines: list[str] = []
+    preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lines.append)
+    seen = preview.look()
+    preview.rebuild(seen[0])
+    stray = example_site / "content/event/x.md"
+    stray.parent.mkdir()
+    stray.write_text("---\ntitle: E\nstart: 2018-12-01\n---\n", encoding="utf-8")
+    seen = preview.catch_up(seen)  # as after a file came: every file looked at
+    assert lines[-2].startswith("content/event/x.md: warning: is not in content/news/ or content/events/")
+    assert lines[-1].startswith("feeds: built")
+    stray.unlink()
+    preview.catch_up(seen)
+    assert lines[-1].startswith("feeds: built") and "content/event/x.md" not in lines[-2]
+
+
 def test_template_edits_leave_no_garbage_behind(example_site: Path, tmp_path: Path) -> None:
     """Each template edit makes a new Jinja environment; the old one, in cycles frozen with the
     build's objects, must still be collected (else `feeds serve` grows with every edit)."""
