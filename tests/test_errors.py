@@ -492,6 +492,21 @@ def test_check_finds_template_errors(example_site: Path, feeds) -> None:
     assert not (example_site / "public").exists()
 
 
+def test_every_failing_template_is_reported_in_one_run(example_site: Path, feeds) -> None:
+    """A fault that shows only when a template is rendered: each template's, not the first alone."""
+    apply(Case("", {"templates/news.html": '{% extends "base.html" %}\n{% block main %}\n{{ item.subtitle }}\n{% endblock %}\n',
+                    "templates/event.html": '{% extends "base.html" %}\n{% block main %}\n\n{{ foo.bar }}\n{% endblock %}\n',
+                    "templates/tags.html": '{% extends "base.html" %}\n{% block main %}{{ 1 // 0 }}{% endblock %}\n'}, []),
+          example_site)
+    for command in ("check", "build"):
+        result = feeds(command, "--site", example_site, "--now", EXAMPLE_NOW)
+        assert result.code == 1
+        assert_reported(result.err, ["templates/news.html:3: template error:", "templates/event.html:4: template error:",
+                                     "templates/tags.html:2: template error:"])
+        assert result.err.count("templates/news.html:3") == 1  # one problem, however many pages it spoils
+    assert not (example_site / "public").exists()
+
+
 def test_example_site_is_clean_under_strict(example_site: Path, feeds) -> None:
     result = feeds("check", "--strict", "--site", example_site, "--now", EXAMPLE_NOW)
     assert result.code == 0, result.err

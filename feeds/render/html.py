@@ -266,6 +266,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     alternates = site_alternates(site)
     files: list[Output] = []
     jobs: list[PageJob] = []
+    problems: list[Problem] = []  # the templates' faults, every template tried
     sitemap: list[tuple[str, datetime | None]] = []
 
     def make(folder: str, template: str, title: str, description: str, *, data: dict[str, Any] | None = None,
@@ -280,7 +281,10 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
 
     def page(folder: str, template: str, title: str, description: str, *, modified: datetime | None = None,
              **options: Any) -> None:
-        files.append(make(folder, template, title, description, **options))
+        try:
+            files.append(make(folder, template, title, description, **options))
+        except SiteError as error:  # a template's fault: the other templates are tried too
+            problems.extend(error.problems)
         sitemap.append((folder, modified))
 
     def job(folder: str, template: str, title: str, description: str, *, shows: tuple[Item, ...], label: str,
@@ -321,11 +325,31 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
                 label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {tag.slug in fed}",  # elsewhere decide them
                 modified=max(map(_UPDATED, listing.items)), options=partial(_tag_options, site, listing, tag, tag.slug in fed))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds, modified=newest)
-    files += pages(render, jobs)
-    files.append(_not_found(env, dirs, site, common))
+    try:
+        files += pages(render, jobs)
+    except SiteError as error:
+        problems += error.problems + _first_pages_problems(render, jobs)
+    try:
+        files.append(_not_found(env, dirs, site, common))
+    except SiteError as error:
+        problems += error.problems
+    if problems:
+        raise SiteError(sorted(set(problems)))
     files += render_sitemap(site, sitemap)
     files += static_files(dirs)
     return files
+
+
+def _first_pages_problems(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Problem]:
+    """The problems of the first page of each template, rendered once a page has failed: so that one
+    run reports the faults of every template, not of the first one to fail alone."""
+    problems = []
+    for job in {job.template: job for job in reversed(jobs)}.values():
+        try:
+            render(job)
+        except SiteError as error:
+            problems += error.problems
+    return problems
 
 
 def _tag_options(site: Site, listing: ListPage, tag: Tag, fed: bool) -> dict[str, Any]:
