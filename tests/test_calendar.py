@@ -576,6 +576,22 @@ def test_an_offset_that_lasts_a_week_is_in_the_time_zone_definition(example_site
     assert read["start"] == "2000-10-10T14:00:00.000Z"  # at -02:00; -03:00 the week before and after
 
 
+def test_a_time_in_a_zone_that_is_utc_now_but_was_not_then_keeps_its_offset(example_site: Path, feeds) -> None:
+    """icalendar writes Z for a zone that is UTC today (Atlantic/Reykjavik) whatever its offset at the
+    date: an hour behind in 1950, by the time zone database this system has."""
+    (example_site / "content/events/reykjavik.md").write_text(
+        "---\ntitle: Old meeting\ndate: 1949-12-01\nstart: 1950-01-15T12:00\nend: 1950-01-15T13:00\n"
+        "timezone: Atlantic/Reykjavik\nlocation: Reykjavik\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", NOW).code == 0
+    zone = ZoneInfo("Atlantic/Reykjavik")
+    ics = example_site / "public/events/reykjavik/event.ics"
+    [event] = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert event.decoded("DTSTART") == datetime(1950, 1, 15, 12, tzinfo=zone)
+    assert event.decoded("DTEND") == datetime(1950, 1, 15, 13, tzinfo=zone)
+    [read] = read_with_icaljs(ics)["events"]
+    assert read["start"] == datetime(1950, 1, 15, 12, tzinfo=zone).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
 def test_a_calendar_without_events_still_has_a_component(example_site: Path, feeds) -> None:
     """RFC 5545 asks every VCALENDAR for one component at least: a newsroom with no events yet
     publishes its time zone."""

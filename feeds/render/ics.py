@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from icalendar import Calendar, Timezone, vCalAddress, vDuration, vGeo, vRecur, vUri
 from icalendar import Event as VEvent
 from icalendar.timezone import tzp
+from icalendar.timezone.tzid import is_utc
 
 from feeds import __version__
 from feeds.calendar_links import CALENDAR_PATH, event_ics_path, event_text
@@ -192,12 +193,19 @@ def _vevent(site: Site, event: Event) -> VEvent:
 
 
 def _unambiguous(moment: date | datetime | None, event: Event) -> date | datetime | None:
-    """A single event's time in UTC when its wall time happens twice in its zone, as the clocks go back:
-    clients disagree on which of the two such a time means (icalendar takes the first, as RFC 5545
-    says, and ical.js the second). A series keeps its zone, which its later dates follow."""
-    if not isinstance(moment, datetime) or event.recurrence:
+    """An event's time, in UTC where its zone would not say it for sure:
+
+    - a single event's time whose wall time happens twice in its zone, as the clocks go back:
+      clients disagree on which of the two it means (icalendar takes the first, as RFC 5545 says,
+      and ical.js the second); a series keeps its zone, which its later dates follow;
+    - a time in a zone that icalendar writes as UTC (Z) for being UTC now, as Atlantic/Reykjavik is,
+      at a date when it was not (Reykjavik was an hour behind until 1968).
+    """
+    if not isinstance(moment, datetime):
         return moment
-    if moment.utcoffset() == moment.replace(fold=1 - moment.fold).utcoffset():
+    if moment.utcoffset() and is_utc(moment):
+        return moment.astimezone(timezone.utc)
+    if event.recurrence or moment.utcoffset() == moment.replace(fold=1 - moment.fold).utcoffset():
         return moment
     return moment.astimezone(timezone.utc)
 
