@@ -355,6 +355,23 @@ def test_settings_limit_and_include_events(example_site: Path, feeds) -> None:
     assert "prev-archive" not in links(atom)  # its one entry is the whole history
 
 
+def test_a_tags_feed_without_events_goes_by_the_name_its_pages_give_it(example_site: Path, feeds) -> None:
+    """Most items write the tag 'cybersecurity' (two events), one news item 'Cybersecurity': the tag's
+    pages go by the usual name, and so does its feed, which holds that news item alone."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace("include_events = true", "include_events = false"))
+    (example_site / "content/events/webinar.md").write_text(
+        "---\ntitle: Webinar\ndate: 2018-11-15\nstart: 2018-12-05T15:00\nlocation: Online\ntags: [cybersecurity]\n---\nX.\n")
+    event = example_site / "content/events/annual-gathering-2018.md"
+    event.write_text(event.read_text().replace("tags: [Cybersecurity,", "tags: [cybersecurity,"))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    out = example_site / "public"
+    page = lxml.html.parse(str(out / "tags/cybersecurity/index.html")).getroot()
+    assert page.findtext(".//h1") == "Tagged “cybersecurity”"
+    atom = feedparse(out / "feeds/tags/cybersecurity/atom.xml")
+    assert atom.feed.title.endswith(": cybersecurity") and len(atom.entries) == 1
+
+
 def test_feeds_and_calendar_speak_the_sites_ui_strings(example_site: Path, feeds) -> None:
     """The words of event entries and calendar text come from the same strings file as the pages."""
     config = example_site / "site.toml"
