@@ -32,11 +32,9 @@ def moment_window(site: Site) -> tuple[datetime, datetime | None] | None:
     changes (None: never): an upcoming event ends, a series' next occurrence ends, an embargo lifts,
     an event dated in the future reaches its date. None when the outputs show `now` itself (a site
     without items)."""
-    from feeds.recurrence import series_end
-
     if not site.items:
         return None
-    ends = [instant(series_end(event), event.timezone) for event in site.upcoming]
+    ends = [event.ends_at for event in site.upcoming]
     ends += [instant(following.end, event.timezone) for event in site.upcoming
              if (following := site.next_occurrences.get(event.id))]
     ends += [site.next_lift] if site.next_lift else []

@@ -104,7 +104,8 @@ def channels(site: Site) -> list[Channel]:
 def _in_publication_order(items: tuple[Item, ...]) -> tuple[Item, ...]:
     """Items, newest first by date, in the order they became public (see became_public): the very
     same tuple when no embargo held one past its date, as is the rule."""
-    if all(item.embargoed_until is None or item.embargoed_until <= item.date for item in items):
+    if all(item.embargoed_until is None or item.embargoed_until is item.date or item.embargoed_until <= item.date
+           for item in items):  # (most items' embargo is their date: the same object, told apart at once)
         return items
     return tuple(sorted(items, key=became_public, reverse=True))
 
