@@ -40,9 +40,10 @@ from feeds.template_reads import templates_read_site
 T = TypeVar("T")
 
 _EVENTS = "events.pickle"
-_PAGE_KEYS, _DOCUMENT_KEYS, _EVENT_KEYS = "page keys", "document keys", "event keys"  # kept between builds
-# What a part's key is made from: the part's name among its kind, a basis, the items shown, a tail.
-KeyPart = tuple[Hashable, tuple[str, ...], tuple[Item, ...], tuple[str, ...]]
+_PAGE_KEYS, _DOCUMENT_KEYS, _EVENT_KEYS, _MOMENTS = "page keys", "document keys", "event keys", "moments"  # kept between builds
+# What a part's key is made from: the part's name among its kind, a basis, the items shown, a tail
+# (None: what pages showing those items take from the moment, see Parts._moments).
+KeyPart = tuple[Hashable, tuple[str, ...], tuple[Item, ...], tuple[str, ...] | None]
 _SPREAD_PAGES = 200  # parts to render before it pays to start workers
 _SPREAD_EVENTS = 200
 _SPREAD_DOCUMENTS = 40
@@ -64,6 +65,7 @@ class Parts:
     used_events: dict[str, EventText] = field(default_factory=dict)
     rows: dict[str, str] = field(default_factory=dict)  # each item's row, by id, worked out once
     moments: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each event's, by id, once a build (see _moments)
+    moments_as_before: bool | None = None  # whether they are as at the last build; None: not looked at yet
     place: Callable[[OutputFile], Output] = lambda file: file  # where a rendered file goes: kept, or written
     trusted: bool = False  # the last build's files are as recorded, without looking (see BuildCache.private)
 
@@ -84,8 +86,8 @@ class Parts:
 
     def pages(self, render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
         """Each page of an item or a list: linked from the last build when its key is unchanged, else rendered."""
-        keys = self._keys(_PAGE_KEYS, [(job.folder, (self.page_base, job.folder, job.label), job.shows,
-                                         ("|", *self._moments(job.shows))) for job in jobs])
+        keys = self._keys(_PAGE_KEYS, [(job.folder, (self.page_base, job.folder, job.label), job.shows, None)
+                                       for job in jobs])
         found: list[Output | None] = [self._kept(job.path, key) for job, key in zip(jobs, keys)]
 
         def make(n: int) -> Output:
@@ -149,6 +151,14 @@ class Parts:
         found = [table[item.id] for item in shows if item.id in table]  # most pages show no event
         return tuple(chain.from_iterable(found)) if found else ()
 
+    def _moments_as_before(self) -> bool:
+        """True when every event's moments are as at the last build (as a private cache remembers)."""
+        if self.moments_as_before is None:
+            self._moments(())
+            self.moments_as_before = self.cache.between_builds(_MOMENTS) == self.moments
+            self.cache.keep_between_builds(_MOMENTS, self.moments)
+        return self.moments_as_before
+
     def _event_moments(self, event: Event) -> tuple[str, ...]:
         """Whether the event is over and, for a series, its next occurrences."""
         now = self.site.now
@@ -166,6 +176,9 @@ class Parts:
         keys = []
         for name, basis, shows, tail in parts:
             known = last.get(name)
+            if tail is None:  # the same items show the same moments as at the last build, unless an event's changed
+                same = known is not None and known[1] == shows and self._moments_as_before()
+                tail = known[2] if same else ("|", *self._moments(shows))
             if known is not None and known[0] == basis and known[2] == tail and known[1] == shows:
                 key = known[3]
             else:

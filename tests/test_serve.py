@@ -242,6 +242,26 @@ def test_a_rebuild_renders_and_writes_only_what_an_edit_affects(example_site: Pa
     assert tree_bytes(output) == tree_bytes(tmp_path / "clean")
 
 
+def test_a_rebuild_as_time_passes_shows_the_event_over_on_every_page(example_site: Path, tmp_path: Path, feeds) -> None:
+    """The pages keep their keys from one rebuild to the next while no event's moments change; once
+    the gathering is over, every page that shows it is made again, as a clean build makes it."""
+    output, base_url = tmp_path / "preview", "http://127.0.0.1:8000/"
+    preview = Preview(example_site, output, base_url=base_url, now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False,
+                      echo=lambda line: None)
+    preview.rebuild()
+    preview.rebuild()  # nothing changed: the keys are taken from the last build
+    later = "2018-11-28T00:00:00+01:00"
+    preview.now = datetime.fromisoformat(later)
+    preview.rebuild()
+    assert not preview.state.problems
+    result = feeds("build", "--site", example_site, "--now", later, "--no-cache", "--base-url", base_url,
+                   "--output", tmp_path / "clean")
+    assert result.code == 0, result.err
+    assert tree_bytes(output) == tree_bytes(tmp_path / "clean")
+    page = lxml.html.fromstring((output / "events/annual-gathering-2018/index.html").read_bytes())
+    assert page.find_class("note")  # "This event has taken place"
+
+
 def test_the_preview_trusts_its_own_trees_until_a_build_fails_halfway(example_site: Path, tmp_path: Path,
                                                                      feeds) -> None:
     """The preview does not walk its trees: it knows what it wrote, and removes what is no longer
