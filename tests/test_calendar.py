@@ -592,6 +592,27 @@ def test_a_time_in_a_zone_that_is_utc_now_but_was_not_then_keeps_its_offset(exam
     assert read["start"] == datetime(1950, 1, 15, 12, tzinfo=zone).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
+def test_a_series_whose_first_date_spans_the_change_of_clocks_keeps_its_hours(example_site: Path, feeds) -> None:
+    """22:00 to 04:00 every Saturday, from the night summer time ends: every date of a series lasts as
+    long as its first, which is 7 hours that night; each date still ends at 04:00 by the clock."""
+    (example_site / "content/events/night.md").write_text(
+        "---\ntitle: Night shift\ndate: 2018-10-01\nstart: 2018-10-27T22:00\nend: 2018-10-28T04:00\n"
+        "rrule: FREQ=WEEKLY;COUNT=3\nlocation: Geneva\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", NOW).code == 0
+    zone = ZoneInfo("Europe/Zurich")
+    expected = [(datetime(2018, 10, 27, 22, tzinfo=zone), datetime(2018, 10, 28, 4, tzinfo=zone)),
+                (datetime(2018, 11, 3, 22, tzinfo=zone), datetime(2018, 11, 4, 4, tzinfo=zone)),
+                (datetime(2018, 11, 10, 22, tzinfo=zone), datetime(2018, 11, 11, 4, tzinfo=zone))]
+    ics = example_site / "public/events/night/event.ics"
+    calendar = icalendar.Calendar.from_ical(ics.read_bytes())
+    expanded = recurring_ical_events.of(calendar).between(datetime(2018, 10, 1), datetime(2018, 12, 1))
+    assert [(e["DTSTART"].dt, e["DTEND"].dt) for e in expanded] == expected
+    [read] = read_with_icaljs(ics)["events"]
+    utc = "%Y-%m-%dT%H:%M:%S.000Z"
+    assert [(o["start"], o["end"]) for o in read["occurrences"]] == [
+        (start.astimezone(timezone.utc).strftime(utc), end.astimezone(timezone.utc).strftime(utc)) for start, end in expected]
+
+
 def test_a_calendar_without_events_still_has_a_component(example_site: Path, feeds) -> None:
     """RFC 5545 asks every VCALENDAR for one component at least: a newsroom with no events yet
     publishes its time zone."""

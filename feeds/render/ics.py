@@ -170,7 +170,7 @@ def _vevent(site: Site, event: Event) -> VEvent:
         summary=plain(calendar_title(event, site.strings)),
         description=plain(event_text(site, event)),
         start=_unambiguous(event.start, event),
-        end=_unambiguous(event.end_exclusive, event),
+        end=None if (length := _wall_length(event)) else _unambiguous(event.end_exclusive, event),
         location=plain(event.location.text) if event.location else None,
         url=event.url or page_url,
         status=ical_status(event.status),  # type: ignore[arg-type]
@@ -185,11 +185,26 @@ def _vevent(site: Site, event: Event) -> VEvent:
         vevent.add("X-ALT-DESC", PlainText(f"<html><body>{html}</body></html>"), parameters={"FMTTYPE": "text/html"})
     if event.location and event.location.geo:
         vevent.add("GEO", _Geo(event.location.geo))
+    if length:
+        vevent.add("DURATION", length)
     if event.recurrence:
         vevent.add("RRULE", vRecur.from_ical(event.recurrence.rule))
         if event.recurrence.exdates:
             vevent.add("EXDATE", list(event.recurrence.exdates))
     return vevent
+
+
+def _wall_length(event: Event) -> timedelta | None:
+    """For a series whose first date spans a change of the clocks (from 22:00 to 04:00 on the night
+    summer time ends), its length on the clock, to be written as DURATION; None for any other event.
+    Every date of a series lasts as long as its first (RFC 5545 section 3.8.5.3), and a DTEND would
+    make that 7 hours: each later date would end at 05:00, where its page says 04:00."""
+    start, end = event.start, event.end_exclusive
+    if not event.recurrence or not isinstance(start, datetime) or not isinstance(end, datetime):
+        return None
+    if start.utcoffset() == end.utcoffset():
+        return None
+    return end.replace(tzinfo=None) - start.replace(tzinfo=None)
 
 
 def _unambiguous(moment: date | datetime | None, event: Event) -> date | datetime | None:
