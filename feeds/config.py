@@ -208,6 +208,19 @@ def toml_syntax(shown: str, error: tomllib.TOMLDecodeError, hint: str) -> Proble
     return Problem(shown, line, "", f"TOML syntax: {message}", hint)
 
 
+class SettingsError(SiteError):
+    """site.toml has errors. `stand_in` is what it says with a stand-in for each wrong setting, against
+    which the content can be checked meanwhile, so that its errors come at once with the settings'
+    own; None when it cannot be read as TOML at all, or its time zone is wrong (content times hang on it)."""
+
+    def __init__(self, problems: list[Problem], stand_in: SiteConfig | None = None) -> None:
+        super().__init__(problems)
+        self.stand_in = stand_in
+
+
+_STAND_IN_URL = "https://localhost/"  # for a base_url that is wrong or missing, while the content is checked
+
+
 def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteConfig:
     """Read and validate site.toml; raise SiteError with every problem found."""
     path = site_dir / CONFIG_NAME
@@ -303,18 +316,8 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         id_domain=urlsplit(base_url).hostname or "localhost",
     )
     if r.problems:
-        raise SettingsError(r.problems, config)
+        # Content times without an offset are in the site's zone: against a stand-in for it, an end
+        # could seem to come before its start. Then only the content files' own reading is checked.
+        raise SettingsError(r.problems, config if zone is not None else None)
     return config
 
-
-class SettingsError(SiteError):
-    """site.toml has errors. `stand_in` is what it says with a stand-in for each wrong setting (None
-    when it cannot be read as TOML at all), against which the content can be checked meanwhile, so
-    that its errors come at once with the settings' own."""
-
-    def __init__(self, problems: list[Problem], stand_in: SiteConfig | None = None) -> None:
-        super().__init__(problems)
-        self.stand_in = stand_in
-
-
-_STAND_IN_URL = "https://localhost/"  # for a base_url that is wrong or missing, while the content is checked

@@ -613,6 +613,20 @@ def test_a_series_whose_first_date_spans_the_change_of_clocks_keeps_its_hours(ex
         (start.astimezone(timezone.utc).strftime(utc), end.astimezone(timezone.utc).strftime(utc)) for start, end in expected]
 
 
+def test_a_series_in_a_zone_that_is_utc_now_leaves_out_its_excluded_date(example_site: Path, feeds) -> None:
+    """Its start and its excluded dates are written alike, at their true offset (an hour behind UTC
+    in 1950, by this system's time zone database): the excluded date stays out."""
+    (example_site / "content/events/weekly.md").write_text(
+        "---\ntitle: Weekly\ndate: 1949-12-01\nstart: 1950-01-10T10:00\nrrule: FREQ=WEEKLY;COUNT=3\n"
+        "exdate: [1950-01-17T10:00]\ntimezone: Atlantic/Reykjavik\nlocation: Reykjavik\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", NOW).code == 0
+    zone = ZoneInfo("Atlantic/Reykjavik")
+    calendar = icalendar.Calendar.from_ical((example_site / "public/events/weekly/event.ics").read_bytes())
+    expanded = recurring_ical_events.of(calendar).between(datetime(1950, 1, 1), datetime(1950, 3, 1))
+    assert [e["DTSTART"].dt for e in expanded] == [datetime(1950, 1, 10, 10, tzinfo=zone),
+                                                   datetime(1950, 1, 24, 10, tzinfo=zone)]
+
+
 def test_a_calendar_without_events_still_has_a_component(example_site: Path, feeds) -> None:
     """RFC 5545 asks every VCALENDAR for one component at least: a newsroom with no events yet
     publishes its time zone."""

@@ -162,6 +162,10 @@ ERRORS = [
     Case("site-toml-wrong-base-url-and-content-errors", {"content/news/empty.md": news("title:\ndate: 2018-11-12\n")},
          ["site.toml:4: base_url: expected an absolute http(s) URL", "content/news/empty.md:2: title: is empty"],
          edits={"site.toml": ('base_url = "https://newsroom.example.org/"', 'base_url = "newsroom"')}),
+    Case("site-toml-wrong-zone-no-false-content-errors",  # 10:00 in New York comes after 12:00 UTC
+         {"content/events/late.md": news("title: E\nstart: 2029-01-01T12:00:00+00:00\nend: 2029-01-01T10:00\nlocation: Bern\n")},
+         ["site.toml:6: timezone: unknown time zone 'America/New_Yrok'"],
+         edits={"site.toml": ('timezone = "Europe/Zurich"', 'timezone = "America/New_Yrok"')}, unreported=("content/events/late.md",)),
     Case("site-toml-empty-title", {}, ["site.toml:2: title: is empty"],
          edits={"site.toml": ('title = "Centre for Cybersecurity Newsroom"', 'title = " "')}),
     Case("site-toml-email-with-a-line-break", {}, ["site.toml:22: calendar.organizer.email: not an email address"],

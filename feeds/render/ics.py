@@ -190,7 +190,7 @@ def _vevent(site: Site, event: Event) -> VEvent:
     if event.recurrence:
         vevent.add("RRULE", vRecur.from_ical(event.recurrence.rule))
         if event.recurrence.exdates:
-            vevent.add("EXDATE", list(event.recurrence.exdates))
+            vevent.add("EXDATE", [_unambiguous(moment, event) for moment in event.recurrence.exdates])
     return vevent
 
 
