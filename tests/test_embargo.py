@@ -91,6 +91,8 @@ def test_a_release_held_past_its_date_reaches_subscribers_when_it_lifts(tmp_path
     json_titles = [item["title"] for item in json.loads((out / "feeds/feed.json").read_bytes())["items"]]
     rss_titles = [entry.title for entry in feedparser.parse((out / "feeds/rss.xml").read_bytes()).entries]
     assert json_titles[0] == rss_titles[0] == f"{MARKER} release"
+    feed = feedparser.parse((out / "feeds/atom.xml").read_bytes()).feed
+    assert feed.updated == "2020-01-10T09:00:00+00:00"  # the feed changed when the release came in
 
 
 def test_an_event_without_a_date_is_not_held_until_it_starts(example_site: Path, feeds) -> None:

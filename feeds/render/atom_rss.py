@@ -19,7 +19,7 @@ from lxml import etree
 from feeds import __version__
 from feeds.model import Site
 from feeds.render import OutputFile
-from feeds.render.channels import MEDIA_TYPES, Document
+from feeds.render.channels import MEDIA_TYPES, Document, public_since
 from feeds.render.entries import Entry, Media, feed_time
 
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
@@ -33,8 +33,9 @@ def feed_id(site: Site, document: Document) -> str:
 
 
 def updated(document: Document) -> datetime:
-    """The newest entry's `updated`: rebuilding the same content gives the same bytes."""
-    return max((item.updated for item in document.entries), default=NO_ENTRIES)
+    """When the newest entry changed or came in: its `updated`, or the end of an embargo that held it
+    past that. Rebuilding the same content gives the same bytes."""
+    return max((max(item.updated, public_since(item)) for item in document.entries), default=NO_ENTRIES)
 
 
 def render_atom_rss(site: Site, document: Document, entries: dict[str, Entry]) -> list[OutputFile]:

@@ -111,10 +111,15 @@ def _in_publication_order(items: tuple[Item, ...]) -> tuple[Item, ...]:
 
 
 def became_public(item: Item) -> tuple[datetime, str]:
-    """When an item became public (its date, or the later end of its embargo), and its id: the order
-    of feeds. A release dated the 12th and embargoed until the 26th goes into the newest document on
-    the 26th, where subscribers look, rather than into an archive they have read already."""
-    return max(item.date, item.embargoed_until or item.date), item.id
+    """When an item became public, and its id: the order of feeds. A release dated the 12th and
+    embargoed until the 26th goes into the newest document on the 26th, where subscribers look,
+    rather than into an archive they have read already."""
+    return public_since(item), item.id
+
+
+def public_since(item: Item) -> datetime:
+    """When an item became public: its date, or the end of an embargo that held it past its date."""
+    return max(item.date, item.embargoed_until or item.date)
 
 
 def documents(channel: Channel, limit: int) -> list[Document]:
