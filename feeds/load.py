@@ -107,7 +107,8 @@ def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
             for entry in entries:
                 try:
                     if entry.is_dir():
-                        pending.append(prefix + entry.name + "/")
+                        if not _litter(entry.name):  # a hidden folder (.git, .obsidian) holds no content
+                            pending.append(prefix + entry.name + "/")
                     elif entry.name.endswith(".md") and entry.is_file():
                         names.append((prefix + entry.name, linked_folder or entry.is_symlink()))
                     elif not _litter(entry.name) and entry.is_file():

@@ -519,11 +519,13 @@ def test_example_site_is_clean_under_strict(example_site: Path, feeds) -> None:
 
 def test_hidden_files_and_backups_under_content_are_no_strays(example_site: Path, feeds) -> None:
     for name in ("content/news/.gitkeep", "content/.DS_Store", "content/news/x.md~", "content/events/#x.md#",
-                 "content/events/Thumbs.db", "content/.drafts/x.md"):
+                 "content/events/Thumbs.db", "content/.drafts/x.md", "content/news/.obsidian/app.json",
+                 "content/news/.drafts/draft.md"):
         (example_site / name).parent.mkdir(parents=True, exist_ok=True)
         (example_site / name).write_text(news(OK_NEWS))
     result = feeds("check", "--strict", "--site", example_site, "--now", EXAMPLE_NOW)
     assert result.code == 0, result.err
+    assert "1 news items" in result.out  # a hidden folder holds no content: its files are not read
 
 
 def test_only_files_reached_through_a_link_are_marked_for_resolving(tmp_path: Path) -> None:
