@@ -16,7 +16,7 @@ import lxml.etree
 import lxml.html
 import yaml
 from conftest import EXAMPLE_NOW, ROOT
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from test_safety import assert_harmless
 
@@ -180,6 +180,9 @@ ATTRIBUTE_TEXT = st.lists(st.sampled_from([" ", "\n", "\t", "\u00a0", "href", "s
 
 @PROPERTY
 @given(ATTRIBUTE_TEXT)
+@example('<a xhref="x">')  # no link: the attribute is another's
+@example('<a data-href="y" href="z">')
+@example(' href="" <img src="a">')  # an attribute outside any tag is none
 def test_url_attributes_are_found_as_the_plain_patterns_find_them(text: str) -> None:
     """In each tag, the patterns find the first URL attribute they look for, as a plain search of the
     tag finds it (the sanitiser gives no tag two of them), and nothing outside tags."""
