@@ -107,8 +107,10 @@ def _refused_parts(freq: str, parts: Mapping[str, list[Any]]) -> str | None:
         return f"BYYEARDAY does not go with FREQ={freq}"
     if freq != "YEARLY" and "BYWEEKNO" in parts:
         return "BYWEEKNO goes with FREQ=YEARLY only"
-    if numbered and (freq not in ("MONTHLY", "YEARLY") or "BYWEEKNO" in parts):
-        return f"a numbered BYDAY ({numbered[0]}) goes with FREQ=MONTHLY or YEARLY only, and not with BYWEEKNO"
+    if numbered and freq not in ("MONTHLY", "YEARLY"):
+        return f"a numbered BYDAY ({numbered[0]}) goes with FREQ=MONTHLY or YEARLY only"
+    if numbered and "BYWEEKNO" in parts:
+        return f"a numbered BYDAY ({numbered[0]}) does not go with BYWEEKNO"
     for part, others in (("BYYEARDAY", ("BYMONTH", "BYMONTHDAY")), ("BYWEEKNO", ("BYMONTHDAY",))):
         if part in parts and (other := next((o for o in others if o in parts), None)):
             return f"{part} does not go with {other} in calendar apps on ical.js"

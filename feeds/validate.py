@@ -82,8 +82,9 @@ class _Fields:
         """The problem of a key written without a value, or with one YAML reads as a comment (title: #1)."""
         written = _written(self.source, key)
         if written.startswith("#"):
+            quoted = written.replace("\\", "\\\\").replace('"', '\\"')  # as YAML reads a double-quoted text
             self.fail(key, "is empty: YAML reads ' #' and what follows as a comment",
-                      f"quote the value: {key}: \"{written}\"")
+                      f"quote the value: {key}: \"{quoted}\"")
             return
         self.fail(key, "is empty",
                   f"give it a value, or leave the key out; quote words YAML reads as nothing: {key}: \"null\"")
@@ -112,8 +113,8 @@ class _Fields:
         value = self.text(key)
         if value and not _ABSOLUTE_URI.match(value):
             self.fail(key, f"{value!r} is not an absolute URI, which feeds need an id to be",
-                      "keep the id a feed has already published, or leave the key out"
-                      + (f" for {made}" if made else ""))
+                      "an id is a URI such as tag:example.org,2018-11-12:news/slug (no spaces); or leave the key "
+                      "out" + (f" for {made}" if made else ""))
             return ""
         return value
 

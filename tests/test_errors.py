@@ -50,6 +50,9 @@ ERRORS = [
     Case("title-read-as-a-comment", {"content/news/hash-title.md": news("title: #1 ranked\ndate: 2018-11-12\n")},
          ["content/news/hash-title.md:2: title: is empty: YAML reads ' #' and what follows as a comment (hint: quote "
           'the value: title: "#1 ranked")']),
+    Case("title-with-quotes-read-as-a-comment", {"content/news/hash.md": news('title: #1 "best" ranked\ndate: 2018-11-12\n')},
+         ['content/news/hash.md:2: title: is empty: YAML reads \' #\' and what follows as a comment (hint: quote the '
+          'value: title: "#1 \\"best\\" ranked")']),
     Case("list-title", {"content/news/list-title.md": news("title: [a, b]\ndate: 2018-11-12\n")},
          ["content/news/list-title.md:2: title: expected text, got a list"]),
     Case("missing-start", {"content/events/no-start.md": news("title: E\nlocation: Geneva\n")},

@@ -89,23 +89,25 @@ class Document:
 
 def channels(site: Site) -> list[Channel]:
     """The site-wide channel first, then one per tag in tag order, each in the order its items became
-    public (see `became_public`)."""
+    public (see `became_public`); a tag's feeds go by the name its pages give it."""
     config = site.config
     items = _in_publication_order(site.items if config.feeds.include_events else site.news)
     subtitle = config.description or config.title
-    named = {tag.slug: tag for tag in site.tags}  # a tag's feeds go by the name its pages give it
+    named = {tag.slug: tag for tag in site.tags}
     found = [Channel(None, SITE_FOLDER, config.title, subtitle, "", items)]
-    found += [Channel(named[tag.slug], tag_folder(tag.slug), f"{config.title}: {named[tag.slug].name}",
-                      f"{subtitle} Tagged {named[tag.slug].name}.", f"tags/{tag.slug}/", tagged)
-              for tag, tagged in (site.tags if items is site.items else by_tag(items)).items()]
+    for grouped, tagged in (site.tags if items is site.items else by_tag(items)).items():  # the site's grouping, if it holds
+        tag = named[grouped.slug]
+        found.append(Channel(tag, tag_folder(tag.slug), f"{config.title}: {tag.name}", f"{subtitle} Tagged {tag.name}.",
+                             f"tags/{tag.slug}/", tagged))
     return found
 
 
 def _in_publication_order(items: tuple[Item, ...]) -> tuple[Item, ...]:
-    """Items, newest first by date, in the order they became public (see became_public): the very
-    same tuple when no embargo held one past its date, as is the rule."""
+    """Items given newest first by date, put in the order they became public (see became_public): the
+    very same tuple when no embargo held one past its date, as is the rule."""
+    # Most items' embargo is their date, the same object: `is` tells so without comparing two moments.
     if all(item.embargoed_until is None or item.embargoed_until is item.date or item.embargoed_until <= item.date
-           for item in items):  # (most items' embargo is their date: the same object, told apart at once)
+           for item in items):
         return items
     return tuple(sorted(items, key=became_public, reverse=True))
 
