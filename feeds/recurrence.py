@@ -84,7 +84,8 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
         raise RecurrenceError("rrule", f"not a valid rule: {one_line(str(error)) or type(error).__name__}",
                               'check each part, e.g. rrule: "FREQ=MONTHLY;BYDAY=1TU;COUNT=12"') from None
     if not starts:
-        raise RecurrenceError("rrule", "gives no occurrence at all", "UNTIL must not be before start")
+        raise RecurrenceError("rrule", "gives no occurrence at all", "UNTIL must not be before start" if "UNTIL" in parts
+                              else "check that its parts go together, and that start is one of its dates")
     if starts[-1].year not in YEARS:
         raise RecurrenceError("rrule", f"runs to {starts[-1].year}, past {YEARS[-1]}", "lower COUNT or bring UNTIL closer")
     if len(starts) > MAX_OCCURRENCES:
@@ -94,6 +95,9 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
         raise RecurrenceError("rrule", f"does not include start ({start.isoformat()}) as its first occurrence",
                               "set start to the series' first date")
     excluded = tuple(sorted(set(_exdates(exdates, start, set(starts)))))
+    if len(excluded) == len(starts):
+        raise RecurrenceError("exdate", "leaves out every date of the series", "a series needs one date at least; "
+                              "to call the event off, set status: cancelled")
     return Recurrence(canonical, excluded, starts[-1])
 
 
