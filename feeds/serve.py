@@ -138,10 +138,17 @@ class Preview:
     def watch(self, changes: Changes, seen: Seen) -> None:
         """Rebuild when content, templates or settings change, or when an embargo lifts; `seen` is
         what the files were like when `changes` began to be told."""
+        lost = False  # whether the last look failed, so that the next looks at every file
         while not self.stopping:
             paths, moves = changes.wait(POLL_SECONDS)
             # Where files moved, or links lead (perhaps where nothing is watched), look at every file.
-            seen = self.catch_up(seen, None if moves or seen[0].linked else paths)
+            try:
+                seen = self.catch_up(seen, None if moves or lost or seen[0].linked else paths)
+                lost = False
+            except Exception as error:  # a folder gone while looked at, or a fault of feeds: keep watching
+                self.echo("".join(traceback.format_exception(error)).rstrip())
+                self.echo("feeds: looking at the files failed; the next change makes it look again")
+                lost = True
 
     def prepare_spare(self) -> None:
         """Link the tree the next build starts from, so that even the first edit writes only what it

@@ -408,6 +408,43 @@ def test_the_preview_survives_a_build_that_fails_unexpectedly(example_site: Path
     assert lines[-1].startswith("feeds: built 1 news items")
 
 
+def test_the_watcher_survives_a_look_that_fails(example_site: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error while looking at the files (a folder gone as it is walked) is reported, and the next
+    change makes the watcher look at every file, and rebuild."""
+    lines: list[str] = []
+    preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lines.append)
+    seen = preview.look()
+    preview.rebuild(seen[0])
+    news = example_site / NEWS
+    told = iter([({str(news)}, False), ({str(news)}, False)])
+    looks: list[object] = []
+    look = preview.look
+
+    def failing_once(last=None, changed=()):
+        looks.append(None if last is None else set(changed))
+        if len(looks) == 1:
+            raise FileNotFoundError("a folder went while it was looked at")
+        return look(last, changed)
+
+    class Told:
+        def wait(self, timeout: float) -> tuple[set[str], bool]:
+            try:
+                return next(told)
+            except StopIteration:
+                preview.stopping = True
+                return set(), False
+
+    monkeypatch.setattr(preview, "look", failing_once)
+    news.write_text(news.read_text(encoding="utf-8").replace("title: World", "title: Watched World", 1), encoding="utf-8")
+    preview.watch(Told(), seen)  # returns once told to stop: the exception did not end it
+    assert looks == [{str(news)}, None]  # after the failure, a look at every file
+    assert any("a folder went" in line for line in lines) and lines[-1].startswith("feeds: built")
+    page = lxml.html.fromstring((tmp_path / "out" / NEWS_PAGE / "index.html").read_bytes())
+    assert page.findtext(".//h1").startswith("Watched World")
+
+
 def test_a_file_the_build_leaves_out_is_warned_of_when_it_comes(example_site: Path, tmp_path: Path) -> None:
     lines: list[str] = []
     preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
