@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
 
 # The sanitiser writes every attribute double-quoted and every '<' of text as '&lt;', so a '<' begins
@@ -55,15 +54,12 @@ def _srcset(value: str, page_url: str) -> str:
     return ", ".join(candidates)
 
 
-@lru_cache(maxsize=1 << 16)
 def site_paths(body_html: str, page_url: str, base_url: str) -> tuple[str, ...]:
     """The paths inside the site (news/x/, news/x/index.html, static/a.pdf) that a body's links lead
-    to, query and fragment left out, percent-escapes decoded; remembered, as both the related items
-    and the check for broken links ask, and a process that builds again sees the same bodies."""
+    to, query and fragment left out, percent-escapes decoded (an item keeps them, see Item.links)."""
     return _inside(_HREF.findall(body_html), page_url, base_url)
 
 
-@lru_cache(maxsize=1 << 16)
 def image_paths(body_html: str, page_url: str, base_url: str) -> tuple[str, ...]:
     """The paths inside the site (static/chart.png) of a body's images, as `site_paths` gives links'."""
     return _inside(_IMAGE_SRC.findall(body_html), page_url, base_url)

@@ -8,7 +8,6 @@ from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from feeds.errors import Problem, Severity
-from feeds.links import image_paths, site_paths
 from feeds.load import Source
 from feeds.model import Event, Item, NewsItem, Status
 from feeds.new import PLACEHOLDER
@@ -69,7 +68,7 @@ def lint_images(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], f
 
 
 def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
-               base_url: str, files: set[str]) -> list[Problem]:
+               files: set[str]) -> list[Problem]:
     """A link or image in a body that leads to nothing the site has: an item's page (news/...,
     events/...) that no item has, as after a file's slug changed, or that an item still held back
     will have, which leads nowhere till then; a static file the site does not have (`files`), as
@@ -78,8 +77,7 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
     held_until = {item.path: item.embargoed_until for item in held}
     warnings = []
     for item in items:
-        page_url = base_url + item.path
-        for path in (*site_paths(item.body_html, page_url, base_url), *image_paths(item.body_html, page_url, base_url)):
+        for path in (*item.links, *item.images):
             found = _dead_end(path, pages, held_until, files)
             if found is not None:
                 warnings.append(Problem(item.source, lines.get(item.source, {}).get("body", 1), "body", *found,

@@ -90,6 +90,8 @@ class Item:
     updated: datetime  # aware, >= date
     summary: str  # plain text
     body_html: str  # sanitised HTML; links as written (relative links stay relative)
+    links: tuple[str, ...] = ()  # the paths inside the site its body links to (news/x/, static/a.pdf), once
+    images: tuple[str, ...] = ()  # the paths inside the site of its body's images (static/chart.png)
     tags: tuple[Tag, ...] = ()  # in slug order, one for each slug
     lang: str = ""
     draft: bool = False

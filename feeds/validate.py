@@ -23,7 +23,7 @@ from feeds.limits import (
     refused_character,
     web_address,
 )
-from feeds.links import absolutize
+from feeds.links import absolutize, image_paths, site_paths
 from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status, Tag, tag_words
@@ -341,6 +341,13 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
     )
 
 
+def _body_paths(fields: dict[str, Any], section: str, config: SiteConfig) -> dict[str, tuple[str, ...]]:
+    """The paths inside the site that the body's links and images lead to, from the item's page: found
+    once, as the item is parsed, for the related items and the check for broken links of every build."""
+    page_url, body = f"{config.base_url}{section}/{fields['slug']}/", fields["body_html"]
+    return {"links": site_paths(body, page_url, config.base_url), "images": image_paths(body, page_url, config.base_url)}
+
+
 def _slug(f: _Fields) -> str:
     """The item's slug, from slug: or else the file name; "" after a problem."""
     before = len(f.problems)
@@ -370,6 +377,7 @@ def news_item(source: Source, config: SiteConfig, problems: list[Problem]) -> Ne
         return None
     return NewsItem(
         **fields,
+        **_body_paths(fields, NewsItem.section, config),
         id=item_id,
         id_given=bool(given_id),
         dateline=dateline,
@@ -407,6 +415,7 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
         return None
     return Event(
         **fields,
+        **_body_paths(fields, Event.section, config),
         id=given_id or made_id,
         uid=given_uid or f"{slug}@{config.id_domain}",
         id_given=bool(given_id),

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from feeds.links import site_paths
 from feeds.model import Item, Site
 
 
 def related_items(site: Site) -> dict[str, tuple[Item, ...]]:
     """Each item's related items by item id, in the site's order (newest first); one pass over every link."""
     by_path = {item.path: item for item in site.items}
-    base = site.config.base_url
     links: dict[str, set[str]] = defaultdict(set)
     for item in site.items:
-        for path in site_paths(item.body_html, base + item.path, base):
+        for path in item.links:
             target = by_path.get(_page(path))
             if target is not None and target is not item:
                 links[item.id].add(target.id)
