@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -301,7 +302,7 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
         mark = error.problem_mark or error.context_mark
         if error.context == "while scanning a simple key":  # a key without its colon, found out lines later
             mark = error.context_mark or mark  # the line of the key is where the colon is missing
-        line = mark.line + 2 if mark else 1
+        line = _file_line(front, mark.line) + 2 if mark else 1
         return Problem(shown, line, "", f"YAML syntax: {error.problem or error}",
                        "check the colons, quotes and brackets on this line; quote text that has ': ' or '#'")
     except yaml.YAMLError as error:
@@ -335,15 +336,31 @@ def _parse_front_matter(text: str, first_line: int) -> tuple[Any, dict[str, int]
         if node is None:
             return {}, {}
         key_lines: dict[str, int] = {}
-        _check_nodes(node, "", first_line, key_lines, set(), 0)
+        if _YAML_ONLY_BREAKS.search(text):
+            _check_nodes(node, "", lambda mark: _file_line(text, mark.line) + first_line, key_lines, set(), 0)
+        else:  # as is the rule: YAML's lines are the file's
+            _check_nodes(node, "", lambda mark: mark.line + first_line, key_lines, set(), 0)
         return loader.construct_document(node), key_lines
     finally:
         loader.dispose()
 
 
-def _check_nodes(node: yaml.Node, prefix: str, offset: int, out: dict[str, int], seen: set[int], depth: int) -> None:
+_YAML_ONLY_BREAKS = re.compile("[\u2028\u2029]")  # line breaks to YAML, shown within a line by editors
+
+
+def _file_line(text: str, line: int) -> int:
+    """The line of the file (from 0) that holds YAML's line `line` of `text`: YAML also breaks lines
+    at U+2028 and U+2029, which would shift every line reported after one."""
+    if not line or not _YAML_ONLY_BREAKS.search(text):
+        return line
+    breaks = [match.start() for match in re.finditer("[\n\u2028\u2029]", text)]
+    return text.count("\n", 0, breaks[line - 1] + 1)
+
+
+def _check_nodes(node: yaml.Node, prefix: str, at: Callable[[yaml.Mark], int], out: dict[str, int], seen: set[int],
+                 depth: int) -> None:
     """Record each key's line; refuse what would surprise: object tags, aliases, repeated keys, depth."""
-    line = node.start_mark.line + offset
+    line = at(node.start_mark)
     field = prefix.rstrip(".")
     seen.add(id(node))
     if depth > MAX_YAML_DEPTH:
@@ -355,26 +372,26 @@ def _check_nodes(node: yaml.Node, prefix: str, offset: int, out: dict[str, int],
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise FrontMatterError(key_node.start_mark.line + offset, field, "YAML merge keys (<<) are not "
+                raise FrontMatterError(at(key_node.start_mark), field, "YAML merge keys (<<) are not "
                                        "supported", "write each key out in full")
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 written = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
-                raise FrontMatterError(key_node.start_mark.line + offset, written, "a key must be a word",
+                raise FrontMatterError(at(key_node.start_mark), written, "a key must be a word",
                                        "write one 'key: value' per line; YAML reads null, yes and numbers as no words")
             key = f"{prefix}{key_node.value}"
-            key_line = key_node.start_mark.line + offset
+            key_line = at(key_node.start_mark)
             if key in out:
                 raise FrontMatterError(key_line, key, f"given twice (first on line {out[key]})", "keep one of them")
             out[key] = key_line
-            _check_child(value_node, key, key_line, offset, out, seen, depth)
+            _check_child(value_node, key, key_line, at, out, seen, depth)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _check_child(item, field, line, offset, out, seen, depth)
+            _check_child(item, field, line, at, out, seen, depth)
 
 
-def _check_child(node: yaml.Node, field: str, line: int, offset: int, out: dict[str, int], seen: set[int],
+def _check_child(node: yaml.Node, field: str, line: int, at: Callable[[yaml.Mark], int], out: dict[str, int], seen: set[int],
                  depth: int) -> None:
     """Check a value; a node met before is an alias, which would share (and could multiply) data."""
     if id(node) in seen:
         raise FrontMatterError(line, field, "YAML aliases (*name) are not supported", "write the value out in full")
-    _check_nodes(node, f"{field}." if field else "", offset, out, seen, depth + 1)
+    _check_nodes(node, f"{field}." if field else "", at, out, seen, depth + 1)

@@ -63,6 +63,8 @@ ERRORS = [
          unreported=("content/events/cet.md:1: date:",)),
     Case("text-flag", {"content/news/text-flag.md": news(OK_NEWS + 'draft: "yes"\n')},
          ["content/news/text-flag.md:4: draft: expected true or false, got text ('yes')"]),
+    Case("line-separator-keeps-the-lines", {"content/news/ls.md": news('title: "A\u2028B"\ndate: 2018-11-12\ntags: {a: b}\n')},
+         ["content/news/ls.md:4: tags: expected a list of words, got a mapping"]),  # YAML breaks lines at U+2028
     Case("tags-mapping", {"content/news/tags-map.md": news(OK_NEWS + "tags: {a: b}\n")},
          ["content/news/tags-map.md:4: tags: expected a list of words, got a mapping"]),
     Case("tags-not-text", {"content/news/tag-year.md": news(OK_NEWS + "tags: [2018, Cyber]\n"),
