@@ -58,11 +58,11 @@ def closest_known(word: str, known: set[str] | frozenset[str]) -> str | None:
     return close[0] if close else None
 
 
-def not_utf8(shown: str, data: bytes, error: UnicodeDecodeError) -> Problem:
-    """Where a file's bytes, decoded as UTF-8 after any byte order mark, are not UTF-8: the byte, its
-    offset in the file and its line."""
+def not_utf8(shown: str, data: bytes, error: UnicodeDecodeError, *, after_mark: bool = True) -> Problem:
+    """Where a file's bytes, decoded as UTF-8 after any byte order mark (or, with `after_mark` false,
+    from the first byte), are not UTF-8: the byte, its offset in the file and its line."""
     # The decoder counts from after the byte order mark, which the file holds all the same.
-    at = error.start + (len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0)
+    at = error.start + (len(codecs.BOM_UTF8) if after_mark and data.startswith(codecs.BOM_UTF8) else 0)
     return Problem(shown, data.count(b"\n", 0, at) + 1, "", f"not UTF-8: byte 0x{data[at]:02x} at offset {at}",
                    "save the file as UTF-8")
 

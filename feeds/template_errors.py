@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from feeds.errors import Problem
+from feeds.errors import Problem, not_utf8
 from feeds.template_paths import page_templates, parsed_templates
 
 
@@ -44,7 +44,8 @@ def syntax_problems(templates: str, template_dirs: tuple[Path, ...]) -> tuple[Pr
             if problem is not None:
                 problems.append(problem)
         elif isinstance(error, UnicodeDecodeError):
-            problems.append(Problem(f"templates/{name}", 0, "", f"not UTF-8: {error.reason}", "save the file as UTF-8"))
+            # Jinja decodes the whole file, a byte order mark included: the error counts from its first byte.
+            problems.append(not_utf8(f"templates/{name}", error.object, error, after_mark=False))
     return tuple(problems)
 
 

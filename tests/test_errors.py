@@ -262,6 +262,8 @@ ERRORS = [
          edits={"site.toml": ('email = "events@newsroom.example.org"', "")}),
     Case("site-toml-language-type", {}, ["site.toml:5: language: expected text, got 5"],
          edits={"site.toml": ('language = "en"', "language = 5")}),
+    Case("template-not-utf8", {"templates/news.html": b'\xef\xbb\xbf{% extends "base.html" %}\n{% block main %}\nZ\xfcrich\n{% endblock %}\n'},
+         ["templates/news.html:3: not UTF-8: byte 0xfc at offset 47 (hint: save the file as UTF-8)"]),
     # UI strings
     Case("ui-strings-not-utf8", {"templates/strings/fr.toml": b'latest_news = "Derni\xe8res"\n'},
          ["templates/strings/fr.toml:1: not UTF-8: byte 0xe8 at offset 20 (hint: save the file as UTF-8)"],
