@@ -37,6 +37,12 @@ def in_range(moment: D) -> D:
     return moment
 
 
+def comes_twice(moment: datetime) -> bool:
+    """True when the moment's wall time comes twice in its zone, as the clocks go back (02:30 on the
+    night summer time ends in Europe): the time alone cannot say which of the two it is."""
+    return moment.utcoffset() != moment.replace(fold=1 - moment.fold).utcoffset()
+
+
 def instant(value: date | datetime, zone: tzinfo) -> datetime:
     """A moment as an aware datetime: a date is its midnight in `zone`; a datetime stays as it is."""
     return value if isinstance(value, datetime) else datetime.combine(value, time(), zone)

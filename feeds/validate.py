@@ -28,7 +28,14 @@ from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status, Tag, tag_words
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
-from feeds.timezones import OutOfRange, day_or_moment, in_range, instant, zone_or_none
+from feeds.timezones import (
+    OutOfRange,
+    comes_twice,
+    day_or_moment,
+    in_range,
+    instant,
+    zone_or_none,
+)
 
 # A URI with a scheme (RFC 3986 section 3.1) and no character a URI cannot hold (section 2; IRIs add
 # the characters beyond ASCII): what Atom's id must be (RFC 4287 section 4.2.6).
@@ -133,7 +140,7 @@ class _Fields:
         if back.replace(tzinfo=None) != local.replace(tzinfo=None):
             self.fail(key, f"{local:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it; it is read "
                       f"as {back:%H:%M}", "give a time outside the change", Severity.WARNING)
-        elif local.utcoffset() != local.replace(fold=1).utcoffset():
+        elif comes_twice(local):
             self.fail(key, f"{local:%Y-%m-%d %H:%M} happens twice in {zone.key}, as the clocks go back; the first "
                       "is meant, and some calendar apps read the second", f"give its offset to be sure: "
                       f"{local.isoformat()}", Severity.WARNING)

@@ -24,6 +24,7 @@ from feeds.model import Event, Site
 from feeds.recurrence import series_end
 from feeds.render import JoinedFile, Output, OutputFile
 from feeds.render.ics_text import PlainText, plain, to_ical
+from feeds.timezones import comes_twice
 
 __all__ = ["EventPart", "EventText", "event_part", "render_calendar"]
 
@@ -218,11 +219,10 @@ def _unambiguous(moment: date | datetime | None, event: Event) -> date | datetim
     """
     if not isinstance(moment, datetime):
         return moment
-    if moment.utcoffset() and is_utc(moment):
+    taken_for_utc = bool(moment.utcoffset()) and is_utc(moment)
+    if taken_for_utc or not event.recurrence and comes_twice(moment):
         return moment.astimezone(timezone.utc)
-    if event.recurrence or moment.utcoffset() == moment.replace(fold=1 - moment.fold).utcoffset():
-        return moment
-    return moment.astimezone(timezone.utc)
+    return moment
 
 
 class _Geo(vGeo):  # type: ignore[misc]
