@@ -302,7 +302,7 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
         mark = error.problem_mark or error.context_mark
         if error.context == "while scanning a simple key":  # a key without its colon, found out lines later
             mark = error.context_mark or mark  # the line of the key is where the colon is missing
-        line = _file_line(front, mark.line) + 2 if mark else 1
+        line = _file_lines(front)(mark.line) + 2 if mark else 1
         return Problem(shown, line, "", f"YAML syntax: {error.problem or error}",
                        "check the colons, quotes and brackets on this line; quote text that has ': ' or '#'")
     except yaml.YAMLError as error:
@@ -336,10 +336,8 @@ def _parse_front_matter(text: str, first_line: int) -> tuple[Any, dict[str, int]
         if node is None:
             return {}, {}
         key_lines: dict[str, int] = {}
-        if _YAML_ONLY_BREAKS.search(text):
-            _check_nodes(node, "", lambda mark: _file_line(text, mark.line) + first_line, key_lines, set(), 0)
-        else:  # as is the rule: YAML's lines are the file's
-            _check_nodes(node, "", lambda mark: mark.line + first_line, key_lines, set(), 0)
+        file_line = _file_lines(text)
+        _check_nodes(node, "", lambda mark: file_line(mark.line) + first_line, key_lines, set(), 0)
         return loader.construct_document(node), key_lines
     finally:
         loader.dispose()
@@ -348,13 +346,13 @@ def _parse_front_matter(text: str, first_line: int) -> tuple[Any, dict[str, int]
 _YAML_ONLY_BREAKS = re.compile("[\u2028\u2029]")  # line breaks to YAML, shown within a line by editors
 
 
-def _file_line(text: str, line: int) -> int:
-    """The line of the file (from 0) that holds YAML's line `line` of `text`: YAML also breaks lines
+def _file_lines(text: str) -> Callable[[int], int]:
+    """The line of the file (from 0) that holds each of YAML's lines of `text`: YAML also breaks lines
     at U+2028 and U+2029, which would shift every line reported after one."""
-    if not line or not _YAML_ONLY_BREAKS.search(text):
-        return line
+    if not _YAML_ONLY_BREAKS.search(text):
+        return lambda line: line  # as is the rule: YAML's lines are the file's
     breaks = [match.start() for match in re.finditer("[\n\u2028\u2029]", text)]
-    return text.count("\n", 0, breaks[line - 1] + 1)
+    return lambda line: text.count("\n", 0, breaks[line - 1] + 1) if line else 0
 
 
 def _check_nodes(node: yaml.Node, prefix: str, at: Callable[[yaml.Mark], int], out: dict[str, int], seen: set[int],
