@@ -16,7 +16,14 @@ from feeds.config import CONFIG_NAME, SettingsError, SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger, reused_withdrawn
-from feeds.load import Listing, list_sources, read_source, source_files, stray_problems
+from feeds.load import (
+    FILE_MANAGER_LITTER,
+    Listing,
+    list_sources,
+    read_source,
+    source_files,
+    stray_problems,
+)
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.moments import moment_window
 from feeds.progress import Progress
@@ -223,7 +230,7 @@ def foreign_entries(output: Path, files: list[Output]) -> list[str]:
         present = os.listdir(output)
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(set(present) - TOP_LEVEL - {file.path.partition("/")[0] for file in files} - _LITTER)
+    return sorted(set(present) - TOP_LEVEL - {file.path.partition("/")[0] for file in files} - FILE_MANAGER_LITTER)
 
 
 def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCache, templates: str,
@@ -248,9 +255,6 @@ def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCach
         cache.spare_changed(output)
         raise
     return stamps
-
-
-_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
 class Found(NamedTuple):

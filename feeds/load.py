@@ -161,13 +161,13 @@ def _identity(path: str) -> tuple[int, int] | None:
     return status.st_dev, status.st_ino
 
 
-_LITTER = frozenset({"Thumbs.db", "desktop.ini"})
+FILE_MANAGER_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})  # left in any folder by macOS and Windows
 
 
 def _litter(name: str) -> bool:
     """A file no one means as content: hidden (.DS_Store, .gitkeep, an editor's swap file), an editor's
     backup (x.md~, #x.md#), or Windows' thumbnails and folder settings."""
-    return name.startswith((".", "#")) or name.endswith("~") or name in _LITTER
+    return name.startswith((".", "#")) or name.endswith("~") or name in FILE_MANAGER_LITTER
 
 
 # Names of text files meant as items, it seems: x.MD, x.markdown and x.txt are to be named x.md.

@@ -112,7 +112,7 @@ class Preview:
             problems = tuple(str(problem) for problem in error.problems)
             self._failed(problems)
         except Exception as error:  # a fault of feeds itself: say so, and keep watching for the next change
-            self.echo("".join(traceback.format_exception(error)).rstrip())
+            self.echo(_traceback(error))
             problems = (f"feeds: the build stopped on an unexpected error: {type(error).__name__}: {error} "
                         "(hint: this is a fault of feeds: please report it, with the traceback the terminal shows)",)
             self._failed(problems)
@@ -146,7 +146,7 @@ class Preview:
                 seen = self.catch_up(seen, None if moves or lost or seen[0].linked else paths)
                 lost = False
             except Exception as error:  # a folder gone while looked at, or a fault of feeds: keep watching
-                self.echo("".join(traceback.format_exception(error)).rstrip())
+                self.echo(_traceback(error))
                 self.echo("feeds: looking at the files failed; the next change makes it look again")
                 lost = True
 
@@ -284,6 +284,11 @@ class Handler(BaseHTTPRequestHandler):
                 sent = generation
         except (BrokenPipeError, ConnectionResetError):
             return
+
+
+def _traceback(error: BaseException) -> str:
+    """The error with its traceback, as Python prints it, for a fault the preview survives."""
+    return "".join(traceback.format_exception(error)).rstrip()
 
 
 def _not_modified(if_none_match: str | None, if_modified_since: str | None, etag: str, modified: int) -> bool:
