@@ -66,6 +66,11 @@ def usual_name(counts: Mapping[str, int]) -> str:
     return min(counts, key=lambda name: (-counts[name], name))
 
 
+def item_path(section: str, slug: str) -> str:
+    """The path in the output of an item's page (news/forum-joins-paris-call/)."""
+    return f"{section}/{slug}/"
+
+
 @dataclass(frozen=True)
 class Location:
     name: str
@@ -105,7 +110,7 @@ class Item:
     @cached_property
     def path(self) -> str:
         """The item page's path in the output, with a trailing slash."""
-        return f"{self.section}/{self.slug}/"
+        return item_path(self.section, self.slug)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -26,7 +26,7 @@ from feeds.limits import (
 from feeds.links import absolutize, image_paths, site_paths
 from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
-from feeds.model import Event, Location, NewsItem, Status, Tag, tag_words
+from feeds.model import Event, Location, NewsItem, Status, Tag, item_path, tag_words
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
 from feeds.timezones import (
     OutOfRange,
@@ -351,8 +351,14 @@ def _common(f: _Fields, config: SiteConfig, default_date: datetime | None = None
 def _body_paths(fields: dict[str, Any], section: str, config: SiteConfig) -> dict[str, tuple[str, ...]]:
     """The paths inside the site that the body's links and images lead to, from the item's page: found
     once, as the item is parsed, for the related items and the check for broken links of every build."""
-    page_url, body = f"{config.base_url}{section}/{fields['slug']}/", fields["body_html"]
+    page_url, body = config.base_url + item_path(section, fields["slug"]), fields["body_html"]
     return {"links": site_paths(body, page_url, config.base_url), "images": image_paths(body, page_url, config.base_url)}
+
+
+def _tag_uri(config: SiteConfig, fields: dict[str, Any], section: str) -> str:
+    """The id an item gets without an id: (RFC 4151), from the site's domain, its date and slug; ""
+    when its date is wrong."""
+    return f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:{section}/{fields['slug']}" if fields["date"] else ""
 
 
 def _slug(f: _Fields) -> str:
@@ -376,7 +382,7 @@ def news_item(source: Source, config: SiteConfig, problems: list[Problem]) -> Ne
     f.unknown_keys(NEWS_KEYS)
     fields = _common(f, config)
     author = f.text("author")
-    made_id = f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:news/{fields['slug']}" if fields["date"] else ""
+    made_id = _tag_uri(config, fields, NewsItem.section)
     given_id = f.feed_id("id", made_id)
     item_id = given_id or made_id
     dateline, image, image_alt = f.text("dateline"), f.web_address("image", in_site=True), f.text("image_alt")
@@ -415,7 +421,7 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
     recurrence = _recurrence(f, start)
     previous_start = _in_zone(f.moment("previous_start", zone), zone)
     slug = fields["slug"]
-    made_id = f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:events/{slug}" if fields["date"] else ""
+    made_id = _tag_uri(config, fields, Event.section)
     given_id, given_uid = f.feed_id("id", made_id), f.text("uid")
     location, url = _location(f), f.web_address("url")
     if _has_errors(problems, before):
