@@ -1,0 +1,281 @@
+"""Front matter's values read one key at a time: each checked, each bad one a problem at its line."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from slugify import slugify
+
+from feeds.errors import Problem, Severity, closest
+from feeds.languages import language_problem
+from feeds.limits import (
+    MAX_SLUG_BYTES,
+    REFUSED_HINT,
+    cut_at_word,
+    one_line,
+    refused_character,
+    web_address,
+)
+from feeds.load import Source
+from feeds.model import Tag, tag_words
+from feeds.timezones import OutOfRange, comes_twice, day_or_moment, in_range
+
+# A URI with a scheme (RFC 3986 section 3.1) and no character a URI cannot hold (section 2; IRIs add
+# the characters beyond ASCII): what Atom's id must be (RFC 4287 section 4.2.6).
+_ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+\Z")
+
+
+@lru_cache(maxsize=4096)
+def _tag(written: str) -> Tag:
+    """A tag as written in a list of tags: its name on one line, and its slug. A newsroom writes the
+    same few hundred tags again and again, and slugify takes a few microseconds each time."""
+    name = one_line(written)
+    return Tag(slugify(name), name)
+
+
+class Fields:
+    """Typed reads of one file's front matter; each bad value becomes a located problem."""
+
+    def __init__(self, source: Source, problems: list[Problem]) -> None:
+        self.source = source
+        self.meta = source.meta
+        self.problems = problems
+
+    def fail(self, key: str, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> None:
+        self.problems.append(Problem(self.source.path, self.source.line(key), key, message, hint, severity))
+
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        """A one-line text field: whitespace runs become one space (limits.one_line)."""
+        value = self.meta.get(key)
+        if value is None:
+            if key in self.meta:
+                self.empty(key)
+            elif required:
+                self.fail(key, "missing; it is required", f"add a line '{key}: ...' to the front matter")
+            return default
+        if not isinstance(value, str):
+            self.fail(key, f"expected text, got {describe(value)}",
+                      f"quote it: {key}: \"{_as_written(self.source, key, value)}\"")
+            return default
+        if not self.checked(key, value):
+            return default
+        if required and not value.strip():
+            self.fail(key, "is empty", "give it a value")
+        return one_line(value)
+
+    def empty(self, key: str) -> None:
+        """The problem of a key written without a value, or with one YAML reads as a comment (title: #1)."""
+        written = _written(self.source, key)
+        if written.startswith("#"):
+            quoted = written.replace("\\", "\\\\").replace('"', '\\"')  # as YAML reads a double-quoted text
+            self.fail(key, "is empty: YAML reads ' #' and what follows as a comment",
+                      f"quote the value: {key}: \"{quoted}\"")
+            return
+        self.fail(key, "is empty",
+                  f"give it a value, or leave the key out; quote words YAML reads as nothing: {key}: \"null\"")
+
+    def checked(self, key: str, value: str) -> bool:
+        """False, after a problem, when a text holds a character no output can carry (e.g. a YAML escape)."""
+        bad = refused_character(value)
+        if bad is not None:
+            self.fail(key, f"contains the control character U+{ord(value[bad]):04X}", REFUSED_HINT)
+        return bad is None
+
+    def web_address(self, key: str, *, in_site: bool = False) -> str:
+        """An http(s) URL as published (see `web_address`); with `in_site`, or the path of a file of the
+        site (static/images/photo.jpg)."""
+        value = self.text(key)
+        address = web_address(value, in_site=in_site) if value else value
+        if address is None:
+            example = "static/images/photo.jpg or https://example.org/photo.jpg" if in_site else "https://example.org/"
+            self.fail(key, f"not a web address: {value!r}", f"write it in full, e.g. {example}")
+            return ""
+        return address
+
+    def feed_id(self, key: str, made: str) -> str:
+        """An item's id as given: an absolute URI (a tag: URI, a urn:uuid:, a web address), as Atom's
+        id must be; `made` is the id the item gets without one ("" when its date is wrong)."""
+        value = self.text(key)
+        if value and not _ABSOLUTE_URI.match(value):
+            self.fail(key, f"{value!r} is not an absolute URI, which feeds need an id to be",
+                      "an id is a URI such as tag:example.org,2018-11-12:news/slug (no spaces); or leave the key "
+                      "out" + (f" for {made}" if made else ""))
+            return ""
+        return value
+
+    def language(self) -> str:
+        """The item's language tag (lang:), when it is not the site's."""
+        value = self.text("lang")
+        if value and (problem := language_problem(value)) is not None:
+            self.fail("lang", *problem)
+            return ""
+        return value
+
+    def wall_time(self, key: str, local: datetime, zone: ZoneInfo) -> None:
+        """A warning for a time of day the zone skips as its clocks go forward, or has twice as they go
+        back: calendar apps disagree on such times (RFC 5545 means the offset before the change)."""
+        back = local.astimezone(timezone.utc).astimezone(zone)
+        if back.replace(tzinfo=None) != local.replace(tzinfo=None):
+            self.fail(key, f"{local:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it; it is read "
+                      f"as {back:%H:%M}", "give a time outside the change", Severity.WARNING)
+        elif comes_twice(local):
+            self.fail(key, f"{local:%Y-%m-%d %H:%M} happens twice in {zone.key}, as the clocks go back; the first "
+                      "is meant, and some calendar apps read the second", f"give its offset to be sure: "
+                      f"{local.isoformat()}", Severity.WARNING)
+
+    def flag(self, key: str) -> bool:
+        value = self.meta.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, f"expected true or false, got {describe(value)}", f"write {key}: true or {key}: false, unquoted")
+            return False
+        return value
+
+    def tags(self) -> tuple[Tag, ...]:
+        value = self.meta.get("tags", [])
+        if value is None:
+            self.empty("tags")
+            return ()
+        if isinstance(value, str):
+            if "," in value:  # tags: Cyber, Paris is one tag, published at tags/cyber-paris/
+                listed = ", ".join(word for word in map(one_line, value.split(",")) if word)
+                self.fail("tags", f"{one_line(value)!r} is one tag (tags/{_tag(value).slug}/)",
+                          f"for a tag each, write a list: tags: [{listed}]", Severity.WARNING)
+            value = [value]
+        if not isinstance(value, list):
+            self.fail("tags", f"expected a list of words, got {describe(value)}", "e.g. tags: [cybersecurity, paris-call]")
+            return ()
+        if not self.tags_are_words(value):
+            return ()
+        tags: dict[str, Tag] = {}
+        for written in value:
+            tag = _tag(written)
+            name, slug = tag.name, tag.slug
+            if not self.checked("tags", name):
+                continue
+            if not slug:
+                self.fail("tags", f"{name!r} gives no slug: a tag's pages are named by its letters and digits",
+                          "add a word to it, or leave it out")
+            elif len(slug.encode()) > MAX_SLUG_BYTES:  # a tag names folders too
+                self.fail("tags", f"a tag gives a slug of {len(slug.encode())} characters; the limit is {MAX_SLUG_BYTES}",
+                          f"shorten it, e.g. to {cut_at_word(slug, 40)}")
+            elif slug in tags and tag_words(tags[slug].name) != tag_words(name):
+                self.fail("tags", f"{name!r} gives the same slug as {tags[slug].name!r} (tags/{slug}/), and is left out",
+                          "write one of them in other words", Severity.WARNING)
+            else:
+                tags.setdefault(slug, tag)
+        return tuple(sorted(tags.values()))
+
+    def tags_are_words(self, items: list[Any]) -> bool:
+        """False, after a problem for each, when a tag in the list is not a word (YAML reads 2018 as a number)."""
+        bad = [n for n, item in enumerate(items) if not (isinstance(item, str) and item.strip())]
+        written = _written_items(self.source, "tags") if bad else []
+        for n in bad:
+            item, as_written = items[n], written[n] if n < len(written) else ""
+            if item is None or isinstance(item, str):
+                self.fail("tags", "a tag is empty", "give it a word, or leave it out; quote words YAML reads as "
+                          "nothing: \"null\"")
+            elif as_written:
+                self.fail("tags", f"the tag {as_written} is not text, but {describe(item)}",
+                          f"quote it: \"{as_written}\"")
+            else:
+                self.fail("tags", f"a tag is {describe(item)}, not a word", "e.g. tags: [cybersecurity, paris-call]")
+        return not bad
+
+    def moment(self, key: str, zone: ZoneInfo, required: bool = False) -> date | datetime | None:
+        """A date or an aware datetime (naive times are in `zone`)."""
+        value = self.meta.get(key)
+        if value is None:
+            if required:
+                self.fail(key, "missing; it is required", "a date like 2018-11-12 or a time like 2018-11-12T09:30")
+            return None
+        if isinstance(value, str):
+            try:
+                value = day_or_moment(value)
+            except OutOfRange as error:
+                self.fail(key, f"{value.strip()!r}: {error}", "a date in a newsroom's lifetime")
+                return None
+            except ValueError:
+                self.fail(key, f"not a date or time: {value.strip()!r}", "write 2018-11-12 or 2018-11-12T09:30:00+01:00")
+                return None
+        if isinstance(value, datetime):
+            if value.tzinfo is not None:
+                return value
+            local = value.replace(tzinfo=zone)
+            if key in ("start", "end"):  # the times calendars read
+                self.wall_time(key, local, zone)
+            return local
+        if isinstance(value, date):
+            return value
+        self.fail(key, f"expected a date or time, got {describe(value)}", "write 2018-11-12 or 2018-11-12T09:30:00+01:00")
+        return None
+
+    def instant(self, key: str) -> datetime | None:
+        """A date-time with its zone (an offset or Z): no guessing for the moment something goes public."""
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        hint = f"write the time with its offset, e.g. {key}: 2018-11-26T09:00:00+01:00"
+        text = value.strip() if isinstance(value, str) else ""
+        try:
+            moment = datetime.fromisoformat(text) if len(text) > 10 else None
+        except ValueError:
+            moment = None
+        if moment is None:
+            self.fail(key, f"not a date-time: {value!r}", hint)
+            return None
+        if moment.tzinfo is None:
+            self.fail(key, f"{text!r} has no zone", hint)
+            return None
+        try:
+            return in_range(moment)
+        except OutOfRange as error:
+            self.fail(key, f"{text!r}: {error}", "a date in a newsroom's lifetime")
+            return None
+
+    def unknown_keys(self, known: set[str]) -> None:
+        for key in self.meta:  # every key is text (feeds.load refuses others)
+            if key not in known:
+                self.fail(key, "unknown key; it is ignored", closest(key, known, "known keys"), Severity.WARNING)
+
+
+def describe(value: Any) -> str:
+    """What a YAML value is, for a problem that says what was expected and what was found."""
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()}); YAML reads yes/no/on/off that way"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, (date, datetime)):
+        return f"a date ({value})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, str):
+        return f"text ({value!r})"
+    return type(value).__name__
+
+
+def _as_written(source: Source, key: str, value: Any) -> str:
+    """The value as the writer typed it (YAML reads 1:30 as 90), for a hint that quotes it."""
+    return _written(source, key) or str(value)
+
+
+def _written(source: Source, key: str) -> str:
+    """What follows the key on its line as written, comments included; "" for a key not written."""
+    line = source.line(key)
+    return source.raw_line(line).partition(":")[2].strip() if line > 1 else ""
+
+
+def _written_items(source: Source, key: str) -> list[str]:
+    """The items of a list as the writer typed them (YAML reads yes as true), "" for one that is not a
+    plain value; [] when the key holds no list."""
+    document = yaml.compose("\n".join(source.front_lines), Loader=yaml.SafeLoader)
+    for key_node, value_node in document.value if isinstance(document, yaml.MappingNode) else ():
+        if key_node.value == key and isinstance(value_node, yaml.SequenceNode):
+            return [item.value if isinstance(item, yaml.ScalarNode) else "" for item in value_node.value]
+    return []
