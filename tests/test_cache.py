@@ -482,7 +482,7 @@ def test_an_older_item_added_keeps_the_archive_walk_whole(example_site: Path, fe
 def test_a_tags_name_changed_by_one_item_follows_on_every_page_and_feed(site: Path, build, tmp_path: Path) -> None:
     """A tag goes by the way most of its items write it: an edit to one item can rename it on pages
     and in feeds that do not show that item."""
-    from feeds.render.html import PER_PAGE
+    from feeds.render.pages import PER_PAGE
 
     for n in range(PER_PAGE + 1):  # a second tag page, showing the oldest item only
         written = "Policy Papers" if n % 2 else "policy-papers"  # one more of these

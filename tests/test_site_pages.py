@@ -85,7 +85,7 @@ def test_each_list_page_links_every_page_of_its_list_by_number(built_sites) -> N
 
 
 def test_a_long_list_links_its_first_and_last_pages_and_those_near_by_number() -> None:
-    from feeds.render.html import ListPage
+    from feeds.render.pages import ListPage
 
     def numbers(number: int, count: int) -> list[int | None]:
         return ListPage((), number, count, "archive/").numbers

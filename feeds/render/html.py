@@ -25,7 +25,6 @@ from markupsafe import Markup
 
 from feeds import calendar_links
 from feeds.cache import templates_key
-from feeds.calendar_links import CALENDAR_PATH
 from feeds.config import site_path
 from feeds.errors import Problem, SiteError
 from feeds.event_status import banner
@@ -33,13 +32,16 @@ from feeds.languages import direction
 from feeds.model import Event, Item, NewsItem, Site, Tag
 from feeds.recurrence import occurrences
 from feeds.render import Output, OutputFile, structured
-from feeds.render.channels import (
-    MEDIA_TYPES,
-    NAMES,
-    SITE_FOLDER,
-    channels,
-    feed_paths,
-    tag_feed_paths,
+from feeds.render.channels import SITE_FOLDER, channels, tag_feed_paths
+from feeds.render.pages import (
+    INDEX_LIMIT,
+    Alternate,
+    ListPage,
+    Page,
+    paginate,
+    site_alternates,
+    subscribe_links,
+    tag_alternates,
 )
 from feeds.render.related import related_items
 from feeds.render.sitemap import render_sitemap
@@ -48,90 +50,7 @@ from feeds.strings import Strings
 from feeds.template_errors import template_problem
 from feeds.template_paths import STATIC_DIR, template_dirs
 
-PER_PAGE = 20  # items on each archive and tag page
-INDEX_LIMIT = 10  # items in each list of the front page
 _UPDATED = attrgetter("updated")
-
-
-@dataclass(frozen=True)
-class Alternate:
-    """A <link rel="alternate">: a feed or calendar of the page, for readers to discover."""
-
-    type: str
-    title: str
-    href: str
-
-
-@dataclass(frozen=True)
-class Page:
-    """What every template knows about the page it renders."""
-
-    path: str  # the output file, e.g. news/x/index.html
-    url: str  # canonical absolute URL
-    root: str  # relative link to the site root from this page, e.g. ../../
-    title: str
-    description: str
-    alternates: tuple[Alternate, ...]
-    open_graph: tuple[tuple[str, str], ...]
-    json_ld: str  # serialised schema.org data, or ""
-
-
-@dataclass(frozen=True)
-class ListPage:
-    """One page of a paginated list of items."""
-
-    items: tuple[Item, ...]
-    number: int
-    count: int
-    first: str  # the folder of the list's first page, from the site root
-
-    def path(self, number: int) -> str:
-        """The folder of the list's page `number`, from the site root."""
-        return self.first if number == 1 else f"{self.first}page/{number}/"
-
-    @property
-    def newer(self) -> str:
-        """The page before, or "" on the first."""
-        return self.path(self.number - 1) if self.number > 1 else ""
-
-    @property
-    def older(self) -> str:
-        """The page after, or "" on the last."""
-        return self.path(self.number + 1) if self.number < self.count else ""
-
-    @property
-    def numbers(self) -> list[int | None]:
-        """The pages to link by number, in order: the first, the last and those near this one, with
-        None where pages are left out (a single page left out is linked instead)."""
-        near = range(max(1, self.number - _NEAR), min(self.count, self.number + _NEAR) + 1)
-        numbers: list[int | None] = []
-        last = 0
-        for number in sorted({1, self.count, *near}):
-            if number - last == 2:
-                numbers.append(number - 1)
-            elif number - last > 2:
-                numbers.append(None)
-            numbers.append(number)
-            last = number
-        return numbers
-
-
-_NEAR = 2  # pages linked by number on either side of the one shown
-
-
-@dataclass(frozen=True)
-class Links:
-    """The site's subscribe links: paths from the site root, and absolute URLs for calendar apps."""
-
-    atom: str
-    rss: str
-    json: str
-    calendar: str
-    feeds_page: str
-    webcal: str
-    google: str
-    outlook: str
-
 
 _ENVIRONMENTS: dict[tuple[tuple[Path, ...], str, str, str], Environment] = {}
 
@@ -195,35 +114,6 @@ def site_link(value: str, root: str) -> str:
     return value if path is None else root + path
 
 
-def subscribe_links(site: Site) -> Links:
-    config = site.config
-    main = feed_paths(SITE_FOLDER)
-    return Links(atom=main["atom"], rss=main["rss"], json=main["json"], calendar=CALENDAR_PATH,
-                 feeds_page=SITE_FOLDER, webcal=calendar_links.webcal_url(config),
-                 google=calendar_links.google_subscribe_url(config),
-                 outlook=calendar_links.outlook_subscribe_url(config))
-
-
-def site_alternates(site: Site) -> tuple[Alternate, ...]:
-    config = site.config
-    calendar = Alternate("text/calendar", config.calendar.name, config.url(CALENDAR_PATH))
-    return (*_feed_alternates(site, feed_paths(SITE_FOLDER), config.title), calendar)
-
-
-def tag_alternates(site: Site, tag: Tag) -> tuple[Alternate, ...]:
-    return _feed_alternates(site, tag_feed_paths(tag.slug), f"{site.config.title}: {tag.name}")
-
-
-def _feed_alternates(site: Site, paths: dict[str, str], name: str) -> tuple[Alternate, ...]:
-    """A channel's documents in each format, as a page's alternates."""
-    return tuple(Alternate(MEDIA_TYPES[fmt], f"{name} ({NAMES[fmt]})", site.config.url(path)) for fmt, path in paths.items())
-
-
-def paginate(items: Sequence[Item], first: str) -> list[tuple[str, ListPage]]:
-    """Items in pages of PER_PAGE: the first at `first` (a folder path), then `first`page/2/ and on."""
-    count = max(1, -(-len(items) // PER_PAGE))
-    pages = [ListPage(tuple(items[n * PER_PAGE:(n + 1) * PER_PAGE]), n + 1, count, first) for n in range(count)]
-    return [(page.path(page.number), page) for page in pages]
 
 
 @dataclass(frozen=True)
