@@ -47,6 +47,7 @@ class Fields:
         self.problems = problems
 
     def fail(self, key: str, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> None:
+        """A problem at the line of `key`: an error unless told otherwise."""
         self.problems.append(Problem(self.source.path, self.source.line(key), key, message, hint, severity))
 
     def text(self, key: str, required: bool = False, default: str = "") -> str:
@@ -129,6 +130,7 @@ class Fields:
                       f"{local.isoformat()}", Severity.WARNING)
 
     def flag(self, key: str) -> bool:
+        """A true-or-false key; false when it is left out or is not true or false."""
         value = self.meta.get(key, False)
         if not isinstance(value, bool):
             self.fail(key, f"expected true or false, got {describe(value)}", f"write {key}: true or {key}: false, unquoted")
@@ -136,6 +138,7 @@ class Fields:
         return value
 
     def tags(self) -> tuple[Tag, ...]:
+        """The item's tags, one per slug, sorted: from a list of words, or from one word alone."""
         value = self.meta.get("tags", [])
         if value is None:
             self.empty("tags")
@@ -238,6 +241,7 @@ class Fields:
             return None
 
     def unknown_keys(self, known: set[str]) -> None:
+        """A warning for each key not among `known`, with the closest known one."""
         for key in self.meta:  # every key is text (feeds.load refuses others)
             if key not in known:
                 self.fail(key, "unknown key; it is ignored", closest(key, known, "known keys"), Severity.WARNING)

@@ -101,6 +101,7 @@ class Links:
 
 
 def subscribe_links(site: Site) -> Links:
+    """Where the site's feeds, calendar and feeds page are, and the links that add the calendar."""
     config = site.config
     main = feed_paths(SITE_FOLDER)
     return Links(atom=main["atom"], rss=main["rss"], json=main["json"], calendar=CALENDAR_PATH,
@@ -110,12 +111,14 @@ def subscribe_links(site: Site) -> Links:
 
 
 def site_alternates(site: Site) -> tuple[Alternate, ...]:
+    """The site's feeds and calendar, which every page names in its head."""
     config = site.config
     calendar = Alternate("text/calendar", config.calendar.name, config.url(CALENDAR_PATH))
     return (*_feed_alternates(site, feed_paths(SITE_FOLDER), config.title), calendar)
 
 
 def tag_alternates(site: Site, tag: Tag) -> tuple[Alternate, ...]:
+    """A tag's own feeds, which its pages name besides the site's."""
     return _feed_alternates(site, tag_feed_paths(tag.slug), f"{site.config.title}: {tag.name}")
 
 
