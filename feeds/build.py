@@ -16,14 +16,14 @@ from feeds.config import CONFIG_NAME, SettingsError, SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger, reused_withdrawn
-from feeds.load import (
+from feeds.listing import (
     FILE_MANAGER_LITTER,
     Listing,
     list_sources,
-    read_source,
     source_files,
     stray_problems,
 )
+from feeds.load import read_source
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.moments import moment_window
 from feeds.progress import Progress

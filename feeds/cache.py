@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from feeds import __version__
 from feeds.config import SiteConfig
-from feeds.load import source_stamp
+from feeds.listing import source_stamp
 from feeds.moments import moment_key
 from feeds.write import Stamp, write_stream
 

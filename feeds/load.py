@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
-import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from feeds.errors import Problem, Severity, closest_known, display_path, not_utf8
+from feeds.errors import Problem, display_path, not_utf8
 from feeds.limits import (
     MAX_FILE_BYTES,
     MAX_YAML_DEPTH,
@@ -22,6 +19,7 @@ from feeds.limits import (
     describe_character,
     refused_character,
 )
+from feeds.listing import KINDS
 
 try:  # PyYAML's C loader where libyaml is installed: same safe semantics, much faster.
     from yaml import CSafeLoader as _SafeLoader
@@ -40,7 +38,7 @@ class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
         for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
     }
 
-KINDS = {"news": "news", "events": "event"}  # content folder -> item kind
+
 _LAYOUT = "start it with a --- line, the front matter, a --- line, then the body"
 
 
@@ -71,198 +69,10 @@ class Source:
         return 1
 
 
-def source_files(site_dir: Path) -> list[tuple[str, bool]]:
-    """Every content file's path relative to the site directory, in a stable order (by folder, then as
-    the parts of the path sort), each with whether it is reached through a symbolic link.
-
-    Linked folders are followed, each real folder once. Only a file that is a link, or lies in a folder
-    whose real path is not where its name says, can lead outside the site: read_source resolves the
-    path of those alone, and every other file costs no more than the walk that found it.
-    """
-    return _content_walk(site_dir)[0]
-
-
-def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
-    """The content files (see source_files), and the other files under content/, which are not
-    published (see stray_problems): found on the same walk, and not read."""
-    site_real = os.path.realpath(site_dir)
-    found: list[tuple[str, bool]] = []
-    strays: list[str] = []
-    for folder in KINDS:
-        top = f"content/{folder}/"
-        names: list[tuple[str, bool]] = []
-        pending = [""]
-        visited: set[str] = set()
-        while pending:
-            prefix = pending.pop()
-            directory = os.path.join(site_dir, top + prefix)
-            real = os.path.realpath(directory)
-            if real in visited:  # a link back to a folder already walked
-                continue
-            visited.add(real)
-            try:
-                entries = list(os.scandir(directory))
-            except (FileNotFoundError, NotADirectoryError):
-                continue
-            linked_folder = real != os.path.normpath(os.path.join(site_real, top + prefix))
-            for entry in entries:
-                try:
-                    if entry.is_dir():
-                        if not _litter(entry.name):  # a hidden folder (.git, .obsidian) holds no content
-                            pending.append(prefix + entry.name + "/")
-                    elif entry.name.endswith(".md") and entry.is_file():
-                        names.append((prefix + entry.name, linked_folder or entry.is_symlink()))
-                    elif not _litter(entry.name) and entry.is_file():
-                        strays.append(top + prefix + entry.name)
-                except OSError:  # a link in a loop leads nowhere, as a dangling one does
-                    continue
-        found += [(top + name, linked) for name, linked in sorted(names, key=lambda named: named[0].split("/"))]
-    strays += _outside_kinds(site_dir)
-    return found, sorted(strays, key=lambda name: name.split("/"))
-
-
-def _outside_kinds(site_dir: Path) -> list[str]:
-    """The files under content/ but not in the folders of a kind (news/, events/, and whatever leads
-    to the same folder, as News/ does where names ignore case): no build reads them."""
-    content = os.path.join(site_dir, "content")
-    visited = {_identity(os.path.join(content, folder)) for folder in KINDS} - {None}  # walked by _content_walk
-    strays: list[str] = []
-    pending = [""]
-    while pending:
-        prefix = pending.pop()
-        directory = os.path.join(content, prefix)
-        identity = _identity(directory)
-        if identity is None or identity in visited:  # gone, a folder of a kind, or a link back to one walked
-            continue
-        visited.add(identity)
-        try:
-            entries = list(os.scandir(directory))
-        except OSError:  # no folder
-            continue
-        for entry in entries:
-            try:
-                if _litter(entry.name):
-                    continue
-                if entry.is_dir():
-                    pending.append(prefix + entry.name + "/")
-                elif entry.is_file():
-                    strays.append(f"content/{prefix}{entry.name}")
-            except OSError:
-                continue
-    return strays
-
-
-def _identity(path: str) -> tuple[int, int] | None:
-    """What tells one folder from another, whatever name or link leads to it: its device and inode."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return status.st_dev, status.st_ino
-
-
-FILE_MANAGER_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})  # left in any folder by macOS and Windows
-
-
-def _litter(name: str) -> bool:
-    """A file no one means as content: hidden (.DS_Store, .gitkeep, an editor's swap file), an editor's
-    backup (x.md~, #x.md#), or Windows' thumbnails and folder settings."""
-    return name.startswith((".", "#")) or name.endswith("~") or name in FILE_MANAGER_LITTER
-
-
-# Names of text files meant as items, it seems: x.MD, x.markdown and x.txt are to be named x.md.
-_MARKDOWN = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt"})
-
-
-def stray_problems(strays: Iterable[str]) -> list[Problem]:
-    """A warning for each file under content/ that is not published (see Listing.strays)."""
-    return [_stray_problem(path) for path in strays]
-
-
-def _stray_problem(path: str) -> Problem:
-    """Why a file under content/ is not published: it is not named *.md, or not in a folder of a kind."""
-    parts = path.split("/")
-    if len(parts) > 2 and parts[1] in KINDS:
-        stem, dot, extension = parts[-1].rpartition(".")
-        named = f"{stem if dot else extension}.md"
-        hint = f"rename it {named}" if f".{extension.lower()}" in _MARKDOWN else (
-            f"rename it {named} if it is an item; the site's other files go in templates/static/")
-        return Problem(path, 0, "", "is not named *.md, so it is not published", hint, Severity.WARNING)
-    folder = closest_known(parts[1].lower(), set(KINDS)) if len(parts) > 2 else None
-    hint = f"move it into content/{folder}/" if folder else "move it into content/news/ or content/events/"
-    return Problem(path, 0, "", "is not in content/news/ or content/events/, so it is not published", hint,
-                   Severity.WARNING)
-
-
-@dataclass(frozen=True)
-class Listing:
-    """Every content file as found at one moment (see source_files), with its status."""
-
-    taken: int  # ns since the epoch, before the first file was looked at
-    files: tuple[tuple[str, bool, os.stat_result], ...]  # path relative to the site, whether linked, status
-    strays: tuple[str, ...] = ()  # the other files under content/, which no build reads: misplaced or misnamed
-
-    @cached_property
-    def stamps(self) -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
-        """What tells one listing's files from another's: path, size, times and inode."""
-        return tuple((name, source_stamp(st)) for name, _, st in self.files)
-
-    @cached_property
-    def linked(self) -> bool:
-        """True when some file is reached through a symbolic link (see source_files)."""
-        return any(linked for _, linked, _ in self.files)
-
-    def restated(self, site_dir: Path, paths: Iterable[str]) -> Listing | None:
-        """This listing with the status of the files at these paths (absolute, or relative to the
-        working directory) taken again, where they are content files it lists; itself when none of
-        them changed. None when one is a content file it does not list, or one of them is gone:
-        only a new look tells what there is."""
-        content = os.path.join(os.path.abspath(site_dir), "content") + os.sep
-        changed = {}
-        for path in paths:
-            path = os.path.abspath(path)
-            if path.startswith(content) and path.endswith(".md"):
-                changed[os.path.relpath(path, site_dir).replace(os.sep, "/")] = path
-        if not changed:
-            return self
-        files, differs = list(self.files), False
-        for n, (name, linked, old) in enumerate(files):
-            path = changed.pop(name, None)
-            if path is not None:
-                try:
-                    new = os.stat(path)
-                except FileNotFoundError:
-                    return None
-                differs |= source_stamp(new) != source_stamp(old)
-                files[n] = (name, linked, new)
-        if changed:
-            return None
-        return Listing(self.taken, tuple(files), self.strays) if differs else self
-
-
-def source_stamp(status: os.stat_result) -> tuple[int, int, int, int]:
-    """What tells a content file's state: size, modification and change times, inode."""
-    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
-
-
-def list_sources(site_dir: Path) -> Listing:
-    """Every content file and its status now, and the files under content/ that are not published; a
-    file removed while looking is left out."""
-    taken = time.time_ns()
-    files = []
-    names, strays = _content_walk(site_dir)
-    for name, linked in names:
-        try:
-            files.append((name, linked, os.stat(os.path.join(site_dir, name))))
-        except OSError:  # removed while looking, or a link that became a loop
-            continue
-    return Listing(taken, tuple(files), tuple(strays))
-
-
 def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: bool = True) -> Source | Problem:
     """Parse one file (its bytes when already read), or say in one located problem why it cannot be read.
 
-    `linked` says whether the file is reached through a symbolic link (see source_files); only then can
+    `linked` says whether the file is reached through a symbolic link (see feeds.listing); only then can
     it lead outside the site, and only then is its path resolved. Not knowing, a caller leaves it True.
     """
     shown = display_path(path, site_dir)

@@ -29,7 +29,7 @@ from feeds.cache import BuildCache
 from feeds.config import CONFIG_NAME
 from feeds.errors import SiteError
 from feeds.ledger import LEDGER_NAME
-from feeds.load import Listing, list_sources
+from feeds.listing import Listing, list_sources
 from feeds.mediatypes import content_type
 from feeds.template_paths import template_dirs
 from feeds.watch import Changes

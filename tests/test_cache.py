@@ -21,7 +21,7 @@ from conftest import EXAMPLE_NOW, ROOT, tree_bytes
 
 from feeds.cache import CACHE_DIR, BuildCache
 from feeds.config import load_config
-from feeds.load import source_files
+from feeds.listing import source_files
 from feeds.parse import parse_file, parse_files
 
 sys.path.insert(0, str(ROOT / "bench"))

@@ -538,7 +538,7 @@ def test_hidden_files_and_backups_under_content_are_no_strays(example_site: Path
 def test_only_files_reached_through_a_link_are_marked_for_resolving(tmp_path: Path) -> None:
     """The walk marks what could lead outside (a linked file, a file in a linked folder), and nothing else:
     read_source resolves the marked paths alone, so a site reached by a link of its own is no exception."""
-    from feeds.load import source_files
+    from feeds.listing import source_files
 
     site = tmp_path / "site"
     (site / "content/news").mkdir(parents=True)

@@ -22,7 +22,7 @@ import pytest
 from conftest import EXAMPLE_NOW, ROOT, tree_bytes
 
 from feeds.cache import CACHE_DIR
-from feeds.load import list_sources
+from feeds.listing import list_sources
 from feeds.serve import Preview
 from feeds.watch import Changes
 
