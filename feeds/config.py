@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import webcolors
@@ -84,6 +84,13 @@ class SiteConfig:
         inside the site (static/images/photo.jpg), percent-encoded as a URL must be."""
         path = site_path(value)
         return value if path is None else self.url(path)
+
+    def own_file(self, value: str) -> str | None:
+        """The path in the output, percent-escapes decoded (static/images/photo.jpg), of the site's file
+        that a setting or front matter value names, as a path or a URL under base_url; None for an
+        address elsewhere."""
+        url = self.absolute(value)
+        return unquote(urlsplit(url[len(self.base_url):]).path) if url.startswith(self.base_url) else None
 
 
 _EMAIL = re.compile(r"[^@\s:<>,;]+@[^@\s<>,;]+")  # an address alone: no mailto:, no name, no list

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import struct
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,3 +63,14 @@ def example_output(example_site: Path, feeds: Callable[..., Run]) -> Path:
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under root with its bytes, for byte-for-byte comparisons."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def png(width: int, height: int) -> bytes:
+    """A real PNG of one colour, which a browser decodes and draws at width x height."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + b"\x1f\x4e\x79" * width for _ in range(height))  # each row unfiltered
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits per channel, RGB
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")

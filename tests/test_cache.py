@@ -17,7 +17,7 @@ import feedparser
 import icalendar
 import lxml.html
 import pytest
-from conftest import EXAMPLE_NOW, ROOT, tree_bytes
+from conftest import EXAMPLE_NOW, ROOT, png, tree_bytes
 
 from feeds.cache import CACHE_DIR, BuildCache
 from feeds.config import load_config
@@ -525,3 +525,20 @@ def test_a_tag_page_links_the_feeds_its_tag_gains_from_an_item_it_does_not_show(
     after = build(example_site)
     assert b"feeds/tags/x/atom.xml" in after["tags/x/index.html"]
     assert after == clean_build(example_site, build, tmp_path)
+
+
+def test_resizing_an_image_changes_the_pages_that_show_it(site: Path, build, tmp_path: Path) -> None:
+    """A page carries the size of the site's images it shows: a new picture of another shape under
+    the same name is a new size there (and a new length in the feeds that enclose it)."""
+    (site / "templates/static/images").mkdir(parents=True)
+    photo = site / "templates/static/images/photo.png"
+    photo.write_bytes(png(120, 80))
+    edit(site / NEWS, "author:", "image: static/images/photo.png\nauthor:")
+    before = build(site)
+    photo.write_bytes(png(90, 90))
+    after = build(site)
+    assert NEWS_PAGE in changed(before, after) <= mentioning(before, needles=("static/images/photo.png",)) | {
+        "static/images/photo.png"}
+    [hero] = lxml.html.fromstring(after[NEWS_PAGE]).find_class("u-photo")
+    assert (hero.get("width"), hero.get("height")) == ("90", "90")
+    assert after == clean_build(site, build, tmp_path)

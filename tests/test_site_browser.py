@@ -3,7 +3,10 @@ touch no other host, pass an axe-core audit, fit a phone, and subscribe links le
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,8 +14,8 @@ from urllib.parse import urlsplit
 import feedparser
 import icalendar
 import pytest
-from conftest import EXAMPLE_NOW
-from playwright.sync_api import Browser, Page, sync_playwright
+from conftest import EXAMPLE_NOW, png
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 from site_newsroom import BuiltSite, built_sites, html_pages, served  # noqa: F401 - the fixtures
 
 TESTS = Path(__file__).resolve().parent
@@ -159,3 +162,36 @@ def test_right_to_left_text_is_laid_out_right_to_left(browser, example_site: Pat
         assert article.locator(".dateline").evaluate("e => getComputedStyle(e).unicodeBidi") == "isolate", target
         assert article.locator("time").first.evaluate("e => getComputedStyle(e).direction") == "ltr", target  # the site's
     page.close()
+
+
+def test_an_image_keeps_its_place_while_it_loads(browser, example_site: Path, feeds) -> None:
+    """The page lays out around the site's images before they arrive: nothing below one moves when
+    it loads (no layout shift). The image is held back until the layout is measured."""
+    (example_site / "templates/static/images").mkdir(parents=True)
+    (example_site / "templates/static/images/photo.png").write_bytes(png(600, 400))
+    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    news.write_text(news.read_text(encoding="utf-8").replace(
+        "author:", "image: static/images/photo.png\nimage_alt: A room\nauthor:", 1), encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(example_site / "public"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    held: list[Route] = []
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.route("**/*.png", lambda route: held.append(route))  # answered once the layout is measured
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/news/forum-joins-paris-call/",
+                  wait_until="domcontentloaded")
+        hero = page.locator("img.u-photo")
+        assert page.evaluate("document.querySelector('img.u-photo').complete") is False  # still loading
+        box = hero.bounding_box()
+        assert box is not None and box["width"] > 0 and abs(box["height"] - box["width"] * 400 / 600) < 1
+        body_top = page.locator(".e-content").bounding_box()["y"]
+        for route in held:
+            route.continue_()
+        page.wait_for_function("document.querySelector('img.u-photo').complete")
+        assert page.locator(".e-content").bounding_box()["y"] == body_top  # nothing moved
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()

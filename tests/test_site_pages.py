@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import lxml.etree
 import lxml.html
 import mf2py
-from conftest import EXAMPLE_NOW, ROOT
+from conftest import EXAMPLE_NOW, ROOT, png
 from site_newsroom import EVENT_COUNT, NEWS_COUNT, BuiltSite, built_sites, html_pages  # noqa: F401 - the fixture
 
 BASE = "https://newsroom.example.org/"
@@ -491,3 +491,32 @@ def test_news_and_events_have_pages_of_their_own(built_sites) -> None:
     site = load_site(built_sites["large"].site, now=datetime.fromisoformat(LARGE_NOW)).site
     assert events == [e.title for e in (*site.upcoming, *site.past)] and site.upcoming and site.past
     assert "./events/" in _html(output, "index.html").xpath('//p[@class="more"]/a/@href')
+
+
+def test_the_sites_own_images_carry_their_width_and_height(example_site: Path, feeds) -> None:
+    """A page keeps the place of each of the site's images before it loads (no layout shift), and a
+    link preview knows the picture's shape: the size is read from the file, a writer's own is kept."""
+    images = example_site / "templates/static/images"
+    images.mkdir(parents=True)
+    (images / "photo.png").write_bytes(png(120, 80))
+    (images / "chart one.png").write_bytes(png(300, 100))
+    body = ("\n![A chart](../../static/images/chart%20one.png)\n\n"
+            '<img src="https://newsroom.example.org/static/images/photo.png" alt="Sized by hand" width="60">\n\n'
+            "![Elsewhere](https://cdn.example.org/photo.png)\n")
+    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    text = news.read_text(encoding="utf-8").replace("author:", "image: static/images/photo.png\nimage_alt: A room\nauthor:", 1)
+    news.write_text(text + body, encoding="utf-8")
+    event = example_site / "content/events/annual-gathering-2018.md"
+    event.write_text(event.read_text(encoding="utf-8") + body, encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    output = example_site / "public"
+    for path in (NEWS + "index.html", EVENT + "index.html"):
+        sizes = {img.get("alt"): (img.get("width"), img.get("height")) for img in _html(output, path).iter("img")}
+        assert sizes["A chart"] == ("300", "100"), path
+        assert sizes["Sized by hand"] == ("60", None), path  # as written: the browser keeps the ratio itself
+        assert sizes["Elsewhere"] == (None, None), path  # another site's: its size is not known
+    news_page = _html(output, NEWS + "index.html")
+    [hero] = news_page.find_class("u-photo")
+    assert (hero.get("width"), hero.get("height")) == ("120", "80")
+    graph = {meta.get("property"): meta.get("content") for meta in news_page.iter("meta") if meta.get("property")}
+    assert (graph["og:image:width"], graph["og:image:height"]) == ("120", "80")

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from html import escape
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
@@ -74,8 +74,7 @@ def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Outpu
 
 
 def _media(config: SiteConfig, value: str, files: Mapping[str, Output]) -> Media:
-    url = config.absolute(value)
-    path = unquote(urlsplit(url[len(config.base_url):]).path) if url.startswith(config.base_url) else None
+    url, path = config.absolute(value), config.own_file(value)
     kind = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
     return Media(url, kind, files[path].size if path in files else None)
 

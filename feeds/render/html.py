@@ -33,6 +33,7 @@ from feeds.model import Event, Item, NewsItem, Site, Tag
 from feeds.recurrence import occurrences
 from feeds.render import Output, OutputFile, structured
 from feeds.render.channels import SITE_FOLDER, channels, tag_feed_paths
+from feeds.render.images import ImageSizes, image_sizes
 from feeds.render.pages import (
     INDEX_LIMIT,
     Alternate,
@@ -64,11 +65,11 @@ def environment(dirs: list[Path], templates: str, t: Strings, zone: ZoneInfo) ->
     if key not in _ENVIRONMENTS:
         if len(_ENVIRONMENTS) >= 8:
             _ENVIRONMENTS.clear()
-        _ENVIRONMENTS[key] = _environment(dirs, t, zone)
+        _ENVIRONMENTS[key] = _environment(dirs, t, zone, image_sizes(templates, tuple(dirs)))
     return _ENVIRONMENTS[key]
 
 
-def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
+def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo, sizes: ImageSizes) -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(d) for d in dirs]),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -87,6 +88,9 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo) -> Environment:
     env.filters["site_link"] = site_link
     env.filters["direction"] = direction
     env.filters["lang_attributes"] = lang_attributes
+    env.filters["image_size"] = pass_context(lambda context, value: sizes.attributes(context["config"].own_file(value)))
+    env.filters["with_image_sizes"] = pass_context(
+        lambda context, body, page_url: Markup(sizes.in_html(body, page_url, context["config"].base_url)))
     env.globals["occurrences"] = occurrences
     env.globals["ended"] = _ended
     return env
@@ -150,7 +154,9 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     """
     dirs = template_dirs(site_dir)
     t = site.strings
-    env = environment(dirs, templates or templates_key(dirs), t, site.config.timezone)
+    templates = templates or templates_key(dirs)
+    env = environment(dirs, templates, t, site.config.timezone)
+    sizes = image_sizes(templates, tuple(dirs))
     config = site.config
     common = {"site": site, "config": config, "t": t, "links": subscribe_links(site)}
     alternates = site_alternates(site)
@@ -164,7 +170,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
         url = config.url(folder)
         info = Page(path=folder + "index.html", url=url, root="../" * folder.count("/") or "./", title=title,
                     description=description, alternates=alternates + extra,
-                    open_graph=tuple(structured.open_graph(site, url, title, description, item)),
+                    open_graph=tuple(structured.open_graph(site, url, title, description, item, sizes)),
                     json_ld=structured.json_ld(data) if data else "")
         html = render_template(env, dirs, template, **common, page=info, item=item, **context)
         return OutputFile(info.path, html.encode())

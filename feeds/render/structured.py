@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -83,8 +84,10 @@ def event(site: Site, item: Event) -> dict[str, Any]:
     return data
 
 
-def open_graph(site: Site, url: str, title: str, description: str, item: Item | None = None) -> list[tuple[str, str]]:
-    """Open Graph properties for link previews, in a fixed order."""
+def open_graph(site: Site, url: str, title: str, description: str, item: Item | None = None,
+               sizes: Callable[[str | None], tuple[int, int] | None] = lambda path: None) -> list[tuple[str, str]]:
+    """Open Graph properties for link previews, in a fixed order; `sizes` gives the width and height
+    of an image of the site from its path in the output, when known."""
     config = site.config
     properties = [
         ("og:site_name", config.title),
@@ -94,14 +97,15 @@ def open_graph(site: Site, url: str, title: str, description: str, item: Item | 
         ("og:type", "article" if isinstance(item, NewsItem) else "website"),
         ("og:locale", _locale(item.lang if item and item.lang else config.language)),
     ]
+    image, alt = (item.image, item.image_alt) if isinstance(item, NewsItem) else (config.feeds.logo, "")
+    if image:
+        size = sizes(config.own_file(image))
+        properties += [("og:image", config.absolute(image)), ("og:image:width", str(size[0]) if size else ""),
+                       ("og:image:height", str(size[1]) if size else ""), ("og:image:alt", alt)]
     if isinstance(item, NewsItem):
-        if item.image:
-            properties += [("og:image", config.absolute(item.image)), ("og:image:alt", item.image_alt)]
         properties += [("article:published_time", item.date.isoformat()),
                        ("article:modified_time", item.updated.isoformat())]
         properties += [("article:tag", tag.name) for tag in item.tags]
-    elif config.feeds.logo:
-        properties.append(("og:image", config.absolute(config.feeds.logo)))
     return [(key, value) for key, value in properties if value]
 
 
