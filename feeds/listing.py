@@ -44,8 +44,8 @@ def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
                 continue
             visited.add(real)
             try:
-                entries = list(os.scandir(directory))
-            except (FileNotFoundError, NotADirectoryError):
+                entries = _in_order(directory)
+            except OSError:  # no such folder, or a link in a loop
                 continue
             linked_folder = real != os.path.normpath(os.path.join(site_real, top + prefix))
             for entry in entries:
@@ -79,7 +79,7 @@ def _outside_kinds(site_dir: Path) -> list[str]:
             continue
         visited.add(identity)
         try:
-            entries = list(os.scandir(directory))
+            entries = _in_order(directory)
         except OSError:  # no folder
             continue
         for entry in entries:
@@ -93,6 +93,14 @@ def _outside_kinds(site_dir: Path) -> list[str]:
             except OSError:
                 continue
     return strays
+
+
+def _in_order(directory: str) -> list[os.DirEntry[str]]:
+    """A folder's entries to walk: its own subfolders before the links in it, each by name (listed in
+    reverse, as the walks take the last first). A folder that two names lead to is then walked, and
+    its files named, the same way whatever order the file system lists them in, and by its own name
+    when it and a link to it are side by side."""
+    return sorted(os.scandir(directory), key=lambda entry: (entry.is_symlink(), entry.name), reverse=True)
 
 
 def _identity(path: str) -> tuple[int, int] | None:

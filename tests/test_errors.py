@@ -640,3 +640,19 @@ def test_a_link_in_a_loop_is_left_out_as_a_dangling_one_is(example_site: Path, f
     (example_site / "content/news/loop.md").symlink_to("loop.md")
     (example_site / "content/news/gone.md").symlink_to("nowhere.md")
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+
+
+def test_a_folder_two_names_lead_to_is_listed_by_its_own_name(tmp_path: Path) -> None:
+    """Whatever order the file system lists a folder in, a folder reached by its name and by links
+    beside it is walked once, under its own name; and a content folder that is a link in a loop
+    holds nothing, as a dangling one does."""
+    from feeds.listing import source_files
+
+    site = tmp_path / "site"
+    (site / "content/news/real").mkdir(parents=True)
+    (site / "content/news/real/x.md").write_text("---\ntitle: x\n---\n")
+    for name in "abcdefgh":  # names before and after "real", so that no listing order finds it first by luck
+        (site / "content/news" / name).symlink_to("real", target_is_directory=True)
+    (site / "content/news/zz").symlink_to("real", target_is_directory=True)
+    (site / "content/events").symlink_to("events", target_is_directory=True)  # a loop
+    assert source_files(site) == [("content/news/real/x.md", False)]
