@@ -155,8 +155,8 @@ class Event(Item):
 
     @cached_property
     def starts_at(self) -> datetime:
-        """The start as an instant: midnight in the event's zone for all-day events."""
-        return instant(self.start, self.timezone)
+        """The start as an instant, in UTC (as ends_at): midnight in the event's zone for all-day events."""
+        return instant(self.start, self.timezone).astimezone(UTC)
 
     @cached_property
     def ends_at(self) -> datetime:
