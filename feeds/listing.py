@@ -31,6 +31,7 @@ def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
     site_real = os.path.realpath(site_dir)
     found: list[tuple[str, bool]] = []
     strays: list[str] = []
+    walked: set[str] = set()  # the real path of every folder whose files are published
     for folder in KINDS:
         top = f"content/{folder}/"
         names: list[tuple[str, bool]] = []
@@ -60,13 +61,15 @@ def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
                 except OSError:  # a link in a loop leads nowhere, as a dangling one does
                     continue
         found += [(top + name, linked) for name, linked in sorted(names, key=lambda named: named[0].split("/"))]
-    strays += _outside_kinds(site_dir)
+        walked |= visited
+    strays += _outside_kinds(site_dir, walked)
     return found, sorted(strays, key=lambda name: name.split("/"))
 
 
-def _outside_kinds(site_dir: Path) -> list[str]:
+def _outside_kinds(site_dir: Path, walked: set[str]) -> list[str]:
     """The files under content/ but not in the folders of a kind (news/, events/, and whatever leads
-    to the same folder, as News/ does where names ignore case): no build reads them."""
+    to the same folder, as News/ does where names ignore case) nor in a folder that a link in one
+    leads to (`walked`, by real path): no build reads them."""
     content = os.path.join(site_dir, "content")
     visited = {_identity(os.path.join(content, folder)) for folder in KINDS} - {None}  # walked by _content_walk
     strays: list[str] = []
@@ -76,6 +79,8 @@ def _outside_kinds(site_dir: Path) -> list[str]:
         directory = os.path.join(content, prefix)
         identity = _identity(directory)
         if identity is None or identity in visited:  # gone, a folder of a kind, or a link back to one walked
+            continue
+        if os.path.realpath(directory) in walked:  # linked from a folder of a kind: its files are published
             continue
         visited.add(identity)
         try:

@@ -656,3 +656,15 @@ def test_a_folder_two_names_lead_to_is_listed_by_its_own_name(tmp_path: Path) ->
     (site / "content/news/zz").symlink_to("real", target_is_directory=True)
     (site / "content/events").symlink_to("events", target_is_directory=True)  # a loop
     assert source_files(site) == [("content/news/real/x.md", False)]
+
+
+def test_a_folder_under_content_that_a_news_folder_links_to_is_published_without_a_warning(example_site: Path,
+                                                                                          feeds) -> None:
+    """content/news/press/ links to content/press/: its files are published, so they are no strays."""
+    (example_site / "content/press").mkdir()
+    (example_site / "content/press/x.md").write_text(news(OK_NEWS), encoding="utf-8")
+    (example_site / "content/news/press").symlink_to("../press", target_is_directory=True)
+    (example_site / "content/elsewhere.md").write_text(news(OK_NEWS), encoding="utf-8")  # a stray still
+    result = feeds("check", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0 and "2 news items" in result.out, result.err
+    assert [line.split(":")[0] for line in result.err.splitlines()] == ["content/elsewhere.md"]
