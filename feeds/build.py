@@ -180,25 +180,28 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         )
 
         reads_now = templates_read_now(templates, tuple(template_dirs(site_dir)))  # then no other moment will do
-        key = cache.site_key(loaded.site, templates, exact_now=reads_now)
+        site = loaded.site
+        key = cache.site_key(site, templates, exact_now=reads_now)
+        moments = None if reads_now else moment_window(site)
         written = cache.current_output(output, key)
         try:
-            stamps = written.stamps if written else _render_and_write(loaded.site, site_dir, output, cache, templates,
+            stamps = written.stamps if written else _render_and_write(site, site_dir, output, cache, templates,
                                                                        progress)
         except UnsafePath as error:
             raise SiteError([Problem(str(output), 0, "", str(error),
                                      "report this: a renderer made an unsafe path")]) from None
+        result = BuildResult(len(site.news), len(site.events), len(stamps), loaded.warnings, loaded.embargoed,
+                             site.next_lift)
+        ledger = loaded.ledger.to_bytes() if record_ledger else None
+        if ledger is not None:  # an input of the next build, which this one writes
+            inputs = cache.inputs_key(config, templates, drafts, ledger, listing.strays)
         with progress.phase("write"):
-            cache.save_items()
-            if record_ledger:
-                ledger = loaded.ledger.to_bytes()
-                if write_file(site_dir / LEDGER_NAME, ledger):  # an input of the next build, changed by this one
-                    inputs = cache.inputs_key(config, templates, drafts, ledger, listing.strays)
-            site = loaded.site
-            result = BuildResult(len(site.news), len(site.events), len(stamps), loaded.warnings, loaded.embargoed,
-                                 site.next_lift)
-            moments = None if reads_now else moment_window(site)
+            # Recorded before anything else can fail: a private cache trusts this record without
+            # looking at the output, so it must describe the tree now in place.
             cache.remember_output(output, key, stamps, inputs, moments, result, swapped=written is None)
+            cache.save_items()
+            if ledger is not None:
+                write_file(site_dir / LEDGER_NAME, ledger)
         return result
     finally:
         if not cache.private:

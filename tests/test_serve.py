@@ -479,3 +479,31 @@ def test_template_edits_leave_no_garbage_behind(example_site: Path, tmp_path: Pa
         assert max(sizes[10:]) < sizes[9] * 1.1, sizes[9::10]
     finally:
         gc.unfreeze()
+
+
+def test_a_fault_after_the_new_tree_is_in_place_leaves_no_stale_preview(example_site: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview trusts what it recorded of its output without looking: a build that fails after
+    swapping its tree in must not leave the record of the tree before, or a return to the inputs of
+    that tree would be taken as a build with nothing to do, and the page would stay as it was."""
+    from feeds.cache import BuildCache
+
+    output = tmp_path / "out"
+    preview = Preview(example_site, output, base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lambda line: None)
+    preview.rebuild()
+    news = example_site / NEWS
+    original = news.read_text(encoding="utf-8")
+    news.write_text(original.replace("title: World", "title: Faulty World", 1), encoding="utf-8")
+
+    def fault(self: BuildCache) -> None:
+        raise RuntimeError("a fault")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(BuildCache, "save_items", fault)  # called once the new tree is in place
+        preview.rebuild()
+    assert preview.state.problems
+    news.write_text(original, encoding="utf-8")
+    preview.rebuild()
+    assert not preview.state.problems
+    assert h1((output / NEWS_PAGE / "index.html").read_bytes()).startswith("World")
