@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import shutil
 import sys
@@ -269,20 +270,30 @@ def _swap_in(staging: Path, output: Path) -> None:
     # Elsewhere: two renames; a crash between them leaves the previous tree at `retired`.
     retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
     os.rename(output, retired / "tree")
-    os.rename(staging, output)
+    try:
+        os.rename(staging, output)
+    except BaseException:
+        os.rename(retired / "tree", output)
+        retired.rmdir()
+        raise
     os.rename(retired / "tree", staging)
     retired.rmdir()
 
 
 def _exchange(a: Path, b: Path) -> bool:
-    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE)."""
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False where the system or
+    the file system cannot. Any other failure (a directory gone) is raised."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL):
+        return False
+    raise OSError(error, os.strerror(error), str(a), None, str(b))
 
 
 def _remove_leftovers(output: Path) -> None:

@@ -1,4 +1,4 @@
-"""A build killed at any moment (SIGKILL) leaves the previous output complete and byte-for-byte intact."""
+"""A build killed at any moment (SIGKILL), or overtaken by another, leaves a complete output in place."""
 
 from __future__ import annotations
 
@@ -75,3 +75,39 @@ def test_killed_build_leaves_previous_output_intact(changed_site, feeds, moment:
     assert not list(site.glob(".public.new-*"))  # cleaned up; only the kept spare tree remains beside it
     after = tree_bytes(site / "public")
     assert "news/note-39/index.html" in after and after != before
+
+
+# Runs `feeds build` in a child that stops just before it swaps its tree in, says so, and goes on when told.
+PAUSED_CHILD = r"""
+import sys
+import feeds.write as write
+from feeds.cli import main
+
+original_swap = write._swap_in
+def swap_in(staging, output):
+    print("paused", flush=True)
+    sys.stdin.readline()
+    return original_swap(staging, output)
+write._swap_in = swap_in
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_build_overtaken_by_another_leaves_the_output_in_place(changed_site, feeds) -> None:
+    """A second build into the same folder takes the first one's tree for a killed build's leftover and
+    removes it: the first then cannot swap its tree in, and must leave the output where it is."""
+    site, _ = changed_site
+    child = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_CHILD, "build", "--site", str(site), "--now", EXAMPLE_NOW],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == "paused\n", child.communicate()
+    assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
+    built = tree_bytes(site / "public")
+    child.communicate("go\n")
+
+    assert tree_bytes(site / "public") == built
+    assert not list(site.glob(".public.old-*"))
+    assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
+    assert tree_bytes(site / "public") == built

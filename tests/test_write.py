@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import feeds.write as write
 from feeds.render import Output, OutputFile
 from feeds.write import Stamp, new_tree
 
@@ -50,3 +51,18 @@ def test_a_failed_build_leaves_the_output_as_it_was(tmp_path: Path) -> None:
     except RuntimeError:
         pass
     assert tree(output) == {file.path: file.data for file in first}
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
+def test_a_tree_that_cannot_be_swapped_in_leaves_the_output_in_place(tmp_path: Path, exchange: bool,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether the system swaps two folders in one step, or the writer renames them one after the other."""
+    output = tmp_path / "public"
+    first = [OutputFile("index.html", b"first")]
+    write_tree(output, first)
+    if not exchange:
+        monkeypatch.setattr(write, "_exchange", lambda staging, output: False)
+    with pytest.raises(FileNotFoundError):
+        write._swap_in(tmp_path / ".public.new-gone", output)  # as when another build removed it
+    assert tree(output) == {file.path: file.data for file in first}
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["public"]
