@@ -165,7 +165,8 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     with progress.phase("read"):
         listing = list_sources(site_dir) if listing is None else listing
         found = _read_all(site_dir, config, cache, progress, listing)
-        inputs = cache.inputs_key(config, templates, drafts, _ledger_bytes(site_dir), listing.strays)
+        ledger = _ledger_bytes(site_dir)
+        inputs = cache.inputs_key(config, templates, drafts, ledger, listing.strays)
         unchanged = cache.unchanged_build(output, inputs, _resolve_now(now, config))
     if unchanged is not None:
         if strict and unchanged.warnings:
@@ -192,15 +193,16 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
                                      "report this: a renderer made an unsafe path")]) from None
         result = BuildResult(len(site.news), len(site.events), len(stamps), loaded.warnings, loaded.embargoed,
                              site.next_lift)
-        ledger = loaded.ledger.to_bytes() if record_ledger else None
-        if ledger is not None:  # an input of the next build, which this one writes
-            inputs = cache.inputs_key(config, templates, drafts, ledger, listing.strays)
+        if record_ledger:
+            ledger = loaded.ledger.to_bytes()  # an input of the next build, which this one writes
+        # Taken again: validation reads a file known by its stamp again when its item is not kept.
+        inputs = cache.inputs_key(config, templates, drafts, ledger, listing.strays)
         with progress.phase("write"):
             # Recorded before anything else can fail: a private cache trusts this record without
             # looking at the output, so it must describe the tree now in place.
             cache.remember_output(output, key, stamps, inputs, moments, result, swapped=written is None)
             cache.save_items()
-            if ledger is not None:
+            if record_ledger:
                 write_file(site_dir / LEDGER_NAME, ledger)
         return result
     finally:
@@ -324,15 +326,22 @@ def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache:
     """Every content file's item, problems and key lines: from the cache when its bytes were seen, else parsed."""
     from feeds.parse import parse_files
 
-    cached = [cache.get(file.key) for file in found]
-    missing = [(site_dir / file.name, file.data if file.data is not None else (site_dir / file.name).read_bytes(),
-                file.linked) for file, parsed in zip(found, cached) if parsed is None]
+    keys = [file.key for file in found]
+    cached = [cache.get(key) for key in keys]
+    missing = []
+    for n, (file, parsed) in enumerate(zip(found, cached)):
+        if parsed is None:
+            data = file.data
+            if data is None:  # known by its stamp, but its item is not kept: keyed by the bytes read now
+                data = (site_dir / file.name).read_bytes()
+                keys[n] = cache.item_key(config, file.name, data)
+            missing.append((site_dir / file.name, data, file.linked))
     fresh = iter(parse_files(missing, site_dir, config))
     results = []
-    for file, parsed in zip(found, cached):
+    for key, parsed in zip(keys, cached):
         if parsed is None:
             parsed = next(fresh)
-            cache.put(file.key, parsed)
+            cache.put(key, parsed)
         results.append(parsed)
     return results
 

@@ -542,3 +542,36 @@ def test_resizing_an_image_changes_the_pages_that_show_it(site: Path, build, tmp
     [hero] = lxml.html.fromstring(after[NEWS_PAGE]).find_class("u-photo")
     assert (hero.get("width"), hero.get("height")) == ("90", "90")
     assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_file_changed_as_the_build_reads_it_is_cached_by_the_bytes_read(site: Path, build, feeds,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file known by its stamp, whose item the cache lacks (its build failed on another file), is read
+    when validation needs it. If it changed since it was listed, what is parsed is kept under the key of
+    the bytes read, not of those listed: going back to those must not bring back the other's pages."""
+    import feeds.build as pipeline
+    import feeds.cache as cache
+
+    monkeypatch.setattr(cache, "_RACY_NS", 0)  # files written just now are known by their stamps
+    build(site)
+    edit(site / NEWS, "title: World", "title: Listed World")
+    listed = (site / NEWS).read_text(encoding="utf-8")
+    event = (site / EVENT).read_text(encoding="utf-8")
+    (site / EVENT).write_text(event.replace("end: 2018-11-27", "end: someday", 1), encoding="utf-8")
+    assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code != 0  # the news item's key is kept, not its item
+    (site / EVENT).write_text(event, encoding="utf-8")
+    validate_all = pipeline._validate_all
+
+    def changed_while_read(*args: object, **kwargs: object) -> object:
+        edit(site / NEWS, "title: Listed World", "title: Read World")
+        return validate_all(*args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "_validate_all", changed_while_read)
+        assert h1_of(build(site)[NEWS_PAGE]).startswith("Read World")
+    (site / NEWS).write_text(listed, encoding="utf-8")
+    assert h1_of(build(site)[NEWS_PAGE]).startswith("Listed World")
+
+
+def h1_of(page: bytes) -> str:
+    return lxml.html.fromstring(page).findtext(".//h1")
