@@ -51,7 +51,9 @@ def new_tree(output: Path, spare: Mapping[str, Stamp], *, exact: bool = False) -
     differs from the spare's stamp (or whose stamp no longer matches the file, as after a hand edit)
     are written; `complete` removes what is no longer produced. A rebuild thus neither recreates
     nor deletes thousands of files, nor reads them back. A failed or killed build leaves the
-    previous output exactly as it was, and the partly updated tree as the next build's spare.
+    previous output exactly as it was; a failed one leaves the partly updated tree as the next
+    build's spare, a killed one beside the output, where the next build removes it (and writes its
+    tree in full).
 
     With `exact`, the caller vouches that `spare` describes the spare tree exactly (no one else
     writes there, and no build failed since it was recorded): its files are then neither looked at
