@@ -126,7 +126,7 @@ def _place(items: list[Item], recorded: Ledger, present: list[str], now: datetim
 
 def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Output]:
     """Every output file, from pure renderers; with `parts`, unchanged parts of the last build are reused."""
-    # Imported here, as the parts cache is in `build`: a build that changes nothing starts without them.
+    # Imported here, as feeds.parts is in _render_and_write: a build that changes nothing starts without them.
     from feeds.render.hosting import render_headers, render_next_lift
     from feeds.render.html import render_site
     from feeds.render.ics import render_calendar
