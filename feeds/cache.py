@@ -315,7 +315,7 @@ class BuildCache:
         """A value stored in the cache, or an empty one when missing, unreadable or of another layout."""
         if self.memory is not None:
             value = self.memory.get(name)
-            return value if isinstance(value, kind) else kind() if kind is dict else None
+            return value if isinstance(value, kind) else _empty(kind)
         if name not in self.loaded:
             self.loaded[name] = _read_pickle(self.directory / name, kind)
         return self.loaded[name]
@@ -368,8 +368,11 @@ def _read_pickle(path: Path, kind: type) -> object:
     try:
         value = pickle.loads(path.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return kind() if kind is dict else None
-    if isinstance(value, kind):
-        return value
-    return kind() if kind is dict else None
+        return _empty(kind)
+    return value if isinstance(value, kind) else _empty(kind)
+
+
+def _empty(kind: type) -> object:
+    """What stands for a stored value that is missing: an empty dict, or None for a record."""
+    return {} if kind is dict else None
 
