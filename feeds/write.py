@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -156,7 +157,8 @@ class Tree:
             while len(above) > len(self.root) and not os.path.isfile(above):
                 above = os.path.dirname(above)
             if os.path.isfile(above):
-                os.unlink(above)
+                with contextlib.suppress(FileNotFoundError):  # another worker, making a folder there too
+                    os.unlink(above)
             os.makedirs(folder, exist_ok=True)
         self.made.add(folder)
 
