@@ -279,10 +279,14 @@ def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: P
     known = cache.known_keys(config, ((name, stat) for name, _, stat in listing.files))
     for (name, linked, stat), key in progress.track(list(zip(listing.files, known)), "reading"):
         data = None
-        if key is None:
-            with open(os.path.join(site_dir, name), "rb") as stream:
+        # Where a link leads can change while the file it leads to does not: a linked file's key is
+        # taken again at every build, with whether it leads outside the site (then it is an error).
+        if key is None or linked:
+            path = os.path.join(site_dir, name)
+            with open(path, "rb") as stream:
                 data = stream.read()
-            key = cache.item_key(config, name, data, stat)
+            outside = linked and not Path(path).resolve().is_relative_to(site_dir.resolve())
+            key = cache.item_key(config, name, data, stat, outside=outside)
         found.append(Found(key, name, data, linked))
     cache.save_sources(config, listing.taken)
     return found

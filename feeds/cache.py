@@ -170,10 +170,12 @@ class BuildCache:
             self.stored = self.read(_ITEMS, dict)  # type: ignore[assignment]
         return self.stored  # type: ignore[return-value]
 
-    def item_key(self, config: SiteConfig, path: str, data: bytes, stat: os.stat_result | None = None) -> str:
-        """The key of one content file's bytes under these settings; with the file's stat taken
+    def item_key(self, config: SiteConfig, path: str, data: bytes, stat: os.stat_result | None = None, *,
+                 outside: bool = False) -> str:
+        """The key of one content file's bytes under these settings, and of whether it is a link leading
+        outside the site (which makes it an error, whatever its bytes); with the file's stat taken
         before reading, remembered so that the next build knows the unchanged file without reading it."""
-        key = digest(self.software, _settings_key(config), path, data)
+        key = digest(self.software, _settings_key(config), path, data, *(["outside"] if outside else []))
         self.used[path] = key
         if stat is not None:
             self.seen[path] = (*source_stamp(stat), key)

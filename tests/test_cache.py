@@ -575,3 +575,20 @@ def test_a_file_changed_as_the_build_reads_it_is_cached_by_the_bytes_read(site: 
 
 def h1_of(page: bytes) -> str:
     return lxml.html.fromstring(page).findtext(".//h1")
+
+
+def test_a_file_made_a_link_leading_outside_fails_as_in_a_clean_build(site: Path, build, feeds, tmp_path: Path) -> None:
+    """Whether a content file leads outside the site is no part of its bytes: the same bytes behind
+    a link to a copy outside the site are an error, cached or not, and a file again are not."""
+    before = build(site)
+    second, outside = site / "content/news/2018-10-01-second.md", tmp_path / "outside.md"
+    outside.write_bytes(second.read_bytes())
+    second.unlink()
+    second.symlink_to(outside)
+    result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert "content/news/2018-10-01-second.md:1: is a link (or inside a linked folder) leading outside" in result.err
+    assert tree_bytes(site / "public") == before
+    second.unlink()
+    second.write_bytes(outside.read_bytes())
+    assert build(site) == before == clean_build(site, build, tmp_path)
