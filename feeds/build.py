@@ -58,6 +58,7 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     embargoed: tuple[Item, ...] = ()
     next_lift: datetime | None = None
+    changes_at: datetime | None = None  # when what the outputs take from `now` next changes (None: never, or always)
 
 
 def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | None = None, drafts: bool = False,
@@ -191,8 +192,11 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         except UnsafePath as error:
             raise SiteError([Problem(str(output), 0, "", str(error),
                                      "report this: a renderer made an unsafe path")]) from None
+        # When time alone next changes the outputs: an embargo's lift counts even where the moments are
+        # not known (no item shown yet, or a template showing now itself).
+        changes = [moment for moment in (moments[1] if moments else None, site.next_lift) if moment]
         result = BuildResult(len(site.news), len(site.events), len(stamps), loaded.warnings, loaded.embargoed,
-                             site.next_lift)
+                             site.next_lift, min(changes, default=None))
         if record_ledger:
             ledger = loaded.ledger.to_bytes()  # an input of the next build, which this one writes
         # Taken again: validation reads a file known by its stamp again when its item is not kept.

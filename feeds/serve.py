@@ -50,7 +50,7 @@ class State:
     generation: int
     problems: tuple[str, ...]
     changed: int  # when, in whole seconds since the epoch: the Last-Modified of everything served
-    next_lift: datetime | None = None
+    next_change: datetime | None = None  # when the outputs change with time alone: an event ends, an embargo lifts
     served: bool = True  # whether a good build is served (none is when the first one failed)
 
 
@@ -97,11 +97,11 @@ class Preview:
 
     def _rebuild(self, listing: Listing | None) -> None:
         started = time.perf_counter()
-        next_lift = None
+        next_change = None
         try:
             result = build(self.site_dir, self.output, now=self.now, base_url=self.base_url, drafts=self.drafts,
                            memory=self.memory, record_ledger=False, listing=listing)
-            next_lift = result.next_lift
+            next_change = result.changes_at
             self.built_once = True
             problems: tuple[str, ...] = ()
             for warning in result.warnings:
@@ -120,7 +120,7 @@ class Preview:
             # Last-Modified has whole seconds: two states must never share one, or If-Modified-Since
             # would answer 304 with the page of the state before.
             changed = max(int(time.time()), self.state.changed + 1)
-            self.state = State(self.state.generation + 1, problems, changed, next_lift, self.built_once)
+            self.state = State(self.state.generation + 1, problems, changed, next_change, self.built_once)
             self.changed.notify_all()
 
     def _failed(self, problems: tuple[str, ...]) -> None:
@@ -136,8 +136,8 @@ class Preview:
             self.changed.notify_all()
 
     def watch(self, changes: Changes, seen: Seen) -> None:
-        """Rebuild when content, templates or settings change, or when an embargo lifts; `seen` is
-        what the files were like when `changes` began to be told."""
+        """Rebuild when content, templates or settings change, or when time alone changes the outputs (an
+        event ends, an embargo lifts); `seen` is what the files were like when `changes` began to be told."""
         lost = False  # whether the last look failed, so that the next looks at every file
         while not self.stopping:
             paths, moves = changes.wait(POLL_SECONDS)
@@ -157,18 +157,19 @@ class Preview:
             BuildCache.open(self.site_dir, self.memory).spare_linked(self.output)
 
     def catch_up(self, seen: Seen, changed: set[str] | None = None) -> Seen:
-        """Rebuild if the files changed since they were `seen`, or an embargo lifted; return what is
-        seen now. `changed` are the paths the watcher was told of; None: look at every file."""
-        lift = self.state.next_lift
-        lifted = bool(self.now is None and lift and datetime.now(timezone.utc) >= lift)
-        if changed is not None and not changed and not lifted:
+        """Rebuild if the files changed since they were `seen`, or time alone changed the outputs (an event
+        ended, an embargo lifted); return what is seen now. `changed` are the paths the watcher was told
+        of; None: look at every file."""
+        due = self.state.next_change
+        moved = bool(self.now is None and due and datetime.now(timezone.utc) >= due)
+        if changed is not None and not changed and not moved:
             return seen
         listing, others = now_seen = self.look(seen[0] if changed is not None else None, changed or ())
         # A listing taken again from the last one is a new one only when some file's stamp differs; a
         # file that is not published counts only by its name (its warning says no more).
         differs = listing is not seen[0] and (changed is not None or listing.stamps != seen[0].stamps
                                               or listing.strays != seen[0].strays)
-        if differs or others != seen[1] or lifted:
+        if differs or others != seen[1] or moved:
             self.rebuild(listing)
         return now_seen
 

@@ -507,3 +507,67 @@ def test_a_fault_after_the_new_tree_is_in_place_leaves_no_stale_preview(example_
     preview.rebuild()
     assert not preview.state.problems
     assert h1((output / NEWS_PAGE / "index.html").read_bytes()).startswith("World")
+
+
+def test_a_preview_on_the_clock_rebuilds_when_an_event_ends(example_site: Path, tmp_path: Path, feeds,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --now the preview builds as of the clock: once an event it shows as upcoming is over,
+    it builds again, as it does when an embargo lifts, and shows what a clean build shows then."""
+    import feeds.build as building
+    import feeds.serve as serving
+
+    clock = [datetime.fromisoformat(EXAMPLE_NOW)]
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return clock[0].astimezone(tz)
+
+    monkeypatch.setattr(building, "datetime", Clock)
+    monkeypatch.setattr(serving, "datetime", Clock)
+    output, base_url = tmp_path / "preview", "http://127.0.0.1:8000/"
+    preview = Preview(example_site, output, base_url=base_url, now=None, drafts=False, echo=lambda line: None)
+    seen = preview.look()
+    preview.rebuild(seen[0])
+    seen = preview.catch_up(seen, set())
+    assert preview.state.generation == 1  # nothing changed
+    later = "2018-11-28T00:00:00+01:00"  # the gathering is over
+    clock[0] = datetime.fromisoformat(later)
+    preview.catch_up(seen, set())
+    assert preview.state.generation == 2 and not preview.state.problems
+    result = feeds("build", "--site", example_site, "--now", later, "--no-cache", "--base-url", base_url,
+                   "--output", tmp_path / "clean")
+    assert result.code == 0, result.err
+    assert tree_bytes(output) == tree_bytes(tmp_path / "clean")
+
+
+def test_a_preview_on_the_clock_shows_an_embargoed_release_once_it_lifts(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new newsroom's first release, under embargo: the preview shows nothing of it, then builds
+    again when the embargo lifts (though a site with no items to show has no other moment to wait for)."""
+    import feeds.build as building
+    import feeds.serve as serving
+
+    clock = [datetime.fromisoformat("2018-11-12T08:00:00+01:00")]
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return clock[0].astimezone(tz)
+
+    monkeypatch.setattr(building, "datetime", Clock)
+    monkeypatch.setattr(serving, "datetime", Clock)
+    site = tmp_path / "site"
+    (site / "content/news").mkdir(parents=True)
+    shutil.copy(ROOT / "site.toml", site)
+    (site / "content/news/first.md").write_text(
+        "---\ntitle: Our first release\ndate: 2018-11-12T08:00:00+01:00\nembargo: 2018-11-12T09:00:00+01:00\n---\n"
+        "It is out.\n", encoding="utf-8")
+    output = tmp_path / "preview"
+    preview = Preview(site, output, base_url="http://127.0.0.1:8000/", now=None, drafts=False, echo=lambda line: None)
+    seen = preview.look()
+    preview.rebuild(seen[0])
+    assert not (output / "news/first/index.html").exists()
+    clock[0] = datetime.fromisoformat("2018-11-12T09:00:01+01:00")
+    preview.catch_up(seen, set())
+    assert h1((output / "news/first/index.html").read_bytes()) == "Our first release"
