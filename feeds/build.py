@@ -11,10 +11,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from feeds.cache import CACHE_DIR, BuildCache, templates_key
+from feeds.cache import CACHE_DIR, BuildCache
 from feeds.config import CONFIG_NAME, SettingsError, SiteConfig, load_config
 from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
+from feeds.keys import templates_key
 from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger, reused_withdrawn
 from feeds.listing import (
     FILE_MANAGER_LITTER,

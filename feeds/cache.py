@@ -17,19 +17,16 @@ A key that differs in any input is a different key; unused entries are dropped o
 from __future__ import annotations
 
 import dataclasses
-import functools
-import hashlib
 import os
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from feeds import __version__
 from feeds.config import SiteConfig
+from feeds.keys import digest, settings_key, software_key, source_prefix
 from feeds.listing import source_stamp
 from feeds.moments import moment_key
 from feeds.write import Stamp, write_stream
@@ -43,66 +40,6 @@ _ITEMS = "items.pickle"
 _OUTPUT = "output.pickle"
 _SOURCES = "sources.pickle"
 _RACY_NS = 2_000_000_000  # files changed this close before their key was taken are read again
-_FORMAT = 4  # raise when the stored layout changes
-# Libraries whose version changes what an item or a page holds.
-_LIBRARIES = ("cmarkgfm", "nh3", "PyYAML", "python-slugify", "tzdata", "Jinja2", "feedgen", "icalendar", "idna")
-
-
-def digest(*parts: bytes | str) -> str:
-    """A digest of these parts, encoded so that no two lists of parts share one."""
-    try:
-        joined = "\0".join(parts)  # type: ignore[arg-type]
-    except TypeError:  # some part is bytes
-        pass
-    else:
-        if joined.count("\0") == len(parts) - 1:  # no part holds a NUL: the separators tell them apart
-            return hashlib.sha256(b"T" + joined.encode()).hexdigest()
-    hasher = hashlib.sha256(b"L")
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()
-
-
-@functools.cache
-def software_key() -> str:
-    """This package's version and code, and the versions of the libraries that shape the outputs.
-
-    The code is digested as well as the version, so that a renderer changed without a new release
-    (an install from a checkout) never meets what the old one cached.
-    """
-    package = Path(__file__).parent
-    code = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        code.update(digest(path.relative_to(package).as_posix(), path.read_bytes()).encode())
-    versions = [f"feeds {__version__}", f"code {code.hexdigest()}", f"format {_FORMAT}"]
-    for name in _LIBRARIES:
-        try:
-            versions.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name} -")
-    return digest(*versions)
-
-
-@functools.cache
-def _settings_key(config: SiteConfig) -> str:
-    return digest(repr(config))
-
-
-@functools.cache
-def _source_prefix(software: str, config: SiteConfig) -> str:
-    return digest(software, _settings_key(config))
-
-
-def templates_key(directories: Iterable[Path]) -> str:
-    """A digest of every file under the template directories (static files included)."""
-    parts: list[bytes | str] = []
-    for directory in directories:
-        parts.append(str(directory))
-        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-            parts += [path.relative_to(directory).as_posix(), path.read_bytes()]
-    return digest(*parts)
 
 
 @dataclass(frozen=True)
@@ -175,7 +112,7 @@ class BuildCache:
         """The key of one content file's bytes under these settings, and of whether it is a link leading
         outside the site (which makes it an error, whatever its bytes); with the file's stat taken
         before reading, remembered so that the next build knows the unchanged file without reading it."""
-        key = digest(self.software, _settings_key(config), path, data, *(["outside"] if outside else []))
+        key = digest(self.software, settings_key(config), path, data, *(["outside"] if outside else []))
         self.used[path] = key
         if stat is not None:
             self.seen[path] = (*source_stamp(stat), key)
@@ -189,7 +126,7 @@ class BuildCache:
         last seconds before the key was taken is read again, whatever the file system's clock grain.
         """
         record = self.read(_SOURCES, SourceRecord) if self.reuse else None
-        if not isinstance(record, SourceRecord) or record.prefix != _source_prefix(self.software, config):
+        if not isinstance(record, SourceRecord) or record.prefix != source_prefix(self.software, config):
             return [None for _ in files]
         racy = record.taken - _RACY_NS
         keys: list[str | None] = []
@@ -207,7 +144,7 @@ class BuildCache:
         """Remember each content file's stamp and key, when they changed; `taken` is when the files
         were first looked at (ns since the epoch)."""
         record = self.read(_SOURCES, SourceRecord)
-        prefix = _source_prefix(self.software, config)
+        prefix = source_prefix(self.software, config)
         if isinstance(record, SourceRecord) and record.prefix == prefix and record.stamps == self.seen:
             return
         self._save(_SOURCES, SourceRecord(prefix, taken, dict(self.seen)))
@@ -215,9 +152,6 @@ class BuildCache:
     def item_row(self, item: Item) -> str:
         """What an item's outputs are made from: its file's key and the ids the ledger gave it."""
         return f"{self.used[item.source]} {item.id} {getattr(item, 'uid', '')} {getattr(item, 'sequence', '')}"
-
-    def settings_key(self, config: SiteConfig) -> str:
-        return _settings_key(config)
 
     def get(self, key: str) -> Parsed | None:
         return self.items.get(key)
@@ -231,7 +165,7 @@ class BuildCache:
         rather than of what the standard templates take from it."""
         rows = [self.item_row(item) for item in site.items]
         moments = [site.now.isoformat()] if exact_now else moment_key(site)
-        return digest(self.software, _settings_key(site.config), templates, *moments, *rows)
+        return digest(self.software, settings_key(site.config), templates, *moments, *rows)
 
     def last_output(self, output: Path) -> OutputRecord | None:
         """The record of the last build into `output`, if that was the last build."""
@@ -269,7 +203,7 @@ class BuildCache:
                    strays: tuple[str, ...]) -> str:
         """A digest of every file a build reads (the content files read so far), of the files under
         content/ it does not read (`strays`, each a warning), and of its options."""
-        return digest(self.software, _settings_key(config), templates, str(drafts), ledger,
+        return digest(self.software, settings_key(config), templates, str(drafts), ledger,
                       *(f"{path} {key}" for path, key in sorted(self.used.items())), *(f"{path} -" for path in strays))
 
     def unchanged_build(self, output: Path, inputs: str, now: datetime) -> Any:

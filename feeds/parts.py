@@ -26,8 +26,9 @@ from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
-from feeds.cache import BuildCache, Stamp, digest
+from feeds.cache import BuildCache, Stamp
 from feeds.calendar_links import event_ics_path
+from feeds.keys import digest, settings_key
 from feeds.model import Event, Item, Site
 from feeds.pool import spread
 from feeds.recurrence import occurrences
@@ -74,7 +75,7 @@ class Parts:
              place: Callable[[OutputFile], Output] | None = None) -> Parts:
         """The parts cache of this build; `templates` is the digest of the template directories. With
         `place`, each rendered part is handed to it (from the worker that rendered it) as soon as it is made."""
-        settings = cache.settings_key(site.config)
+        settings = settings_key(site.config)
         page_base = digest("page", cache.software, settings, templates)
         if templates_read_site(templates, tuple(template_dirs)):
             page_base = digest(page_base, cache.site_key(site, templates, exact_now=True))

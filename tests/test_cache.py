@@ -435,7 +435,7 @@ def test_a_change_to_the_package_code_changes_every_key(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "feeds", tmp_path / "feeds", ignore=shutil.ignore_patterns("__pycache__"))
 
     def software_key() -> str:
-        return subprocess.run([sys.executable, "-c", "from feeds.cache import software_key; print(software_key())"],
+        return subprocess.run([sys.executable, "-c", "from feeds.keys import software_key; print(software_key())"],
                               cwd=tmp_path, capture_output=True, text=True, check=True).stdout
 
     before = software_key()

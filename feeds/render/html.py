@@ -24,10 +24,10 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from feeds import calendar_links
-from feeds.cache import templates_key
 from feeds.config import site_path
 from feeds.errors import Problem, SiteError
 from feeds.event_status import banner
+from feeds.keys import templates_key
 from feeds.languages import direction
 from feeds.model import Event, Item, NewsItem, Site, Tag
 from feeds.recurrence import occurrences

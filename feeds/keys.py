@@ -1,0 +1,77 @@
+"""What a build's results are keyed by: digests of parts, of the software that made them, of the
+settings and of the template folders."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+
+from feeds import __version__
+from feeds.config import SiteConfig
+
+CACHE_FORMAT = 4  # raise when the layout of what .feeds-cache/ stores changes
+# Libraries whose version changes what an item or a page holds.
+_LIBRARIES = ("cmarkgfm", "nh3", "PyYAML", "python-slugify", "tzdata", "Jinja2", "MarkupSafe", "feedgen", "lxml",
+              "icalendar", "python-dateutil", "idna", "webcolors", "imagesize")
+
+
+def digest(*parts: bytes | str) -> str:
+    """A digest of these parts, encoded so that no two lists of parts share one."""
+    try:
+        joined = "\0".join(parts)  # type: ignore[arg-type]
+    except TypeError:  # some part is bytes
+        pass
+    else:
+        if joined.count("\0") == len(parts) - 1:  # no part holds a NUL: the separators tell them apart
+            return hashlib.sha256(b"T" + joined.encode()).hexdigest()
+    hasher = hashlib.sha256(b"L")
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+@functools.cache
+def software_key() -> str:
+    """This package's version and code, and the versions of the libraries that shape the outputs.
+
+    The code is digested as well as the version, so that a renderer changed without a new release
+    (an install from a checkout) never meets what the old one cached.
+    """
+    package = Path(__file__).parent
+    code = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        code.update(digest(path.relative_to(package).as_posix(), path.read_bytes()).encode())
+    versions = [f"feeds {__version__}", f"code {code.hexdigest()}", f"format {CACHE_FORMAT}"]
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    return digest(*versions)
+
+
+@functools.cache
+def settings_key(config: SiteConfig) -> str:
+    """A digest of the settings."""
+    return digest(repr(config))
+
+
+@functools.cache
+def source_prefix(software: str, config: SiteConfig) -> str:
+    """What every content file's key starts from: the software and the settings."""
+    return digest(software, settings_key(config))
+
+
+def templates_key(directories: Iterable[Path]) -> str:
+    """A digest of every file under the template directories (static files included)."""
+    parts: list[bytes | str] = []
+    for directory in directories:
+        parts.append(str(directory))
+        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+            parts += [path.relative_to(directory).as_posix(), path.read_bytes()]
+    return digest(*parts)
