@@ -53,9 +53,7 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
     if not isinstance(rule, str) or not rule.strip():
         raise RecurrenceError("rrule", "expected an iCalendar rule as text",
                               'e.g. rrule: "FREQ=MONTHLY;BYDAY=1TU;COUNT=12"')
-    from icalendar import (
-        vRecur,  # here: a build that changes nothing reads no rule, nor imports icalendar
-    )
+    from icalendar import vRecur  # here: a build that changes nothing reads no rule, nor imports icalendar
 
     text = rule.strip().removeprefix("RRULE:").upper()
     try:
