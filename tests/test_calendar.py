@@ -509,7 +509,7 @@ VTIMEZONE_ZONES = ["Asia/Tokyo", "Asia/Kolkata", "Asia/Kathmandu", "Africa/Nairo
 def test_vtimezones_are_icalendars_own(zone: str) -> None:
     """The VTIMEZONE made without icalendar's walk to the year 9999 is the one icalendar's search
     (in steps of at most 8 days) makes."""
-    from feeds.render.ics import _from_tzid, _Timezone
+    from feeds.render.vtimezone import _from_tzid, _Timezone
 
     ranges = [(year, year + 1) for year in range(2008, 2028, 3)] + [(2010, 2012), (2015, 2026), (1990, 2040)]
     for first, last in ranges:
@@ -520,7 +520,7 @@ def test_vtimezones_are_icalendars_own(zone: str) -> None:
 @pytest.mark.parametrize("zone", VTIMEZONE_ZONES)
 def test_a_vtimezone_gives_the_iana_offset_every_day_of_its_range(zone: str) -> None:
     """Even where an offset lasts only weeks (Cairo's and Casablanca's Ramadan changes)."""
-    from feeds.render.ics import _vtimezone
+    from feeds.render.vtimezone import _vtimezone
 
     defined = _vtimezone(zone, 2010, 2029).to_tz(lookup_tzid=False)
     iana = ZoneInfo(zone)
