@@ -1,52 +1,37 @@
-"""The pipeline, top to bottom: load, validate, place in the ledger, render, write."""
+"""The pipeline, top to bottom: read the content files, check the site (feeds.check: validate, place in
+the ledger), render, write; a build that changes nothing stops after reading."""
 
 from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from feeds.cache import CACHE_DIR, BuildCache
+from feeds.check import Found, Loaded, validate_site
 from feeds.config import CONFIG_NAME, SettingsError, SiteConfig, load_config
-from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
 from feeds.keys import templates_key
-from feeds.ledger import LEDGER_NAME, Ledger, apply, read_ledger, reused_withdrawn
+from feeds.ledger import LEDGER_NAME
 from feeds.listing import (
     FILE_MANAGER_LITTER,
     Listing,
     list_sources,
     source_files,
-    stray_problems,
 )
 from feeds.load import read_source
-from feeds.model import Event, Item, NewsItem, Site
+from feeds.model import Item, Site
 from feeds.moments import moment_window
 from feeds.progress import Progress
-from feeds.strings import Strings, load_strings
-from feeds.template_paths import STATIC_DIR, files_in_use, template_dirs
-from feeds.unique import check_tags, check_unique
+from feeds.template_paths import template_dirs
 from feeds.write import Stamp, UnsafePath, new_tree, write_file
 
 if TYPE_CHECKING:
-    from feeds.parse import Parsed
     from feeds.parts import Parts
     from feeds.render import Output
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """A validated site, the ledger it implies, the warnings found on the way, and what is embargoed."""
-
-    site: Site
-    ledger: Ledger
-    warnings: tuple[Problem, ...]
-    embargoed: tuple[Item, ...] = ()  # held out of every output, the soonest to lift first
 
 
 @dataclass(frozen=True)
@@ -71,59 +56,8 @@ def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | No
     with progress.phase("read"):
         listing = list_sources(site_dir)
         found = _read_all(site_dir, config, cache, progress, listing)
-    return validate_site(site_dir, config, found, now=now, drafts=drafts, strict=strict, progress=progress,
-                         cache=cache, strays=listing.strays)
-
-
-def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now: datetime | None, drafts: bool,
-                  strict: bool, progress: Progress, cache: BuildCache, strays: tuple[str, ...]) -> Loaded:
-    """Validate the content files read; raise SiteError listing every error (and, if strict, warning).
-    `strays` are the files under content/ that are not published, each a warning."""
-    # Imported here, with the parsers and checks they bring: a build that changes nothing needs none.
-    from feeds.lint import lint_images, lint_links, lint_timely
-
-    now = _resolve_now(now, config)
-    with progress.phase("validate"), _collector_paused():
-        parsed = _validate_all(found, site_dir, config, cache)
-        problems = [problem for result in parsed for problem in result.problems] + stray_problems(strays)
-        items = [result.item for result in parsed if result.item is not None]
-        lines = {result.item.source: result.lines for result in parsed if result.item is not None}
-        shown, embargoed, ledger, placing = _place(items, read_ledger(site_dir), [file.name for file in found], now,
-                                                   drafts, lines)
-        problems += placing
-        problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
-        files = _static_paths(site_dir)
-        problems += lint_timely(shown, lines, now) + lint_images(shown, lines, files)
-        problems += lint_links(shown, embargoed, lines, files)
-        strings, string_problems = _strings(site_dir, config)
-        problems += string_problems
-    if any(p.is_error for p in problems) or (strict and problems):
-        raise SiteError(problems)
-    site = Site(
-        config=config,
-        news=tuple(sorted((i for i in shown if isinstance(i, NewsItem)), key=lambda i: (i.date, i.id), reverse=True)),
-        events=tuple(sorted((i for i in shown if isinstance(i, Event)), key=lambda e: (e.starts_at, e.id))),
-        now=now,
-        strings=strings,
-        next_lift=embargoed[0].embargoed_until if embargoed else None,
-    )
-    return Loaded(site, ledger, tuple(sorted(problems)), embargoed)
-
-
-def _place(items: list[Item], recorded: Ledger, present: list[str], now: datetime, drafts: bool,
-           lines: Mapping[str, Mapping[str, int]]) -> tuple[list[Item], tuple[Item, ...], Ledger, list[Problem]]:
-    """The items shown, those held by an embargo (the soonest to lift first), the ledger they make,
-    and what is wrong in that: an item published before that would be held now, or has disappeared,
-    or a withdrawn item's id given again. Drafts are shown with `drafts`, and never recorded."""
-    public, embargoed = split_embargoed(items, now)
-    embargoed = tuple(item for item in embargoed if drafts or not item.draft)  # a draft lifts with no date
-    published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft], present=present)
-    withdrawn = withdrawals(embargoed, recorded, lines)
-    held_back = {problem.path for problem in withdrawn}  # not "disappeared": held by its embargo
-    problems = withdrawn + [p for p in ledger_problems if p.path not in held_back]
-    problems += reused_withdrawn(recorded, [*published, *embargoed])
-    shown = published + ([i for i in public if i.draft] if drafts else [])
-    return shown, embargoed, ledger, problems
+    return validate_site(site_dir, config, found, now=_resolve_now(now, config), drafts=drafts, strict=strict,
+                         progress=progress, cache=cache, strays=listing.strays)
 
 
 def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Output]:
@@ -169,14 +103,15 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         found = _read_all(site_dir, config, cache, progress, listing)
         ledger = _ledger_bytes(site_dir)
         inputs = cache.inputs_key(config, templates, drafts, ledger, listing.strays)
-        unchanged = cache.unchanged_build(output, inputs, _resolve_now(now, config))
+        moment = _resolve_now(now, config)
+        unchanged = cache.unchanged_build(output, inputs, moment)
     if unchanged is not None:
         if strict and unchanged.warnings:
             raise SiteError(list(unchanged.warnings))
         return unchanged  # type: ignore[no-any-return]
     try:
-        loaded = validate_site(site_dir, config, found, now=now, drafts=drafts, strict=strict, progress=progress,
-                               cache=cache, strays=listing.strays)
+        loaded = validate_site(site_dir, config, found, now=moment, drafts=drafts, strict=strict,
+                               progress=progress, cache=cache, strays=listing.strays)
         del found  # the files' bytes, parsed now: 80 MB at 10,000 items, which every worker would inherit
         from feeds.template_reads import (
             templates_read_now,  # Jinja2, which a build that changes nothing needs not
@@ -267,15 +202,6 @@ def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCach
     return stamps
 
 
-class Found(NamedTuple):
-    """A content file as the build found it."""
-
-    key: str  # in the cache
-    name: str  # its path relative to the site directory
-    data: bytes | None  # its bytes; None when the cache knew the file and it was not read
-    linked: bool  # reached through a symbolic link
-
-
 def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress,
               listing: Listing) -> list[Found]:
     """Every content file of `listing`: its cache key, and its bytes, read once, unless the cache
@@ -329,63 +255,6 @@ def _ledger_bytes(site_dir: Path) -> bytes:
         return (site_dir / LEDGER_NAME).read_bytes()
     except OSError:  # none yet; or something else in its place, which reading the ledger reports
         return b""
-
-
-def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache: BuildCache) -> list[Parsed]:
-    """Every content file's item, problems and key lines: from the cache when its bytes were seen, else parsed."""
-    from feeds.parse import parse_files
-
-    keys = [file.key for file in found]
-    cached = [cache.get(key) for key in keys]
-    missing = []
-    for n, (file, parsed) in enumerate(zip(found, cached)):
-        if parsed is None:
-            data = file.data
-            if data is None:  # known by its stamp, but its item is not kept: keyed by the bytes read now
-                data = (site_dir / file.name).read_bytes()
-                keys[n] = cache.item_key(config, file.name, data)
-            missing.append((site_dir / file.name, data, file.linked))
-    fresh = iter(parse_files(missing, site_dir, config))
-    results = []
-    for key, parsed in zip(keys, cached):
-        if parsed is None:
-            parsed = next(fresh)
-            cache.put(key, parsed)
-        results.append(parsed)
-    return results
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Validation creates a few objects per content file and frees almost none; CPython's cyclic
-    collector would scan all of them again and again (at 100,000 files, half the validation time).
-    Pause it, and then exempt what was made from later scans: the site lives to the end of the build."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
-def _static_paths(site_dir: Path) -> set[str]:
-    """The paths in the output of the static files (static/...), the site's and the built-in ones."""
-    return {name for name in files_in_use(template_dirs(site_dir)) if name.startswith(f"{STATIC_DIR}/")}
-
-
-def _strings(site_dir: Path, config: SiteConfig) -> tuple[Strings, list[Problem]]:
-    """The UI words, and their problems with the templates' syntax errors, which join those of the
-    content, so that one run reports them all."""
-    from feeds.template_errors import syntax_problems
-
-    dirs = template_dirs(site_dir)
-    problems = list(syntax_problems(templates_key(dirs), tuple(dirs)))
-    try:
-        return load_strings(dirs, config.language), problems
-    except SiteError as error:
-        return Strings({}), problems + list(error.problems)
 
 
 def _resolve_now(now: datetime | None, config: SiteConfig) -> datetime:

@@ -549,8 +549,8 @@ def test_a_file_changed_as_the_build_reads_it_is_cached_by_the_bytes_read(site: 
     """A file known by its stamp, whose item the cache lacks (its build failed on another file), is read
     when validation needs it. If it changed since it was listed, what is parsed is kept under the key of
     the bytes read, not of those listed: going back to those must not bring back the other's pages."""
-    import feeds.build as pipeline
     import feeds.cache as cache
+    import feeds.check as checking
 
     monkeypatch.setattr(cache, "_RACY_NS", 0)  # files written just now are known by their stamps
     build(site)
@@ -560,14 +560,14 @@ def test_a_file_changed_as_the_build_reads_it_is_cached_by_the_bytes_read(site: 
     (site / EVENT).write_text(event.replace("end: 2018-11-27", "end: someday", 1), encoding="utf-8")
     assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code != 0  # the news item's key is kept, not its item
     (site / EVENT).write_text(event, encoding="utf-8")
-    validate_all = pipeline._validate_all
+    validate_all = checking._validate_all
 
     def changed_while_read(*args: object, **kwargs: object) -> object:
         edit(site / NEWS, "title: Listed World", "title: Read World")
         return validate_all(*args, **kwargs)
 
     with monkeypatch.context() as patched:
-        patched.setattr(pipeline, "_validate_all", changed_while_read)
+        patched.setattr(checking, "_validate_all", changed_while_read)
         assert h1_of(build(site)[NEWS_PAGE]).startswith("Read World")
     (site / NEWS).write_text(listed, encoding="utf-8")
     assert h1_of(build(site)[NEWS_PAGE]).startswith("Listed World")

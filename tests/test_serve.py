@@ -382,7 +382,7 @@ def test_the_preview_survives_a_build_that_fails_unexpectedly(example_site: Path
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """A fault of feeds itself is reported and the preview keeps going, so that it rebuilds once the
     cause is gone (an exception out of `rebuild` would end the watcher thread for good)."""
-    import feeds.build
+    import feeds.check
 
     lines: list[str] = []
     preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
@@ -398,7 +398,7 @@ def test_the_preview_survives_a_build_that_fails_unexpectedly(example_site: Path
         raise RuntimeError("a fault")
 
     with monkeypatch.context() as patched:
-        patched.setattr(feeds.build, "load_strings", fault)
+        patched.setattr(feeds.check, "load_strings", fault)
         preview.rebuild()
     assert preview.state.problems[0].startswith("feeds: the build stopped on an unexpected error: RuntimeError: "
                                                 "a fault")

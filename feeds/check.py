@@ -1,0 +1,155 @@
+"""The whole site checked before anything is rendered: every content file validated (from the
+cache when its bytes were seen), the items placed in the ledger and looked at together (pages, ids
+and UIDs, tags, links, images), the UI words read; every problem found at once."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from feeds.cache import BuildCache
+from feeds.config import SiteConfig
+from feeds.embargo import split_embargoed, withdrawals
+from feeds.errors import Problem, SiteError
+from feeds.keys import templates_key
+from feeds.ledger import Ledger, apply, read_ledger, reused_withdrawn
+from feeds.listing import stray_problems
+from feeds.model import Event, Item, NewsItem, Site
+from feeds.progress import Progress
+from feeds.strings import Strings, load_strings
+from feeds.template_paths import STATIC_DIR, files_in_use, template_dirs
+from feeds.unique import check_tags, check_unique
+
+if TYPE_CHECKING:
+    from feeds.parse import Parsed
+
+
+class Found(NamedTuple):
+    """A content file as the build found it."""
+
+    key: str  # in the cache
+    name: str  # its path relative to the site directory
+    data: bytes | None  # its bytes; None when the cache knew the file and it was not read
+    linked: bool  # reached through a symbolic link
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated site, the ledger it implies, the warnings found on the way, and what is embargoed."""
+
+    site: Site
+    ledger: Ledger
+    warnings: tuple[Problem, ...]
+    embargoed: tuple[Item, ...] = ()  # held out of every output, the soonest to lift first
+
+
+def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now: datetime, drafts: bool,
+                  strict: bool, progress: Progress, cache: BuildCache, strays: tuple[str, ...]) -> Loaded:
+    """Validate the content files read, as of `now`; raise SiteError listing every error (and, if
+    strict, warning). `strays` are the files under content/ that are not published, each a warning."""
+    # Imported here, with the parsers and checks they bring: a build that changes nothing needs none.
+    from feeds.lint import lint_images, lint_links, lint_timely
+
+    with progress.phase("validate"), _collector_paused():
+        parsed = _validate_all(found, site_dir, config, cache)
+        problems = [problem for result in parsed for problem in result.problems] + stray_problems(strays)
+        items = [result.item for result in parsed if result.item is not None]
+        lines = {result.item.source: result.lines for result in parsed if result.item is not None}
+        shown, embargoed, ledger, placing = _place(items, read_ledger(site_dir), [file.name for file in found], now,
+                                                   drafts, lines)
+        problems += placing
+        problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
+        files = _static_paths(site_dir)
+        problems += lint_timely(shown, lines, now) + lint_images(shown, lines, files)
+        problems += lint_links(shown, embargoed, lines, files)
+        strings, string_problems = _strings(site_dir, config)
+        problems += string_problems
+    if any(p.is_error for p in problems) or (strict and problems):
+        raise SiteError(problems)
+    site = Site(
+        config=config,
+        news=tuple(sorted((i for i in shown if isinstance(i, NewsItem)), key=lambda i: (i.date, i.id), reverse=True)),
+        events=tuple(sorted((i for i in shown if isinstance(i, Event)), key=lambda e: (e.starts_at, e.id))),
+        now=now,
+        strings=strings,
+        next_lift=embargoed[0].embargoed_until if embargoed else None,
+    )
+    return Loaded(site, ledger, tuple(sorted(problems)), embargoed)
+
+
+def _place(items: list[Item], recorded: Ledger, present: list[str], now: datetime, drafts: bool,
+           lines: Mapping[str, Mapping[str, int]]) -> tuple[list[Item], tuple[Item, ...], Ledger, list[Problem]]:
+    """The items shown, those held by an embargo (the soonest to lift first), the ledger they make,
+    and what is wrong in that: an item published before that would be held now, or has disappeared,
+    or a withdrawn item's id given again. Drafts are shown with `drafts`, and never recorded."""
+    public, embargoed = split_embargoed(items, now)
+    embargoed = tuple(item for item in embargoed if drafts or not item.draft)  # a draft lifts with no date
+    published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft], present=present)
+    withdrawn = withdrawals(embargoed, recorded, lines)
+    held_back = {problem.path for problem in withdrawn}  # not "disappeared": held by its embargo
+    problems = withdrawn + [p for p in ledger_problems if p.path not in held_back]
+    problems += reused_withdrawn(recorded, [*published, *embargoed])
+    shown = published + ([i for i in public if i.draft] if drafts else [])
+    return shown, embargoed, ledger, problems
+
+
+def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache: BuildCache) -> list[Parsed]:
+    """Every content file's item, problems and key lines: from the cache when its bytes were seen, else parsed."""
+    from feeds.parse import parse_files
+
+    keys = [file.key for file in found]
+    cached = [cache.get(key) for key in keys]
+    missing = []
+    for n, (file, parsed) in enumerate(zip(found, cached)):
+        if parsed is None:
+            data = file.data
+            if data is None:  # known by its stamp, but its item is not kept: keyed by the bytes read now
+                data = (site_dir / file.name).read_bytes()
+                keys[n] = cache.item_key(config, file.name, data)
+            missing.append((site_dir / file.name, data, file.linked))
+    fresh = iter(parse_files(missing, site_dir, config))
+    results = []
+    for key, parsed in zip(keys, cached):
+        if parsed is None:
+            parsed = next(fresh)
+            cache.put(key, parsed)
+        results.append(parsed)
+    return results
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Validation creates a few objects per content file and frees almost none; CPython's cyclic
+    collector would scan all of them again and again (at 100,000 files, half the validation time).
+    Pause it, and then exempt what was made from later scans: the site lives to the end of the build."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _static_paths(site_dir: Path) -> set[str]:
+    """The paths in the output of the static files (static/...), the site's and the built-in ones."""
+    return {name for name in files_in_use(template_dirs(site_dir)) if name.startswith(f"{STATIC_DIR}/")}
+
+
+def _strings(site_dir: Path, config: SiteConfig) -> tuple[Strings, list[Problem]]:
+    """The UI words, and their problems with the templates' syntax errors, which join those of the
+    content, so that one run reports them all."""
+    from feeds.template_errors import syntax_problems
+
+    dirs = template_dirs(site_dir)
+    problems = list(syntax_problems(templates_key(dirs), tuple(dirs)))
+    try:
+        return load_strings(dirs, config.language), problems
+    except SiteError as error:
+        return Strings({}), problems + list(error.problems)
