@@ -50,5 +50,5 @@ def banner(event: Event, t: Strings) -> str:
     if event.status is Status.CONFIRMED:
         return ""
     if event.status is Status.RESCHEDULED and event.previous_start:
-        return t.banner_rescheduled_from.format(start=t.moment(event.start), previous=t.moment(event.previous_start))
+        return t.banner_rescheduled_from.format(start=t.moment(event.first_start), previous=t.moment(event.previous_start))
     return t["banner_" + event.status.value]

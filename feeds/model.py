@@ -15,7 +15,13 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from feeds.config import Person, SiteConfig
-from feeds.recurrence import Occurrence, Recurrence, occurrences, series_end
+from feeds.recurrence import (
+    Occurrence,
+    Recurrence,
+    first_occurrence,
+    occurrences,
+    series_end,
+)
 from feeds.strings import Strings
 from feeds.timezones import instant
 
@@ -152,6 +158,24 @@ class Event(Item):
         if self.all_day:
             return (self.end or self.start) + timedelta(days=1)
         return self.end
+
+    @property
+    def first_start(self) -> date | datetime:
+        """When the event is shown to begin: its start, or a series' first date that exdate does not
+        leave out (calendars keep the start, with the exdate)."""
+        return self._first.start
+
+    @property
+    def first_end(self) -> date | datetime | None:
+        """The end that goes with first_start, in the form of end: an all-day event's last day, and
+        None when the event has no end."""
+        if self.end is None:
+            return None
+        return self._first.end - timedelta(days=1) if self.all_day else self._first.end
+
+    @cached_property
+    def _first(self) -> Occurrence:
+        return first_occurrence(self)
 
     @cached_property
     def starts_at(self) -> datetime:

@@ -397,6 +397,25 @@ def test_outlooks_link_adds_a_series_first_date_that_is_not_excluded(tmp_path: P
     assert (outlook["startdt"], outlook["enddt"]) == ("2018-12-10T09:00:00Z", "2018-12-10T10:00:00Z")
 
 
+def test_a_rescheduled_series_that_leaves_out_its_start_says_its_first_date_kept(tmp_path: Path) -> None:
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    (site / "content/events/weekly.md").write_text(
+        "---\ntitle: Weekly\ndate: 2018-11-01T09:00\nstart: 2018-12-03T10:00\nend: 2018-12-03T11:00\n"
+        "rrule: FREQ=WEEKLY;COUNT=4\nexdate: [2018-12-03T10:00]\nstatus: rescheduled\n"
+        "previous_start: 2018-11-26T10:00\nlocation: Bern\n---\nX.\n")
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    page = lxml.html.parse(str(site / "public/events/weekly/index.html")).getroot()
+    said = "rescheduled to 10 December 2018, 10:00; it was first planned for 26 November 2018, 10:00."
+    assert said in page.find_class("banner-rescheduled")[0].text_content()
+    assert said in _link(page, "https://outlook.live.com/calendar/0/deeplink/compose")["body"]
+    [vevent] = icalendar.Calendar.from_ical((site / "public/events/weekly/event.ics").read_bytes()).walk("VEVENT")
+    assert said in str(vevent["DESCRIPTION"])
+    assert vevent.decoded("DTSTART") == datetime(2018, 12, 3, 10, tzinfo=ZoneInfo(SITE_ZONE))  # kept, with its EXDATE
+
+
 def test_geo_near_the_meridian_is_written_without_an_exponent(tmp_path: Path) -> None:
     from feeds.cli import main
 

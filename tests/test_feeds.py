@@ -125,6 +125,22 @@ def test_a_series_entry_says_until_when_it_repeats_in_every_format(example_site:
         assert "4 December 2018, 18:00 – 20:00 (Europe/Zurich, UTC+01:00) The first date; it repeats until 5 November 2019." in text
 
 
+def test_a_series_that_leaves_out_its_start_is_announced_from_its_first_date_kept(example_site: Path, feeds) -> None:
+    (example_site / "content/events/weekly.md").write_text(  # 25 March 2018 is the first day of summer time
+        "---\ntitle: Weekly\ndate: 2018-03-01T09:00\nstart: 2018-03-18T10:00\nend: 2018-03-18T11:00\n"
+        "timezone: Europe/Zurich\nrrule: FREQ=WEEKLY;COUNT=4\nexdate: [2018-03-18T10:00]\nlocation: Bern\n---\nX.\n")
+    (example_site / "content/events/days.md").write_text(
+        "---\ntitle: Days\ndate: 2018-09-01T09:00\nstart: 2018-10-01\nend: 2018-10-02\n"
+        "rrule: FREQ=WEEKLY;COUNT=3\nexdate: [2018-10-01]\nlocation: Bern\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    entries = {e.title: e for e in feedparse(example_site / "public/feeds/atom.xml").entries}
+    weekly = lxml.html.fromstring(entries["Weekly"].content[0].value)
+    assert "25 March 2018, 10:00 – 11:00 (Europe/Zurich, UTC+02:00) The first date;" in weekly.text_content()
+    assert [t.get("datetime") for t in weekly.iter("time")][:2] == ["2018-03-25T10:00:00+02:00", "2018-03-25T11:00:00+02:00"]
+    days = lxml.html.fromstring(entries["Days"].content[0].value)
+    assert "8 October 2018 – 9 October 2018 (all day, Europe/Zurich) The first date;" in days.text_content()
+
+
 @pytest.mark.parametrize(("body", "summary"), [
     ("## The call\n\n- one\n- two\n\n> A quote.\n\n![A chart](chart.png)\n\nThe *first* paragraph.\n\nThe second.",
      "The first paragraph."),

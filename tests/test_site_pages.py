@@ -187,6 +187,41 @@ def test_an_event_that_summer_time_begins_during_names_both_offsets(example_site
     assert "31 March 2019, 01:00–05:00 CET–CEST, Europe/Zurich time" in facts  # three hours, not four
 
 
+def test_a_series_that_leaves_out_its_start_is_shown_from_its_first_date_kept(example_site: Path, feeds) -> None:
+    # Its start is called off with exdate: the calendar keeps it (DTSTART with EXDATE), nothing else shows it.
+    # The first date kept is on the first day of summer time: 10:00 CEST, an hour later in UTC.
+    (example_site / "content/events/weekly.md").write_text(
+        "---\ntitle: Weekly\ndate: 2018-03-01T09:00\nstart: 2018-03-18T10:00\nend: 2018-03-18T11:00\n"
+        "timezone: Europe/Zurich\nrrule: FREQ=WEEKLY;COUNT=4\nexdate: [2018-03-18T10:00]\nlocation: Bern\n---\nX.\n")
+    (example_site / "content/events/days.md").write_text(
+        "---\ntitle: Days\ndate: 2018-09-01T09:00\nstart: 2018-10-01\nend: 2018-10-02\n"
+        "rrule: FREQ=WEEKLY;COUNT=3\nexdate: [2018-10-01]\nlocation: Bern\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0  # both series are over
+    output = example_site / "public"
+    shown = {"weekly": (["2018-03-25T10:00:00+0200"], ["2018-03-25T11:00:00+0200"]),  # mf2py's form
+             "days": (["2018-10-08"], ["2018-10-09"])}
+    for slug, (start, end) in shown.items():
+        [event, *_] = _mf2(output, f"events/{slug}/index.html", BASE)["items"]
+        assert (event["properties"]["start"], event["properties"]["end"]) == (start, end), slug
+    page = _html(output, "events/weekly/index.html")
+    facts = " ".join(page.xpath('//dl[@class="facts"]')[0].text_content().split())
+    assert "25 March 2018, 10:00–11:00 CEST, Europe/Zurich time" in facts
+    assert "8–9 October 2018" in _html(output, "events/days/index.html").xpath('//dl[@class="facts"]')[0].text_content()
+    json_ld = {slug: _json_ld(output, f"events/{slug}/index.html") for slug in shown}
+    assert (json_ld["weekly"]["startDate"], json_ld["weekly"]["endDate"]) == ("2018-03-25T10:00:00+02:00", "2018-03-25T11:00:00+02:00")
+    assert (json_ld["days"]["startDate"], json_ld["days"]["endDate"]) == ("2018-10-08", "2018-10-09")
+    cards = {card["properties"]["url"][0]: card for card in _h_feed(_mf2(output, "events/index.html", BASE))["children"]}
+    for slug, (start, end) in shown.items():  # the past events' list: over, so no next dates
+        properties = cards[f"{BASE}events/{slug}/"]["properties"]
+        assert (properties["start"], properties["end"]) == (start, end), slug
+    meta = {card.find(".//a").text: " ".join(card.find_class("meta")[0].text_content().split())
+            for card in _html(output, "events/index.html").iter("article")}
+    assert meta["Weekly"].startswith("Event 25 March 2018, 10:00–11:00 The first date;")
+    assert meta["Days"].startswith("Event 8–9 October 2018 The first date;")
+    ics = (output / "events/weekly/event.ics").read_text()
+    assert "DTSTART;TZID=Europe/Zurich:20180318T100000" in ics and "EXDATE;TZID=Europe/Zurich:20180318T100000" in ics
+
+
 def test_event_page_links_a_map_and_calendars(built_sites) -> None:
     output = built_sites["large"].output
     page = _html(output, "events/event-00/index.html")

@@ -100,7 +100,7 @@ def _row(label: str, html: str) -> str:
 
 
 def _span(event: Event, t: Strings) -> str:
-    start, end = event.start, event.end
+    start, end = event.first_start, event.first_end  # a series from its first date that is not excluded
     zone = escape(event.timezone.key)
     if event.all_day:
         days = _time(start, t) + (f" – {_time(end, t)}" if end and end != start else "")

@@ -117,9 +117,10 @@ def _locale(language: str) -> str:
 
 
 def _dates(site: Site, item: Event) -> tuple[date | datetime, date | datetime]:
-    """When the event is, as search engines should list it: a series by its next date (its first, once
-    all are past); an all-day event ends on its last day, as schema.org reads endDate."""
-    start, end = item.start, item.end or item.start
+    """When the event is, as search engines should list it: a series by its next date (once all are
+    past, its first date that is not excluded); an all-day event ends on its last day, as schema.org
+    reads endDate."""
+    start, end = item.first_start, item.first_end or item.first_start
     if following := site.next_occurrences.get(item.id):
         start, end = following.start, following.end - timedelta(days=1) if item.all_day else following.end
     return start, end

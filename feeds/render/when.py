@@ -10,19 +10,20 @@ from feeds.strings import Strings
 
 
 def event_dates(event: Event, t: Strings) -> str:
-    """26–27 November 2018; or 26 November 2018, 09:00–17:30 in the event's own time zone."""
+    """26–27 November 2018; or 26 November 2018, 09:00–17:30 in the event's own time zone (for a
+    series, its first date that is not excluded)."""
     if event.all_day:
-        start, end = event.start, event.end
+        start, end = event.first_start, event.first_end
         if end is None or end == start:
             return t.date(start)
         if (start.year, start.month) == (end.year, end.month):
             return t.day_span_same_month.format(start_day=start.day, end_day=end.day,
                                                 month=t.months[start.month - 1], year=start.year)
         return t.span.format(start=t.date(start), end=t.date(end))
-    start = local_start(event)
-    if event.end is None:
+    start, end = local_start(event), event.first_end
+    if end is None:
         return t.moment(start)
-    end = event.end.astimezone(event.timezone)
+    end = end.astimezone(event.timezone)
     if end.date() == start.date():
         return t.time_span.format(start=t.moment(start), end=t.time(end))
     return t.span.format(start=t.moment(start), end=t.moment(end))
@@ -39,9 +40,9 @@ def event_zone(event: Event, t: Strings) -> str:
     for one that summer time begins during; "" for all-day events."""
     if event.all_day:
         return ""
-    names = [local_start(event).tzname() or ""]
-    if isinstance(event.end, datetime) and (end := event.end.astimezone(event.timezone).tzname() or "") != names[0]:
-        names.append(end)
+    names, end = [local_start(event).tzname() or ""], event.first_end
+    if isinstance(end, datetime) and (end_name := end.astimezone(event.timezone).tzname() or "") != names[0]:
+        names.append(end_name)
     abbreviation = "–".join(names)
     if abbreviation in ("", event.timezone.key):
         return event.timezone.key
@@ -49,5 +50,7 @@ def event_zone(event: Event, t: Strings) -> str:
 
 
 def local_start(event: Event) -> datetime:
-    """A timed event's start in the event's own time zone."""
-    return event.starts_at.astimezone(event.timezone)
+    """A timed event's first start (a series' first date that is not excluded) in the event's own time zone."""
+    start = event.first_start
+    assert isinstance(start, datetime)
+    return start.astimezone(event.timezone)
