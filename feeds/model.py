@@ -19,8 +19,8 @@ from feeds.recurrence import (
     Occurrence,
     Recurrence,
     first_occurrence,
+    last_end,
     occurrences,
-    series_end,
 )
 from feeds.strings import Strings
 from feeds.timezones import instant
@@ -184,9 +184,9 @@ class Event(Item):
 
     @cached_property
     def ends_at(self) -> datetime:
-        """The end of its last occurrence as an instant, in UTC: moments of one zone compare without
-        asking their zones for offsets, as sorting the past events does thousands of times."""
-        return instant(series_end(self), self.timezone).astimezone(UTC)
+        """The end of its last occurrence that takes place as an instant, in UTC: moments of one zone
+        compare without asking their zones for offsets, as sorting the past events does thousands of times."""
+        return instant(last_end(self), self.timezone).astimezone(UTC)
 
     def ends_before(self, moment: datetime) -> bool:
         """True once the event is over at that moment."""

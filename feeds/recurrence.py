@@ -22,11 +22,13 @@ MAX_OCCURRENCES = 1000
 
 @dataclass(frozen=True)
 class Recurrence:
-    """A validated series: its RRULE value as written to calendars, its excluded starts, its last start."""
+    """A validated series: its RRULE value as written to calendars, its excluded starts, its last start,
+    and its last start that is not excluded."""
 
     rule: str  # e.g. "FREQ=MONTHLY;COUNT=12;BYDAY=1TU"; a timed series' UNTIL is in UTC
     exdates: tuple[date | datetime, ...]  # dates for all-day series; aware times in the event's zone
     last_start: date | datetime
+    last_kept: date | datetime
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,8 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
     if len(excluded) == len(starts):
         raise RecurrenceError("exdate", "leaves out every date of the series", "a series needs one date at least; "
                               "to call the event off, set status: cancelled")
-    return Recurrence(canonical, excluded, starts[-1])
+    left_out = set(excluded)
+    return Recurrence(canonical, excluded, starts[-1], next(start for start in reversed(starts) if start not in left_out))
 
 
 def _refused_parts(freq: str, parts: Mapping[str, list[Any]]) -> str | None:
@@ -215,8 +218,16 @@ def _moment(value: Any, zone: tzinfo | None) -> date | datetime | None:
 
 
 def series_end(event: Event) -> date | datetime:
-    """The exclusive end of the event's last occurrence (its start, for a timed event without an end)."""
-    end = event.end_exclusive or event.start
-    if event.recurrence is None:
-        return end
-    return event.recurrence.last_start + (end - event.start)
+    """The exclusive end of the last occurrence of the event's rule, excluded or not (its start, for a
+    timed event without an end): what a calendar's time zone data must reach."""
+    return _end_from(event, event.recurrence.last_start if event.recurrence else event.start)
+
+
+def last_end(event: Event) -> date | datetime:
+    """The exclusive end of the event's last occurrence that takes place: when it is over."""
+    return _end_from(event, event.recurrence.last_kept if event.recurrence else event.start)
+
+
+def _end_from(event: Event, start: date | datetime) -> date | datetime:
+    """The exclusive end of the occurrence beginning at `start`: as long as the event."""
+    return start + ((event.end_exclusive or event.start) - event.start)

@@ -555,3 +555,20 @@ def test_the_sites_own_images_carry_their_width_and_height(example_site: Path, f
     assert (hero.get("width"), hero.get("height")) == ("120", "80")
     graph = {meta.get("property"): meta.get("content") for meta in news_page.iter("meta") if meta.get("property")}
     assert (graph["og:image:width"], graph["og:image:height"]) == ("120", "80")
+
+
+def test_a_series_that_leaves_out_its_last_date_is_over_after_the_last_date_kept(example_site: Path, feeds) -> None:
+    """The last date called off with exdate: once the date before it has passed, the series is over
+    (listed with the past events, its page saying it has taken place), not upcoming until the
+    cancelled date."""
+    (example_site / "content/events/weekly.md").write_text(
+        "---\ntitle: Weekly\ndate: 2018-10-01T09:00\nstart: 2018-11-01T10:00\nend: 2018-11-01T11:00\n"
+        "timezone: Europe/Zurich\nrrule: FREQ=WEEKLY;COUNT=4\nexdate: [2018-11-22T10:00]\nlocation: Bern\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0  # 20 Nov: the 15th was the last
+    output = example_site / "public"
+    index = _html(output, "index.html")
+    past = {a.text for a in index.xpath('//section[@aria-labelledby="past-heading"]//a[contains(@class, "p-name")]')}
+    upcoming = {a.text for a in index.xpath('//section[@aria-labelledby="upcoming-heading"]//a[contains(@class, "p-name")]')}
+    assert "Weekly" in past and "Weekly" not in upcoming
+    note = _html(output, "events/weekly/index.html").find_class("note")
+    assert note and "taken place" in note[0].text_content()
