@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from feeds.model import Event, Status
 from feeds.strings import Strings
 
@@ -50,5 +52,11 @@ def banner(event: Event, t: Strings) -> str:
     if event.status is Status.CONFIRMED:
         return ""
     if event.status is Status.RESCHEDULED and event.previous_start:
-        return t.banner_rescheduled_from.format(start=t.moment(event.first_start), previous=t.moment(event.previous_start))
+        start, previous = (_local(moment, event) for moment in (event.first_start, event.previous_start))
+        return t.banner_rescheduled_from.format(start=t.moment(start), previous=t.moment(previous))
     return t["banner_" + event.status.value]
+
+
+def _local(moment: date | datetime, event: Event) -> date | datetime:
+    """A time in the event's own zone, as its page gives its times (one written in UTC stays UTC in calendars)."""
+    return moment.astimezone(event.timezone) if isinstance(moment, datetime) else moment

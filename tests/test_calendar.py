@@ -663,3 +663,21 @@ def test_a_series_page_says_until_when_it_repeats(built: Path) -> None:
     page = lxml.html.parse(str(built / "events/monthly-press-briefing/index.html")).getroot()
     [repeats] = page.find_class("repeats")
     assert repeats.text_content() == "The first date; it repeats until 1 October 2019."
+
+
+def test_a_rescheduled_event_written_in_utc_is_announced_in_its_own_zone(tmp_path: Path) -> None:
+    """Its times are written in UTC; the sentence saying it moved gives them as its page does, in its zone."""
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    (site / "content/events/moved.md").write_text(
+        "---\ntitle: Moved\ndate: 2018-11-01T09:00\nstart: 2018-12-03T09:00:00Z\nend: 2018-12-03T10:00:00Z\n"
+        "timezone: Europe/Zurich\nstatus: rescheduled\nprevious_start: 2018-11-26T09:00:00Z\nlocation: Bern\n---\nX.\n")
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    page = lxml.html.parse(str(site / "public/events/moved/index.html")).getroot()
+    said = "rescheduled to 3 December 2018, 10:00; it was first planned for 26 November 2018, 10:00."
+    assert said in page.find_class("banner-rescheduled")[0].text_content()
+    assert "3 December 2018, 10:00–11:00" in page.xpath('//dl[@class="facts"]')[0].text_content()
+    [vevent] = icalendar.Calendar.from_ical((site / "public/events/moved/event.ics").read_bytes()).walk("VEVENT")
+    assert said in str(vevent["DESCRIPTION"])
