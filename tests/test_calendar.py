@@ -110,6 +110,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site / "public"
 
 
+def _built_with(tmp_path: Path, events: dict[str, str], now: str = NOW) -> Path:
+    """The calendar test newsroom with these events added (content/events/<slug>.md: its text),
+    built as of `now`; the site's folder."""
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    for slug, text in events.items():
+        (site / f"content/events/{slug}.md").write_text(text, encoding="utf-8")
+    assert main(["build", "--site", str(site), "--now", now]) == 0
+    return site
+
+
 def read_with_icaljs(path: Path) -> dict:
     result = subprocess.run(["node", str(READER), str(path)], capture_output=True, text=True, check=True)
     return json.loads(result.stdout)
@@ -307,15 +320,9 @@ def _text(value: object) -> str:
 def test_a_link_in_an_events_text_keeps_its_address_where_text_cannot_link(tmp_path: Path) -> None:
     """A calendar's text description, and the add-to-calendar links made from it, cannot link: a
     link to the web keeps its address after its words (an online event's join link above all)."""
-    from feeds.cli import main
-
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
-    (site / "content/events/online.md").write_text(
+    site = _built_with(tmp_path, {"online":
         "---\ntitle: Online briefing\nstart: 2018-12-10T10:00\nend: 2018-12-10T11:00\nstatus: moved-online\n---\n"
-        "To take part, [join the webinar](https://meet.example.org/j/123?a=1&b=2). [Last time](../webinar/).\n",
-        encoding="utf-8")
-    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+        "To take part, [join the webinar](https://meet.example.org/j/123?a=1&b=2). [Last time](../webinar/).\n"})
     cal = icalendar.Calendar.from_ical((site / "public/feeds/events.ics").read_bytes())
     online = next(v for v in cal.walk("VEVENT") if str(v["UID"]).startswith("online@"))
     joining = f"To take part, join the webinar (https://meet.example.org/j/123?a=1&b=2). Last time ({BASE}events/webinar/)."
@@ -384,29 +391,19 @@ def test_add_to_calendar_links_carry_the_right_times(built: Path) -> None:
 
 
 def test_outlooks_link_adds_a_series_first_date_that_is_not_excluded(tmp_path: Path) -> None:
-    from feeds.cli import main
-
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
-    (site / "content/events/weekly.md").write_text(
+    site = _built_with(tmp_path, {"weekly":
         "---\ntitle: Weekly\ndate: 2018-11-01T09:00\nstart: 2018-12-03T10:00\nend: 2018-12-03T11:00\n"
-        "rrule: FREQ=WEEKLY;COUNT=4\nexdate: [2018-12-03T10:00]\nlocation: Bern\n---\nX.\n")
-    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+        "rrule: FREQ=WEEKLY;COUNT=4\nexdate: [2018-12-03T10:00]\nlocation: Bern\n---\nX.\n"})
     page = lxml.html.parse(str(site / "public/events/weekly/index.html")).getroot()
     outlook = _link(page, "https://outlook.live.com/calendar/0/deeplink/compose")
     assert (outlook["startdt"], outlook["enddt"]) == ("2018-12-10T09:00:00Z", "2018-12-10T10:00:00Z")
 
 
 def test_a_rescheduled_series_that_leaves_out_its_start_says_its_first_date_kept(tmp_path: Path) -> None:
-    from feeds.cli import main
-
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
-    (site / "content/events/weekly.md").write_text(
+    site = _built_with(tmp_path, {"weekly":
         "---\ntitle: Weekly\ndate: 2018-11-01T09:00\nstart: 2018-12-03T10:00\nend: 2018-12-03T11:00\n"
         "rrule: FREQ=WEEKLY;COUNT=4\nexdate: [2018-12-03T10:00]\nstatus: rescheduled\n"
-        "previous_start: 2018-11-26T10:00\nlocation: Bern\n---\nX.\n")
-    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+        "previous_start: 2018-11-26T10:00\nlocation: Bern\n---\nX.\n"})
     page = lxml.html.parse(str(site / "public/events/weekly/index.html")).getroot()
     said = "rescheduled to 10 December 2018, 10:00; it was first planned for 26 November 2018, 10:00."
     assert said in page.find_class("banner-rescheduled")[0].text_content()
@@ -417,14 +414,9 @@ def test_a_rescheduled_series_that_leaves_out_its_start_says_its_first_date_kept
 
 
 def test_geo_near_the_meridian_is_written_without_an_exponent(tmp_path: Path) -> None:
-    from feeds.cli import main
-
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
-    (site / "content/events/greenwich.md").write_text(
+    site = _built_with(tmp_path, {"greenwich":
         "---\ntitle: Greenwich\ndate: 2018-11-01T09:00\nstart: 2018-12-10\n"
-        "location:\n  name: Royal Observatory\n  geo: [51.4769, -0.00005]\n---\nX.\n")
-    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+        "location:\n  name: Royal Observatory\n  geo: [51.4769, -0.00005]\n---\nX.\n"})
     data = (site / "public/events/greenwich/event.ics").read_text()
     [line] = [line for line in data.splitlines() if line.startswith("GEO:")]
     assert re.fullmatch(r"GEO:[+-]?\d+(\.\d+)?;[+-]?\d+(\.\d+)?", line), line  # RFC 5545 section 3.3.7
@@ -444,11 +436,7 @@ def test_the_index_offers_every_way_to_subscribe(built: Path) -> None:
 
 
 def test_upcoming_list_shows_the_next_occurrences_of_a_series(tmp_path: Path) -> None:
-    from feeds.cli import main
-
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
-    assert main(["build", "--site", str(site), "--now", "2019-03-01T12:00:00+01:00"]) == 0
+    site = _built_with(tmp_path, {}, now="2019-03-01T12:00:00+01:00")
     index = lxml.html.parse(str(site / "public/index.html")).getroot()
     upcoming = index.get_element_by_id("upcoming-heading").getparent()
     [item] = [card for card in upcoming.iter("article") if "Monthly press briefing" in card.text_content()]
@@ -464,13 +452,8 @@ def test_a_series_is_listed_dated_and_described_by_its_next_date(tmp_path: Path)
     page's JSON-LD give that date's start and end, not the first occurrence's."""
     import mf2py
 
-    from feeds.cli import main
-
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
-    (site / "content/events/tomorrow.md").write_text(  # before the briefing's next date, after its first
-        "---\ntitle: Tomorrow\ndate: 2019-02-01T09:00\nstart: 2019-03-02\nlocation: Bern\n---\nX.\n")
-    assert main(["build", "--site", str(site), "--now", "2019-03-01T12:00:00+01:00"]) == 0
+    site = _built_with(tmp_path, {"tomorrow":  # before the briefing's next date, after its first
+        "---\ntitle: Tomorrow\ndate: 2019-02-01T09:00\nstart: 2019-03-02\nlocation: Bern\n---\nX.\n"}, now="2019-03-01T12:00:00+01:00")
     index_html = (site / "public/index.html").read_text()
     upcoming = lxml.html.fromstring(index_html).get_element_by_id("upcoming-heading").getparent()
     firsts = [datetime.fromisoformat(card.find(".//time").get("datetime")) for card in upcoming.iter("article")]
@@ -494,22 +477,14 @@ def _h_events(items: list[dict]) -> list[dict]:
 
 
 def test_a_series_whose_last_date_is_excluded_builds_once_the_others_are_past(tmp_path: Path) -> None:
-    from feeds.cli import main
-
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
-    (site / "content/events/weekly.md").write_text(
+    _built_with(tmp_path, {"weekly":
         "---\ntitle: Weekly\ndate: 2018-11-01T09:00\nstart: 2018-12-03T10:00\nend: 2018-12-03T11:00\n"
-        "rrule: FREQ=WEEKLY;COUNT=3\nexdate: [2018-12-17T10:00]\nlocation: Bern\n---\nX.\n")
-    assert main(["build", "--site", str(site), "--now", "2018-12-12T12:00:00+01:00"]) == 0
+        "rrule: FREQ=WEEKLY;COUNT=3\nexdate: [2018-12-17T10:00]\nlocation: Bern\n---\nX.\n"},
+        now="2018-12-12T12:00:00+01:00")
 
 
 def test_a_finished_series_shows_its_dates_and_no_empty_list_of_next_ones(tmp_path: Path) -> None:
-    from feeds.cli import main
-
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
-    assert main(["build", "--site", str(site), "--now", "2021-01-01T12:00:00+01:00"]) == 0  # after its 12 dates
+    site = _built_with(tmp_path, {}, now="2021-01-01T12:00:00+01:00")  # after its 12 dates
     archive = lxml.html.parse(str(site / "public/archive/index.html")).getroot()
     [card] = [card for card in archive.iter("article") if "Monthly press briefing" in card.text_content()]
     assert [t.get("datetime") for t in card.iter("time")] == ["2018-11-06T10:00:00+01:00"]  # where it began
@@ -551,14 +526,9 @@ def test_a_vtimezone_gives_the_iana_offset_every_day_of_its_range(zone: str) -> 
 
 def test_an_events_web_address_is_published_as_a_uri(tmp_path: Path) -> None:
     """RFC 5545's URL is a URI: a host in its ASCII form, spaces and other characters escaped."""
-    from feeds.cli import main
-
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
-    (site / "content/events/fair.md").write_text(
+    site = _built_with(tmp_path, {"fair":
         "---\ntitle: Book fair\nstart: 2018-12-10T10:00\nend: 2018-12-10T11:00\nlocation: Bern\n"
-        "url: https://bücher.example:8443/Programm 2018?stadt=Zürich&rabatt=100%#tag 1\n---\nBooks.\n", encoding="utf-8")
-    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+        "url: https://bücher.example:8443/Programm 2018?stadt=Zürich&rabatt=100%#tag 1\n---\nBooks.\n"})
     address = "https://xn--bcher-kva.example:8443/Programm%202018?stadt=Z%C3%BCrich&rabatt=100%25#tag%201"
     cal = icalendar.Calendar.from_ical((site / "public/feeds/events.ics").read_bytes())
     fair = next(v for v in cal.walk("VEVENT") if str(v["UID"]).startswith("fair@"))
@@ -667,14 +637,9 @@ def test_a_series_page_says_until_when_it_repeats(built: Path) -> None:
 
 def test_a_rescheduled_event_written_in_utc_is_announced_in_its_own_zone(tmp_path: Path) -> None:
     """Its times are written in UTC; the sentence saying it moved gives them as its page does, in its zone."""
-    from feeds.cli import main
-
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
-    (site / "content/events/moved.md").write_text(
+    site = _built_with(tmp_path, {"moved":
         "---\ntitle: Moved\ndate: 2018-11-01T09:00\nstart: 2018-12-03T09:00:00Z\nend: 2018-12-03T10:00:00Z\n"
-        "timezone: Europe/Zurich\nstatus: rescheduled\nprevious_start: 2018-11-26T09:00:00Z\nlocation: Bern\n---\nX.\n")
-    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+        "timezone: Europe/Zurich\nstatus: rescheduled\nprevious_start: 2018-11-26T09:00:00Z\nlocation: Bern\n---\nX.\n"})
     page = lxml.html.parse(str(site / "public/events/moved/index.html")).getroot()
     said = "rescheduled to 3 December 2018, 10:00; it was first planned for 26 November 2018, 10:00."
     assert said in page.find_class("banner-rescheduled")[0].text_content()

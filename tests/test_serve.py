@@ -95,6 +95,25 @@ def server(example_site: Path) -> Iterator[Server]:
     assert "feeds: stopped" in running.terminal
 
 
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
+    """The time as builds and the preview read it when they run without --now: clock[0], which a
+    test sets (EXAMPLE_NOW to begin with)."""
+    import feeds.build as building
+    import feeds.serve as serving
+
+    now = [datetime.fromisoformat(EXAMPLE_NOW)]
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return now[0].astimezone(tz)
+
+    monkeypatch.setattr(building, "datetime", Clock)
+    monkeypatch.setattr(serving, "datetime", Clock)
+    return now
+
+
 def h1(body: bytes) -> str:
     return lxml.html.fromstring(body).findtext(".//h1")
 
@@ -510,21 +529,9 @@ def test_a_fault_after_the_new_tree_is_in_place_leaves_no_stale_preview(example_
 
 
 def test_a_preview_on_the_clock_rebuilds_when_an_event_ends(example_site: Path, tmp_path: Path, feeds,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+                                                             clock: list[datetime]) -> None:
     """Without --now the preview builds as of the clock: once an event it shows as upcoming is over,
     it builds again, as it does when an embargo lifts, and shows what a clean build shows then."""
-    import feeds.build as building
-    import feeds.serve as serving
-
-    clock = [datetime.fromisoformat(EXAMPLE_NOW)]
-
-    class Clock(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return clock[0].astimezone(tz)
-
-    monkeypatch.setattr(building, "datetime", Clock)
-    monkeypatch.setattr(serving, "datetime", Clock)
     output, base_url = tmp_path / "preview", "http://127.0.0.1:8000/"
     preview = Preview(example_site, output, base_url=base_url, now=None, drafts=False, echo=lambda line: None)
     seen = preview.look()
@@ -542,21 +549,10 @@ def test_a_preview_on_the_clock_rebuilds_when_an_event_ends(example_site: Path, 
 
 
 def test_a_preview_on_the_clock_shows_an_embargoed_release_once_it_lifts(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                         clock: list[datetime]) -> None:
     """A new newsroom's first release, under embargo: the preview shows nothing of it, then builds
     again when the embargo lifts (though a site with no items to show has no other moment to wait for)."""
-    import feeds.build as building
-    import feeds.serve as serving
-
-    clock = [datetime.fromisoformat("2018-11-12T08:00:00+01:00")]
-
-    class Clock(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return clock[0].astimezone(tz)
-
-    monkeypatch.setattr(building, "datetime", Clock)
-    monkeypatch.setattr(serving, "datetime", Clock)
+    clock[0] = datetime.fromisoformat("2018-11-12T08:00:00+01:00")
     site = tmp_path / "site"
     (site / "content/news").mkdir(parents=True)
     shutil.copy(ROOT / "site.toml", site)
