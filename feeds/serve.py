@@ -23,7 +23,7 @@ from feeds.cache import BuildCache
 from feeds.config import CONFIG_NAME
 from feeds.errors import SiteError
 from feeds.ledger import LEDGER_NAME
-from feeds.listing import Listing, list_sources
+from feeds.listing import Listing, list_sources, source_stamp
 from feeds.preview_server import Handler, PreviewServer, PreviewServer6
 from feeds.template_paths import template_dirs
 from feeds.watch import Changes
@@ -32,7 +32,7 @@ from feeds.write import link_spare
 POLL_SECONDS = 0.25  # how often the watcher checks for an embargo lifting, or for the preview stopping
 
 Echo = Callable[[str], None]
-Seen = tuple[Listing, tuple[tuple[str, int, int], ...]]  # the content files; the other files' stamps
+Seen = tuple[Listing, tuple[tuple[str, int, int, int, int], ...]]  # the content files; the other files' stamps
 
 
 @dataclass(frozen=True)
@@ -166,8 +166,10 @@ class Preview:
         return now_seen
 
     def look(self, last: Listing | None = None, changed: Iterable[str] = ()) -> Seen:
-        """The content files, and the stamps of the settings, the ledger and every template file;
-        with the `last` listing of the content files, only the `changed` ones are looked at again."""
+        """The content files, and the stamps of the settings, the ledger and every template file (as a
+        content file's: a rewrite that keeps the size and the time still changes the inode or the
+        change time); with the `last` listing of the content files, only the `changed` ones are looked
+        at again."""
         files = [self.site_dir / CONFIG_NAME, self.site_dir / LEDGER_NAME]
         for folder in template_dirs(self.site_dir):
             files += folder.rglob("*")
@@ -177,7 +179,7 @@ class Preview:
                 status = path.stat()
             except FileNotFoundError:
                 continue
-            stamps.append((str(path), status.st_mtime_ns, status.st_size))
+            stamps.append((str(path), *source_stamp(status)))
         listing = last.restated(self.site_dir, changed) if last is not None else None
         return listing if listing is not None else list_sources(self.site_dir), tuple(sorted(stamps))
 

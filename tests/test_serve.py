@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -567,3 +568,27 @@ def test_a_preview_on_the_clock_shows_an_embargoed_release_once_it_lifts(tmp_pat
     clock[0] = datetime.fromisoformat("2018-11-12T09:00:01+01:00")
     preview.catch_up(seen, set())
     assert h1((output / "news/first/index.html").read_bytes()) == "Our first release"
+
+
+def test_a_template_rewritten_to_the_same_size_and_time_is_seen(example_site: Path, tmp_path: Path) -> None:
+    """An editor may save a template within the same tick of the clock as the last look, keeping its
+    size: the preview tells the files apart as it does content files, by inode and change time too."""
+    templates = example_site / "templates"
+    templates.mkdir()
+    shutil.copy(ROOT / "templates/news.html", templates / "news.html")
+    preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lambda line: None)
+    seen = preview.look()
+    preview.rebuild(seen[0])
+    template = templates / "news.html"
+    before = template.stat()
+    text = template.read_text(encoding="utf-8")
+    assert '<article class="h-entry item"' in text
+    replaced = templates / "news.html.new"  # saved beside it and moved over it, as editors do
+    replaced.write_text(text.replace('<article class="h-entry item"', '<article class="h-entry ITEM"'), encoding="utf-8")
+    os.utime(replaced, ns=(before.st_atime_ns, before.st_mtime_ns))
+    replaced.replace(template)
+    assert (template.stat().st_size, template.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    preview.catch_up(seen, {str(template)})
+    page = (tmp_path / "out" / NEWS_PAGE / "index.html").read_text(encoding="utf-8")
+    assert 'class="h-entry ITEM"' in page
