@@ -557,6 +557,28 @@ def test_the_sites_own_images_carry_their_width_and_height(example_site: Path, f
     assert (graph["og:image:width"], graph["og:image:height"]) == ("120", "80")
 
 
+def test_an_svgs_size_is_its_own_in_whole_pixels_or_none(example_site: Path, feeds) -> None:
+    """An SVG's width and height are those of its root element, in whole pixels as HTML requires them
+    (never 100.0); one with a viewBox alone has no size of its own, and gets none, not that of the
+    first shape inside it."""
+    images = example_site / "templates/static/images"
+    images.mkdir(parents=True)
+    (images / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50px">'
+                                     '<rect width="10" height="10"/></svg>', encoding="utf-8")
+    (images / "mark.svg").write_text('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+                                     'viewBox="0 0 100 50"><rect width="10" height="10"/></svg>', encoding="utf-8")
+    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    text = news.read_text(encoding="utf-8").replace("author:", "image: static/images/logo.svg\nimage_alt: A logo\nauthor:", 1)
+    news.write_text(text + "\n![A mark](../../static/images/mark.svg)\n", encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    page = _html(example_site / "public", NEWS + "index.html")
+    sizes = {img.get("alt"): (img.get("width"), img.get("height")) for img in page.iter("img")}
+    assert sizes["A logo"] == ("100", "50")
+    assert sizes["A mark"] == (None, None)
+    graph = {meta.get("property"): meta.get("content") for meta in page.iter("meta") if meta.get("property")}
+    assert (graph["og:image:width"], graph["og:image:height"]) == ("100", "50")
+
+
 def test_a_series_that_leaves_out_its_last_date_is_over_after_the_last_date_kept(example_site: Path, feeds) -> None:
     """The last date called off with exdate: once the date before it has passed, the series is over
     (listed with the past events, its page saying it has taken place), not upcoming until the

@@ -16,6 +16,10 @@ from feeds.template_paths import STATIC_DIR, files_in_use
 
 # An <img> tag of sanitised HTML, which escapes every '<' and '>' of text and of attribute values.
 _IMAGE_TAG = re.compile(r"<img\s[^<>]*>")
+# An SVG's root element, and a length of it in pixels (a number alone, or in px): imagesize would take
+# the first width and height in the file, a shape's where the root has a viewBox alone, in fractions.
+_SVG_ROOT = re.compile(rb"<svg\s[^>]*>")
+_SVG_PIXELS = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*")
 
 
 class ImageSizes:
@@ -27,14 +31,13 @@ class ImageSizes:
 
     def __call__(self, path: str | None) -> tuple[int, int] | None:
         """The width and height of the image at `path` in the output (turned as its EXIF says), or
-        None: not a file of the site, or not an image whose size its first bytes tell (an SVG with
-        a viewBox alone)."""
+        None: not a file of the site, or not an image whose size in pixels its first bytes tell (an
+        SVG with a viewBox alone)."""
         if path is None:
             return None
         if path not in self._known:
             file = self._files.get(path)
-            width, height = imagesize.get(file) if file is not None else (-1, -1)
-            self._known[path] = (width, height) if width > 0 and height > 0 else None
+            self._known[path] = _read_size(file) if file is not None else None
         return self._known[path]
 
     def attributes(self, path: str | None) -> Markup:
@@ -55,6 +58,34 @@ class ImageSizes:
             return f"{tag[0][:-1]}{self.attributes(path)}>"
 
         return _IMAGE_TAG.sub(sized, body_html)
+
+
+def _read_size(file: Path) -> tuple[int, int] | None:
+    """An image file's width and height: an SVG's from its root element, another's as imagesize reads
+    it from the file's first bytes (turned as its EXIF says)."""
+    if file.suffix.lower() == ".svg":
+        return _svg_size(file)
+    width, height = imagesize.get(file)
+    return (width, height) if width > 0 and height > 0 else None
+
+
+def _svg_size(file: Path) -> tuple[int, int] | None:
+    """An SVG's size in whole pixels, HTML's form: its root element's width and height, when both are
+    lengths in pixels; None for one sized by its viewBox alone, in other units, or in percent."""
+    with open(file, "rb") as stream:
+        root = _SVG_ROOT.search(stream.read(4096))
+    if root is None:
+        return None
+    tag = root[0].decode("utf-8", "replace")
+    width, height = (_svg_pixels(tag, name) for name in ("width", "height"))
+    return (width, height) if width and height else None
+
+
+def _svg_pixels(tag: str, name: str) -> int | None:
+    """An attribute of an SVG's root element in whole pixels, when it is a length in pixels."""
+    value = re.search(rf"""\s{name}\s*=\s*(["'])(.*?)\1""", tag)
+    number = _SVG_PIXELS.fullmatch(value[2]) if value else None
+    return round(float(number[1])) if number else None
 
 
 @functools.lru_cache(maxsize=8)
