@@ -135,14 +135,6 @@ def first_occurrence(event: Event) -> Occurrence:
     return next(_all_occurrences(event), Occurrence(event.start, event.end_exclusive or event.start))
 
 
-def last_occurrence(event: Event) -> Occurrence:
-    """The event's last instance: its start, or a series' last date that is not excluded."""
-    last = Occurrence(event.start, event.end_exclusive or event.start)
-    for last in _all_occurrences(event):
-        pass
-    return last
-
-
 def _all_occurrences(event: Event) -> Iterator[Occurrence]:
     start, end = event.start, event.end_exclusive or event.start
     if event.recurrence is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from feeds.model import Event
-from feeds.recurrence import last_occurrence
 from feeds.strings import Strings
 
 
@@ -30,8 +29,9 @@ def event_dates(event: Event, t: Strings) -> str:
 
 
 def series_last(event: Event, t: Strings) -> str:
-    """The date of a series' last occurrence (not one it leaves out), in the event's own zone."""
-    start = last_occurrence(event).start
+    """The date of a series' last occurrence (not one it leaves out), in the event's own zone; an
+    event that does not repeat, its start."""
+    start = event.recurrence.last_kept if event.recurrence else event.start
     return t.date(start.astimezone(event.timezone).date() if isinstance(start, datetime) else start)
 
 
