@@ -242,8 +242,8 @@ class Site:
 
     @cached_property
     def next_occurrences(self) -> dict[str, Occurrence]:
-        """The next occurrence of each series not over, by event id (none when its last dates are
-        excluded): what the upcoming list's order, and what the outputs take from the moment, follow."""
+        """The next occurrence of each series not over, by event id: what the upcoming list's order, and
+        what the outputs take from the moment, follow."""
         found = {}
         for event in self.events:
             if event.recurrence and not event.ends_before(self.now) and (following := occurrences(event, self.now, 1)):
@@ -252,7 +252,7 @@ class Site:
 
     def _next_start(self, event: Event) -> tuple[datetime, str]:
         following = self.next_occurrences.get(event.id)
-        start = following.start if following else event.start  # none left: its last date was excluded
+        start = following.start if following else event.start  # an event that does not repeat
         return instant(start, event.timezone), event.id
 
     @cached_property
