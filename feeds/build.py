@@ -19,6 +19,7 @@ from feeds.ledger import LEDGER_NAME
 from feeds.listing import (
     FILE_MANAGER_LITTER,
     Listing,
+    leads_outside,
     list_sources,
     source_files,
 )
@@ -213,10 +214,9 @@ def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: P
         # Where a link leads can change while the file it leads to does not: a linked file's key is
         # taken again at every build, with whether it leads outside the site (then it is an error).
         if key is None or linked:
-            path = os.path.join(site_dir, name)
-            with open(path, "rb") as stream:
+            with open(os.path.join(site_dir, name), "rb") as stream:
                 data = stream.read()
-            outside = linked and not Path(path).resolve().is_relative_to(site_dir.resolve())
+            outside = linked and leads_outside(site_dir / name, site_dir)
             key = cache.item_key(config, name, data, stat, outside=outside)
         found.append(Found(key, name, data, linked))
     cache.save_sources(config, listing.taken)

@@ -19,10 +19,16 @@ def source_files(site_dir: Path) -> list[tuple[str, bool]]:
     the parts of the path sort), each with whether it is reached through a symbolic link.
 
     Linked folders are followed, each real folder once. Only a file that is a link, or lies in a folder
-    whose real path is not where its name says, can lead outside the site: read_source (feeds.load)
-    resolves the path of those alone, and every other file costs no more than the walk that found it.
+    whose real path is not where its name says, can lead outside the site: leads_outside resolves the
+    path of those alone, and every other file costs no more than the walk that found it.
     """
     return _content_walk(site_dir)[0]
+
+
+def leads_outside(path: Path, site_dir: Path) -> bool:
+    """True when a content file reached through a symbolic link (see source_files) is in fact outside
+    the site directory: an error, whatever it holds."""
+    return not path.resolve().is_relative_to(site_dir.resolve())
 
 
 def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:

@@ -19,7 +19,7 @@ from feeds.limits import (
     describe_character,
     refused_character,
 )
-from feeds.listing import KINDS
+from feeds.listing import KINDS, leads_outside
 
 try:  # PyYAML's C loader where libyaml is installed: same safe semantics, much faster.
     from yaml import CSafeLoader as _SafeLoader
@@ -77,7 +77,7 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
     """
     shown = display_path(path, site_dir)
     kind = KINDS[path.relative_to(site_dir / "content").parts[0]]
-    if linked and not path.resolve().is_relative_to(site_dir.resolve()):
+    if linked and leads_outside(path, site_dir):
         return Problem(shown, 1, "", "is a link (or inside a linked folder) leading outside the site directory",
                        "copy the file into content/ instead of linking to it")
     size = len(data) if data is not None else path.stat().st_size
