@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import lxml.etree
 import lxml.html
 import mf2py
-from conftest import EXAMPLE_NOW, ROOT, png
+from conftest import EXAMPLE_NOW, ROOT, exif_jpeg_header, png
 from site_newsroom import EVENT_COUNT, NEWS_COUNT, BuiltSite, built_sites, html_pages  # noqa: F401 - the fixture
 
 BASE = "https://newsroom.example.org/"
@@ -555,6 +555,20 @@ def test_the_sites_own_images_carry_their_width_and_height(example_site: Path, f
     assert (hero.get("width"), hero.get("height")) == ("120", "80")
     graph = {meta.get("property"): meta.get("content") for meta in news_page.iter("meta") if meta.get("property")}
     assert (graph["og:image:width"], graph["og:image:height"]) == ("120", "80")
+
+
+def test_a_photo_turned_by_its_exif_has_the_size_it_is_shown_at(example_site: Path, feeds) -> None:
+    """A camera's portrait photo is stored on its side with an EXIF orientation, which browsers follow:
+    its width and height are those of the turned picture, or the page would squash it."""
+    images = example_site / "templates/static/images"
+    images.mkdir(parents=True)
+    (images / "portrait.jpg").write_bytes(exif_jpeg_header(120, 80, orientation=6))
+    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    news.write_text(news.read_text(encoding="utf-8").replace(
+        "author:", "image: static/images/portrait.jpg\nimage_alt: A portrait\nauthor:", 1), encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    [hero] = _html(example_site / "public", NEWS + "index.html").find_class("u-photo")
+    assert (hero.get("width"), hero.get("height")) == ("80", "120")
 
 
 def test_an_svgs_size_is_its_own_in_whole_pixels_or_none(example_site: Path, feeds) -> None:
