@@ -208,16 +208,16 @@ def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: P
     """Every content file of `listing`: its cache key, and its bytes, read once, unless the cache
     knows the file as it is."""
     found = []
-    known = cache.known_keys(config, ((name, stat) for name, _, stat in listing.files))
+    # Where a link leads can change while the file it leads to does not: whether a linked file leads
+    # outside the site (then it is an error, whatever it holds) is looked up at every build.
+    outside = {name for name, linked, _ in listing.files if linked and leads_outside(site_dir / name, site_dir)}
+    known = cache.known_keys(config, ((name, stat, name in outside) for name, _, stat in listing.files))
     for (name, linked, stat), key in progress.track(list(zip(listing.files, known)), "reading"):
         data = None
-        # Where a link leads can change while the file it leads to does not: a linked file's key is
-        # taken again at every build, with whether it leads outside the site (then it is an error).
-        if key is None or linked:
+        if key is None:
             with open(os.path.join(site_dir, name), "rb") as stream:
                 data = stream.read()
-            outside = linked and leads_outside(site_dir / name, site_dir)
-            key = cache.item_key(config, name, data, stat, outside=outside)
+            key = cache.item_key(config, name, data, stat, outside=name in outside)
         found.append(Found(key, name, data, linked))
     cache.save_sources(config, listing.taken)
     return found

@@ -48,7 +48,7 @@ class SourceRecord:
 
     prefix: str
     taken: int  # ns since the epoch, before the files were looked at
-    stamps: dict[str, tuple[int, int, int, int, str]]
+    stamps: dict[str, tuple[int, int, int, int, str, bool]]  # and whether it leads outside the site
 
 
 @dataclass(frozen=True)
@@ -115,12 +115,13 @@ class BuildCache:
         key = digest(self.software, settings_key(config), path, data, *(["outside"] if outside else []))
         self.used[path] = key
         if stat is not None:
-            self.seen[path] = (*source_stamp(stat), key)
+            self.seen[path] = (*source_stamp(stat), key, outside)
         return key
 
-    def known_keys(self, config: SiteConfig, files: Iterable[tuple[str, os.stat_result]]) -> list[str | None]:
-        """The key of each content file whose size, times and inode are as when its key was taken
-        (None for the others), by its path and status.
+    def known_keys(self, config: SiteConfig, files: Iterable[tuple[str, os.stat_result, bool]]) -> list[str | None]:
+        """The key of each content file whose size, times and inode are as when its key was taken,
+        and which leads outside the site as it did then (None for the others), by its path, status
+        and whether it leads outside now.
 
         Any write changes the change time (ctime), which no one can set; a file written in the
         last seconds before the key was taken is read again, whatever the file system's clock grain.
@@ -130,9 +131,10 @@ class BuildCache:
             return [None for _ in files]
         racy = record.taken - _RACY_NS
         keys: list[str | None] = []
-        for path, stat in files:
+        for path, stat, outside in files:
             known = record.stamps.get(path)
-            if known is None or known[:4] != source_stamp(stat) or stat.st_mtime_ns >= racy or stat.st_ctime_ns >= racy:
+            if (known is None or known[:4] != source_stamp(stat) or known[5] != outside or stat.st_mtime_ns >= racy
+                    or stat.st_ctime_ns >= racy):
                 keys.append(None)
                 continue
             self.seen[path] = known

@@ -18,7 +18,7 @@ from feeds.embargo import split_embargoed, withdrawals
 from feeds.errors import Problem, SiteError
 from feeds.keys import templates_key
 from feeds.ledger import Ledger, apply, read_ledger, reused_withdrawn
-from feeds.listing import stray_problems
+from feeds.listing import leads_outside, stray_problems
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.progress import Progress
 from feeds.strings import Strings, load_strings
@@ -110,7 +110,8 @@ def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache:
             data = file.data
             if data is None:  # known by its stamp, but its item is not kept: keyed by the bytes read now
                 data = (site_dir / file.name).read_bytes()
-                keys[n] = cache.item_key(config, file.name, data)
+                outside = file.linked and leads_outside(site_dir / file.name, site_dir)
+                keys[n] = cache.item_key(config, file.name, data, outside=outside)
             missing.append((site_dir / file.name, data, file.linked))
     fresh = iter(parse_files(missing, site_dir, config))
     results = []

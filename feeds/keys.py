@@ -12,7 +12,7 @@ from pathlib import Path
 from feeds import __version__
 from feeds.config import SiteConfig
 
-CACHE_FORMAT = 4  # raise when the layout of what .feeds-cache/ stores changes
+CACHE_FORMAT = 5  # raise when the layout of what .feeds-cache/ stores changes
 # Libraries whose version changes what an item or a page holds.
 _LIBRARIES = ("cmarkgfm", "nh3", "PyYAML", "python-slugify", "tzdata", "Jinja2", "MarkupSafe", "feedgen", "lxml",
               "icalendar", "python-dateutil", "idna", "webcolors", "imagesize")

@@ -353,13 +353,13 @@ def test_a_file_is_known_by_its_stamp_and_any_write_is_seen(site: Path, build, t
     config = load_config(site)
     cache = BuildCache.open(site)
     names = [name for name, _ in source_files(site)]
-    assert all(cache.known_keys(config, [(name, (site / name).stat()) for name in names]))  # not read again
+    assert all(cache.known_keys(config, [(name, (site / name).stat(), False) for name in names]))  # not read again
     path = site / NEWS
     stat = path.stat()
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("title: World", "title: Wxrld", 1), encoding="utf-8")  # same size
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same modification time
-    assert BuildCache.open(site).known_keys(config, [(NEWS, path.stat())]) == [None]  # its change time moved
+    assert BuildCache.open(site).known_keys(config, [(NEWS, path.stat(), False)]) == [None]  # its change time moved
     after = build(site)
     assert lxml.html.fromstring(after[NEWS_PAGE]).findtext(".//h1").startswith("Wxrld")
     assert after == clean_build(site, build, tmp_path)
@@ -592,3 +592,45 @@ def test_a_file_made_a_link_leading_outside_fails_as_in_a_clean_build(site: Path
     second.unlink()
     second.write_bytes(outside.read_bytes())
     assert build(site) == before == clean_build(site, build, tmp_path)
+
+
+def test_linked_content_known_by_its_stamp_is_not_read_again(site: Path, build, monkeypatch: pytest.MonkeyPatch) -> None:
+    """content/news/ a link to a folder of the site: its files are known by their stamps as any
+    others are, and where they lead is looked up, not read, on a build that changes nothing."""
+    import builtins
+
+    shutil.move(site / "content/news", site / "press")
+    (site / "content/news").symlink_to("../press", target_is_directory=True)
+    before = build(site)
+    age_source_record(site)
+    opened: list[str] = []
+    real_open = builtins.open
+
+    def noting_open(file: object, *args: object, **kwargs: object) -> object:
+        if str(file).endswith(".md"):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(builtins, "open", noting_open)
+        assert build(site) == before
+    assert opened == []
+
+
+def test_a_link_pointed_outside_at_the_very_same_file_fails_as_in_a_clean_build(site: Path, build, feeds,
+                                                                                tmp_path: Path) -> None:
+    """A link to a file of the site, pointed at a hard link to that same file outside the site: the
+    file's stamp is unchanged, but where the link leads is not, and that is an error."""
+    second = site / "content/news/2018-10-01-second.md"
+    inside, outside = site / "press-second.md", tmp_path / "outside.md"
+    shutil.move(second, inside)
+    os.link(inside, outside)  # the very same file, stamp and all
+    second.symlink_to(inside)
+    before = build(site)
+    age_source_record(site)
+    second.unlink()
+    second.symlink_to(outside)
+    result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
+    assert result.code == 1, result.out
+    assert "content/news/2018-10-01-second.md:1: is a link (or inside a linked folder) leading outside" in result.err
+    assert tree_bytes(site / "public") == before
