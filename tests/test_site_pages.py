@@ -318,6 +318,16 @@ def test_site_templates_and_strings_override_the_built_in_ones(example_site: Pat
     assert _html(example_site / "public", "404.html").findtext(".//h1") == "Perdu"
 
 
+def test_every_template_has_item_none_where_it_renders_no_item(example_site: Path, feeds) -> None:
+    base = (ROOT / "templates/base.html").read_text()
+    (example_site / "templates").mkdir(exist_ok=True)
+    (example_site / "templates/base.html").write_text(
+        base.replace("</body>", '{% if item %}<p id="shown-item">{{ item.title }}</p>{% endif %}</body>'))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    for path in ("404.html", "index.html", "tags/index.html", "feeds/index.html"):
+        assert _html(example_site / "public", path).find('.//p[@id="shown-item"]') is None
+
+
 def test_a_mistyped_string_is_located(example_site: Path, feeds) -> None:
     (example_site / "templates/strings").mkdir(parents=True)
     (example_site / "templates/strings/en.toml").write_text(

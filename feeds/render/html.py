@@ -280,7 +280,7 @@ def _not_found(env: Environment, dirs: list[Path], site: Site, common: dict[str,
     t = common["t"]
     info = Page(path="404.html", url="", root=urlsplit(site.config.base_url).path, title=t.not_found_title,
                 description=t.not_found_text, alternates=site_alternates(site), open_graph=(), json_ld="")
-    return OutputFile("404.html", render_template(env, dirs, "404.html", **common, page=info).encode())
+    return OutputFile("404.html", render_template(env, dirs, "404.html", **common, page=info, item=None).encode())
 
 
 def render_template(env: Environment, dirs: list[Path], name: str, **context: Any) -> str:
