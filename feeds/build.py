@@ -45,7 +45,7 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     embargoed: tuple[Item, ...] = ()
     next_lift: datetime | None = None
-    changes_at: datetime | None = None  # when what the outputs take from `now` next changes (None: never, or always)
+    changes_at: datetime | None = None  # when what the outputs take from `now` next changes (None: at every moment)
 
 
 def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | None = None, drafts: bool = False,

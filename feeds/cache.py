@@ -64,7 +64,7 @@ class OutputRecord:
     stamps: dict[str, Stamp]
     spare: dict[str, Stamp]
     inputs: str = ""  # a digest of every input file (content, settings, templates, ledger) and option
-    moments: tuple[datetime, datetime | None] | None = None  # while `now` is in [from, until), outputs are the same
+    moments: tuple[datetime, datetime] | None = None  # while `now` is in [from, until), outputs are the same
     result: Any = None  # what the build reported
     spare_exact: bool = False  # `spare` is known to describe the spare tree exactly (see BuildCache.private)
 
@@ -215,7 +215,7 @@ class BuildCache:
         if record is None or record.inputs != inputs or record.moments is None:
             return None
         start, end = record.moments
-        if not (start <= now and (end is None or now < end)):
+        if not start <= now < end:
             return None
         return record.result if self.private or _untouched(record, output) else None
 
@@ -227,7 +227,7 @@ class BuildCache:
         return record if self.private or _untouched(record, output) else None
 
     def remember_output(self, output: Path, key: str, stamps: dict[str, Stamp], inputs: str,
-                        moments: tuple[datetime, datetime | None] | None, result: Any, *, swapped: bool) -> None:
+                        moments: tuple[datetime, datetime] | None, result: Any, *, swapped: bool) -> None:
         """Record what `output` holds, from which key and inputs, and what is in the spare tree: after
         a swap, the tree that was at `output`; else the spare is as it was."""
         last = self.last_output(output)

@@ -1,8 +1,10 @@
 """What the outputs take from `now`, and for how long that stays the same.
 
 Outputs depend on `now` only through which events are over (`Site.upcoming` / `Site.past`), the
-next occurrences of each series, when the next embargo lifts (`Site.next_lift`) and, in a calendar
-without events, the year.
+next occurrences of each series, when the next embargo lifts (`Site.next_lift`) and the year in the
+site's time zone (`Site.year`: the time zone of a calendar without events covers it, and a
+template may show it). A template that shows `now` itself makes every moment its own (see
+feeds.template_reads).
 """
 
 from __future__ import annotations
@@ -18,18 +20,19 @@ if TYPE_CHECKING:
 
 def moment_key(site: Site) -> list[str]:
     """What the outputs take from `now`: which events are over, the next occurrence of each series,
-    and when the next embargo lifts. With no items at all, the feeds' dates fall back to `now` itself."""
+    when the next embargo lifts, and the year. With no items at all, the feeds' dates fall back to
+    `now` itself."""
     if not site.items:
         return [site.now.isoformat()]
     return [f"{len(site.past)} over", str(site.next_lift),
             *(following.start.isoformat() for event in site.upcoming
               if (following := site.next_occurrences.get(event.id))),
-            *([] if site.events else [f"{site.year} year"])]
+            f"{site.year} year"]
 
 
-def moment_window(site: Site) -> tuple[datetime, datetime | None] | None:
+def moment_window(site: Site) -> tuple[datetime, datetime] | None:
     """From `now` to the first instant at which what the outputs (and the warnings) take from `now`
-    changes (None: never): an upcoming event ends, a series' next occurrence ends, an embargo lifts,
+    changes: an upcoming event ends, a series' next occurrence ends, an embargo lifts,
     an event dated in the future reaches its date. None when the outputs show `now` itself (a site
     without items)."""
     if not site.items:
@@ -39,7 +42,6 @@ def moment_window(site: Site) -> tuple[datetime, datetime | None] | None:
              if (following := site.next_occurrences.get(event.id))]
     ends += [site.next_lift] if site.next_lift else []
     ends += [event.date for event in site.events if event.date > site.now]  # its warning ends then (feeds.lint)
-    if not site.events:  # a calendar without events holds the site's time zone for this year (feeds.render.ics)
-        ends.append(datetime(site.year + 1, 1, 1, tzinfo=site.config.timezone))
-    return site.now, min(ends, default=None)
+    ends.append(datetime(site.year + 1, 1, 1, tzinfo=site.config.timezone))
+    return site.now, min(ends)
 

@@ -497,6 +497,19 @@ def test_a_tags_name_changed_by_one_item_follows_on_every_page_and_feed(site: Pa
     assert after == clean_build(site, build, tmp_path)
 
 
+def test_a_template_that_shows_the_year_shows_the_new_one_after_new_year(example_site: Path, build,
+                                                                          tmp_path: Path) -> None:
+    """`site.year` changes at New Year in the site's time zone, where nothing else may change: a build
+    after it is not the last one, though every event is long over."""
+    (example_site / "templates").mkdir()
+    base = (ROOT / "templates/base.html").read_text()
+    (example_site / "templates/base.html").write_text(base.replace("</main>", "<p id=year>{{ site.year }}</p>\n</main>"))
+    build(example_site, now="2019-12-31T23:30:00+01:00")
+    after = build(example_site, now="2020-01-01T00:30:00+01:00")
+    assert lxml.html.fromstring(after["index.html"]).get_element_by_id("year").text == "2020"
+    assert after == clean_build(example_site, build, tmp_path, now="2020-01-01T00:30:00+01:00")
+
+
 def test_a_calendar_without_events_follows_the_year_despite_the_cache(example_site: Path, build, tmp_path: Path) -> None:
     """Its VTIMEZONE covers the year it is built in: a build in the next year is not the same."""
     (example_site / "content/events/annual-gathering-2018.md").unlink()
