@@ -179,8 +179,8 @@ class Event(Item):
 
     @cached_property
     def starts_at(self) -> datetime:
-        """The start as an instant, in UTC (as ends_at): midnight in the event's zone for all-day events."""
-        return instant(self.start, self.timezone).astimezone(UTC)
+        """first_start as an instant, in UTC (as ends_at): midnight in the event's zone for all-day events."""
+        return instant(self.first_start, self.timezone).astimezone(UTC)
 
     @cached_property
     def ends_at(self) -> datetime:
@@ -211,7 +211,8 @@ class Event(Item):
 
 @dataclass(frozen=True)
 class Site:
-    """Everything the renderers need, sorted once: news newest first, events by start."""
+    """Everything the renderers need, sorted once: news newest first, events by start (a series by its
+    first date kept)."""
 
     config: SiteConfig
     news: tuple[NewsItem, ...]

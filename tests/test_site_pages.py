@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -12,7 +13,16 @@ import lxml.etree
 import lxml.html
 import mf2py
 from conftest import EXAMPLE_NOW, ROOT, exif_jpeg_header, png
-from site_newsroom import EVENT_COUNT, NEWS_COUNT, BuiltSite, built_sites, html_pages  # noqa: F401 - the fixture
+from site_newsroom import (  # noqa: F401 - the fixture
+    EVENT_COUNT,
+    LARGE_NOW,
+    NEWS_COUNT,
+    BuiltSite,
+    built_sites,
+    html_pages,
+)
+
+from feeds.build import load_site
 
 BASE = "https://newsroom.example.org/"
 LARGE = "https://large.example.org/"
@@ -220,6 +230,10 @@ def test_a_series_that_leaves_out_its_start_is_shown_from_its_first_date_kept(ex
     assert meta["Days"].startswith("Event 8–9 October 2018 The first date;")
     ics = (output / "events/weekly/event.ics").read_text()
     assert "DTSTART;TZID=Europe/Zurich:20180318T100000" in ics and "EXDATE;TZID=Europe/Zurich:20180318T100000" in ics
+    (example_site / "content/events/between.md").write_text(  # after the start called off, before the first date kept
+        "---\ntitle: Between\ndate: 2018-03-01T09:00\nstart: 2018-03-20T10:00\nlocation: Bern\n---\nX.\n")
+    site = load_site(example_site, now=datetime.fromisoformat(EXAMPLE_NOW)).site
+    assert [event.title for event in site.events][:3] == ["Between", "Weekly", "Days"]  # `site.events`, by start
 
 
 def test_event_page_links_a_map_and_calendars(built_sites) -> None:
@@ -510,12 +524,6 @@ def test_a_language_tag_is_checked(example_site: Path, feeds) -> None:
 
 
 def test_news_and_events_have_pages_of_their_own(built_sites) -> None:
-    from datetime import datetime
-
-    from site_newsroom import LARGE_NOW
-
-    from feeds.build import load_site
-
     """news/ lists the news alone, newest first; events/ every event, upcoming soonest first, then the
     past ones newest first; the front page links to events/."""
     output = built_sites["large"].output
