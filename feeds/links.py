@@ -14,7 +14,9 @@ _SRCSET = re.compile(r'(<[a-zA-Z][^<>]*?\ssrcset=")([^"]*)"')
 # The links of sanitised HTML, whose '<' always begins a tag (see the patterns above): never text
 # that looks like a link, as in a code sample.
 _HREF = re.compile(r'<a(?:\s[^<>]*?)?\shref="([^"]*)"')
-_IMAGE_SRC = re.compile(r'<img(?:\s[^<>]*?)?\ssrc="([^"]*)"')
+# An image's src, or a <picture> source's first candidate (the others are the same picture at other
+# densities or widths): a URL, then a space, a comma or the end of srcset.
+_IMAGE_SRC = re.compile(r'<img(?:\s[^<>]*?)?\ssrc="([^"]*)"|<source(?:\s[^<>]*?)?\ssrcset="\s*([^\s"]+?),?(?=[\s"])')
 
 
 def absolutize(fragment: str, page_url: str) -> str:
@@ -61,8 +63,9 @@ def site_paths(body_html: str, page_url: str, base_url: str) -> tuple[str, ...]:
 
 
 def image_paths(body_html: str, page_url: str, base_url: str) -> tuple[str, ...]:
-    """The paths inside the site (static/chart.png) of a body's images, as `site_paths` gives links'."""
-    return _inside(_IMAGE_SRC.findall(body_html), page_url, base_url)
+    """The paths inside the site (static/chart.png) of a body's images (each <img>, and each source of
+    a <picture>), as `site_paths` gives links'."""
+    return _inside([src or srcset for src, srcset in _IMAGE_SRC.findall(body_html)], page_url, base_url)
 
 
 def _inside(urls: list[str], page_url: str, base_url: str) -> tuple[str, ...]:

@@ -312,10 +312,13 @@ WARNINGS = [
          ["content/news/linking.md:5: warning: body: links to news/renamed/, which is no page of the site"]),
     Case("body-image-not-in-the-site", {"content/news/pictured.md": news(OK_NEWS, "![A chart](static/chart.png)\n\n"
                                                                     "![The logo](../../static/favicon.svg) and "
-                                                                    "![A map](../../static/map.png)\n")},
+                                                                    "![A map](../../static/map.png)\n\n"
+                                                                    '<picture><source srcset="../../static/wide.png 2x">'
+                                                                    '<img src="../../static/favicon.svg" alt="A logo"></picture>\n')},
          ["content/news/pictured.md:5: warning: body: leads to news/pictured/static/chart.png, which is no file of the "
           "site (hint: from an item's page, a file of the site is ../../static/...)",
-          "content/news/pictured.md:5: warning: body: leads to static/map.png, which is no file of the site"]),
+          "content/news/pictured.md:5: warning: body: leads to static/map.png, which is no file of the site",
+          "content/news/pictured.md:5: warning: body: leads to static/wide.png, which is no file of the site"]),
     Case("link-to-a-held-page", {"content/news/linking.md": news(OK_NEWS, "See [this](../held/).\n"),
                                  "content/news/2018-11-12-held.md": news("title: H\ndate: 2018-12-24T10:00:00+01:00\n")},
          ["content/news/linking.md:5: warning: body: links to news/held/, which is held until 2018-12-24T10:00:00+01:00"]),

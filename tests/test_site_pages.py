@@ -575,6 +575,29 @@ def test_the_sites_own_images_carry_their_width_and_height(example_site: Path, f
     assert (graph["og:image:width"], graph["og:image:height"]) == ("120", "80")
 
 
+def test_an_art_directed_picture_gives_each_source_its_own_size(example_site: Path, feeds) -> None:
+    """A <picture> shows a wide image on wide screens and a square one elsewhere: each <source> carries
+    the size of its own image (browsers take the chosen source's), the <img> that of its src."""
+    images = example_site / "templates/static/images"
+    images.mkdir(parents=True)
+    (images / "wide.png").write_bytes(png(400, 100))
+    (images / "wide-2x.png").write_bytes(png(800, 200))
+    (images / "square.png").write_bytes(png(90, 90))
+    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    news.write_text(news.read_text(encoding="utf-8") + (
+        '\n<picture><source media="(min-width: 40em)" srcset="../../static/images/wide.png 1x, '
+        '../../static/images/wide-2x.png 2x"><source srcset="https://cdn.example.org/other.png">'
+        '<img src="../../static/images/square.png" alt="A square"></picture>\n'), encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    page = _html(example_site / "public", NEWS + "index.html")
+    [picture] = page.iter("picture")
+    assert [(source.get("width"), source.get("height")) for source in picture.iter("source")] == [
+        ("400", "100"),  # its first candidate's: the others are the same picture at other densities
+        (None, None)]  # another site's
+    [img] = picture.iter("img")
+    assert (img.get("width"), img.get("height")) == ("90", "90")
+
+
 def test_a_photo_turned_by_its_exif_has_the_size_it_is_shown_at(example_site: Path, feeds) -> None:
     """A camera's portrait photo is stored on its side with an EXIF orientation, which browsers follow:
     its width and height are those of the turned picture, or the page would squash it."""

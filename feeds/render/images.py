@@ -14,8 +14,9 @@ from markupsafe import Markup
 from feeds.links import image_paths
 from feeds.template_paths import STATIC_DIR, files_in_use
 
-# An <img> tag of sanitised HTML, which escapes every '<' and '>' of text and of attribute values.
-_IMAGE_TAG = re.compile(r"<img\s[^<>]*>")
+# An <img> or <source> tag of sanitised HTML, which escapes every '<' and '>' of text and of
+# attribute values. A <source> of a <picture> can show an image of another shape (art direction).
+_IMAGE_TAG = re.compile(r"<(?:img|source)\s[^<>]*>")
 # An SVG's root element, and a length of it in pixels (a number alone, or in px): imagesize would take
 # the first width and height in the file, a shape's where the root has a viewBox alone, in fractions.
 _SVG_ROOT = re.compile(rb"<svg\s[^>]*>")
@@ -46,8 +47,8 @@ class ImageSizes:
         return Markup(' width="{}" height="{}"').format(*size) if size else Markup("")
 
     def in_html(self, body_html: str, page_url: str, base_url: str) -> str:
-        """Sanitised HTML with the size added to each <img> of the site that has neither a width
-        nor a height (the writer's own are kept)."""
+        """Sanitised HTML with the size added to each <img> and <picture> source of the site that has
+        neither a width nor a height (the writer's own are kept): browsers take the chosen source's."""
         if "<img" not in body_html:
             return body_html
 
