@@ -10,6 +10,11 @@ from typing import Any
 
 STATIC_DIR = "static"
 
+# The filters the site's templates have besides Jinja2's own (feeds.render.html gives each its work):
+# a template that names another is refused when it is checked, as Jinja2 refuses it when compiling.
+SITE_FILTERS = ("when", "day", "event_dates", "event_zone", "series_last", "banner", "site_link", "direction",
+                "lang_attributes", "image_size", "with_image_sizes")
+
 
 def builtin_templates() -> Path:
     """The built-in templates: inside the installed package, or beside it in a source checkout."""
@@ -40,7 +45,8 @@ def page_templates(template_dirs: Sequence[Path]) -> list[str]:
 
 class ParsedTemplates(dict[str, Any]):
     """Each template, by name, as Jinja2 parses it (a nodes.Template), or the error parsing it raised
-    (TemplateSyntaxError, UnicodeDecodeError); None where no folder has it. Parsed when first asked for."""
+    (TemplateSyntaxError, UnicodeDecodeError); None where no folder has it. Parsed when first asked for,
+    and compiled too: Jinja2 finds an unknown filter or test (a TemplateSyntaxError) only then."""
 
     def __init__(self, template_dirs: Sequence[Path]) -> None:
         super().__init__()
@@ -51,11 +57,24 @@ class ParsedTemplates(dict[str, Any]):
 
         path = next((d / name for d in self.template_dirs if (d / name).is_file()), None)
         try:
-            parsed = None if path is None else jinja2.Environment().parse(path.read_text(encoding="utf-8"), name, str(path))
+            parsed = None if path is None else _checking_environment().parse(path.read_text(encoding="utf-8"), name, str(path))
+            if parsed is not None:
+                _checking_environment().compile(parsed, name, str(path), raw=True)  # the Python it would run, unused
         except (jinja2.TemplateSyntaxError, UnicodeDecodeError) as error:
             parsed = error
         self[name] = parsed
         return parsed
+
+
+@functools.cache
+def _checking_environment() -> Any:
+    """A Jinja2 environment that knows the site's filters by name, to parse and compile with; it
+    does not optimise, so compiling leaves the tree as parsed."""
+    import jinja2
+
+    environment = jinja2.Environment(optimized=False)
+    environment.filters.update(dict.fromkeys(SITE_FILTERS, str))
+    return environment
 
 
 @functools.lru_cache(maxsize=8)

@@ -450,6 +450,34 @@ def test_content_templates_and_ui_strings_are_reported_in_one_run(example_site: 
         assert "raw.html" not in result.err  # a static file, copied as it is
 
 
+def test_an_unknown_filter_is_reported_with_the_contents_errors(example_site: Path, feeds) -> None:
+    """Jinja finds an unknown filter or test when it compiles a template, not when it parses it: a
+    syntax error all the same, reported in the run that finds the content's, not in the next one."""
+    apply(Case("", {"content/news/bad-date.md": news("title: T\ndate: 2018-02-30\n"),
+                    "templates/news.html": '{% extends "base.html" %}\n{% block main %}\n'
+                                           '<h1>{{ item.title | when }}</h1>\n{{ item.title | no_such_filter }}\n'
+                                           '{% endblock %}\n'}, []), example_site)
+    for command in ("check", "build"):
+        result = feeds(command, "--site", example_site, "--now", EXAMPLE_NOW)
+        assert result.code == 1
+        assert_reported(result.err, ["content/news/bad-date.md:3: date:",
+                                     "templates/news.html:4: template syntax: No filter named 'no_such_filter'"])
+        assert "news.html:3" not in result.err  # the site's own filters are known
+
+
+def test_the_check_knows_every_filter_the_templates_have() -> None:
+    from zoneinfo import ZoneInfo
+
+    import jinja2
+
+    from feeds.render.html import _environment
+    from feeds.strings import Strings
+    from feeds.template_paths import SITE_FILTERS, builtin_templates
+
+    env = _environment([builtin_templates()], Strings({}), ZoneInfo("UTC"), sizes=None)
+    assert set(env.filters) - set(jinja2.Environment().filters) == set(SITE_FILTERS)
+
+
 def test_unreadable_files_are_reported_with_a_bad_site_toml(built, feeds) -> None:
     site, before = built
     for case in ERRORS:
