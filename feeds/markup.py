@@ -91,12 +91,26 @@ _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref"><a [^>]*>([^<]*)</a></sup
 _FOOTNOTE_BACK = re.compile(r'\s*<a [^>]*class="footnote-backref"[^>]*>[^<]*</a>')
 
 
+# An image, and its text alternative, as the sanitiser writes them (attributes double-quoted).
+_IMAGE = re.compile(r"<img\s[^>]*>")
+_ALT = re.compile(r'\salt="([^"]*)"')
+
+
 def to_text(fragment: str) -> str:
-    """The plain text of an HTML fragment, whitespace collapsed, without footnote numbers."""
+    """The plain text of an HTML fragment, whitespace collapsed, without footnote numbers; an image
+    reads as its alt text."""
     check_depth(fragment)
     if "footnote-" in fragment:
         fragment = _FOOTNOTE_BACK.sub("", _FOOTNOTE_REF.sub("", fragment))
-    return " ".join(html.unescape(_TEXT_ONLY.clean(fragment)).split())
+    return " ".join(html.unescape(_TEXT_ONLY.clean(_with_alt_texts(fragment))).split())
+
+
+def _with_alt_texts(fragment: str) -> str:
+    """The fragment with each image replaced by its alt text (still escaped), or by nothing: a plain
+    text reads "a map of Geneva" where the page shows the map."""
+    if "<img" not in fragment:
+        return fragment
+    return _IMAGE.sub(lambda image: alt[1] if (alt := _ALT.search(image[0])) else "", fragment)
 
 
 _PARAGRAPH_END = re.compile(r"</(?:p|h[1-6]|blockquote|pre|ul|ol|table|figure)>", re.IGNORECASE)
@@ -139,7 +153,7 @@ def to_plain_text(fragment: str) -> str:
     of its links to the web after their words, for plain-text readers (calendars)."""
     if "footnote-" in fragment:  # a reference reads [1], and the way back is no use without links
         fragment = _FOOTNOTE_BACK.sub("", _FOOTNOTE_REF.sub(r"[\1]", fragment))
-    fragment = _WEB_LINK.sub(_link_text, fragment)
+    fragment = _WEB_LINK.sub(_link_text, _with_alt_texts(fragment))
     flat = " ".join(fragment.split())  # HTML whitespace is one space; only block ends break lines
     marked = _LINE_END.sub("\n", _PARAGRAPH_END.sub("\n\n", _LIST_ITEM.sub(_Bullets(), flat)))
     lines = (" ".join(line.split()) for line in html.unescape(_TEXT_ONLY.clean(marked)).split("\n"))
@@ -158,8 +172,8 @@ _BLOCK_TAG = re.compile(r"<(/?)(p|blockquote|ul|ol|table|div|figure|details|sect
 
 
 def first_paragraph(body_html: str) -> str:
-    """The plain text of the body's first paragraph with text (not one inside a quote, list or table),
-    for a summary the writer did not give."""
+    """The plain text of the body's first paragraph with text (not one inside a quote, list or table,
+    nor one of images alone), for a summary the writer did not give."""
     depth, opened = 0, None
     for tag in _BLOCK_TAG.finditer(body_html):
         closing, name = tag[1] == "/", tag[2].lower()
@@ -168,8 +182,9 @@ def first_paragraph(body_html: str) -> str:
         elif not closing and depth == 0:
             opened = tag.end()
         elif closing and opened is not None:
-            text = to_text(body_html[opened : tag.start()])
-            if text:
+            paragraph = body_html[opened : tag.start()]
+            text = to_text(paragraph)
+            if text and ("<img" not in paragraph or to_text(_IMAGE.sub("", paragraph))):  # not images alone
                 return text
             opened = None
     return ""

@@ -63,3 +63,10 @@ def test_plain_text_numbers_the_items_of_a_numbered_list() -> None:
     text = to_plain_text(to_html("3. Register\n4. Attend\n   - in person\n5. Report\n\n- tea\n\nA note[^n].\n\n[^n]: It.\n"))
     assert text.splitlines() == ["3. Register", "4. Attend", "- in person", "", "5. Report", "", "- tea", "",
                                  "A note[1].", "", "1. It."]
+
+
+def test_plain_text_reads_an_image_as_its_alt_text() -> None:
+    from feeds.markup import to_html, to_plain_text
+
+    assert to_plain_text(to_html("Badges at ![the CICG desk](desk.png) from 8:00.\n\n![](divider.png)\n\nBring ID.")) == \
+        "Badges at the CICG desk from 8:00.\n\nBring ID."

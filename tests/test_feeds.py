@@ -145,6 +145,7 @@ def test_a_series_that_leaves_out_its_start_is_announced_from_its_first_date_kep
     ("## The call\n\n- one\n- two\n\n> A quote.\n\n![A chart](chart.png)\n\nThe *first* paragraph.\n\nThe second.",
      "The first paragraph."),
     ("1.5 million people signed.\n\nThe second.", "1.5 million people signed."),
+    ("![A logo](logo.png) ![](line.png)\n\nBadges at ![the CICG desk](desk.png) from 8:00.", "Badges at the CICG desk from 8:00."),
     ("#1 priority: security.\n\nThe second.", "#1 priority: security."),
     ("Press release\n=============\n\nThe Forum joins the [Paris Call][call] today.\n\n[call]: https://pariscall.international/",
      "The Forum joins the Paris Call today."),
