@@ -294,7 +294,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         )
     hours = r.get(cal_table, "calendar.refresh_hours", float, 12.0)
     if not 0 < hours <= 24 * 366:  # not NaN either
-        r.fail("calendar.refresh_hours", f"expected a number of hours over 0 and at most a year's, got {hours}",
+        r.fail("calendar.refresh_hours", f"expected a number of hours over 0 and at most a year's, got {hours:g}",
                "e.g. refresh_hours = 12")
         hours = 12.0
     calendar = CalendarSettings(

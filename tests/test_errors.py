@@ -154,6 +154,9 @@ ERRORS = [
          ["content/news/null.md:4: null: a key must be a word"]),
     Case("site-toml-refresh-infinite", {}, ["site.toml:18: calendar.refresh_hours: expected a number of hours over 0"],
          edits={"site.toml": ("refresh_hours = 12", "refresh_hours = inf")}),
+    Case("site-toml-refresh-negative", {}, ["site.toml:18: calendar.refresh_hours: expected a number of hours over 0 "
+                                            "and at most a year's, got -3 (hint: e.g. refresh_hours = 12)"],
+         edits={"site.toml": ("refresh_hours = 12", "refresh_hours = -3")}),
     Case("site-toml-dotted-key", {}, ["site.toml:7: feeds.limit: expected a positive number, got 0"],
          edits={"site.toml": ('timezone = "Europe/Zurich"\n\n[author]\nname = "World Economic Forum"\n\n[feeds]\nlimit = 20\n',
                               'timezone = "Europe/Zurich"\nfeeds . limit = 0\n\n[author]\nname = "World Economic Forum"\n\n')}),
