@@ -98,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exit_:
         return EXIT_OK if exit_.code in (0, None) else EXIT_USAGE
+    if not (args.site / "site.toml").exists():  # the wrong folder: every command reads the site's settings
+        where = "is no folder" if not args.site.is_dir() else "holds no site.toml"
+        print(f"feeds {args.command}: --site {args.site} {where} (hint: run feeds in the site directory, or give it "
+              "with --site DIR)", file=sys.stderr)
+        return EXIT_USAGE
     try:
         command = {"build": _build, "check": _check, "new": _new, "serve": _serve, "ping": _ping}[args.command]
         return command(args)

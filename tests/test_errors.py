@@ -501,6 +501,16 @@ def test_usage_errors_exit_2(feeds) -> None:
     assert feeds("new", "event", "Summit", "--start", "2019-13-01").code == 2
 
 
+@pytest.mark.parametrize("command", [["build"], ["check"], ["serve"], ["ping"], ["new", "news", "A title"]])
+def test_a_site_folder_that_is_not_one_is_a_usage_error(tmp_path: Path, feeds, command: list[str]) -> None:
+    """A --site that does not exist, or holds no site.toml, is the wrong folder given: exit 2, nothing written."""
+    (tmp_path / "empty").mkdir()
+    for folder, said in ((tmp_path / "nowhere", "is no folder"), (tmp_path / "empty", "holds no site.toml")):
+        result = feeds(*command, "--site", folder)
+        assert result.code == 2 and f"--site {folder} {said} (hint: run feeds in the site directory" in result.err
+    assert [p.name for p in tmp_path.iterdir()] == ["empty"] and not any((tmp_path / "empty").iterdir())
+
+
 @pytest.mark.parametrize("output", [".", "..", "content/public", "templates/out", "site.toml", "published.json",
                                     "linked-content", "linked-content/public", "notes.txt"])
 def test_an_output_that_would_sweep_away_the_site_is_refused(example_site: Path, feeds, output: str) -> None:
