@@ -65,7 +65,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems += placing
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
         files = _static_paths(site_dir)
-        problems += lint_timely(shown, lines, now) + lint_images(shown, lines, files)
+        problems += lint_timely(shown, lines, now) + lint_images(shown, lines, files, config)
         problems += lint_links(shown, embargoed, lines, files)
         strings, string_problems = _strings(site_dir, config)
         problems += string_problems

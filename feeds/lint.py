@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from urllib.parse import unquote, urlsplit
 
+from feeds.config import SiteConfig
 from feeds.errors import Problem, Severity
 from feeds.load import Source
 from feeds.model import Event, Item, NewsItem, Status
@@ -56,15 +56,16 @@ def _bare_image_lines(body: str) -> list[int]:
     return [offset for offset, text in enumerate(body.split("\n")) if _BARE_IMAGE.search(text)]
 
 
-def lint_images(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], files: set[str]) -> list[Problem]:
-    """A news image named as a file of the site (no scheme) that the site does not have: `files` are
-    the paths of the site's static files, from templates/static/."""
+def lint_images(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], files: set[str],
+                config: SiteConfig) -> list[Problem]:
+    """A news image named as a file of the site (a path, or a URL under base_url) that the site does
+    not have: `files` are the paths of the site's static files, from templates/static/."""
     return [Problem(item.source, lines.get(item.source, {}).get("image", 1), "image",
                     f"{item.image} is not a file of the site; the page would show a broken image",
                     "put the file under templates/static/ and name it static/..., or give an https:// address",
                     Severity.WARNING)
-            for item in items if isinstance(item, NewsItem) and item.image and "://" not in item.image
-            and unquote(urlsplit(item.image).path.lstrip("/")) not in files]
+            for item in items if isinstance(item, NewsItem) and item.image
+            and (path := config.own_file(item.image)) is not None and path not in files]
 
 
 def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, Mapping[str, int]],

@@ -300,6 +300,11 @@ WARNINGS = [
          ["content/news/picture.md:4: warning: image: has no image_alt"]),
     Case("image-not-in-the-site", {"content/news/missing.md": news(OK_NEWS + "image: static/nowhere.png\nimage_alt: A\n")},
          ["content/news/missing.md:4: warning: image: static/nowhere.png is not a file of the site"]),
+    Case("image-by-the-sites-address-not-in-the-site",  # the site's own address names a file of the site too
+         {"content/news/missing.md": news(OK_NEWS + "image: https://newsroom.example.org/static/nowhere.png\nimage_alt: A\n"),
+          "content/news/found.md": news(OK_NEWS + "image: https://newsroom.example.org/static/favicon.svg\nimage_alt: A\n")},
+         ["content/news/missing.md:4: warning: image: https://newsroom.example.org/static/nowhere.png is not a file "
+          "of the site"]),
     Case("body-image-without-alt", {"content/news/inline.md": news(OK_NEWS, "Text.\n\n![](a.jpg)\n\n<img src=b.jpg>\n")},
          ["content/news/inline.md:7: warning: body: an image has no alt text",
           "content/news/inline.md:9: warning: body: an image has no alt text"]),
