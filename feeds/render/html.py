@@ -118,8 +118,6 @@ def site_link(value: str, root: str) -> str:
     return value if path is None else root + path
 
 
-
-
 @dataclass(frozen=True)
 class PageJob:
     """One page of an item or a list of items: the items it shows (in order), and how to render it."""
@@ -198,13 +196,12 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     page("", "index.html", config.title, config.description, data=structured.website(site), modified=newest,
          news=site.news[:INDEX_LIMIT], upcoming=site.upcoming[:INDEX_LIMIT], past=site.past[:INDEX_LIMIT],
          tags=tags)
-    for folder, listing in paginate(site.items, "archive/"):
-        job(folder, "listing.html", _numbered(t.archive, listing, t), config.description, shows=listing.items,
-            label=f"{listing.number}/{listing.count}", modified=max(map(_UPDATED, listing.items), default=None),
-            options=partial(dict, listing=listing, tag="", tag_feeds={}))
-    sections = ((NewsItem.section, t.all_news, site.news), (Event.section, t.all_events, (*site.upcoming, *site.past)))
-    for section, title, items in sections:  # news/ and events/: each kind of item alone, events soonest first
-        for folder, listing in paginate(items, f"{section}/"):  # one page, empty, when there are none: the menu links it
+    # archive/ lists every item; news/ and events/ each kind alone, events soonest first. Each list has one
+    # page, empty, when it has no items: the menu links it.
+    lists = (("archive", t.archive, site.items), (NewsItem.section, t.all_news, site.news),
+             (Event.section, t.all_events, (*site.upcoming, *site.past)))
+    for section, title, items in lists:
+        for folder, listing in paginate(items, f"{section}/"):
             job(folder, "listing.html", _numbered(title, listing, t), config.description, shows=listing.items,
                 label=f"{listing.number}/{listing.count}", modified=max(map(_UPDATED, listing.items), default=None),
                 options=partial(dict, listing=listing, tag="", tag_feeds={}))
