@@ -56,19 +56,7 @@ def _common(f: Fields, config: SiteConfig, default_date: datetime | None = None,
     embargo = f.instant("embargo")
     holds = [moment for moment in (published_at if published else None, embargo) if moment]
     slug = _slug(f)
-    try:
-        body_html = to_html(f.source.body)
-        # The file's text has no such character (load refuses it); a reference such as &#1; can make one.
-        if "&#" in f.source.body and (bad := refused_character(body_html)) is not None:
-            f.problems.append(Problem(f.source.path, f.source.body_line, "body",
-                                      f"a character reference gives U+{ord(body_html[bad]):04X}, a control character",
-                                      REFUSED_HINT))
-            body_html = ""
-        summary = f.text("summary") or first_paragraph(body_html)
-    except TooDeep as error:
-        f.problems.append(Problem(f.source.path, f.source.body_line, "body", str(error),
-                                  "flatten the nested quotes, lists or HTML blocks"))
-        body_html, summary = "", ""
+    body_html, summary = _body(f)
     return dict(
         source=f.source.path,
         slug=slug,
@@ -83,6 +71,25 @@ def _common(f: Fields, config: SiteConfig, default_date: datetime | None = None,
         withdrawn=f.flag("withdrawn"),
         embargoed_until=max(holds) if holds else None,
     )
+
+
+def _body(f: Fields) -> tuple[str, str]:
+    """The body as sanitised HTML and the summary (as given, else the body's first paragraph); the
+    body is "" after a problem with it, and the summary too when the body nests too deep."""
+    source = f.source
+    try:
+        body_html = to_html(source.body)
+        # The file's text has no such character (load refuses it); a reference such as &#1; can make one.
+        if "&#" in source.body and (bad := refused_character(body_html)) is not None:
+            f.problems.append(Problem(source.path, source.body_line, "body",
+                                      f"a character reference gives U+{ord(body_html[bad]):04X}, a control character",
+                                      REFUSED_HINT))
+            body_html = ""
+        return body_html, f.text("summary") or first_paragraph(body_html)
+    except TooDeep as error:
+        f.problems.append(Problem(source.path, source.body_line, "body", str(error),
+                                  "flatten the nested quotes, lists or HTML blocks"))
+        return "", ""
 
 
 def _body_paths(fields: dict[str, Any], section: str, config: SiteConfig) -> dict[str, tuple[str, ...]]:
