@@ -164,17 +164,17 @@ def _check(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(github_annotation(problem, args.site))
         return EXIT_CONTENT
+    held = [(item, f"embargoed until {item.embargoed_until.isoformat()} (lifts {utc_text(item.embargoed_until)})")
+            for item in loaded.embargoed]
     if github:
         for problem in loaded.warnings:
             print(github_annotation(problem, args.site))
-    else:
-        _report(loaded.warnings)
-    for item in loaded.embargoed:
-        when = f"embargoed until {item.embargoed_until.isoformat()} (lifts {utc_text(item.embargoed_until)})"
-        if github:
+        for item, when in held:
             print(github_command("notice", checkout_path(args.site, item.source), f"{item.title}: {when}",
                                  title="embargo"))
-        else:
+    else:
+        _report(loaded.warnings)
+        for item, when in held:
             print(f"{item.source}: {when}: {item.title}")
     print(f"feeds: {len(loaded.site.news)} news items and {len(loaded.site.events)} events are valid"
           + (f"; {len(loaded.embargoed)} embargoed" if loaded.embargoed else ""))
