@@ -79,23 +79,18 @@ def _calendar_key(header: bytes, parts: list[EventPart], zone: tuple[str, int] |
 
 def event_part(site: Site, event: Event) -> EventPart:
     """An event's VEVENT and its own file."""
-    text = event_text_ical(site, event)
-    own = _assemble(_header(site, (event,), subscription=False), [text])
+    text = _vevent_text(site, event)
+    own = b"".join(_calendar_parts(_header(site, (event,), subscription=False), [text]))
     return EventPart(text, OutputFile(event_ics_path(event), own))
 
 
-def event_text_ical(site: Site, event: Event) -> EventText:
-    """One event's VEVENT, serialised."""
+def _vevent_text(site: Site, event: Event) -> EventText:
+    """One event's VEVENT as icalendar writes it, with the zones and years its VTIMEZONEs must cover."""
     vevent = _vevent(site, event)
     tzids = {value.params.get("TZID") for _, value in vevent.property_items(sorted=False) if hasattr(value, "params")}
     first = _day(event.start) - timedelta(days=1)
     last = _day(series_end(event)) + timedelta(days=1)
     return EventText(to_ical(vevent), tuple(sorted(tzids - {None, "UTC"})), (first.year, last.year + 1))
-
-
-def _assemble(header: bytes, texts: list[EventText]) -> bytes:
-    """A VCALENDAR: its properties, a VTIMEZONE for every zone the events name, the events."""
-    return b"".join(_calendar_parts(header, texts))
 
 
 def _calendar_parts(header: bytes, texts: list[EventText], zone: tuple[str, int] | None = None) -> tuple[bytes, ...]:
