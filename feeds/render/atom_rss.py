@@ -41,15 +41,12 @@ def updated(document: Document) -> datetime:
 def render_atom_rss(site: Site, document: Document, entries: dict[str, Entry]) -> list[OutputFile]:
     """This document as Atom and as RSS."""
     fg, links = _generator(site, document, entries)
-    files = []
-    for fmt in ("atom", "rss"):
-        _set_links(fg, links, site, document, fmt)
-        if fmt == "atom":
-            data = fg.atom_str(pretty=True, encoding="utf-8")
-        else:  # RSS readers disagree on plain text vs HTML; hex references read the same in both
-            data = fg.rss_str(pretty=True, encoding="utf-8").replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
-        files.append(OutputFile(document.path(fmt), data))
-    return files
+    _set_links(fg, links, site, document, "atom")
+    atom = fg.atom_str(pretty=True, encoding="utf-8")
+    _set_links(fg, links, site, document, "rss")
+    # RSS readers disagree on plain text vs HTML; hex references read the same in both.
+    rss = fg.rss_str(pretty=True, encoding="utf-8").replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+    return [OutputFile(document.path("atom"), atom), OutputFile(document.path("rss"), rss)]
 
 
 class _FeedLinks(BaseExtension):  # type: ignore[misc]
