@@ -146,18 +146,21 @@ class Parts:
     def _moments(self, shows: tuple[Item, ...]) -> tuple[str, ...]:
         """What pages showing these items take from the moment: which events are over, and the next
         occurrences of the series among them."""
-        if not self.moments:
-            self.moments = {event.id: self._event_moments(event) for event in self.site.events}
-        table = self.moments
+        table = self.moments or self._every_event_moments()
         found = [table[item.id] for item in shows if item.id in table]  # most pages show no event
         return tuple(chain.from_iterable(found)) if found else ()
+
+    def _every_event_moments(self) -> dict[str, tuple[str, ...]]:
+        """Each event's moments (see _event_moments), by id: worked out once a build, into `moments`."""
+        self.moments = {event.id: self._event_moments(event) for event in self.site.events}
+        return self.moments
 
     def _moments_as_before(self) -> bool:
         """True when every event's moments are as at the last build (as a private cache remembers)."""
         if self.moments_as_before is None:
-            self._moments(())
-            self.moments_as_before = self.cache.between_builds(_MOMENTS) == self.moments
-            self.cache.keep_between_builds(_MOMENTS, self.moments)
+            moments = self.moments or self._every_event_moments()
+            self.moments_as_before = self.cache.between_builds(_MOMENTS) == moments
+            self.cache.keep_between_builds(_MOMENTS, moments)
         return self.moments_as_before
 
     def _event_moments(self, event: Event) -> tuple[str, ...]:
@@ -188,7 +191,6 @@ class Parts:
             keys.append(key)
         self.cache.keep_between_builds(kind, made)
         return keys
-
 
     def _kept(self, path: str, key: str) -> KeptFile | None:
         """The file the last build wrote at `path`, if it had this key and is untouched since."""
