@@ -191,16 +191,21 @@ def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCach
                 parts = Parts.open(cache, site, templates, template_dirs(site_dir), output, tree.place)
                 files = render(site, site_dir, parts)
             if not cache.last_output_stamps(output) and (foreign := foreign_entries(output, files)):
-                shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-                raise SiteError([Problem(str(output), 0, "", f"holds {shown}, which no build makes; a build "
-                                         "replaces the whole folder", "build into a folder of its own, such as "
-                                         "public/, and copy or deploy from it; if this is one, empty it")])
+                raise SiteError([_foreign_problem(output, foreign)])
             with progress.phase("write"):
                 stamps = tree.complete(files)
     except BaseException:
         cache.spare_changed(output)
         raise
     return stamps
+
+
+def _foreign_problem(output: Path, foreign: list[str]) -> Problem:
+    """Why the build will not replace an output folder that holds files no build makes (`foreign`)."""
+    shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+    return Problem(str(output), 0, "", f"holds {shown}, which no build makes; a build replaces the whole folder",
+                   "build into a folder of its own, such as public/, and copy or deploy from it; if this is one, "
+                   "empty it")
 
 
 def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress,
