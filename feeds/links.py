@@ -14,9 +14,8 @@ _SRCSET = re.compile(r'(<[a-zA-Z][^<>]*?\ssrcset=")([^"]*)"')
 # The links of sanitised HTML, whose '<' always begins a tag (see the patterns above): never text
 # that looks like a link, as in a code sample.
 _HREF = re.compile(r'<a(?:\s[^<>]*?)?\shref="([^"]*)"')
-# An image's src, or a <picture> source's first candidate (the others are the same picture at other
-# densities or widths): a URL, then a space, a comma or the end of srcset.
-_IMAGE_SRC = re.compile(r'<img(?:\s[^<>]*?)?\ssrc="([^"]*)"|<source(?:\s[^<>]*?)?\ssrcset="\s*([^\s"]+?),?(?=[\s"])')
+_IMAGE_SRC = re.compile(r'<img(?:\s[^<>]*?)?\ssrc="([^"]*)"')
+_SOURCE_SRCSET = re.compile(r'<source(?:\s[^<>]*?)?\ssrcset="([^"]*)"')  # a <picture>'s sources
 
 
 def absolutize(fragment: str, page_url: str) -> str:
@@ -63,9 +62,21 @@ def site_paths(body_html: str, page_url: str, base_url: str) -> tuple[str, ...]:
 
 
 def image_paths(body_html: str, page_url: str, base_url: str) -> tuple[str, ...]:
-    """The paths inside the site (static/chart.png) of a body's images (each <img>, and each source of
-    a <picture>), as `site_paths` gives links'."""
-    return _inside([src or srcset for src, srcset in _IMAGE_SRC.findall(body_html)], page_url, base_url)
+    """The paths inside the site (static/chart.png) of a body's images, in the order they come: each
+    <img>, and each source of a <picture> by its first candidate (the others are the same picture at
+    other densities or widths), as `site_paths` gives links'."""
+    found = [(image.start(), image[1]) for image in _IMAGE_SRC.finditer(body_html)]
+    if "<source" in body_html:
+        found += [(source.start(), url) for source in _SOURCE_SRCSET.finditer(body_html) if (url := first_candidate(source[1]))]
+        found.sort()
+    return _inside([url for _, url in found], page_url, base_url)
+
+
+def first_candidate(srcset: str) -> str:
+    """The URL of a srcset's first image candidate, as HTML parses it: after any spaces and commas,
+    up to a space, without the commas that end it."""
+    words = srcset.lstrip(" \t\n\r\f,").split(maxsplit=1)
+    return words[0].rstrip(",") if words else ""
 
 
 def _inside(urls: list[str], page_url: str, base_url: str) -> tuple[str, ...]:

@@ -175,7 +175,7 @@ def test_calendar_lines_fold_as_icalendar_folds_them(description: str, summary: 
 
 
 ATTRIBUTE_TEXT = st.lists(st.sampled_from([" ", "\n", "\t", "\u00a0", "href", "src", "srcset", "cite", "=", '"', "x",
-                                            "h", "ref", "c", "set", "<a", "<img", "<p", ">"]), max_size=24).map("".join)
+                                            "h", "ref", "c", "set", "<a", "<img", "<source", "<p", ">"]), max_size=24).map("".join)
 
 
 @PROPERTY
@@ -186,10 +186,11 @@ ATTRIBUTE_TEXT = st.lists(st.sampled_from([" ", "\n", "\t", "\u00a0", "href", "s
 def test_url_attributes_are_found_as_the_plain_patterns_find_them(text: str) -> None:
     """In each tag, the patterns find the first URL attribute they look for, as a plain search of the
     tag finds it (the sanitiser gives no tag two of them), and nothing outside tags."""
-    from feeds.links import _HREF, _IMAGE_SRC, _SRCSET, _URL_ATTRIBUTE
+    from feeds.links import _HREF, _IMAGE_SRC, _SOURCE_SRCSET, _SRCSET, _URL_ATTRIBUTE
 
     for fast, tags, attribute in ((_URL_ATTRIBUTE, r"[a-zA-Z]", r"(?:href|src|cite)"), (_SRCSET, r"[a-zA-Z]", "srcset"),
-                                  (_HREF, r"a(?![^\s<>])", "href"), (_IMAGE_SRC, r"img(?![^\s<>])", "src")):
+                                  (_HREF, r"a(?![^\s<>])", "href"), (_IMAGE_SRC, r"img(?![^\s<>])", "src"),
+                                  (_SOURCE_SRCSET, r"source(?![^\s<>])", "srcset")):
         found = [(match.end(), match[match.re.groups]) for match in fast.finditer(text)]  # the URL: the last group
         expected = []
         for tag in re.finditer(rf"<{tags}[^<>]*", text):
