@@ -130,7 +130,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
             raise SiteError([Problem(str(output), 0, "", str(error),
                                      "report this: a renderer made an unsafe path")]) from None
         # When time alone next changes the outputs: an embargo's lift counts even where the moments are
-        # not known (no item shown yet, or a template showing now itself).
+        # not followed (a template showing now itself).
         changes = [when for when in (moments[1] if moments else None, site.next_lift) if when]
         result = BuildResult(len(site.news), len(site.events), len(stamps), loaded.warnings, loaded.embargoed,
                              site.next_lift, min(changes, default=None))

@@ -20,24 +20,17 @@ if TYPE_CHECKING:
 
 def moment_key(site: Site) -> list[str]:
     """What the outputs take from `now`: which events are over, the next occurrence of each series,
-    when the next embargo lifts, and the year. With no items at all, `now` itself: such a site is
-    rendered again at every moment, though its outputs no longer show `now` (an empty feed is dated
-    atom_rss.NO_ENTRIES)."""
-    if not site.items:
-        return [site.now.isoformat()]
+    when the next embargo lifts, and the year (an empty feed is dated atom_rss.NO_ENTRIES, never now)."""
     return [f"{len(site.past)} over", str(site.next_lift),
             *(following.start.isoformat() for event in site.upcoming
               if (following := site.next_occurrences.get(event.id))),
             f"{site.year} year"]
 
 
-def moment_window(site: Site) -> tuple[datetime, datetime] | None:
+def moment_window(site: Site) -> tuple[datetime, datetime]:
     """From `now` to the first instant at which what the outputs (and the warnings) take from `now`
     changes: an upcoming event ends, a series' next occurrence ends, an embargo lifts,
-    an event dated in the future reaches its date. None for a site without items, which is built
-    again at every moment (see moment_key)."""
-    if not site.items:
-        return None
+    an event dated in the future reaches its date, the year ends."""
     ends = [event.ends_at for event in site.upcoming]
     ends += [instant(following.end, event.timezone) for event in site.upcoming
              if (following := site.next_occurrences.get(event.id))]

@@ -420,6 +420,20 @@ def test_a_build_that_changes_nothing_does_not_even_read_the_items(site: Path, b
     assert items.read_bytes() != b"not read"
 
 
+def test_a_site_without_items_is_not_built_again_as_time_passes(example_site: Path, build) -> None:
+    """Nothing it shows depends on the moment within the year (an empty feed is dated 1970), so a
+    build a day later does nothing: the output folder is not even swapped; a build in the next year
+    is a new one (its calendar's time zone covers that year)."""
+    for item in (example_site / "content").rglob("*.md"):
+        item.unlink()
+    (example_site / "published.json").unlink()
+    build(example_site, now="2018-11-20T12:00:00+01:00")
+    folder = (example_site / "public").stat().st_ino
+    assert build(example_site, now="2018-11-21T12:00:00+01:00") and (example_site / "public").stat().st_ino == folder
+    build(example_site, now="2019-01-02T12:00:00+01:00")
+    assert (example_site / "public").stat().st_ino != folder
+
+
 def test_a_strict_build_fails_on_warnings_even_when_nothing_changed(site: Path, build, feeds) -> None:
     (site / "content/events/nowhere.md").write_text(
         "---\ntitle: Somewhere\nstart: 2018-12-01\n---\n\nNo place yet.\n", encoding="utf-8")
