@@ -186,7 +186,7 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
         recurrence=recurrence,
         previous_start=previous_start,
         # Calendars cannot link: every link keeps its address, made absolute as in the calendar's HTML.
-        body_text=to_plain_text(absolutize(fields["body_html"], config.url(f"{Event.section}/{slug}/"))),
+        body_text=to_plain_text(absolutize(fields["body_html"], config.url(item_path(Event.section, slug)))),
     )
 
 
