@@ -47,6 +47,7 @@ def _site_address(text: str) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line: `feeds build`, `check`, `new`, `serve` and `ping`, with their options."""
     top = argparse.ArgumentParser(prog="feeds", description="Publish a newsroom: news feeds, a calendar and a site.")
     top.add_argument("--version", action="version", version=f"feeds {__version__}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")

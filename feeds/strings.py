@@ -75,6 +75,7 @@ class Strings(Mapping[str, Any]):
         return self["date_time"].format(**self._parts(value), time=self.time(value))
 
     def time(self, value: datetime) -> str:
+        """A time of day in the form the UI words give it (`time`, such as 14:30)."""
         return self["time"].format(hour=value.hour, minute=value.minute)
 
     def _parts(self, value: date) -> dict[str, Any]:

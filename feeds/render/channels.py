@@ -21,6 +21,7 @@ def feed_paths(folder: str) -> dict[str, str]:
 
 
 def tag_folder(slug: str) -> str:
+    """Where a tag's feeds are, in the output."""
     return f"{SITE_FOLDER}tags/{slug}/"
 
 

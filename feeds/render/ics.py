@@ -51,6 +51,7 @@ EventParts = Callable[[Callable[[Event], EventPart], Sequence[Event]], list[Even
 
 
 def each_event(make: Callable[[Event], EventPart], events: Sequence[Event]) -> list[EventPart]:
+    """Every event's part, made here and now (a cache may give some instead: see feeds.parts)."""
     return [make(event) for event in events]
 
 

@@ -17,6 +17,7 @@ DocumentFiles = Callable[[Callable[[Document], list[OutputFile]], Sequence[Docum
 
 
 def each_document(render: Callable[[Document], list[OutputFile]], documents: Sequence[Document]) -> list[list[OutputFile]]:
+    """Every feed document's files, rendered here and now (a cache may give some instead: see feeds.parts)."""
     return [render(document) for document in documents]
 
 
