@@ -114,9 +114,8 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         loaded = validate_site(site_dir, config, found, now=moment, drafts=drafts, strict=strict,
                                progress=progress, cache=cache, strays=listing.strays)
         del found  # the files' bytes, parsed now: 80 MB at 10,000 items, which every worker would inherit
-        from feeds.template_reads import (
-            templates_read_now,  # Jinja2, which a build that changes nothing needs not
-        )
+        # Imported here: it brings Jinja2, which a build that changes nothing needs not.
+        from feeds.template_reads import templates_read_now
 
         reads_now = templates_read_now(templates, tuple(template_dirs(site_dir)))  # then no other moment will do
         site = loaded.site
