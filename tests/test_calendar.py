@@ -310,6 +310,11 @@ def test_texts_with_commas_semicolons_backslashes_and_lines_read_back_as_written
     paths = next(v for v in cal.walk("VEVENT") if str(v["UID"]).startswith("paths@"))
     assert "C:\\News\\2018" in str(paths["DESCRIPTION"])
     assert lxml.html.fromstring(_text(paths["X-ALT-DESC"])).findtext(".//code") == "C:\\News\\2018"
+    # As written, every comma and semicolon of a text is escaped, as RFC 5545 requires (a reader may
+    # otherwise take a comma for a separator of values): the calendar's name, a location.
+    unfolded = (site / "public/feeds/events.ics").read_bytes().replace(b"\r\n ", b"").decode()
+    assert "\r\nNAME:Press\\, events\\; and C:\\\\News\r\n" in unfolded
+    assert "\r\nLOCATION:Geneva\\, Switzerland\r\n" in unfolded
 
 
 def _text(value: object) -> str:
@@ -447,6 +452,20 @@ def test_upcoming_list_shows_the_next_occurrences_of_a_series(tmp_path: Path) ->
 
 
 
+def test_a_series_date_that_ends_at_the_moment_of_the_build_is_no_next_date(tmp_path: Path) -> None:
+    """At the very moment a date of a series ends it is over, as a single event is over at its end:
+    the index and the event's page list the series from its following date."""
+    site = _built_with(tmp_path, {}, now="2019-03-05T11:00:00+01:00")  # the briefing of 5 March ends now
+    index = lxml.html.parse(str(site / "public/index.html")).getroot()
+    upcoming = index.get_element_by_id("upcoming-heading").getparent()
+    [card] = [card for card in upcoming.iter("article") if "Monthly press briefing" in card.text_content()]
+    assert [t.get("datetime") for t in card.iter("time")] == [
+        "2019-04-02T10:00:00+02:00", "2019-05-07T10:00:00+02:00", "2019-06-04T10:00:00+02:00"]
+    page = lxml.html.parse(str(site / "public/events/monthly-press-briefing/index.html")).getroot()
+    [listed] = page.find_class("occurrences")
+    assert [t.get("datetime") for t in listed.iter("time")][0] == "2019-04-02T10:00:00+02:00"
+
+
 def test_a_series_is_listed_dated_and_described_by_its_next_date(tmp_path: Path) -> None:
     """Upcoming events come soonest first, a series by its next date; its card's microformats and its
     page's JSON-LD give that date's start and end, not the first occurrence's."""
@@ -553,6 +572,43 @@ def test_a_time_that_happens_twice_lands_at_the_instant_written_in_every_client(
         assert event.decoded("DTSTART") == start and event.decoded("DTEND") == datetime(2018, 10, 28, 3, tzinfo=timezone.utc)
         [read] = [e for e in read_with_icaljs(ics)["events"] if e["summary"] == "Night shift"]
         assert (read["start"], read["end"]) == (start.strftime("%Y-%m-%dT%H:%M:%S.000Z"), "2018-10-28T03:00:00.000Z")
+
+
+def test_a_series_that_begins_at_a_time_that_happens_twice_keeps_its_wall_time(example_site: Path, feeds) -> None:
+    """A single event at such a time is written in UTC (above); a series keeps its zone, since its
+    later dates, after the clocks went back, follow the wall clock: 02:30 every Sunday stays 02:30."""
+    (example_site / "content/events/night.md").write_text(
+        "---\ntitle: Night shift\ndate: 2018-10-01\nstart: 2018-10-28T02:30\nend: 2018-10-28T03:30\n"
+        "rrule: FREQ=WEEKLY;COUNT=3\nlocation: Geneva\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", NOW).code == 0
+    zone = ZoneInfo("Europe/Zurich")
+    later = [datetime(2018, 11, 4, 2, 30, tzinfo=zone), datetime(2018, 11, 11, 2, 30, tzinfo=zone)]
+    ics = example_site / "public/events/night/event.ics"
+    expanded = recurring_ical_events.of(icalendar.Calendar.from_ical(ics.read_bytes())).between(
+        datetime(2018, 10, 29), datetime(2018, 12, 1))
+    assert [e["DTSTART"].dt for e in expanded] == later
+    [read] = read_with_icaljs(ics)["events"]
+    assert [o["start"] for o in read["occurrences"]][1:] == [
+        moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z") for moment in later]
+
+
+def test_a_timed_series_until_a_date_takes_place_on_that_date(tmp_path: Path) -> None:
+    """UNTIL given as a date for a timed series means the whole of its last day: a weekly 10:00
+    meeting until 18 December meets on the 18th too, in every client and on its page."""
+    site = _built_with(tmp_path, {"weekly":
+        "---\ntitle: Weekly\ndate: 2018-11-01T09:00\nstart: 2018-12-04T10:00\nend: 2018-12-04T11:00\n"
+        "rrule: FREQ=WEEKLY;UNTIL=20181218\nlocation: Bern\n---\nX.\n"})
+    zone = ZoneInfo(SITE_ZONE)
+    dates = [datetime(2018, 12, day, 10, tzinfo=zone) for day in (4, 11, 18)]
+    ics = site / "public/events/weekly/event.ics"
+    expanded = recurring_ical_events.of(icalendar.Calendar.from_ical(ics.read_bytes())).between(
+        datetime(2018, 12, 1), datetime(2019, 1, 1))
+    assert [e["DTSTART"].dt for e in expanded] == dates
+    [read] = read_with_icaljs(ics)["events"]
+    assert [o["start"] for o in read["occurrences"]] == [
+        d.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z") for d in dates]
+    page = lxml.html.parse(str(site / "public/events/weekly/index.html")).getroot()
+    assert [t.get("datetime") for t in page.find_class("occurrences")[0].iter("time")] == [d.isoformat() for d in dates]
 
 
 def test_an_offset_that_lasts_a_week_is_in_the_time_zone_definition(example_site: Path, feeds) -> None:
