@@ -299,6 +299,22 @@ def test_archives_walk_back_to_the_first_item(big: Path, fmt: str, folder: str) 
     assert oldest.id == "tag:press.example.com,2019-01-07:news/item-0"
 
 
+@pytest.mark.parametrize("fmt", ["atom.xml", "rss.xml"])
+def test_archives_walk_forward_to_the_newest_and_no_further(big: Path, fmt: str) -> None:
+    """RFC 5005's next-archive leads from the oldest archive to each newer one in turn; the newest has
+    none, as no archive comes after it (a link there would lead a reader to a missing document)."""
+    url, visited = BASE + "feeds/archive/1/" + fmt, []
+    while url:
+        path = big / url.removeprefix(BASE)
+        assert path.is_file(), url
+        visited.append(path.parent.name)
+        [doc] = feedsmith(path)
+        assert links(feedparse(path)).get("next-archive") == smith_links(doc).get("next-archive")
+        url = smith_links(doc).get("next-archive")
+    archives = sorted(int(p.name) for p in (big / "feeds/archive").iterdir())
+    assert visited == [str(n) for n in archives] and len(archives) > 1
+
+
 def test_archives_do_not_change_when_news_is_added(big: Path, tmp_path: Path) -> None:
     from feeds.cli import main
 
