@@ -493,6 +493,70 @@ def test_an_older_item_added_keeps_the_archive_walk_whole(example_site: Path, fe
     assert tree_bytes(example_site / "public") == tree_bytes(tmp_path / "clean")
 
 
+def test_a_newer_item_that_fills_an_archive_links_the_one_before_to_it(example_site: Path, build,
+                                                                       tmp_path: Path) -> None:
+    """An archive that is full never changes its entries, but the archive before it gains a
+    next-archive link to it: a cached build writes that link, as a clean build does."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace("limit = 20", "limit = 2").replace("include_events = true", "include_events = false"))
+    for n in (2, 3):
+        (example_site / f"content/news/n{n}.md").write_text(f"---\ntitle: N{n}\ndate: 2018-11-0{n}\n---\nX.\n")
+    before = build(example_site)
+    assert "feeds/archive/2/atom.xml" not in before
+    (example_site / "content/news/newer.md").write_text("---\ntitle: Newer\ndate: 2018-11-19\n---\nX.\n")
+    after = build(example_site)
+    for fmt in ("atom.xml", "rss.xml"):
+        archive = feedparser.parse(after[f"feeds/archive/1/{fmt}"])
+        assert {link.rel: link.href for link in archive.feed.links}.get("next-archive") == (
+            f"https://newsroom.example.org/feeds/archive/2/{fmt}")
+    assert after == clean_build(example_site, build, tmp_path)
+
+
+def test_a_sequence_raised_in_the_ledger_alone_reaches_the_calendar(site: Path, build, tmp_path: Path) -> None:
+    """published.json may change without the content, as when a colleague's build raised an event's
+    SEQUENCE and the ledger is pulled: a cached build gives the calendars the ledger's sequence."""
+    build(site)
+    ledger = json.loads((site / "published.json").read_text(encoding="utf-8"))
+    [entry] = [row for row in ledger["items"] if row["path"] == EVENT]
+    entry["sequence"] = 3
+    (site / "published.json").write_text(json.dumps(ledger, indent=2) + "\n", encoding="utf-8")
+    after = build(site)
+    for path in ("feeds/events.ics", "events/annual-gathering-2018/event.ics"):
+        [event] = icalendar.Calendar.from_ical(after[path]).walk("VEVENT")
+        assert int(event["SEQUENCE"]) == 3, path
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_editing_a_string_the_calendar_speaks_changes_the_calendar(site: Path, build, tmp_path: Path) -> None:
+    """A cancelled event's title is prefixed in the site's UI words: the site's own strings file
+    changes the calendars, not only the pages."""
+    edit(site / EVENT, "timezone: Europe/Zurich", "timezone: Europe/Zurich\nstatus: cancelled")
+    build(site)
+    (site / "templates/strings").mkdir(parents=True)
+    (site / "templates/strings/en.toml").write_text('status_cancelled = "Called off"\n', encoding="utf-8")
+    after = build(site)
+    for path in ("feeds/events.ics", "events/annual-gathering-2018/event.ics"):
+        [event] = icalendar.Calendar.from_ical(after[path]).walk("VEVENT")
+        assert str(event["SUMMARY"]) == "Called off: Annual Gathering of the Centre for Cybersecurity", path
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_series_date_that_ends_moves_its_page_on_despite_the_cache(site: Path, build, tmp_path: Path) -> None:
+    """A build just after one date of a series ends, with nothing else over since the last build,
+    is not that build again: the series' page and card list its following dates."""
+    (site / "content/events/weekly-briefing.md").write_text(
+        "---\ntitle: Weekly briefing\ndate: 2018-10-01T10:00\nstart: 2018-11-05T10:00\nend: 2018-11-05T11:00\n"
+        "rrule: FREQ=WEEKLY;COUNT=10\nlocation: Bern\n---\n\nEvery Monday.\n", encoding="utf-8")
+    page = "events/weekly-briefing/index.html"
+    before = build(site)  # 20 November: its next date is the 26th, the first day of the Annual Gathering
+    assert lxml.html.fromstring(before[page]).find_class("occurrences")[0].find(".//time").get("datetime").startswith("2018-11-26")
+    later = "2018-11-26T12:00:00+01:00"  # that date is over, the Gathering is not
+    after = build(site, now=later)
+    first_shown = lxml.html.fromstring(after[page]).find_class("occurrences")[0].find(".//time").get("datetime")
+    assert first_shown.startswith("2018-12-03")
+    assert after == clean_build(site, build, tmp_path, now=later)
+
+
 def test_a_tags_name_changed_by_one_item_follows_on_every_page_and_feed(site: Path, build, tmp_path: Path) -> None:
     """A tag goes by the way most of its items write it: an edit to one item can rename it on pages
     and in feeds that do not show that item."""
