@@ -177,3 +177,20 @@ def test_the_next_lift_is_never_before_the_embargo_and_never_a_drafts(example_si
     assert feeds("build", "--site", example_site, "--now", lift).code == 0
     assert "news/zephyrine/index.html" in mentions(out, MARKER)
     assert (out / "next-lift.txt").read_text() == ""
+
+
+def test_the_next_lift_is_the_soonest_of_several(example_site: Path, feeds) -> None:
+    """Of several held items, the one that lifts first sets the time to build again, whatever the order
+    of their files; check lists them soonest first."""
+    news = example_site / "content/news"
+    (news / "2018-11-12-a-later.md").write_text("---\ntitle: Later\ndate: 2018-11-12\nembargo: 2018-11-30T09:00:00+01:00\n---\nX.\n")
+    (news / "2018-11-12-b-sooner.md").write_text("---\ntitle: Sooner\ndate: 2018-11-12\nembargo: 2018-11-21T09:00:00+01:00\n---\nX.\n")
+    (news / "2018-11-12-c-latest.md").write_text("---\ntitle: Latest\ndate: 2018-11-12\nembargo: 2018-12-05T09:00:00+01:00\n---\nX.\n")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    assert "3 embargoed; the next lifts at 2018-11-21T08:00:00Z" in result.out
+    assert (example_site / "public/next-lift.txt").read_text() == "2018-11-21T08:00:00Z\n"
+    listed = [line.split(": embargoed")[0] for line in feeds("check", "--site", example_site, "--now", EXAMPLE_NOW).out.splitlines()
+              if ": embargoed until " in line]
+    assert listed == ["content/news/2018-11-12-b-sooner.md", "content/news/2018-11-12-a-later.md",
+                      "content/news/2018-11-12-c-latest.md"]
