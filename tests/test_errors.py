@@ -128,6 +128,11 @@ ERRORS = [
          ["content/events/bad-geo.md:6: location.geo: expected [latitude, longitude]"]),
     Case("bad-status", {"content/events/bad-status.md": news("title: E\nstart: 2018-11-26\nstatus: maybe\n")},
          ["content/events/bad-status.md:4: status: unknown status 'maybe'"]),
+    # Every error of one file, not only the first: a wrong end does not hide what follows it.
+    Case("every-error-of-one-event", {"content/events/several.md": news(
+        "title: E\nstart: 2018-11-26\nend: 2018-11-25\nstatus: maybe\nrrule: FREQ=WEEKLY\nurl: ftp://x\n")},
+         ["content/events/several.md:4: end: is before start", "content/events/several.md:5: status: unknown status 'maybe'",
+          "content/events/several.md:6: rrule: needs exactly one of COUNT or UNTIL", "content/events/several.md:7: url: not a web address"]),
     # Addresses that become links or images: the web's, or (images) the site's own files
     Case("event-url-script", {"content/events/js.md": news('title: E\nstart: 2018-12-01\nlocation: Bern\nurl: "javascript:alert(1)"\n')},
          ["content/events/js.md:5: url: not a web address: 'javascript:alert(1)' (hint: write it in full, e.g. https://example.org/)"]),
