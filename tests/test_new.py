@@ -92,6 +92,16 @@ def test_a_long_title_gets_the_first_words_of_its_slug(example_site: Path, feeds
     assert slug == "cyber-security-agreement-signed-between-the-european-union-and-the-swiss"
 
 
+def test_a_slug_whose_80th_character_ends_a_word_keeps_that_word(example_site: Path, feeds) -> None:
+    """The cut falls between two words here: the slug is the first 80 characters whole, not one word fewer."""
+    title = "Government Announces Strategic Framework Regarding Important Technical Standards for Cyber Defence"
+    result = feeds("new", "news", title, "--site", example_site, "--now", "2018-12-01T10:00:00+01:00")
+    assert result.code == 0, result.err
+    slug = Path(result.out.strip()).stem.removeprefix("2018-12-01-")
+    assert slug == "government-announces-strategic-framework-regarding-important-technical-standards"
+    assert len(slug) == 80
+
+
 def test_a_long_title_gets_a_slug_cut_at_a_word_and_builds(example_site: Path, feeds) -> None:
     title = "東京" * 60  # transliterated, a slug of some 400 characters: past a file name's 255 bytes
     result = feeds("new", "news", title, "--site", example_site, "--now", "2018-11-20T10:15:30+01:00")
