@@ -264,6 +264,22 @@ def test_news_and_events_link_each_other(built_sites) -> None:
     assert [urljoin(BASE + EVENT, a.get("href")) for a in related.iter("a")] == [BASE + NEWS]
 
 
+def test_related_items_are_listed_newest_first(example_site: Path, feeds) -> None:
+    """An item's related news, those it links to and those linking to it, come newest first, as every
+    other list of the site does, whatever the order of the links."""
+    news = example_site / "content/news"
+    (news / "2018-11-15-roundup.md").write_text(
+        "---\ntitle: Roundup\ndate: 2018-11-15T10:00\n---\nSee [older](../older/) and [newer](../newer/).\n")
+    (news / "2018-10-01-older.md").write_text("---\ntitle: Older\ndate: 2018-10-01T10:00\n---\nX.\n")
+    (news / "2018-11-14-newer.md").write_text("---\ntitle: Newer\ndate: 2018-11-14T10:00\n---\nX.\n")
+    (news / "2018-11-16-later.md").write_text(
+        "---\ntitle: Later\ndate: 2018-11-16T10:00\n---\nAfter the [roundup](../roundup/).\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    page = _html(example_site / "public", "news/roundup/index.html")
+    [related] = page.xpath('//section[@class="related"]')
+    assert [a.text_content() for a in related.xpath(".//a[contains(@class, 'p-name')]")] == ["Later", "Newer", "Older"]
+
+
 def test_every_page_has_canonical_open_graph_and_autodiscovery(built_sites) -> None:
     for name, base in (("example", BASE), ("large", LARGE)):
         output = built_sites[name].output
