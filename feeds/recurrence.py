@@ -66,7 +66,8 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
     freq = parts.get("FREQ", [""])[0]
     if freq not in FREQUENCIES:
         raise RecurrenceError("rrule", f"FREQ must be one of {', '.join(FREQUENCIES)}, got {freq or 'nothing'!r}",
-                              "a series repeats by the day at most; for several times a day, write an event for each")
+                              "a series repeats by the day at most; for several times a day, write an event for each"
+                              if freq else 'e.g. rrule: "FREQ=MONTHLY;BYDAY=1TU;COUNT=12"')
     if (refused := _refused_parts(freq, parts)) is not None:
         raise RecurrenceError("rrule", refused, "Thunderbird and other clients on ical.js cannot read a calendar that "
                               "holds such a rule; see RFC 5545 section 3.3.10 for which parts go with which FREQ")
