@@ -46,7 +46,8 @@ def page_templates(template_dirs: Sequence[Path]) -> list[str]:
 class ParsedTemplates(dict[str, Any]):
     """Each template, by name, as Jinja2 parses it (a nodes.Template), or the error parsing it raised
     (TemplateSyntaxError, UnicodeDecodeError); None where no folder has it. Parsed when first asked for,
-    and compiled too: Jinja2 finds an unknown filter or test (a TemplateSyntaxError) only then."""
+    and compiled too: Jinja2 finds an unknown filter or test (a TemplateSyntaxError) only then, and one
+    under a condition only when it runs (see _check_names)."""
 
     def __init__(self, template_dirs: Sequence[Path]) -> None:
         super().__init__()
@@ -60,10 +61,27 @@ class ParsedTemplates(dict[str, Any]):
             parsed = None if path is None else _checking_environment().parse(path.read_text(encoding="utf-8"), name, str(path))
             if parsed is not None:
                 _checking_environment().compile(parsed, name, str(path), raw=True)  # the Python it would run, unused
+                _check_names(parsed, name, str(path))
         except (jinja2.TemplateSyntaxError, UnicodeDecodeError) as error:
             parsed = error
         self[name] = parsed
         return parsed
+
+
+def _check_names(tree: Any, name: str, filename: str) -> None:
+    """Raise the TemplateSyntaxError compiling raises for an unknown filter or test, for one named under
+    {% if %} or in `a if b else c` too, which Jinja2 leaves to fail when it runs; but not for a name the
+    template asks about (`"x" is filter`), as such a condition guards it."""
+    import jinja2
+    from jinja2 import nodes
+
+    environment = _checking_environment()
+    asked = {test.node.value for test in tree.find_all(nodes.Test)
+             if test.name in ("filter", "test") and isinstance(test.node, nodes.Const)}
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        kind, known = ("filter", environment.filters) if isinstance(node, nodes.Filter) else ("test", environment.tests)
+        if node.name not in known and node.name not in asked:
+            raise jinja2.TemplateSyntaxError(f"No {kind} named {node.name!r}.", node.lineno, name, filename)
 
 
 @functools.cache

@@ -483,6 +483,28 @@ def test_an_unknown_filter_is_reported_with_the_contents_errors(example_site: Pa
         assert "news.html:3" not in result.err  # the site's own filters are known
 
 
+def test_an_unknown_filter_or_test_under_a_condition_is_reported_with_the_contents_errors(example_site: Path,
+                                                                                             feeds) -> None:
+    """Jinja2 leaves a filter or test named inside {% if %} or an `a if b else c` to be looked up when
+    it runs (so that `{% if "x" is filter %}` can guard one): the check finds it all the same, but not
+    one so guarded."""
+    apply(Case("", {"content/news/bad-date.md": news("title: T\ndate: 2018-02-30\n"),
+                    "templates/news.html": '{% extends "base.html" %}\n{% block main %}\n'
+                                           '{% if item.title %}<h1>{{ item.title | no_such_filter }}</h1>{% endif %}\n'
+                                           '{% if "markdown" is filter %}{{ item.title | markdown }}{% endif %}\n'
+                                           '{% endblock %}\n',
+                    "templates/event.html": '{% extends "base.html" %}\n{% block main %}\n'
+                                            '{{ "a" if item.title is no_such_test else "b" }}\n{% endblock %}\n'}, []),
+          example_site)
+    for command in ("check", "build"):
+        result = feeds(command, "--site", example_site, "--now", EXAMPLE_NOW)
+        assert result.code == 1
+        assert_reported(result.err, ["content/news/bad-date.md:3: date:",
+                                     "templates/news.html:3: template syntax: No filter named 'no_such_filter'",
+                                     "templates/event.html:3: template syntax: No test named 'no_such_test'"])
+        assert "markdown" not in result.err
+
+
 def test_the_check_knows_every_filter_the_templates_have() -> None:
     from zoneinfo import ZoneInfo
 
