@@ -79,6 +79,20 @@ def first_candidate(srcset: str) -> str:
     return words[0].rstrip(",") if words else ""
 
 
+def first_density(srcset: str) -> float:
+    """The pixel density a srcset's first candidate is for (2 for `photo-2x.png 2x`): its image is drawn
+    that many times smaller in CSS pixels. 1 when it gives none, or a width (`800w`)."""
+    words = srcset.lstrip(" \t\n\r\f,").split(maxsplit=1)
+    if len(words) < 2 or words[0].endswith(","):  # no descriptors: 1x
+        return 1.0
+    descriptor = words[1].split(",", 1)[0].strip()
+    try:
+        density = float(descriptor[:-1]) if descriptor.endswith("x") else 1.0
+    except ValueError:
+        return 1.0
+    return density if 0 < density < float("inf") else 1.0
+
+
 def _inside(urls: list[str], page_url: str, base_url: str) -> tuple[str, ...]:
     """The paths inside the site that these URLs, as written on the page, lead to."""
     found = []

@@ -614,6 +614,27 @@ def test_an_art_directed_picture_gives_each_source_its_own_size(example_site: Pa
     assert (img.get("width"), img.get("height")) == ("90", "90")
 
 
+def test_a_source_whose_first_candidate_is_for_a_denser_screen_has_its_size_in_css_pixels(example_site: Path,
+                                                                                            feeds) -> None:
+    """An 800-pixel image given for 2x screens is drawn 400 CSS pixels wide: a source whose srcset lists
+    it first has width 400, as one listing the 1x image first has (a `w` candidate's size is its own)."""
+    images = example_site / "templates/static/images"
+    images.mkdir(parents=True)
+    (images / "wide.png").write_bytes(png(400, 100))
+    (images / "wide-2x.png").write_bytes(png(800, 200))
+    (images / "square.png").write_bytes(png(90, 90))
+    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    news.write_text(news.read_text(encoding="utf-8") + (
+        '\n<picture><source media="(min-width: 40em)" srcset="../../static/images/wide-2x.png 2x, '
+        '../../static/images/wide.png 1x"><source media="(min-width: 30em)" srcset="../../static/images/wide-2x.png 1.5x">'
+        '<source srcset="../../static/images/wide-2x.png 800w, ../../static/images/wide.png 400w" sizes="50vw">'
+        '<img src="../../static/images/square.png" alt="A square"></picture>\n'), encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    [picture] = _html(example_site / "public", NEWS + "index.html").iter("picture")
+    assert [(source.get("width"), source.get("height")) for source in picture.iter("source")] == [
+        ("400", "100"), ("533", "133"), ("800", "200")]
+
+
 def test_a_photo_turned_by_its_exif_has_the_size_it_is_shown_at(example_site: Path, feeds) -> None:
     """A camera's portrait photo is stored on its side with an EXIF orientation, which browsers follow:
     its width and height are those of the turned picture, or the page would squash it."""

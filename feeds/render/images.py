@@ -11,12 +11,13 @@ from pathlib import Path
 import imagesize
 from markupsafe import Markup
 
-from feeds.links import image_paths
+from feeds.links import first_density, image_paths
 from feeds.template_paths import STATIC_DIR, files_in_use
 
 # An <img> or <source> tag of sanitised HTML, which escapes every '<' and '>' of text and of
 # attribute values. A <source> of a <picture> can show an image of another shape (art direction).
 _IMAGE_TAG = re.compile(r"<(?:img|source)\s[^<>]*>")
+_SRCSET = re.compile(r'\ssrcset="([^"]*)"')  # a <source>'s, whose first candidate's density sizes it
 # An SVG's root element, and a length of it in pixels (a number alone, or in px): imagesize would take
 # the first width and height in the file, a shape's where the root has a viewBox alone, in fractions.
 _SVG_ROOT = re.compile(rb"<svg\s[^>]*>")
@@ -41,9 +42,12 @@ class ImageSizes:
             self._known[path] = _read_size(file) if file is not None else None
         return self._known[path]
 
-    def attributes(self, path: str | None) -> Markup:
-        """` width="1200" height="800"` for the image at `path`, or nothing when its size is unknown."""
+    def attributes(self, path: str | None, density: float = 1.0) -> Markup:
+        """` width="1200" height="800"` for the image at `path` (in CSS pixels, for an image meant for
+        screens of that pixel `density`), or nothing when its size is unknown."""
         size = self(path)
+        if size and density != 1:
+            size = (max(1, round(size[0] / density)), max(1, round(size[1] / density)))
         return Markup(' width="{}" height="{}"').format(*size) if size else Markup("")
 
     def in_html(self, body_html: str, page_url: str, base_url: str) -> str:
@@ -56,7 +60,8 @@ class ImageSizes:
             if ' width="' in tag[0] or ' height="' in tag[0]:
                 return tag[0]
             path = next(iter(image_paths(tag[0], page_url, base_url)), None)
-            return f"{tag[0][:-1]}{self.attributes(path)}>"
+            srcset = _SRCSET.search(tag[0]) if tag[0].startswith("<source") else None
+            return f"{tag[0][:-1]}{self.attributes(path, first_density(srcset[1]) if srcset else 1.0)}>"
 
         return _IMAGE_TAG.sub(sized, body_html)
 
