@@ -133,17 +133,17 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         changes = [when for when in (moments[1] if moments else None, site.next_lift) if when]
         result = BuildResult(len(site.news), len(site.events), len(stamps), loaded.warnings, loaded.embargoed,
                              site.next_lift, min(changes, default=None))
-        if record_ledger:
-            ledger = loaded.ledger.to_bytes()  # an input of the next build, which this one writes
-        # Taken again: validation reads a file known by its stamp again when its item is not kept.
-        inputs = cache.inputs_key(config, templates, drafts, ledger, listing.strays)
+        # The ledger this build leaves is an input of the next one, which compares its inputs with these;
+        # taken again, as validation reads a file known by its stamp again when its item is not kept.
+        next_ledger = loaded.ledger.to_bytes() if record_ledger else ledger
+        recorded_inputs = cache.inputs_key(config, templates, drafts, next_ledger, listing.strays)
         with progress.phase("write"):
             # Recorded before anything else can fail: a private cache trusts this record without
             # looking at the output, so it must describe the tree now in place.
-            cache.remember_output(output, key, stamps, inputs, moments, result, swapped=written is None)
+            cache.remember_output(output, key, stamps, recorded_inputs, moments, result, swapped=written is None)
             cache.save_items()
             if record_ledger:
-                write_file(site_dir / LEDGER_NAME, ledger)
+                write_file(site_dir / LEDGER_NAME, next_ledger)
         return result
     finally:
         if not cache.private:
