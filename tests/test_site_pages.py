@@ -591,23 +591,32 @@ def test_the_sites_own_images_carry_their_width_and_height(example_site: Path, f
     assert (graph["og:image:width"], graph["og:image:height"]) == ("120", "80")
 
 
-def test_an_art_directed_picture_gives_each_source_its_own_size(example_site: Path, feeds) -> None:
-    """A <picture> shows a wide image on wide screens and a square one elsewhere: each <source> carries
-    the size of its own image (browsers take the chosen source's), the <img> that of its src."""
+def _built_picture(example_site: Path, feeds, picture: str) -> lxml.html.HtmlElement:
+    """The <picture> of the news page, built with `picture` (its sources and <img>) at the end of its
+    body and three images of the site: wide.png (400×100), wide-2x.png (800×200), square.png (90×90)."""
     images = example_site / "templates/static/images"
     images.mkdir(parents=True)
     (images / "wide.png").write_bytes(png(400, 100))
     (images / "wide-2x.png").write_bytes(png(800, 200))
     (images / "square.png").write_bytes(png(90, 90))
     news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
-    news.write_text(news.read_text(encoding="utf-8") + (
-        '\n<picture><source media="(min-width: 40em)" srcset="../../static/images/wide.png 1x, '
-        '../../static/images/wide-2x.png 2x"><source srcset="https://cdn.example.org/other.png">'
-        '<img src="../../static/images/square.png" alt="A square"></picture>\n'), encoding="utf-8")
+    news.write_text(news.read_text(encoding="utf-8") + f"\n<picture>{picture}</picture>\n", encoding="utf-8")
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
-    page = _html(example_site / "public", NEWS + "index.html")
-    [picture] = page.iter("picture")
-    assert [(source.get("width"), source.get("height")) for source in picture.iter("source")] == [
+    [built] = _html(example_site / "public", NEWS + "index.html").iter("picture")
+    return built
+
+
+def _source_sizes(picture: lxml.html.HtmlElement) -> list[tuple[str | None, str | None]]:
+    return [(source.get("width"), source.get("height")) for source in picture.iter("source")]
+
+
+def test_an_art_directed_picture_gives_each_source_its_own_size(example_site: Path, feeds) -> None:
+    """A <picture> shows a wide image on wide screens and a square one elsewhere: each <source> carries
+    the size of its own image (browsers take the chosen source's), the <img> that of its src."""
+    picture = _built_picture(example_site, feeds, (
+        '<source media="(min-width: 40em)" srcset="../../static/images/wide.png 1x, ../../static/images/wide-2x.png 2x">'
+        '<source srcset="https://cdn.example.org/other.png"><img src="../../static/images/square.png" alt="A square">'))
+    assert _source_sizes(picture) == [
         ("400", "100"),  # its first candidate's: the others are the same picture at other densities
         (None, None)]  # another site's
     [img] = picture.iter("img")
@@ -618,21 +627,12 @@ def test_a_source_whose_first_candidate_is_for_a_denser_screen_has_its_size_in_c
                                                                                             feeds) -> None:
     """An 800-pixel image given for 2x screens is drawn 400 CSS pixels wide: a source whose srcset lists
     it first has width 400, as one listing the 1x image first has (a `w` candidate's size is its own)."""
-    images = example_site / "templates/static/images"
-    images.mkdir(parents=True)
-    (images / "wide.png").write_bytes(png(400, 100))
-    (images / "wide-2x.png").write_bytes(png(800, 200))
-    (images / "square.png").write_bytes(png(90, 90))
-    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
-    news.write_text(news.read_text(encoding="utf-8") + (
-        '\n<picture><source media="(min-width: 40em)" srcset="../../static/images/wide-2x.png 2x, '
-        '../../static/images/wide.png 1x"><source media="(min-width: 30em)" srcset="../../static/images/wide-2x.png 1.5x">'
+    picture = _built_picture(example_site, feeds, (
+        '<source media="(min-width: 40em)" srcset="../../static/images/wide-2x.png 2x, ../../static/images/wide.png 1x">'
+        '<source media="(min-width: 30em)" srcset="../../static/images/wide-2x.png 1.5x">'
         '<source srcset="../../static/images/wide-2x.png 800w, ../../static/images/wide.png 400w" sizes="50vw">'
-        '<img src="../../static/images/square.png" alt="A square"></picture>\n'), encoding="utf-8")
-    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
-    [picture] = _html(example_site / "public", NEWS + "index.html").iter("picture")
-    assert [(source.get("width"), source.get("height")) for source in picture.iter("source")] == [
-        ("400", "100"), ("533", "133"), ("800", "200")]
+        '<img src="../../static/images/square.png" alt="A square">'))
+    assert _source_sizes(picture) == [("400", "100"), ("533", "133"), ("800", "200")]
 
 
 def test_a_photo_turned_by_its_exif_has_the_size_it_is_shown_at(example_site: Path, feeds) -> None:
