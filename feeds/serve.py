@@ -199,17 +199,21 @@ def serve(site_dir: Path, *, host: str, port: int, now: datetime | None, drafts:
     server.preview = preview
     previous = signal.signal(signal.SIGTERM, _interrupt)
     changes = Changes(site_dir)  # told of every change from before the first look on
+    watcher = None
     try:
         seen = preview.look()
         preview.rebuild(seen[0])
         preview.prepare_spare()
-        threading.Thread(target=preview.watch, args=(changes, seen), name="feeds-watch", daemon=True).start()
+        watcher = threading.Thread(target=preview.watch, args=(changes, seen), name="feeds-watch", daemon=True)
+        watcher.start()
         echo(f"feeds: serving {base_url} (Ctrl+C to stop)")
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         echo("feeds: stopped")
     finally:
         preview.stop()
+        if watcher is not None:
+            watcher.join()  # a rebuild under way writes into `scratch` until it ends
         changes.stop()
         server.server_close()
         signal.signal(signal.SIGTERM, previous)

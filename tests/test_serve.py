@@ -592,3 +592,45 @@ def test_a_template_rewritten_to_the_same_size_and_time_is_seen(example_site: Pa
     preview.catch_up(seen, {str(template)})
     page = (tmp_path / "out" / NEWS_PAGE / "index.html").read_text(encoding="utf-8")
     assert 'class="h-entry ITEM"' in page
+
+
+def test_stopping_during_a_rebuild_leaves_no_temporary_folder(example_site: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+C (here SIGTERM, which the preview takes the same way) while the watcher rebuilds: the
+    preview waits for that build to end before removing its folder, which the build would otherwise
+    write into again once removed, leaving it in the system's temporary folder."""
+    import tempfile
+
+    import feeds.serve as serving
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    builds = 0
+    real_build = serving.build
+
+    def interrupted_build(*args: object, **kwargs: object) -> object:
+        nonlocal builds
+        builds += 1
+        if builds == 2:  # the rebuild after the edit: stopped while it runs
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.5)  # the main thread stops meanwhile
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(serving, "build", interrupted_build)
+    lines: list[str] = []
+
+    def echo(line: str) -> None:
+        lines.append(line)
+        if line.startswith("feeds: serving"):
+            news = example_site / NEWS
+            news.write_text(news.read_text(encoding="utf-8").replace("title: World", "title: Stopped World", 1),
+                            encoding="utf-8")
+
+    serving.serve(example_site, host="127.0.0.1", port=0, now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False,
+                  echo=echo)
+    for thread in threading.enumerate():  # a watcher left running would write on
+        if thread.name == "feeds-watch":
+            thread.join(timeout=30)
+    assert builds == 2 and "feeds: stopped" in lines
+    assert list(temporary.iterdir()) == []
