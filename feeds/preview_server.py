@@ -48,7 +48,8 @@ class Handler(BaseHTTPRequestHandler):
     def _respond(self, send_body: bool) -> None:
         preview = self.server.preview
         state = preview.state
-        path = unquote(urlsplit(self.path).path)
+        request = urlsplit(self.path)
+        path = unquote(request.path)
         if path == LIVE_PATH and send_body:
             return self._live(preview)
         relative = path.lstrip("/")
@@ -60,7 +61,8 @@ class Handler(BaseHTTPRequestHandler):
         if folder:
             if not path.endswith("/"):
                 self.send_response(301)
-                self.send_header("Location", path + "/")
+                # As the request named it, percent-encoded: a header holds Latin-1 alone.
+                self.send_header("Location", request.path + "/" + (f"?{request.query}" if request.query else ""))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return None

@@ -148,6 +148,29 @@ def test_every_kind_of_file_has_its_content_type(server: Server) -> None:
     assert get(server.url + "a" * 300)[0] == 404
 
 
+def test_a_folder_named_in_any_script_redirects_to_its_slash(server: Server, example_site: Path) -> None:
+    """The redirect names the folder as the request did, percent-encoded: a header holds Latin-1 alone, and
+    a name in another script made the handler fail (a traceback in the terminal, no answer)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    for name in ("日本", "a b"):
+        (example_site / "templates/static" / name).mkdir()
+        (example_site / "templates/static" / name / "x.txt").write_text("x\n")
+    wait_until(lambda: get(server.url + "static/%E6%97%A5%E6%9C%AC/x.txt")[0] == 200, "the new static files")
+    address = urlsplit(server.url)
+    for path in ("/static/%E6%97%A5%E6%9C%AC", "/static/a%20b?q=1"):
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            assert (response.status, response.getheader("Location")) == (301, path.replace("?", "/?") if "?" in path
+                                                                          else path + "/")
+        finally:
+            connection.close()
+    assert "Traceback" not in server.terminal
+
+
 def test_the_preview_listens_on_ipv6_loopback_too(example_site: Path) -> None:
     running = Server(example_site, "--now", EXAMPLE_NOW, "--host", "::1")
     try:
