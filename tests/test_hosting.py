@@ -76,6 +76,21 @@ def test_many_files_share_a_few_rules() -> None:
     assert headers_for(rules, "/feeds/atom.xml")["Content-Type"] == ["application/atom+xml; charset=utf-8"]
 
 
+def test_a_site_s_many_static_files_need_no_rules(example_site: Path, feeds, tmp_path: Path) -> None:
+    """Files whose type hosts know from their extension (a press kit's PDFs, GIFs, fonts) get no
+    Content-Type rule each: 120 of them took the file past Cloudflare's 100 rules."""
+    press = example_site / "templates/static/press"
+    press.mkdir(parents=True)
+    for n in range(120):
+        for suffix in (".pdf", ".gif", ".woff2"):
+            (press / f"kit-{n}{suffix}").write_bytes(b"x")
+    assert feeds("build", "--site", example_site, "--output", tmp_path / "out", "--now", EXAMPLE_NOW).code == 0
+    rules = parse_headers((tmp_path / "out/_headers").read_text())
+    assert len(rules) < 100
+    assert "Content-Type" not in headers_for(rules, "/static/press/kit-7.pdf")
+    assert headers_for(rules, "/static/press/kit-7.pdf")["Cache-Control"] == ["public, max-age=86400"]
+
+
 def test_the_build_and_the_next_lift_file_are_deterministic(example_site: Path, feeds, tmp_path: Path) -> None:
     (example_site / "content/news/later.md").write_text("---\ntitle: Later\ndate: 2030-01-01T09:00:00+01:00\n---\n")
     for out in ("a", "b"):
