@@ -312,6 +312,37 @@ def test_sitemap_lists_every_page_and_robots_points_at_it(built_sites) -> None:
     assert "2018-11-12T08:00:00Z" in example.xpath("//*[local-name()='lastmod']/text()")
 
 
+def test_a_sitemap_past_the_protocols_limits_is_an_index_of_several(example_site: Path, feeds, monkeypatch,
+                                                                      tmp_path: Path) -> None:
+    """A sitemap lists at most 50,000 URLs in at most 50 MB (sitemaps.org), which a newsroom of 100,000
+    items passes: its sitemap.xml is then an index of sitemaps within both limits, which together
+    list every page once, each dated by its newest page. Here the limits are lowered to 3 URLs and
+    800 bytes to show it on the example newsroom."""
+    from feeds.render import sitemap
+
+    assert (sitemap.SITEMAP_URLS, sitemap.SITEMAP_BYTES) == (50_000, 50 * 1024 * 1024)
+    assert feeds("build", "--site", example_site, "--output", tmp_path / "one", "--now", EXAMPLE_NOW).code == 0
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    single = lxml.etree.parse(str(tmp_path / "one/sitemap.xml"))
+    pages = dict(zip(single.xpath("//s:url/s:loc/text()", namespaces=ns),
+                     (url.findtext("s:lastmod", namespaces=ns) for url in single.xpath("//s:url", namespaces=ns))))
+    monkeypatch.setattr(sitemap, "SITEMAP_URLS", 3)
+    monkeypatch.setattr(sitemap, "SITEMAP_BYTES", 800)
+    assert feeds("build", "--site", example_site, "--output", tmp_path / "split", "--now", EXAMPLE_NOW).code == 0
+    index = lxml.etree.parse(str(tmp_path / "split/sitemap.xml")).getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    listed = []
+    for entry in index.iterfind("s:sitemap", ns):
+        part = tmp_path / "split" / entry.findtext("s:loc", namespaces=ns).removeprefix(BASE)
+        urls = lxml.etree.parse(str(part)).getroot().findall("s:url", ns)
+        assert 0 < len(urls) <= 3 and part.stat().st_size <= 800
+        locs = [url.findtext("s:loc", namespaces=ns) for url in urls]
+        assert entry.findtext("s:lastmod", namespaces=ns) == max(filter(None, (pages[loc] for loc in locs)))
+        listed += locs
+    assert listed == list(pages) and len(listed) > 6
+    assert "Sitemap: " + BASE + "sitemap.xml" in (tmp_path / "split/robots.txt").read_text()
+
+
 def test_index_shows_news_events_tags_and_subscribe(built_sites) -> None:
     index = _html(built_sites["example"].output, "index.html")
     news = index.get_element_by_id("news-heading").getparent()

@@ -10,7 +10,7 @@ from pathlib import Path
 # What a build may make at the top of its output folder, whatever the content holds: the pages of
 # items, tags and archives, the feeds, the static files, and the files of the site's root.
 TOP_LEVEL = frozenset({"news", "events", "tags", "archive", "feeds", "static",
-                       "index.html", "404.html", "robots.txt", "sitemap.xml", "_headers", "next-lift.txt"})
+                       "index.html", "404.html", "robots.txt", "sitemap.xml", "sitemaps", "_headers", "next-lift.txt"})
 
 
 @dataclass(frozen=True)

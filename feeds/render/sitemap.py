@@ -12,24 +12,59 @@ from feeds.model import Site
 from feeds.render import OutputFile
 
 SITEMAP_PATH = "sitemap.xml"
+SITEMAPS_FOLDER = "sitemaps/"  # where the sitemaps of an index go
 ROBOTS_PATH = "robots.txt"
+# What one sitemap may hold (sitemaps.org): a site with more pages has an index of several.
+SITEMAP_URLS = 50_000
+SITEMAP_BYTES = 50 * 1024 * 1024
+
+_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_HEAD = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{_NAMESPACE}">\n'
+_TAIL = "</urlset>\n"
+
+Page = tuple[str, datetime | None]  # a page's URL path, and when it last changed
 
 
-def render_sitemap(site: Site, pages: Sequence[tuple[str, datetime | None]]) -> list[OutputFile]:
-    """A sitemap of these (URL path, last modified) pages, and a robots.txt that points at it."""
+def render_sitemap(site: Site, pages: Sequence[Page]) -> list[OutputFile]:
+    """A sitemap of these pages (an index of several, past one sitemap's limits), and a robots.txt
+    that points at it."""
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.url(SITEMAP_PATH)}\n"
-    return [OutputFile(SITEMAP_PATH, _sitemap(site.config, tuple(pages))), OutputFile(ROBOTS_PATH, robots.encode())]
+    return [*_sitemaps(site.config, tuple(pages), SITEMAP_URLS, SITEMAP_BYTES),
+            OutputFile(ROBOTS_PATH, robots.encode())]
 
 
 @lru_cache(maxsize=1)  # a process that builds again and again (`feeds serve`) mostly lists the same pages
-def _sitemap(config: SiteConfig, pages: tuple[tuple[str, datetime | None], ...]) -> bytes:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+def _sitemaps(config: SiteConfig, pages: tuple[Page, ...], most_urls: int, most_bytes: int) -> tuple[OutputFile, ...]:
+    """sitemap.xml listing the pages; past `most_urls` or `most_bytes`, an index of the sitemaps
+    under sitemaps/ that list them, each within both."""
+    parts: list[tuple[list[str], datetime | None]] = []  # each sitemap's lines, and its newest page
+    lines: list[str] = []
+    newest: datetime | None = None
+    size = len(_HEAD) + len(_TAIL)
     for path, modified in pages:
         lastmod = f"<lastmod>{_w3c(modified)}</lastmod>" if modified else ""
-        lines.append(f"<url><loc>{escape(config.url(path))}</loc>{lastmod}</url>")
-    lines.append("</urlset>\n")
-    return "\n".join(lines).encode()
+        line = f"<url><loc>{escape(config.url(path))}</loc>{lastmod}</url>\n"
+        if lines and (len(lines) == most_urls or size + len(line.encode()) > most_bytes):
+            parts.append((lines, newest))
+            lines, newest, size = [], None, len(_HEAD) + len(_TAIL)
+        lines.append(line)
+        size += len(line.encode())
+        if modified and (newest is None or modified > newest):
+            newest = modified
+    parts.append((lines, newest))
+    if len(parts) == 1:
+        return (OutputFile(SITEMAP_PATH, _urlset(parts[0][0])),)
+    files = [OutputFile(f"{SITEMAPS_FOLDER}{number}.xml", _urlset(lines)) for number, (lines, _) in enumerate(parts, 1)]
+    index = [f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{_NAMESPACE}">\n']
+    for file, (_, newest) in zip(files, parts):
+        lastmod = f"<lastmod>{_w3c(newest)}</lastmod>" if newest else ""
+        index.append(f"<sitemap><loc>{escape(config.url(file.path))}</loc>{lastmod}</sitemap>\n")
+    index.append("</sitemapindex>\n")
+    return (OutputFile(SITEMAP_PATH, "".join(index).encode()), *files)
+
+
+def _urlset(lines: list[str]) -> bytes:
+    return (_HEAD + "".join(lines) + _TAIL).encode()
 
 
 def _w3c(moment: datetime) -> str:
