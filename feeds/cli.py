@@ -219,8 +219,14 @@ def _ping(args: argparse.Namespace) -> int:
     if not hub:
         print("feeds: no hub to ping: set feeds.hub in site.toml", file=sys.stderr)
         return EXIT_USAGE
-    count = ping(hub, topics(site))
-    print(f"feeds: {hub} accepted {count} feed{'s' * (count != 1)}")
+    feeds = topics(site)
+    accepted, problems = ping(hub, feeds)
+    if problems:
+        _report(problems)
+        print(f"feeds: {len(problems)} error{'s' * (len(problems) != 1)}; the hub took {accepted or 'none'} of "
+              f"the {len(feeds)} feeds", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"feeds: {hub} accepted {accepted} feed{'s' * (accepted != 1)}")
     return EXIT_OK
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from feeds import __version__
-from feeds.errors import Problem, SiteError
+from feeds.errors import Problem
 from feeds.model import Site
 from feeds.render.channels import channels
 
@@ -18,8 +18,9 @@ def topics(site: Site) -> list[str]:
     return [site.config.url(path) for channel in channels(site) for path in channel.paths.values()]
 
 
-def ping(hub: str, urls: Iterable[str], timeout: float = 10.0) -> int:
-    """POST hub.mode=publish for each URL; return how many the hub accepted, or raise SiteError."""
+def ping(hub: str, urls: Iterable[str], timeout: float = 10.0) -> tuple[int, list[Problem]]:
+    """POST hub.mode=publish for each URL: how many the hub accepted, and a problem for each it
+    refused; once the hub cannot be reached, that problem alone, and the rest are not tried."""
     problems = []
     accepted = 0
     for url in urls:
@@ -36,7 +37,5 @@ def ping(hub: str, urls: Iterable[str], timeout: float = 10.0) -> int:
             problems.append(Problem("site.toml", 0, "feeds.hub", f"{hub} refused {url}: HTTP {error.code} {error.reason}"))
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
-            raise SiteError([Problem("site.toml", 0, "feeds.hub", f"cannot reach {hub}: {reason}")]) from None
-    if problems:
-        raise SiteError(problems)
-    return accepted
+            return accepted, [*problems, Problem("site.toml", 0, "feeds.hub", f"cannot reach {hub}: {reason}")]
+    return accepted, problems
