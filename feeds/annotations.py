@@ -8,10 +8,11 @@ from pathlib import Path
 from feeds.errors import Problem
 
 
-def github_annotation(problem: Problem, site_dir: Path) -> str:
+def github_annotation(problem: Problem, site_dir: Path, *, strict: bool = False) -> str:
     """`::error file=content/news/x.md,line=3,title=date::message`, with the path from the working
-    directory (the checkout's root, in a workflow), however the site was named."""
-    level = "error" if problem.is_error else "warning"
+    directory (the checkout's root, in a workflow), however the site was named; with `strict`, a
+    warning is an error, as it fails the run."""
+    level = "error" if problem.is_error or strict else "warning"
     message = f"{problem.message} (hint: {problem.hint})" if problem.hint else problem.message
     return github_command(level, checkout_path(site_dir, problem.path), message, line=problem.line,
                           title=problem.field or "feeds")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -109,14 +110,19 @@ def main(argv: list[str] | None = None) -> int:
         return command(args)
     except SiteError as error:
         _report(error.problems)
-        errors = sum(p.is_error for p in error.problems)
-        warnings = len(error.problems) - errors
-        strict = getattr(args, "strict", False)
-        counted = f" and {warnings} warning{'s' * (warnings != 1)} (--strict)" if warnings and strict else ""
-        outcome = {"check": "", "new": "; no file was written", "ping": "; no hub was told"}.get(args.command,
-                                                                                                 "; nothing was written")
-        print(f"feeds: {errors} error{'s' * (errors != 1)}{counted}{outcome}", file=sys.stderr)
+        _failed(args, error.problems)
         return EXIT_CONTENT
+
+
+def _failed(args: argparse.Namespace, problems: Sequence[Problem]) -> None:
+    """The last line of a run that failed on its problems: how many, and what it left undone."""
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    strict = getattr(args, "strict", False)
+    counted = f" and {warnings} warning{'s' * (warnings != 1)} (--strict)" if warnings and strict else ""
+    outcome = {"check": "", "new": "; no file was written", "ping": "; no hub was told"}.get(args.command,
+                                                                                             "; nothing was written")
+    print(f"feeds: {errors} error{'s' * (errors != 1)}{counted}{outcome}", file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -163,7 +169,8 @@ def _check(args: argparse.Namespace) -> int:
         if not github:
             raise
         for problem in error.problems:
-            print(github_annotation(problem, args.site))
+            print(github_annotation(problem, args.site, strict=args.strict))
+        _failed(args, error.problems)
         return EXIT_CONTENT
     held = [(item, f"embargoed until {item.embargoed_until.isoformat()} (lifts {utc_text(item.embargoed_until)})")
             for item in loaded.embargoed]

@@ -22,6 +22,19 @@ def test_errors_become_annotations_on_their_file_and_line(example_site: Path, fe
                for line in lines), lines
 
 
+def test_with_strict_a_warning_is_an_error_annotation_as_it_fails_the_run(example_site: Path, feeds,
+                                                                            monkeypatch) -> None:
+    monkeypatch.chdir(example_site.parent)
+    (example_site / "content/news/typo.md").write_text("---\ntitle: T\ndate: 2018-11-12\ncolour: red\n---\nX.\n")
+    warned = feeds("check", "--site", example_site, "--format", "github")
+    assert warned.code == 0 and any(line.startswith("::warning file=site/content/news/typo.md,line=4,title=colour::")
+                                    for line in warned.out.splitlines()), warned.out
+    failed = feeds("check", "--site", example_site, "--format", "github", "--strict")
+    assert failed.code == 1 and any(line.startswith("::error file=site/content/news/typo.md,line=4,title=colour::")
+                                    for line in failed.out.splitlines()), failed.out
+    assert failed.err == "feeds: 0 errors and 1 warning (--strict)\n"  # the log's last line, as without --format
+
+
 def test_paths_are_relative_to_the_checkout_when_run_from_it(example_site: Path, feeds, monkeypatch) -> None:
     monkeypatch.chdir(example_site.parent)
     (example_site / "content/news/no-title.md").write_text("---\ndate: 2018-11-12\n---\n")
