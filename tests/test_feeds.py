@@ -98,7 +98,7 @@ def test_an_event_written_in_utc_is_announced_in_its_own_zone(example_site: Path
     atom = feedparse(example_site / "public/feeds/atom.xml")
     [webinar] = [e for e in atom.entries if e.link == EXAMPLE_BASE + "events/webinar/"]
     text = lxml.html.fromstring(webinar.content[0].value).text_content()
-    assert "5 December 2018, 16:00 – 17:30 (Europe/Zurich, UTC+01:00)" in text  # as the event's page says
+    assert "5 December 2018, 16:00–17:30 (Europe/Zurich, UTC+01:00)" in text  # as the event's page says
 
 
 def test_an_event_that_summer_time_begins_during_is_announced_with_both_offsets(example_site: Path, feeds) -> None:
@@ -122,7 +122,7 @@ def test_a_series_entry_says_until_when_it_repeats_in_every_format(example_site:
     [item] = [i for i in json.loads((feeds_dir / "feed.json").read_bytes())["items"] if i["title"] == "Briefing"]
     for html in (atom.content[0].value, rss.content[0].value, item["content_html"]):
         text = lxml.html.fromstring(html).text_content()
-        assert "4 December 2018, 18:00 – 20:00 (Europe/Zurich, UTC+01:00) The first date; it repeats until 5 November 2019." in text
+        assert "4 December 2018, 18:00–20:00 (Europe/Zurich, UTC+01:00) The first date; it repeats until 5 November 2019." in text
 
 
 def test_a_series_that_leaves_out_its_start_is_announced_from_its_first_date_kept(example_site: Path, feeds) -> None:
@@ -135,7 +135,7 @@ def test_a_series_that_leaves_out_its_start_is_announced_from_its_first_date_kep
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     entries = {e.title: e for e in feedparse(example_site / "public/feeds/atom.xml").entries}
     weekly = lxml.html.fromstring(entries["Weekly"].content[0].value)
-    assert "25 March 2018, 10:00 – 11:00 (Europe/Zurich, UTC+02:00) The first date;" in weekly.text_content()
+    assert "25 March 2018, 10:00–11:00 (Europe/Zurich, UTC+02:00) The first date;" in weekly.text_content()
     assert [t.get("datetime") for t in weekly.iter("time")][:2] == ["2018-03-25T10:00:00+02:00", "2018-03-25T11:00:00+02:00"]
     days = lxml.html.fromstring(entries["Days"].content[0].value)
     assert "8 October 2018 – 9 October 2018 (all day, Europe/Zurich) The first date;" in days.text_content()
@@ -260,7 +260,7 @@ def test_events_are_entries_at_their_announcement_date(big: Path) -> None:
     assert cancelled.title == "Cancelled: Workshop that was cancelled"
     assert utc(cancelled.updated_parsed) == utc("2019-01-20T16:45:00+01:00")
     text = lxml.html.fromstring(archive["conference"].content[0].value).text_content()
-    assert "4 March 2019, 09:30 – 17:00 (America/New_York, UTC-05:00)" in text
+    assert "4 March 2019, 09:30–17:00 (America/New_York, UTC-05:00)" in text
     assert "Hall A, New York, USA" in text
     summit = lxml.html.fromstring(archive["summit"].content[0].value)
     assert "https://summit.example.org/" in [a.get("href") for a in summit.iter("a")]
@@ -429,6 +429,27 @@ def test_feeds_and_calendar_speak_the_sites_ui_strings(example_site: Path, feeds
     assert str(vevent["DESCRIPTION"]).startswith("Cet événement est annulé.\n\n")
     page = lxml.html.parse(str(example_site / "public/events/annual-gathering-2018/index.html")).getroot()
     assert "Cet événement est annulé." in page.find_class("banner-cancelled")[0].text_content()
+
+
+def test_the_event_entry_says_when_in_the_sites_date_patterns(example_site: Path, feeds) -> None:
+    """`span` and `time_span` are date patterns like `date`: an entry's When line follows them, as the page does."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace('language = "en"', 'language = "fr"'))
+    (example_site / "content/events/webinar.md").write_text(
+        "---\ntitle: Webinar\ndate: 2018-11-15T09:00\nstart: 2018-12-05T16:00\nend: 2018-12-05T17:30\n"
+        "location: Online\n---\nOne afternoon.\n", encoding="utf-8")
+    (example_site / "templates/strings").mkdir(parents=True)
+    (example_site / "templates/strings/fr.toml").write_text(
+        'span = "du {start} au {end}"\ntime_span = "{start} à {end}"\n', encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    entries = {e.title: e for e in feedparse(example_site / "public/feeds/atom.xml").entries}
+    days = lxml.html.fromstring(entries["Annual Gathering of the Centre for Cybersecurity"].content[0].value)
+    assert "When: du 26 November 2018 au 27 November 2018 (all day, Europe/Zurich)" in days.text_content()
+    assert [t.get("datetime") for t in days.iter("time")] == ["2018-11-26", "2018-11-27"]
+    hours = lxml.html.fromstring(entries["Webinar"].content[0].value)
+    assert "When: 5 December 2018, 16:00 à 17:30 (Europe/Zurich, UTC+01:00)" in hours.text_content()
+    page = lxml.html.parse(str(example_site / "public/events/webinar/index.html")).getroot()
+    assert page.find_class("dt-start")[0].text_content() == "5 December 2018, 16:00 à 17:30"
 
 
 def test_only_real_links_are_made_absolute_and_srcset_keeps_its_commas(example_site: Path, feeds) -> None:

@@ -103,7 +103,7 @@ def _span(event: Event, t: Strings) -> str:
     start, end = event.first_start, event.first_end  # a series from its first date that is not excluded
     zone = escape(event.timezone.key)
     if event.all_day:
-        days = _time(start, t) + (f" – {_time(end, t)}" if end and end != start else "")
+        days = _filled(t.span, _time(start, t), _time(end, t)) if end and end != start else _time(start, t)
         return f"{days} ({escape(t.all_day)}, {zone})"
     assert isinstance(start, datetime)
     start = local_start(event)  # times written in UTC are shown, like the page shows them, in the event's zone
@@ -111,9 +111,15 @@ def _span(event: Event, t: Strings) -> str:
         return f"{_time(start, t)} ({zone}, {_offset(start)})"
     assert isinstance(end, datetime)
     end = end.astimezone(event.timezone)
-    finish = _time(end, t, time_only=end.date() == start.date())
+    same_day = end.date() == start.date()
+    span = _filled(t.time_span if same_day else t.span, _time(start, t), _time(end, t, time_only=same_day))
     offsets = _offset(start) if end.utcoffset() == start.utcoffset() else f"{_offset(start)} – {_offset(end)}"
-    return f"{_time(start, t)} – {finish} ({zone}, {offsets})"
+    return f"{span} ({zone}, {offsets})"
+
+
+def _filled(pattern: str, start: str, end: str) -> str:
+    """A span in the site's words (`span`, `time_span`), its ends the <time> elements given."""
+    return escape(pattern).format(start=start, end=end)
 
 
 def _offset(moment: datetime) -> str:
