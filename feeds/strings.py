@@ -123,7 +123,7 @@ def _read(path: Path, directory: Path, known: dict[str, Any] | None, problems: l
         return data
     lines = text.splitlines()
     for key, value in data.items():
-        line = next((n for n, l in enumerate(lines, 1) if l.split("=")[0].strip() == key), 0)
+        line = next((n for n, l in enumerate(lines, 1) if _key_written(l) == key), 0)
         if key not in known:
             problems.append(Problem(shown, line, key, "unknown UI string", "the keys are those of strings/en.toml"))
         elif type(value) is not type(known[key]) or (isinstance(value, list) and len(value) != len(known[key])):
@@ -132,6 +132,13 @@ def _read(path: Path, directory: Path, known: dict[str, Any] | None, problems: l
         elif isinstance(value, str):
             problems += _filling_problems(value, key, shown, line)
     return {k: v for k, v in data.items() if k in known}
+
+
+def _key_written(line: str) -> str:
+    """The key a TOML line gives a value to, as the data names it: `key = `, `"key" = `, `key.part = `
+    or a table's `[key]`."""
+    head = line.split("=")[0] if "=" in line else line.strip().strip("[]")
+    return head.split(".")[0].strip().strip("\"'")
 
 
 def _filling_problems(value: str, key: str, shown: str, line: int) -> list[Problem]:

@@ -405,6 +405,19 @@ def test_a_mistyped_string_is_located(example_site: Path, feeds) -> None:
     assert "footer_feeds" not in result.err  # never filled in: a brace is text
 
 
+def test_a_mistyped_string_is_located_however_its_key_is_written(example_site: Path, feeds) -> None:
+    """A quoted key, a dotted one and a table are TOML's too: each is reported at its line."""
+    (example_site / "templates/strings").mkdir(parents=True)
+    (example_site / "templates/strings/en.toml").write_text(
+        '# ours\n"latest_nws" = "News"\n\'when\' = 3\nwhere.text = "Where"\n\n[status]\nword = "Status"\n')
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert "templates/strings/en.toml:2: latest_nws: unknown UI string" in result.err
+    assert "templates/strings/en.toml:3: when: expected text" in result.err
+    assert "templates/strings/en.toml:4: where: expected text" in result.err
+    assert "templates/strings/en.toml:6: status: expected text" in result.err
+
+
 def test_a_translation_may_use_whatever_the_code_fills_in(example_site: Path, feeds) -> None:
     """The weekday, say, which the English date leaves out; a regional file over its language's."""
     config = example_site / "site.toml"
