@@ -69,8 +69,6 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems += lint_links(shown, embargoed, lines, files)
         strings, string_problems = _strings(site_dir, config)
         problems += string_problems
-    if any(p.is_error for p in problems) or (strict and problems):
-        raise SiteError(problems)
     site = Site(
         config=config,
         news=tuple(sorted((i for i in shown if isinstance(i, NewsItem)), key=lambda i: (i.date, i.id), reverse=True)),
@@ -79,7 +77,25 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         strings=strings,
         next_lift=embargoed[0].embargoed_until if embargoed else None,
     )
+    if any(p.is_error for p in problems) or (strict and problems):
+        if not any(p.path.startswith("templates/") for p in problems):
+            problems += _rendering_problems(site, site_dir)
+        raise SiteError(problems)
     return Loaded(site, ledger, tuple(sorted(problems)), embargoed)
+
+
+def _rendering_problems(site: Site, site_dir: Path) -> list[Problem]:
+    """The templates' faults that show only when they run (an unknown attribute, a division by zero),
+    found on the items that are valid, so that they come with the content's errors: the pages no
+    list or item makes, and the first page of each template that does."""
+    from feeds.render.html import render_site
+
+    try:
+        render_site(site, site_dir, pages=lambda render, jobs: [render(job) for job in
+                                                                 {job.template: job for job in reversed(jobs)}.values()])
+    except SiteError as error:
+        return list(error.problems)
+    return []
 
 
 def _place(items: list[Item], recorded: Ledger, present: list[str], now: datetime, drafts: bool,

@@ -575,6 +575,23 @@ def test_check_validates_without_writing(example_site: Path, feeds) -> None:
     assert feeds("check", "--site", example_site).code == 1
 
 
+def test_a_template_that_fails_when_it_runs_is_reported_with_the_contents_errors(example_site: Path, feeds) -> None:
+    """A fault only rendering finds is found on the valid items: fixing the content does not reveal it a run later."""
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    before = tree_bytes(example_site / "public")
+    apply(Case("", {"content/news/bad-date.md": news("title: T\ndate: 2018-02-30\n"),
+                    "templates/news.html": '{% extends "base.html" %}\n{% block main %}\n{% include "byline.html" %}\n{% endblock %}\n',
+                    "templates/byline.html": '<p>\n{{ item.byline }}</p>\n',
+                    "templates/tags.html": '{% extends "base.html" %}\n{% block main %}{{ 1 // 0 }}{% endblock %}\n'}, []),
+          example_site)
+    for command in ("check", "build"):
+        result = feeds(command, "--site", example_site, "--now", EXAMPLE_NOW)
+        assert result.code == 1
+        assert_reported(result.err, ["content/news/bad-date.md:3: date:", "templates/byline.html:2: template error:",
+                                     "templates/tags.html:2: template error: integer division"])
+    assert tree_bytes(example_site / "public") == before
+
+
 def test_check_finds_template_errors(example_site: Path, feeds) -> None:
     case = next(c for c in ERRORS if c.name == "template-runtime")
     apply(case, example_site)
