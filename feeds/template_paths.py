@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 STATIC_DIR = "static"
+BUILTIN_PREFIX = "builtin/"  # `{% extends "builtin/base.html" %}`: the built-in template under the site's own
 
 # The filters the site's templates have besides Jinja2's own (feeds.render.html gives each its work):
 # a template that names another is refused when it is checked, as Jinja2 refuses it when compiling.
@@ -20,6 +21,15 @@ def builtin_templates() -> Path:
     """The built-in templates: inside the installed package, or beside it in a source checkout."""
     packaged = Path(__file__).resolve().parent / "templates"
     return packaged if packaged.is_dir() else packaged.parent.parent / "templates"
+
+
+def template_file(name: str, template_dirs: Sequence[Path]) -> Path | None:
+    """The file a template's name leads to: the site's own over the built-in one of that name, and
+    `builtin/<name>` the built-in one, which a site's template of the same name can extend."""
+    if name.startswith(BUILTIN_PREFIX):
+        path = builtin_templates() / name.removeprefix(BUILTIN_PREFIX)
+        return path if path.is_file() else None
+    return next((d / name for d in template_dirs if (d / name).is_file()), None)
 
 
 def template_dirs(site_dir: Path) -> list[Path]:
@@ -56,12 +66,13 @@ class ParsedTemplates(dict[str, Any]):
     def __missing__(self, name: str) -> Any:
         import jinja2
 
-        path = next((d / name for d in self.template_dirs if (d / name).is_file()), None)
+        path = template_file(name, self.template_dirs)
         try:
             parsed = None if path is None else _checking_environment().parse(path.read_text(encoding="utf-8"), name, str(path))
             if parsed is not None:
                 _checking_environment().compile(parsed, name, str(path), raw=True)  # the Python it would run, unused
                 _check_names(parsed, name, str(path))
+                _check_extends(parsed, name, str(path))
         except (jinja2.TemplateSyntaxError, UnicodeDecodeError) as error:
             parsed = error
         self[name] = parsed
@@ -82,6 +93,18 @@ def _check_names(tree: Any, name: str, filename: str) -> None:
         kind, known = ("filter", environment.filters) if isinstance(node, nodes.Filter) else ("test", environment.tests)
         if node.name not in known and node.name not in asked:
             raise jinja2.TemplateSyntaxError(f"No {kind} named {node.name!r}.", node.lineno, name, filename)
+
+
+def _check_extends(tree: Any, name: str, filename: str) -> None:
+    """Raise a TemplateSyntaxError for a template that extends itself, as a site's base.html that means
+    the built-in one does (Jinja2 would recurse until Python stops it)."""
+    import jinja2
+    from jinja2 import nodes
+
+    for extends in tree.find_all(nodes.Extends):
+        if isinstance(extends.template, nodes.Const) and extends.template.value == name:
+            raise jinja2.TemplateSyntaxError(f'extends itself; to build on the built-in {name}, extend '
+                                             f'"{BUILTIN_PREFIX}{name}"', extends.lineno, name, filename)
 
 
 @functools.cache

@@ -389,6 +389,26 @@ def test_every_template_has_item_none_where_it_renders_no_item(example_site: Pat
         assert _html(example_site / "public", path).find('.//p[@id="shown-item"]') is None
 
 
+def test_a_sites_template_can_build_on_the_built_in_one_of_its_name(example_site: Path, feeds, tmp_path: Path) -> None:
+    """A site's base.html that changes one block extends builtin/base.html, the built-in template under
+    the site's own of the same name, as a theme's child templates do; one extending base.html, itself,
+    is told how."""
+    (example_site / "templates").mkdir()
+    own = example_site / "templates/base.html"
+    own.write_text('{% extends "builtin/base.html" %}\n'
+                   '{% block head %}<meta name="x-newsroom" content="{{ config.title }}">{{ super() }}{% endblock %}\n')
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    for path in (NEWS + "index.html", EVENT + "index.html", "index.html"):  # list pages fill head themselves
+        page = _html(example_site / "public", path)
+        assert page.xpath('//meta[@name="x-newsroom"]/@content') == ["Centre for Cybersecurity Newsroom"], path
+        assert page.find_class("site-header") and page.get_element_by_id("main") is not None, path  # the built-in rest
+    assert feeds("check", "--site", example_site).code == 0
+    own.write_text('{% extends "base.html" %}\n{% block head %}<meta name="x">{% endblock %}\n')
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1 and ('templates/base.html:1: template syntax: extends itself; to build on the '
+                                 'built-in base.html, extend "builtin/base.html"') in result.err, result.err
+
+
 def test_a_mistyped_string_is_located(example_site: Path, feeds) -> None:
     (example_site / "templates/strings").mkdir(parents=True)
     (example_site / "templates/strings/en.toml").write_text(

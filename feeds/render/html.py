@@ -16,6 +16,7 @@ from jinja2 import (
     ChoiceLoader,
     Environment,
     FileSystemLoader,
+    PrefixLoader,
     StrictUndefined,
     pass_context,
     select_autoescape,
@@ -49,7 +50,12 @@ from feeds.render.sitemap import render_sitemap
 from feeds.render.when import event_dates, event_zone, series_last
 from feeds.strings import Strings
 from feeds.template_errors import template_problem
-from feeds.template_paths import STATIC_DIR, template_dirs
+from feeds.template_paths import (
+    BUILTIN_PREFIX,
+    STATIC_DIR,
+    builtin_templates,
+    template_dirs,
+)
 
 _UPDATED = attrgetter("updated")
 
@@ -71,7 +77,8 @@ def environment(dirs: list[Path], templates: str, t: Strings, zone: ZoneInfo) ->
 
 def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo, sizes: ImageSizes) -> Environment:
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(d) for d in dirs]),
+        loader=ChoiceLoader([*(FileSystemLoader(d) for d in dirs),
+                             PrefixLoader({BUILTIN_PREFIX.rstrip("/"): FileSystemLoader(builtin_templates())})]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
