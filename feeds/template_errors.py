@@ -8,7 +8,12 @@ from pathlib import Path
 import jinja2
 
 from feeds.errors import Problem, not_utf8
-from feeds.template_paths import page_templates, parsed_templates
+from feeds.template_paths import (
+    BUILTIN_PREFIX,
+    builtin_templates,
+    page_templates,
+    parsed_templates,
+)
 
 
 def template_problem(error: BaseException, template_dirs: list[Path]) -> Problem | None:
@@ -63,9 +68,12 @@ def _failing_frame(error: BaseException, template_dirs: list[Path]) -> tuple[str
 
 
 def _shown(filename: str, template_dirs: list[Path]) -> str:
-    """A template's path as the user knows it: templates/NAME, under the site or built in."""
+    """A template's path as the user knows it: templates/NAME for the site's own (or a built-in one,
+    where the site has none of its own), builtin/NAME for a built-in one beside the site's."""
     path = Path(filename).resolve()
     for root in template_dirs:
         if path.is_relative_to(root.resolve()):
-            return f"templates/{path.relative_to(root.resolve()).as_posix()}"
+            name = path.relative_to(root.resolve()).as_posix()
+            built_in = len(template_dirs) > 1 and root.resolve() == builtin_templates().resolve()
+            return f"{BUILTIN_PREFIX}{name}" if built_in else f"templates/{name}"
     return path.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -590,6 +591,19 @@ def test_a_template_that_fails_when_it_runs_is_reported_with_the_contents_errors
         assert_reported(result.err, ["content/news/bad-date.md:3: date:", "templates/byline.html:2: template error:",
                                      "templates/tags.html:2: template error: integer division"])
     assert tree_bytes(example_site / "public") == before
+
+
+def test_a_fault_on_a_built_in_templates_line_names_it_as_built_in(example_site: Path, feeds) -> None:
+    """A site's macros.html without a macro the built-in pages call fails on the built-in pages' lines:
+    named builtin/<name>, as a site's template extends it, not as a file of the site's templates/."""
+    (example_site / "templates").mkdir()
+    (example_site / "templates/macros.html").write_text("{% macro card(item, level=3) %}{{ item.title }}{% endmacro %}\n")
+    result = feeds("check", "--site", example_site)
+    assert result.code == 1
+    for name in ("news.html", "event.html"):
+        assert re.search(rf"^builtin/{name}:[1-9][0-9]*: template error: .* has no attribute 'item_tags'", result.err,
+                         re.MULTILINE), result.err
+    assert "templates/news.html" not in result.err
 
 
 def test_check_finds_template_errors(example_site: Path, feeds) -> None:
