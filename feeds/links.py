@@ -67,30 +67,36 @@ def image_paths(body_html: str, page_url: str, base_url: str) -> tuple[str, ...]
     other densities or widths), as `site_paths` gives links'."""
     found = [(image.start(), image[1]) for image in _IMAGE_SRC.finditer(body_html)]
     if "<source" in body_html:
-        found += [(source.start(), url) for source in _SOURCE_SRCSET.finditer(body_html) if (url := first_candidate(source[1]))]
+        found += [(source.start(), url) for source in _SOURCE_SRCSET.finditer(body_html)
+                  if (url := first_candidate(source[1])[0])]
         found.sort()
     return _inside([url for _, url in found], page_url, base_url)
 
 
-def first_candidate(srcset: str) -> str:
-    """The URL of a srcset's first image candidate, as HTML parses it: after any spaces and commas,
-    up to a space, without the commas that end it."""
+def first_candidate(srcset: str) -> tuple[str, float]:
+    """The URL of a srcset's first image candidate, and the pixel density it is for, as HTML parses
+    them: after any spaces and commas, the URL up to a space without the commas that end it; then
+    its descriptor (2 for `photo-2x.png 2x`: the image is drawn that many times smaller in CSS
+    pixels), 1 when it gives none or a width (`800w`)."""
     words = srcset.lstrip(" \t\n\r\f,").split(maxsplit=1)
-    return words[0].rstrip(",") if words else ""
-
-
-def first_density(srcset: str) -> float:
-    """The pixel density a srcset's first candidate is for (2 for `photo-2x.png 2x`): its image is drawn
-    that many times smaller in CSS pixels. 1 when it gives none, or a width (`800w`)."""
-    words = srcset.lstrip(" \t\n\r\f,").split(maxsplit=1)
+    if not words:
+        return "", 1.0
+    url = words[0].rstrip(",")
     if len(words) < 2 or words[0].endswith(","):  # no descriptors: 1x
-        return 1.0
+        return url, 1.0
     descriptor = words[1].split(",", 1)[0].strip()
     try:
         density = float(descriptor[:-1]) if descriptor.endswith("x") else 1.0
     except ValueError:
-        return 1.0
-    return density if 0 < density < float("inf") else 1.0
+        return url, 1.0
+    return url, density if 0 < density < float("inf") else 1.0
+
+
+def source_density(tag: str) -> float:
+    """The pixel density the first candidate of a <source> tag's srcset is for (see first_candidate);
+    1 for any other tag."""
+    source = _SOURCE_SRCSET.match(tag)
+    return first_candidate(source[1])[1] if source else 1.0
 
 
 def _inside(urls: list[str], page_url: str, base_url: str) -> tuple[str, ...]:

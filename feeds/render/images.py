@@ -11,13 +11,12 @@ from pathlib import Path
 import imagesize
 from markupsafe import Markup
 
-from feeds.links import first_density, image_paths
+from feeds.links import image_paths, source_density
 from feeds.template_paths import STATIC_DIR, files_in_use
 
 # An <img> or <source> tag of sanitised HTML, which escapes every '<' and '>' of text and of
 # attribute values. A <source> of a <picture> can show an image of another shape (art direction).
 _IMAGE_TAG = re.compile(r"<(?:img|source)\s[^<>]*>")
-_SRCSET = re.compile(r'\ssrcset="([^"]*)"')  # a <source>'s, whose first candidate's density sizes it
 # An SVG's root element, and a length of it in pixels (a number alone, or in px): imagesize would take
 # the first width and height in the file, a shape's where the root has a viewBox alone, in fractions.
 _SVG_ROOT = re.compile(rb"<svg\s[^>]*>")
@@ -60,8 +59,7 @@ class ImageSizes:
             if ' width="' in tag[0] or ' height="' in tag[0]:
                 return tag[0]
             path = next(iter(image_paths(tag[0], page_url, base_url)), None)
-            srcset = _SRCSET.search(tag[0]) if tag[0].startswith("<source") else None
-            return f"{tag[0][:-1]}{self.attributes(path, first_density(srcset[1]) if srcset else 1.0)}>"
+            return f"{tag[0][:-1]}{self.attributes(path, source_density(tag[0]))}>"
 
         return _IMAGE_TAG.sub(sized, body_html)
 
