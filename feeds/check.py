@@ -88,11 +88,10 @@ def _rendering_problems(site: Site, site_dir: Path) -> list[Problem]:
     """The templates' faults that show only when they run (an unknown attribute, a division by zero),
     found on the items that are valid, so that they come with the content's errors: the pages no
     list or item makes, and the first page of each template that does."""
-    from feeds.render.html import render_site
+    from feeds.render.html import first_pages, render_site
 
     try:
-        render_site(site, site_dir, pages=lambda render, jobs: [render(job) for job in
-                                                                 {job.template: job for job in reversed(jobs)}.values()])
+        render_site(site, site_dir, pages=first_pages)
     except SiteError as error:
         return list(error.problems)
     return []

@@ -240,11 +240,21 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     return files
 
 
+def first_pages(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
+    """The first page of each template alone, rendered here and now (a `Pages`): enough to find
+    every template's faults."""
+    return [render(job) for job in _first_of_each_template(jobs)]
+
+
+def _first_of_each_template(jobs: Sequence[PageJob]) -> list[PageJob]:
+    return list({job.template: job for job in reversed(jobs)}.values())
+
+
 def _first_pages_problems(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Problem]:
     """The problems of the first page of each template, rendered once a page has failed: so that one
     run reports the faults of every template, not of the first one to fail alone."""
     problems = []
-    for job in {job.template: job for job in reversed(jobs)}.values():
+    for job in _first_of_each_template(jobs):
         try:
             render(job)
         except SiteError as error:
