@@ -11,6 +11,7 @@ from feeds.event_status import banner, calendar_title
 from feeds.model import Event, Site
 from feeds.recurrence import first_occurrence
 from feeds.strings import Strings
+from feeds.timezones import comes_twice
 
 CALENDAR_PATH = "feeds/events.ics"
 # The most text an add-event link carries: Google cuts its details at about this many characters, and
@@ -43,16 +44,17 @@ def add_event_text(site: Site, event: Event) -> str:
 def google_event_url(event: Event, t: Strings, details: str) -> str:
     """A Google Calendar link that adds the event (the whole series if it repeats), with add_event_text."""
     end = event.end_exclusive or event.start
+    on_the_clock = not event.all_day and not _in_utc(event, end)
     if event.all_day:
         dates = f"{event.start:%Y%m%d}/{end:%Y%m%d}"
-    elif _is_utc(event.start):
+    elif not on_the_clock:
         dates = f"{_utc(event.start):%Y%m%dT%H%M%SZ}/{_utc(end):%Y%m%dT%H%M%SZ}"
     else:  # wall-clock times with ctz, so a repeating series keeps its local time across DST
         dates = f"{event.start:%Y%m%dT%H%M%S}/{end.astimezone(event.start.tzinfo):%Y%m%dT%H%M%S}"
     query = {"action": "TEMPLATE", "text": calendar_title(event, t), "dates": dates, "details": details}
     if event.location:
         query["location"] = event.location.text
-    if not event.all_day and not _is_utc(event.start):
+    if on_the_clock:
         query["ctz"] = event.timezone.key
     if event.recurrence:
         query["recur"] = f"RRULE:{event.recurrence.rule}"
@@ -104,8 +106,13 @@ def _quote(value: str, safe: str = "", encoding: str | None = None, errors: str 
     return quote_plus(value, safe, encoding, errors)
 
 
-def _is_utc(value: date | datetime) -> bool:
-    return isinstance(value, datetime) and value.tzinfo is timezone.utc
+def _in_utc(event: Event, end: date | datetime) -> bool:
+    """Whether Google is given the event's times in UTC: times written in UTC, and a single event's
+    time that its zone has twice or skips, which the clock and ctz cannot say for sure (the .ics
+    writes it in UTC too); a series keeps its zone, which its later dates follow."""
+    if isinstance(event.start, datetime) and event.start.tzinfo is timezone.utc:
+        return True
+    return event.recurrence is None and any(isinstance(m, datetime) and comes_twice(m) for m in (event.start, end))
 
 
 def _utc(value: date | datetime) -> datetime:

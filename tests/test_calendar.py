@@ -395,6 +395,37 @@ def test_add_to_calendar_links_carry_the_right_times(built: Path) -> None:
     assert _link(briefing, "https://calendar.google.com/")["recur"] == "RRULE:FREQ=MONTHLY;COUNT=12;BYDAY=1TU"
 
 
+def test_googles_link_gives_a_time_that_happens_twice_or_never_as_the_instant_written(tmp_path: Path) -> None:
+    """02:30 comes twice in Zurich on 27 October 2019 and not at all on 31 March: Google's link cannot
+    say such a time on the clock (ctz) for sure, so a single event's link gives it in UTC, as its .ics does."""
+    site = _built_with(tmp_path, {
+        "second": "---\ntitle: Second\ndate: 2018-11-01T09:00\nstart: 2019-10-27T02:30:00+01:00\n"
+                  "end: 2019-10-27T04:00\nlocation: Bern\n---\nX.\n",
+        "first": "---\ntitle: First\ndate: 2018-11-01T09:00\nstart: 2019-10-27T01:30\n"
+                 "end: 2019-10-27T02:30:00+02:00\nlocation: Bern\n---\nX.\n",
+        "skipped": "---\ntitle: Skipped\ndate: 2018-11-01T09:00\nstart: 2019-03-31T02:30\nend: 2019-03-31T04:00\n"
+                   "location: Bern\n---\nX.\n"})
+    written = {"second": ("2019-10-27T01:30:00Z", "2019-10-27T03:00:00Z"),
+               "first": ("2019-10-26T23:30:00Z", "2019-10-27T00:30:00Z"),
+               "skipped": ("2019-03-31T01:30:00Z", "2019-03-31T02:00:00Z")}
+    for slug, (start, end) in written.items():
+        [vevent] = icalendar.Calendar.from_ical((site / f"public/events/{slug}/event.ics").read_bytes()).walk("VEVENT")
+        assert (_iso(vevent.decoded("DTSTART")), _iso(vevent.decoded("DTEND"))) == (start, end), slug
+        page = lxml.html.parse(str(site / f"public/events/{slug}/index.html")).getroot()
+        google = _link(page, "https://calendar.google.com/calendar/render?action=TEMPLATE")
+        times = google["dates"].split("/")
+        if "ctz" in google:  # on the clock: each time must be one the zone has, once
+            zone = ZoneInfo(google["ctz"])
+            walls = [datetime.strptime(v, "%Y%m%dT%H%M%S") for v in times]
+            for wall in walls:
+                once = wall.replace(tzinfo=zone)
+                assert once.utcoffset() == once.replace(fold=1).utcoffset(), (slug, wall)
+            instants = [wall.replace(tzinfo=zone) for wall in walls]
+        else:
+            instants = [datetime.strptime(v, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) for v in times]
+        assert (_iso(instants[0]), _iso(instants[1])) == (start, end), slug
+
+
 def test_outlooks_link_adds_a_series_first_date_that_is_not_excluded(tmp_path: Path) -> None:
     site = _built_with(tmp_path, {"weekly":
         "---\ntitle: Weekly\ndate: 2018-11-01T09:00\nstart: 2018-12-03T10:00\nend: 2018-12-03T11:00\n"
