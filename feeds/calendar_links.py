@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from functools import lru_cache
-from urllib.parse import quote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
@@ -90,20 +90,21 @@ def webcal_url(config: SiteConfig) -> str:
 
 def google_subscribe_url(config: SiteConfig) -> str:
     """Google Calendar's "add by URL" page for the calendar."""
-    return "https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal_url(config)})
+    return "https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal_url(config)}, quote_via=_quote)
 
 
 def outlook_subscribe_url(config: SiteConfig) -> str:
     """Outlook.com's "subscribe from web" page for the calendar."""
     query = {"url": config.url(CALENDAR_PATH), "name": config.calendar.name}
-    return "https://outlook.live.com/calendar/0/addfromweb?" + urlencode(query)
+    return "https://outlook.live.com/calendar/0/addfromweb?" + urlencode(query, quote_via=_quote)
 
 
 @lru_cache(maxsize=32)
 def _quote(value: str, safe: str = "", encoding: str | None = None, errors: str | None = None) -> str:
-    """quote_plus, as urlencode uses it, remembered for the last few values: an event page's two
-    add-event links carry the same text (up to ADD_EVENT_TEXT_LIMIT characters), title and place."""
-    return quote_plus(value, safe, encoding, errors)
+    """A value percent-encoded, a space as %20: Outlook.com reads a '+' as a plus sign, where urlencode's
+    quote_plus means a space. Remembered for the last few values: an event page's two add-event links
+    carry the same text (up to ADD_EVENT_TEXT_LIMIT characters), title and place."""
+    return quote(value, safe, encoding, errors)
 
 
 def _in_utc(event: Event, end: date | datetime) -> bool:

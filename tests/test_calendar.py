@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -424,6 +424,24 @@ def test_googles_link_gives_a_time_that_happens_twice_or_never_as_the_instant_wr
         else:
             instants = [datetime.strptime(v, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) for v in times]
         assert (_iso(instants[0]), _iso(instants[1])) == (start, end), slug
+
+
+def test_links_into_calendars_read_the_same_percent_decoded(built: Path) -> None:
+    """Outlook.com shows a '+' in its add and subscribe links as a plus sign, not a space (it decodes
+    as JavaScript's decodeURIComponent does): every value reads the same percent-decoded as form-decoded."""
+    pages = [built / "index.html", built / "events/multilingual-meeting/index.html"]
+    checked = set()
+    for path in pages:
+        for a in lxml.html.parse(str(path)).getroot().iter("a"):
+            href = a.get("href", "")
+            if not href.startswith(("https://calendar.google.com/", "https://outlook.live.com/")):
+                continue
+            form = parse_qs(urlsplit(href).query)
+            for pair in urlsplit(href).query.split("&"):
+                key, _, value = pair.partition("=")
+                assert [unquote(value)] == form[key], (href, key)
+            checked.add(href.split("=")[0])
+    assert len(checked) == 4  # Google's and Outlook's links to add an event and to subscribe
 
 
 def test_outlooks_link_adds_a_series_first_date_that_is_not_excluded(tmp_path: Path) -> None:
