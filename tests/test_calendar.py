@@ -592,6 +592,64 @@ def test_a_vtimezone_gives_the_iana_offset_every_day_of_its_range(zone: str) -> 
         day += timedelta(days=1)
 
 
+def test_outlook_gets_each_regular_zone_as_a_standard_and_a_daylight_rule(built: Path) -> None:
+    """Outlook keeps one yearly rule a zone and reads a list of changes as its last change alone: a
+    zone is written as Outlook, Google and Apple write it, each rule starting on the clock before
+    its change (RFC 5545: 02:00 in Zurich when summer time begins, 03:00 when it ends)."""
+    cal = icalendar.Calendar.from_ical((built / "feeds/events.ics").read_bytes())
+    zones = {str(tz["TZID"]): tz for tz in cal.walk("VTIMEZONE")}
+    shapes = {tzid: [(o.name, o["DTSTART"].dt, o["RRULE"].to_ical().decode(), o.TZOFFSETFROM, o.TZOFFSETTO)
+                     for o in zones[tzid].subcomponents] for tzid in ("Europe/Zurich", "America/New_York")}
+    hour = timedelta(hours=1)
+    assert shapes == {
+        "Europe/Zurich": [("STANDARD", datetime(2017, 10, 29, 3), "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10", 2 * hour, hour),
+                          ("DAYLIGHT", datetime(2018, 3, 25, 2), "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3", hour, 2 * hour)],
+        "America/New_York": [("STANDARD", datetime(2017, 11, 5, 2), "FREQ=YEARLY;BYDAY=1SU;BYMONTH=11", -4 * hour, -5 * hour),
+                             ("DAYLIGHT", datetime(2018, 3, 11, 2), "FREQ=YEARLY;BYDAY=2SU;BYMONTH=3", -5 * hour, -4 * hour)]}
+    # Morocco's clocks change around Ramadan, on dates no yearly rule gives: they stay listed.
+    assert not any("RRULE" in o for o in zones["Africa/Casablanca"].subcomponents)
+
+
+# A range over which a zone keeps two yearly rules, or not: the United States changed theirs in 2007;
+# Chile's clocks change on the first Sunday from the 2nd, which no nth weekday gives.
+YEARLY = [("Europe/Zurich", 2010, 2029, True), ("America/New_York", 2010, 2029, True),
+          ("Australia/Sydney", 2010, 2029, True), ("Australia/Lord_Howe", 2010, 2029, True),
+          ("Europe/Dublin", 2010, 2029, True), ("Pacific/Chatham", 2019, 2020, True),
+          ("America/New_York", 2005, 2010, False), ("America/Santiago", 2019, 2030, False),
+          ("Africa/Casablanca", 2010, 2029, False), ("America/Sao_Paulo", 2010, 2029, False)]
+
+
+@pytest.mark.parametrize(("zone", "first", "last", "yearly"), YEARLY)
+def test_a_vtimezone_lands_every_time_around_each_change_where_the_zone_does(zone: str, first: int, last: int,
+                                                                             yearly: bool) -> None:
+    """Every quarter hour of the day before and after each change of the range, read through the
+    definition: yearly rules as Outlook takes them (a month, one nth or last weekday), or the list."""
+    from feeds.render.vtimezone import vtimezone_ical
+
+    defined = icalendar.Timezone.from_ical(vtimezone_ical(zone, first, last))
+    if yearly:
+        assert sorted(o.name for o in defined.subcomponents) == ["DAYLIGHT", "STANDARD"]
+        for observance in defined.subcomponents:
+            rule = observance["RRULE"]
+            assert (rule["FREQ"], len(rule["BYMONTH"])) == (["YEARLY"], 1) and "RDATE" not in observance
+            assert re.fullmatch(r"(-1|[1-4])(MO|TU|WE|TH|FR|SA|SU)", "".join(map(str, rule["BYDAY"])))
+            # Standard time is the one clocks go back to, in Ireland too, whose law has it the other way.
+            assert (observance.name == "STANDARD") == (observance.TZOFFSETTO < observance.TZOFFSETFROM)
+    else:
+        assert not any("RRULE" in o for o in defined.subcomponents)
+    tz, iana = defined.to_tz(lookup_tzid=False), ZoneInfo(zone)
+    instant, end, checked = datetime(first, 1, 2, tzinfo=UTC), datetime(last - 1, 12, 31, tzinfo=UTC), 0
+    while instant < end:
+        if instant.astimezone(iana).utcoffset() != (instant - timedelta(hours=6)).astimezone(iana).utcoffset():
+            for quarter in range(-4 * 30, 4 * 24):
+                wall = (instant + quarter * timedelta(minutes=15)).astimezone(iana).replace(tzinfo=None)
+                if wall.replace(tzinfo=iana).utcoffset() == wall.replace(tzinfo=iana, fold=1).utcoffset():
+                    assert wall.replace(tzinfo=tz).utcoffset() == wall.replace(tzinfo=iana).utcoffset(), (zone, wall)
+                    checked += 1
+        instant += timedelta(hours=6)
+    assert checked > 200 * (last - first)
+
+
 def test_an_events_web_address_is_published_as_a_uri(tmp_path: Path) -> None:
     """RFC 5545's URL is a URI: a host in its ASCII form, spaces and other characters escaped."""
     site = _built_with(tmp_path, {"fair":

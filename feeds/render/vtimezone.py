@@ -3,11 +3,13 @@ that every client reads the same offsets as the zone gives."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, tzinfo
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
 from typing import Any, ClassVar
 
-from icalendar import Timezone
+from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar.timezone import tzp
 
 from feeds.render.ics_text import to_ical
@@ -29,13 +31,19 @@ def vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
 
 @cache
 def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
-    """icalendar's definition from the IANA data, with each onset on an RDATE line of its own.
+    """The zone's yearly rules where its clocks follow them through the range (see _yearly), else
+    icalendar's definition from the IANA data, each change listed, each on an RDATE line of its own.
 
     icalendar lists an observance's later onsets as one multi-valued RDATE; ical.js (Thunderbird,
     Nextcloud) reads only the first value of each RDATE line, and it and older libical skip DTSTART
     once an RDATE is present, so every onset, DTSTART's included, gets its own line.
     """
-    timezone = _from_tzid(tzid, date(first_year, 1, 1), date(last_year, 1, 1))
+    listed = _from_tzid(tzid, date(first_year, 1, 1), date(last_year, 1, 1))
+    yearly = _yearly(tzid, listed, first_year, last_year)
+    return yearly if yearly is not None else _one_onset_a_line(listed)
+
+
+def _one_onset_a_line(timezone: Timezone) -> Timezone:
     for observance in timezone.subcomponents:
         if "RDATE" not in observance:
             continue
@@ -115,3 +123,107 @@ def _onsets(observance: Any) -> list[datetime]:
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+# Outlook keeps one yearly rule a zone: it reads a definition that lists each change as the last
+# change alone (MS-OXCICAL 2.1.3.1.1.19), so events of other years would be an hour off. Outlook,
+# Google and Apple all write a zone as a STANDARD and a DAYLIGHT rule repeating yearly.
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """One of the two changes a zone makes every year: the offsets it goes from and to, and its name."""
+
+    before: timedelta
+    after: timedelta
+    name: str
+    standard: bool
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """When a change comes each year, as RRULE:FREQ=YEARLY says it: the nth (or last, -1) weekday of a
+    month, at a time on the clock before the change."""
+
+    month: int
+    weekday: int  # Monday is 0
+    week: int
+    clock: time
+
+    def wall(self, year: int) -> datetime:
+        days = monthrange(year, self.month)[1]
+        if self.week < 0:
+            day = days - (date(year, self.month, days).weekday() - self.weekday) % 7
+        else:
+            day = 1 + (self.weekday - date(year, self.month, 1).weekday()) % 7 + 7 * (self.week - 1)
+        return datetime.combine(date(year, self.month, day), self.clock)
+
+    def rrule(self) -> dict[str, object]:
+        return {"FREQ": "YEARLY", "BYMONTH": self.month, "BYDAY": f"{self.week}{_WEEKDAYS[self.weekday]}"}
+
+
+def _yearly(tzid: str, listed: Timezone, first_year: int, last_year: int) -> Timezone | None:
+    """The zone as two observances repeating yearly, when its changes through the range follow two
+    yearly rules exactly (Europe's, the United States', Australia's...); else None.
+
+    Each observance begins with the change in force on 1 January of the first year, or the first
+    after it, and every change the rules give from there to the end of the range is checked against
+    the IANA data: a zone that changed its rules, or whose clocks change more often (Morocco around
+    Ramadan), keeps its listed changes.
+    """
+    changes: dict[_Kind, list[datetime]] = {}
+    for observance in listed.subcomponents:
+        before, after = observance.TZOFFSETFROM, observance.TZOFFSETTO
+        if before == after:  # the range's start, not a change
+            continue
+        # Standard time is the one the clocks go back to, as every client has it: Ireland's summer
+        # time is its standard time in law, and its winter a negative DST, which Outlook cannot hold.
+        kind = _Kind(before, after, str(observance["TZNAME"]), after < before)
+        # icalendar dates a change by the first time on the clock with the new offset: the later clock.
+        changes.setdefault(kind, []).extend(onset - max(before, after) for onset in _onsets(observance))
+    if len(changes) != 2:
+        return None
+    (kind, instants), (other, other_instants) = changes.items()
+    if (kind.before, kind.after) != (other.after, other.before):
+        return None
+    rules = {kind: _rule([at + kind.before for at in instants]), other: _rule([at + other.before for at in other_instants])}
+    if None in rules.values():
+        return None
+    zone = tzp.timezone(tzid)
+    start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+    end = datetime(last_year, 1, 1, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+    given = sorted((rule.wall(year) - kind.before, kind)  # type: ignore[union-attr]
+                   for kind, rule in rules.items() for year in range(first_year - 1, last_year + 1))
+    in_force = max(n for n, (at, _) in enumerate(given) if at <= start)
+    given = [(at, kind) for at, kind in given[in_force:] if at < end]
+    if {at for at, _ in given[1:]} != {at for found in changes.values() for at in found}:
+        return None
+    if not all(_offset(zone, at - timedelta(seconds=1)) == kind.before and _offset(zone, at) == kind.after
+               for at, kind in given):
+        return None
+    defined = Timezone()
+    defined.add("TZID", tzid)
+    for kind, at in sorted({kind: at for at, kind in reversed(given)}.items(), key=lambda pair: pair[1]):
+        observance = TimezoneStandard() if kind.standard else TimezoneDaylight()
+        observance.DTSTART = at + kind.before  # RFC 5545: on the clock before the change
+        observance.add("RRULE", rules[kind].rrule())  # type: ignore[union-attr]
+        observance.add("TZNAME", kind.name)
+        observance.TZOFFSETFROM, observance.TZOFFSETTO = kind.before, kind.after
+        defined.add_component(observance)
+    return defined
+
+
+def _rule(walls: list[datetime]) -> _Rule | None:
+    """The yearly rule that gives exactly these times (on the clock before each change), if one does."""
+    first = walls[0]
+    last_week = all(wall.day > monthrange(wall.year, wall.month)[1] - 7 for wall in walls)
+    week = -1 if last_week else (first.day - 1) // 7 + 1
+    if week == 5:  # the fifth weekday of a month some years, the last of it: no rule gives that
+        return None
+    rule = _Rule(first.month, first.weekday(), week, first.time())
+    return rule if all(rule.wall(wall.year) == wall for wall in walls) else None
+
+
+def _offset(zone: tzinfo, utc: datetime) -> timedelta | None:
+    return utc.replace(tzinfo=timezone.utc).astimezone(zone).utcoffset()
