@@ -290,6 +290,12 @@ ERRORS = [
           "with 12 texts, in the order of strings/en.toml (January first))",
           'templates/strings/en.toml:2: by: expected text, like the English (hint: by = "..." (quoted), as in '
           "strings/en.toml)"]),
+    Case("ui-strings-control-character",
+         {"templates/strings/en.toml": 'when = "W\\u0007hen"\nmonths = ["Jan\\u0085", "Feb", "Mar", "Apr", "May", "Jun", "Jul", '
+                                       '"Aug", "Sep", "Oct", "Nov", "Dec"]\n'},
+         ["templates/strings/en.toml:1: when: contains the control character U+0007 (hint: remove it; feeds, pages and "
+          "calendars cannot carry it)",
+          "templates/strings/en.toml:2: months: contains the control character U+0085"]),
     # Templates
     Case("template-syntax", {"templates/news.html": '{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n'},
          ["templates/news.html:3: template syntax:"]),
