@@ -528,6 +528,17 @@ def test_a_site_path_keeps_its_query(example_site: Path, feeds) -> None:
     assert atom.findtext("{http://www.w3.org/2005/Atom}icon") == EXAMPLE_BASE + "static/favicon.svg?v=2"
 
 
+def test_a_logo_that_rss_cannot_carry_is_atoms_alone(example_site: Path, feeds) -> None:
+    """RSS's <image> is a GIF, JPEG or PNG: an SVG logo is Atom's <logo> alone, so that the RSS stays valid."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace("include_events = true", 'include_events = true\nlogo = "static/favicon.svg"'))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    atom, rss = feedparse(example_site / "public/feeds/atom.xml"), feedparse(example_site / "public/feeds/rss.xml")
+    assert atom.feed.logo == EXAMPLE_BASE + "static/favicon.svg"
+    assert "image" not in rss.feed
+    assert etree.parse(str(example_site / "public/feeds/rss.xml")).find("channel/image") is None
+
+
 def test_a_date_in_local_mean_time_is_written_in_utc(example_site: Path, feeds) -> None:
     """Zurich kept local mean time (UTC+00:29:46) until 1894: no feed timestamp can carry seconds in an offset."""
     (example_site / "content/news/old.md").write_text("---\ntitle: Old\ndate: 1890-03-01T10:00\n---\nLong ago.\n")

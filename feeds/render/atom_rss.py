@@ -2,15 +2,18 @@
 
 feedgen's RSS writer keeps only the rel="self" atom:link, and its Atom writer drops the rel, type
 and length of entry links; so the WebSub hub, the RFC 5005 archive links and the enclosures go
-through a small feedgen extension that writes them into both formats.
+through a small feedgen extension that writes them into both formats. It also writes Atom's <logo>
+when the logo is no image RSS's <image> may be (feedgen writes both or neither).
 """
 
 from __future__ import annotations
 
+import mimetypes
 import uuid
 from datetime import datetime, timezone
 from html import escape
 from typing import Any
+from urllib.parse import urlsplit
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
@@ -25,6 +28,7 @@ from feeds.render.entries import Entry, Media, feed_time
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 NO_ENTRIES = datetime(1970, 1, 1, tzinfo=timezone.utc)  # `updated` of an empty feed, never the clock
+RSS_IMAGE_TYPES = {"image/gif", "image/jpeg", "image/png"}  # the kinds of image RSS 2.0's <image> may be
 
 
 def feed_id(site: Site, document: Document) -> str:
@@ -50,17 +54,21 @@ def render_atom_rss(site: Site, document: Document, entries: dict[str, Entry]) -
 
 
 class _FeedLinks(BaseExtension):  # type: ignore[misc]
-    """Feed-level atom:links that feedgen's RSS writer drops, and fh:archive for archive documents."""
+    """Feed-level atom:links that feedgen's RSS writer drops, fh:archive for archive documents, and
+    Atom's <logo> when RSS cannot have it."""
 
     def __init__(self) -> None:
         self.links: list[dict[str, str]] = []
         self.archive = False
+        self.atom_logo = ""
 
     def extend_ns(self) -> dict[str, str]:
         return {"fh": HISTORY_NS} if self.archive else {}
 
     def extend_atom(self, feed: Any) -> Any:
         self._add(feed, "link")  # feedgen writes Atom elements unqualified, under a default namespace
+        if self.atom_logo:
+            etree.SubElement(feed, "logo").text = self.atom_logo
         return feed
 
     def extend_rss(self, feed: Any) -> Any:
@@ -116,7 +124,11 @@ def _generator(site: Site, document: Document, entries: dict[str, Entry]) -> tup
     if config.feeds.icon:
         fg.icon(config.absolute(config.feeds.icon))
     if config.feeds.logo:
-        fg.image(url=config.absolute(config.feeds.logo), title=channel.title, link=config.url(channel.page))
+        logo = config.absolute(config.feeds.logo)
+        if mimetypes.guess_type(urlsplit(logo).path)[0] in RSS_IMAGE_TYPES | {None}:  # None: no telling
+            fg.image(url=logo, title=channel.title, link=config.url(channel.page))
+        else:  # an SVG, say: Atom's logo may be any image
+            links.atom_logo = logo
     newest = feed_time(updated(document))
     fg.updated(newest)
     fg.lastBuildDate(newest)
