@@ -236,6 +236,25 @@ def test_a_series_that_leaves_out_its_start_is_shown_from_its_first_date_kept(ex
     assert [event.title for event in site.events][:3] == ["Between", "Weekly", "Days"]  # `site.events`, by start
 
 
+def test_a_series_written_in_utc_lists_its_next_dates_in_its_own_zone(example_site: Path, feeds) -> None:
+    # 09:00 UTC is 10:00 in Geneva in winter and 11:00 in summer: each date as the clock there reads it.
+    (example_site / "content/events/briefing.md").write_text(
+        "---\ntitle: Briefing\ndate: 2018-11-13T09:00\nstart: 2019-03-19T09:00:00Z\nend: 2019-03-19T10:00:00Z\n"
+        "timezone: Europe/Zurich\nrrule: FREQ=WEEKLY;COUNT=3\nlocation: Geneva\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    output = example_site / "public"
+    page = _html(output, "events/briefing/index.html")
+    facts = " ".join(page.xpath('//dl[@class="facts"]')[0].text_content().split())
+    assert "19 March 2019, 10:00–11:00 CET, Europe/Zurich time" in facts
+    next_dates = [" ".join(li.text_content().split()) for li in page.xpath('//section[@class="occurrences"]//li')]
+    assert next_dates == ["19 March 2019, 10:00", "26 March 2019, 10:00", "2 April 2019, 11:00"]
+    meta = {card.find(".//a").text: " ".join(card.find_class("meta")[0].text_content().split())
+            for card in _html(output, "index.html").iter("article")}
+    assert meta["Briefing"].startswith("Event 19 March 2019, 10:00, 26 March 2019, 10:00, 2 April 2019, 11:00")
+    [card] = [card for card in _h_feed(_mf2(output, "index.html", BASE))["children"] if card["properties"]["name"] == ["Briefing"]]
+    assert (card["properties"]["start"], card["properties"]["end"]) == (["2019-03-19T10:00:00+0100"], ["2019-03-19T11:00:00+0100"])
+
+
 def test_event_page_links_a_map_and_calendars(built_sites) -> None:
     output = built_sites["large"].output
     page = _html(output, "events/event-00/index.html")

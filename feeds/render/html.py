@@ -31,7 +31,7 @@ from feeds.event_status import banner
 from feeds.keys import templates_key
 from feeds.languages import direction
 from feeds.model import Event, Item, NewsItem, Site, Tag
-from feeds.recurrence import occurrences
+from feeds.recurrence import Occurrence, occurrences
 from feeds.render import Output, OutputFile, structured
 from feeds.render.channels import SITE_FOLDER, channels, tag_feed_paths
 from feeds.render.images import ImageSizes, image_sizes
@@ -98,7 +98,7 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo, sizes: ImageSizes
     env.filters["image_size"] = pass_context(lambda context, value: sizes.attributes(context["config"].own_file(value)))
     env.filters["with_image_sizes"] = pass_context(
         lambda context, body, page_url: Markup(sizes.in_html(body, page_url, context["config"].base_url)))
-    env.globals["occurrences"] = occurrences
+    env.globals["occurrences"] = _occurrences
     env.globals["ended"] = _ended
     return env
 
@@ -109,6 +109,16 @@ def lang_attributes(item: Item) -> Markup:
     if not item.lang:
         return Markup("")
     return Markup(' lang="{}" dir="{}"').format(item.lang, direction(item.lang))
+
+
+def _occurrences(event: Event, after: datetime, count: int) -> list[Occurrence]:
+    """A series' next `count` dates not over at `after`, a timed one's in the event's own zone, as its
+    page gives its first date: times written in UTC stay UTC in calendars, not on pages."""
+    found = occurrences(event, after, count)
+    if event.all_day:
+        return found
+    zone = event.timezone
+    return [Occurrence(o.start.astimezone(zone), o.end.astimezone(zone)) for o in found]  # type: ignore[union-attr]
 
 
 @pass_context
