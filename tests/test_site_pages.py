@@ -255,6 +255,26 @@ def test_a_series_written_in_utc_lists_its_next_dates_in_its_own_zone(example_si
     assert (card["properties"]["start"], card["properties"]["end"]) == (["2019-03-19T10:00:00+0100"], ["2019-03-19T11:00:00+0100"])
 
 
+def test_a_series_card_names_the_zone_its_next_dates_are_in(example_site: Path, feeds) -> None:
+    # Held in New York from November, in winter time (EST); by spring its next dates are in summer time (EDT).
+    (example_site / "content/events/call.md").write_text(
+        "---\ntitle: Call\ndate: 2018-11-13T09:00\nstart: 2018-11-22T10:00\nend: 2018-11-22T11:00\n"
+        "timezone: America/New_York\nrrule: FREQ=WEEKLY;COUNT=30\nlocation: New York\n---\nX.\n")
+    output = example_site / "public"
+
+    def card(now: str) -> str:
+        assert feeds("build", "--site", example_site, "--now", now).code == 0
+        meta = {card.find(".//a").text: " ".join(card.find_class("meta")[0].text_content().split())
+                for card in _html(output, "index.html").iter("article")}
+        return meta["Call"]
+
+    assert card(EXAMPLE_NOW).startswith(
+        "Event 22 November 2018, 10:00, 29 November 2018, 10:00, 6 December 2018, 10:00 (EST, America/New_York time)")
+    assert card("2019-04-01T12:00:00+02:00").startswith(
+        "Event 4 April 2019, 10:00, 11 April 2019, 10:00, 18 April 2019, 10:00 (EDT, America/New_York time)")
+    assert "(EST–EDT, America/New_York time)" in card("2019-03-01T12:00:00+01:00")  # 7 March, then 14 and 21
+
+
 def test_event_page_links_a_map_and_calendars(built_sites) -> None:
     output = built_sites["large"].output
     page = _html(output, "events/event-00/index.html")

@@ -89,7 +89,7 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo, sizes: ImageSizes
     env.filters["when"] = lambda moment: t.moment(moment.astimezone(zone))
     env.filters["day"] = lambda moment: t.date(moment.astimezone(zone).date())
     env.filters["event_dates"] = lambda event: event_dates(event, t)
-    env.filters["event_zone"] = lambda event: event_zone(event, t)
+    env.filters["event_zone"] = lambda event, shown=(): event_zone(event, t, shown)
     env.filters["series_last"] = lambda event: series_last(event, t)
     env.filters["banner"] = lambda event: banner(event, t)
     env.filters["site_link"] = site_link

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from feeds.model import Event
+from feeds.recurrence import Occurrence
 from feeds.strings import Strings
 
 
@@ -35,14 +37,15 @@ def series_last(event: Event, t: Strings) -> str:
     return t.date(start.astimezone(event.timezone).date() if isinstance(start, datetime) else start)
 
 
-def event_zone(event: Event, t: Strings) -> str:
+def event_zone(event: Event, t: Strings, shown: Sequence[Occurrence] = ()) -> str:
     """The time zone a timed event's times are in, e.g. "CET, Europe/Zurich time", or "CET–CEST, ..."
-    for one that summer time begins during; "" for all-day events."""
+    for one that summer time begins during; of a series' dates `shown` (its next ones, on a card),
+    when given, rather than its first date's; "" for all-day events."""
     if event.all_day:
         return ""
-    names, end = [local_start(event).tzname() or ""], event.first_end
-    if isinstance(end, datetime) and (end_name := end.astimezone(event.timezone).tzname() or "") != names[0]:
-        names.append(end_name)
+    end = event.first_end
+    moments = [moment for o in shown for moment in (o.start, o.end)] or [local_start(event), *([end] if end else [])]
+    names = dict.fromkeys(moment.astimezone(event.timezone).tzname() or "" for moment in moments)  # type: ignore[union-attr]
     abbreviation = "–".join(names)
     if abbreviation in ("", event.timezone.key):
         return event.timezone.key
