@@ -697,6 +697,24 @@ def test_the_sites_own_images_carry_their_width_and_height(example_site: Path, f
     assert (graph["og:image:width"], graph["og:image:height"]) == ("120", "80")
 
 
+def test_a_news_items_photo_is_previewed_large_where_its_link_is_shared(example_site: Path, feeds) -> None:
+    """X reads Open Graph's title, description and image, but shows the image large only when the page
+    asks for that card by name; a page without a photo of its own leaves it to the summary card."""
+    (example_site / "templates/static/images").mkdir(parents=True)
+    (example_site / "templates/static/images/photo.png").write_bytes(png(1200, 630))
+    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    news.write_text(news.read_text(encoding="utf-8").replace(
+        "author:", "image: static/images/photo.png\nimage_alt: A room\nauthor:", 1), encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    output = example_site / "public"
+    head = _html(output, NEWS + "index.html").head
+    assert head.xpath('meta[@name="twitter:card"]/@content') == ["summary_large_image"]
+    assert head.xpath('meta[@property="og:image"]/@content') == [BASE + "static/images/photo.png"]
+    for path in html_pages(output):
+        if path != NEWS + "index.html":
+            assert _html(output, path).head.xpath('meta[@name="twitter:card"]') == [], path
+
+
 def _built_picture(example_site: Path, feeds, picture: str) -> lxml.html.HtmlElement:
     """The <picture> of the news page, built with `picture` (its sources and <img>) at the end of its
     body and three images of the site: wide.png (400×100), wide-2x.png (800×200), square.png (90×90)."""
