@@ -55,7 +55,7 @@ def _check_all_published(command: list[str], printed: str) -> None:
     """A figure counts only if the build published every content file (none embargoed or invalid)."""
     site = Path(command[command.index("--site") + 1])
     files = sum(1 for _ in (site / "content").rglob("*.md"))
-    built = re.search(r"built (\d+) news items and (\d+) events", printed)
+    built = re.search(r"built (\d+) news items? and (\d+) events?", printed)
     if built is None or int(built[1]) + int(built[2]) != files or "embargoed" in printed:
         raise SystemExit(f"not every one of the {files} items was published: {printed.strip()}")
 

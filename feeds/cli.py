@@ -143,7 +143,7 @@ def _build(args: argparse.Namespace) -> int:
     result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
                    progress=progress, use_cache=not args.no_cache)
     _report(result.warnings)
-    print(f"feeds: built {result.news} news items and {result.events} events "
+    print(f"feeds: built {_items(result.news, result.events)} "
           f"into {output} ({result.files} files, {time.perf_counter() - started:.2f} s)")
     if result.next_lift:
         print(f"feeds: {len(result.embargoed)} embargoed; the next lifts at {utc_text(result.next_lift)} "
@@ -184,7 +184,7 @@ def _check(args: argparse.Namespace) -> int:
         _report(loaded.warnings)
         for item, when in held:
             print(f"{item.source}: {when}: {item.title}")
-    print(f"feeds: {len(loaded.site.news)} news items and {len(loaded.site.events)} events are valid"
+    print(f"feeds: {_items(len(loaded.site.news), len(loaded.site.events))} are valid"
           + (f"; {len(loaded.embargoed)} embargoed" if loaded.embargoed else ""))
     return EXIT_OK
 
@@ -235,6 +235,11 @@ def _ping(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     print(f"feeds: {hub} accepted {accepted} feed{'s' * (accepted != 1)}")
     return EXIT_OK
+
+
+def _items(news: int, events: int) -> str:
+    """"1 news item and 2 events"."""
+    return f"{news} news item{'s' * (news != 1)} and {events} event{'s' * (events != 1)}"
 
 
 def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:

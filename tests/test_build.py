@@ -94,6 +94,14 @@ def test_past_events_come_last_to_end_first_and_a_series_says_until_when(example
         assert "it repeats until 17 December 2018" in cards[0].text_content()
 
 
+def test_the_build_and_the_check_count_the_items_in_words(example_site: Path, feeds) -> None:
+    built = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert built.out.startswith("feeds: built 1 news item and 1 event into ")
+    assert feeds("check", "--site", example_site, "--now", EXAMPLE_NOW).out == "feeds: 1 news item and 1 event are valid\n"
+    (example_site / "content/news/second.md").write_text("---\ntitle: Second\ndate: 2018-11-13\n---\nMore.\n")
+    assert feeds("check", "--site", example_site, "--now", EXAMPLE_NOW).out == "feeds: 2 news items and 1 event are valid\n"
+
+
 def test_two_builds_give_the_same_bytes(example_site: Path, feeds, tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     assert feeds("build", "--site", example_site, "--output", first, "--now", EXAMPLE_NOW).code == 0

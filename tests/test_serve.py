@@ -448,7 +448,7 @@ def test_the_preview_survives_a_build_that_fails_unexpectedly(example_site: Path
     assert any("Traceback" in line for line in lines) and lines[-1].startswith("feeds: the build failed")
     preview.rebuild()
     assert not preview.state.problems and preview.state.served
-    assert lines[-1].startswith("feeds: built 1 news items")
+    assert lines[-1].startswith("feeds: built 1 news item and ")
 
 
 def test_the_watcher_survives_a_look_that_fails(example_site: Path, tmp_path: Path,
