@@ -48,6 +48,11 @@ class BuildResult:
     changes_at: datetime | None = None  # when what the outputs take from `now` next changes (None: at every moment)
 
 
+def counted(news: int, events: int) -> str:
+    """How many items, as the command line reports a build or a check: "1 news item and 2 events"."""
+    return f"{news} news item{'s' * (news != 1)} and {events} event{'s' * (events != 1)}"
+
+
 def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | None = None, drafts: bool = False,
               strict: bool = False, progress: Progress | None = None, cache: BuildCache | None = None) -> Loaded:
     """Read and validate everything; raise SiteError listing every error (and, if strict, warning)."""

@@ -128,6 +128,7 @@ def _failed(args: argparse.Namespace, problems: Sequence[Problem]) -> None:
 def _build(args: argparse.Namespace) -> int:
     from feeds.build import (  # imported here so `feeds --help` starts fast
         build,
+        counted,
         unsafe_output,
     )
     from feeds.embargo import utc_text
@@ -143,7 +144,7 @@ def _build(args: argparse.Namespace) -> int:
     result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
                    progress=progress, use_cache=not args.no_cache)
     _report(result.warnings)
-    print(f"feeds: built {_items(result.news, result.events)} "
+    print(f"feeds: built {counted(result.news, result.events)} "
           f"into {output} ({result.files} files, {time.perf_counter() - started:.2f} s)")
     if result.next_lift:
         print(f"feeds: {len(result.embargoed)} embargoed; the next lifts at {utc_text(result.next_lift)} "
@@ -156,7 +157,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from feeds.annotations import checkout_path, github_annotation, github_command
-    from feeds.build import load_site, render
+    from feeds.build import counted, load_site, render
     from feeds.cache import BuildCache
     from feeds.embargo import utc_text
 
@@ -184,7 +185,7 @@ def _check(args: argparse.Namespace) -> int:
         _report(loaded.warnings)
         for item, when in held:
             print(f"{item.source}: {when}: {item.title}")
-    print(f"feeds: {_items(len(loaded.site.news), len(loaded.site.events))} are valid"
+    print(f"feeds: {counted(len(loaded.site.news), len(loaded.site.events))} are valid"
           + (f"; {len(loaded.embargoed)} embargoed" if loaded.embargoed else ""))
     return EXIT_OK
 
@@ -235,11 +236,6 @@ def _ping(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     print(f"feeds: {hub} accepted {accepted} feed{'s' * (accepted != 1)}")
     return EXIT_OK
-
-
-def _items(news: int, events: int) -> str:
-    """"1 news item and 2 events"."""
-    return f"{news} news item{'s' * (news != 1)} and {events} event{'s' * (events != 1)}"
 
 
 def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:

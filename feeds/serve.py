@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from feeds.build import build
+from feeds.build import build, counted
 from feeds.cache import BuildCache
 from feeds.config import CONFIG_NAME
 from feeds.errors import SiteError
@@ -98,7 +98,7 @@ class Preview:
             problems: tuple[str, ...] = ()
             for warning in result.warnings:
                 self.echo(str(warning))
-            self.echo(f"feeds: built {result.news} news items and {result.events} events "
+            self.echo(f"feeds: built {counted(result.news, result.events)} "
                       f"({time.perf_counter() - started:.2f} s)")
         except SiteError as error:
             problems = tuple(str(problem) for problem in error.problems)
