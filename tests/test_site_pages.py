@@ -334,8 +334,10 @@ def test_every_page_has_canonical_open_graph_and_autodiscovery(built_sites) -> N
             assert canonical == base + path.removesuffix("index.html"), path
             og = {meta.get("property"): meta.get("content") for meta in head.xpath("meta[@property]")}
             assert og["og:url"] == canonical and og["og:title"] and og["og:site_name"], path
+    # A tag's page offers its own feeds first: a reader that subscribes to a page's first feed gets the tag.
     tag = _html(built_sites["example"].output, "tags/paris-call/index.html").head
-    assert BASE + "feeds/tags/paris-call/atom.xml" in tag.xpath('link[@rel="alternate"]/@href')
+    assert tag.xpath('link[@rel="alternate"]/@href')[:3] == [
+        BASE + f"feeds/tags/paris-call/{name}" for name in ("atom.xml", "rss.xml", "feed.json")]
 
 
 def test_sitemap_lists_every_page_and_robots_points_at_it(built_sites) -> None:

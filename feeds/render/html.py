@@ -184,7 +184,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
              item: Item | None = None, extra: tuple[Alternate, ...] = (), **context: Any) -> OutputFile:
         url = config.url(folder)
         info = Page(path=folder + "index.html", url=url, root="../" * folder.count("/") or "./", title=title,
-                    description=description, alternates=alternates + extra,
+                    description=description, alternates=extra + alternates,  # the page's own feeds first
                     open_graph=tuple(structured.open_graph(site, url, title, description, item, sizes)),
                     json_ld=structured.json_ld(data) if data else "")
         html = render_template(env, dirs, template, **common, page=info, item=item, **context)
