@@ -255,7 +255,7 @@ def test_a_series_written_in_utc_lists_its_next_dates_in_its_own_zone(example_si
     assert (card["properties"]["start"], card["properties"]["end"]) == (["2019-03-19T10:00:00+0100"], ["2019-03-19T11:00:00+0100"])
 
 
-def test_a_series_card_names_the_zone_its_next_dates_are_in(example_site: Path, feeds) -> None:
+def test_a_series_names_the_zone_its_next_dates_are_in_on_its_card_and_page(example_site: Path, feeds) -> None:
     # Held in New York from November, in winter time (EST); by spring its next dates are in summer time (EDT).
     (example_site / "content/events/call.md").write_text(
         "---\ntitle: Call\ndate: 2018-11-13T09:00\nstart: 2018-11-22T10:00\nend: 2018-11-22T11:00\n"
@@ -273,6 +273,12 @@ def test_a_series_card_names_the_zone_its_next_dates_are_in(example_site: Path, 
     assert card("2019-04-01T12:00:00+02:00").startswith(
         "Event 4 April 2019, 10:00, 11 April 2019, 10:00, 18 April 2019, 10:00 (EDT, America/New_York time)")
     assert "(EST–EDT, America/New_York time)" in card("2019-03-01T12:00:00+01:00")  # 7 March, then 14 and 21
+    # The event's page names the zone of its first date under When, and that of its next dates under them.
+    page = _html(output, "events/call/index.html")
+    [when] = page.find_class("facts")[0].find_class("zone")
+    [next_dates] = page.find_class("occurrences")
+    assert (when.text_content(), next_dates.find_class("zone")[0].text_content()) == (
+        "EST, America/New_York time", "EST–EDT, America/New_York time")
 
 
 def test_event_page_links_a_map_and_calendars(built_sites) -> None:
