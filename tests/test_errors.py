@@ -650,7 +650,7 @@ def test_hidden_files_and_backups_under_content_are_no_strays(example_site: Path
         (example_site / name).write_text(news(OK_NEWS))
     result = feeds("check", "--strict", "--site", example_site, "--now", EXAMPLE_NOW)
     assert result.code == 0, result.err
-    assert "1 news items" in result.out  # a hidden folder holds no content: its files are not read
+    assert "1 news item and" in result.out  # a hidden folder holds no content: its files are not read
 
 
 def test_only_files_reached_through_a_link_are_marked_for_resolving(tmp_path: Path) -> None:
