@@ -15,6 +15,7 @@ from feeds.errors import Problem, Severity, closest
 from feeds.languages import language_problem
 from feeds.limits import (
     MAX_SLUG_BYTES,
+    MAX_TAGS,
     REFUSED_HINT,
     cut_at_word,
     one_line,
@@ -151,6 +152,10 @@ class Fields:
             value = [value]
         if not isinstance(value, list):
             self.fail("tags", f"expected a list of words, got {describe(value)}", "e.g. tags: [cybersecurity, paris-call]")
+            return ()
+        if len(value) > MAX_TAGS:  # the item's entry in each tag's feed names every tag: work grows as their square
+            self.fail("tags", f"{len(value):,} tags; the limit is {MAX_TAGS}",
+                      "keep the topics the item is about: each tag has its own pages and feeds")
             return ()
         if not self.tags_are_words(value):
             return ()

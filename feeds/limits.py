@@ -10,6 +10,7 @@ import idna
 MAX_FILE_BYTES = 1024 * 1024  # a long press release is tens of kilobytes
 MAX_YAML_DEPTH = 16  # front matter is flat: a location mapping and a geo list are the deepest
 MAX_SLUG_BYTES = 200  # a slug names a folder of the output; file systems allow 255 bytes a name
+MAX_TAGS = 100  # tags of one item: each has pages and feeds, each listing the item with all its tags
 MAX_HTML_DEPTH = 256  # nested blocks in an item's body; HTML sanitising costs grow with depth squared
 
 # Control characters (all of Unicode's Cc but tab, LF and CR), and U+FFFE/U+FFFF: XML 1.0, HTML and

@@ -148,6 +148,8 @@ ERRORS = [
          ["content/events/long.md:4: end: '9999-12-30': the year 9999 is out of range"]),
     Case("timezone-a-folder", {"content/events/zone.md": news("title: E\nstart: 2018-11-26T10:00\ntimezone: Europe\nlocation: Bern\n")},
          ["content/events/zone.md:4: timezone: unknown time zone 'Europe'"]),
+    Case("too-many-tags", {"content/news/tags.md": news(OK_NEWS + "tags: [" + ", ".join(f"t{n}" for n in range(1000)) + "]\n")},
+         ["content/news/tags.md:4: tags: 1,000 tags; the limit is 100 (hint: keep the topics the item is about"]),
     Case("integer-too-long", {"content/news/digits.md": news("title: " + "9" * 5000 + "\ndate: 2018-11-12\n")},
          ["content/news/digits.md:1: YAML: Exceeds the limit"]),
     Case("rrule-ordinal-out-of-range", {"content/events/ord.md": news("title: E\nstart: 2018-11-26\nrrule: FREQ=MONTHLY;COUNT=3;BYDAY=99MO\nlocation: Bern\n")},
