@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ except ImportError:  # pragma: no cover - depends on the platform's wheel
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_INT = "tag:yaml.org,2002:int"
+_read_int = yaml.constructor.SafeConstructor().construct_yaml_int  # an int node's value, as the loader reads it
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")}
 
 
@@ -117,8 +120,6 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
                        "check the colons, quotes and brackets on this line; quote text that has ': ' or '#'")
     except yaml.YAMLError as error:
         return Problem(shown, 1, "", f"YAML: {error}", "plain values only: no !tags")
-    except ValueError as error:  # a value YAML reads but Python will not hold, as a number of 5,000 digits
-        return Problem(shown, 1, "", f"YAML: {error}", "quote the value: it is read as text then")
     if not isinstance(meta, dict):
         return Problem(shown, 2, "", "the front matter must be a mapping of keys to values",
                        "write one 'key: value' per line")
@@ -177,6 +178,9 @@ def _check_nodes(node: yaml.Node, prefix: str, at: Callable[[yaml.Mark], int], o
     if node.tag not in _PLAIN_TAGS:
         raise FrontMatterError(line, field, f"the YAML tag {node.tag!r} is not allowed",
                                "plain values only: remove the !tag, and quote the value if it is text")
+    if node.tag == _INT and not _readable_number(node):
+        raise FrontMatterError(line, field, f"a number of more than {sys.get_int_max_str_digits():,} digits",
+                               "quote it: it is read as text then")
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -195,6 +199,16 @@ def _check_nodes(node: yaml.Node, prefix: str, at: Callable[[yaml.Mark], int], o
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
             _check_child(item, field, line, at, out, seen, depth)
+
+
+def _readable_number(node: yaml.ScalarNode) -> bool:
+    """Whether Python holds and shows the int the node is: it refuses one of more than
+    sys.get_int_max_str_digits() digits, which 5,000 nines or 0x and 4,000 f's would be."""
+    try:
+        str(_read_int(node))
+    except ValueError:
+        return False
+    return True
 
 
 def _check_child(node: yaml.Node, field: str, line: int, at: Callable[[yaml.Mark], int], out: dict[str, int], seen: set[int],
