@@ -48,10 +48,16 @@ def instant(value: date | datetime, zone: tzinfo) -> datetime:
     return value if isinstance(value, datetime) else datetime.combine(value, time(), zone)
 
 
+# Files of the system's zone folder that name no IANA zone: the build machine's own zone, and copies
+# of every zone counting leap seconds (right/, whose changes of the clocks fall 27 s late) or not (posix/).
+_NOT_IANA = ("localtime", "posixrules")
+_NOT_IANA_FOLDERS = ("right", "posix")
+
+
 @cache
 def zone_or_none(name: str) -> ZoneInfo | None:
     """The zone of that IANA name, or None when there is no such zone."""
-    if not name or name.startswith("/") or ".." in name:
+    if not name or name.startswith("/") or ".." in name or name in _NOT_IANA or name.split("/")[0] in _NOT_IANA_FOLDERS:
         return None
     try:
         return ZoneInfo(name)
