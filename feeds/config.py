@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -207,6 +208,31 @@ def _color(r: _Reader, table: dict[str, Any]) -> str:
     return color
 
 
+# A number written out over a thousand digits: tomllib reads it with int(), which refuses more than
+# sys.get_int_max_str_digits() digits; one in hexadecimal it reads, but no message can write it out.
+_LONG_NUMBER = re.compile(r"^[ \t]*([^=\s#\[][^=]*?)[ \t]*=[ \t]*([+-]?(?:0[xob])?[0-9a-fA-F_]{1000,})[ \t]*(?:#.*)?$", re.M)
+_TABLE_HEADER = re.compile(r"^[ \t]*\[[ \t]*([^\]]+?)[ \t]*\]", re.M)
+
+
+def parse_toml(shown: str, text: str, hint: str) -> dict[str, Any] | Problem:
+    """The TOML's tables, or the problem that keeps it from being read, at its line: a syntax error,
+    a number longer than Python holds and writes out, or nesting deeper than Python recurses."""
+    for found in _LONG_NUMBER.finditer(text):
+        try:
+            str(int(found[2], 0))
+        except ValueError:
+            tables = _TABLE_HEADER.findall(text, 0, found.start())
+            key = f"{tables[-1]}.{found[1]}" if tables else found[1]
+            return Problem(shown, text.count("\n", 0, found.start(2)) + 1, key,
+                           f"a number of more than {sys.get_int_max_str_digits():,} digits", "write a smaller one")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return toml_syntax(shown, error, hint)
+    except RecursionError:  # tomllib reads nested arrays and tables by recursing
+        return Problem(shown, 0, "", "TOML syntax: nested too deeply to be read", hint)
+
+
 def toml_syntax(shown: str, error: tomllib.TOMLDecodeError, hint: str) -> Problem:
     """A TOML syntax error at its line: Python 3.11's tomllib gives the line only in the message."""
     match = re.search(r"\(at line (\d+), column \d+\)", str(error))
@@ -241,11 +267,9 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
                                  "the settings are a TOML file")]) from None
     except UnicodeDecodeError as error:
         raise SiteError([not_utf8(CONFIG_NAME, path.read_bytes(), error)]) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise SiteError([toml_syntax(CONFIG_NAME, error, 'write key = "value", quoting text, with [section] headers '
-                                     "on their own lines")]) from None
+    data = parse_toml(CONFIG_NAME, text, 'write key = "value", quoting text, with [section] headers on their own lines')
+    if isinstance(data, Problem):
+        raise SiteError([data])
 
     r = _Reader(text, CONFIG_NAME)
     r.check_unknown(data, "")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from functools import cached_property
@@ -12,7 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from feeds.config import toml_syntax
+from feeds.config import parse_toml
 from feeds.errors import Problem, SiteError, not_utf8
 from feeds.limits import REFUSED_HINT, refused_character
 
@@ -115,10 +114,9 @@ def _read(path: Path, directory: Path, known: dict[str, Any] | None, problems: l
     except UnicodeDecodeError as error:
         problems.append(not_utf8(shown, path.read_bytes(), error))
         return {}
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        problems.append(toml_syntax(shown, error, 'write key = "text", one to a line, quoting the text'))
+    data = parse_toml(shown, text, 'write key = "text", one to a line, quoting the text')
+    if isinstance(data, Problem):
+        problems.append(data)
         return {}
     if known is None:
         return data

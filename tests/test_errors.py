@@ -266,6 +266,10 @@ ERRORS = [
                                                                   b'base_url = "https://newsroom.example.org/"\n'},
          ["site.toml:2: not UTF-8: byte 0xfc at offset 26"]),
     Case("site-toml-syntax", {}, ["site.toml:12: TOML syntax"], edits={"site.toml": ("limit = 20", "limit = = 20")}),
+    Case("site-toml-number-too-long", {}, ["site.toml:12: feeds.limit: a number of more than 4,300 digits (hint: write "
+                                           "a smaller one)"], edits={"site.toml": ("limit = 20", "limit = " + "9" * 5000)}),
+    Case("site-toml-nested-too-deep", {}, ["site.toml: TOML syntax: nested too deeply to be read"],
+         edits={"site.toml": ("limit = 20", "limit = 20\nicon = " + "[" * 5000 + "]" * 5000)}),
     Case("site-toml-unknown", {}, ["site.toml:12: feeds.limt: unknown setting (hint: did you mean 'limit'?)"],
          edits={"site.toml": ("limit = 20", "limt = 20")}),
     Case("site-toml-type", {}, ["site.toml:13: feeds.include_events: expected true or false, got 'yes'"],
@@ -295,6 +299,8 @@ ERRORS = [
     Case("ui-strings-syntax", {"templates/strings/en.toml": 'latest_news = "News"\nby = "By" {author}\n'},
          ['templates/strings/en.toml:2: TOML syntax: Expected newline or end of document after a statement '
           '(hint: write key = "text", one to a line, quoting the text)']),
+    Case("ui-strings-number-too-long", {"templates/strings/en.toml": 'latest_news = "News"\nby = ' + "9" * 5000 + "\n"},
+         ["templates/strings/en.toml:2: by: a number of more than 4,300 digits"]),
     Case("ui-strings-kind", {"templates/strings/en.toml": 'months = ["Jan", "Feb"]\nby = 3\n'},
          ['templates/strings/en.toml:1: months: expected a list of 12, like the English (hint: months = ["...", ...] '
           "with 12 texts, in the order of strings/en.toml (January first))",
