@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -13,6 +16,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _MAX_WORKERS = 8
+_PR_SET_PDEATHSIG = 1  # Linux prctl: the signal a process gets when its parent dies
 _MAX_CHUNK = 1000  # jobs a worker takes at once: their results are pickled, sent and held together
 # The work of one pool, set before the workers fork so they inherit it (closures included).
 _work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
@@ -36,7 +40,7 @@ def spread(function: Callable[[T], R], jobs: Sequence[T], *, minimum: int) -> li
     _work = (function, jobs)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=gc.enable) as pool:  # whatever the parent paused
+                                 initializer=_start_worker, initargs=(os.getpid(),)) as pool:
             # Eight chunks a worker: while the last chunk is worked on, the other workers wait, so a
             # chunk is kept to a small share of the work (four a worker left them idle 2% longer).
             chunk = min(-(-len(jobs) // (workers * 8)), _MAX_CHUNK)
@@ -44,6 +48,17 @@ def spread(function: Callable[[T], R], jobs: Sequence[T], *, minimum: int) -> li
             return [result for part in pool.map(_run_range, starts, [chunk] * len(starts)) for result in part]
     finally:
         _work = None
+
+
+def _start_worker(parent: int) -> None:
+    """A worker collects garbage again (whatever the parent paused), and dies with its parent: one
+    killed outright (out of memory, a CI timeout) would leave it waiting for work forever, holding
+    what it inherited."""
+    gc.enable()
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
 
 
 def _run_range(start: int, count: int) -> list[Any]:

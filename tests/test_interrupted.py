@@ -1,10 +1,13 @@
-"""A build killed at any moment (SIGKILL), or overtaken by another, leaves a complete output in place."""
+"""A build killed at any moment (SIGKILL), or overtaken by another, leaves a complete output in place and
+no worker behind."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from conftest import EXAMPLE_NOW, tree_bytes
 # Runs `feeds build` in a child that stops at a chosen moment, says so, and waits to be killed.
 CHILD = r"""
 import sys
+import time
 import feeds.write as write
 from feeds.cli import main
 
@@ -80,6 +84,7 @@ def test_killed_build_leaves_previous_output_intact(changed_site, feeds, moment:
 # Runs `feeds build` in a child that stops just before it swaps its tree in, says so, and goes on when told.
 PAUSED_CHILD = r"""
 import sys
+import time
 import feeds.write as write
 from feeds.cli import main
 
@@ -111,3 +116,33 @@ def test_a_build_overtaken_by_another_leaves_the_output_in_place(changed_site, f
     assert not list(site.glob(".public.old-*"))
     assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
     assert tree_bytes(site / "public") == built
+
+
+# Spreads slow jobs over the cores; each worker says its process id; then waits to be killed.
+SPREADING_CHILD = r"""
+import os, sys, time
+from feeds.pool import spread
+
+def job(n):
+    print(os.getpid(), flush=True)
+    time.sleep(60)
+    return n
+
+spread(job, list(range(4)), minimum=1)
+"""
+
+
+def test_the_workers_of_a_killed_build_die_with_it() -> None:
+    """A build killed outright (SIGKILL: out of memory, a CI timeout) leaves no worker behind holding
+    its memory: they would sleep on forever, waiting for work from a parent that is gone."""
+    child = subprocess.Popen([sys.executable, "-c", SPREADING_CHILD], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    workers = {int(child.stdout.readline()) for _ in range(2)}
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    deadline = time.monotonic() + 10
+    while (alive := {pid for pid in workers if Path(f"/proc/{pid}").exists()}) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in alive:  # not to leave them to the rest of the run
+        os.kill(pid, signal.SIGKILL)
+    assert not alive
