@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -15,6 +17,7 @@ from feeds.limits import site_address
 from feeds.timezones import OutOfRange, day_or_moment, in_range
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_STOPPED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl+C
 
 
 def _moment(text: str) -> datetime:
@@ -105,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"feeds {args.command}: --site {args.site} {where} (hint: run feeds in the site directory, or give it "
               "with --site DIR)", file=sys.stderr)
         return EXIT_USAGE
+    # SIGTERM (a CI job cancelled, docker stop) stops a command as Ctrl+C does: by unwinding, so that
+    # the workers are stopped and a half-made tree is put aside, never in place of the output.
+    in_main = threading.current_thread() is threading.main_thread()  # where alone Python takes signals
+    previous = signal.signal(signal.SIGTERM, _stop) if in_main else None
     try:
         command = {"build": _build, "check": _check, "new": _new, "serve": _serve, "ping": _ping}[args.command]
         return command(args)
@@ -112,6 +119,16 @@ def main(argv: list[str] | None = None) -> int:
         _report(error.problems)
         _failed(args, error.problems)
         return EXIT_CONTENT
+    except KeyboardInterrupt:
+        print(f"feeds {args.command}: stopped", file=sys.stderr)
+        return EXIT_STOPPED
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _failed(args: argparse.Namespace, problems: Sequence[Problem]) -> None:

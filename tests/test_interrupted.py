@@ -81,6 +81,25 @@ def test_killed_build_leaves_previous_output_intact(changed_site, feeds, moment:
     assert "news/note-39/index.html" in after and after != before
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_stopped_build_says_so_and_leaves_the_previous_output(changed_site, feeds, stop: signal.Signals) -> None:
+    """Ctrl+C, or SIGTERM (a CI job cancelled, docker stop), during a build: a line saying so, not a
+    traceback, the exit code a shell gives Ctrl+C, and the output as it was."""
+    site, before = changed_site
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, "file:1", "build", "--site", str(site), "--now", EXAMPLE_NOW],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == "paused\n", child.communicate()
+    child.send_signal(stop)
+    _, err = child.communicate()
+    assert (child.returncode, err) == (130, "feeds build: stopped\n")
+    assert tree_bytes(site / "public") == before
+    assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
+    assert "news/note-39/index.html" in tree_bytes(site / "public")
+
+
 # Runs `feeds build` in a child that stops just before it swaps its tree in, says so, and goes on when told.
 PAUSED_CHILD = r"""
 import sys
