@@ -31,6 +31,11 @@ from feeds.timezones import OutOfRange, comes_twice, day_or_moment, in_range
 _ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+\Z")
 
 
+def absolute_uri(value: str) -> bool:
+    """Whether the text is an absolute URI, as an item's id must be."""
+    return _ABSOLUTE_URI.match(value) is not None
+
+
 @lru_cache(maxsize=4096)
 def _tag(written: str) -> Tag:
     """A tag as written in a list of tags: its name on one line, and its slug. A newsroom writes the
@@ -103,7 +108,7 @@ class Fields:
         """An item's id as given: an absolute URI (a tag: URI, a urn:uuid:, a web address), as Atom's
         id must be; `made` is the id the item gets without one ("" when its date is wrong)."""
         value = self.text(key)
-        if value and not _ABSOLUTE_URI.match(value):
+        if value and not absolute_uri(value):
             self.fail(key, f"{value!r} is not an absolute URI, which feeds need an id to be",
                       "an id is a URI such as tag:example.org,2018-11-12:news/slug (no spaces); or leave the key "
                       "out" + (f" for {made}" if made else ""))

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from feeds.errors import Problem, SiteError
+from feeds.fields import absolute_uri
+from feeds.limits import refused_character
 from feeds.model import Event, Item
 
 LEDGER_NAME = "published.json"
@@ -62,11 +64,43 @@ def read_ledger(site_dir: Path) -> Ledger:
 def _parse(data: bytes) -> Ledger:
     """The ledger in these bytes; the last one is remembered, for a process that builds again and again."""
     try:
-        rows = json.loads(data.decode("utf-8"))
-        return Ledger(tuple(Entry(**row) for row in rows["items"]))
+        text = data.decode("utf-8")
+        entries = tuple(Entry(**row) for row in json.loads(text)["items"])
     except (ValueError, KeyError, TypeError) as error:
         raise SiteError([Problem(LEDGER_NAME, 0, "", f"unreadable ledger: {error}",
                                  "restore it from version control")]) from None
+    if problems := [problem for entry in entries for problem in _edited(entry, text)]:
+        raise SiteError(problems)
+    return Ledger(entries)
+
+
+# What each of an entry's values is; None: text that no output can refuse.
+_KINDS: dict[str, type] = {"id": str, "path": str, "kind": str, "uid": str, "sequence": int, "fingerprint": str,
+                           "withdrawn": bool}
+_KIND_NAMES = {str: "text", int: "a number", bool: "true or false"}
+
+
+def _edited(entry: Entry, text: str) -> list[Problem]:
+    """What an entry edited by hand holds that the build would not have written: a value of another
+    kind, or an id that feeds cannot carry; each at the entry's line (of its id, which is unique)."""
+    at_id = text.find(json.dumps(entry.id, ensure_ascii=False)) if isinstance(entry.id, str) else -1
+    start = text.rfind("{", 0, at_id) if at_id >= 0 else 0  # the entry's opening brace
+    problems = []
+
+    def problem(key: str, message: str) -> None:
+        line = text.count("\n", 0, text.find(f'"{key}"', start)) + 1
+        problems.append(Problem(LEDGER_NAME, line, key, message,
+                                "the build writes this file: restore it from version control, or set the value back"))
+
+    for key, kind in _KINDS.items():
+        value = getattr(entry, key)
+        if type(value) is not kind:
+            problem(key, f"expected {_KIND_NAMES[kind]}, got {json.dumps(value, ensure_ascii=False)}")
+        elif kind is str and (bad := refused_character(value)) is not None:
+            problem(key, f"contains the control character U+{ord(value[bad]):04X}")
+        elif key == "id" and not absolute_uri(value):
+            problem(key, f"{value!r} is not an absolute URI, which feeds need an id to be")
+    return problems
 
 
 def apply(ledger: Ledger, items: list[Item], present: Collection[str] = ()) -> tuple[list[Item], Ledger, list[Problem]]:

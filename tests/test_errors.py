@@ -755,6 +755,27 @@ def test_a_value_with_line_breaks_is_reported_on_one_line(example_site: Path, fe
     assert line.startswith("content/events/crlf.md:4: rrule: not an iCalendar rule") and "X-INJ" in line
 
 
+def test_a_ledger_edited_by_hand_into_values_no_feed_can_carry_is_reported_at_its_lines(example_site: Path,
+                                                                                        feeds) -> None:
+    """published.json is the build's, but it is committed and can be edited: an id with a space or a
+    control character, or a sequence written as text, is reported where it is, each one, and nothing
+    is built (such an id crashed the feeds' XML writer, such a sequence the calendar)."""
+    ledger = example_site / "published.json"
+    ledger.write_text(ledger.read_text(encoding="utf-8")
+                      .replace('"tag:newsroom.example.org,2018-11-12:news/forum', '"tag:newsroom.example.org,2018-11-12:news/\\u0007forum')
+                      .replace(':events/annual-gathering-2018"', ':events/annual gathering-2018"')
+                      .replace('"sequence": 0', '"sequence": "0"'), encoding="utf-8")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert [line.split(" (hint:")[0] for line in result.err.splitlines()[:-1]] == [
+        "published.json:5: id: 'tag:newsroom.example.org,2018-11-12:events/annual gathering-2018' is not an absolute "
+        "URI, which feeds need an id to be",
+        'published.json:9: sequence: expected a number, got "0"',
+        "published.json:13: id: contains the control character U+0007",
+    ]
+    assert not (example_site / "public").exists()
+
+
 def test_files_where_the_sites_own_should_be_are_reported(example_site: Path, feeds) -> None:
     """A folder standing where site.toml or published.json should be, or a file where the cache's
     folder should be: located errors, or a build without a cache, never a traceback."""
