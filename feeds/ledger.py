@@ -69,7 +69,7 @@ def _parse(data: bytes) -> Ledger:
     except (ValueError, KeyError, TypeError) as error:
         raise SiteError([Problem(LEDGER_NAME, 0, "", f"unreadable ledger: {error}",
                                  "restore it from version control")]) from None
-    if problems := [problem for entry in entries for problem in _edited(entry, text)]:
+    if problems := [problem for entry in entries if not _as_written(entry) for problem in _edited(entry, text)]:
         raise SiteError(problems)
     return Ledger(entries)
 
@@ -80,14 +80,21 @@ _KINDS: dict[str, type] = {"id": str, "path": str, "kind": str, "uid": str, "seq
 _KIND_NAMES = {str: "text", int: "a number", bool: "true or false"}
 
 
+def _as_written(entry: Entry) -> bool:
+    """Whether the entry holds only what a build writes, as it does unless edited (found quickly)."""
+    texts = (entry.id, entry.path, entry.kind, entry.uid, entry.fingerprint)
+    return (all(type(value) is str for value in texts) and type(entry.sequence) is int
+            and type(entry.withdrawn) is bool and refused_character("".join(texts)) is None and absolute_uri(entry.id))
+
+
 def _edited(entry: Entry, text: str) -> list[Problem]:
     """What an entry edited by hand holds that the build would not have written: a value of another
     kind, or an id that feeds cannot carry; each at the entry's line (of its id, which is unique)."""
-    at_id = text.find(json.dumps(entry.id, ensure_ascii=False)) if isinstance(entry.id, str) else -1
-    start = text.rfind("{", 0, at_id) if at_id >= 0 else 0  # the entry's opening brace
     problems = []
 
-    def problem(key: str, message: str) -> None:
+    def problem(key: str, message: str) -> None:  # the text is searched only for an entry with a problem
+        at_id = text.find(json.dumps(entry.id, ensure_ascii=False)) if isinstance(entry.id, str) else -1
+        start = text.rfind("{", 0, at_id) if at_id >= 0 else 0  # the entry's opening brace
         line = text.count("\n", 0, text.find(f'"{key}"', start)) + 1
         problems.append(Problem(LEDGER_NAME, line, key, message,
                                 "the build writes this file: restore it from version control, or set the value back"))
