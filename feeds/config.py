@@ -6,7 +6,7 @@ import re
 import sys
 import tomllib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -150,7 +150,7 @@ class _Reader:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.fail(dotted, f"expected {_KIND_NAMES[kind]}, got {value!r}", _KIND_HINTS[kind].format(key=key))
+            self.fail(dotted, f"expected {_KIND_NAMES[kind]}, got {_found(value)}", _KIND_HINTS[kind].format(key=key))
             return default
         if isinstance(value, str) and (bad := refused_character(value)) is not None:
             self.fail(dotted, f"contains the control character U+{ord(value[bad]):04X}", REFUSED_HINT)
@@ -212,6 +212,19 @@ def _color(r: _Reader, table: dict[str, Any]) -> str:
 # sys.get_int_max_str_digits() digits; one in hexadecimal it reads, but no message can write it out.
 _LONG_NUMBER = re.compile(r"^[ \t]*([^=\s#\[][^=]*?)[ \t]*=[ \t]*([+-]?(?:0[xob])?[0-9a-fA-F_]{1000,})[ \t]*(?:#.*)?$", re.M)
 _TABLE_HEADER = re.compile(r"^[ \t]*\[[ \t]*([^\]]+?)[ \t]*\]", re.M)
+
+
+def _found(value: Any) -> str:
+    """A TOML value as TOML writes it, or what it is, for a message saying what was found."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (date, time)):  # a datetime is a date
+        return f"the {'time' if isinstance(value, time) else 'date'} {value.isoformat()}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return repr(value)
 
 
 def parse_toml(shown: str, text: str, hint: str) -> dict[str, Any] | Problem:

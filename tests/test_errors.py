@@ -288,6 +288,13 @@ ERRORS = [
          edits={"site.toml": ('email = "events@newsroom.example.org"', "")}),
     Case("site-toml-language-type", {}, ["site.toml:5: language: expected text, got 5"],
          edits={"site.toml": ('language = "en"', "language = 5")}),
+    # What was found, as TOML writes it
+    Case("site-toml-date-as-text", {}, ["site.toml:2: title: expected text, got the date 2018-11-12"],
+         edits={"site.toml": ('title = "Centre for Cybersecurity Newsroom"', "title = 2018-11-12")}),
+    Case("site-toml-true-as-number", {}, ["site.toml:12: feeds.limit: expected a whole number, got true"],
+         edits={"site.toml": ("limit = 20", "limit = true")}),
+    Case("site-toml-list-as-flag", {}, ["site.toml:13: feeds.include_events: expected true or false, got a list"],
+         edits={"site.toml": ("include_events = true", "include_events = []")}),
     Case("template-not-utf8", {"templates/news.html": b'\xef\xbb\xbf{% extends "base.html" %}\n{% block main %}\nZ\xfcrich\n{% endblock %}\n'},
          ["templates/news.html:3: not UTF-8: byte 0xfc at offset 47 (hint: save the file as UTF-8)"]),
     # UI strings
