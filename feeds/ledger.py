@@ -65,7 +65,10 @@ def _parse(data: bytes) -> Ledger:
     """The ledger in these bytes; the last one is remembered, for a process that builds again and again."""
     try:
         text = data.decode("utf-8")
-        entries = tuple(Entry(**row) for row in json.loads(text)["items"])
+        rows = json.loads(text)
+        if not isinstance(rows, dict) or not isinstance(rows.get("items"), list):
+            raise ValueError('expected {"version": 1, "items": [...]}')
+        entries = tuple(Entry(**row) for row in rows["items"])
     except (ValueError, KeyError, TypeError) as error:
         raise SiteError([Problem(LEDGER_NAME, 0, "", f"unreadable ledger: {error}",
                                  "restore it from version control")]) from None

@@ -781,6 +781,9 @@ def test_a_ledger_edited_by_hand_into_values_no_feed_can_carry_is_reported_at_it
         "published.json:13: id: contains the control character U+0007",
     ]
     assert not (example_site / "public").exists()
+    ledger.write_text("[]", encoding="utf-8")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.err.startswith('published.json: unreadable ledger: expected {"version": 1, "items": [...]}')
 
 
 def test_files_where_the_sites_own_should_be_are_reported(example_site: Path, feeds) -> None:
