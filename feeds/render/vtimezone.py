@@ -182,18 +182,16 @@ def _yearly(tzid: str, listed: Timezone, first_year: int, last_year: int) -> Tim
         kind = _Kind(before, after, str(observance["TZNAME"]), after < before)
         # icalendar dates a change by the first time on the clock with the new offset: the later clock.
         changes.setdefault(kind, []).extend(onset - max(before, after) for onset in _onsets(observance))
-    if len(changes) != 2:
+    rules = {kind: rule for kind, instants in changes.items() if (rule := _rule([at + kind.before for at in instants]))}
+    if len(rules) != 2 or len(changes) != 2:
         return None
-    (kind, instants), (other, other_instants) = changes.items()
-    if (kind.before, kind.after) != (other.after, other.before):
-        return None
-    rules = {kind: _rule([at + kind.before for at in instants]), other: _rule([at + other.before for at in other_instants])}
-    if None in rules.values():
+    one, other = rules
+    if (one.before, one.after) != (other.after, other.before):  # each undoes the other
         return None
     zone = tzp.timezone(tzid)
     start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
     end = datetime(last_year, 1, 1, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
-    given = sorted((rule.wall(year) - kind.before, kind)  # type: ignore[union-attr]
+    given = sorted((rule.wall(year) - kind.before, kind)
                    for kind, rule in rules.items() for year in range(first_year - 1, last_year + 1))
     in_force = max(n for n, (at, _) in enumerate(given) if at <= start)
     given = [(at, kind) for at, kind in given[in_force:] if at < end]
@@ -207,7 +205,7 @@ def _yearly(tzid: str, listed: Timezone, first_year: int, last_year: int) -> Tim
     for kind, at in sorted({kind: at for at, kind in reversed(given)}.items(), key=lambda pair: pair[1]):
         observance = TimezoneStandard() if kind.standard else TimezoneDaylight()
         observance.DTSTART = at + kind.before  # RFC 5545: on the clock before the change
-        observance.add("RRULE", rules[kind].rrule())  # type: ignore[union-attr]
+        observance.add("RRULE", rules[kind].rrule())
         observance.add("TZNAME", kind.name)
         observance.TZOFFSETFROM, observance.TZOFFSETTO = kind.before, kind.after
         defined.add_component(observance)
