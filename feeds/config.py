@@ -210,7 +210,9 @@ def _color(r: _Reader, table: dict[str, Any]) -> str:
 
 # A number written out over a thousand digits: tomllib reads it with int(), which refuses more than
 # sys.get_int_max_str_digits() digits; one in hexadecimal it reads, but no message can write it out.
-_LONG_NUMBER = re.compile(r"^[ \t]*([^=\s#\[][^=]*?)[ \t]*=[ \t]*([+-]?(?:0[xob])?[0-9a-fA-F_]{1000,})[ \t]*(?:#.*)?$", re.M)
+# It may be a key's value or stand in a list or an inline table, on the key's line or one below.
+_LONG_NUMBER = re.compile(r"(?<![\w.+-])[+-]?(?:0x[0-9a-fA-F_]{1000,}|0o[0-7_]{1000,}|0b[01_]{1000,}|[0-9_]{1000,})(?![\w.])")
+_KEY = re.compile(r"^[ \t]*([^=\s#\[][^=]*?)[ \t]*=", re.M)
 _TABLE_HEADER = re.compile(r"^[ \t]*\[[ \t]*([^\]]+?)[ \t]*\]", re.M)
 
 
@@ -232,11 +234,9 @@ def parse_toml(shown: str, text: str, hint: str) -> dict[str, Any] | Problem:
     a number longer than Python holds and writes out, or nesting deeper than Python recurses."""
     for found in _LONG_NUMBER.finditer(text):
         try:
-            str(int(found[2], 0))
+            str(int(found[0], 0))
         except ValueError:
-            tables = _TABLE_HEADER.findall(text, 0, found.start())
-            key = f"{tables[-1]}.{found[1]}" if tables else found[1]
-            return Problem(shown, text.count("\n", 0, found.start(2)) + 1, key,
+            return Problem(shown, text.count("\n", 0, found.start()) + 1, _key_before(text, found.start()),
                            f"a number of more than {sys.get_int_max_str_digits():,} digits", "write a smaller one")
     try:
         return tomllib.loads(text)
@@ -244,6 +244,15 @@ def parse_toml(shown: str, text: str, hint: str) -> dict[str, Any] | Problem:
         return toml_syntax(shown, error, hint)
     except RecursionError:  # tomllib reads nested arrays and tables by recursing
         return Problem(shown, 0, "", "TOML syntax: nested too deeply to be read", hint)
+
+
+def _key_before(text: str, end: int) -> str:
+    """The dotted key of the value written at `end`: the last key before it, under the last table header."""
+    key = next(reversed(list(_KEY.finditer(text, 0, end))), None)
+    table = next(reversed(list(_TABLE_HEADER.finditer(text, 0, end))), None)
+    if key is not None and table is not None and key.start() < table.start():
+        key = None  # a key of an earlier table
+    return ".".join(found[1] for found in (table, key) if found is not None)
 
 
 def toml_syntax(shown: str, error: tomllib.TOMLDecodeError, hint: str) -> Problem:

@@ -268,6 +268,10 @@ ERRORS = [
     Case("site-toml-syntax", {}, ["site.toml:12: TOML syntax"], edits={"site.toml": ("limit = 20", "limit = = 20")}),
     Case("site-toml-number-too-long", {}, ["site.toml:12: feeds.limit: a number of more than 4,300 digits (hint: write "
                                            "a smaller one)"], edits={"site.toml": ("limit = 20", "limit = " + "9" * 5000)}),
+    Case("site-toml-number-too-long-in-a-list", {}, ["site.toml:14: feeds.limit: a number of more than 4,300 digits"],
+         edits={"site.toml": ("limit = 20", "limit = [\n  1,\n  " + "9" * 5000 + ",\n]")}),
+    Case("site-toml-hexadecimal-too-long-in-a-list", {}, ["site.toml:12: feeds.limit: a number of more than 4,300 digits"],
+         edits={"site.toml": ("limit = 20", "limit = [0x" + "f" * 4000 + "]")}),
     Case("site-toml-nested-too-deep", {}, ["site.toml: TOML syntax: nested too deeply to be read"],
          edits={"site.toml": ("limit = 20", "limit = 20\nicon = " + "[" * 5000 + "]" * 5000)}),
     Case("site-toml-unknown", {}, ["site.toml:12: feeds.limt: unknown setting (hint: did you mean 'limit'?)"],
@@ -307,6 +311,9 @@ ERRORS = [
          ['templates/strings/en.toml:2: TOML syntax: Expected newline or end of document after a statement '
           '(hint: write key = "text", one to a line, quoting the text)']),
     Case("ui-strings-number-too-long", {"templates/strings/en.toml": 'latest_news = "News"\nby = ' + "9" * 5000 + "\n"},
+         ["templates/strings/en.toml:2: by: a number of more than 4,300 digits"]),
+    Case("ui-strings-number-too-long-in-a-table", {"templates/strings/en.toml": 'latest_news = "News"\nby = { a = '
+                                                   + "9" * 5000 + " }\n"},
          ["templates/strings/en.toml:2: by: a number of more than 4,300 digits"]),
     Case("ui-strings-kind", {"templates/strings/en.toml": 'months = ["Jan", "Feb"]\nby = 3\n'},
          ['templates/strings/en.toml:1: months: expected a list of 12, like the English (hint: months = ["...", ...] '
