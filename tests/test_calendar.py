@@ -650,6 +650,26 @@ def test_a_vtimezone_lands_every_time_around_each_change_where_the_zone_does(zon
     assert checked > 200 * (last - first)
 
 
+def test_ical_js_lands_a_series_through_yearly_rules_in_either_hemisphere(tmp_path: Path) -> None:
+    """ical.js (Thunderbird, Nextcloud) knows only the file's own definitions: every Sunday of a year at
+    04:15 lands where the zone has it through its STANDARD and DAYLIGHT rules, south of the equator,
+    by half an hour (Lord Howe), with Ireland's summer time as standard in law, and at 02:45 (Chatham)."""
+    zones = ["Australia/Lord_Howe", "Australia/Sydney", "Europe/Dublin", "Pacific/Chatham"]
+    site = _built_with(tmp_path, {zone.split("/")[1].lower().replace("_", "-"):
+        f"---\ntitle: Sunday\ndate: 2018-11-01T09:00\nstart: 2019-01-06T04:15\nend: 2019-01-06T05:15\n"
+        f"timezone: {zone}\nrrule: FREQ=WEEKLY;COUNT=53\nlocation: Here\n---\nX.\n" for zone in zones})
+    for zone in zones:
+        ics = site / f"public/events/{zone.split('/')[1].lower().replace('_', '-')}/event.ics"
+        [vtimezone] = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VTIMEZONE")
+        assert sorted(o.name for o in vtimezone.subcomponents if "RRULE" in o) == ["DAYLIGHT", "STANDARD"], zone
+        [read] = read_with_icaljs(ics)["events"]
+        sundays = [datetime(2019, 1, 6, 4, 15, tzinfo=ZoneInfo(zone)) + timedelta(weeks=n) for n in range(53)]
+        offsets = {sunday.utcoffset() for sunday in sundays}
+        assert len(offsets) == 2, zone  # the year's dates fall on both sides of its changes
+        assert [o["start"] for o in read["occurrences"]] == [
+            sunday.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z") for sunday in sundays], zone
+
+
 def test_an_events_web_address_is_published_as_a_uri(tmp_path: Path) -> None:
     """RFC 5545's URL is a URI: a host in its ASCII form, spaces and other characters escaped."""
     site = _built_with(tmp_path, {"fair":
