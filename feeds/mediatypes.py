@@ -38,11 +38,17 @@ HOSTS_KNOW = {".html", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", 
 DECLARED = set(BY_SUFFIX) - HOSTS_KNOW
 
 
+# Python's own table of types, not the system's (/etc/mime.types, which slim containers lack and
+# other machines extend): the same file gets the same type on every machine, the site the same bytes.
+_PYTHONS = mimetypes.MimeTypes(filenames=())
+UNKNOWN = "application/octet-stream"
+
+
 def media_type(path: str) -> str:
-    """The bare media type, e.g. application/atom+xml."""
+    """The bare media type, e.g. application/atom+xml; UNKNOWN when the name does not tell."""
     name = PurePosixPath(path).name
     suffix = PurePosixPath(name).suffix.lower()
-    return BY_NAME.get(name) or BY_SUFFIX.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return BY_NAME.get(name) or BY_SUFFIX.get(suffix) or _PYTHONS.guess_type(name)[0] or UNKNOWN
 
 
 def content_type(path: str) -> str:

@@ -539,6 +539,26 @@ def test_a_logo_that_rss_cannot_carry_is_atoms_alone(example_site: Path, feeds) 
     assert etree.parse(str(example_site / "public/feeds/rss.xml")).find("channel/image") is None
 
 
+def test_media_types_are_the_same_on_every_machine(example_site: Path, feeds, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A WebP photo's enclosure is image/webp, and a WebP logo is Atom's alone, on a machine without
+    the system's table of types (/etc/mime.types, missing from slim containers) too: the same input
+    gives the same bytes everywhere."""
+    import mimetypes
+
+    monkeypatch.setattr(mimetypes, "guess_type", lambda *args, **kwargs: (None, None))  # no system table
+    (example_site / "templates/static").mkdir(parents=True)
+    (example_site / "templates/static/photo.webp").write_bytes(b"RIFF" + b"w" * 96)
+    (example_site / "content/news/photo.md").write_text(
+        "---\ntitle: Photo\ndate: 2018-11-13\nimage: static/photo.webp\nimage_alt: A photo\n---\nX.\n")
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace("include_events = true", 'include_events = true\nlogo = "static/photo.webp"'))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    rss = etree.parse(str(example_site / "public/feeds/rss.xml"))
+    [item] = [i for i in rss.iter("item") if i.findtext("title") == "Photo"]
+    assert item.find("enclosure").get("type") == "image/webp"
+    assert rss.find("channel/image") is None
+
+
 def test_a_date_in_local_mean_time_is_written_in_utc(example_site: Path, feeds) -> None:
     """Zurich kept local mean time (UTC+00:29:46) until 1894: no feed timestamp can carry seconds in an offset."""
     (example_site / "content/news/old.md").write_text("---\ntitle: Old\ndate: 1890-03-01T10:00\n---\nLong ago.\n")

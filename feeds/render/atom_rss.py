@@ -8,7 +8,6 @@ when the logo is no image RSS's <image> may be (feedgen writes both or neither).
 
 from __future__ import annotations
 
-import mimetypes
 import uuid
 from datetime import datetime, timezone
 from html import escape
@@ -20,6 +19,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from feeds import __version__
+from feeds.mediatypes import UNKNOWN, media_type
 from feeds.model import Site
 from feeds.render import OutputFile
 from feeds.render.channels import MEDIA_TYPES, Document, public_since
@@ -125,7 +125,7 @@ def _generator(site: Site, document: Document, entries: dict[str, Entry]) -> tup
         fg.icon(config.absolute(config.feeds.icon))
     if config.feeds.logo:
         logo = config.absolute(config.feeds.logo)
-        if mimetypes.guess_type(urlsplit(logo).path)[0] in RSS_IMAGE_TYPES | {None}:  # None: no telling
+        if media_type(urlsplit(logo).path) in RSS_IMAGE_TYPES | {UNKNOWN}:  # unknown: no telling
             fg.image(url=logo, title=channel.title, link=config.url(channel.page))
         else:  # an SVG, say: Atom's logo may be any image
             links.atom_logo = logo

@@ -3,7 +3,6 @@ content with absolute URLs, the author and the image with its type and size."""
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
 from feeds.links import absolutize
+from feeds.mediatypes import media_type
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.render import Output
 from feeds.render.when import local_start, series_last
@@ -75,8 +75,7 @@ def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Outpu
 
 def _media(config: SiteConfig, value: str, files: Mapping[str, Output]) -> Media:
     url, path = config.absolute(value), config.own_file(value)
-    kind = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
-    return Media(url, kind, files[path].size if path in files else None)
+    return Media(url, media_type(urlsplit(url).path), files[path].size if path in files else None)
 
 
 def event_details(event: Event, t: Strings) -> str:
