@@ -19,6 +19,7 @@ moment, and is reused only when nothing changed.
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -173,17 +174,18 @@ class Parts:
         """Each part's key: a digest of its basis, the rows of the items it shows, and its tail.
 
         A private cache remembers, by part, what each key was made from: a part made from the same
-        basis and tail and the same items (the very objects, or equal ones) keeps its key without
-        the rows and the digest being worked out again.
+        basis and tail and the very same items keeps its key without the rows and the digest being
+        worked out again. Equal items will not do: 10:00 in Geneva equals 09:00Z, which calendars
+        and pages write otherwise.
         """
         last, made = self.cache.between_builds(kind), {}
         keys = []
         for name, basis, shows, tail in parts:
             known = last.get(name)
+            same = known is not None and len(known[1]) == len(shows) and all(map(operator.is_, known[1], shows))
             if tail is None:  # the same items show the same moments as at the last build, unless an event's changed
-                same = known is not None and known[1] == shows and self._moments_as_before()
-                tail = known[2] if same else ("|", *self._moments(shows))
-            if known is not None and known[0] == basis and known[2] == tail and known[1] == shows:
+                tail = known[2] if same and self._moments_as_before() else ("|", *self._moments(shows))
+            if same and known[0] == basis and known[2] == tail:
                 key = known[3]
             else:
                 key = digest(*basis, *map(self._row, shows), *tail)

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import feedparser
@@ -23,6 +24,7 @@ from feeds.cache import CACHE_DIR, BuildCache
 from feeds.config import load_config
 from feeds.listing import source_files
 from feeds.parse import parse_file, parse_files
+from feeds.serve import Preview
 
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import make_corpus  # noqa: E402
@@ -725,3 +727,27 @@ def test_a_link_pointed_outside_at_the_very_same_file_fails_as_in_a_clean_build(
     assert result.code == 1, result.out
     assert "content/news/2018-10-01-second.md:1: is a link (or inside a linked folder) leading outside" in result.err
     assert tree_bytes(site / "public") == before
+
+
+def test_the_preview_follows_a_time_rewritten_as_the_same_instant_in_utc(site: Path, feeds, tmp_path: Path) -> None:
+    """10:00 in Geneva and 09:00Z are the same instant, and items holding either compare equal; but
+    calendars write one with the event's TZID and the other in UTC, and pages give each its offset.
+    The preview, which keeps its keys between builds, must make them again as a clean build does."""
+    talk = site / "content/events/talk.md"
+    talk.write_text("---\ntitle: Talk\ndate: 2018-11-01T10:00\nstart: 2018-12-03T10:00\nend: 2018-12-03T11:00\n"
+                    "location: Geneva\n---\n\nA talk.\n", encoding="utf-8")
+    output, base_url = tmp_path / "preview", "http://127.0.0.1:8000/"
+    preview = Preview(site, output, base_url=base_url, now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False,
+                      echo=lambda line: None)
+    preview.rebuild()
+    edit(talk, "start: 2018-12-03T10:00\nend: 2018-12-03T11:00", "start: 2018-12-03T09:00Z\nend: 2018-12-03T10:00Z")
+    edit(site / "content/news/2018-10-01-second.md", "date: 2018-10-01T10:00", "date: 2018-10-01T08:00Z")
+    preview.rebuild()
+    assert not preview.state.problems
+    [event] = icalendar.Calendar.from_ical((output / "events/talk/event.ics").read_bytes()).walk("VEVENT")
+    assert event["DTSTART"].to_ical() == b"20181203T090000Z"
+    assert b'datetime="2018-10-01T08:00:00+00:00"' in (output / "news/second/index.html").read_bytes()
+    result = feeds("build", "--site", site, "--now", EXAMPLE_NOW, "--no-cache", "--base-url", base_url,
+                   "--output", tmp_path / "clean")
+    assert result.code == 0, result.err
+    assert tree_bytes(output) == tree_bytes(tmp_path / "clean")
