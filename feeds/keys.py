@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import zoneinfo
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -13,6 +14,8 @@ from feeds import __version__
 from feeds.config import SiteConfig
 
 CACHE_FORMAT = 5  # raise when the layout of what .feeds-cache/ stores changes
+# Where a folder of the system's IANA zone data says which data it holds: Linux's, and macOS's.
+_ZONE_DATA_NAMES = ("tzdata.zi", "+VERSION")
 # Libraries whose version changes what an item or a page holds.
 _LIBRARIES = ("cmarkgfm", "nh3", "PyYAML", "python-slugify", "tzdata", "Jinja2", "MarkupSafe", "feedgen", "lxml",
               "icalendar", "python-dateutil", "idna", "webcolors", "imagesize")
@@ -37,7 +40,8 @@ def digest(*parts: bytes | str) -> str:
 
 @functools.cache
 def software_key() -> str:
-    """This package's version and code, and the versions of the libraries that shape the outputs.
+    """This package's version and code, the versions of the libraries that shape the outputs, and the
+    system's time zone data.
 
     The code is digested as well as the version, so that a renderer changed without a new release
     (an install from a checkout) never meets what the old one cached.
@@ -52,7 +56,20 @@ def software_key() -> str:
             versions.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name} -")
-    return digest(*versions)
+    return digest(*versions, f"zones {_system_zone_data()}")
+
+
+def _system_zone_data() -> str:
+    """A digest of the system's IANA zone data, which zoneinfo reads before the tzdata package's:
+    an update of the system's (a new law on summer time) changes offsets and VTIMEZONEs."""
+    for folder in zoneinfo.TZPATH:
+        for name in _ZONE_DATA_NAMES:
+            try:
+                data = (Path(folder) / name).read_bytes()
+            except OSError:
+                continue
+            return digest(folder, name, data)
+    return "-"  # none: the tzdata package's, whose version is among the libraries'
 
 
 @functools.cache

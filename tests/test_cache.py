@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zoneinfo
 from datetime import datetime
 from pathlib import Path
 
@@ -751,3 +752,32 @@ def test_the_preview_follows_a_time_rewritten_as_the_same_instant_in_utc(site: P
                    "--output", tmp_path / "clean")
     assert result.code == 0, result.err
     assert tree_bytes(output) == tree_bytes(tmp_path / "clean")
+
+
+def test_an_update_of_the_systems_zone_data_is_a_new_build(site: Path, build, tmp_path: Path) -> None:
+    """zoneinfo reads the system's IANA data before the tzdata package's: when an update of it changes
+    a zone's rules (a country ends summer time), nothing made under the old rules is kept."""
+    system = next((Path(folder) for folder in zoneinfo.TZPATH if (Path(folder) / "tzdata.zi").is_file()), None)
+    if system is None:
+        pytest.skip("no system zone data with tzdata.zi here")
+    old, new = tmp_path / "zones-old", tmp_path / "zones-new"
+    shutil.copytree(system, old)
+    shutil.copytree(system, new)
+    (new / "Europe/Zurich").unlink()
+    shutil.copy(system / "Asia/Tokyo", new / "Europe/Zurich")  # Geneva on Tokyo's time, as a law might have it
+    (new / "tzdata.zi").write_bytes((system / "tzdata.zi").read_bytes() + b"# Zurich: +09\n")
+
+    def build_with(zones: Path, site: Path, *options: str) -> dict[str, bytes]:
+        done = subprocess.run([sys.executable, "-m", "feeds", "build", "--site", str(site), "--now", EXAMPLE_NOW,
+                               *options], cwd=ROOT, env={**os.environ, "PYTHONTZPATH": str(zones)},
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return tree_bytes(site / "public")
+
+    before = build_with(old, site)
+    after = build_with(new, site)
+    second = "news/second/index.html"  # dated 2018-10-01T10:00, in the site's zone
+    assert b"2018-10-01T10:00:00+09:00" in after[second] and b"+09:00" not in before[second]
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(CACHE_DIR, "public", ".public.*"))
+    assert after == build_with(new, fresh, "--no-cache")
