@@ -164,9 +164,10 @@ class BuildCache:
 
     def site_key(self, site: Site, templates: str, *, exact_now: bool = False) -> str:
         """A key of everything the renderers read from this site; with `exact_now`, of `now` itself
-        rather than of what the standard templates take from it."""
+        rather than of what the standard templates take from it, and of when the next embargo lifts,
+        which the items held back decide (no row is theirs)."""
         rows = [self.item_row(item) for item in site.items]
-        moments = [site.now.isoformat()] if exact_now else moment_key(site)
+        moments = [site.now.isoformat(), str(site.next_lift)] if exact_now else moment_key(site)
         return digest(self.software, settings_key(site.config), templates, *moments, *rows)
 
     def last_output(self, output: Path) -> OutputRecord | None:

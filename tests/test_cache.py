@@ -781,3 +781,30 @@ def test_an_update_of_the_systems_zone_data_is_a_new_build(site: Path, build, tm
     fresh = tmp_path / "fresh"
     shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(CACHE_DIR, "public", ".public.*"))
     assert after == build_with(new, fresh, "--no-cache")
+
+
+def test_an_item_held_back_under_a_template_that_shows_now_reaches_next_lift(site: Path, build, tmp_path: Path) -> None:
+    """A template showing `now` keys the build by the moment itself rather than by what the outputs
+    take from it; the next embargo's lift is taken from the items held back, which no page shows."""
+    override_template(site, "event.html", "{% block main %}", '{% block main %}<p class="built">{{ site.now }}</p>')
+    before = build(site)
+    assert before["next-lift.txt"] == b""
+    (site / "content/news/2018-12-01-soon.md").write_text(
+        "---\ntitle: Coming soon\ndate: 2018-12-01T09:00\n---\n\nNot yet.\n", encoding="utf-8")
+    after = build(site)
+    assert after["next-lift.txt"] == b"2018-12-01T08:00:00Z\n"
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_page_showing_the_next_lift_follows_an_item_held_back(site: Path, build, tmp_path: Path) -> None:
+    """A page reading `site` is keyed by the whole site: the items held back count too, through the
+    moment their embargo lifts."""
+    override_template(site, "news.html", "{% block main %}",
+                      '{% block main %}<p class="lift">{{ site.next_lift or "none" }}</p>')
+    before = build(site)
+    assert lxml.html.fromstring(before[NEWS_PAGE]).find_class("lift")[0].text == "none"
+    (site / "content/news/2018-12-01-soon.md").write_text(
+        "---\ntitle: Coming soon\ndate: 2018-12-01T09:00\n---\n\nNot yet.\n", encoding="utf-8")
+    after = build(site)
+    assert lxml.html.fromstring(after[NEWS_PAGE]).find_class("lift")[0].text.startswith("2018-12-01 09:00")
+    assert after == clean_build(site, build, tmp_path)
