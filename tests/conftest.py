@@ -76,6 +76,18 @@ def png(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
+def with_news_photo(site: Path, width: int, height: int) -> Path:
+    """The example's news item given a photo of its own, static/images/photo.png of width x height;
+    the item's file."""
+    images = site / "templates/static/images"
+    images.mkdir(parents=True, exist_ok=True)
+    (images / "photo.png").write_bytes(png(width, height))
+    news = site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    news.write_text(news.read_text(encoding="utf-8").replace(
+        "author:", "image: static/images/photo.png\nimage_alt: A room\nauthor:", 1), encoding="utf-8")
+    return news
+
+
 def exif_jpeg_header(width: int, height: int, orientation: int) -> bytes:
     """The start of a JPEG stored at width x height whose EXIF says to show it turned (6: a quarter
     turn clockwise): all a reader of sizes looks at, not a picture a browser draws."""

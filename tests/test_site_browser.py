@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import feedparser
 import icalendar
 import pytest
-from conftest import EXAMPLE_NOW, png
+from conftest import EXAMPLE_NOW, with_news_photo
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 from site_newsroom import BuiltSite, built_sites, html_pages, served  # noqa: F401 - the fixtures
 
@@ -170,11 +170,7 @@ def test_right_to_left_text_is_laid_out_right_to_left(browser, example_site: Pat
 def test_an_image_keeps_its_place_while_it_loads(browser, example_site: Path, feeds) -> None:
     """The page lays out around the site's images before they arrive: nothing below one moves when
     it loads (no layout shift). The image is held back until the layout is measured."""
-    (example_site / "templates/static/images").mkdir(parents=True)
-    (example_site / "templates/static/images/photo.png").write_bytes(png(600, 400))
-    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
-    news.write_text(news.read_text(encoding="utf-8").replace(
-        "author:", "image: static/images/photo.png\nimage_alt: A room\nauthor:", 1), encoding="utf-8")
+    with_news_photo(example_site, 600, 400)
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(example_site / "public"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

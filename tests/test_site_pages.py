@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import lxml.etree
 import lxml.html
 import mf2py
-from conftest import EXAMPLE_NOW, ROOT, exif_jpeg_header, png
+from conftest import EXAMPLE_NOW, ROOT, exif_jpeg_header, png, with_news_photo
 from site_newsroom import (  # noqa: F401 - the fixture
     EVENT_COUNT,
     LARGE_NOW,
@@ -679,16 +679,12 @@ def test_news_and_events_have_pages_of_their_own(built_sites) -> None:
 def test_the_sites_own_images_carry_their_width_and_height(example_site: Path, feeds) -> None:
     """A page keeps the place of each of the site's images before it loads (no layout shift), and a
     link preview knows the picture's shape: the size is read from the file, a writer's own is kept."""
-    images = example_site / "templates/static/images"
-    images.mkdir(parents=True)
-    (images / "photo.png").write_bytes(png(120, 80))
-    (images / "chart one.png").write_bytes(png(300, 100))
+    news = with_news_photo(example_site, 120, 80)
+    (example_site / "templates/static/images/chart one.png").write_bytes(png(300, 100))
     body = ("\n![A chart](../../static/images/chart%20one.png)\n\n"
             '<img src="https://newsroom.example.org/static/images/photo.png" alt="Sized by hand" width="60">\n\n'
             "![Elsewhere](https://cdn.example.org/photo.png)\n")
-    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
-    text = news.read_text(encoding="utf-8").replace("author:", "image: static/images/photo.png\nimage_alt: A room\nauthor:", 1)
-    news.write_text(text + body, encoding="utf-8")
+    news.write_text(news.read_text(encoding="utf-8") + body, encoding="utf-8")
     event = example_site / "content/events/annual-gathering-2018.md"
     event.write_text(event.read_text(encoding="utf-8") + body, encoding="utf-8")
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
@@ -708,11 +704,7 @@ def test_the_sites_own_images_carry_their_width_and_height(example_site: Path, f
 def test_a_news_items_photo_is_previewed_large_where_its_link_is_shared(example_site: Path, feeds) -> None:
     """X reads Open Graph's title, description and image, but shows the image large only when the page
     asks for that card by name; a page without a photo of its own leaves it to the summary card."""
-    (example_site / "templates/static/images").mkdir(parents=True)
-    (example_site / "templates/static/images/photo.png").write_bytes(png(1200, 630))
-    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
-    news.write_text(news.read_text(encoding="utf-8").replace(
-        "author:", "image: static/images/photo.png\nimage_alt: A room\nauthor:", 1), encoding="utf-8")
+    with_news_photo(example_site, 1200, 630)
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     output = example_site / "public"
     head = _html(output, NEWS + "index.html").head
