@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import idna
 
@@ -72,6 +72,18 @@ def web_address(value: str, *, in_site: bool = False) -> str | None:
     if not _HOST.fullmatch(host):
         return None
     return quote(_LONE_PERCENT.sub("%25", value), safe=_URI_KEPT)
+
+
+def readable_address(address: str) -> str:
+    """A published address as a reader would write it, as browsers show it: the host in its own
+    script and escapes undone (https://bücher.example/Programm 2018, not xn--bcher-kva and %20)."""
+    parts = urlsplit(address)
+    host = parts.hostname or ""
+    try:
+        readable = idna.decode(host) if "xn--" in host else host
+        return unquote(parts._replace(netloc=parts.netloc.replace(host, readable, 1)).geturl(), errors="strict")
+    except (idna.IDNAError, UnicodeDecodeError):  # not IDNA, or escapes of other text than UTF-8
+        return address
 
 
 def site_address(value: str) -> str | None:

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
+import lxml.etree
 import lxml.html
 import pytest
 import recurring_ical_events
@@ -670,7 +671,7 @@ def test_ical_js_lands_a_series_through_yearly_rules_in_either_hemisphere(tmp_pa
             sunday.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z") for sunday in sundays], zone
 
 
-def test_an_events_web_address_is_published_as_a_uri(tmp_path: Path) -> None:
+def test_an_events_web_address_is_published_as_a_uri_and_shown_as_written(tmp_path: Path) -> None:
     """RFC 5545's URL is a URI: a host in its ASCII form, spaces and other characters escaped."""
     site = _built_with(tmp_path, {"fair":
         "---\ntitle: Book fair\nstart: 2018-12-10T10:00\nend: 2018-12-10T11:00\nlocation: Bern\n"
@@ -680,7 +681,15 @@ def test_an_events_web_address_is_published_as_a_uri(tmp_path: Path) -> None:
     fair = next(v for v in cal.walk("VEVENT") if str(v["UID"]).startswith("fair@"))
     assert str(fair["URL"]) == address
     page = lxml.html.parse(str(site / "public/events/fair/index.html")).getroot()
-    assert address in [a.get("href") for a in page.iter("a")]
+    [link] = [a for a in page.iter("a") if a.get("href") == address]
+    # Its page links the URI and shows the address as written, as a browser's address bar does.
+    assert link.text_content() == "https://bücher.example:8443/Programm 2018?stadt=Zürich&rabatt=100%#tag 1"
+    atom = lxml.etree.parse(str(site / "public/feeds/atom.xml"))  # and so does its entry in the feeds
+    [entry] = [e for e in atom.iter("{http://www.w3.org/2005/Atom}entry")
+               if e.findtext("{http://www.w3.org/2005/Atom}title") == "Book fair"]
+    content = lxml.html.fragment_fromstring(entry.findtext("{http://www.w3.org/2005/Atom}content"), create_parent="div")
+    [link] = [a for a in content.iter("a") if a.get("href") == address]
+    assert link.text_content() == "https://bücher.example:8443/Programm 2018?stadt=Zürich&rabatt=100%#tag 1"
 
 
 @pytest.mark.parametrize("offset", ["+02:00", "+01:00"])

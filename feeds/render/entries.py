@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
+from feeds.limits import readable_address
 from feeds.links import absolutize
 from feeds.mediatypes import media_type
 from feeds.model import Event, Item, NewsItem, Site
@@ -90,7 +91,7 @@ def event_details(event: Event, t: Strings) -> str:
     if status := banner(event, t):
         rows.append(_row(t.status, escape(status)))
     if event.url:
-        rows.append(_row(t.event_website, f'<a href="{escape(event.url)}">{escape(event.url)}</a>'))
+        rows.append(_row(t.event_website, f'<a href="{escape(event.url)}">{escape(readable_address(event.url))}</a>'))
     return "\n".join(rows)
 
 

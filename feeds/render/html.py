@@ -30,6 +30,7 @@ from feeds.errors import Problem, SiteError
 from feeds.event_status import banner
 from feeds.keys import templates_key
 from feeds.languages import direction
+from feeds.limits import readable_address
 from feeds.model import Event, Item, NewsItem, Site, Tag
 from feeds.recurrence import Occurrence, occurrences
 from feeds.render import Output, OutputFile, structured
@@ -93,6 +94,7 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo, sizes: ImageSizes
     env.filters["series_last"] = lambda event: series_last(event, t)
     env.filters["banner"] = lambda event: banner(event, t)
     env.filters["site_link"] = site_link
+    env.filters["readable"] = readable_address
     env.filters["direction"] = direction
     env.filters["lang_attributes"] = lang_attributes
     env.filters["image_size"] = pass_context(lambda context, value: sizes.attributes(context["config"].own_file(value)))
