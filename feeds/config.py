@@ -19,7 +19,7 @@ from feeds.languages import language_problem
 from feeds.limits import (
     REFUSED_HINT,
     one_line,
-    refused_character,
+    refused_problem,
     site_address,
     web_address,
 )
@@ -152,8 +152,8 @@ class _Reader:
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             self.fail(dotted, f"expected {_KIND_NAMES[kind]}, got {_found(value)}", _KIND_HINTS[kind].format(key=key))
             return default
-        if isinstance(value, str) and (bad := refused_character(value)) is not None:
-            self.fail(dotted, f"contains the control character U+{ord(value[bad]):04X}", REFUSED_HINT)
+        if isinstance(value, str) and (problem := refused_problem(value)) is not None:
+            self.fail(dotted, problem, REFUSED_HINT)
             return default
         return value
 

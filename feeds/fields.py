@@ -19,7 +19,7 @@ from feeds.limits import (
     REFUSED_HINT,
     cut_at_word,
     one_line,
-    refused_character,
+    refused_problem,
     web_address,
 )
 from feeds.load import Source
@@ -88,10 +88,10 @@ class Fields:
 
     def checked(self, key: str, value: str) -> bool:
         """False, after a problem, when a text holds a character no output can carry (e.g. a YAML escape)."""
-        bad = refused_character(value)
-        if bad is not None:
-            self.fail(key, f"contains the control character U+{ord(value[bad]):04X}", REFUSED_HINT)
-        return bad is None
+        problem = refused_problem(value)
+        if problem is not None:
+            self.fail(key, problem, REFUSED_HINT)
+        return problem is None
 
     def web_address(self, key: str, *, in_site: bool = False) -> str:
         """An http(s) URL as published (see `web_address`); with `in_site`, or the path of a file of the

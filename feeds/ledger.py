@@ -14,7 +14,7 @@ from pathlib import Path
 
 from feeds.errors import Problem, SiteError
 from feeds.fields import absolute_uri
-from feeds.limits import refused_character
+from feeds.limits import refused_character, refused_problem
 from feeds.model import Event, Item
 
 LEDGER_NAME = "published.json"
@@ -106,8 +106,8 @@ def _edited(entry: Entry, text: str) -> list[Problem]:
         value = getattr(entry, key)
         if type(value) is not kind:
             problem(key, f"expected {_KIND_NAMES[kind]}, got {json.dumps(value, ensure_ascii=False)}")
-        elif kind is str and (bad := refused_character(value)) is not None:
-            problem(key, f"contains the control character U+{ord(value[bad]):04X}")
+        elif kind is str and (refused := refused_problem(value)) is not None:
+            problem(key, refused)
         elif key == "id" and not absolute_uri(value):
             problem(key, f"{value!r} is not an absolute URI, which feeds need an id to be")
     return problems

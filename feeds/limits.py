@@ -40,6 +40,13 @@ def refused_character(text: str) -> int | None:
     return found.start() if found else None
 
 
+def refused_problem(text: str) -> str | None:
+    """What is wrong with a text holding a character no output can carry ("contains the control
+    character U+0007"), or None; REFUSED_HINT says what to do."""
+    bad = refused_character(text)
+    return None if bad is None else f"contains the control character U+{ord(text[bad]):04X}"
+
+
 def describe_character(text: str, index: int) -> str:
     """'U+0001 at line 3, column 7' for a character of a multi-line text."""
     line = text.count("\n", 0, index) + 1

@@ -13,7 +13,7 @@ from typing import Any
 
 from feeds.config import parse_toml
 from feeds.errors import Problem, SiteError, not_utf8
-from feeds.limits import REFUSED_HINT, refused_character
+from feeds.limits import REFUSED_HINT, refused_problem
 
 STRINGS_DIR = "strings"
 BASE_LANGUAGE = "en"
@@ -128,19 +128,18 @@ def _read(path: Path, directory: Path, known: dict[str, Any] | None, problems: l
         elif type(value) is not type(known[key]) or (isinstance(value, list) and len(value) != len(known[key])):
             problems.append(Problem(shown, line, key, f"expected {_kind(known[key])}, like the English",
                                     _kind_hint(key, known[key])))
-        elif (bad := _refused(value)) is not None:
-            problems.append(Problem(shown, line, key, f"contains the control character U+{ord(bad):04X}", REFUSED_HINT))
+        elif (refused := _refused(value)) is not None:
+            problems.append(Problem(shown, line, key, refused, REFUSED_HINT))
         elif isinstance(value, str):
             problems += _filling_problems(value, key, shown, line)
     return {k: v for k, v in data.items() if k in known}
 
 
 def _refused(value: str | list[Any]) -> str | None:
-    """The first control character a text, or a list's texts, holds (TOML lets "\\u0007" write one)."""
-    for text in [value] if isinstance(value, str) else value:
-        if isinstance(text, str) and (bad := refused_character(text)) is not None:
-            return text[bad]
-    return None
+    """What is wrong with a text, or a list's texts, holding a control character (TOML lets "\\u0007"
+    write one), or None."""
+    texts = [value] if isinstance(value, str) else [text for text in value if isinstance(text, str)]
+    return next((problem for text in texts if (problem := refused_problem(text)) is not None), None)
 
 
 def _key_written(line: str) -> str:
