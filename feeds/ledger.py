@@ -14,7 +14,7 @@ from pathlib import Path
 
 from feeds.errors import Problem, SiteError
 from feeds.fields import absolute_uri
-from feeds.limits import refused_character, refused_problem
+from feeds.limits import refused_problem
 from feeds.model import Event, Item
 
 LEDGER_NAME = "published.json"
@@ -72,22 +72,15 @@ def _parse(data: bytes) -> Ledger:
     except (ValueError, KeyError, TypeError) as error:
         raise SiteError([Problem(LEDGER_NAME, 0, "", f"unreadable ledger: {error}",
                                  "restore it from version control")]) from None
-    if problems := [problem for entry in entries if not _as_written(entry) for problem in _edited(entry, text)]:
+    if problems := [problem for entry in entries for problem in _edited(entry, text)]:
         raise SiteError(problems)
     return Ledger(entries)
 
 
-# What each of an entry's values is; None: text that no output can refuse.
+# What each of an entry's values is.
 _KINDS: dict[str, type] = {"id": str, "path": str, "kind": str, "uid": str, "sequence": int, "fingerprint": str,
                            "withdrawn": bool}
 _KIND_NAMES = {str: "text", int: "a number", bool: "true or false"}
-
-
-def _as_written(entry: Entry) -> bool:
-    """Whether the entry holds only what a build writes, as it does unless edited (found quickly)."""
-    texts = (entry.id, entry.path, entry.kind, entry.uid, entry.fingerprint)
-    return (all(type(value) is str for value in texts) and type(entry.sequence) is int
-            and type(entry.withdrawn) is bool and refused_character("".join(texts)) is None and absolute_uri(entry.id))
 
 
 def _edited(entry: Entry, text: str) -> list[Problem]:
