@@ -11,7 +11,6 @@ from feeds.event_status import banner, calendar_title
 from feeds.model import Event, Site
 from feeds.recurrence import first_occurrence
 from feeds.strings import Strings
-from feeds.timezones import comes_twice
 
 CALENDAR_PATH = "feeds/events.ics"
 # The most text an add-event link carries: Google cuts its details at about this many characters, and
@@ -108,12 +107,11 @@ def _quote(value: str, safe: str = "", encoding: str | None = None, errors: str 
 
 
 def _in_utc(event: Event, end: date | datetime) -> bool:
-    """Whether Google is given the event's times in UTC: times written in UTC, and a single event's
-    time that its zone has twice or skips, which the clock and ctz cannot say for sure (the .ics
-    writes it in UTC too); a series keeps its zone, which its later dates follow."""
+    """Whether Google is given the event's times in UTC: times written in UTC, and times the clock and
+    ctz cannot say for sure (see Event.unsure_on_the_clock), as the .ics gives them."""
     if isinstance(event.start, datetime) and event.start.tzinfo is timezone.utc:
         return True
-    return event.recurrence is None and any(isinstance(m, datetime) and comes_twice(m) for m in (event.start, end))
+    return event.unsure_on_the_clock(event.start) or event.unsure_on_the_clock(end)
 
 
 def _utc(value: date | datetime) -> datetime:

@@ -23,7 +23,7 @@ from feeds.recurrence import (
     occurrences,
 )
 from feeds.strings import Strings
-from feeds.timezones import instant
+from feeds.timezones import comes_twice, instant
 
 
 class Status(str, Enum):
@@ -191,6 +191,12 @@ class Event(Item):
     def ends_before(self, moment: datetime) -> bool:
         """True once the event is over at that moment."""
         return self.ends_at <= moment
+
+    def unsure_on_the_clock(self, moment: date | datetime | None) -> bool:
+        """Whether one of the event's times cannot be given by the clock of its zone: a single event's
+        time that the zone has twice or skips as the clocks change, which clients read differently (the
+        calendar and the add links give it in UTC); a series keeps its zone, which its later dates follow."""
+        return self.recurrence is None and isinstance(moment, datetime) and comes_twice(moment)
 
     @cached_property
     def fingerprint(self) -> str:

@@ -23,7 +23,6 @@ from feeds.recurrence import series_end
 from feeds.render import JoinedFile, Output, OutputFile
 from feeds.render.ics_text import PlainText, plain, to_ical
 from feeds.render.vtimezone import vtimezone_ical
-from feeds.timezones import comes_twice
 
 __all__ = ["EventPart", "EventText", "event_part", "render_calendar"]
 
@@ -212,7 +211,7 @@ def _unambiguous(moment: date | datetime | None, event: Event) -> date | datetim
     if not isinstance(moment, datetime):
         return moment
     taken_for_utc = bool(moment.utcoffset()) and is_utc(moment)
-    if taken_for_utc or not event.recurrence and comes_twice(moment):
+    if taken_for_utc or event.unsure_on_the_clock(moment):
         return moment.astimezone(timezone.utc)
     return moment
 
