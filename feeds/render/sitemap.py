@@ -44,11 +44,12 @@ def _sitemaps(config: SiteConfig, pages: tuple[Page, ...], most_urls: int, most_
     for path, modified in pages:
         lastmod = f"<lastmod>{_w3c(modified)}</lastmod>" if modified else ""
         line = f"<url><loc>{escape(config.url(path))}</loc>{lastmod}</url>\n"
-        if lines and (len(lines) == most_urls or size + len(line.encode()) > most_bytes):
+        length = len(line.encode())
+        if lines and (len(lines) == most_urls or size + length > most_bytes):
             parts.append((lines, newest))
             lines, newest, size = [], None, len(_HEAD) + len(_TAIL)
         lines.append(line)
-        size += len(line.encode())
+        size += length
         if modified and (newest is None or modified > newest):
             newest = modified
     parts.append((lines, newest))
