@@ -450,6 +450,18 @@ def assert_reported(err: str, expected: list[str], unreported: tuple[str, ...] =
         assert not any(r.startswith(line) for r in reported), (line, err)
 
 
+def reported_by_check_and_build(feeds, site: Path, expected: list[str]) -> list[str]:
+    """What `feeds check` and `feeds build` each print to stderr, both failing (exit 1) and reporting
+    these problems."""
+    printed = []
+    for command in ("check", "build"):
+        result = feeds(command, "--site", site, "--now", EXAMPLE_NOW)
+        assert result.code == 1
+        assert_reported(result.err, expected)
+        printed.append(result.err)
+    return printed
+
+
 @pytest.mark.parametrize("case", ERRORS, ids=[c.name for c in ERRORS])
 def test_broken_site_is_located_and_nothing_is_written(built, feeds, case: Case) -> None:
     site, before = built
@@ -497,12 +509,11 @@ def test_content_templates_and_ui_strings_are_reported_in_one_run(example_site: 
                     "templates/news.html": '{% extends "base.html" %}\n{% block main %}\n{{ foo( }}\n{% endblock %}\n',
                     "templates/static/raw.html": "<p>{% not a template %}</p>\n",
                     "templates/strings/en.toml": 'latest_nws = "News"\n'}, []), example_site)
-    for command in ("check", "build"):
-        result = feeds(command, "--site", example_site, "--now", EXAMPLE_NOW)
-        assert result.code == 1
-        assert_reported(result.err, ["content/news/bad-date.md:3: date:", "templates/news.html:3: template syntax:",
-                                     "templates/strings/en.toml:1: latest_nws: unknown UI string"])
-        assert "raw.html" not in result.err  # a static file, copied as it is
+    expected = ["content/news/bad-date.md:3: date:",
+                "templates/news.html:3: template syntax:",
+                "templates/strings/en.toml:1: latest_nws: unknown UI string"]
+    for err in reported_by_check_and_build(feeds, example_site, expected):
+        assert "raw.html" not in err  # a static file, copied as it is
 
 
 def test_an_unknown_filter_is_reported_with_the_contents_errors(example_site: Path, feeds) -> None:
@@ -512,12 +523,10 @@ def test_an_unknown_filter_is_reported_with_the_contents_errors(example_site: Pa
                     "templates/news.html": '{% extends "base.html" %}\n{% block main %}\n'
                                            '<h1>{{ item.title | when }}</h1>\n{{ item.title | no_such_filter }}\n'
                                            '{% endblock %}\n'}, []), example_site)
-    for command in ("check", "build"):
-        result = feeds(command, "--site", example_site, "--now", EXAMPLE_NOW)
-        assert result.code == 1
-        assert_reported(result.err, ["content/news/bad-date.md:3: date:",
-                                     "templates/news.html:4: template syntax: No filter named 'no_such_filter'"])
-        assert "news.html:3" not in result.err  # the site's own filters are known
+    expected = ["content/news/bad-date.md:3: date:",
+                "templates/news.html:4: template syntax: No filter named 'no_such_filter'"]
+    for err in reported_by_check_and_build(feeds, example_site, expected):
+        assert "news.html:3" not in err  # the site's own filters are known
 
 
 def test_an_unknown_filter_or_test_under_a_condition_is_reported_with_the_contents_errors(example_site: Path,
@@ -533,13 +542,11 @@ def test_an_unknown_filter_or_test_under_a_condition_is_reported_with_the_conten
                     "templates/event.html": '{% extends "base.html" %}\n{% block main %}\n'
                                             '{{ "a" if item.title is no_such_test else "b" }}\n{% endblock %}\n'}, []),
           example_site)
-    for command in ("check", "build"):
-        result = feeds(command, "--site", example_site, "--now", EXAMPLE_NOW)
-        assert result.code == 1
-        assert_reported(result.err, ["content/news/bad-date.md:3: date:",
-                                     "templates/news.html:3: template syntax: No filter named 'no_such_filter'",
-                                     "templates/event.html:3: template syntax: No test named 'no_such_test'"])
-        assert "markdown" not in result.err
+    expected = ["content/news/bad-date.md:3: date:",
+                "templates/news.html:3: template syntax: No filter named 'no_such_filter'",
+                "templates/event.html:3: template syntax: No test named 'no_such_test'"]
+    for err in reported_by_check_and_build(feeds, example_site, expected):
+        assert "markdown" not in err
 
 
 def test_the_check_knows_every_filter_the_templates_have() -> None:
@@ -621,11 +628,10 @@ def test_a_template_that_fails_when_it_runs_is_reported_with_the_contents_errors
                     "templates/byline.html": '<p>\n{{ item.byline }}</p>\n',
                     "templates/tags.html": '{% extends "base.html" %}\n{% block main %}{{ 1 // 0 }}{% endblock %}\n'}, []),
           example_site)
-    for command in ("check", "build"):
-        result = feeds(command, "--site", example_site, "--now", EXAMPLE_NOW)
-        assert result.code == 1
-        assert_reported(result.err, ["content/news/bad-date.md:3: date:", "templates/byline.html:2: template error:",
-                                     "templates/tags.html:2: template error: integer division"])
+    expected = ["content/news/bad-date.md:3: date:",
+                "templates/byline.html:2: template error:",
+                "templates/tags.html:2: template error: integer division"]
+    reported_by_check_and_build(feeds, example_site, expected)
     assert tree_bytes(example_site / "public") == before
 
 
@@ -657,12 +663,11 @@ def test_every_failing_template_is_reported_in_one_run(example_site: Path, feeds
                     "templates/event.html": '{% extends "base.html" %}\n{% block main %}\n\n{{ foo.bar }}\n{% endblock %}\n',
                     "templates/tags.html": '{% extends "base.html" %}\n{% block main %}{{ 1 // 0 }}{% endblock %}\n'}, []),
           example_site)
-    for command in ("check", "build"):
-        result = feeds(command, "--site", example_site, "--now", EXAMPLE_NOW)
-        assert result.code == 1
-        assert_reported(result.err, ["templates/news.html:3: template error:", "templates/event.html:4: template error:",
-                                     "templates/tags.html:2: template error:"])
-        assert result.err.count("templates/news.html:3") == 1  # one problem, however many pages it spoils
+    expected = ["templates/news.html:3: template error:",
+                "templates/event.html:4: template error:",
+                "templates/tags.html:2: template error:"]
+    for err in reported_by_check_and_build(feeds, example_site, expected):
+        assert err.count("templates/news.html:3") == 1  # one problem, however many pages it spoils
     assert not (example_site / "public").exists()
 
 
