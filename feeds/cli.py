@@ -131,14 +131,16 @@ def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _failed(args: argparse.Namespace, problems: Sequence[Problem]) -> None:
-    """The last line of a run that failed on its problems: how many, and what it left undone."""
+def _failed(args: argparse.Namespace, problems: Sequence[Problem], outcome: str | None = None) -> None:
+    """The last line of a run that failed on its problems: how many, and what it left undone (the
+    command's `outcome`, else what the command leaves undone when it fails)."""
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     strict = getattr(args, "strict", False)
     counted = f" and {warnings} warning{'s' * (warnings != 1)} (--strict)" if warnings and strict else ""
-    outcome = {"check": "", "new": "; no file was written", "ping": "; no hub was told"}.get(args.command,
-                                                                                             "; nothing was written")
+    if outcome is None:
+        outcome = {"check": "", "new": "; no file was written", "ping": "; no hub was told"}.get(args.command,
+                                                                                                 "; nothing was written")
     print(f"feeds: {errors} error{'s' * (errors != 1)}{counted}{outcome}", file=sys.stderr)
 
 
@@ -248,8 +250,7 @@ def _ping(args: argparse.Namespace) -> int:
     accepted, problems = ping(hub, feeds)
     if problems:
         _report(problems)
-        print(f"feeds: {len(problems)} error{'s' * (len(problems) != 1)}; the hub took {accepted or 'none'} of "
-              f"the {len(feeds)} feeds", file=sys.stderr)
+        _failed(args, problems, f"; the hub took {accepted or 'none'} of the {len(feeds)} feeds")
         return EXIT_CONTENT
     print(f"feeds: {hub} accepted {accepted} feed{'s' * (accepted != 1)}")
     return EXIT_OK
