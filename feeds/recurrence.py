@@ -58,6 +58,8 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
     from icalendar import vRecur  # here: a build that changes nothing reads no rule, nor imports icalendar
 
     text = rule.strip().removeprefix("RRULE:").upper()
+    if (twice := _part_twice(text)) is not None:
+        raise RecurrenceError("rrule", *twice)
     try:
         parts = vRecur.from_ical(text)
     except ValueError as error:
@@ -104,6 +106,21 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
                               "to call the event off, set status: cancelled")
     left_out = set(excluded)
     return Recurrence(canonical, excluded, starts[-1], next(start for start in reversed(starts) if start not in left_out))
+
+
+def _part_twice(text: str) -> tuple[str, str] | None:
+    """The problem and hint of a rule that gives a part twice (RFC 5545 forbids it), or None: a
+    parser keeps one of them, so BYDAY=MO;BYDAY=TU would silently mean Tuesdays alone."""
+    values: dict[str, list[str]] = {}
+    for part in text.split(";"):
+        name, _, value = part.partition("=")
+        values.setdefault(name.strip(), []).append(value.strip())
+    for name, given in values.items():
+        if len(given) > 1:
+            hint = (f"give a part once, its values separated by commas: {name}={','.join(given)}"
+                    if name.startswith("BY") else f"keep one {name}")
+            return f"{name} is given twice", hint
+    return None
 
 
 def _refused_parts(freq: str, parts: Mapping[str, list[Any]]) -> str | None:

@@ -165,6 +165,9 @@ ERRORS = [
     Case("rrule-hourly", {"content/events/hourly.md": news("title: E\nstart: 2018-11-26T10:00\nrrule: FREQ=HOURLY;COUNT=3\nlocation: Bern\n")},
          ["content/events/hourly.md:4: rrule: FREQ must be one of DAILY, WEEKLY, MONTHLY, YEARLY, got 'HOURLY' (hint: a "
           "series repeats by the day at most; for several times a day, write an event for each)"]),
+    Case("rrule-part-twice", {"content/events/twice.md": news("title: E\nstart: 2018-11-26\nrrule: FREQ=WEEKLY;COUNT=4;BYDAY=MO;BYDAY=TU\nlocation: Bern\n")},
+         ["content/events/twice.md:4: rrule: BYDAY is given twice (hint: give a part once, its values separated by "
+          "commas: BYDAY=MO,TU)"]),
     Case("rrule-past-the-years", {"content/events/ages.md": news("title: E\nstart: 2018-11-26\nrrule: FREQ=YEARLY;COUNT=1000\nlocation: Bern\n")},
          ["content/events/ages.md:4: rrule: runs to 3017, past 2999"]),
     Case("yaml-merge-key", {"content/news/merge.md": news("title: T\ndate: 2018-11-12\n<<: {date: 2018-02-30}\n")},
