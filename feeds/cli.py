@@ -46,7 +46,8 @@ def _port(text: str) -> int:
 def _site_address(text: str) -> str:
     address = site_address(text)
     if address is None:
-        raise argparse.ArgumentTypeError(f"not an http(s) URL without ? or #: {text!r} (e.g. https://staging.example.org/)")
+        raise argparse.ArgumentTypeError(f"not an http(s) URL without user:password@, ? or #: {text!r} "
+                                         "(e.g. https://staging.example.org/)")
     return address
 
 

@@ -303,7 +303,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     if base_url is not None:
         address = site_address(base_url)
         if address is None:
-            r.fail("base_url", f"expected an absolute http(s) URL without ? or #, got {base_url!r}",
+            r.fail("base_url", f"expected an absolute http(s) URL without user:password@, ? or #, got {base_url!r}",
                    'e.g. base_url = "https://newsroom.example.org/"')
         base_url = address
     zone_name = r.get(data, "timezone", str, "UTC")

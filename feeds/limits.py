@@ -95,9 +95,13 @@ def readable_address(address: str) -> str:
 
 def site_address(value: str) -> str | None:
     """A site's base URL as published (see `web_address`), or None: one with a query or a fragment
-    would break every link made from it."""
+    would break every link made from it, one with a user name or password would publish them in
+    every link, and port 0 is none a reader can reach."""
     address = web_address(value)
     if address is None or "?" in address or "#" in address:
+        return None
+    parts = urlsplit(address)
+    if "@" in parts.netloc or parts.port == 0:
         return None
     return address
 

@@ -202,8 +202,15 @@ ERRORS = [
          edits={"site.toml": ('email = "events@newsroom.example.org"', 'email = "a@b.c\\nX-INJ: 1"')}),
     Case("site-toml-email-with-mailto", {}, ["site.toml:22: calendar.organizer.email: not an email address: 'mailto:a@b.org'"],
          edits={"site.toml": ('email = "events@newsroom.example.org"', 'email = "mailto:a@b.org"')}),
-    Case("site-toml-base-url-with-a-query", {}, ["site.toml:4: base_url: expected an absolute http(s) URL without ? or #"],
+    Case("site-toml-base-url-with-a-query", {}, ["site.toml:4: base_url: expected an absolute http(s) URL without "
+                                                 "user:password@, ? or #"],
          edits={"site.toml": ('base_url = "https://newsroom.example.org/"', 'base_url = "https://newsroom.example.org/?q=1"')}),
+    # Every link, feed and calendar would publish the password; port 0 is no port a reader can reach.
+    Case("site-toml-base-url-with-a-password", {}, ["site.toml:4: base_url: expected an absolute http(s) URL without "
+                                                    "user:password@, ? or #, got 'https://editor:s3cret@newsroom"],
+         edits={"site.toml": ('base_url = "https://newsroom.example.org/"', 'base_url = "https://editor:s3cret@newsroom.example.org/"')}),
+    Case("site-toml-base-url-port-0", {}, ["site.toml:4: base_url: expected an absolute http(s) URL"],
+         edits={"site.toml": ('base_url = "https://newsroom.example.org/"', 'base_url = "https://newsroom.example.org:0/"')}),
     Case("location-without-name-or-address", {"content/events/blank.md": news("title: E\nstart: 2018-12-01\nlocation: {name: \" \"}\n")},
          ["content/events/blank.md:4: location: has neither a name nor an address"]),
     Case("lang-not-a-tag", {"content/news/lang.md": news(OK_NEWS + "lang: French language\n")},
