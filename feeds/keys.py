@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import platform
 import zoneinfo
 from collections.abc import Iterable
 from importlib import metadata
@@ -40,8 +41,8 @@ def digest(*parts: bytes | str) -> str:
 
 @functools.cache
 def software_key() -> str:
-    """This package's version and code, the versions of the libraries that shape the outputs, and the
-    system's time zone data.
+    """This package's version and code, Python's version and those of the libraries that shape the
+    outputs, and the system's time zone data.
 
     The code is digested as well as the version, so that a renderer changed without a new release
     (an install from a checkout) never meets what the old one cached.
@@ -50,7 +51,8 @@ def software_key() -> str:
     code = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         code.update(digest(path.relative_to(package).as_posix(), path.read_bytes()).encode())
-    versions = [f"feeds {__version__}", f"code {code.hexdigest()}", f"format {CACHE_FORMAT}"]
+    versions = [f"feeds {__version__}", f"code {code.hexdigest()}", f"format {CACHE_FORMAT}",
+                f"{platform.python_implementation()} {platform.python_version()}"]
     for name in _LIBRARIES:
         try:
             versions.append(f"{name} {metadata.version(name)}")

@@ -462,6 +462,18 @@ def test_a_change_to_the_package_code_changes_every_key(tmp_path: Path) -> None:
     assert software_key() != before
 
 
+def test_another_python_changes_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's own modules (html, json, zoneinfo) shape outputs too, and a virtual environment
+    moved to another Python keeps the libraries' versions."""
+    import platform
+
+    from feeds import keys
+
+    before = keys.software_key.__wrapped__()
+    monkeypatch.setattr(platform, "python_version", lambda: "3.99.0")
+    assert keys.software_key.__wrapped__() != before
+
+
 def test_a_template_that_shows_now_is_rendered_again_at_every_moment(example_site: Path, feeds) -> None:
     """The build keys what the standard templates take from `now`; one that shows `now` itself makes
     every moment its own, and a cached build stays the clean one."""
