@@ -278,17 +278,7 @@ _STAND_IN_URL = "https://localhost/"  # for a base_url that is wrong or missing,
 
 def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteConfig:
     """Read and validate site.toml; raise SiteError with every problem found."""
-    path = site_dir / CONFIG_NAME
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SiteError([Problem(CONFIG_NAME, 0, "", f"not found in {site_dir}",
-                                 "run feeds in the site directory, or give it with --site DIR")]) from None
-    except OSError as error:  # a folder of that name, say
-        raise SiteError([Problem(CONFIG_NAME, 0, "", f"cannot be read: {error.strerror}",
-                                 "the settings are a TOML file")]) from None
-    except UnicodeDecodeError as error:
-        raise SiteError([not_utf8(CONFIG_NAME, path.read_bytes(), error)]) from None
+    text = _config_text(site_dir)
     data = parse_toml(CONFIG_NAME, text, 'write key = "value", quoting text, with [section] headers on their own lines')
     if isinstance(data, Problem):
         raise SiteError([data])
@@ -299,58 +289,14 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     if title is not None and not title:
         r.fail("title", "is empty", 'name the newsroom, e.g. title = "Newsroom"')
     description = r.get(data, "description", str, "")
-    base_url = r.get(data, "base_url", str)
-    if base_url is not None:
-        address = site_address(base_url)
-        if address is None:
-            r.fail("base_url", f"expected an absolute http(s) URL without user:password@, ? or #, got {base_url!r}",
-                   'e.g. base_url = "https://newsroom.example.org/"')
-        base_url = address
+    base_url = _base_url(r, data)
     zone_name = r.get(data, "timezone", str, "UTC")
     zone = zone_or_none(zone_name)
     if zone is None:
         r.fail("timezone", f"unknown time zone {zone_name!r}", "use an IANA name such as Europe/Zurich")
-
-    author_table = r.table(data, "author")
-    r.check_unknown(author_table, "author")
-    author = Person(r.line(author_table, "author.name", title or "") or "", r.email(author_table, "author.email", ""))
-
-    feeds_table = r.table(data, "feeds")
-    r.check_unknown(feeds_table, "feeds")
-    limit = r.get(feeds_table, "feeds.limit", int, 20)
-    if limit < 1:
-        r.fail("feeds.limit", f"expected a positive number, got {limit}", "e.g. limit = 20")
-    feeds = FeedSettings(
-        limit=limit,
-        include_events=r.get(feeds_table, "feeds.include_events", bool, True),
-        hub=r.address(feeds_table, "feeds.hub"),
-        icon=r.address(feeds_table, "feeds.icon", in_site=True),
-        logo=r.address(feeds_table, "feeds.logo", in_site=True),
-    )
-
-    cal_table = r.table(data, "calendar")
-    r.check_unknown(cal_table, "calendar")
-    organizer_table = r.table(cal_table, "calendar.organizer")
-    r.check_unknown(organizer_table, "calendar.organizer")
-    organizer = None
-    if organizer_table:
-        organizer = Person(
-            r.line(organizer_table, "calendar.organizer.name"),
-            r.email(organizer_table, "calendar.organizer.email"),
-        )
-    hours = r.get(cal_table, "calendar.refresh_hours", float, 12.0)
-    if not 0 < hours <= 24 * 366:  # not NaN either
-        r.fail("calendar.refresh_hours", f"expected a number of hours over 0 and at most a year's, got {hours:g}",
-               "e.g. refresh_hours = 12")
-        hours = 12.0
-    calendar = CalendarSettings(
-        name=r.line(cal_table, "calendar.name", f"{title} events") or "",
-        description=r.get(cal_table, "calendar.description", str, description),
-        refresh=timedelta(hours=hours),
-        color=_color(r, cal_table),
-        image=r.address(cal_table, "calendar.image", in_site=True),
-        organizer=organizer,
-    )
+    author = _author(r, data, title)
+    feeds = _feed_settings(r, data)
+    calendar = _calendar_settings(r, data, title, description)
     language = r.get(data, "language", str, "en")
     if (problem := language_problem(language)) is not None:
         r.fail("language", *problem)
@@ -374,3 +320,79 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         raise SettingsError(r.problems, config if zone is not None else None)
     return config
 
+
+def _config_text(site_dir: Path) -> str:
+    """The text of site.toml; SiteError when there is none, or it cannot be read as UTF-8 text."""
+    path = site_dir / CONFIG_NAME
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SiteError([Problem(CONFIG_NAME, 0, "", f"not found in {site_dir}",
+                                 "run feeds in the site directory, or give it with --site DIR")]) from None
+    except OSError as error:  # a folder of that name, say
+        raise SiteError([Problem(CONFIG_NAME, 0, "", f"cannot be read: {error.strerror}",
+                                 "the settings are a TOML file")]) from None
+    except UnicodeDecodeError as error:
+        raise SiteError([not_utf8(CONFIG_NAME, path.read_bytes(), error)]) from None
+
+
+def _base_url(r: _Reader, data: dict[str, Any]) -> str | None:
+    """base_url as published (see `site_address`); None when it is missing or wrong."""
+    base_url = r.get(data, "base_url", str)
+    if base_url is None:
+        return None
+    address = site_address(base_url)
+    if address is None:
+        r.fail("base_url", f"expected an absolute http(s) URL without user:password@, ? or #, got {base_url!r}",
+               'e.g. base_url = "https://newsroom.example.org/"')
+    return address
+
+
+def _author(r: _Reader, data: dict[str, Any], title: str | None) -> Person:
+    """[author]: the feeds' author, named after the newsroom unless given."""
+    table = r.table(data, "author")
+    r.check_unknown(table, "author")
+    return Person(r.line(table, "author.name", title or "") or "", r.email(table, "author.email", ""))
+
+
+def _feed_settings(r: _Reader, data: dict[str, Any]) -> FeedSettings:
+    """[feeds]: how many entries a feed holds, whether events are among them, the hub, the icon and the logo."""
+    table = r.table(data, "feeds")
+    r.check_unknown(table, "feeds")
+    limit = r.get(table, "feeds.limit", int, 20)
+    if limit < 1:
+        r.fail("feeds.limit", f"expected a positive number, got {limit}", "e.g. limit = 20")
+    return FeedSettings(
+        limit=limit,
+        include_events=r.get(table, "feeds.include_events", bool, True),
+        hub=r.address(table, "feeds.hub"),
+        icon=r.address(table, "feeds.icon", in_site=True),
+        logo=r.address(table, "feeds.logo", in_site=True),
+    )
+
+
+def _calendar_settings(r: _Reader, data: dict[str, Any], title: str | None, description: str) -> CalendarSettings:
+    """[calendar] and [calendar.organizer]: its name and description default to the newsroom's."""
+    table = r.table(data, "calendar")
+    r.check_unknown(table, "calendar")
+    organizer_table = r.table(table, "calendar.organizer")
+    r.check_unknown(organizer_table, "calendar.organizer")
+    organizer = None
+    if organizer_table:
+        organizer = Person(
+            r.line(organizer_table, "calendar.organizer.name"),
+            r.email(organizer_table, "calendar.organizer.email"),
+        )
+    hours = r.get(table, "calendar.refresh_hours", float, 12.0)
+    if not 0 < hours <= 24 * 366:  # not NaN either
+        r.fail("calendar.refresh_hours", f"expected a number of hours over 0 and at most a year's, got {hours:g}",
+               "e.g. refresh_hours = 12")
+        hours = 12.0
+    return CalendarSettings(
+        name=r.line(table, "calendar.name", f"{title} events") or "",
+        description=r.get(table, "calendar.description", str, description),
+        refresh=timedelta(hours=hours),
+        color=_color(r, table),
+        image=r.address(table, "calendar.image", in_site=True),
+        organizer=organizer,
+    )
