@@ -121,13 +121,7 @@ def apply(ledger: Ledger, items: list[Item], present: Collection[str] = ()) -> t
     placed: list[Item] = []
     kept: dict[str, Entry] = {}
     for item in items:
-        entry = by_id.get(item.id) if item.id_given else None
-        if entry is None and isinstance(item, Event) and item.uid_given:
-            entry = by_uid.get(item.uid)
-        if entry is None:
-            entry = by_path.get(item.source)
-            if entry is not None and entry.withdrawn and not item.withdrawn:
-                entry = None  # a new file where a withdrawn one was: a new item (its old id stays reserved)
+        entry = _recorded(item, by_id, by_uid, by_path)
         if entry and item.id_given and entry.id != item.id:
             problems.append(Problem(item.source, 1, "id", f"changes the published id {entry.id!r} to {item.id!r}",
                                     "a published id is permanent: remove the id key or set it back"))
@@ -136,8 +130,6 @@ def apply(ledger: Ledger, items: list[Item], present: Collection[str] = ()) -> t
             if entry is not None:
                 kept[entry.id] = replace(entry, path=item.source, withdrawn=True)
             continue
-        if entry is not None and (entry.id != item.id or isinstance(item, Event) and entry.uid not in ("", item.uid)):
-            item = replace(item, id=entry.id, **({"uid": entry.uid} if isinstance(item, Event) and entry.uid else {}))
         item, new_entry = _entry_for(item, entry)
         kept[new_entry.id] = new_entry
         placed.append(item)
@@ -148,14 +140,32 @@ def apply(ledger: Ledger, items: list[Item], present: Collection[str] = ()) -> t
         if entry.withdrawn or entry.path in present:
             kept[entry.id] = entry
         else:
-            problems.append(Problem(
-                entry.path, 0, "", f"the published item {entry.id!r} has disappeared",
-                "if you renamed the file, add to its front matter: "
-                f"id: \"{entry.id}\"" + (f" (and uid: \"{entry.uid}\")" if entry.uid else "")
-                + ", and slug: with its old slug to keep its page where it was; to take it down, keep the "
-                "file and add withdrawn: true",
-            ))
+            problems.append(_disappeared(entry))
     return placed, Ledger(tuple(kept.values())), problems
+
+
+def _recorded(item: Item, by_id: dict[str, Entry], by_uid: dict[str, Entry], by_path: dict[str, Entry]) -> Entry | None:
+    """The ledger's entry for an item, or None for a new one: by the id or UID its front matter gives,
+    else by its file's path."""
+    entry = by_id.get(item.id) if item.id_given else None
+    if entry is None and isinstance(item, Event) and item.uid_given:
+        entry = by_uid.get(item.uid)
+    if entry is None:
+        entry = by_path.get(item.source)
+        if entry is not None and entry.withdrawn and not item.withdrawn:
+            entry = None  # a new file where a withdrawn one was: a new item (its old id stays reserved)
+    return entry
+
+
+def _disappeared(entry: Entry) -> Problem:
+    """A published item whose file is gone, and how to keep it or take it down."""
+    return Problem(
+        entry.path, 0, "", f"the published item {entry.id!r} has disappeared",
+        "if you renamed the file, add to its front matter: "
+        f"id: \"{entry.id}\"" + (f" (and uid: \"{entry.uid}\")" if entry.uid else "")
+        + ", and slug: with its old slug to keep its page where it was; to take it down, keep the "
+        "file and add withdrawn: true",
+    )
 
 
 def reused_withdrawn(ledger: Ledger, items: Iterable[Item]) -> list[Problem]:
@@ -183,6 +193,10 @@ def reused_withdrawn(ledger: Ledger, items: Iterable[Item]) -> list[Problem]:
 
 
 def _entry_for(item: Item, entry: Entry | None) -> tuple[Item, Entry]:
+    """The item with the id (and, for an event, the UID and SEQUENCE) the ledger keeps for it, and its
+    entry now; `entry` is its entry so far, None for a new item."""
+    if entry is not None and (entry.id != item.id or isinstance(item, Event) and entry.uid not in ("", item.uid)):
+        item = replace(item, id=entry.id, **({"uid": entry.uid} if isinstance(item, Event) and entry.uid else {}))
     if not isinstance(item, Event):
         return item, Entry(item.id, item.source, item.kind)
     digest = item.fingerprint
