@@ -139,10 +139,10 @@ def site_link(value: str, root: str) -> str:
 
 @dataclass(frozen=True)
 class PageJob:
-    """One page of an item or a list of items: the items it shows (in order), and how to render it."""
+    """One page: the items it shows (in order), and how to render it."""
 
     folder: str
-    shows: tuple[Item, ...]
+    shows: tuple[Item, ...]  # () for a page that shows the whole site, which no cache keeps
     label: str  # what else tells the page apart: the page number and count, the tag
     template: str
     title: str
@@ -177,10 +177,6 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     config = site.config
     common = {"site": site, "config": config, "t": t, "links": subscribe_links(site)}
     alternates = site_alternates(site)
-    files: list[Output] = []
-    jobs: list[PageJob] = []
-    problems: list[Problem] = []  # the templates' faults, every template tried
-    sitemap: list[tuple[str, datetime | None]] = []
 
     def make(folder: str, template: str, title: str, description: str, *, data: dict[str, Any] | None = None,
              item: Item | None = None, extra: tuple[Alternate, ...] = (), **context: Any) -> OutputFile:
@@ -192,21 +188,50 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
         html = render_template(env, dirs, template, **common, page=info, item=item, **context)
         return OutputFile(info.path, html.encode())
 
-    def page(folder: str, template: str, title: str, description: str, *, modified: datetime | None = None,
-             **options: Any) -> None:
+    def render(job: PageJob) -> OutputFile:
+        return make(job.folder, job.template, job.title, job.description, **job.options())
+
+    whole, listed, sitemap = _site_pages(site)
+    files: list[Output] = []
+    problems: list[Problem] = []  # the templates' faults, every template tried
+    for job in whole:
         try:
-            files.append(make(folder, template, title, description, **options))
+            files.append(render(job))
         except SiteError as error:  # a template's fault: the other templates are tried too
             problems.extend(error.problems)
+    try:
+        files += pages(render, listed)
+    except SiteError as error:
+        problems += error.problems + _first_pages_problems(render, listed)
+    try:
+        files.append(_not_found(env, dirs, site, common))
+    except SiteError as error:
+        problems += error.problems
+    if problems:
+        raise SiteError(sorted(set(problems)))
+    files += render_sitemap(site, sitemap)
+    files += static_files(dirs)
+    return files
+
+
+def _site_pages(site: Site) -> tuple[list[PageJob], list[PageJob], list[tuple[str, datetime | None]]]:
+    """Every page of the site but 404.html: those that show the whole site (the front page, the tags,
+    the feeds), rendered at every build; those of items and of lists of items, which a cache may keep
+    (see `Pages`); and each page's folder with when it last changed, in the order of the sitemap."""
+    t, config = site.strings, site.config
+    whole: list[PageJob] = []
+    listed: list[PageJob] = []
+    sitemap: list[tuple[str, datetime | None]] = []
+
+    def page(folder: str, template: str, title: str, description: str, *, modified: datetime | None,
+             **options: Any) -> None:
+        whole.append(PageJob(folder, (), "", template, title, description, partial(dict, options)))
         sitemap.append((folder, modified))
 
     def job(folder: str, template: str, title: str, description: str, *, shows: tuple[Item, ...], label: str,
             modified: datetime | None, options: Callable[[], dict[str, Any]]) -> None:
-        jobs.append(PageJob(folder, shows, label, template, title, description, options))
+        listed.append(PageJob(folder, shows, label, template, title, description, options))
         sitemap.append((folder, modified))
-
-    def render(job: PageJob) -> OutputFile:
-        return make(job.folder, job.template, job.title, job.description, **job.options())
 
     newest = max(map(_UPDATED, site.items), default=None)
     tags = site.tags
@@ -237,19 +262,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
                 label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {tag.slug in fed}",  # elsewhere decide them
                 modified=max(map(_UPDATED, listing.items)), options=partial(_tag_options, site, listing, tag, tag.slug in fed))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds, modified=newest)
-    try:
-        files += pages(render, jobs)
-    except SiteError as error:
-        problems += error.problems + _first_pages_problems(render, jobs)
-    try:
-        files.append(_not_found(env, dirs, site, common))
-    except SiteError as error:
-        problems += error.problems
-    if problems:
-        raise SiteError(sorted(set(problems)))
-    files += render_sitemap(site, sitemap)
-    files += static_files(dirs)
-    return files
+    return whole, listed, sitemap
 
 
 def first_pages(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
