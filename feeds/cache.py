@@ -40,6 +40,9 @@ _ITEMS = "items.pickle"
 _OUTPUT = "output.pickle"
 _SOURCES = "sources.pickle"
 _RACY_NS = 2_000_000_000  # files changed this close before their key was taken are read again
+# A content file as its key was taken: its size, times and inode (listing.source_stamp), the key, and
+# whether it led outside the site.
+SourceSeen = tuple[int, int, int, int, str, bool]
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class SourceRecord:
 
     prefix: str
     taken: int  # ns since the epoch, before the files were looked at
-    stamps: dict[str, tuple[int, int, int, int, str, bool]]  # and whether it leads outside the site
+    stamps: dict[str, SourceSeen]  # by content path
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ class BuildCache:
     software: str
     stored: dict[str, Parsed] | None = None  # read when first needed
     used: dict[str, str] = field(default_factory=dict)  # content path -> key, this build
-    seen: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict)  # content path -> stamp, key
+    seen: dict[str, SourceSeen] = field(default_factory=dict)  # by content path, this build
     fresh: dict[str, Parsed] = field(default_factory=dict)  # parsed this build
     reuse: bool = True  # False: parse and render everything again (what is learnt is still saved)
     memory: dict[str, object] | None = None  # kept here instead of in the directory, between builds of one process
