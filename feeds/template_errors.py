@@ -28,6 +28,11 @@ def template_problem(error: BaseException, template_dirs: list[Path]) -> Problem
         message, hint = f"template not found: {error.name}", "add the template to templates/, or fix its name"
     elif isinstance(error, jinja2.TemplateError):
         message, hint = f"template error: {error.message or error}", "check the names this line uses"
+    elif isinstance(error, RecursionError) and filename:  # base.html extending news.html, which extends base.html
+        filename, line = _failing_frame(error, template_dirs[:1]) if len(template_dirs) > 1 else (filename, line)
+        message = "template error: endless recursion: templates extend or include each other, or a macro calls itself"
+        hint = ("a template must not lead back to itself through {% extends %} or {% include %}, nor a macro "
+                "call itself for ever")
     elif filename:  # e.g. a division by zero, or a UI string's unknown placeholder, on a template's line
         message, hint = f"template error: {error}", "check what this line computes"
     else:

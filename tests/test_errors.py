@@ -341,6 +341,14 @@ ERRORS = [
          ["templates/news.html:3: template syntax:"]),
     Case("template-runtime", {"templates/news.html": '{% extends "base.html" %}\n{% block main %}\n<h1>{{ item.headline }}</h1>\n{% endblock %}\n'},
          ["templates/news.html:3: template error:"]),
+    # base.html extending the news page, which extends base.html: the site's own file is named.
+    Case("template-extends-in-a-loop", {"templates/base.html": '{% extends "news.html" %}\n'},
+         ["templates/base.html:1: template error: endless recursion: templates extend or include each other, or a macro "
+          "calls itself (hint: a template must not lead back to itself through {% extends %} or {% include %}, nor a "
+          "macro call itself for ever)"]),
+    Case("template-macro-calls-itself", {"templates/news.html": '{% extends "base.html" %}\n{% macro again() %}{{ again() }}'
+                                                                '{% endmacro %}\n{% block main %}{{ again() }}{% endblock %}\n'},
+         ["templates/news.html:2: template error: endless recursion"]),
     Case("template-missing-include", {"templates/news.html": '{% extends "base.html" %}\n{% block main %}\n\n{% include "byline.html" %}\n{% endblock %}\n'},
          ["templates/news.html:4: template not found: byline.html"]),
 ]
