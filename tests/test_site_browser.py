@@ -167,6 +167,35 @@ def test_right_to_left_text_is_laid_out_right_to_left(browser, example_site: Pat
     page.close()
 
 
+def test_a_right_to_left_site_fits_a_phone_and_sets_its_marks_at_the_start(browser, example_site: Path, feeds) -> None:
+    """An Arabic site's pages do not scroll sideways (the skip link waits off screen on the side the
+    page does not scroll to), and what marks a block's start (a banner's or a quotation's rule, a table
+    cell's alignment, the space before a badge) is on the right, where the lines begin."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('language = "en"', 'language = "ar"'), encoding="utf-8")
+    event = example_site / "content/events/annual-gathering-2018.md"
+    event.write_text(event.read_text(encoding="utf-8").replace("timezone:", "status: cancelled\ntimezone:", 1)
+                     + "\n> اقتباس\n\n| أ | ب |\n|---|---|\n| ١ | ٢ |\n", encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    out = example_site / "public"
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    try:
+        for target in (out / "index.html", out / "events/annual-gathering-2018/index.html"):
+            page.goto(target.as_uri())
+            assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360, target
+        style = "([selector, property]) => getComputedStyle(document.querySelector(selector))[property]"
+        assert page.evaluate(style, [".banner", "borderRightWidth"]) != "0px"
+        assert page.evaluate(style, [".banner", "borderLeftWidth"]) == "0px"
+        assert page.evaluate(style, [".body blockquote", "borderRightWidth"]) != "0px"
+        assert page.evaluate(style, [".body blockquote", "paddingRight"]) != "0px"
+        assert page.evaluate(style, [".body td", "textAlign"]) in ("start", "right")
+        page.goto((out / "events/index.html").as_uri())
+        assert page.evaluate(style, [".badge", "marginRight"]) != "0px"
+    finally:
+        page.close()
+
+
 def test_an_image_keeps_its_place_while_it_loads(browser, example_site: Path, feeds) -> None:
     """The page lays out around the site's images before they arrive: nothing below one moves when
     it loads (no layout shift). The image is held back until the layout is measured."""
