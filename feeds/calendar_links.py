@@ -92,9 +92,9 @@ def google_subscribe_url(config: SiteConfig) -> str:
     return "https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal_url(config)}, quote_via=_quote)
 
 
-def outlook_subscribe_url(config: SiteConfig) -> str:
-    """Outlook.com's "subscribe from web" page for the calendar."""
-    query = {"url": config.url(CALENDAR_PATH), "name": config.calendar.name}
+def outlook_subscribe_url(config: SiteConfig, name: str) -> str:
+    """Outlook.com's "subscribe from web" page for the calendar, which it names `name`."""
+    query = {"url": config.url(CALENDAR_PATH), "name": name}
     return "https://outlook.live.com/calendar/0/addfromweb?" + urlencode(query, quote_via=_quote)
 
 

@@ -45,7 +45,7 @@ class FeedSettings:
 
 @dataclass(frozen=True)
 class CalendarSettings:
-    name: str
+    name: str | None  # None: named from the site's title in its UI words (Site.calendar_name)
     description: str
     refresh: timedelta = timedelta(hours=12)
     color: str = ""
@@ -296,7 +296,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         r.fail("timezone", f"unknown time zone {zone_name!r}", "use an IANA name such as Europe/Zurich")
     author = _author(r, data, title)
     feeds = _feed_settings(r, data)
-    calendar = _calendar_settings(r, data, title, description)
+    calendar = _calendar_settings(r, data, description)
     language = r.get(data, "language", str, "en")
     if (problem := language_problem(language)) is not None:
         r.fail("language", *problem)
@@ -371,8 +371,9 @@ def _feed_settings(r: _Reader, data: dict[str, Any]) -> FeedSettings:
     )
 
 
-def _calendar_settings(r: _Reader, data: dict[str, Any], title: str | None, description: str) -> CalendarSettings:
-    """[calendar] and [calendar.organizer]: its name and description default to the newsroom's."""
+def _calendar_settings(r: _Reader, data: dict[str, Any], description: str) -> CalendarSettings:
+    """[calendar] and [calendar.organizer]: its description defaults to the newsroom's, and its name
+    (None when not given) to the newsroom's title in the UI words (Site.calendar_name)."""
     table = r.table(data, "calendar")
     r.check_unknown(table, "calendar")
     organizer_table = r.table(table, "calendar.organizer")
@@ -389,7 +390,7 @@ def _calendar_settings(r: _Reader, data: dict[str, Any], title: str | None, desc
                "e.g. refresh_hours = 12")
         hours = 12.0
     return CalendarSettings(
-        name=r.line(table, "calendar.name", f"{title} events") or "",
+        name=(r.line(table, "calendar.name", "") or "") if "name" in table else None,
         description=r.get(table, "calendar.description", str, description),
         refresh=timedelta(hours=hours),
         color=_color(r, table),

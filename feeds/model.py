@@ -233,6 +233,13 @@ class Site:
         object.__setattr__(self, "items", tuple(merged))
 
     @property
+    def calendar_name(self) -> str:
+        """The calendar's name in calendar apps: `[calendar] name`, else the site's title as the UI words
+        `calendar_name` put it ("Newsroom events")."""
+        name = self.config.calendar.name
+        return self.strings["calendar_name"].format(title=self.config.title) if name is None else name
+
+    @property
     def year(self) -> int:
         """The year it is now, in the site's time zone."""
         return self.now.astimezone(self.config.timezone).year

@@ -318,6 +318,33 @@ def test_texts_with_commas_semicolons_backslashes_and_lines_read_back_as_written
     assert "\r\nLOCATION:Geneva\\, Switzerland\r\n" in unfolded
 
 
+def test_a_calendar_without_a_name_is_named_in_the_sites_language(tmp_path: Path) -> None:
+    """Without `[calendar] name`, the calendar is named from the site's title by the UI words: a
+    German site's calendar is not "... events" in calendar apps, the pages' heads and Outlook's link."""
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    config = site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('name = "Calendar test events"\n', "")
+                      .replace('timezone = "Europe/Zurich"', 'timezone = "Europe/Zurich"\nlanguage = "de"'), encoding="utf-8")
+    (site / "templates/strings").mkdir(parents=True)
+    (site / "templates/strings/de.toml").write_text('calendar_name = "Termine: {title}"\n', encoding="utf-8")
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    name = "Termine: Calendar Test Newsroom"
+    path = site / "public/feeds/events.ics"
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    assert _text(cal["NAME"]) == _text(cal["X-WR-CALNAME"]) == name
+    assert read_with_icaljs(path)["name"] == name
+    index = lxml.html.parse(str(site / "public/index.html")).getroot()
+    assert index.xpath('//link[@type="text/calendar"]/@title') == [name]
+    assert _link(index, "https://outlook.live.com/calendar/0/addfromweb")["name"] == name
+    # English, the words a site has by default
+    config.write_text(config.read_text(encoding="utf-8").replace('language = "de"', 'language = "en"'), encoding="utf-8")
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    assert _text(icalendar.Calendar.from_ical(path.read_bytes())["NAME"]) == "Calendar Test Newsroom events"
+
+
 def _text(value: object) -> str:
     """An RFC 5545 TEXT value as written, unescaped (section 3.3.11)."""
     return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], str(value))

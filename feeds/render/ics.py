@@ -135,7 +135,7 @@ def _header(site: Site, events: Sequence[Event], *, subscription: bool = True) -
         # Texts as TEXT values (icalendar writes NAME and the X-WR- names unescaped), each in RFC 7986's
         # property and in the older X-WR- one that Apple Calendar and Outlook read.
         description = settings.description or config.description
-        for names, text in ((("NAME", "X-WR-CALNAME"), settings.name), (("DESCRIPTION", "X-WR-CALDESC"), description)):
+        for names, text in ((("NAME", "X-WR-CALNAME"), site.calendar_name), (("DESCRIPTION", "X-WR-CALDESC"), description)):
             for name in names if text else ():
                 cal.add(name, plain(text))
         cal.add("REFRESH-INTERVAL", vDuration(settings.refresh), parameters={"VALUE": "DURATION"})  # as RFC 7986 requires

@@ -107,13 +107,13 @@ def subscribe_links(site: Site) -> Links:
     return Links(atom=main["atom"], rss=main["rss"], json=main["json"], calendar=CALENDAR_PATH,
                  feeds_page=SITE_FOLDER, webcal=calendar_links.webcal_url(config),
                  google=calendar_links.google_subscribe_url(config),
-                 outlook=calendar_links.outlook_subscribe_url(config))
+                 outlook=calendar_links.outlook_subscribe_url(config, site.calendar_name))
 
 
 def site_alternates(site: Site) -> tuple[Alternate, ...]:
     """The site's feeds and calendar, which every page names in its head."""
     config = site.config
-    calendar = Alternate("text/calendar", config.calendar.name, config.url(CALENDAR_PATH))
+    calendar = Alternate("text/calendar", site.calendar_name, config.url(CALENDAR_PATH))
     return (*_feed_alternates(site, feed_paths(SITE_FOLDER), config.title), calendar)
 
 
