@@ -270,6 +270,30 @@ def test_a_cancelled_event_stays_in_the_calendar_and_says_so(built: Path) -> Non
     assert "This event is cancelled." in page.find_class("banner-cancelled")[0].text_content()
 
 
+def test_the_html_description_is_laid_out_in_its_languages_direction(tmp_path: Path) -> None:
+    """Outlook shows X-ALT-DESC as a page: on an Arabic site it is marked lang="ar" dir="rtl", and an
+    event in another language (`lang`) has its own words marked, as its page marks them."""
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    config = site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'timezone = "Europe/Zurich"', 'timezone = "Europe/Zurich"\nlanguage = "ar"'), encoding="utf-8")
+    (site / "content/events/majlis.md").write_text(
+        "---\ntitle: مجلس\nstart: 2018-12-10\nlocation: جنيف\nstatus: cancelled\n---\nلقاء الشركاء.\n", encoding="utf-8")
+    (site / "content/events/briefing.md").write_text(
+        "---\ntitle: Briefing\nstart: 2018-12-11\nlocation: Geneva\nlang: en-GB\n---\nA briefing.\n", encoding="utf-8")
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    cal = icalendar.Calendar.from_ical((site / "public/feeds/events.ics").read_bytes())
+    html = {str(v["UID"]).split("@")[0]: lxml.html.document_fromstring(_text(v["X-ALT-DESC"])) for v in cal.walk("VEVENT")}
+    assert (html["majlis"].get("lang"), html["majlis"].get("dir")) == ("ar", "rtl")
+    assert (html["briefing"].get("lang"), html["briefing"].get("dir")) == ("ar", "rtl")
+    [own] = html["briefing"].xpath('//*[@lang="en-GB"]')
+    assert own.get("dir") == "ltr" and own.text_content().strip() == "A briefing."
+    assert html["majlis"].xpath("//*[@lang]") == [html["majlis"]]  # the site's language throughout
+
+
 def test_a_rescheduled_event_says_when_it_was_first_planned(built: Path) -> None:
     page = lxml.html.parse(str(built / "events/rescheduled-roundtable/index.html")).getroot()
     banner = page.find_class("banner-rescheduled")[0].text_content()

@@ -17,6 +17,7 @@ from feeds import __version__
 from feeds.calendar_links import CALENDAR_PATH, event_ics_path, event_text
 from feeds.config import Person
 from feeds.event_status import banner, calendar_title, ical_status
+from feeds.languages import direction
 from feeds.links import absolutize
 from feeds.model import Event, Site
 from feeds.recurrence import series_end
@@ -172,9 +173,14 @@ def _vevent(site: Site, event: Event) -> VEvent:
     )
     if event.body_html:  # Outlook shows this HTML instead of DESCRIPTION: it says all DESCRIPTION says
         status = banner(event, site.strings)
-        html = "".join((f"<p><strong>{escape(status)}</strong></p>" if status else "", absolutize(event.body_html, page_url),
+        body = absolutize(event.body_html, page_url)
+        if event.lang:  # the status and the link are in the site's words, the body in its own
+            body = f'<div lang="{escape(event.lang)}" dir="{direction(event.lang)}">{body}</div>'
+        html = "".join((f"<p><strong>{escape(status)}</strong></p>" if status else "", body,
                         f'<p><a href="{escape(page_url)}">{escape(page_url)}</a></p>'))
-        vevent.add("X-ALT-DESC", PlainText(f"<html><body>{html}</body></html>"), parameters={"FMTTYPE": "text/html"})
+        # Marked with its language and direction, as a page is: an Arabic text is laid out right to left.
+        document = f'<html lang="{escape(config.language)}" dir="{direction(config.language)}"><body>{html}</body></html>'
+        vevent.add("X-ALT-DESC", PlainText(document), parameters={"FMTTYPE": "text/html"})
     if event.location and event.location.geo:
         vevent.add("GEO", _Geo(event.location.geo))
     if length:
