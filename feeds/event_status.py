@@ -42,7 +42,7 @@ def schema_org_status(status: Status) -> str:
 def calendar_title(event: Event, t: Strings) -> str:
     """The title calendars and feeds show: prefixed ("Cancelled: ...") when the event is cancelled or postponed."""
     if event.status in _TITLE_PREFIXED:
-        return f"{t['status_' + event.status.value]}: {event.title}"
+        return t.status_title.format(status=t["status_" + event.status.value], title=event.title)
     return event.title
 
 

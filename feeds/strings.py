@@ -27,6 +27,7 @@ FILLED: dict[str, dict[str, Any]] = {
     "tag_title": {"tag": "cybersecurity"},
     "tag_count": {"count": 2},
     "calendar_name": {"title": "Centre for Cybersecurity Newsroom"},
+    "status_title": {"status": "Cancelled", "title": "Annual Gathering"},
     "time_zone": {"abbreviation": "CET", "zone": "Europe/Zurich"},
     "banner_rescheduled_from": {"start": "3 December 2018", "previous": "26 November 2018"},
     "series_until": {"date": "1 October 2019"},

@@ -431,6 +431,26 @@ def test_feeds_and_calendar_speak_the_sites_ui_strings(example_site: Path, feeds
     assert "Cet événement est annulé." in page.find_class("banner-cancelled")[0].text_content()
 
 
+def test_a_cancelled_events_title_is_prefixed_as_the_site_writes_it(example_site: Path, feeds) -> None:
+    """French puts a space before a colon, Japanese writes 【中止】 before the name: `status_title` says
+    how calendars, feeds and add-to-calendar links prefix a cancelled event's title."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace('language = "en"', 'language = "ja"'))
+    event = example_site / "content/events/annual-gathering-2018.md"
+    event.write_text(event.read_text().replace("start: 2018-11-26", "status: cancelled\nstart: 2018-11-26"))
+    (example_site / "templates/strings").mkdir(parents=True)
+    (example_site / "templates/strings/ja.toml").write_text(
+        'status_cancelled = "中止"\nstatus_title = "【{status}】{title}"\n', encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    title = "【中止】Annual Gathering of the Centre for Cybersecurity"
+    entry = next(e for e in feedparse(example_site / "public/feeds/atom.xml").entries if "events" in e.link)
+    assert entry.title == title
+    [vevent] = icalendar.Calendar.from_ical((example_site / "public/feeds/events.ics").read_bytes()).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == title
+    json_feed = json.loads((example_site / "public/feeds/feed.json").read_text(encoding="utf-8"))
+    assert title in [item["title"] for item in json_feed["items"]]
+
+
 def test_the_event_entry_says_when_in_the_sites_date_patterns(example_site: Path, feeds) -> None:
     """`span` and `time_span` are date patterns like `date`: an entry's When line follows them, as the page does."""
     config = example_site / "site.toml"
