@@ -20,6 +20,8 @@ _WHITESPACE_RUN = re.compile(r"[ \t\n\r]+")
 _URI_KEPT = "!#$%&'()*+,/:;=?@[]~"  # RFC 3986's delimiters, and the % of escapes already made
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # a % that begins no escape: itself, escaped
 _HOST = re.compile(r"[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+")  # a name in its ASCII form, or an IPv6 address
+# What an address shown as written keeps escaped: the refused characters and line breaks, as browsers do.
+_KEPT_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
 
 # Elements whose end tag HTML lets a writer leave out; not counted, so sloppy pasted HTML passes.
 _OPTIONAL_END = frozenset("p li dt dd tr td th thead tbody tfoot option optgroup colgroup caption rt rp".split())
@@ -83,14 +85,16 @@ def web_address(value: str, *, in_site: bool = False) -> str | None:
 
 def readable_address(address: str) -> str:
     """A published address as a reader would write it, as browsers show it: the host in its own
-    script and escapes undone (https://bücher.example/Programm 2018, not xn--bcher-kva and %20)."""
+    script and escapes undone (https://bücher.example/Programm 2018, not xn--bcher-kva and %20), but
+    those of control characters and line breaks (%01, %0A), which no page or feed can show."""
     parts = urlsplit(address)
     host = parts.hostname or ""
     try:
         readable = idna.decode(host) if "xn--" in host else host
-        return unquote(parts._replace(netloc=parts.netloc.replace(host, readable, 1)).geturl(), errors="strict")
+        shown = unquote(parts._replace(netloc=parts.netloc.replace(host, readable, 1)).geturl(), errors="strict")
     except (idna.IDNAError, UnicodeDecodeError):  # not IDNA, or escapes of other text than UTF-8
         return address
+    return _KEPT_ESCAPED.sub(lambda character: quote(character[0]), shown)
 
 
 def site_address(value: str) -> str | None:

@@ -175,3 +175,24 @@ def test_a_slug_cannot_leave_its_folder(example_site: Path, feeds) -> None:
 def test_unsafe_output_paths_are_refused(tmp_path: Path, path: str) -> None:
     with pytest.raises(UnsafePath):
         safe_target(tmp_path, path)
+
+
+def test_escapes_of_control_characters_in_a_web_address_stay_escaped_where_it_is_shown(example_site: Path,
+                                                                                       feeds) -> None:
+    """An address shows as written (escapes undone), but an escape that gives a control character, U+FFFE
+    or a line break is kept, as browsers keep it: XML and HTML cannot carry those characters."""
+    address = "https://x.example/a%01b%00c%EF%BF%BEd%C2%85e%0Af%20g"
+    (example_site / "content/events/odd.md").write_text(
+        f"---\ntitle: Odd\nstart: 2018-12-01\nlocation: Bern\nurl: {address}\n---\nText.\n")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    shown = "https://x.example/a%01b%00c%EF%BF%BEd%C2%85e%0Af g"
+    page = lxml.html.parse(str(example_site / "public/events/odd/index.html")).getroot()
+    [link] = [a for a in page.iter("a") if a.get("href") == address]
+    assert link.text_content() == shown
+    for name in ("atom.xml", "rss.xml"):
+        feed = feedparser.parse((example_site / "public/feeds" / name).read_bytes())
+        assert not feed.bozo, feed.get("bozo_exception")
+        [entry] = [e for e in feed.entries if e.title == "Odd"]
+        content = lxml.html.fragment_fromstring(entry.content[0].value, create_parent="div")
+        assert [a.text_content() for a in content.iter("a") if a.get("href") == address] == [shown]
