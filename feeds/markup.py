@@ -45,10 +45,12 @@ _SANITIZER = nh3.Cleaner(
     allowed_classes=_ALLOWED_CLASSES,
 )
 _TEXT_ONLY = nh3.Cleaner(tags=set())
-_URL_LIST = re.compile(r' (srcset|cite)="([^"]*)"')
+# Each attribute in a tag, never in text (a code sample showing one): the sanitiser writes every
+# attribute double-quoted and every '<' and '>' of text and of attribute values escaped.
+_URL_LIST = re.compile(r'(<[a-zA-Z][^<>]*?) (srcset|cite)="([^"]*)"')
 # An id a body gives that is not one of its footnotes' (fn-1, fnref-1), which could repeat one of
-# the page's own (main, subscribe): the sanitiser writes every attribute double-quoted.
-_OTHER_ID = re.compile(r' id="(?!fn-[^"]*"|fnref-[^"]*")[^"]*"')
+# the page's own (main, subscribe).
+_OTHER_ID = re.compile(r'(<[a-zA-Z][^<>]*?) id="(?!fn-[^"]*"|fnref-[^"]*")[^"]*"')
 
 
 def to_html(markdown: str) -> str:
@@ -65,24 +67,24 @@ def sanitize(fragment: str) -> str:
     check_depth(fragment)
     clean = _SANITIZER.clean(fragment)
     if ' id="' in clean:
-        clean = _OTHER_ID.sub("", clean)
+        clean = _OTHER_ID.sub(r"\1", clean)
     if ' srcset="' in clean or ' cite="' in clean:
         clean = _URL_LIST.sub(_with_safe_urls, clean)
     return clean
 
 
 def _with_safe_urls(attribute: re.Match[str]) -> str:
-    """A srcset or cite attribute, or nothing when one of its URLs has a scheme not allowed: the
-    sanitiser checks the schemes of href and src alone."""
-    pieces = attribute[2].split(",") if attribute[1] == "srcset" else [attribute[2]]
+    """A tag's start with its srcset or cite attribute, or without it when one of its URLs has a scheme
+    not allowed: the sanitiser checks the schemes of href and src alone."""
+    pieces = attribute[3].split(",") if attribute[2] == "srcset" else [attribute[3]]
     for piece in pieces:
         url = html.unescape(piece).strip().split(" ")[0]
         try:
             scheme = urlsplit(url).scheme.lower()
         except ValueError:
-            return ""
+            return attribute[1]
         if scheme and scheme not in _URL_SCHEMES:
-            return ""
+            return attribute[1]
     return attribute[0]
 
 

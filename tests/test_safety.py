@@ -196,3 +196,23 @@ def test_escapes_of_control_characters_in_a_web_address_stay_escaped_where_it_is
         [entry] = [e for e in feed.entries if e.title == "Odd"]
         content = lxml.html.fragment_fromstring(entry.content[0].value, create_parent="div")
         assert [a.text_content() for a in content.iter("a") if a.get("href") == address] == [shown]
+
+
+def test_code_that_shows_attributes_keeps_them(example_site: Path, feeds) -> None:
+    """A body's ids (but its footnotes'), srcset and cite are checked in its tags, never in its text: a
+    code sample showing them is shown whole."""
+    samples = ['<div id="player">', '<img srcset="data:image/png;base64,AA 2x">', '<q cite="urn:isbn:1">']
+    body = " ".join(f"`{sample}`" for sample in samples)
+    (example_site / "content/news/embed.md").write_text(
+        f"---\ntitle: Embed\ndate: 2018-11-13\n---\n{body}\n\n<p id=\"main\">Raw.</p>\n\n"
+        '<img alt="a" srcset="javascript:x 2x">\n')
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    page = lxml.html.parse(str(example_site / "public/news/embed/index.html")).getroot()
+    content = page.find_class("e-content")[0]
+    assert [code.text_content() for code in content.iter("code")] == samples
+    assert content.xpath(".//*[@id]") == [] and content.xpath(".//img/@srcset") == []  # the tags' own go
+    atom = feedparser.parse((example_site / "public/feeds/atom.xml").read_bytes())
+    [entry] = [e for e in atom.entries if e.title == "Embed"]
+    shown = lxml.html.fragment_fromstring(entry.content[0].value, create_parent="div")
+    assert [code.text_content() for code in shown.iter("code")] == samples
