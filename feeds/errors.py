@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import re
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+
+# What a problem's line never holds as it is: line breaks, and the other control characters, which a
+# terminal takes for commands (ESC [2J clears the screen). A name or a link's path may give them.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 class Severity(str, Enum):
@@ -31,11 +36,16 @@ class Problem:
             where += ": warning"
         text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         text = f"{text} (hint: {self.hint})" if self.hint else text
-        return text.replace("\r", "\\r").replace("\n", "\\n")  # one line, whatever a name or value holds
+        return _CONTROL.sub(_written_out, text)  # one line, whatever a name or value holds
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+
+def _written_out(character: re.Match[str]) -> str:
+    """A control character as Python writes it in a string: \\n, \\x1b."""
+    return character[0].encode("unicode_escape").decode("ascii")
 
 
 class SiteError(Exception):

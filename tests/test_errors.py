@@ -792,6 +792,19 @@ def test_a_value_with_line_breaks_is_reported_on_one_line(example_site: Path, fe
     assert line.startswith("content/events/crlf.md:4: rrule: not an iCalendar rule") and "X-INJ" in line
 
 
+def test_a_link_escaping_terminal_codes_is_reported_with_them_written_out(example_site: Path, feeds) -> None:
+    """A link's path is reported with its escapes undone: the control characters they give (an escape
+    sequence that clears the screen, or a line break forging a line) are written out, not sent to the
+    terminal or the CI log."""
+    (example_site / "content/news/codes.md").write_text(
+        "---\ntitle: T\ndate: 2018-11-12\n---\n[chart](../../static/%1B%5B2J%07%0A%3A%3Aerror%3A%3Ax.png)\n")
+    result = feeds("check", "--site", example_site)
+    assert result.code == 0
+    [line] = [line for line in result.err.splitlines() if "codes.md" in line]
+    assert line.startswith("content/news/codes.md:5: warning: body: leads to static/\\x1b[2J\\x07\\n::error::x.png, ")
+    assert result.err.replace("\n", "").isprintable()
+
+
 def test_a_ledger_edited_by_hand_into_values_no_feed_can_carry_is_reported_at_its_lines(example_site: Path,
                                                                                         feeds) -> None:
     """published.json is the build's, but it is committed and can be edited: an id with a space or a
