@@ -77,6 +77,12 @@ def not_utf8(shown: str, data: bytes, error: UnicodeDecodeError, *, after_mark: 
                    "save the file as UTF-8")
 
 
+def readable_name(name: str) -> str:
+    """A file's name as text: the bytes of a name that is not UTF-8, which Python holds as surrogates
+    (os.fsdecode), written out as \\xe8."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def display_path(path: Path, root: Path) -> str:
     """The path as the user knows it: relative to the site directory, with forward slashes."""
     try:

@@ -23,17 +23,18 @@ _LIBRARIES = ("cmarkgfm", "nh3", "PyYAML", "python-slugify", "tzdata", "Jinja2",
 
 
 def digest(*parts: bytes | str) -> str:
-    """A digest of these parts, encoded so that no two lists of parts share one."""
+    """A digest of these parts, encoded so that no two lists of parts share one (a file's name that is
+    not UTF-8 by the bytes it has)."""
     try:
         joined = "\0".join(parts)  # type: ignore[arg-type]
     except TypeError:  # some part is bytes
         pass
     else:
         if joined.count("\0") == len(parts) - 1:  # no part holds a NUL: the separators tell them apart
-            return hashlib.sha256(b"T" + joined.encode()).hexdigest()
+            return hashlib.sha256(b"T" + joined.encode("utf-8", "surrogateescape")).hexdigest()
     hasher = hashlib.sha256(b"L")
     for part in parts:
-        data = part.encode() if isinstance(part, str) else part
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
     return hasher.hexdigest()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from feeds.errors import Problem, Severity, closest_known
+from feeds.errors import Problem, Severity, closest_known, readable_name
 
 KINDS = {"news": "news", "events": "event"}  # content folder -> item kind
 
@@ -138,7 +138,7 @@ _MARKDOWN = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt"})
 
 def stray_problems(strays: Iterable[str]) -> list[Problem]:
     """A warning for each file under content/ that is not published (see Listing.strays)."""
-    return [_stray_problem(path) for path in strays]
+    return [_stray_problem(readable_name(path)) for path in strays]
 
 
 def _stray_problem(path: str) -> Problem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -803,6 +804,25 @@ def test_a_link_escaping_terminal_codes_is_reported_with_them_written_out(exampl
     [line] = [line for line in result.err.splitlines() if "codes.md" in line]
     assert line.startswith("content/news/codes.md:5: warning: body: leads to static/\\x1b[2J\\x07\\n::error::x.png, ")
     assert result.err.replace("\n", "").isprintable()
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_at_the_file(example_site: Path, feeds, monkeypatch) -> None:
+    """A name in another encoding (Latin-1's Gen\\xe8ve, from an old share or archive) is an error at the
+    file, its bytes written out, in the log and in CI's annotations; a file beside the items, a warning."""
+    news = os.fsencode(example_site / "content/news")
+    with open(os.path.join(news, b"Gen\xe8ve.md"), "wb") as stream:
+        stream.write(b"---\ntitle: Geneva\ndate: 2018-11-13\n---\nText.\n")
+    with open(os.path.join(news, b"Gen\xe8ve.docx"), "wb") as stream:
+        stream.write(b"PK")
+    printed = reported_by_check_and_build(feeds, example_site, [
+        "content/news/Gen\\xe8ve.md:1: the file's name is not UTF-8 (hint: rename it; its slug, its page's URL, is "
+        "made from it)",
+        "content/news/Gen\\xe8ve.docx: warning: is not named *.md, so it is not published"])
+    assert all(err.encode("utf-8") for err in printed)
+    monkeypatch.chdir(example_site)
+    annotations = feeds("check", "--site", ".", "--format", "github")
+    assert "::error file=content/news/Gen\\xe8ve.md,line=1,title=feeds::the file's name is not UTF-8" in annotations.out
+    assert annotations.out.encode("utf-8")
 
 
 def test_a_ledger_edited_by_hand_into_values_no_feed_can_carry_is_reported_at_its_lines(example_site: Path,
