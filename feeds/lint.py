@@ -9,7 +9,7 @@ from datetime import datetime
 from feeds.config import SiteConfig
 from feeds.errors import Problem, Severity
 from feeds.load import Source
-from feeds.model import Event, Item, NewsItem, Status, item_path
+from feeds.model import LIST_PAGES, Event, Item, NewsItem, Status, item_path
 from feeds.new import PLACEHOLDER
 
 SUMMARY_LIMIT = 300  # characters; feed readers and search results show less than this
@@ -101,6 +101,8 @@ def _dead_end(path: str, pages: set[str], held_until: Mapping[str, datetime | No
     if section not in (NewsItem.section, Event.section) or not slug:
         return None  # the site's lists and feeds, which the build makes whatever the items
     page = item_path(section, slug)
+    if page not in pages and slug == LIST_PAGES:
+        return None  # a list's later page: news/page/2/
     if page not in pages:
         until = held_until.get(page)
         if until:

@@ -72,6 +72,10 @@ def usual_name(counts: Mapping[str, int]) -> str:
     return min(counts, key=lambda name: (-counts[name], name))
 
 
+# The folder of a list's later pages, under its first: news/page/2/.
+LIST_PAGES = "page"
+
+
 def item_path(section: str, slug: str) -> str:
     """The path in the output of an item's page (news/forum-joins-paris-call/)."""
     return f"{section}/{slug}/"

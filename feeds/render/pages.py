@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from feeds import calendar_links
 from feeds.calendar_links import CALENDAR_PATH
-from feeds.model import Item, Site, Tag
+from feeds.model import LIST_PAGES, Item, Site, Tag
 from feeds.render.channels import (
     MEDIA_TYPES,
     NAMES,
@@ -54,7 +54,7 @@ class ListPage:
 
     def path(self, number: int) -> str:
         """The folder of the list's page `number`, from the site root."""
-        return self.first if number == 1 else f"{self.first}page/{number}/"
+        return self.first if number == 1 else f"{self.first}{LIST_PAGES}/{number}/"
 
     @property
     def newer(self) -> str:
