@@ -431,6 +431,29 @@ def test_feeds_and_calendar_speak_the_sites_ui_strings(example_site: Path, feeds
     assert "Cet événement est annulé." in page.find_class("banner-cancelled")[0].text_content()
 
 
+def test_labels_and_tag_feeds_are_punctuated_and_worded_as_the_site_writes_them(example_site: Path, feeds) -> None:
+    """French puts a no-break space before a colon, and names a tag's feeds in its own words: the
+    event rows of feeds, a tag's feed title and description, and the pages' feed lists follow the
+    UI strings."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace('language = "en"', 'language = "fr"'))
+    (example_site / "templates/strings").mkdir(parents=True)
+    (example_site / "templates/strings/fr.toml").write_text(
+        'labelled = "{label}\u202f:"\nwhen = "Quand"\nfooter_feeds = "Flux"\n'
+        'tag_feed_title = "{title} — {tag}"\ntag_feed_about = "{description} Étiquette « {tag} »."\n',
+        encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    entry = next(e for e in feedparse(example_site / "public/feeds/atom.xml").entries if "events" in e.link)
+    assert lxml.html.fromstring(entry.content[0].value).text_content().startswith("Quand\u202f: 26 November 2018")
+    tag = feedparse(example_site / "public/feeds/tags/paris-call/atom.xml").feed
+    assert tag.title == "Centre for Cybersecurity Newsroom — Paris Call"
+    assert tag.subtitle.endswith("Cybersecurity. Étiquette « Paris Call ».")
+    page = lxml.html.parse(str(example_site / "public/tags/paris-call/index.html")).getroot()
+    assert page.find_class("site-footer")[0].text_content().strip().startswith("Flux\u202f: Atom")
+    titles = {link.get("title") for link in page.iterfind(".//head/link[@rel='alternate']")}
+    assert "Centre for Cybersecurity Newsroom — Paris Call (Atom)" in titles
+
+
 def test_a_cancelled_events_title_is_prefixed_as_the_site_writes_it(example_site: Path, feeds) -> None:
     """French puts a space before a colon, Japanese writes 【中止】 before the name: `status_title` says
     how calendars, feeds and add-to-calendar links prefix a cancelled event's title."""

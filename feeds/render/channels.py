@@ -91,15 +91,15 @@ class Document:
 def channels(site: Site) -> list[Channel]:
     """The site-wide channel first, then one per tag in tag order, each in the order its items became
     public (see `became_public`); a tag's feeds go by the name its pages give it."""
-    config = site.config
+    config, t = site.config, site.strings
     items = _in_publication_order(site.items if config.feeds.include_events else site.news)
     subtitle = config.description or config.title
     named = {tag.slug: tag for tag in site.tags}
     found = [Channel(None, SITE_FOLDER, config.title, subtitle, "", items)]
     for grouped, tagged in (site.tags if items is site.items else by_tag(items)).items():  # the site's grouping, if it holds
         tag = named[grouped.slug]
-        found.append(Channel(tag, tag_folder(tag.slug), f"{config.title}: {tag.name}", f"{subtitle} Tagged {tag.name}.",
-                             f"tags/{tag.slug}/", tagged))
+        found.append(Channel(tag, tag_folder(tag.slug), t.tag_feed_title.format(title=config.title, tag=tag.name),
+                             t.tag_feed_about.format(description=subtitle, tag=tag.name), f"tags/{tag.slug}/", tagged))
     return found
 
 

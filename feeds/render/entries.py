@@ -85,18 +85,14 @@ def event_details(event: Event, t: Strings) -> str:
     when = _span(event, t)
     if event.recurrence:  # as its page says it: a series' entry is not a one-off on its first date
         when += " " + escape(t.series_until.format(date=series_last(event, t)))
-    rows = [_row(t.when, when)]
+    rows = [(t.when, when)]
     if event.location:
-        rows.append(_row(t.where, escape(event.location.text)))
+        rows.append((t.where, escape(event.location.text)))
     if status := banner(event, t):
-        rows.append(_row(t.status, escape(status)))
+        rows.append((t.status, escape(status)))
     if event.url:
-        rows.append(_row(t.event_website, f'<a href="{escape(event.url)}">{escape(readable_address(event.url))}</a>'))
-    return "\n".join(rows)
-
-
-def _row(label: str, html: str) -> str:
-    return f"<p><strong>{escape(label)}:</strong> {html}</p>"
+        rows.append((t.event_website, f'<a href="{escape(event.url)}">{escape(readable_address(event.url))}</a>'))
+    return "\n".join(f"<p><strong>{escape(t.labelled.format(label=label))}</strong> {html}</p>" for label, html in rows)
 
 
 def _span(event: Event, t: Strings) -> str:

@@ -119,7 +119,8 @@ def site_alternates(site: Site) -> tuple[Alternate, ...]:
 
 def tag_alternates(site: Site, tag: Tag) -> tuple[Alternate, ...]:
     """A tag's own feeds, which its pages name besides the site's."""
-    return _feed_alternates(site, tag_feed_paths(tag.slug), f"{site.config.title}: {tag.name}")
+    return _feed_alternates(site, tag_feed_paths(tag.slug), site.strings.tag_feed_title.format(title=site.config.title,
+                                                                                             tag=tag.name))
 
 
 def _feed_alternates(site: Site, paths: dict[str, str], name: str) -> tuple[Alternate, ...]:
