@@ -23,6 +23,7 @@ from feeds.limits import (
     site_address,
     web_address,
 )
+from feeds.slugs import uri_path
 from feeds.timezones import zone_or_none
 
 CONFIG_NAME = "site.toml"
@@ -77,8 +78,9 @@ class SiteConfig:
     id_domain: str  # the host that qualifies ids and UIDs; fixed by site.toml, not --base-url
 
     def url(self, path: str = "") -> str:
-        """The absolute URL of a path inside the site."""
-        return self.base_url + path.lstrip("/")
+        """The absolute URL of a path inside the site, percent-encoded where it goes beyond ASCII
+        (tags/%E6%9D%B1%E4%BA%AC/ for tags/東京/), as every URI the outputs write must be."""
+        return self.base_url + uri_path(path.lstrip("/"))
 
     def absolute(self, value: str) -> str:
         """A setting or front matter value as an absolute URL: a web address as it is, else a path

@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
-from slugify import slugify
 
 from feeds.errors import Problem, Severity, closest
 from feeds.languages import language_problem
@@ -24,6 +23,7 @@ from feeds.limits import (
 )
 from feeds.load import Source
 from feeds.model import Tag, tag_words
+from feeds.slugs import slug_of
 from feeds.timezones import OutOfRange, comes_twice, day_or_moment, in_range
 
 # A URI with a scheme (RFC 3986 section 3.1) and no character a URI cannot hold (section 2; IRIs add
@@ -39,9 +39,9 @@ def absolute_uri(value: str) -> bool:
 @lru_cache(maxsize=4096)
 def _tag(written: str) -> Tag:
     """A tag as written in a list of tags: its name on one line, and its slug. A newsroom writes the
-    same few hundred tags again and again, and slugify takes a few microseconds each time."""
+    same few hundred tags again and again, and a slug takes a few microseconds each time."""
     name = one_line(written)
-    return Tag(slugify(name), name)
+    return Tag(slug_of(name), name)
 
 
 class Fields:

@@ -111,8 +111,10 @@ def site_address(value: str) -> str | None:
 
 
 def cut_at_word(slug: str, length: int) -> str:
-    """The slug cut to at most `length` characters, at the last hyphen before the cut if there is one:
+    """The slug cut to at most `length` characters and MAX_SLUG_BYTES bytes (a slug in another script
+    than Latin takes two to four bytes a letter), at the last hyphen before the cut if there is one:
     a prefix of whole words, since it becomes a permanent URL."""
+    length = min(length, len(slug.encode()[:MAX_SLUG_BYTES].decode(errors="ignore")))
     if len(slug) <= length:
         return slug
     head = slug[: length + 1]

@@ -6,11 +6,10 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
-from slugify import slugify
-
 from feeds.config import load_config
 from feeds.errors import Problem, SiteError, display_path
 from feeds.limits import cut_at_word, one_line, refused_character
+from feeds.slugs import slug_of
 from feeds.timezones import day_or_moment
 
 PLACEHOLDER = "Write the text here. Its first paragraph is the summary unless you add `summary:` above."
@@ -25,7 +24,7 @@ def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
         what = f"the control character U+{ord(title[bad]):04X}" if bad is not None else "bytes that are not UTF-8"
         raise SiteError([Problem("title", 0, "", f"{title!r} holds {what}", "give the title as plain text")])
     title = one_line(title)
-    slug = cut_at_word(slugify(title), NEW_SLUG_LENGTH)
+    slug = cut_at_word(slug_of(title), NEW_SLUG_LENGTH)
     if not title.strip() or not slug:
         raise SiteError([Problem("title", 0, "", f"{title!r} gives no slug", "use letters or digits")])
     now = now if now.tzinfo else now.replace(tzinfo=config.timezone)

@@ -7,8 +7,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slugify import slugify
-
 from feeds.config import Person, SiteConfig
 from feeds.errors import Problem
 from feeds.fields import Fields, describe
@@ -25,6 +23,7 @@ from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status, item_path
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
+from feeds.slugs import slug_of, uri_path
 from feeds.timezones import instant, zone_or_none
 
 COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn"}
@@ -36,7 +35,7 @@ _LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 def default_slug(source: Source) -> str:
     """The slug from the file name, without a leading YYYY-MM-DD- date."""
-    return slugify(_LEADING_DATE.sub("", source.stem))
+    return slug_of(_LEADING_DATE.sub("", source.stem))
 
 
 def _common(f: Fields, config: SiteConfig, default_date: datetime | None = None,
@@ -100,15 +99,15 @@ def _body_paths(fields: dict[str, Any], section: str, config: SiteConfig) -> dic
 
 
 def _tag_uri(config: SiteConfig, fields: dict[str, Any], section: str) -> str:
-    """The id an item gets without an id: (RFC 4151), from the site's domain, its date and slug; ""
-    when its date is wrong."""
-    return f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:{section}/{fields['slug']}" if fields["date"] else ""
+    """The id an item gets without an id: (RFC 4151), from the site's domain, its date and slug (a
+    slug beyond ASCII percent-encoded, as a tag URI must be); "" when its date is wrong."""
+    return f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:{section}/{uri_path(fields['slug'])}" if fields["date"] else ""
 
 
 def _slug(f: Fields) -> str:
     """The item's slug, from slug: or else the file name; "" after a problem."""
     before = len(f.problems)
-    slug = slugify(f.text("slug")) if f.meta.get("slug") is not None else default_slug(f.source)
+    slug = slug_of(f.text("slug")) if f.meta.get("slug") is not None else default_slug(f.source)
     if _has_errors(f.problems, before):  # slug: 123 is not text: that is the problem, not the empty slug it gives
         return ""
     if not slug:

@@ -171,6 +171,27 @@ def test_a_folder_named_in_any_script_redirects_to_its_slash(server: Server, exa
     assert "Traceback" not in server.terminal
 
 
+def test_a_page_named_in_another_script_opens_in_a_browser(server: Server, example_site: Path) -> None:
+    """Chromium asks for tags/東京/ percent-encoded; the preview serves the folder named in UTF-8, and
+    the page's links, written as the page's own script, lead on."""
+    from playwright.sync_api import expect, sync_playwright
+
+    (example_site / "content/news/2018-11-15-東京の市場.md").write_text(
+        "---\ntitle: 東京の市場\ndate: 2018-11-15T09:00:00+01:00\nlang: ja\ntags: [東京]\n---\n市場。\n", encoding="utf-8")
+    wait_until(lambda: get(server.url + "tags/%E6%9D%B1%E4%BA%AC/")[0] == 200, "the new tag's page")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            response = page.goto(server.url + "tags/東京/")
+            assert response.status == 200 and response.url == server.url + "tags/%E6%9D%B1%E4%BA%AC/"
+            page.get_by_role("link", name="東京の市場").click()
+            expect(page.locator("h1")).to_have_text("東京の市場")
+            assert page.url == server.url + "news/%E6%9D%B1%E4%BA%AC%E3%81%AE%E5%B8%82%E5%A0%B4/"
+        finally:
+            browser.close()
+
+
 def test_the_preview_listens_on_ipv6_loopback_too(example_site: Path) -> None:
     running = Server(example_site, "--now", EXAMPLE_NOW, "--host", "::1")
     try:

@@ -9,6 +9,7 @@ from feeds.embargo import utc_text
 from feeds.mediatypes import content_type, hosts_guess
 from feeds.model import Site
 from feeds.render import Output, OutputFile
+from feeds.slugs import uri_path
 
 HEADERS_PATH = "_headers"
 NEXT_LIFT_PATH = "next-lift.txt"
@@ -71,4 +72,4 @@ def _type_rules(files: Sequence[Output]) -> list[tuple[str, str]]:
 
 
 def _block(pattern: str, headers: dict[str, str]) -> str:
-    return pattern + "\n" + "".join(f"  {name}: {value}\n" for name, value in headers.items())
+    return uri_path(pattern) + "\n" + "".join(f"  {name}: {value}\n" for name, value in headers.items())
