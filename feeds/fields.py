@@ -174,7 +174,7 @@ class Fields:
                 self.fail("tags", f"{name!r} gives no slug: a tag's pages are named by its letters and digits",
                           "add a word to it, or leave it out")
             elif len(slug.encode()) > MAX_SLUG_BYTES:  # a tag names folders too
-                self.fail("tags", f"a tag gives a slug of {len(slug.encode())} characters; the limit is {MAX_SLUG_BYTES}",
+                self.fail("tags", f"a tag gives a slug of {len(slug.encode())} bytes in UTF-8; the limit is {MAX_SLUG_BYTES}",
                           f"shorten it, e.g. to {cut_at_word(slug, 40)}")
             elif slug in tags and tag_words(tags[slug].name) != tag_words(name):
                 self.fail("tags", f"{name!r} gives the same slug as {tags[slug].name!r} (tags/{slug}/), and is left out",

@@ -113,7 +113,7 @@ def _slug(f: Fields) -> str:
     if not slug:
         f.fail("slug", "gives an empty slug", "use letters or digits")
     elif len(slug.encode()) > MAX_SLUG_BYTES:
-        f.fail("slug", f"gives a slug of {len(slug.encode())} characters; the limit is {MAX_SLUG_BYTES}",
+        f.fail("slug", f"gives a slug of {len(slug.encode())} bytes in UTF-8; the limit is {MAX_SLUG_BYTES}",
                f"give a shorter one: slug: {cut_at_word(slug, 80)}")
     return slug
 

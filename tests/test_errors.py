@@ -225,9 +225,9 @@ ERRORS = [
     Case("image-data-url", {"content/news/data.md": news(OK_NEWS + "image: data:image/png;base64,AAAA\nimage_alt: A\n")},
          ["content/news/data.md:4: image: not a web address: 'data:image/png;base64,AAAA'"]),
     Case("slug-too-long", {"content/news/long.md": news(OK_NEWS + f"slug: {'a' * 260}\n")},
-         ["content/news/long.md:4: slug: gives a slug of 260 characters; the limit is 200"]),
+         ["content/news/long.md:4: slug: gives a slug of 260 bytes in UTF-8; the limit is 200"]),
     Case("tag-too-long", {"content/news/long-tag.md": news(OK_NEWS + f"tags: [short, {'word-' * 60}end]\n")},
-         ["content/news/long-tag.md:4: tags: a tag gives a slug of 303 characters; the limit is 200"]),
+         ["content/news/long-tag.md:4: tags: a tag gives a slug of 303 bytes in UTF-8; the limit is 200"]),
     Case("file-name-too-long", {"content/news/" + "東" * 75 + ".md": news(OK_NEWS)},
          ["content/news/" + "東" * 75 + ".md:1: slug: gives a slug of"]),
     # Duplicates: at the key's line (1 when derived from the file name), naming the other file
