@@ -270,6 +270,11 @@ ERRORS = [
          ["content/news/partner/x.md:1: is a link (or inside a linked folder) leading outside the site directory"]),
     Case("static-link-outside-site", {"templates/static/secret.txt": Outside("not for the web\n")},
          ["templates/static/secret.txt: is a link leading outside the templates folder"]),
+    # A static file's name is its URL, and a line of _headers: a line break there would add header lines.
+    Case("static-names-a-url-cannot-hold", {"templates/static/press\nX-Injected: 1.json": "{}\n",
+                                            "templates/static/Gen\udce8ve.json": "{}\n"},
+         ["templates/static/Gen\\xe8ve.json: the file's name is not UTF-8",
+          "templates/static/press\\nX-Injected: 1.json: the file's name holds a control character"]),
     # site.toml
     Case("site-toml-value", {}, ["site.toml:6: timezone: unknown time zone 'Mars/Olympus'"],
          edits={"site.toml": ('timezone = "Europe/Zurich"', 'timezone = "Mars/Olympus"')}),
