@@ -83,6 +83,16 @@ def readable_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def name_problem(name: str) -> str | None:
+    """What is wrong with the name of a file the site publishes, which makes its URL, or None: bytes
+    that are not UTF-8, or a control character (a line break, or an escape a terminal obeys)."""
+    if readable_name(name) != name:
+        return "the file's name is not UTF-8"
+    if _CONTROL.search(name) or "\t" in name:
+        return "the file's name holds a control character"
+    return None
+
+
 def display_path(path: Path, root: Path) -> str:
     """The path as the user knows it: relative to the site directory, with forward slashes."""
     try:

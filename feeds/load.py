@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from feeds.errors import Problem, display_path, not_utf8, readable_name
+from feeds.errors import Problem, display_path, name_problem, not_utf8, readable_name
 from feeds.limits import (
     MAX_FILE_BYTES,
     MAX_YAML_DEPTH,
@@ -79,9 +79,8 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
     it lead outside the site, and only then is its path resolved. Not knowing, a caller leaves it True.
     """
     shown = display_path(path, site_dir)
-    if (readable := readable_name(shown)) != shown:  # no text to make a slug from, nor to report the file by
-        return Problem(readable, 1, "", "the file's name is not UTF-8",
-                       "rename it; its slug, its page's URL, is made from it")
+    if (wrong := name_problem(shown)) is not None:  # a name no URL, nor a line of the report, can carry
+        return Problem(readable_name(shown), 1, "", wrong, "rename it; its slug, its page's URL, is made from it")
     kind = KINDS[path.relative_to(site_dir / "content").parts[0]]
     if linked and leads_outside(path, site_dir):
         return Problem(shown, 1, "", "is a link (or inside a linked folder) leading outside the site directory",

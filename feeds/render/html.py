@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,7 +26,7 @@ from markupsafe import Markup
 
 from feeds import calendar_links
 from feeds.config import site_path
-from feeds.errors import Problem, SiteError, readable_name
+from feeds.errors import Problem, SiteError, name_problem, readable_name
 from feeds.event_status import banner
 from feeds.keys import templates_key
 from feeds.languages import direction
@@ -352,18 +351,11 @@ def static_files(dirs: list[Path]) -> list[OutputFile]:
     return [OutputFile(name, found[name].read_bytes()) for name in sorted(found)]
 
 
-# What a static file's name, its URL and a line of _headers, cannot hold: line breaks and the other
-# control characters.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
 def _static_problem(directory: Path, path: Path, name: str) -> Problem | None:
     """What is wrong with a static file (at `name`, under the templates `directory`), or None."""
     shown = f"templates/{readable_name(name)}"
-    if shown != f"templates/{name}":
-        return Problem(shown, 0, "", "the file's name is not UTF-8", "rename it: its name is its URL")
-    if _CONTROL.search(name):
-        return Problem(shown, 0, "", "the file's name holds a control character", "rename it: its name is its URL")
+    if (wrong := name_problem(name)) is not None:  # its name is its URL, and a line of _headers
+        return Problem(shown, 0, "", wrong, "rename it: its name is its URL")
     if not path.resolve().is_relative_to(directory.resolve()):
         return Problem(shown, 0, "", "is a link leading outside the templates folder",
                        "copy the file into templates/static/ instead of linking to it")
