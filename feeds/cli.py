@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from feeds import __version__
+from feeds.addresses import site_address
 from feeds.errors import Problem, SiteError
-from feeds.limits import site_address
 from feeds.timezones import OutOfRange, day_or_moment, in_range
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2

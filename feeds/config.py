@@ -14,16 +14,14 @@ from zoneinfo import ZoneInfo
 
 import webcolors
 
+from feeds.addresses import site_address, uri_path, web_address
 from feeds.errors import Problem, SiteError, closest, not_utf8
 from feeds.languages import language_problem
 from feeds.limits import (
     REFUSED_HINT,
     one_line,
     refused_problem,
-    site_address,
-    web_address,
 )
-from feeds.slugs import uri_path
 from feeds.timezones import zone_or_none
 
 CONFIG_NAME = "site.toml"

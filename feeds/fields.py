@@ -10,20 +10,19 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from feeds.addresses import web_address
 from feeds.errors import Problem, Severity, closest
 from feeds.languages import language_problem
 from feeds.limits import (
     MAX_SLUG_BYTES,
     MAX_TAGS,
     REFUSED_HINT,
-    cut_at_word,
     one_line,
     refused_problem,
-    web_address,
 )
 from feeds.load import Source
 from feeds.model import Tag, tag_words
-from feeds.slugs import slug_of
+from feeds.slugs import cut_at_word, slug_of
 from feeds.timezones import OutOfRange, comes_twice, day_or_moment, in_range
 
 # A URI with a scheme (RFC 3986 section 3.1) and no character a URI cannot hold (section 2; IRIs add

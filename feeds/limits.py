@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, unquote, urlsplit
-
-import idna
 
 MAX_FILE_BYTES = 1024 * 1024  # a long press release is tens of kilobytes
 MAX_YAML_DEPTH = 16  # front matter is flat: a location mapping and a geo list are the deepest
@@ -17,11 +14,6 @@ MAX_HTML_DEPTH = 256  # nested blocks in an item's body; HTML sanitising costs g
 # iCalendar cannot carry them, so they are refused rather than silently dropped.
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _WHITESPACE_RUN = re.compile(r"[ \t\n\r]+")
-_URI_KEPT = "!#$%&'()*+,/:;=?@[]~"  # RFC 3986's delimiters, and the % of escapes already made
-_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # a % that begins no escape: itself, escaped
-_HOST = re.compile(r"[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+")  # a name in its ASCII form, or an IPv6 address
-# What an address shown as written keeps escaped: the refused characters and line breaks, as browsers do.
-_KEPT_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
 
 # Elements whose end tag HTML lets a writer leave out; not counted, so sloppy pasted HTML passes.
 _OPTIONAL_END = frozenset("p li dt dd tr td th thead tbody tfoot option optgroup colgroup caption rt rp".split())
@@ -54,71 +46,6 @@ def describe_character(text: str, index: int) -> str:
     line = text.count("\n", 0, index) + 1
     column = index - (text.rfind("\n", 0, index) + 1) + 1
     return f"U+{ord(text[index]):04X} at line {line}, column {column}"
-
-
-def web_address(value: str, *, in_site: bool = False) -> str | None:
-    """`value` as it is published when it is an absolute http or https URL: a host in its ASCII form
-    (xn--, IDNA 2008) and what a URI cannot hold (spaces, other characters than ASCII) percent-encoded,
-    as calendars' URI values and RSS require. With `in_site`, a path inside the site
-    (static/images/photo.jpg), which has neither scheme nor host, as it is. Otherwise None: other
-    schemes (javascript:, data:) are refused, as the value becomes a link or an image in every output."""
-    try:
-        parts = urlsplit(value)
-        host, port = parts.hostname, parts.port
-    except ValueError:  # e.g. an unclosed [IPv6 host], or a port that is not a number under 65536
-        return None
-    if parts.scheme not in ("http", "https"):
-        return value if in_site and not parts.scheme and not parts.netloc else None
-    if not host:
-        return None
-    if not host.isascii():
-        try:
-            host = idna.encode(host, uts46=True).decode("ascii")
-        except idna.IDNAError:
-            return None
-        user, at, _ = parts.netloc.rpartition("@")
-        value = parts._replace(netloc=f"{user}{at}{host}{'' if port is None else f':{port}'}").geturl()
-    if not _HOST.fullmatch(host):
-        return None
-    return quote(_LONE_PERCENT.sub("%25", value), safe=_URI_KEPT)
-
-
-def readable_address(address: str) -> str:
-    """A published address as a reader would write it, as browsers show it: the host in its own
-    script and escapes undone (https://bücher.example/Programm 2018, not xn--bcher-kva and %20), but
-    those of control characters and line breaks (%01, %0A), which no page or feed can show."""
-    parts = urlsplit(address)
-    host = parts.hostname or ""
-    try:
-        readable = idna.decode(host) if "xn--" in host else host
-        shown = unquote(parts._replace(netloc=parts.netloc.replace(host, readable, 1)).geturl(), errors="strict")
-    except (idna.IDNAError, UnicodeDecodeError):  # not IDNA, or escapes of other text than UTF-8
-        return address
-    return _KEPT_ESCAPED.sub(lambda character: quote(character[0]), shown)
-
-
-def site_address(value: str) -> str | None:
-    """A site's base URL as published (see `web_address`), or None: one with a query or a fragment
-    would break every link made from it, one with a user name or password would publish them in
-    every link, and port 0 is none a reader can reach."""
-    address = web_address(value)
-    if address is None or "?" in address or "#" in address:
-        return None
-    parts = urlsplit(address)
-    if "@" in parts.netloc or parts.port == 0:
-        return None
-    return address
-
-
-def cut_at_word(slug: str, length: int) -> str:
-    """The slug cut to at most `length` characters and MAX_SLUG_BYTES bytes (a slug in another script
-    than Latin takes two to four bytes a letter), at the last hyphen before the cut if there is one:
-    a prefix of whole words, since it becomes a permanent URL."""
-    length = min(length, len(slug.encode()[:MAX_SLUG_BYTES].decode(errors="ignore")))
-    if len(slug) <= length:
-        return slug
-    head = slug[: length + 1]
-    return head[: head.rfind("-")] if head.rfind("-") > 0 else slug[:length]
 
 
 def one_line(text: str) -> str:

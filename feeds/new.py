@@ -8,8 +8,8 @@ from pathlib import Path
 
 from feeds.config import load_config
 from feeds.errors import Problem, SiteError, display_path
-from feeds.limits import cut_at_word, one_line, refused_character
-from feeds.slugs import slug_of
+from feeds.limits import one_line, refused_character
+from feeds.slugs import cut_at_word, slug_of
 from feeds.timezones import day_or_moment
 
 PLACEHOLDER = "Write the text here. Its first paragraph is the summary unless you add `summary:` above."

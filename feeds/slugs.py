@@ -1,15 +1,12 @@
-"""Slugs, the names of item and tag pages in URLs, and those names as URIs carry them."""
+"""Slugs, the names of item and tag pages in URLs."""
 
 from __future__ import annotations
 
 import unicodedata
-from urllib.parse import quote
 
 from slugify import slugify
 
-# Every printable ASCII character but the space: a path made of them is published as it is, so that
-# the escapes it holds already (static/my%20photo.jpg) are not escaped again.
-_ASCII_KEPT = "".join(map(chr, range(0x21, 0x7F)))
+from feeds.limits import MAX_SLUG_BYTES
 
 
 def slug_of(text: str) -> str:
@@ -27,7 +24,12 @@ def _latin(letter: str) -> bool:
     return "LATIN" in unicodedata.name(letter, "") or unicodedata.normalize("NFKD", letter).isascii()
 
 
-def uri_path(path: str) -> str:
-    """A path of the site as a URI holds it: characters beyond ASCII (a slug's) percent-encoded as
-    UTF-8, and everything else as it is."""
-    return path if path.isascii() else quote(path, safe=_ASCII_KEPT)
+def cut_at_word(slug: str, length: int) -> str:
+    """The slug cut to at most `length` characters and MAX_SLUG_BYTES bytes (a slug in another script
+    than Latin takes two to four bytes a letter), at the last hyphen before the cut if there is one:
+    a prefix of whole words, since it becomes a permanent URL."""
+    length = min(length, len(slug.encode()[:MAX_SLUG_BYTES].decode(errors="ignore")))
+    if len(slug) <= length:
+        return slug
+    head = slug[: length + 1]
+    return head[: head.rfind("-")] if head.rfind("-") > 0 else slug[:length]

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from feeds.addresses import uri_path
 from feeds.config import Person, SiteConfig
 from feeds.errors import Problem
 from feeds.fields import Fields, describe
@@ -14,7 +15,6 @@ from feeds.limits import (
     MAX_SLUG_BYTES,
     REFUSED_HINT,
     TooDeep,
-    cut_at_word,
     one_line,
     refused_character,
 )
@@ -23,7 +23,7 @@ from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status, item_path
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
-from feeds.slugs import slug_of, uri_path
+from feeds.slugs import cut_at_word, slug_of
 from feeds.timezones import instant, zone_or_none
 
 COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn"}

@@ -9,9 +9,9 @@ from datetime import date, datetime, timezone
 from html import escape
 from urllib.parse import urlsplit
 
+from feeds.addresses import readable_address
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
-from feeds.limits import readable_address
 from feeds.links import absolutize
 from feeds.mediatypes import media_type
 from feeds.model import Event, Item, NewsItem, Site

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from feeds.addresses import uri_path
 from feeds.embargo import utc_text
 from feeds.mediatypes import content_type, hosts_guess
 from feeds.model import Site
 from feeds.render import Output, OutputFile
-from feeds.slugs import uri_path
 
 HEADERS_PATH = "_headers"
 NEXT_LIFT_PATH = "next-lift.txt"

@@ -25,12 +25,12 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from feeds import calendar_links
+from feeds.addresses import readable_address
 from feeds.config import site_path
 from feeds.errors import Problem, SiteError, name_problem, readable_name
 from feeds.event_status import banner
 from feeds.keys import templates_key
 from feeds.languages import direction
-from feeds.limits import readable_address
 from feeds.model import Event, Item, NewsItem, Site, Tag
 from feeds.recurrence import Occurrence, occurrences
 from feeds.render import Output, OutputFile, structured
