@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +55,9 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
     if not isinstance(rule, str) or not rule.strip():
         raise RecurrenceError("rrule", "expected an iCalendar rule as text",
                               'e.g. rrule: "FREQ=MONTHLY;BYDAY=1TU;COUNT=12"')
-    from icalendar import vRecur  # here: a build that changes nothing reads no rule, nor imports icalendar
+    from icalendar import (
+        vRecur,  # here: a build that changes nothing reads no rule, nor imports icalendar
+    )
 
     text = rule.strip().removeprefix("RRULE:").upper()
     if (twice := _part_twice(text)) is not None:
@@ -159,7 +161,7 @@ def _all_occurrences(event: Event) -> Iterator[Occurrence]:
     if event.recurrence is None:
         yield Occurrence(start, end)
         return
-    length = end - start
+    length = length_on_the_clock(event)
     excluded = set(event.recurrence.exdates)
     for begin in _starts(_rule(event.recurrence.rule, start), start):
         if begin not in excluded:
@@ -240,5 +242,17 @@ def last_end(event: Event) -> date | datetime:
 
 
 def _end_from(event: Event, start: date | datetime) -> date | datetime:
-    """The exclusive end of the occurrence beginning at `start`: as long as the event."""
-    return start + ((event.end_exclusive or event.start) - event.start)
+    """The exclusive end of the occurrence beginning at `start`: as long as the event (a single event's
+    own end, as written)."""
+    if event.recurrence is None:
+        return event.end_exclusive or event.start
+    return start + length_on_the_clock(event)
+
+
+def length_on_the_clock(event: Event) -> timedelta:
+    """How long each date of the event lasts on the clock of its start's zone: its first date's length
+    there, whichever zone its end is written in (an end in UTC, a start in the event's zone)."""
+    start, end = event.start, event.end_exclusive or event.start
+    if isinstance(end, datetime) and isinstance(start, datetime):
+        end = end.astimezone(start.tzinfo)
+    return end - start  # of one zone, aware times subtract as the clock reads them

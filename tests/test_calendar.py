@@ -845,6 +845,37 @@ def test_a_series_whose_first_date_spans_the_change_of_clocks_keeps_its_hours(ex
         (start.astimezone(timezone.utc).strftime(utc), end.astimezone(timezone.utc).strftime(utc)) for start, end in expected]
 
 
+@pytest.mark.parametrize(("start", "end", "hours"), [
+    ("2018-12-04T10:00", "2018-12-04T11:00:00Z", (10, 12)),  # an end in UTC, 12:00 in Zurich
+    ("2018-12-04T09:00:00Z", "2018-12-04T12:00", (10, 12)),  # a start in UTC, an end in the zone
+    ("2018-10-27T22:00", "2018-10-28T03:00:00Z", (22, 4)),  # 04:00 in Zurich, the night the clocks go back
+])
+def test_a_series_with_one_end_written_in_utc_ends_each_date_when_written(tmp_path: Path, start: str, end: str,
+                                                                         hours: tuple[int, int]) -> None:
+    """A series' start and end written in different zones (one in UTC): each date lasts, on the
+    start's clock, as long as the first one as written, on its page and in every client."""
+    site = _built_with(tmp_path, {"weekly": f"---\ntitle: Weekly\ndate: 2018-10-01\nstart: {start}\nend: {end}\n"
+                                            "rrule: FREQ=WEEKLY;COUNT=3\nlocation: Bern\n---\nX.\n"})
+    first_start, first_end = (datetime.fromisoformat(text) for text in (start, end))
+    zone = first_start.tzinfo or ZoneInfo(SITE_ZONE)
+    first_start = first_start.replace(tzinfo=zone)
+    first_end = first_end.astimezone(zone) if first_end.tzinfo else first_end.replace(tzinfo=ZoneInfo(SITE_ZONE))
+    walls = [(first_start + timedelta(weeks=n), (first_end.astimezone(zone) + timedelta(weeks=n))) for n in range(3)]
+    expected = [(_iso(a), _iso(b)) for a, b in walls]
+    assert expected[0] == (_iso(first_start), _iso(first_end))  # the first date as written
+    ics = site / "public/events/weekly/event.ics"
+    expanded = recurring_ical_events.of(icalendar.Calendar.from_ical(ics.read_bytes())).between(
+        datetime(2018, 10, 1), datetime(2019, 1, 1))
+    assert [(_iso(e["DTSTART"].dt), _iso(e.end)) for e in expanded] == expected
+    [read] = read_with_icaljs(ics)["events"]
+    assert [(_js_iso(o["start"]), _js_iso(o["end"])) for o in read["occurrences"]] == expected
+    page = lxml.html.parse(str(site / "public/events/weekly/index.html")).getroot()
+    [when] = page.find_class("facts")[0].find_class("dt-start")
+    shown_end = first_end.astimezone(ZoneInfo(SITE_ZONE))
+    assert _iso(datetime.fromisoformat(page.find_class("dt-end")[0].get("value"))) == expected[0][1]
+    assert when.text_content().endswith(f"{shown_end:%H:%M}") and shown_end.hour == hours[1]
+
+
 def test_a_series_in_a_zone_that_is_utc_now_leaves_out_its_excluded_date(example_site: Path, feeds) -> None:
     """Its start and its excluded dates are written alike, at their true offset (an hour behind UTC
     in 1950, by this system's time zone database): the excluded date stays out."""

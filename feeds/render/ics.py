@@ -20,7 +20,7 @@ from feeds.event_status import banner, calendar_title, ical_status
 from feeds.languages import direction
 from feeds.links import absolutize
 from feeds.model import Event, Site
-from feeds.recurrence import series_end
+from feeds.recurrence import length_on_the_clock, series_end
 from feeds.render import JoinedFile, Output, OutputFile
 from feeds.render.ics_text import PlainText, plain, to_ical
 from feeds.render.vtimezone import vtimezone_ical
@@ -200,9 +200,10 @@ def _wall_length(event: Event) -> timedelta | None:
     start, end = event.start, event.end_exclusive
     if not event.recurrence or not isinstance(start, datetime) or not isinstance(end, datetime):
         return None
-    if start.utcoffset() == end.utcoffset():
+    length = length_on_the_clock(event)
+    if start.utcoffset() == (start + length).utcoffset():
         return None
-    return end.replace(tzinfo=None) - start.replace(tzinfo=None)
+    return length
 
 
 def _unambiguous(moment: date | datetime | None, event: Event) -> date | datetime | None:
