@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from feeds.model import Event, Status
 from feeds.strings import Strings
+from feeds.timezones import on_the_clock
 
 _ICALENDAR = {
     Status.CONFIRMED: "CONFIRMED",
@@ -59,4 +60,4 @@ def banner(event: Event, t: Strings) -> str:
 
 def _local(moment: date | datetime, event: Event) -> date | datetime:
     """A time in the event's own zone, as its page gives its times (one written in UTC stays UTC in calendars)."""
-    return moment.astimezone(event.timezone) if isinstance(moment, datetime) else moment
+    return on_the_clock(moment, event.timezone) if isinstance(moment, datetime) else moment

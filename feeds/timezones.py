@@ -3,7 +3,7 @@ the years they may fall in."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timezone, tzinfo
 from functools import cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,6 +41,13 @@ def comes_twice(moment: datetime) -> bool:
     """True when the moment's wall time comes twice in its zone, as the clocks go back (02:30 on the
     night summer time ends in Europe): the time alone cannot say which of the two it is."""
     return moment.utcoffset() != moment.replace(fold=1 - moment.fold).utcoffset()
+
+
+def on_the_clock(moment: datetime, zone: tzinfo) -> datetime:
+    """The moment as the clock of `zone` reads it. moment.astimezone(zone) leaves a time already in that
+    zone as written, so a time its clocks skip (02:30 on the night summer time begins) would read
+    02:30, where calendars, as RFC 5545 says, read the instant it stands for: 03:30."""
+    return moment.astimezone(timezone.utc).astimezone(zone)
 
 
 def instant(value: date | datetime, zone: tzinfo) -> datetime:

@@ -876,6 +876,34 @@ def test_a_series_with_one_end_written_in_utc_ends_each_date_when_written(tmp_pa
     assert when.text_content().endswith(f"{shown_end:%H:%M}") and shown_end.hour == hours[1]
 
 
+def test_a_time_the_clocks_skip_is_shown_as_the_time_calendars_read(tmp_path: Path) -> None:
+    """02:30 does not exist in Zurich on 31 March 2019: calendars read it, as RFC 5545 says, at the
+    offset before the change, 03:30 summer time, as the build's warning says; so do the pages and
+    feeds, in their words as in their machine-readable times."""
+    site = _built_with(tmp_path, {
+        "skipped": "---\ntitle: Skipped\ndate: 2018-10-01\nstart: 2019-03-31T02:30\nend: 2019-03-31T04:00\n"
+                   "location: Bern\n---\nX.\n",
+        "weekly": "---\ntitle: Weekly\ndate: 2018-10-01\nstart: 2019-03-24T02:30\nend: 2019-03-24T03:00\n"
+                  "rrule: FREQ=WEEKLY;COUNT=3\nlocation: Bern\n---\nX.\n"})
+    zone = ZoneInfo(SITE_ZONE)
+    weekly = [datetime(2019, 3, 24, 1, 30, tzinfo=UTC), datetime(2019, 3, 31, 1, 30, tzinfo=UTC),
+              datetime(2019, 4, 7, 0, 30, tzinfo=UTC)]  # 02:30, 03:30 and 02:30 in Zurich
+    calendar = icalendar.Calendar.from_ical((site / "public/events/weekly/event.ics").read_bytes())
+    expanded = recurring_ical_events.of(calendar).between(datetime(2019, 3, 1), datetime(2019, 5, 1))
+    assert [e["DTSTART"].dt.astimezone(UTC) for e in expanded] == weekly
+    page = lxml.html.parse(str(site / "public/events/weekly/index.html")).getroot()
+    shown = [(datetime.fromisoformat(t.get("datetime")), t.text_content()) for t in page.find_class("occurrences")[0].iter("time")]
+    assert shown == [(moment, f"{moment.astimezone(zone):%-d %B %Y, %H:%M}") for moment in weekly]
+    [skipped] = [e for e in icalendar.Calendar.from_ical((site / "public/feeds/events.ics").read_bytes()).walk("VEVENT")
+                 if e["SUMMARY"] == "Skipped"]
+    assert skipped.decoded("DTSTART") == datetime(2019, 3, 31, 1, 30, tzinfo=UTC)
+    page = lxml.html.parse(str(site / "public/events/skipped/index.html")).getroot()
+    assert page.find_class("facts")[0].find_class("dt-start")[0].text_content() == "31 March 2019, 03:30–04:00"
+    assert "CEST, Europe/Zurich" in page.find_class("facts")[0].find_class("zone")[0].text_content()
+    [entry] = [i for i in json.loads((site / "public/feeds/feed.json").read_text())["items"] if i["title"] == "Skipped"]
+    assert ">31 March 2019, 03:30</time>" in entry["content_html"] and "UTC+02:00)" in entry["content_html"]
+
+
 def test_a_series_in_a_zone_that_is_utc_now_leaves_out_its_excluded_date(example_site: Path, feeds) -> None:
     """Its start and its excluded dates are written alike, at their true offset (an hour behind UTC
     in 1950, by this system's time zone database): the excluded date stays out."""

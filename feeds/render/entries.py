@@ -18,6 +18,7 @@ from feeds.model import Event, Item, NewsItem, Site
 from feeds.render import Output
 from feeds.render.when import local_start, series_last
 from feeds.strings import Strings
+from feeds.timezones import on_the_clock
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def _span(event: Event, t: Strings) -> str:
     if end is None:
         return f"{_time(start, t)} ({zone}, {_offset(start)})"
     assert isinstance(end, datetime)
-    end = end.astimezone(event.timezone)
+    end = on_the_clock(end, event.timezone)
     same_day = end.date() == start.date()
     span = _filled(t.time_span if same_day else t.span, _time(start, t), _time(end, t, time_only=same_day))
     offsets = _offset(start) if end.utcoffset() == start.utcoffset() else f"{_offset(start)} – {_offset(end)}"

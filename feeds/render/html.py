@@ -57,6 +57,7 @@ from feeds.template_paths import (
     builtin_templates,
     template_dirs,
 )
+from feeds.timezones import on_the_clock
 
 _UPDATED = attrgetter("updated")
 
@@ -87,8 +88,8 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo, sizes: ImageSizes
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters["when"] = lambda moment: t.moment(moment.astimezone(zone))
-    env.filters["day"] = lambda moment: t.date(moment.astimezone(zone).date())
+    env.filters["when"] = lambda moment: t.moment(on_the_clock(moment, zone))
+    env.filters["day"] = lambda moment: t.date(on_the_clock(moment, zone).date())
     env.filters["event_dates"] = lambda event: event_dates(event, t)
     env.filters["event_zone"] = lambda event, shown=(): event_zone(event, t, shown)
     env.filters["series_last"] = lambda event: series_last(event, t)
@@ -120,7 +121,7 @@ def _occurrences(event: Event, after: datetime, count: int) -> list[Occurrence]:
     if event.all_day:
         return found
     zone = event.timezone
-    return [Occurrence(o.start.astimezone(zone), o.end.astimezone(zone)) for o in found]  # type: ignore[union-attr]
+    return [Occurrence(on_the_clock(o.start, zone), on_the_clock(o.end, zone)) for o in found]  # type: ignore[arg-type]
 
 
 @pass_context

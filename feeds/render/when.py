@@ -8,6 +8,7 @@ from datetime import datetime
 from feeds.model import Event
 from feeds.recurrence import Occurrence
 from feeds.strings import Strings
+from feeds.timezones import on_the_clock
 
 
 def event_dates(event: Event, t: Strings) -> str:
@@ -24,7 +25,7 @@ def event_dates(event: Event, t: Strings) -> str:
     start, end = local_start(event), event.first_end
     if end is None:
         return t.moment(start)
-    end = end.astimezone(event.timezone)
+    end = on_the_clock(end, event.timezone)
     if end.date() == start.date():
         return t.time_span.format(start=t.moment(start), end=t.time(end))
     return t.span.format(start=t.moment(start), end=t.moment(end))
@@ -34,7 +35,7 @@ def series_last(event: Event, t: Strings) -> str:
     """The date of a series' last occurrence (not one it leaves out), in the event's own zone; an
     event that does not repeat, its start."""
     start = event.recurrence.last_kept if event.recurrence else event.start
-    return t.date(start.astimezone(event.timezone).date() if isinstance(start, datetime) else start)
+    return t.date(on_the_clock(start, event.timezone).date() if isinstance(start, datetime) else start)
 
 
 def event_zone(event: Event, t: Strings, shown: Sequence[Occurrence] = ()) -> str:
@@ -45,7 +46,7 @@ def event_zone(event: Event, t: Strings, shown: Sequence[Occurrence] = ()) -> st
         return ""
     end = event.first_end
     moments = [moment for o in shown for moment in (o.start, o.end)] or [local_start(event), *([end] if end else [])]
-    names = dict.fromkeys(moment.astimezone(event.timezone).tzname() or "" for moment in moments)  # type: ignore[union-attr]
+    names = dict.fromkeys(on_the_clock(moment, event.timezone).tzname() or "" for moment in moments)  # type: ignore[arg-type]
     abbreviation = "–".join(names)
     if abbreviation in ("", event.timezone.key):
         return event.timezone.key
@@ -56,4 +57,4 @@ def local_start(event: Event) -> datetime:
     """A timed event's first start (a series' first date that is not excluded) in the event's own time zone."""
     start = event.first_start
     assert isinstance(start, datetime)
-    return start.astimezone(event.timezone)
+    return on_the_clock(start, event.timezone)
