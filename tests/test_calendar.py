@@ -904,6 +904,32 @@ def test_a_time_the_clocks_skip_is_shown_as_the_time_calendars_read(tmp_path: Pa
     assert ">31 March 2019, 03:30</time>" in entry["content_html"] and "UTC+02:00)" in entry["content_html"]
 
 
+@pytest.mark.parametrize(("start", "end", "first"), [
+    ("2019-03-31T01:30", "2019-03-31T02:30", ("2019-03-31T00:30:00Z", "2019-03-31T01:30:00Z")),  # 02:30 skipped
+    ("2019-10-27T01:30", "2019-10-27T02:30", ("2019-10-26T23:30:00Z", "2019-10-27T00:30:00Z")),  # 02:30 twice
+    ("2019-03-31T02:15", "2019-03-31T02:45", ("2019-03-31T01:15:00Z", "2019-03-31T01:45:00Z")),  # both skipped
+    ("2019-10-27T02:15", "2019-10-27T02:45", ("2019-10-27T00:15:00Z", "2019-10-27T00:45:00Z")),  # both twice
+])
+def test_a_series_whose_first_date_ends_at_a_time_the_clocks_skip_or_repeat_lasts_the_same_everywhere(
+        tmp_path: Path, start: str, end: str, first: tuple[str, str]) -> None:
+    """Its end read as RFC 5545 says (the offset before the change; the first of two) makes the first
+    date as long as on the clock; ical.js reads such a wall time the other way, and took every date of the
+    series to last no time at all, or two hours. (Expanding the series, ical.js adds the length to
+    the first date on the clock, which lands on that wall time again.)"""
+    site = _built_with(tmp_path, {"weekly": f"---\ntitle: Weekly\ndate: 2018-10-01\nstart: {start}\nend: {end}\n"
+                                            "rrule: FREQ=WEEKLY;COUNT=3\nlocation: Bern\n---\nX.\n"})
+    zone = ZoneInfo(SITE_ZONE)
+    walls = [datetime.fromisoformat(start) + timedelta(weeks=n) for n in (1, 2)]
+    length = datetime.fromisoformat(end) - datetime.fromisoformat(start)
+    expected = [first] + [(_iso(w.replace(tzinfo=zone)), _iso((w + length).replace(tzinfo=zone))) for w in walls]
+    ics = site / "public/events/weekly/event.ics"
+    expanded = recurring_ical_events.of(icalendar.Calendar.from_ical(ics.read_bytes())).between(
+        datetime(2019, 1, 1), datetime(2020, 1, 1))
+    assert [(_iso(e["DTSTART"].dt), _iso(e.end)) for e in expanded] == expected
+    [read] = read_with_icaljs(ics)["events"]
+    assert [(_js_iso(o["start"]), _js_iso(o["end"])) for o in read["occurrences"]][1:] == expected[1:]
+
+
 def test_a_series_in_a_zone_that_is_utc_now_leaves_out_its_excluded_date(example_site: Path, feeds) -> None:
     """Its start and its excluded dates are written alike, at their true offset (an hour behind UTC
     in 1950, by this system's time zone database): the excluded date stays out."""

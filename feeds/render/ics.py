@@ -24,6 +24,7 @@ from feeds.recurrence import length_on_the_clock, series_end
 from feeds.render import JoinedFile, Output, OutputFile
 from feeds.render.ics_text import PlainText, plain, to_ical
 from feeds.render.vtimezone import vtimezone_ical
+from feeds.timezones import comes_twice
 
 __all__ = ["EventPart", "EventText", "event_part", "render_calendar"]
 
@@ -196,12 +197,14 @@ def _wall_length(event: Event) -> timedelta | None:
     """For a series whose first date spans a change of the clocks (from 22:00 to 04:00 on the night
     summer time ends), its length on the clock, to be written as DURATION; None for any other event.
     Every date of a series lasts as long as its first (RFC 5545 section 3.8.5.3), and a DTEND would
-    make that 7 hours: each later date would end at 05:00, where its page says 04:00."""
+    make that 7 hours: each later date would end at 05:00, where its page says 04:00. So too for a
+    series whose first date ends at a time the clocks skip or have twice: ical.js reads such a DTEND
+    at the other offset than RFC 5545 does, and would make every date an hour shorter or longer."""
     start, end = event.start, event.end_exclusive
     if not event.recurrence or not isinstance(start, datetime) or not isinstance(end, datetime):
         return None
     length = length_on_the_clock(event)
-    if start.utcoffset() == (start + length).utcoffset():
+    if start.utcoffset() == (start + length).utcoffset() and not comes_twice(end):
         return None
     return length
 
