@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -198,10 +198,13 @@ def _event_span(f: Fields, start: Any, end: Any, zone: ZoneInfo) -> tuple[Any, A
         kind = "a time" if isinstance(start, datetime) else "a date (all-day)"
         f.fail("end", f"must be {kind} like start", "an all-day event has dates for both; a timed one times for both")
         return start, None
-    if isinstance(end, datetime) and end == start:  # (an all-day end on the start day is a one-day event)
+    # Times compared as instants: of one zone, Python compares them on the clock, where 03:15 is after
+    # 02:45 on the night the clocks skip 02:00 to 03:00, though 02:45 is read as 03:45.
+    first, last = (instant(moment, zone).astimezone(UTC) for moment in (start, end))
+    if isinstance(end, datetime) and last == first:  # (an all-day end on the start day is a one-day event)
         f.fail("end", f"is the same moment as start ({start.isoformat()})",
                "leave end out for an event with no end, or give the time it ends")
-    elif end < start:
+    elif last < first:
         f.fail("end", f"is before start ({start.isoformat()})", "for all-day events end is the last day; leave it out for one day")
     return start, end
 

@@ -122,6 +122,10 @@ ERRORS = [
     Case("end-at-start", {"content/events/no-length.md": news("title: E\nstart: 2018-11-26T09:00\nend: 2018-11-26T08:00Z\n")},
          ["content/events/no-length.md:4: end: is the same moment as start (2018-11-26T09:00:00+01:00) (hint: leave "
           "end out for an event with no end, or give the time it ends)"]),
+    # 02:45 does not exist in Zurich that night and is read as 03:45, after an end at 03:15 (the build failed with a traceback)
+    Case("end-before-a-start-the-clocks-skip", {"content/events/gap.md": news(
+        "title: E\nstart: 2019-03-31T02:45\nend: 2019-03-31T03:15\n")},
+         ["content/events/gap.md:4: end: is before start (2019-03-31T02:45:00+01:00)"]),
     Case("unknown-time-zone", {"content/events/bad-zone.md": news("title: E\nstart: 2018-11-26T09:00\ntimezone: Europe/Genev\n")},
          ["content/events/bad-zone.md:4: timezone: unknown time zone 'Europe/Genev'"]),
     Case("timed-start-all-day-end", {"content/events/mixed.md": news("title: E\nstart: 2018-11-26T09:00\nend: 2018-11-27\n")},
