@@ -55,9 +55,8 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
     if not isinstance(rule, str) or not rule.strip():
         raise RecurrenceError("rrule", "expected an iCalendar rule as text",
                               'e.g. rrule: "FREQ=MONTHLY;BYDAY=1TU;COUNT=12"')
-    from icalendar import (
-        vRecur,  # here: a build that changes nothing reads no rule, nor imports icalendar
-    )
+    # Imported here: a build that changes nothing reads no rule, nor imports icalendar.
+    from icalendar import vRecur
 
     text = rule.strip().removeprefix("RRULE:").upper()
     if (twice := _part_twice(text)) is not None:
