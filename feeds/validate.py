@@ -24,7 +24,7 @@ from feeds.markup import first_paragraph, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status, item_path
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
 from feeds.slugs import cut_at_word, slug_of
-from feeds.timezones import instant, zone_or_none
+from feeds.timezones import comes_twice, instant, zone_or_none
 
 COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn"}
 NEWS_KEYS = COMMON_KEYS | {"dateline", "author", "image", "image_alt", "id"}
@@ -230,6 +230,11 @@ def _recurrence(f: Fields, start: date | datetime | None) -> Recurrence | None:
             f.fail("exdate", "needs an rrule", "exdate leaves occurrences out of a repeating event")
         return None
     if start is None:
+        return None
+    if isinstance(start, datetime) and start.fold and comes_twice(start):  # RFC 5545 reads a wall time as the first
+        f.fail("start", f"a series cannot start at the second {start:%H:%M} of {start:%Y-%m-%d} in {start.tzinfo}, as the "
+               "clocks go back: calendars read a series' start on the clock, as the first",
+               "start it at another time, or write this date as an event of its own")
         return None
     try:
         return parse_recurrence(f.meta["rrule"], f.meta.get("exdate"), start)

@@ -173,6 +173,13 @@ ERRORS = [
     Case("rrule-part-twice", {"content/events/twice.md": news("title: E\nstart: 2018-11-26\nrrule: FREQ=WEEKLY;COUNT=4;BYDAY=MO;BYDAY=TU\nlocation: Bern\n")},
          ["content/events/twice.md:4: rrule: BYDAY is given twice (hint: give a part once, its values separated by "
           "commas: BYDAY=MO,TU)"]),
+    # 02:15 at +01:00 is the second 02:15 of that night in Zurich; calendars expand a series from the first.
+    Case("rrule-from-the-second-of-a-repeated-hour",
+         {"content/events/fold.md": news("title: E\ntimezone: Europe/Zurich\nstart: 2018-10-28T02:15:00+01:00\n"
+                                         "rrule: FREQ=WEEKLY;COUNT=3\nlocation: Bern\n")},
+         ["content/events/fold.md:4: start: a series cannot start at the second 02:15 of 2018-10-28 in Europe/Zurich, "
+          "as the clocks go back: calendars read a series' start on the clock, as the first (hint: start it at "
+          "another time, or write this date as an event of its own)"]),
     Case("rrule-past-the-years", {"content/events/ages.md": news("title: E\nstart: 2018-11-26\nrrule: FREQ=YEARLY;COUNT=1000\nlocation: Bern\n")},
          ["content/events/ages.md:4: rrule: runs to 3017, past 2999"]),
     Case("yaml-merge-key", {"content/news/merge.md": news("title: T\ndate: 2018-11-12\n<<: {date: 2018-02-30}\n")},
