@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from feeds.mediatypes import content_type
+from feeds.render.hosting import HEADERS_PATH
 from feeds.write import UnsafePath, safe_target
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ class Handler(BaseHTTPRequestHandler):
             target = safe_target(preview.output, relative) if relative else preview.output
             folder = target.is_dir()
         except (UnsafePath, OSError, ValueError):  # outside the output, a name too long, a NUL character
+            return self._send(404, "text/plain; charset=utf-8", b"not found\n", state, send_body)
+        if relative == HEADERS_PATH:  # the host's settings, which a host reads and serves to no one
             return self._send(404, "text/plain; charset=utf-8", b"not found\n", state, send_body)
         if folder:
             if not path.endswith("/"):

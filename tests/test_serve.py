@@ -146,6 +146,7 @@ def test_every_kind_of_file_has_its_content_type(server: Server) -> None:
     assert get(server.url + "../site.toml")[0] == 404
     assert get(server.url + "%00")[0] == 404  # never a traceback
     assert get(server.url + "a" * 300)[0] == 404
+    assert get(server.url + "_headers")[0] == 404  # the host's settings, which hosts read and never serve
 
 
 def test_a_folder_named_in_any_script_redirects_to_its_slash(server: Server, example_site: Path) -> None:
