@@ -56,7 +56,21 @@ _OTHER_ID = re.compile(r'(<[a-zA-Z][^<>]*?) id="(?!fn-[^"]*"|fnref-[^"]*")[^"]*"
 def to_html(markdown: str) -> str:
     """Render Markdown to HTML with scripts, event handlers and unsafe URLs removed."""
     raw = commonmark.to_html(markdown, options=_OPTIONS, extensions=_EXTENSIONS)
-    return sanitize(raw)
+    clean = sanitize(raw)
+    return _TASK.sub(_labelled_task, clean) if '<li><input type="checkbox"' in clean else clean
+
+
+# A task list item's tick box and the words after it, as cmark-gfm and the sanitiser write them: up to
+# the end of the item, of its paragraph (a loose list's, which the box stands before) or of its line
+# before a block (a nested list).
+_TASK = re.compile(r'<li>(<input type="checkbox"[^>]*>) ?(\n<p>)?((?:(?!<input\b).)*?)'
+                   r'(?=</li>|</p>|\n<(?:ul|ol|p|blockquote|pre|table|h[1-6]|div|figure)\b)', re.DOTALL)
+
+
+def _labelled_task(task: re.Match[str]) -> str:
+    """The item with its box and words in one <label>, which names the box for screen readers (a box
+    without a name is read as "check box, checked" alone); a loose item's box moves into its paragraph."""
+    return f"<li>{task[2] or ''}<label>{task[1]} {task[3]}</label>"
 
 
 def sanitize(fragment: str) -> str:

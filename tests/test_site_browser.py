@@ -223,3 +223,28 @@ def test_an_image_keeps_its_place_while_it_loads(browser, example_site: Path, fe
         page.close()
         server.shutdown()
         server.server_close()
+
+
+def test_a_task_lists_tick_boxes_are_named_by_their_items(browser, example_site: Path, feeds) -> None:
+    """A task list's tick box is read with its item's words ("signed, check box, checked"), tight or
+    loose, nested or not, and the page passes axe's audit (form-field labels among its rules)."""
+    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    news.write_text(news.read_text(encoding="utf-8") + "\n- [x] signed by *the Forum*\n- [ ] ratified\n  - [ ] in Geneva\n"
+                    "\nand\n\n- [x] announced\n\n- [ ] implemented\n\n  in two steps\n", encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(example_site / "public"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    visit = Visit(browser)
+    try:
+        page = visit.open(f"http://127.0.0.1:{server.server_address[1]}/news/forum-joins-paris-call/")
+        assert page.get_by_role("checkbox").count() == 5
+        for name, checked in (("signed by the Forum", True), ("ratified", False), ("in Geneva", False),
+                              ("announced", True), ("implemented", False)):
+            assert page.get_by_role("checkbox", name=name, exact=True, checked=checked).count() == 1, name
+        violations = visit.axe_violations()
+        assert violations == [], _describe(violations)
+    finally:
+        visit.close()
+        server.shutdown()
+        server.server_close()
