@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from feeds import markup
 from feeds.config import SiteConfig
 from feeds.errors import Problem, Severity
 from feeds.load import Source
@@ -38,11 +39,39 @@ def lint_item(item: Item, source: Source) -> list[Problem]:
     for offset in _bare_image_lines(source.body):
         warn("body", "an image has no alt text", "describe it: ![what it shows](picture.jpg) or alt=\"...\"",
              source.body_line + offset)
+    for line, problem in _outline_problems(item, source):
+        warn("body", problem, "the page's title is its heading of level 1 (#): begin the body's headings at ## "
+             "and go down one level at a time (## then ###)", source.body_line + line - 1)
     if isinstance(item, NewsItem) and item.image and not item.image_alt:
         warn("image", "has no image_alt", "add image_alt: a few words saying what the picture shows")
     if isinstance(item, Event) and item.location is None and item.status is not Status.CANCELLED:
         warn("location", "the event has no location", "add location: a place, or 'Online'")
     return warnings
+
+
+def _outline_problems(item: Item, source: Source) -> list[tuple[int, str]]:
+    """Each heading of the body that breaks the page's outline, with its line in the body and what is
+    wrong: screen reader users move through a page by its headings' levels, and the title is level 1."""
+    if "<h" not in item.body_html or not _out_of_order([int(level) for level in _HEADING.findall(item.body_html)]):
+        return []  # the common case, found without parsing the body again for its lines
+    problems, above = [], 1
+    for level, line in markup.headings(source.body):
+        if level == 1:
+            problems.append((line, "a heading of level 1 (#) in the body stands beside the page's title, "
+                                   "not under it"))
+        elif level > above + 1:
+            problems.append((line, f"a heading of level {level} follows one of level {above}, skipping "
+                                   f"{'a level' if level == above + 2 else f'{level - above - 1} levels'}"))
+        above = level
+    return problems
+
+
+_HEADING = re.compile(r"<h([1-6])\b")
+
+
+def _out_of_order(levels: list[int]) -> bool:
+    """Whether headings of these levels, under a title of level 1, hold another 1 or skip a level."""
+    return any(level == 1 or level > above + 1 for above, level in zip([1, *levels], levels))
 
 
 def _bare_image_lines(body: str) -> list[int]:

@@ -60,6 +60,15 @@ def to_html(markdown: str) -> str:
     return _TASK.sub(_labelled_task, clean) if '<li><input type="checkbox"' in clean else clean
 
 
+_HEADING = re.compile(r'<h([1-6]) data-sourcepos="(\d+):')
+
+
+def headings(markdown: str) -> list[tuple[int, int]]:
+    """The level of each heading the Markdown writes, with its line (from 1), in order."""
+    marked = commonmark.to_html(markdown, options=_OPTIONS | Options.CMARK_OPT_SOURCEPOS, extensions=_EXTENSIONS)
+    return [(int(heading[1]), int(heading[2])) for heading in _HEADING.finditer(marked)]
+
+
 # A task list item's tick box and the words after it, as cmark-gfm and the sanitiser write them: up to
 # the end of the item, of its paragraph (a loose list's, which the box stands before) or of its line
 # before a block (a nested list).

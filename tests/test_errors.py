@@ -392,6 +392,17 @@ WARNINGS = [
     Case("body-image-without-alt", {"content/news/inline.md": news(OK_NEWS, "Text.\n\n![](a.jpg)\n\n<img src=b.jpg>\n")},
          ["content/news/inline.md:7: warning: body: an image has no alt text",
           "content/news/inline.md:9: warning: body: an image has no alt text"]),
+    # The page's title is its h1: a body's headings go under it, a level at a time (a # in code is no heading).
+    Case("body-headings-out-of-order",
+         {"content/news/outline.md": news(OK_NEWS, "Intro.\n\n# Title again\n\n```sh\n# a comment\n```\n\n"
+                                                   "### Skipped\n\n## Fine\n\n#### Also skipped\n"),
+          "content/news/good.md": news(OK_NEWS, "Intro.\n\n## Part\n\n### Detail\n\nTwo\n---\n")},
+         ["content/news/outline.md:7: warning: body: a heading of level 1 (#) in the body stands beside the page's "
+          "title, not under it (hint: the page's title is its heading of level 1 (#): begin the body's headings at ## "
+          "and go down one level at a time (## then ###))",
+          "content/news/outline.md:13: warning: body: a heading of level 3 follows one of level 1, skipping a level",
+          "content/news/outline.md:17: warning: body: a heading of level 4 follows one of level 2, skipping a level"],
+         unreported=("content/news/good.md:",)),
     Case("event-without-location", {"content/events/nowhere.md": news("title: E\nstart: 2018-12-01\n")},
          ["content/events/nowhere.md:1: warning: location: the event has no location"]),
     Case("past-tentative", {"content/events/maybe.md": news("title: E\nstart: 2018-11-01\nlocation: Bern\nstatus: tentative\n")},
