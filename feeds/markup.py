@@ -56,8 +56,19 @@ _OTHER_ID = re.compile(r'(<[a-zA-Z][^<>]*?) id="(?!fn-[^"]*"|fnref-[^"]*")[^"]*"
 def to_html(markdown: str) -> str:
     """Render Markdown to HTML with scripts, event handlers and unsafe URLs removed."""
     raw = commonmark.to_html(markdown, options=_OPTIONS, extensions=_EXTENSIONS)
-    clean = sanitize(raw)
+    clean = _scrollable(sanitize(raw))
     return _TASK.sub(_labelled_task, clean) if '<li><input type="checkbox"' in clean else clean
+
+
+def _scrollable(fragment: str) -> str:
+    """Code blocks and tables, which the stylesheet lets scroll sideways in their box where the page is
+    narrower, made stops of the Tab key, so that a reader without a mouse can scroll them with the arrow
+    keys: some browsers make such a box focusable of themselves, others leave it out of reach."""
+    if "<pre>" in fragment:
+        fragment = fragment.replace("<pre>", '<pre tabindex="0">')
+    if "<table>" in fragment:
+        fragment = fragment.replace("<table>", '<table tabindex="0">')
+    return fragment
 
 
 _HEADING = re.compile(r'<h([1-6]) data-sourcepos="(\d+):')

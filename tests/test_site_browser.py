@@ -248,3 +248,32 @@ def test_a_task_lists_tick_boxes_are_named_by_their_items(browser, example_site:
         visit.close()
         server.shutdown()
         server.server_close()
+
+
+def test_a_bodys_wide_code_and_tables_scroll_from_the_keyboard(browser, example_site: Path, feeds) -> None:
+    """On a phone, a code block or a table wider than the page scrolls in its box: each is a stop of the
+    Tab key, so one who reads without a mouse can scroll it with the arrow keys (browsers that do not
+    focus such a box of their own leave them no way to), and axe's audit passes at that width."""
+    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    news.write_text(news.read_text(encoding="utf-8") + "\n```\n" + "openssl dgst -sha256 " * 8 + "\n```\n\n"
+                    + "| " + " | ".join(f"Signatory {n}" for n in range(8)) + " |\n" + "|---" * 8 + "|\n"
+                    + "| " + " | ".join(f"State {n}" for n in range(8)) + " |\n", encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(example_site / "public"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    visit = Visit(browser, width=320)
+    try:
+        page = visit.open(f"http://127.0.0.1:{server.server_address[1]}/news/forum-joins-paris-call/")
+        for box in (page.locator(".body pre"), page.locator(".body table")):
+            assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # it scrolls
+            assert box.evaluate("e => e.tabIndex") == 0
+            box.focus()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("e => e.scrollLeft > 0", arg=box.element_handle(), timeout=5000)  # scrolls smoothly
+        violations = visit.axe_violations()
+        assert violations == [], _describe(violations)
+    finally:
+        visit.close()
+        server.shutdown()
+        server.server_close()
