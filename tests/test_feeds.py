@@ -452,6 +452,8 @@ def test_labels_and_tag_feeds_are_punctuated_and_worded_as_the_site_writes_them(
     assert page.find_class("site-footer")[0].text_content().strip().startswith("Flux\u202f: Atom")
     titles = {link.get("title") for link in page.iterfind(".//head/link[@rel='alternate']")}
     assert "Centre for Cybersecurity Newsroom — Paris Call (Atom)" in titles
+    feeds_page = lxml.html.parse(str(example_site / "public/feeds/index.html")).getroot()
+    assert feeds_page.get_element_by_id("tag-paris-call").text_content().startswith("Paris Call (1 item)\u202f: Atom")
 
 
 def test_a_cancelled_events_title_is_prefixed_as_the_site_writes_it(example_site: Path, feeds) -> None:
