@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from feeds.addresses import uri_path
@@ -21,7 +21,7 @@ from feeds.limits import (
 from feeds.links import absolutize, image_paths, site_paths
 from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
-from feeds.model import Event, Location, NewsItem, Status, item_path
+from feeds.model import Event, Location, NewsItem, Status, Tag, item_path
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
 from feeds.slugs import cut_at_word, slug_of
 from feeds.timezones import comes_twice, instant, zone_or_none
@@ -38,8 +38,25 @@ def default_slug(source: Source) -> str:
     return slug_of(_LEADING_DATE.sub("", source.stem))
 
 
+class Common(NamedTuple):
+    """The checked fields every item has, named as Item names them, so that an item is made from them whole."""
+
+    source: str
+    slug: str  # "" after a problem with it
+    title: str
+    date: datetime | None  # None after a problem with it
+    updated: datetime | None
+    summary: str
+    body_html: str
+    tags: tuple[Tag, ...]
+    lang: str
+    draft: bool
+    withdrawn: bool
+    embargoed_until: datetime | None
+
+
 def _common(f: Fields, config: SiteConfig, default_date: datetime | None = None,
-            zone: ZoneInfo | None = None, date_required: bool = True) -> dict[str, Any]:
+            zone: ZoneInfo | None = None, date_required: bool = True) -> Common:
     """The fields every item has; times without an offset are in `zone` (the event's), else the site's."""
     zone = zone or config.timezone
     title = f.text("title", required=True)
@@ -56,7 +73,7 @@ def _common(f: Fields, config: SiteConfig, default_date: datetime | None = None,
     holds = [moment for moment in (published_at if published else None, embargo) if moment]
     slug = _slug(f)
     body_html, summary = _body(f)
-    return dict(
+    return Common(
         source=f.source.path,
         slug=slug,
         title=title,
@@ -91,17 +108,17 @@ def _body(f: Fields) -> tuple[str, str]:
         return "", ""
 
 
-def _body_paths(fields: dict[str, Any], section: str, config: SiteConfig) -> dict[str, tuple[str, ...]]:
+def _body_paths(common: Common, section: str, config: SiteConfig) -> dict[str, tuple[str, ...]]:
     """The paths inside the site that the body's links and images lead to, from the item's page: found
     once, as the item is parsed, for the related items and the check for broken links of every build."""
-    page_url, body = config.base_url + item_path(section, fields["slug"]), fields["body_html"]
+    page_url, body = config.base_url + item_path(section, common.slug), common.body_html
     return {"links": site_paths(body, page_url, config.base_url), "images": image_paths(body, page_url, config.base_url)}
 
 
-def _tag_uri(config: SiteConfig, fields: dict[str, Any], section: str) -> str:
+def _tag_uri(config: SiteConfig, common: Common, section: str) -> str:
     """The id an item gets without an id: (RFC 4151), from the site's domain, its date and slug (a
     slug beyond ASCII percent-encoded, as a tag URI must be); "" when its date is wrong."""
-    return f"tag:{config.id_domain},{fields['date']:%Y-%m-%d}:{section}/{uri_path(fields['slug'])}" if fields["date"] else ""
+    return f"tag:{config.id_domain},{common.date:%Y-%m-%d}:{section}/{uri_path(common.slug)}" if common.date else ""
 
 
 def _slug(f: Fields) -> str:
@@ -123,17 +140,17 @@ def news_item(source: Source, config: SiteConfig, problems: list[Problem]) -> Ne
     f = Fields(source, problems)
     before = len(problems)
     f.unknown_keys(NEWS_KEYS)
-    fields = _common(f, config)
+    common = _common(f, config)
     author = f.text("author")
-    made_id = _tag_uri(config, fields, NewsItem.section)
+    made_id = _tag_uri(config, common, NewsItem.section)
     given_id = f.feed_id("id", made_id)
     item_id = given_id or made_id
     dateline, image, image_alt = f.text("dateline"), f.web_address("image", in_site=True), f.text("image_alt")
     if _has_errors(problems, before):
         return None
     return NewsItem(
-        **fields,
-        **_body_paths(fields, NewsItem.section, config),
+        **common._asdict(),
+        **_body_paths(common, NewsItem.section, config),
         id=item_id,
         id_given=bool(given_id),
         dateline=dateline,
@@ -158,22 +175,21 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
     start, end = _event_span(f, start, end, zone)
     # An event without an announcement date is taken as announced when it starts; with no start, its
     # start's own problem says what is missing, and the date is not missing too.
-    fields = _common(f, config, default_date=instant(start, zone) if start else None, zone=zone,
+    common = _common(f, config, default_date=instant(start, zone) if start else None, zone=zone,
                      date_required=False)
     status = _status(f)
     recurrence = _recurrence(f, start)
     previous_start = _in_zone(f.moment("previous_start", zone), zone)
-    slug = fields["slug"]
-    made_id = _tag_uri(config, fields, Event.section)
+    made_id = _tag_uri(config, common, Event.section)
     given_id, given_uid = f.feed_id("id", made_id), f.text("uid")
     location, url = _location(f), f.web_address("url")
     if _has_errors(problems, before):
         return None
     return Event(
-        **fields,
-        **_body_paths(fields, Event.section, config),
+        **common._asdict(),
+        **_body_paths(common, Event.section, config),
         id=given_id or made_id,
-        uid=given_uid or f"{slug}@{config.id_domain}",
+        uid=given_uid or f"{common.slug}@{config.id_domain}",
         id_given=bool(given_id),
         uid_given=bool(given_uid),
         start=start,
@@ -185,7 +201,7 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
         recurrence=recurrence,
         previous_start=previous_start,
         # Calendars cannot link: every link keeps its address, made absolute as in the calendar's HTML.
-        body_text=to_plain_text(absolutize(fields["body_html"], config.url(item_path(Event.section, slug)))),
+        body_text=to_plain_text(absolutize(common.body_html, config.url(item_path(Event.section, common.slug)))),
     )
 
 
