@@ -25,7 +25,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from feeds.cache import BuildCache, Stamp
 from feeds.calendar_links import event_ics_path
@@ -43,12 +43,28 @@ T = TypeVar("T")
 
 _EVENTS = "events.pickle"
 _PAGE_KEYS, _DOCUMENT_KEYS, _EVENT_KEYS, _MOMENTS = "page keys", "document keys", "event keys", "moments"  # kept between builds
-# What a part's key is made from: the part's name among its kind, a basis, the items shown, a tail
-# (None: what pages showing those items take from the moment, see Parts._moments).
-KeyPart = tuple[Hashable, tuple[str, ...], tuple[Item, ...], tuple[str, ...] | None]
 _SPREAD_PAGES = 200  # parts to render before it pays to start workers
 _SPREAD_EVENTS = 200
 _SPREAD_DOCUMENTS = 40
+
+
+class KeyPart(NamedTuple):
+    """What a part's key is made from: its name among its kind, a basis, the items it shows, and
+    whether it shows what those items take from the moment (pages do; see Parts._moments)."""
+
+    name: Hashable
+    basis: tuple[str, ...]
+    shows: tuple[Item, ...]
+    with_moments: bool
+
+
+class MadeKey(NamedTuple):
+    """A part's key and what it was made from, as a private cache remembers it for the next build."""
+
+    basis: tuple[str, ...]
+    shows: tuple[Item, ...]
+    moments: tuple[str, ...]  # what the items shown take from the moment, for a page; else ()
+    key: str
 
 
 @dataclass
@@ -88,7 +104,7 @@ class Parts:
 
     def pages(self, render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
         """Each page of an item or a list: linked from the last build when its key is unchanged, else rendered."""
-        keys = self._keys(_PAGE_KEYS, [(job.folder, (self.page_base, job.folder, job.label), job.shows, None)
+        keys = self._keys(_PAGE_KEYS, [KeyPart(job.folder, (self.page_base, job.folder, job.label), job.shows, True)
                                        for job in jobs])
         found: list[Output | None] = [self._kept(job.path, key) for job, key in zip(jobs, keys)]
 
@@ -99,7 +115,7 @@ class Parts:
 
     def event_parts(self, make: Callable[[Event], EventPart], events: Sequence[Event]) -> list[EventPart]:
         """Each event's VEVENT and own file: from the cache and the last build when its key is unchanged."""
-        keys = self._keys(_EVENT_KEYS, [(event.id, (self.event_base,), (event,), ()) for event in events])
+        keys = self._keys(_EVENT_KEYS, [KeyPart(event.id, (self.event_base,), (event,), False) for event in events])
         found: list[EventPart | None] = []
         for event, key in zip(events, keys):
             text, kept = self.events.get(key), self._kept(event_ics_path(event), key)
@@ -116,9 +132,10 @@ class Parts:
     def document_files(self, render: Callable[[Document], list[OutputFile]],
                        documents: Sequence[Document]) -> list[list[Output]]:
         """Each feed document's files (Atom, RSS, JSON): linked when unchanged, else rendered."""
-        keys = self._keys(_DOCUMENT_KEYS, [((document.channel.folder, document.number),
-                                            (self.feed_base, document.channel.folder, document.channel.title,
-                                             str(document.number), str(document.archives), str(document.older)), document.entries, ())
+        keys = self._keys(_DOCUMENT_KEYS, [KeyPart((document.channel.folder, document.number),
+                                                   (self.feed_base, document.channel.folder, document.channel.title,
+                                                    str(document.number), str(document.archives), str(document.older)),
+                                                   document.entries, False)
                                            for document in documents])
         found: list[list[Output] | None] = []
         for document, key in zip(documents, keys):
@@ -171,25 +188,28 @@ class Parts:
         return ("over" if event.ends_before(now) else "ahead", *(f"{o.start.isoformat()} {o.end.isoformat()}" for o in following))
 
     def _keys(self, kind: str, parts: list[KeyPart]) -> list[str]:
-        """Each part's key: a digest of its basis, the rows of the items it shows, and its tail.
+        """Each part's key: a digest of its basis, the rows of the items it shows and, for a page, what
+        they take from the moment.
 
-        A private cache remembers, by part, what each key was made from: a part made from the same
-        basis and tail and the very same items keeps its key without the rows and the digest being
-        worked out again. Equal items will not do: 10:00 in Geneva equals 09:00Z, which calendars
-        and pages write otherwise.
+        A private cache remembers, by part, what each key was made from (a MadeKey): a part made from
+        the same basis and moments and the very same items keeps its key without the rows and the
+        digest being worked out again. Equal items will not do: 10:00 in Geneva equals 09:00Z, which
+        calendars and pages write otherwise.
         """
-        last, made = self.cache.between_builds(kind), {}
+        last: dict[Hashable, MadeKey] = self.cache.between_builds(kind)
+        made: dict[Hashable, MadeKey] = {}
         keys = []
-        for name, basis, shows, tail in parts:
+        for name, basis, shows, with_moments in parts:
             known = last.get(name)
-            same = known is not None and len(known[1]) == len(shows) and all(map(operator.is_, known[1], shows))
-            if tail is None:  # the same items show the same moments as at the last build, unless an event's changed
-                tail = known[2] if same and self._moments_as_before() else ("|", *self._moments(shows))
-            if same and known[0] == basis and known[2] == tail:
-                key = known[3]
+            same = known is not None and len(known.shows) == len(shows) and all(map(operator.is_, known.shows, shows))
+            moments: tuple[str, ...] = ()
+            if with_moments:  # the same items show the same moments as at the last build, unless an event's changed
+                moments = known.moments if same and self._moments_as_before() else ("|", *self._moments(shows))
+            if same and known.basis == basis and known.moments == moments:
+                key = known.key
             else:
-                key = digest(*basis, *map(self._row, shows), *tail)
-            made[name] = (basis, shows, tail, key)
+                key = digest(*basis, *map(self._row, shows), *moments)
+            made[name] = MadeKey(basis, shows, moments, key)
             keys.append(key)
         self.cache.keep_between_builds(kind, made)
         return keys
