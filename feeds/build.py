@@ -86,22 +86,20 @@ def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Outpu
 
 
 def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url: str | None = None,
-          drafts: bool = False, strict: bool = False, progress: Progress | None = None, use_cache: bool = True,
-          memory: dict[str, object] | None = None, record_ledger: bool = True,
-          listing: Listing | None = None) -> BuildResult:
+          drafts: bool = False, strict: bool = False, progress: Progress | None = None,
+          cache: BuildCache | None = None, record_ledger: bool = True, listing: Listing | None = None) -> BuildResult:
     """Build the site into `output`, replacing it only when every file is ready.
 
-    With the cache, unchanged content files are not parsed again, parts of the last build that
-    nothing changed are reused, and when every input file and the moment are as at the last build
-    into an untouched `output`, nothing is validated, rendered or written. With `memory`, the cache
-    lives there instead of in .feeds-cache/, for a process that builds again and again (`feeds serve`)
-    into an output directory that only it writes (see `BuildCache.private`). `listing` gives the
-    content files as the caller has just found them, so that they are not looked at twice.
+    With the cache (by default the site's .feeds-cache/; `BuildCache.empty` for none), unchanged
+    content files are not parsed again, parts of the last build that nothing changed are reused, and
+    when every input file and the moment are as at the last build into an untouched `output`,
+    nothing is validated, rendered or written. `listing` gives the content files as the caller has
+    just found them, so that they are not looked at twice.
     """
     progress = progress or Progress()
     if (unsafe := unsafe_output(site_dir, output)) is not None:
         raise SiteError([Problem(str(output), 0, "", unsafe, "build into a folder of its own, such as public/")])
-    cache = BuildCache.open(site_dir, memory) if use_cache else BuildCache.empty(site_dir)
+    cache = cache or BuildCache.open(site_dir)
     config = _config(site_dir, base_url)
     templates = templates_key(template_dirs(site_dir))
     with progress.phase("read"):
@@ -127,17 +125,8 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         key = cache.site_key(site, templates, exact_now=reads_now)
         moments = None if reads_now else moment_window(site)
         written = cache.current_output(output, key)
-        try:
-            stamps = written.stamps if written else _render_and_write(site, site_dir, output, cache, templates,
-                                                                       progress)
-        except UnsafePath as error:
-            raise SiteError([Problem(str(output), 0, "", str(error),
-                                     "report this: a renderer made an unsafe path")]) from None
-        # When time alone next changes the outputs: an embargo's lift counts even where the moments are
-        # not followed (a template showing now itself).
-        changes = [when for when in (moments[1] if moments else None, site.next_lift) if when]
-        result = BuildResult(len(site.news), len(site.events), len(stamps), loaded.warnings, loaded.embargoed,
-                             site.next_lift, min(changes, default=None))
+        stamps = written.stamps if written else _render_and_write(site, site_dir, output, cache, templates, progress)
+        result = _result(loaded, len(stamps), moments)
         # The ledger this build leaves is an input of the next one, which compares its inputs with these;
         # taken again, as validation reads a file known by its stamp again when its item is not kept.
         next_ledger = loaded.ledger.to_bytes() if record_ledger else ledger
@@ -153,6 +142,17 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     finally:
         if not cache.private:
             gc.unfreeze()  # what validation froze is an ordinary heap again once the build is done
+
+
+def _result(loaded: Loaded, files: int, moments: tuple[datetime, datetime] | None) -> BuildResult:
+    """What a build of this site reports, with how many files it published; `moments` is the span
+    in which `now` changes nothing (None: every moment counts)."""
+    site = loaded.site
+    # When time alone next changes the outputs: an embargo's lift counts even where the moments are
+    # not followed (a template showing now itself).
+    changes = [when for when in (moments[1] if moments else None, site.next_lift) if when]
+    return BuildResult(len(site.news), len(site.events), files, loaded.warnings, loaded.embargoed, site.next_lift,
+                       min(changes, default=None))
 
 
 def unsafe_output(site_dir: Path, output: Path) -> str | None:
@@ -198,6 +198,10 @@ def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCach
                 raise SiteError([_foreign_problem(output, foreign)])
             with progress.phase("write"):
                 stamps = tree.complete(files)
+    except UnsafePath as error:
+        cache.spare_changed(output)
+        raise SiteError([Problem(str(output), 0, "", str(error),
+                                 "report this: a renderer made an unsafe path")]) from None
     except BaseException:
         cache.spare_changed(output)
         raise

@@ -151,6 +151,7 @@ def _build(args: argparse.Namespace) -> int:
         counted,
         unsafe_output,
     )
+    from feeds.cache import BuildCache
     from feeds.embargo import utc_text
     from feeds.progress import Progress
     from feeds.render.hosting import NEXT_LIFT_PATH
@@ -162,7 +163,7 @@ def _build(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     progress = Progress(bar=sys.stderr.isatty())
     result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
-                   progress=progress, use_cache=not args.no_cache)
+                   progress=progress, cache=BuildCache.empty(args.site) if args.no_cache else None)
     _report(result.warnings)
     print(f"feeds: built {counted(result.news, result.events)} "
           f"into {output} ({result.files} files, {time.perf_counter() - started:.2f} s)")

@@ -92,7 +92,7 @@ class Preview:
         next_change = None
         try:
             result = build(self.site_dir, self.output, now=self.now, base_url=self.base_url, drafts=self.drafts,
-                           memory=self.memory, record_ledger=False, listing=listing)
+                           cache=BuildCache.open(self.site_dir, self.memory), record_ledger=False, listing=listing)
             next_change = result.changes_at
             self.built_once = True
             problems: tuple[str, ...] = ()
