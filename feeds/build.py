@@ -15,6 +15,7 @@ from feeds.check import Found, Loaded, validate_site
 from feeds.config import CONFIG_NAME, SettingsError, SiteConfig, load_config
 from feeds.errors import Problem, SiteError
 from feeds.keys import templates_key
+from feeds.last_output import LastOutput
 from feeds.ledger import LEDGER_NAME
 from feeds.listing import (
     FILE_MANAGER_LITTER,
@@ -100,6 +101,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     if (unsafe := unsafe_output(site_dir, output)) is not None:
         raise SiteError([Problem(str(output), 0, "", unsafe, "build into a folder of its own, such as public/")])
     cache = cache or BuildCache.open(site_dir)
+    last = LastOutput(cache, output)
     config = _config(site_dir, base_url)
     templates = templates_key(template_dirs(site_dir))
     with progress.phase("read"):
@@ -108,7 +110,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         ledger = _ledger_bytes(site_dir)
         inputs = cache.inputs_key(config, templates, drafts, ledger, listing.strays)
         moment = _resolve_now(now, config)
-        unchanged = cache.unchanged_build(output, inputs, moment)
+        unchanged = last.unchanged_build(inputs, moment)
     if unchanged is not None:
         if strict and unchanged.warnings:
             raise SiteError(list(unchanged.warnings))
@@ -124,8 +126,8 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         site = loaded.site
         key = cache.site_key(site, templates, exact_now=reads_now)
         moments = None if reads_now else moment_window(site)
-        written = cache.current_output(output, key)
-        stamps = written.stamps if written else _render_and_write(site, site_dir, output, cache, templates, progress)
+        written = last.current(key)
+        stamps = written.stamps if written else _render_and_write(site, site_dir, last, templates, progress)
         result = _result(loaded, len(stamps), moments)
         # The ledger this build leaves is an input of the next one, which compares its inputs with these;
         # taken again, as validation reads a file known by its stamp again when its item is not kept.
@@ -134,7 +136,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         with progress.phase("write"):
             # Recorded before anything else can fail: a private cache trusts this record without
             # looking at the output, so it must describe the tree now in place.
-            cache.remember_output(output, key, stamps, recorded_inputs, moments, result, swapped=written is None)
+            last.remember(key, stamps, recorded_inputs, moments, result, swapped=written is None)
             cache.save_items()
             if record_ledger:
                 write_file(site_dir / LEDGER_NAME, next_ledger)
@@ -183,27 +185,28 @@ def foreign_entries(output: Path, files: list[Output]) -> list[str]:
     return sorted(set(present) - TOP_LEVEL - {file.path.partition("/")[0] for file in files} - FILE_MANAGER_LITTER)
 
 
-def _render_and_write(site: Site, site_dir: Path, output: Path, cache: BuildCache, templates: str,
+def _render_and_write(site: Site, site_dir: Path, last: LastOutput, templates: str,
                       progress: Progress) -> dict[str, Stamp]:
     """Render every output into a new tree, each part written as soon as it is made (so that no
-    process holds the whole site's bytes), and swap the tree in; return its files' stamps."""
+    process holds the whole site's bytes), and swap the tree in at `last.output`; return its files' stamps."""
     from feeds.parts import Parts
 
+    output = last.output
     try:
-        with new_tree(output, cache.last_spare_stamps(output), exact=cache.spare_exact(output)) as tree:
+        with new_tree(output, last.spare_stamps(), exact=last.spare_exact()) as tree:
             with progress.phase("render"):
-                parts = Parts.open(cache, site, templates, template_dirs(site_dir), output, tree.place)
+                parts = Parts.open(last, site, templates, template_dirs(site_dir), tree.place)
                 files = render(site, site_dir, parts)
-            if not cache.last_output_stamps(output) and (foreign := foreign_entries(output, files)):
+            if not last.stamps() and (foreign := foreign_entries(output, files)):
                 raise SiteError([_foreign_problem(output, foreign)])
             with progress.phase("write"):
                 stamps = tree.complete(files)
     except UnsafePath as error:
-        cache.spare_changed(output)
+        last.spare_changed()
         raise SiteError([Problem(str(output), 0, "", str(error),
                                  "report this: a renderer made an unsafe path")]) from None
     except BaseException:
-        cache.spare_changed(output)
+        last.spare_changed()
         raise
     return stamps
 

@@ -9,14 +9,13 @@ What is kept:
   settings, which events are over), a digest of every input, the span of time in which `now`
   changes nothing, and each output file's key (or digest) with its size, time and inode, so a
   build whose inputs or key and output tree are unchanged writes nothing, and one that renders
-  reuses what did not change (see feeds.parts).
+  reuses what did not change (see feeds.last_output and feeds.parts).
 
 A key that differs in any input is a different key; unused entries are dropped on each save.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import pickle
 from collections.abc import Iterable
@@ -37,7 +36,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".feeds-cache"
 _ITEMS = "items.pickle"
-_OUTPUT = "output.pickle"
+OUTPUT_RECORD = "output.pickle"  # read and written by feeds.last_output
 _SOURCES = "sources.pickle"
 _RACY_NS = 2_000_000_000  # files changed this close before their key was taken are read again
 # A content file as its key was taken: its size, times and inode (listing.source_stamp), the key, and
@@ -173,75 +172,12 @@ class BuildCache:
         moments = [site.now.isoformat(), str(site.next_lift)] if exact_now else moment_key(site)
         return digest(self.software, settings_key(site.config), templates, *moments, *rows)
 
-    def last_output(self, output: Path) -> OutputRecord | None:
-        """The record of the last build into `output`, if that was the last build."""
-        record = self.read(_OUTPUT, OutputRecord)
-        return record if isinstance(record, OutputRecord) and record.output == str(output.absolute()) else None
-
-    def last_output_stamps(self, output: Path) -> dict[str, Stamp]:
-        """What the last build wrote into `output`, by path: the files this build may reuse."""
-        record = self.last_output(output) if self.reuse else None
-        return record.stamps if record else {}
-
-    def last_spare_stamps(self, output: Path) -> dict[str, Stamp]:
-        """What the tree beside `output` holds, by path: the files the writer need not write again."""
-        record = self.last_output(output)
-        return record.spare if record else {}
-
-    def spare_exact(self, output: Path) -> bool:
-        """True when the tree beside `output` holds exactly the files `last_spare_stamps` gives."""
-        record = self.last_output(output)
-        return record is not None and record.spare_exact
-
-    def spare_linked(self, output: Path) -> None:
-        """Record that the tree beside `output` was just made of hard links to the files of `output`."""
-        record = self.last_output(output)
-        if record is not None:
-            self._save(_OUTPUT, dataclasses.replace(record, spare=record.stamps, spare_exact=self.private))
-
-    def spare_changed(self, output: Path) -> None:
-        """Record that a build that failed changed the tree beside `output` in ways not recorded."""
-        record = self.last_output(output)
-        if record is not None and record.spare_exact:
-            self._save(_OUTPUT, dataclasses.replace(record, spare_exact=False))
-
     def inputs_key(self, config: SiteConfig, templates: str, drafts: bool, ledger: bytes,
                    strays: tuple[str, ...]) -> str:
         """A digest of every file a build reads (the content files read so far), of the files under
         content/ it does not read (`strays`, each a warning), and of its options."""
         return digest(self.software, settings_key(config), templates, str(drafts), ledger,
                       *(f"{path} {key}" for path, key in sorted(self.used.items())), *(f"{path} -" for path in strays))
-
-    def unchanged_build(self, output: Path, inputs: str, now: datetime) -> Any:
-        """The last build's result if it read the same inputs at a moment the outputs do not tell
-        from `now`, and its output tree is untouched: then there is nothing to do."""
-        record = self.last_output(output) if self.reuse else None
-        if record is None or record.inputs != inputs or record.moments is None:
-            return None
-        start, end = record.moments
-        if not start <= now < end:
-            return None
-        return record.result if self.private or _untouched(record, output) else None
-
-    def current_output(self, output: Path, key: str) -> OutputRecord | None:
-        """The record of the last build if it had this key and its output tree is untouched."""
-        record = self.last_output(output)
-        if record is None or record.key != key or not self.reuse:
-            return None
-        return record if self.private or _untouched(record, output) else None
-
-    def remember_output(self, output: Path, key: str, stamps: dict[str, Stamp], inputs: str,
-                        moments: tuple[datetime, datetime] | None, result: Any, *, swapped: bool) -> None:
-        """Record what `output` holds, from which key and inputs, and what is in the spare tree: after
-        a swap, the tree that was at `output`; else the spare is as it was."""
-        last = self.last_output(output)
-        if last is None:
-            spare, exact = {}, False
-        elif swapped:
-            spare, exact = last.stamps, self.private
-        else:
-            spare, exact = last.spare, last.spare_exact
-        self._save(_OUTPUT, OutputRecord(key, str(output.absolute()), stamps, spare, inputs, moments, result, exact))
 
     def between_builds(self, name: str) -> dict[Any, Any]:
         """What a private cache keeps under `name` from one build to the next; empty for any other."""
@@ -283,26 +219,6 @@ class BuildCache:
         except (FileExistsError, NotADirectoryError):  # a file stands in its place: build without a cache
             return
         write_stream(self.directory / name, lambda stream: pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _untouched(record: OutputRecord, output: Path) -> bool:
-    return {path: stamp[1:] for path, stamp in record.stamps.items()} == output_stats(output)
-
-
-def output_stats(root: Path) -> dict[str, tuple[int, int, int]]:
-    """Size, modification time and inode of every file under root, by path relative to root."""
-    stats: dict[str, tuple[int, int, int]] = {}
-    pending = [("", str(root))] if root.is_dir() else []
-    while pending:
-        prefix, directory = pending.pop()
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((prefix + entry.name + "/", entry.path))
-                else:
-                    st = entry.stat()
-                    stats[prefix + entry.name] = (st.st_size, st.st_mtime_ns, st.st_ino)
-    return stats
 
 
 def _read_pickle(path: Path, kind: type) -> object:

@@ -30,6 +30,7 @@ from typing import NamedTuple, TypeVar
 from feeds.cache import BuildCache, Stamp
 from feeds.calendar_links import event_ics_path
 from feeds.keys import digest, settings_key
+from feeds.last_output import LastOutput
 from feeds.model import Event, Item, Site
 from feeds.pool import spread
 from feeds.recurrence import occurrences
@@ -88,15 +89,16 @@ class Parts:
     trusted: bool = False  # the last build's files are as recorded, without looking (see BuildCache.private)
 
     @classmethod
-    def open(cls, cache: BuildCache, site: Site, templates: str, template_dirs: list[Path], output: Path,
+    def open(cls, last: LastOutput, site: Site, templates: str, template_dirs: list[Path],
              place: Callable[[OutputFile], Output] | None = None) -> Parts:
-        """The parts cache of this build; `templates` is the digest of the template directories. With
-        `place`, each rendered part is handed to it (from the worker that rendered it) as soon as it is made."""
+        """The parts cache of a build into `last.output`; `templates` is the digest of the template directories.
+        With `place`, each rendered part is handed to it (from the worker that rendered it) as soon as it is made."""
+        cache = last.cache
         settings = settings_key(site.config)
         page_base = digest("page", cache.software, settings, templates)
         if templates_read_site(templates, tuple(template_dirs)):
             page_base = digest(page_base, cache.site_key(site, templates, exact_now=True))
-        return cls(cache, site, output.absolute(), cache.last_output_stamps(output), templates, page_base,
+        return cls(cache, site, last.output.absolute(), last.stamps(), templates, page_base,
                    digest("feed", cache.software, settings, templates),
                    digest("event", cache.software, settings, site.strings.digest),  # calendars speak the UI words
                    cache.read(_EVENTS, dict) if cache.reuse else {},  # type: ignore[arg-type]

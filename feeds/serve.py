@@ -22,6 +22,7 @@ from feeds.build import build, counted
 from feeds.cache import BuildCache
 from feeds.config import CONFIG_NAME
 from feeds.errors import SiteError
+from feeds.last_output import LastOutput
 from feeds.ledger import LEDGER_NAME
 from feeds.listing import Listing, list_sources, source_stamp
 from feeds.preview_server import Handler, PreviewServer, PreviewServer6
@@ -146,7 +147,7 @@ class Preview:
         """Link the tree the next build starts from, so that even the first edit writes only what it
         changes (else that build writes a whole second tree)."""
         if link_spare(self.output):
-            BuildCache.open(self.site_dir, self.memory).spare_linked(self.output)
+            LastOutput(BuildCache.open(self.site_dir, self.memory), self.output).spare_linked()
 
     def catch_up(self, seen: Seen, changed: set[str] | None = None) -> Seen:
         """Rebuild if the files changed since they were `seen`, or time alone changed the outputs (an event
