@@ -270,9 +270,9 @@ def test_a_series_names_the_zone_its_next_dates_are_in_on_its_card_and_page(exam
         return meta["Call"]
 
     assert card(EXAMPLE_NOW).startswith(
-        "Event 22 November 2018, 10:00, 29 November 2018, 10:00, 6 December 2018, 10:00 (EST, America/New_York time)")
+        "Event 22 November 2018, 10:00; 29 November 2018, 10:00; 6 December 2018, 10:00 (EST, America/New_York time)")
     assert card("2019-04-01T12:00:00+02:00").startswith(
-        "Event 4 April 2019, 10:00, 11 April 2019, 10:00, 18 April 2019, 10:00 (EDT, America/New_York time)")
+        "Event 4 April 2019, 10:00; 11 April 2019, 10:00; 18 April 2019, 10:00 (EDT, America/New_York time)")
     assert "(EST–EDT, America/New_York time)" in card("2019-03-01T12:00:00+01:00")  # 7 March, then 14 and 21
     # The event's page names the zone of its first date under When, and that of its next dates under them.
     page = _html(output, "events/call/index.html")
