@@ -277,3 +277,22 @@ def test_a_bodys_wide_code_and_tables_scroll_from_the_keyboard(browser, example_
         visit.close()
         server.shutdown()
         server.server_close()
+
+
+def test_the_add_to_calendar_buttons_keep_their_shape_in_forced_colours(browser, example_site: Path, feeds) -> None:
+    """Windows' high-contrast themes (forced colours) drop backgrounds: the add-to-calendar links, drawn
+    as buttons by their background alone, would read as bold text; a border the theme colours keeps
+    their outline."""
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    page = browser.new_page()
+    try:
+        page.emulate_media(forced_colors="active")
+        page.goto((example_site / "public/events/annual-gathering-2018/index.html").as_uri())
+        border = page.evaluate("""() => {
+            const style = getComputedStyle(document.querySelector('.buttons a'));
+            return [style.borderTopStyle, style.borderTopWidth, style.borderTopColor, style.backgroundColor];
+        }""")
+        style, width, colour, background = border
+        assert (style, width) == ("solid", "1px") and colour not in ("rgba(0, 0, 0, 0)", "transparent", background)
+    finally:
+        page.close()
