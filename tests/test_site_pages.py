@@ -251,7 +251,7 @@ def test_a_series_written_in_utc_lists_its_next_dates_in_its_own_zone(example_si
     assert next_dates == ["19 March 2019, 10:00", "26 March 2019, 10:00", "2 April 2019, 11:00"]
     meta = {card.find(".//a").text: " ".join(card.find_class("meta")[0].text_content().split())
             for card in _html(output, "index.html").iter("article")}
-    assert meta["Briefing"].startswith("Event 19 March 2019, 10:00, 26 March 2019, 10:00, 2 April 2019, 11:00")
+    assert meta["Briefing"].startswith("Event 19 March 2019, 10:00; 26 March 2019, 10:00; 2 April 2019, 11:00")
     [card] = [card for card in _h_feed(_mf2(output, "index.html", BASE))["children"] if card["properties"]["name"] == ["Briefing"]]
     assert (card["properties"]["start"], card["properties"]["end"]) == (["2019-03-19T10:00:00+0100"], ["2019-03-19T11:00:00+0100"])
 
