@@ -107,6 +107,18 @@ def sanitize(fragment: str) -> str:
     return clean
 
 
+# How cmark-gfm names a footnote's link back, in English whatever the language.
+_BACK_LABEL = re.compile(r'aria-label="Back to reference ([^"]*)"')
+
+
+def with_back_labels(fragment: str, label: str) -> str:
+    """The fragment with its footnotes' links back named as `label` says ("Retour à l'appel {number}"),
+    where cmark-gfm names them in English."""
+    if 'class="footnote-backref"' not in fragment or label == "Back to reference {number}":
+        return fragment
+    return _BACK_LABEL.sub(lambda found: f'aria-label="{html.escape(label.format(number=found[1]))}"', fragment)
+
+
 def _with_safe_urls(attribute: re.Match[str]) -> str:
     """A tag's start with its srcset or cite attribute, or without it when one of its URLs has a scheme
     not allowed: the sanitiser checks the schemes of href and src alone."""

@@ -29,6 +29,7 @@ FILLED: dict[str, dict[str, Any]] = {
     "tag_feed_title": {"title": "Centre for Cybersecurity Newsroom", "tag": "cybersecurity"},
     "tag_feed_about": {"description": "News and events of the Centre.", "tag": "cybersecurity"},
     "labelled": {"label": "When"},
+    "footnote_back": {"number": "1-2"},
     "calendar_name": {"title": "Centre for Cybersecurity Newsroom"},
     "status_title": {"status": "Cancelled", "title": "Annual Gathering"},
     "time_zone": {"abbreviation": "CET", "zone": "Europe/Zurich"},

@@ -14,7 +14,7 @@ BUILTIN_PREFIX = "builtin/"  # `{% extends "builtin/base.html" %}`: the built-in
 # The filters the site's templates have besides Jinja2's own (feeds.render.html gives each its work):
 # a template that names another is refused when it is checked, as Jinja2 refuses it when compiling.
 SITE_FILTERS = ("when", "day", "event_dates", "event_zone", "series_last", "banner", "site_link", "readable",
-                "direction", "lang_attributes", "image_size", "with_image_sizes")
+                "direction", "lang_attributes", "image_size", "with_image_sizes", "footnote_labels")
 
 
 def builtin_templates() -> Path:

@@ -456,6 +456,34 @@ def test_labels_and_tag_feeds_are_punctuated_and_worded_as_the_site_writes_them(
     assert feeds_page.get_element_by_id("tag-paris-call").text_content().startswith("Paris Call (1 item)\u202f: Atom")
 
 
+def test_footnotes_links_back_are_named_in_the_sites_words(example_site: Path, feeds) -> None:
+    """cmark-gfm names a footnote's link back "Back to reference 1" whatever the language: a screen
+    reader on a French site read it in English. Pages, feeds and Outlook's HTML description name it
+    as the UI string `footnote_back` says."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace('language = "en"', 'language = "fr"'))
+    event = example_site / "content/events/annual-gathering-2018.md"
+    event.write_text(event.read_text() + "\nAvec une note[^a], citée deux fois[^a].\n\n[^a]: La note.\n")
+    (example_site / "templates/strings").mkdir(parents=True)
+    (example_site / "templates/strings/fr.toml").write_text('footnote_back = "Retour à l’appel {number}"\n',
+                                                            encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    expected = ["Retour à l’appel 1", "Retour à l’appel 1-2"]
+
+    def labels(fragment: str) -> list[str]:
+        return [a.get("aria-label") for a in lxml.html.fromstring(fragment).find_class("footnote-backref")]
+
+    page = (example_site / "public/events/annual-gathering-2018/index.html").read_text(encoding="utf-8")
+    assert labels(page) == expected
+    # feedparser's sanitiser drops aria-label: the entry's content as the feed holds it.
+    atom = etree.parse(str(example_site / "public/feeds/atom.xml"))
+    [content] = atom.xpath("//a:entry[a:link[contains(@href, '/events/')]]/a:content",
+                           namespaces={"a": "http://www.w3.org/2005/Atom"})
+    assert labels(content.text) == expected
+    [vevent] = icalendar.Calendar.from_ical((example_site / "public/feeds/events.ics").read_bytes()).walk("VEVENT")
+    assert labels(str(vevent["X-ALT-DESC"])) == expected
+
+
 def test_a_cancelled_events_title_is_prefixed_as_the_site_writes_it(example_site: Path, feeds) -> None:
     """French puts a space before a colon, Japanese writes 【中止】 before the name: `status_title` says
     how calendars, feeds and add-to-calendar links prefix a cancelled event's title."""

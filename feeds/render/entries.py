@@ -13,6 +13,7 @@ from feeds.addresses import readable_address
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title
 from feeds.links import absolutize
+from feeds.markup import with_back_labels
 from feeds.mediatypes import media_type
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.render import Output
@@ -71,7 +72,8 @@ def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Outpu
     author = item.author if isinstance(item, NewsItem) and item.author else config.author
     image = _media(config, item.image, files) if isinstance(item, NewsItem) and item.image else None
     title = calendar_title(item, t) if isinstance(item, Event) else item.title
-    body = f"{event_details(item, t)}\n{item.body_html}" if isinstance(item, Event) else item.body_html
+    own = with_back_labels(item.body_html, t.footnote_back)
+    body = f"{event_details(item, t)}\n{own}" if isinstance(item, Event) else own
     return Entry(item, title, url, absolutize(body, url), author.name, image)
 
 

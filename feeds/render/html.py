@@ -31,6 +31,7 @@ from feeds.errors import Problem, SiteError, name_problem, readable_name
 from feeds.event_status import banner
 from feeds.keys import templates_key
 from feeds.languages import direction
+from feeds.markup import with_back_labels
 from feeds.model import Event, Item, NewsItem, Site, Tag
 from feeds.recurrence import Occurrence, occurrences
 from feeds.render import Output, OutputFile, structured
@@ -99,6 +100,7 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo, sizes: ImageSizes
     env.filters["direction"] = direction
     env.filters["lang_attributes"] = lang_attributes
     env.filters["image_size"] = pass_context(lambda context, value: sizes.attributes(context["config"].own_file(value)))
+    env.filters["footnote_labels"] = lambda body: with_back_labels(body, t.footnote_back)
     env.filters["with_image_sizes"] = pass_context(
         lambda context, body, page_url: Markup(sizes.in_html(body, page_url, context["config"].base_url)))
     env.globals["occurrences"] = _occurrences

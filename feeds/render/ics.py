@@ -19,6 +19,7 @@ from feeds.config import Person
 from feeds.event_status import banner, calendar_title, ical_status
 from feeds.languages import direction
 from feeds.links import absolutize
+from feeds.markup import with_back_labels
 from feeds.model import Event, Site
 from feeds.recurrence import length_on_the_clock, series_end
 from feeds.render import JoinedFile, Output, OutputFile
@@ -174,7 +175,7 @@ def _vevent(site: Site, event: Event) -> VEvent:
     )
     if event.body_html:  # Outlook shows this HTML instead of DESCRIPTION: it says all DESCRIPTION says
         status = banner(event, site.strings)
-        body = absolutize(event.body_html, page_url)
+        body = absolutize(with_back_labels(event.body_html, site.strings.footnote_back), page_url)
         if event.lang:  # the status and the link are in the site's words, the body in its own
             body = f'<div lang="{escape(event.lang)}" dir="{direction(event.lang)}">{body}</div>'
         html = "".join((f"<p><strong>{escape(status)}</strong></p>" if status else "", body,
