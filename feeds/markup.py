@@ -114,7 +114,7 @@ _BACK_LABEL = re.compile(r'aria-label="Back to reference ([^"]*)"')
 def with_back_labels(fragment: str, label: str) -> str:
     """The fragment with its footnotes' links back named as `label` says ("Retour à l'appel {number}"),
     where cmark-gfm names them in English."""
-    if 'class="footnote-backref"' not in fragment or label == "Back to reference {number}":
+    if label == "Back to reference {number}" or 'class="footnote-backref"' not in fragment:
         return fragment
     return _BACK_LABEL.sub(lambda found: f'aria-label="{html.escape(label.format(number=found[1]))}"', fragment)
 
