@@ -137,13 +137,15 @@ def test_a_build_overtaken_by_another_leaves_the_output_in_place(changed_site, f
     assert tree_bytes(site / "public") == built
 
 
-# Spreads slow jobs over the cores; each worker says its process id; then waits to be killed.
+# Spreads slow jobs over the cores; each worker says its process id; then waits to be killed. Each says
+# it in one write, which a pipe keeps whole: print() writes the number and the newline apart, and two
+# workers' lines could interleave ("1234", "1235", "\n", "\n").
 SPREADING_CHILD = r"""
 import os, sys, time
 from feeds.pool import spread
 
 def job(n):
-    print(os.getpid(), flush=True)
+    os.write(1, f"{os.getpid()}\n".encode())
     time.sleep(60)
     return n
 
