@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import icalendar
 from conftest import EXAMPLE_NOW
 from feed_readers import feedparse, feedsmith, smith_entries, smith_id
 
@@ -183,3 +184,17 @@ def test_a_new_file_where_a_withdrawn_one_was_is_a_new_item_with_a_slug_or_an_id
         assert {"id": NEWS_ID, "path": NEWS, "kind": "news", "withdrawn": True} in rows
         (example_site / "published.json").write_text(json.dumps({"version": 1, "items": [
             row for row in rows if row["id"] != new_id]}))  # each way from the same ledger
+
+
+def test_a_withdrawn_event_given_its_id_is_published_again_with_its_uid(example_site: Path, feeds) -> None:
+    """Its id given, a withdrawn event comes back as itself: the UID its file derives is its own, not
+    a withdrawn one taken, so calendars update the event they had rather than get a second one."""
+    original = (example_site / GATHERING).read_text()
+    _withdraw_the_gathering(example_site, feeds)
+    gathering_id = "tag:newsroom.example.org,2018-11-12:events/annual-gathering-2018"
+    (example_site / GATHERING).write_text(original.replace("---\n", f'---\nid: "{gathering_id}"\n', 1))
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    assert gathering_id in ids(example_site)["atom"]
+    calendar = icalendar.Calendar.from_ical((example_site / "public/feeds/events.ics").read_bytes())
+    assert "annual-gathering-2018@newsroom.example.org" in [str(event["UID"]) for event in calendar.walk("VEVENT")]
