@@ -95,6 +95,8 @@ BAD_SERIES = [
     ("rrule: FREQ=MONTHLY;BYWEEKNO=45;COUNT=3", "rrule: BYWEEKNO goes with FREQ=YEARLY only"),
     ("rrule: FREQ=WEEKLY;BYDAY=1TU;COUNT=3", "rrule: a numbered BYDAY (1TU) goes with FREQ=MONTHLY or YEARLY only"),
     ("rrule: FREQ=YEARLY;BYYEARDAY=310;BYMONTH=11;COUNT=3", "rrule: BYYEARDAY does not go with BYMONTH"),
+    ("rrule: FREQ=YEARLY;BYWEEKNO=45;BYMONTHDAY=6;COUNT=3", "rrule: BYWEEKNO does not go with BYMONTHDAY"),
+    ("rrule: FREQ=YEARLY;BYWEEKNO=45;BYDAY=1TU;COUNT=3", "rrule: a numbered BYDAY (1TU) does not go with BYWEEKNO"),
 ]
 
 

@@ -132,6 +132,8 @@ ERRORS = [
          ["content/events/mixed.md:4: end: must be a time like start"]),
     Case("bad-geo", {"content/events/bad-geo.md": news("title: E\nstart: 2018-11-26\nlocation:\n  name: X\n  geo: [500, 1]\n")},
          ["content/events/bad-geo.md:6: location.geo: expected [latitude, longitude]"]),
+    Case("geo-latitude-past-the-pole", {"content/events/pole.md": news("title: E\nstart: 2018-11-26\nlocation:\n  name: X\n  geo: [91, 6.1432]\n")},
+         ["content/events/pole.md:6: location.geo: expected [latitude, longitude], got [91, 6.1432]"]),
     Case("bad-status", {"content/events/bad-status.md": news("title: E\nstart: 2018-11-26\nstatus: maybe\n")},
          ["content/events/bad-status.md:4: status: unknown status 'maybe'"]),
     # Every error of one file, not only the first: a wrong end does not hide what follows it.

@@ -150,3 +150,19 @@ def test_feeds_new_names_a_file_in_its_script_and_cuts_it_within_the_slug_limit(
     assert Path(result.out.strip()).name == "-".join([gothic] * 8) + ".md"  # 199 bytes: a slug the build takes
     result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts")
     assert result.code == 0, result.err
+
+
+def test_a_slug_of_exactly_the_limit_is_published_and_one_byte_more_is_refused(example_site: Path, feeds) -> None:
+    at_limit = "東" * 66 + "ab"  # 3 bytes a letter: 200 bytes in UTF-8, the limit
+    _write(example_site, "news/2018-11-13-long.md", f"title: Long\ndate: 2018-11-13T09:00:00+01:00\nslug: {at_limit}\n")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    output = example_site / "public"
+    [entry] = [e for e in feedparse(output / "feeds/atom.xml").entries if e.title == "Long"]
+    assert _file_of(output, entry.link) == output / f"news/{at_limit}/index.html"
+    assert _file_of(output, entry.link).is_file()
+    _write(example_site, "news/2018-11-13-long.md", f"title: Long\ndate: 2018-11-13T09:00:00+01:00\nslug: {at_limit}c\n")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert ("content/news/2018-11-13-long.md:4: slug: gives a slug of 201 bytes in UTF-8; the limit is 200"
+            in result.err), result.err
