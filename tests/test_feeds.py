@@ -258,7 +258,14 @@ def test_events_are_entries_at_their_announcement_date(big: Path) -> None:
     archive = {e.id.rsplit("/", 1)[1]: e for n in range(1, 6) for e in feedparse(big / f"feeds/archive/{n}/atom.xml").entries}
     cancelled = archive["cancelled"]
     assert cancelled.title == "Cancelled: Workshop that was cancelled"
-    assert utc(cancelled.updated_parsed) == utc("2019-01-20T16:45:00+01:00")
+    # Announced on the 14th, changed on the 20th: each format says both, and its date is the first.
+    announced, changed = utc("2019-01-14T11:00:00+01:00"), utc("2019-01-20T16:45:00+01:00")
+    assert (utc(cancelled.published_parsed), utc(cancelled.updated_parsed)) == (announced, changed)
+    rss = {e.id.rsplit("/", 1)[1]: e for n in range(1, 6) for e in feedparse(big / f"feeds/archive/{n}/rss.xml").entries}
+    assert utc(rss["cancelled"].published_parsed) == announced
+    items = {item["id"].rsplit("/", 1)[1]: item for n in range(1, 6)
+             for item in json.loads((big / f"feeds/archive/{n}/feed.json").read_bytes())["items"]}
+    assert (utc(items["cancelled"]["date_published"]), utc(items["cancelled"]["date_modified"])) == (announced, changed)
     text = lxml.html.fromstring(archive["conference"].content[0].value).text_content()
     assert "4 March 2019, 09:30–17:00 (America/New_York, UTC-05:00)" in text
     assert "Hall A, New York, USA" in text
