@@ -96,6 +96,18 @@ def test_a_cached_build_is_byte_identical_to_a_clean_one(site: Path, build, tmp_
     assert again == first == clean_build(site, build, tmp_path)
 
 
+def test_a_copy_of_an_item_under_another_name_is_an_item_of_its_own(site: Path, build, tmp_path: Path) -> None:
+    """A file is known by its path as well as its bytes: a copy of an item under another name, as a new
+    release is often begun, is read as itself (its own slug, page and id), not as the item it copies."""
+    build(site)
+    shutil.copy(site / "content/news/2018-10-01-second.md", site / "content/news/2018-10-02-third.md")
+    after = build(site)
+    assert {"news/second/index.html", "news/third/index.html"} <= after.keys()
+    ids = {entry.id for entry in feedparser.parse(after["feeds/atom.xml"]).entries}
+    assert {"tag:newsroom.example.org,2018-10-01:news/second", "tag:newsroom.example.org,2018-10-01:news/third"} <= ids
+    assert after == clean_build(site, build, tmp_path)
+
+
 def test_an_unchanged_rebuild_writes_nothing(site: Path, build) -> None:
     build(site)
     inode = (site / "public" / NEWS_PAGE).stat().st_ino
