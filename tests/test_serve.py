@@ -307,6 +307,27 @@ def test_a_rebuild_renders_and_writes_only_what_an_edit_affects(example_site: Pa
     assert tree_bytes(output) == tree_bytes(tmp_path / "clean")
 
 
+def test_an_older_item_added_in_the_preview_is_listed_on_the_pages_of_its_tags(example_site: Path, tmp_path: Path,
+                                                                              feeds) -> None:
+    """A list page whose items so far are all still there, first, lists an item added after them too:
+    what a page shows is compared whole from one rebuild to the next, not only as far as the last showed."""
+    output, base_url = tmp_path / "preview", "http://127.0.0.1:8000/"
+    preview = Preview(example_site, output, base_url=base_url, now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False,
+                      echo=lambda line: None)
+    preview.rebuild()
+    (example_site / "content/news/2018-10-01-older.md").write_text(
+        "---\ntitle: An older release\ndate: 2018-10-01T10:00\ntags: [Cybersecurity]\n---\n\nIts body.\n",
+        encoding="utf-8")
+    preview.rebuild()
+    assert not preview.state.problems
+    page = lxml.html.fromstring((output / "tags/cybersecurity/index.html").read_bytes())
+    assert "An older release" in [a.text_content() for a in page.xpath("//article//h2/a | //article//h3/a")]
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--no-cache", "--base-url", base_url,
+                   "--output", tmp_path / "clean")
+    assert result.code == 0, result.err
+    assert tree_bytes(output) == tree_bytes(tmp_path / "clean")
+
+
 def test_a_rebuild_as_time_passes_shows_the_event_over_on_every_page(example_site: Path, tmp_path: Path, feeds) -> None:
     """The pages keep their keys from one rebuild to the next while no event's moments change; once
     the gathering is over, every page that shows it is made again, as a clean build makes it."""
