@@ -517,6 +517,23 @@ def test_a_rescheduled_series_that_leaves_out_its_start_says_its_first_date_kept
     [vevent] = icalendar.Calendar.from_ical((site / "public/events/weekly/event.ics").read_bytes()).walk("VEVENT")
     assert said in str(vevent["DESCRIPTION"])
     assert vevent.decoded("DTSTART") == datetime(2018, 12, 3, 10, tzinfo=ZoneInfo(SITE_ZONE))  # kept, with its EXDATE
+    [script] = page.xpath('//script[@type="application/ld+json"]')  # as search engines list it
+    data = json.loads(script.text)
+    assert (data["eventStatus"], data["startDate"], data["previousStartDate"]) == (
+        "https://schema.org/EventRescheduled", "2018-12-10T10:00:00+01:00", "2018-11-26T10:00:00+01:00")
+
+
+def test_an_all_day_series_is_listed_for_search_engines_by_its_next_dates_last_day(tmp_path: Path) -> None:
+    """schema.org's endDate of an all-day event is its last day, where calendars end the day after."""
+    site = _built_with(tmp_path, {"fair":
+        "---\ntitle: Fair\ndate: 2018-11-01T09:00\nstart: 2018-11-19\nend: 2018-11-21\n"
+        "rrule: FREQ=WEEKLY;COUNT=3\nlocation: Bern\n---\nX.\n"})
+    page = lxml.html.parse(str(site / "public/events/fair/index.html")).getroot()
+    [script] = page.xpath('//script[@type="application/ld+json"]')
+    data = json.loads(script.text)
+    assert (data["startDate"], data["endDate"]) == ("2018-11-19", "2018-11-21")  # under way on the 20th
+    [vevent] = icalendar.Calendar.from_ical((site / "public/events/fair/event.ics").read_bytes()).walk("VEVENT")
+    assert (vevent.decoded("DTSTART"), vevent.decoded("DTEND")) == (date(2018, 11, 19), date(2018, 11, 22))
 
 
 def test_geo_near_the_meridian_is_written_without_an_exponent(tmp_path: Path) -> None:

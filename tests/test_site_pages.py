@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
+import feedparser
 import lxml.etree
 import lxml.html
 import mf2py
@@ -198,6 +199,18 @@ def test_an_event_that_summer_time_begins_during_names_both_offsets(example_site
     assert "31 March 2019, 01:00–05:00 CET–CEST, Europe/Zurich time" in facts  # three hours, not four
 
 
+def test_a_span_of_days_names_its_month_once_only_within_one_year(example_site: Path, feeds) -> None:
+    """4–6 March 2019; but an exhibition from 1 March 2019 to 31 March 2020 gives both years."""
+    for slug, start, end in (("fair", "2019-03-04", "2019-03-06"), ("exhibition", "2019-03-01", "2020-03-31")):
+        (example_site / f"content/events/{slug}.md").write_text(
+            f"---\ntitle: {slug}\ndate: 2018-11-13\nstart: {start}\nend: {end}\nlocation: Bern\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    output = example_site / "public"
+    for slug, shown in (("fair", "4–6 March 2019"), ("exhibition", "1 March 2019 – 31 March 2020")):
+        facts = " ".join(_html(output, f"events/{slug}/index.html").xpath('//dl[@class="facts"]')[0].text_content().split())
+        assert shown in facts, (slug, facts)
+
+
 def test_a_series_that_leaves_out_its_start_is_shown_from_its_first_date_kept(example_site: Path, feeds) -> None:
     # Its start is called off with exdate: the calendar keeps it (DTSTART with EXDATE), nothing else shows it.
     # The first date kept is on the first day of summer time: 10:00 CEST, an hour later in UTC.
@@ -310,12 +323,14 @@ def test_news_and_events_link_each_other(built_sites) -> None:
     assert [urljoin(BASE + EVENT, a.get("href")) for a in related.iter("a")] == [BASE + NEWS]
 
 
-def test_related_items_are_listed_newest_first(example_site: Path, feeds) -> None:
+def test_related_items_are_listed_newest_first_and_never_the_item_itself(example_site: Path, feeds) -> None:
     """An item's related news, those it links to and those linking to it, come newest first, as every
-    other list of the site does, whatever the order of the links."""
+    other list of the site does, whatever the order of the links; its links to its own page (a
+    footnote's, one to itself by its address) do not make it its own related item."""
     news = example_site / "content/news"
     (news / "2018-11-15-roundup.md").write_text(
-        "---\ntitle: Roundup\ndate: 2018-11-15T10:00\n---\nSee [older](../older/) and [newer](../newer/).\n")
+        "---\ntitle: Roundup\ndate: 2018-11-15T10:00\n---\nSee [older](../older/) and [newer](../newer/).[^1]\n\n"
+        "[^1]: This [very roundup](../roundup/).\n")
     (news / "2018-10-01-older.md").write_text("---\ntitle: Older\ndate: 2018-10-01T10:00\n---\nX.\n")
     (news / "2018-11-14-newer.md").write_text("---\ntitle: Newer\ndate: 2018-11-14T10:00\n---\nX.\n")
     (news / "2018-11-16-later.md").write_text(
@@ -357,7 +372,23 @@ def test_sitemap_lists_every_page_and_robots_points_at_it(built_sites) -> None:
         assert sorted(listed) == sorted(pages)
         assert "Sitemap: " + base + "sitemap.xml" in (output / "robots.txt").read_text()
     example = lxml.etree.parse(str(built_sites["example"].output / "sitemap.xml"))
-    assert "2018-11-12T08:00:00Z" in example.xpath("//*[local-name()='lastmod']/text()")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    lastmod = {url.findtext("s:loc", namespaces=ns): url.findtext("s:lastmod", namespaces=ns)
+               for url in example.xpath("//s:url", namespaces=ns)}
+    assert lastmod[BASE + NEWS] == "2018-11-12T08:00:00Z"
+    # A list changed when its newest item did: the event, announced half an hour after the news.
+    assert lastmod[BASE + EVENT] == lastmod[BASE + "tags/cybersecurity/"] == lastmod[BASE + "archive/"] == "2018-11-12T08:30:00Z"
+
+
+def test_an_updated_news_item_says_when_it_was_published_and_when_it_changed(example_site: Path, feeds) -> None:
+    (example_site / "content/news/changed.md").write_text(
+        "---\ntitle: Changed\ndate: 2018-11-13T09:00:00+01:00\nupdated: 2018-11-15T16:30:00+01:00\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    page = _html(example_site / "public", "news/changed/index.html")
+    graph = {meta.get("property"): meta.get("content") for meta in page.iter("meta") if meta.get("property")}
+    data = _json_ld(example_site / "public", "news/changed/index.html")
+    assert (graph["article:published_time"], graph["article:modified_time"]) == (
+        data["datePublished"], data["dateModified"]) == ("2018-11-13T09:00:00+01:00", "2018-11-15T16:30:00+01:00")
 
 
 def test_a_sitemap_past_the_protocols_limits_is_an_index_of_several(example_site: Path, feeds, monkeypatch,
@@ -617,8 +648,6 @@ def test_an_item_in_another_language_is_marked_so_wherever_it_is_shown(example_s
 def test_tags_keep_their_written_names_and_a_shared_slug_is_reported(example_site: Path, feeds) -> None:
     """A tag's slug names its pages and feeds; everywhere people read it, it is as written. Tags in
     other words that give one slug share a page, which a warning says; one with no slug is an error."""
-    import feedparser
-
     news = example_site / "content/news"
     (news / "2018-11-13-a.md").write_text("---\ntitle: A\ndate: 2018-11-13T09:00:00+01:00\n"
                                           "tags: [C++, 東京, Paris Call]\n---\nA.\n", encoding="utf-8")
@@ -811,3 +840,10 @@ def test_a_series_that_leaves_out_its_last_date_is_over_after_the_last_date_kept
     assert "Weekly" in past and "Weekly" not in upcoming
     note = _html(output, "events/weekly/index.html").find_class("note")
     assert note and "taken place" in note[0].text_content()
+    # Its last date is the last one kept, on its page and card and in its feed entry, as in its status.
+    [repeats] = _html(output, "events/weekly/index.html").find_class("repeats")
+    assert repeats.text_content() == "The first date; it repeats until 15 November 2018."
+    [card] = [a for a in index.iter("article") if "Weekly" in a.text_content()]
+    assert card.find_class("repeats")[0].text_content() == "The first date; it repeats until 15 November 2018."
+    [entry] = [e for e in feedparser.parse((output / "feeds/atom.xml").read_bytes()).entries if e.title == "Weekly"]
+    assert "it repeats until 15 November 2018." in lxml.html.fromstring(entry.content[0].value).text_content()
