@@ -12,7 +12,8 @@ import pytest
 from conftest import EXAMPLE_NOW
 from playwright.sync_api import sync_playwright
 
-from feeds.write import UnsafePath, safe_target
+from feeds.render import OutputFile
+from feeds.write import UnsafePath, new_tree, safe_target
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
@@ -173,8 +174,11 @@ def test_a_slug_cannot_leave_its_folder(example_site: Path, feeds) -> None:
 
 @pytest.mark.parametrize("path", ["../x.html", "/etc/passwd", "news/../../x", "a\\..\\b", "", ".."])
 def test_unsafe_output_paths_are_refused(tmp_path: Path, path: str) -> None:
+    """By the preview's server, which looks up a request's path, and by the writer of the output tree."""
     with pytest.raises(UnsafePath):
         safe_target(tmp_path, path)
+    with new_tree(tmp_path / "public", {}) as tree, pytest.raises(UnsafePath):
+        tree.place(OutputFile(path, b"x"))
 
 
 def test_escapes_of_control_characters_in_a_web_address_stay_escaped_where_it_is_shown(example_site: Path,
