@@ -122,6 +122,12 @@ class Item:
         """The item page's path in the output, with a trailing slash."""
         return item_path(self.section, self.slug)
 
+    @cached_property
+    def updated_at(self) -> datetime:
+        """updated as an instant in UTC: moments of one zone compare without asking their zones for
+        offsets, as finding when each of thousands of lists last changed does."""
+        return self.updated.astimezone(UTC)
+
 
 @dataclass(frozen=True, kw_only=True)
 class NewsItem(Item):

@@ -60,7 +60,7 @@ from feeds.template_paths import (
 )
 from feeds.timezones import on_the_clock
 
-_UPDATED = attrgetter("updated")
+_UPDATED_AT = attrgetter("updated_at")
 
 _ENVIRONMENTS: dict[tuple[tuple[Path, ...], str, str, str], Environment] = {}
 
@@ -236,7 +236,7 @@ def _site_pages(site: Site) -> tuple[list[PageJob], list[PageJob], list[tuple[st
         listed.append(PageJob(folder, shows, label, template, title, description, options))
         sitemap.append((folder, modified))
 
-    newest = max(map(_UPDATED, site.items), default=None)
+    newest = _last_updated(site.items)
     tags = site.tags
     feeds = channels(site)
     fed = {channel.tag.slug for channel in feeds if channel.tag}  # a tag only events have has none when feeds leave events out
@@ -250,7 +250,7 @@ def _site_pages(site: Site) -> tuple[list[PageJob], list[PageJob], list[tuple[st
     for section, title, items in lists:
         for folder, listing in paginate(items, f"{section}/"):
             job(folder, "listing.html", _numbered(title, listing, t), config.description, shows=listing.items,
-                label=f"{listing.number}/{listing.count}", modified=max(map(_UPDATED, listing.items), default=None),
+                label=f"{listing.number}/{listing.count}", modified=_last_updated(listing.items),
                 options=partial(dict, listing=listing, tag="", tag_feeds={}))
     related = related_items(site)
     for item in site.items:
@@ -263,9 +263,14 @@ def _site_pages(site: Site) -> tuple[list[PageJob], list[PageJob], list[tuple[st
             job(folder, "listing.html", _numbered(t.tag_title.format(tag=tag.name), listing, t), config.description,
                 shows=listing.items,  # the tag's name, and whether it has feeds, are in the label: items
                 label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {tag.slug in fed}",  # elsewhere decide them
-                modified=max(map(_UPDATED, listing.items)), options=partial(_tag_options, site, listing, tag, tag.slug in fed))
+                modified=_last_updated(listing.items), options=partial(_tag_options, site, listing, tag, tag.slug in fed))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds, modified=newest)
     return whole, listed, sitemap
+
+
+def _last_updated(items: Sequence[Item]) -> datetime | None:
+    """When the last updated of these items was updated, as it gives the time; None for no items."""
+    return max(items, key=_UPDATED_AT).updated if items else None
 
 
 def first_pages(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
