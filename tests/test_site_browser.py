@@ -3,6 +3,7 @@ touch no other host, pass an axe-core audit, fit a phone, and subscribe links le
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -71,6 +72,19 @@ class Visit:
 
     def close(self) -> None:
         self.context.close()
+
+
+@contextlib.contextmanager
+def _serving(folder: Path) -> Iterator[str]:
+    """The files of `folder` served over loopback, as a static host serves them; yields its address."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _pages(built_sites: dict[str, BuiltSite]) -> list[tuple[str, str]]:
@@ -201,15 +215,11 @@ def test_an_image_keeps_its_place_while_it_loads(browser, example_site: Path, fe
     it loads (no layout shift). The image is held back until the layout is measured."""
     with_news_photo(example_site, 600, 400)
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(example_site / "public"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     held: list[Route] = []
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.route("**/*.png", lambda route: held.append(route))  # answered once the layout is measured
-    try:
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/news/forum-joins-paris-call/",
-                  wait_until="domcontentloaded")
+    with _serving(example_site / "public") as site, contextlib.closing(page):
+        page.goto(site + "news/forum-joins-paris-call/", wait_until="domcontentloaded")
         hero = page.locator("img.u-photo")
         assert page.evaluate("document.querySelector('img.u-photo').complete") is False  # still loading
         box = hero.bounding_box()
@@ -219,10 +229,6 @@ def test_an_image_keeps_its_place_while_it_loads(browser, example_site: Path, fe
             route.continue_()
         page.wait_for_function("document.querySelector('img.u-photo').complete")
         assert page.locator(".e-content").bounding_box()["y"] == body_top  # nothing moved
-    finally:
-        page.close()
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_task_lists_tick_boxes_are_named_by_their_items(browser, example_site: Path, feeds) -> None:
@@ -232,22 +238,15 @@ def test_a_task_lists_tick_boxes_are_named_by_their_items(browser, example_site:
     news.write_text(news.read_text(encoding="utf-8") + "\n- [x] signed by *the Forum*\n- [ ] ratified\n  - [ ] in Geneva\n"
                     "\nand\n\n- [x] announced\n\n- [ ] implemented\n\n  in two steps\n", encoding="utf-8")
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(example_site / "public"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     visit = Visit(browser)
-    try:
-        page = visit.open(f"http://127.0.0.1:{server.server_address[1]}/news/forum-joins-paris-call/")
+    with _serving(example_site / "public") as site, contextlib.closing(visit):
+        page = visit.open(site + "news/forum-joins-paris-call/")
         assert page.get_by_role("checkbox").count() == 5
         for name, checked in (("signed by the Forum", True), ("ratified", False), ("in Geneva", False),
                               ("announced", True), ("implemented", False)):
             assert page.get_by_role("checkbox", name=name, exact=True, checked=checked).count() == 1, name
         violations = visit.axe_violations()
         assert violations == [], _describe(violations)
-    finally:
-        visit.close()
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_bodys_wide_code_and_tables_scroll_from_the_keyboard(browser, example_site: Path, feeds) -> None:
@@ -259,12 +258,9 @@ def test_a_bodys_wide_code_and_tables_scroll_from_the_keyboard(browser, example_
                     + "| " + " | ".join(f"Signatory {n}" for n in range(8)) + " |\n" + "|---" * 8 + "|\n"
                     + "| " + " | ".join(f"State {n}" for n in range(8)) + " |\n", encoding="utf-8")
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(example_site / "public"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     visit = Visit(browser, width=320)
-    try:
-        page = visit.open(f"http://127.0.0.1:{server.server_address[1]}/news/forum-joins-paris-call/")
+    with _serving(example_site / "public") as site, contextlib.closing(visit):
+        page = visit.open(site + "news/forum-joins-paris-call/")
         for box in (page.locator(".body pre"), page.locator(".body table")):
             assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # it scrolls
             assert box.evaluate("e => e.tabIndex") == 0
@@ -273,10 +269,6 @@ def test_a_bodys_wide_code_and_tables_scroll_from_the_keyboard(browser, example_
             page.wait_for_function("e => e.scrollLeft > 0", arg=box.element_handle(), timeout=5000)  # scrolls smoothly
         violations = visit.axe_violations()
         assert violations == [], _describe(violations)
-    finally:
-        visit.close()
-        server.shutdown()
-        server.server_close()
 
 
 def test_the_add_to_calendar_buttons_keep_their_shape_in_forced_colours(browser, example_site: Path, feeds) -> None:
