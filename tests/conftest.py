@@ -88,6 +88,15 @@ def with_news_photo(site: Path, width: int, height: int) -> Path:
     return news
 
 
+def translated(site: Path, language: str, strings: str) -> None:
+    """The example site set in another `language`, with these UI strings (TOML) for it."""
+    config = site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('language = "en"', f'language = "{language}"'),
+                      encoding="utf-8")
+    (site / "templates/strings").mkdir(parents=True, exist_ok=True)
+    (site / f"templates/strings/{language}.toml").write_text(strings, encoding="utf-8")
+
+
 def exif_jpeg_header(width: int, height: int, orientation: int) -> bytes:
     """The start of a JPEG stored at width x height whose EXIF says to show it turned (6: a quarter
     turn clockwise): all a reader of sizes looks at, not a picture a browser draws."""

@@ -13,7 +13,7 @@ import icalendar
 import jsonschema
 import lxml.html
 import pytest
-from conftest import EXAMPLE_NOW, tree_bytes
+from conftest import EXAMPLE_NOW, translated, tree_bytes
 from feed_readers import feedparse, feedsmith, links, smith_entries, smith_id, smith_links
 from lxml import etree
 from newsroom import BASE, HUB, IMAGES, LIMIT, NEWS, news_files, write_newsroom
@@ -414,16 +414,13 @@ def test_a_tags_feed_without_events_goes_by_the_name_its_pages_give_it(example_s
 
 def test_feeds_and_calendar_speak_the_sites_ui_strings(example_site: Path, feeds) -> None:
     """The words of event entries and calendar text come from the same strings file as the pages."""
-    config = example_site / "site.toml"
-    config.write_text(config.read_text().replace('language = "en"', 'language = "fr"'))
     event = example_site / "content/events/annual-gathering-2018.md"
     event.write_text(event.read_text().replace("start: 2018-11-26", "status: cancelled\nstart: 2018-11-26"))
-    (example_site / "templates/strings").mkdir(parents=True)
-    (example_site / "templates/strings/fr.toml").write_text(
-        'when = "Quand"\nwhere = "Où"\nstatus = "Statut"\nall_day = "toute la journée"\n'
-        'status_cancelled = "Annulé"\nbanner_cancelled = "Cet événement est annulé."\n'
-        'months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", '
-        '"octobre", "novembre", "décembre"]\n', encoding="utf-8")
+    translated(example_site, "fr",
+               'when = "Quand"\nwhere = "Où"\nstatus = "Statut"\nall_day = "toute la journée"\n'
+               'status_cancelled = "Annulé"\nbanner_cancelled = "Cet événement est annulé."\n'
+               'months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", '
+               '"octobre", "novembre", "décembre"]\n')
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     entry = next(e for e in feedparse(example_site / "public/feeds/atom.xml").entries if "events" in e.link)
     assert entry.title == "Annulé: Annual Gathering of the Centre for Cybersecurity"
@@ -442,13 +439,9 @@ def test_labels_and_tag_feeds_are_punctuated_and_worded_as_the_site_writes_them(
     """French puts a no-break space before a colon, and names a tag's feeds in its own words: the
     event rows of feeds, a tag's feed title and description, and the pages' feed lists follow the
     UI strings."""
-    config = example_site / "site.toml"
-    config.write_text(config.read_text().replace('language = "en"', 'language = "fr"'))
-    (example_site / "templates/strings").mkdir(parents=True)
-    (example_site / "templates/strings/fr.toml").write_text(
-        'labelled = "{label}\u202f:"\nwhen = "Quand"\nfooter_feeds = "Flux"\n'
-        'tag_feed_title = "{title} — {tag}"\ntag_feed_about = "{description} Étiquette « {tag} »."\n',
-        encoding="utf-8")
+    translated(example_site, "fr",
+               'labelled = "{label}\u202f:"\nwhen = "Quand"\nfooter_feeds = "Flux"\n'
+               'tag_feed_title = "{title} — {tag}"\ntag_feed_about = "{description} Étiquette « {tag} »."\n')
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     entry = next(e for e in feedparse(example_site / "public/feeds/atom.xml").entries if "events" in e.link)
     assert lxml.html.fromstring(entry.content[0].value).text_content().startswith("Quand\u202f: 26 November 2018")
@@ -467,13 +460,9 @@ def test_footnotes_links_back_are_named_in_the_sites_words(example_site: Path, f
     """cmark-gfm names a footnote's link back "Back to reference 1" whatever the language: a screen
     reader on a French site read it in English. Pages, feeds and Outlook's HTML description name it
     as the UI string `footnote_back` says."""
-    config = example_site / "site.toml"
-    config.write_text(config.read_text().replace('language = "en"', 'language = "fr"'))
     event = example_site / "content/events/annual-gathering-2018.md"
     event.write_text(event.read_text() + "\nAvec une note[^a], citée deux fois[^a].\n\n[^a]: La note.\n")
-    (example_site / "templates/strings").mkdir(parents=True)
-    (example_site / "templates/strings/fr.toml").write_text('footnote_back = "Retour à l’appel {number}"\n',
-                                                            encoding="utf-8")
+    translated(example_site, "fr", 'footnote_back = "Retour à l’appel {number}"\n')
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     expected = ["Retour à l’appel 1", "Retour à l’appel 1-2"]
 
@@ -494,13 +483,9 @@ def test_footnotes_links_back_are_named_in_the_sites_words(example_site: Path, f
 def test_a_cancelled_events_title_is_prefixed_as_the_site_writes_it(example_site: Path, feeds) -> None:
     """French puts a space before a colon, Japanese writes 【中止】 before the name: `status_title` says
     how calendars, feeds and add-to-calendar links prefix a cancelled event's title."""
-    config = example_site / "site.toml"
-    config.write_text(config.read_text().replace('language = "en"', 'language = "ja"'))
     event = example_site / "content/events/annual-gathering-2018.md"
     event.write_text(event.read_text().replace("start: 2018-11-26", "status: cancelled\nstart: 2018-11-26"))
-    (example_site / "templates/strings").mkdir(parents=True)
-    (example_site / "templates/strings/ja.toml").write_text(
-        'status_cancelled = "中止"\nstatus_title = "【{status}】{title}"\n', encoding="utf-8")
+    translated(example_site, "ja", 'status_cancelled = "中止"\nstatus_title = "【{status}】{title}"\n')
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     title = "【中止】Annual Gathering of the Centre for Cybersecurity"
     entry = next(e for e in feedparse(example_site / "public/feeds/atom.xml").entries if "events" in e.link)
@@ -513,14 +498,10 @@ def test_a_cancelled_events_title_is_prefixed_as_the_site_writes_it(example_site
 
 def test_the_event_entry_says_when_in_the_sites_date_patterns(example_site: Path, feeds) -> None:
     """`span` and `time_span` are date patterns like `date`: an entry's When line follows them, as the page does."""
-    config = example_site / "site.toml"
-    config.write_text(config.read_text().replace('language = "en"', 'language = "fr"'))
     (example_site / "content/events/webinar.md").write_text(
         "---\ntitle: Webinar\ndate: 2018-11-15T09:00\nstart: 2018-12-05T16:00\nend: 2018-12-05T17:30\n"
         "location: Online\n---\nOne afternoon.\n", encoding="utf-8")
-    (example_site / "templates/strings").mkdir(parents=True)
-    (example_site / "templates/strings/fr.toml").write_text(
-        'span = "du {start} au {end}"\ntime_span = "{start} à {end}"\n', encoding="utf-8")
+    translated(example_site, "fr", 'span = "du {start} au {end}"\ntime_span = "{start} à {end}"\n')
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     entries = {e.title: e for e in feedparse(example_site / "public/feeds/atom.xml").entries}
     days = lxml.html.fromstring(entries["Annual Gathering of the Centre for Cybersecurity"].content[0].value)
