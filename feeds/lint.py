@@ -130,9 +130,9 @@ def _dead_end(path: str, pages: set[str], held_until: Mapping[str, datetime | No
     if section not in (NewsItem.section, Event.section) or not slug:
         return None  # the site's lists and feeds, which the build makes whatever the items
     page = item_path(section, slug)
-    if page not in pages and slug == LIST_PAGES:
-        return None  # a list's later page: news/page/2/
     if page not in pages:
+        if slug == LIST_PAGES:
+            return None  # a list's later page: news/page/2/
         until = held_until.get(page)
         if until:
             return (f"links to {page}, which is held until {until.isoformat()}: the link leads nowhere until then",
