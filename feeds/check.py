@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from feeds.cache import BuildCache
 from feeds.config import SiteConfig
-from feeds.embargo import split_embargoed, withdrawals
+from feeds.embargo import published_but_held, split_embargoed
 from feeds.errors import Problem, SiteError
 from feeds.keys import templates_key
 from feeds.ledger import Ledger, apply, read_ledger, reused_withdrawn
@@ -105,9 +105,9 @@ def _place(items: list[Item], recorded: Ledger, present: list[str], now: datetim
     public, embargoed = split_embargoed(items, now)
     embargoed = tuple(item for item in embargoed if drafts or not item.draft)  # a draft lifts with no date
     published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft], present=present)
-    withdrawn = withdrawals(embargoed, recorded, lines)
-    held_back = {problem.path for problem in withdrawn}  # not "disappeared": held by its embargo
-    problems = withdrawn + [p for p in ledger_problems if p.path not in held_back]
+    taken_back = published_but_held(embargoed, recorded, lines)
+    held_back = {problem.path for problem in taken_back}  # not "disappeared": held by its embargo
+    problems = taken_back + [p for p in ledger_problems if p.path not in held_back]
     problems += reused_withdrawn(recorded, [*published, *embargoed])
     shown = published + ([i for i in public if i.draft] if drafts else [])
     return shown, embargoed, ledger, problems

@@ -24,7 +24,7 @@ def split_embargoed(items: Iterable[Item], now: datetime) -> tuple[list[Item], t
     return public, tuple(sorted(held, key=lambda item: (item.embargoed_until, item.source)))
 
 
-def withdrawals(held: Iterable[Item], ledger: Ledger, lines: Mapping[str, Mapping[str, int]]) -> list[Problem]:
+def published_but_held(held: Iterable[Item], ledger: Ledger, lines: Mapping[str, Mapping[str, int]]) -> list[Problem]:
     """Neither an embargo nor a date still to come can take back what was published: one problem per
     held item the ledger has, at the key that holds it."""
     published = {entry.path for entry in ledger.entries}
