@@ -64,7 +64,7 @@ def render_calendar(site: Site, event_parts: EventParts = each_event) -> list[Ou
     own file; `event_parts` makes them with the function given, and a cache may provide it.
     """
     parts = event_parts(partial(event_part, site), site.events)
-    header = _header(site, site.events)
+    header = _subscription_header(site)
     # RFC 5545 asks a calendar for one component at least: with no events, the site's time zone.
     zone = None if parts else (site.config.timezone.key, site.year)
     calendar = JoinedFile(CALENDAR_PATH, _calendar_parts(header, [part.text for part in parts], zone),
@@ -83,7 +83,7 @@ def _calendar_key(header: bytes, parts: list[EventPart], zone: tuple[str, int] |
 def event_part(site: Site, event: Event) -> EventPart:
     """An event's VEVENT and its own file."""
     text = _vevent_text(site, event)
-    own = b"".join(_calendar_parts(_header(site, (event,), subscription=False), [text]))
+    own = b"".join(_calendar_parts(_import_header(site, event), [text]))
     return EventPart(text, OutputFile(event_ics_path(event), own))
 
 
@@ -112,41 +112,52 @@ def _calendar_parts(header: bytes, texts: list[EventText], zone: tuple[str, int]
     return tuple(parts)
 
 
-def _header(site: Site, events: Sequence[Event], *, subscription: bool = True) -> bytes:
-    """The VCALENDAR's own properties, without its END line.
-
-    A subscription carries the calendar's name, source and refresh interval; a file to import
-    one event carries none of them, so clients add the event rather than a new calendar.
-    """
+def _subscription_header(site: Site) -> bytes:
+    """The subscribable calendar's own properties, without its END line: its name, description,
+    source, refresh interval, colour and image."""
     config = site.config
     settings = config.calendar
-    # iTIP requires an ORGANIZER in every VEVENT of a METHOD:PUBLISH calendar, and a VEVENT at least.
-    method = "PUBLISH" if settings.organizer and events else None
-    prodid = f"-//{config.id_domain}//feeds {__version__}//EN"
-    if not subscription:
-        # icalendar would otherwise give the calendar a random UID.
-        cal = Calendar.new(prodid=prodid, method=method, uid="import." + ",".join(e.uid for e in events))
-    else:
-        cal = Calendar.new(
-            prodid=prodid,
-            url=config.url(),
-            source=config.url(CALENDAR_PATH),
-            color=settings.color or None,
-            method=method,
-            uid=f"calendar@{config.id_domain}",
-        )
-        # Texts as TEXT values (icalendar writes NAME and the X-WR- names unescaped), each in RFC 7986's
-        # property and in the older X-WR- one that Apple Calendar and Outlook read.
-        description = settings.description or config.description
-        for names, text in ((("NAME", "X-WR-CALNAME"), site.calendar_name), (("DESCRIPTION", "X-WR-CALDESC"), description)):
-            for name in names if text else ():
-                cal.add(name, plain(text))
-        cal.add("REFRESH-INTERVAL", vDuration(settings.refresh), parameters={"VALUE": "DURATION"})  # as RFC 7986 requires
-        cal.add("X-WR-TIMEZONE", config.timezone.key)
-        cal.add("X-PUBLISHED-TTL", vDuration(settings.refresh))  # REFRESH-INTERVAL for older clients
-        if settings.image:
-            image = config.absolute(settings.image)
-            cal.add("IMAGE", vUri(image), parameters={"VALUE": "URI", "DISPLAY": "BADGE"})
+    cal = Calendar.new(
+        prodid=_prodid(site),
+        url=config.url(),
+        source=config.url(CALENDAR_PATH),
+        color=settings.color or None,
+        method=_method(site, site.events),
+        uid=f"calendar@{config.id_domain}",
+    )
+    # Texts as TEXT values (icalendar writes NAME and the X-WR- names unescaped), each in RFC 7986's
+    # property and in the older X-WR- one that Apple Calendar and Outlook read.
+    description = settings.description or config.description
+    for names, text in ((("NAME", "X-WR-CALNAME"), site.calendar_name), (("DESCRIPTION", "X-WR-CALDESC"), description)):
+        for name in names if text else ():
+            cal.add(name, plain(text))
+    cal.add("REFRESH-INTERVAL", vDuration(settings.refresh), parameters={"VALUE": "DURATION"})  # as RFC 7986 requires
+    cal.add("X-WR-TIMEZONE", config.timezone.key)
+    cal.add("X-PUBLISHED-TTL", vDuration(settings.refresh))  # REFRESH-INTERVAL for older clients
+    if settings.image:
+        image = config.absolute(settings.image)
+        cal.add("IMAGE", vUri(image), parameters={"VALUE": "URI", "DISPLAY": "BADGE"})
+    return _without_end(cal)
+
+
+def _import_header(site: Site, event: Event) -> bytes:
+    """The own properties of the file that imports one event, without its END line: none of a
+    subscription's, so that clients add the event rather than a new calendar."""
+    # The UID given: icalendar would otherwise give the calendar a random one.
+    cal = Calendar.new(prodid=_prodid(site), method=_method(site, (event,)), uid=f"import.{event.uid}")
+    return _without_end(cal)
+
+
+def _prodid(site: Site) -> str:
+    return f"-//{site.config.id_domain}//feeds {__version__}//EN"
+
+
+def _method(site: Site, events: Sequence[Event]) -> str | None:
+    """iTIP requires an ORGANIZER in every VEVENT of a METHOD:PUBLISH calendar, and a VEVENT at least."""
+    return "PUBLISH" if site.config.calendar.organizer and events else None
+
+
+def _without_end(cal: Calendar) -> bytes:
     data = to_ical(cal)
     assert data.endswith(_END)
     return data[: -len(_END)]
