@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from feeds.build import build, counted
 from feeds.cache import BuildCache
@@ -33,7 +34,13 @@ from feeds.write import link_spare
 POLL_SECONDS = 0.25  # how often the watcher checks for an embargo lifting, or for the preview stopping
 
 Echo = Callable[[str], None]
-Seen = tuple[Listing, tuple[tuple[str, int, int, int, int], ...]]  # the content files; the other files' stamps
+
+
+class Seen(NamedTuple):
+    """The site's files at one look: what a change is found against."""
+
+    content: Listing  # the content files
+    others: tuple[tuple[str, int, int, int, int], ...]  # the settings', the ledger's and every template file's stamps
 
 
 @dataclass(frozen=True)
@@ -136,7 +143,7 @@ class Preview:
             paths, moves = changes.wait(POLL_SECONDS)
             # Where files moved, or links lead (perhaps where nothing is watched), look at every file.
             try:
-                seen = self.catch_up(seen, None if moves or lost or seen[0].linked else paths)
+                seen = self.catch_up(seen, None if moves or lost or seen.content.linked else paths)
                 lost = False
             except Exception as error:  # a folder gone while looked at, or a fault of feeds: keep watching
                 self.echo(_traceback(error))
@@ -157,12 +164,13 @@ class Preview:
         moved = bool(self.now is None and due and datetime.now(timezone.utc) >= due)
         if changed is not None and not changed and not moved:
             return seen
-        listing, others = now_seen = self.look(seen[0] if changed is not None else None, changed or ())
+        now_seen = self.look(seen.content if changed is not None else None, changed or ())
+        listing, last = now_seen.content, seen.content
         # A listing taken again from the last one is a new one only when some file's stamp differs; a
         # file that is not published counts only by its name (its warning says no more).
-        differs = listing is not seen[0] and (changed is not None or listing.stamps != seen[0].stamps
-                                              or listing.strays != seen[0].strays)
-        if differs or others != seen[1] or moved:
+        differs = listing is not last and (changed is not None or listing.stamps != last.stamps
+                                           or listing.strays != last.strays)
+        if differs or now_seen.others != seen.others or moved:
             self.rebuild(listing)
         return now_seen
 
@@ -182,7 +190,7 @@ class Preview:
                 continue
             stamps.append((str(path), *source_stamp(status)))
         listing = last.restated(self.site_dir, changed) if last is not None else None
-        return listing if listing is not None else list_sources(self.site_dir), tuple(sorted(stamps))
+        return Seen(listing if listing is not None else list_sources(self.site_dir), tuple(sorted(stamps)))
 
 
 def _traceback(error: BaseException) -> str:
@@ -203,7 +211,7 @@ def serve(site_dir: Path, *, host: str, port: int, now: datetime | None, drafts:
     watcher = None
     try:
         seen = preview.look()
-        preview.rebuild(seen[0])
+        preview.rebuild(seen.content)
         preview.prepare_spare()
         watcher = threading.Thread(target=preview.watch, args=(changes, seen), name="feeds-watch", daemon=True)
         watcher.start()
