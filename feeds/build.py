@@ -137,8 +137,10 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
                 write_file(site_dir / LEDGER_NAME, next_ledger)
         return result
     finally:
+        # What validation froze (feeds.check) is an ordinary heap again once the build is done; a
+        # preview keeps it frozen from one build to the next, and collects it now and then (feeds.serve).
         if not cache.private:
-            gc.unfreeze()  # what validation froze is an ordinary heap again once the build is done
+            gc.unfreeze()
 
 
 def _result(loaded: Loaded, files: int, moments: tuple[datetime, datetime] | None) -> BuildResult:

@@ -84,7 +84,7 @@ class Preview:
             self._collect_frozen()
 
     def _collect_frozen(self) -> None:
-        """Validation freezes what the build keeps (see feeds.build), which the collector then never
+        """Validation freezes what the build keeps (see feeds.check), which the collector then never
         scans: garbage in cycles frozen with it, such as the Jinja environment a template edit
         replaced, would stay for good. When the frozen heap has grown by a twentieth since it was
         last collected (as looked at every 16th build), collect it once."""
