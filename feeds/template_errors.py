@@ -8,12 +8,8 @@ from pathlib import Path
 import jinja2
 
 from feeds.errors import Problem, not_utf8
-from feeds.template_paths import (
-    BUILTIN_PREFIX,
-    builtin_templates,
-    page_templates,
-    parsed_templates,
-)
+from feeds.template_paths import BUILTIN_PREFIX, builtin_templates, page_templates
+from feeds.template_syntax import parsed_templates
 
 
 def template_problem(error: BaseException, template_dirs: list[Path]) -> Problem | None:

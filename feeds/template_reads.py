@@ -8,7 +8,8 @@ from pathlib import Path
 
 from jinja2 import meta, nodes
 
-from feeds.template_paths import page_templates, parsed_templates
+from feeds.template_paths import page_templates
+from feeds.template_syntax import parsed_templates
 
 
 @functools.lru_cache(maxsize=8)

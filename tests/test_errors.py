@@ -607,7 +607,8 @@ def test_the_check_knows_every_filter_the_templates_have() -> None:
 
     from feeds.render.html import _environment
     from feeds.strings import Strings
-    from feeds.template_paths import SITE_FILTERS, builtin_templates
+    from feeds.template_paths import builtin_templates
+    from feeds.template_syntax import SITE_FILTERS
 
     env = _environment([builtin_templates()], Strings({}), ZoneInfo("UTC"), sizes=None)
     assert set(env.filters) - set(jinja2.Environment().filters) == set(SITE_FILTERS)
