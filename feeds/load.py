@@ -118,6 +118,9 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
         if error.context == "while scanning a simple key":  # a key without its colon, found out lines later
             mark = error.context_mark or mark  # the line of the key is where the colon is missing
         line = _file_lines(front)(mark.line) + 2 if mark else 1
+        if _indented_by_tab(lines[line - 1]):  # libyaml's message does not name the tab
+            return Problem(shown, line, "", "YAML syntax: a tab indents this line; YAML indents with spaces only",
+                           "replace the tab with spaces")
         return Problem(shown, line, "", f"YAML syntax: {error.problem or error}",
                        "check the colons, quotes and brackets on this line; quote text that has ': ' or '#'")
     except yaml.YAMLError as error:
@@ -131,6 +134,11 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
     body = "\n".join(lines[end + 1 :])
     return Source(shown, kind, unicodedata.normalize("NFC", path.stem), meta, key_lines, body, end + 2,
                   tuple(lines[1:end]))
+
+
+def _indented_by_tab(line: str) -> bool:
+    """Whether a tab is among the white space that begins this line, as an editor's Tab key puts it."""
+    return "\t" in line[: len(line) - len(line.lstrip(" \t"))]
 
 
 class FrontMatterError(ValueError):

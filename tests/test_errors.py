@@ -100,6 +100,12 @@ ERRORS = [
          ["content/news/bad-yaml.md:4: YAML syntax"]),
     Case("yaml-missing-colon", {"content/news/colon.md": news("title: T\ndate 2018-11-12\nsummary: Something\n")},
          ["content/news/colon.md:3: YAML syntax: could not find expected ':'"]),
+    # A tab indenting a line, as an editor's Tab key writes it: libyaml's message does not name the character
+    Case("yaml-tab-indent", {"content/news/tab.md": news("title: T\ndate: 2018-11-12\ntags:\n\t- Cyber\n"),
+                             "content/news/tab-key.md": news("title: T\n\tdate: 2018-11-12\n")},
+         ["content/news/tab.md:5: YAML syntax: a tab indents this line; YAML indents with spaces only (hint: "
+          "replace the tab with spaces)",
+          "content/news/tab-key.md:3: YAML syntax: a tab indents this line; YAML indents with spaces only"]),
     Case("yaml-object-tag", {"content/news/object.md": news("title: T\ndate: 2018-11-12\nx: !!python/object/apply:os.system [ls]\n")},
          ["content/news/object.md:4: x: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"]),
     Case("yaml-binary-tag", {"content/news/binary.md": news("title: !!binary VA==\ndate: 2018-11-12\n")},
