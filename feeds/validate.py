@@ -221,7 +221,9 @@ def _event_span(f: Fields, start: Any, end: Any, zone: ZoneInfo) -> tuple[Any, A
         f.fail("end", f"is the same moment as start ({start.isoformat()})",
                "leave end out for an event with no end, or give the time it ends")
     elif last < first:
-        f.fail("end", f"is before start ({start.isoformat()})", "for all-day events end is the last day; leave it out for one day")
+        f.fail("end", f"is before start ({start.isoformat()})",
+               "give the time the event ends, after its start; past midnight, with the next day's date"
+               if isinstance(end, datetime) else "for all-day events end is the last day; leave it out for one day")
     return start, end
 
 

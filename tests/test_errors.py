@@ -124,7 +124,12 @@ ERRORS = [
     Case("updated-before-date", {"content/news/updated.md": news(OK_NEWS + "updated: 2018-11-01\n")},
          ["content/news/updated.md:4: updated: is before date"]),
     Case("end-before-start", {"content/events/end-first.md": news("title: E\nstart: 2018-11-26\nend: 2018-11-25\n")},
-         ["content/events/end-first.md:4: end: is before start"]),
+         ["content/events/end-first.md:4: end: is before start (2018-11-26) (hint: for all-day events end is the "
+          "last day; leave it out for one day)"]),
+    Case("timed-end-before-start", {"content/events/end-early.md": news("title: E\nstart: 2018-11-26T10:00\n"
+                                                                        "end: 2018-11-26T09:00\n")},
+         ["content/events/end-early.md:4: end: is before start (2018-11-26T10:00:00+01:00) (hint: give the time the "
+          "event ends, after its start; past midnight, with the next day's date)"]),
     Case("end-at-start", {"content/events/no-length.md": news("title: E\nstart: 2018-11-26T09:00\nend: 2018-11-26T08:00Z\n")},
          ["content/events/no-length.md:4: end: is the same moment as start (2018-11-26T09:00:00+01:00) (hint: leave "
           "end out for an event with no end, or give the time it ends)"]),
