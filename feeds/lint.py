@@ -103,12 +103,16 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
     events/...) that no item has, as after a file's slug changed, or that an item still held back
     will have, which leads nowhere till then; a static file the site does not have (`files`), as
     static/chart.png written on an item's page leads to news/<slug>/static/chart.png."""
+    items, held = list(items), list(held)
     pages = {item.path for item in items}
     held_until = {item.path: item.embargoed_until for item in held}
+    pages_of_files: dict[str, set[str]] = {}
+    for item in (*items, *held):
+        pages_of_files.setdefault(item.source.rpartition("/")[2], set()).add(item.path)
     warnings = []
     for item in items:
         for path in (*item.links, *item.images):
-            found = _dead_end(path, pages, held_until, files)
+            found = _content_file(path, pages_of_files, files) or _dead_end(path, pages, held_until, files)
             if found is not None:
                 warnings.append(Problem(item.source, lines.get(item.source, {}).get("body", 1), "body", *found,
                                         Severity.WARNING))
@@ -116,6 +120,18 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
 
 
 _ITEM_FILES = {"", "index.html", "event.ics"}  # what an item's folder holds
+
+
+def _content_file(path: str, pages_of_files: Mapping[str, set[str]], files: set[str]) -> tuple[str, str] | None:
+    """A link to a content file by its name (board-meeting.md), as between Markdown files in an editor,
+    and the page to link instead (from an item's page, ../../ is the site's root); None for other paths."""
+    name = path.rpartition("/")[2]
+    if not name.endswith(".md") or path in files:
+        return None
+    pages = pages_of_files.get(name, set())
+    hint = (f"link to its page: ../../{next(iter(pages))}" if len(pages) == 1
+            else f"link to the item's page, ../../{NewsItem.section}/<slug>/ or ../../{Event.section}/<slug>/")
+    return f"links to the content file {name}, which the site does not publish", hint
 
 
 def _dead_end(path: str, pages: set[str], held_until: Mapping[str, datetime | None],

@@ -436,6 +436,20 @@ WARNINGS = [
           "site (hint: from an item's page, a file of the site is ../../static/...)",
           "content/news/pictured.md:5: warning: body: leads to static/map.png, which is no file of the site",
           "content/news/pictured.md:5: warning: body: leads to static/wide.png, which is no file of the site"]),
+    # A link to another item by its file name, as between Markdown files in an editor: the site publishes pages,
+    # not the files, wherever the link's ../ lead
+    Case("link-to-an-items-file", {"content/news/linking.md": news(OK_NEWS, "See [the gathering](annual-gathering-2018.md), "
+                                                                  "[again](../events/annual-gathering-2018.md), "
+                                                                  "[the release](../../news/2018-11-12-forum-joins-paris-call.md) "
+                                                                  "and [a draft](nowhere.md).\n")},
+         ["content/news/linking.md:5: warning: body: links to the content file annual-gathering-2018.md, which the site "
+          "does not publish (hint: link to its page: ../../events/annual-gathering-2018/)",
+          "content/news/linking.md:5: warning: body: links to the content file 2018-11-12-forum-joins-paris-call.md, "
+          "which the site does not publish (hint: link to its page: ../../news/forum-joins-paris-call/)",
+          "content/news/linking.md:5: warning: body: links to the content file nowhere.md, which the site does not "
+          "publish (hint: link to the item's page, ../../news/<slug>/ or ../../events/<slug>/)"],
+         unreported=("content/news/linking.md:5: warning: body: links to news/",
+                     "content/news/linking.md:5: warning: body: leads to")),
     Case("link-to-a-held-page", {"content/news/linking.md": news(OK_NEWS, "See [this](../held/).\n"),
                                  "content/news/2018-11-12-held.md": news("title: H\ndate: 2018-12-24T10:00:00+01:00\n")},
          ["content/news/linking.md:5: warning: body: links to news/held/, which is held until 2018-12-24T10:00:00+01:00"]),
