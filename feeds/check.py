@@ -5,11 +5,12 @@ and UIDs, tags, links, images), the UI words read; every problem found at once."
 from __future__ import annotations
 
 import gc
+import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
 from feeds.cache import BuildCache
@@ -19,7 +20,7 @@ from feeds.errors import Problem, SiteError
 from feeds.keys import templates_key
 from feeds.ledger import Ledger, apply, read_ledger, reused_withdrawn
 from feeds.listing import leads_outside, stray_problems
-from feeds.model import Event, Item, NewsItem, Site
+from feeds.model import Event, Item, NewsItem, Site, item_path
 from feeds.progress import Progress
 from feeds.strings import Strings, load_strings
 from feeds.template_paths import STATIC_DIR, files_in_use, template_dirs
@@ -66,7 +67,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
         files = _static_paths(site_dir)
         problems += lint_timely(shown, lines, now) + lint_images(shown, lines, files, config)
-        problems += lint_links(shown, embargoed, lines, files)
+        problems += lint_links(shown, embargoed, lines, files, _unmade_pages(found, parsed))
         strings, string_problems = _strings(site_dir, config)
         problems += string_problems
     site = Site(
@@ -82,6 +83,16 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
             problems += _rendering_problems(site, site_dir)
         raise SiteError(problems)
     return Loaded(site, ledger, tuple(sorted(problems)), embargoed)
+
+
+def _unmade_pages(found: list[Found], parsed: list[Parsed]) -> set[str]:
+    """The pages the content files with errors have by their names: a link to one is right, and its
+    file's errors are reported already. (A slug: in such a file goes unread.)"""
+    from feeds.validate import slug_from_name
+
+    unmade = (PurePosixPath(file.name) for file, result in zip(found, parsed) if result.item is None)
+    # content/news/2018/x.md: the folder under content/ is the section its page is in
+    return {item_path(path.parts[1], slug_from_name(unicodedata.normalize("NFC", path.stem))) for path in unmade}
 
 
 def _rendering_problems(site: Site, site_dir: Path) -> list[Problem]:

@@ -98,13 +98,14 @@ def lint_images(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], f
 
 
 def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
-               files: set[str]) -> list[Problem]:
+               files: set[str], unmade: set[str]) -> list[Problem]:
     """A link or image in a body that leads to nothing the site has: an item's page (news/...,
     events/...) that no item has, as after a file's slug changed, or that an item still held back
     will have, which leads nowhere till then; a static file the site does not have (`files`), as
-    static/chart.png written on an item's page leads to news/<slug>/static/chart.png."""
+    static/chart.png written on an item's page leads to news/<slug>/static/chart.png. The `unmade`
+    pages are those of files with errors, which are reported as such."""
     items, held = list(items), list(held)
-    pages = {item.path for item in items}
+    pages = {item.path for item in items} | unmade
     held_until = {item.path: item.embargoed_until for item in held}
     pages_of_files: dict[str, set[str]] = {}
     for item in (*items, *held):

@@ -35,7 +35,12 @@ _LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 def default_slug(source: Source) -> str:
     """The slug from the file name, without a leading YYYY-MM-DD- date."""
-    return slug_of(_LEADING_DATE.sub("", source.stem))
+    return slug_from_name(source.stem)
+
+
+def slug_from_name(stem: str) -> str:
+    """The slug a content file's name (without .md) gives, without a leading YYYY-MM-DD- date."""
+    return slug_of(_LEADING_DATE.sub("", stem))
 
 
 class Common(NamedTuple):

@@ -137,6 +137,11 @@ ERRORS = [
     Case("end-before-a-start-the-clocks-skip", {"content/events/gap.md": news(
         "title: E\nstart: 2019-03-31T02:45\nend: 2019-03-31T03:15\n")},
          ["content/events/gap.md:4: end: is before start (2019-03-31T02:45:00+01:00)"]),
+    # The event links to this news item, whose page is not made while its file has an error: the error says so,
+    # and a warning that the event's (right) link leads nowhere would have the editor change it
+    Case("link-to-an-item-with-an-error", {}, ["content/news/2018-11-12-forum-joins-paris-call.md:3: date: not a date"],
+         unreported=("content/events/annual-gathering-2018.md",),
+         edits={PUBLISHED: ("date: 2018-11-12T09:00:00+01:00", "date: 12/11/2018")}),
     Case("unknown-time-zone", {"content/events/bad-zone.md": news("title: E\nstart: 2018-11-26T09:00\ntimezone: Europe/Genev\n")},
          ["content/events/bad-zone.md:4: timezone: unknown time zone 'Europe/Genev'"]),
     Case("timed-start-all-day-end", {"content/events/mixed.md": news("title: E\nstart: 2018-11-26T09:00\nend: 2018-11-27\n")},
