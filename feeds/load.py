@@ -114,15 +114,7 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
     except FrontMatterError as error:
         return Problem(shown, error.line, error.field, error.message, error.hint)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        if error.context == "while scanning a simple key":  # a key without its colon, found out lines later
-            mark = error.context_mark or mark  # the line of the key is where the colon is missing
-        line = _file_lines(front)(mark.line) + 2 if mark else 1
-        if _indented_by_tab(lines[line - 1]):  # libyaml's message does not name the tab
-            return Problem(shown, line, "", "YAML syntax: a tab indents this line; YAML indents with spaces only",
-                           "replace the tab with spaces")
-        return Problem(shown, line, "", f"YAML syntax: {error.problem or error}",
-                       "check the colons, quotes and brackets on this line; quote text that has ': ' or '#'")
+        return _syntax_problem(shown, error, front, lines)
     except yaml.YAMLError as error:
         return Problem(shown, 1, "", f"YAML: {error}", "plain values only: no !tags")
     if not isinstance(meta, dict):
@@ -134,6 +126,35 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
     body = "\n".join(lines[end + 1 :])
     return Source(shown, kind, unicodedata.normalize("NFC", path.stem), meta, key_lines, body, end + 2,
                   tuple(lines[1:end]))
+
+
+# A quote or bracket left open, which YAML finds lines later (at the next key, or where the front matter
+# ends): its context, the words of the problem found then, and what to say at the line where it opens.
+_LEFT_OPEN = {
+    "while scanning a quoted scalar": ("end of stream", "the quote that begins the value on this line is not closed",
+                                       "end the value with the same quote mark"),
+    "while parsing a flow sequence": ("expected ','", "the '[' on this line is not closed", "end the list with ']'"),
+    "while parsing a flow mapping": ("expected ','", "the '{' on this line is not closed", "end the mapping with '}'"),
+}
+
+
+def _syntax_problem(shown: str, error: yaml.MarkedYAMLError, front: str, lines: list[str]) -> Problem:
+    """A YAML syntax error, at the line of the file to change (`lines`, the file's; `front`, the front matter)."""
+    file_line = _file_lines(front)
+    problem, context = error.problem_mark, error.context_mark
+    if error.context in _LEFT_OPEN and problem is not None and context is not None and context.line < problem.line:
+        found, message, hint = _LEFT_OPEN[error.context]
+        if found in (error.problem or ""):
+            return Problem(shown, file_line(context.line) + 2, "", f"YAML syntax: {message}", hint)
+    mark = problem or context
+    if error.context == "while scanning a simple key":  # a key without its colon, found out lines later
+        mark = context or mark  # the line of the key is where the colon is missing
+    line = file_line(mark.line) + 2 if mark else 1
+    if _indented_by_tab(lines[line - 1]):  # libyaml's message does not name the tab
+        return Problem(shown, line, "", "YAML syntax: a tab indents this line; YAML indents with spaces only",
+                       "replace the tab with spaces")
+    return Problem(shown, line, "", f"YAML syntax: {error.problem or error}",
+                   "check the colons, quotes and brackets on this line; quote text that has ': ' or '#'")
 
 
 def _indented_by_tab(line: str) -> bool:

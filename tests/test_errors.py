@@ -96,8 +96,16 @@ ERRORS = [
     Case("boolean-lang", {"content/news/norwegian.md": news(OK_NEWS + "lang: no\n")},
          ["content/news/norwegian.md:4: lang: expected text, got true/false (false)"]),
     # YAML syntax and refused YAML
+    # A bracket or quote left open is found where the front matter ends, or at the next key: reported where it opens
     Case("yaml-syntax", {"content/news/bad-yaml.md": news("title: T\ndate: [2018\n")},
-         ["content/news/bad-yaml.md:4: YAML syntax"]),
+         ["content/news/bad-yaml.md:3: YAML syntax: the '[' on this line is not closed (hint: end the list with ']')"]),
+    Case("yaml-unclosed-quote", {"content/news/quote.md": news('title: "Cyber: a report\ndate: 2018-11-12\n'
+                                                                "summary: S\n"),
+                                 "content/events/brace.md": news("title: E\nstart: 2018-11-26\nlocation: {name: Geneva\n"
+                                                                 "status: tentative\n")},
+         ["content/news/quote.md:2: YAML syntax: the quote that begins the value on this line is not closed (hint: end "
+          "the value with the same quote mark)",
+          "content/events/brace.md:4: YAML syntax: the '{' on this line is not closed (hint: end the mapping with '}')"]),
     Case("yaml-missing-colon", {"content/news/colon.md": news("title: T\ndate 2018-11-12\nsummary: Something\n")},
          ["content/news/colon.md:3: YAML syntax: could not find expected ':'"]),
     # A tab indenting a line, as an editor's Tab key writes it: libyaml's message does not name the character
@@ -652,7 +660,7 @@ def test_unreadable_files_are_reported_with_a_bad_site_toml(built, feeds) -> Non
     result = feeds("build", "--site", site)
     assert result.code == 1
     assert_reported(result.err, ["site.toml:6: timezone:", "content/news/latin1.md:2: not UTF-8",
-                                 "content/news/bad-yaml.md:4: YAML syntax"])
+                                 "content/news/bad-yaml.md:3: YAML syntax"])
     assert tree_bytes(site / "public") == before
 
 
