@@ -150,11 +150,20 @@ def _syntax_problem(shown: str, error: yaml.MarkedYAMLError, front: str, lines: 
     if error.context == "while scanning a simple key":  # a key without its colon, found out lines later
         mark = context or mark  # the line of the key is where the colon is missing
     line = file_line(mark.line) + 2 if mark else 1
+    colon = _KEY_AND_TEXT.match(lines[line - 1]) if "mapping values are not allowed" in (error.problem or "") else None
+    if colon and mark and mark.column > colon.start("text"):  # title: Report: cyber resilience
+        quoted = colon["text"].replace("\\", "\\\\").replace('"', '\\"')  # as YAML reads a double-quoted text
+        return Problem(shown, line, colon["key"], "holds ': ', which YAML takes for the start of another key",
+                       f"quote the value: {colon['key']}: \"{quoted}\"")
     if _indented_by_tab(lines[line - 1]):  # libyaml's message does not name the tab
         return Problem(shown, line, "", "YAML syntax: a tab indents this line; YAML indents with spaces only",
                        "replace the tab with spaces")
     return Problem(shown, line, "", f"YAML syntax: {error.problem or error}",
                    "check the colons, quotes and brackets on this line; quote text that has ': ' or '#'")
+
+
+# A line 'key: text' whose text is neither quoted nor a list or mapping written in brackets.
+_KEY_AND_TEXT = re.compile(r"\s*(?P<key>[\w-]+):[ \t]+(?P<text>[^\s\"'\[{].*?)\s*$")
 
 
 def _indented_by_tab(line: str) -> bool:

@@ -108,6 +108,14 @@ ERRORS = [
           "content/events/brace.md:4: YAML syntax: the '{' on this line is not closed (hint: end the mapping with '}')"]),
     Case("yaml-missing-colon", {"content/news/colon.md": news("title: T\ndate 2018-11-12\nsummary: Something\n")},
          ["content/news/colon.md:3: YAML syntax: could not find expected ':'"]),
+    Case("yaml-colon-in-a-value", {"content/news/colon-title.md": news('title: Report: cyber "resilience" # 2026\n'
+                                                                       "date: 2018-11-12\n"),
+                                   "content/events/colon-place.md": news("title: E\nstart: 2018-11-26\nlocation:\n"
+                                                                         "  name: Geneva: HQ\n")},
+         ["content/news/colon-title.md:2: title: holds ': ', which YAML takes for the start of another key (hint: quote "
+          'the value: title: "Report: cyber \\"resilience\\" # 2026")',
+          "content/events/colon-place.md:5: name: holds ': ', which YAML takes for the start of another key (hint: "
+          'quote the value: name: "Geneva: HQ")']),
     # A tab indenting a line, as an editor's Tab key writes it: libyaml's message does not name the character
     Case("yaml-tab-indent", {"content/news/tab.md": news("title: T\ndate: 2018-11-12\ntags:\n\t- Cyber\n"),
                              "content/news/tab-key.md": news("title: T\n\tdate: 2018-11-12\n")},
