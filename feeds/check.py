@@ -67,7 +67,8 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
         files = _static_paths(site_dir)
         problems += lint_timely(shown, lines, now) + lint_images(shown, lines, files, config)
-        problems += lint_links(shown, embargoed, lines, files, _unmade_pages(found, parsed))
+        problems += lint_links(shown, embargoed, lines, files, _unmade_pages(found, parsed), config.base_url,
+                               lambda name: _text_of(site_dir / name))
         strings, string_problems = _strings(site_dir, config)
         problems += string_problems
     site = Site(
@@ -83,6 +84,14 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
             problems += _rendering_problems(site, site_dir)
         raise SiteError(problems)
     return Loaded(site, ledger, tuple(sorted(problems)), embargoed)
+
+
+def _text_of(path: Path) -> str:
+    """A content file's text read again, to locate a warning in it; "" when it cannot be read now."""
+    try:
+        return path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError:
+        return ""
 
 
 def _unmade_pages(found: list[Found], parsed: list[Parsed]) -> set[str]:

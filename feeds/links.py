@@ -73,6 +73,15 @@ def image_paths(body_html: str, page_url: str, base_url: str) -> tuple[str, ...]
     return _inside([url for _, url in found], page_url, base_url)
 
 
+def written_as(body_html: str, page_url: str, base_url: str) -> list[tuple[str, str]]:
+    """Each link and image of a body that leads inside the site, in the order they come: the URL as
+    its Markdown or HTML likely wrote it (entities decoded), and the path it leads to, as `site_paths`
+    and `image_paths` give it."""
+    found = [(match.start(), match[1]) for pattern in (_HREF, _IMAGE_SRC) for match in pattern.finditer(body_html)]
+    found += [(source.start(), first_candidate(source[1])[0]) for source in _SOURCE_SRCSET.finditer(body_html)]
+    return [(html.unescape(url), path) for _, url in sorted(found) for path in _inside([url], page_url, base_url)]
+
+
 def first_candidate(srcset: str) -> tuple[str, float]:
     """The URL of a srcset's first image candidate, and the pixel density it is for, as HTML parses
     them: after any spaces and commas, the URL up to a space without the commas that end it; then

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from urllib.parse import unquote
 
 from feeds import markup
 from feeds.config import SiteConfig
 from feeds.errors import Problem, Severity
+from feeds.links import written_as
 from feeds.load import Source
 from feeds.model import LIST_PAGES, Event, Item, NewsItem, Status, item_path
 from feeds.new import PLACEHOLDER
@@ -98,12 +101,13 @@ def lint_images(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], f
 
 
 def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
-               files: set[str], unmade: set[str]) -> list[Problem]:
+               files: set[str], unmade: set[str], base_url: str, read: Callable[[str], str]) -> list[Problem]:
     """A link or image in a body that leads to nothing the site has: an item's page (news/...,
     events/...) that no item has, as after a file's slug changed, or that an item still held back
     will have, which leads nowhere till then; a static file the site does not have (`files`), as
     static/chart.png written on an item's page leads to news/<slug>/static/chart.png. The `unmade`
-    pages are those of files with errors, which are reported as such."""
+    pages are those of files with errors, which are reported as such. Each is reported at its line,
+    found in the text of its file (`read`, by its path) for the few items that have one."""
     items, held = list(items), list(held)
     pages = {item.path for item in items} | unmade
     held_until = {item.path: item.embargoed_until for item in held}
@@ -112,12 +116,38 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
         pages_of_files.setdefault(item.source.rpartition("/")[2], set()).add(item.path)
     warnings = []
     for item in items:
-        for path in (*item.links, *item.images):
-            found = _content_file(path, pages_of_files, files) or _dead_end(path, pages, held_until, files)
-            if found is not None:
-                warnings.append(Problem(item.source, lines.get(item.source, {}).get("body", 1), "body", *found,
-                                        Severity.WARNING))
+        dead = [(path, found) for path in (*item.links, *item.images)
+                if (found := _content_file(path, pages_of_files, files) or _dead_end(path, pages, held_until, files))]
+        if dead:
+            body_line = lines.get(item.source, {}).get("body", 1)
+            at = _link_lines(item, [path for path, _ in dead], base_url, read(item.source), body_line)
+            warnings += [Problem(item.source, line, "body", *found, Severity.WARNING)
+                         for (_, found), line in zip(dead, at)]
     return warnings
+
+
+def _link_lines(item: Item, paths: list[str], base_url: str, text: str, body_line: int) -> list[int]:
+    """The line of the file (`text`) that writes each of these paths of the item's body, in the order
+    item.links and item.images give them: the k-th path to a place is the k-th link or image leading
+    there, found where its URL is written (a reference link's at its definition); the body's first
+    line when it is not found as written (cmark-gfm percent-encodes some)."""
+    body = "\n".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[body_line - 1:])
+    written = written_as(item.body_html, base_url + item.path, base_url)
+    taken: Counter[str] = Counter()
+    at = []
+    for path in paths:
+        urls = [url for url, leads_to in written if leads_to == path]
+        nth = taken[path]
+        taken[path] += 1
+        if nth >= len(urls):
+            at.append(body_line)
+            continue
+        url = urls[nth]
+        places = [match.start() for match in re.finditer(re.escape(url), body)] or \
+                 [match.start() for match in re.finditer(re.escape(unquote(url)), body)]
+        same = urls[:nth].count(url)  # the same URL written before: the place after theirs
+        at.append(body_line + body.count("\n", 0, places[min(same, len(places) - 1)]) if places else body_line)
+    return at
 
 
 _ITEM_FILES = {"", "index.html", "event.ics"}  # what an item's folder holds

@@ -455,8 +455,19 @@ WARNINGS = [
                                                                     '<img src="../../static/favicon.svg" alt="A logo"></picture>\n')},
          ["content/news/pictured.md:5: warning: body: leads to news/pictured/static/chart.png, which is no file of the "
           "site (hint: from an item's page, a file of the site is ../../static/...)",
-          "content/news/pictured.md:5: warning: body: leads to static/map.png, which is no file of the site",
-          "content/news/pictured.md:5: warning: body: leads to static/wide.png, which is no file of the site"]),
+          "content/news/pictured.md:7: warning: body: leads to static/map.png, which is no file of the site",
+          "content/news/pictured.md:9: warning: body: leads to static/wide.png, which is no file of the site"]),
+    # Each at the line that writes it (a reference's, at its definition), the same link once per line it is on
+    Case("links-to-no-page-on-their-lines", {"content/news/linking.md": news(OK_NEWS, "Intro.\n\nSee [this](../renamed/)."
+                                                                         "\n\n> [Again](../renamed/), and [the chart][c]"
+                                                                         "\n\n[c]: ../../static/chart.png\n"),
+                                             "content/news/crlf.md": news(OK_NEWS, "Intro.\n\n[There](../gone/)\n")
+                                             .replace("\n", "\r\n")},
+         ["content/news/linking.md:7: warning: body: links to news/renamed/, which is no page of the site",
+          "content/news/linking.md:9: warning: body: links to news/renamed/, which is no page of the site",
+          "content/news/linking.md:11: warning: body: leads to static/chart.png, which is no file of the site",
+          "content/news/crlf.md:7: warning: body: links to news/gone/, which is no page of the site"],
+         unreported=("content/news/linking.md:5:",)),
     # A link to another item by its file name, as between Markdown files in an editor: the site publishes pages,
     # not the files, wherever the link's ../ lead
     Case("link-to-an-items-file", {"content/news/linking.md": news(OK_NEWS, "See [the gathering](annual-gathering-2018.md), "
