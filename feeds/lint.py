@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from functools import cache
 from urllib.parse import unquote
 
 from feeds import markup
@@ -111,13 +112,19 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
     items, held = list(items), list(held)
     pages = {item.path for item in items} | unmade
     held_until = {item.path: item.embargoed_until for item in held}
-    pages_of_files: dict[str, set[str]] = {}
-    for item in (*items, *held):
-        pages_of_files.setdefault(item.source.rpartition("/")[2], set()).add(item.path)
+
+    @cache
+    def pages_of_files() -> dict[str, set[str]]:  # by file name: asked for only when a body links to one
+        found: dict[str, set[str]] = {}
+        for item in (*items, *held):
+            found.setdefault(item.source.rpartition("/")[2], set()).add(item.path)
+        return found
+
     warnings = []
     for item in items:
         dead = [(path, found) for path in (*item.links, *item.images)
-                if (found := _content_file(path, pages_of_files, files) or _dead_end(path, pages, held_until, files))]
+                if (found := _content_file(path, pages_of_files()) if path.endswith(".md") and path not in files
+                    else _dead_end(path, pages, held_until, files))]
         if dead:
             body_line = lines.get(item.source, {}).get("body", 1)
             at = _link_lines(item, [path for path, _ in dead], base_url, read(item.source), body_line)
@@ -153,12 +160,10 @@ def _link_lines(item: Item, paths: list[str], base_url: str, text: str, body_lin
 _ITEM_FILES = {"", "index.html", "event.ics"}  # what an item's folder holds
 
 
-def _content_file(path: str, pages_of_files: Mapping[str, set[str]], files: set[str]) -> tuple[str, str] | None:
-    """A link to a content file by its name (board-meeting.md), as between Markdown files in an editor,
-    and the page to link instead (from an item's page, ../../ is the site's root); None for other paths."""
+def _content_file(path: str, pages_of_files: Mapping[str, set[str]]) -> tuple[str, str]:
+    """What is wrong with a link to a content file by its name (board-meeting.md), as between Markdown
+    files in an editor, and the page to link instead (from an item's page, ../../ is the site's root)."""
     name = path.rpartition("/")[2]
-    if not name.endswith(".md") or path in files:
-        return None
     pages = pages_of_files.get(name, set())
     hint = (f"link to its page: ../../{next(iter(pages))}" if len(pages) == 1
             else f"link to the item's page, ../../{NewsItem.section}/<slug>/ or ../../{Event.section}/<slug>/")
