@@ -82,6 +82,18 @@ def written_as(body_html: str, page_url: str, base_url: str) -> list[tuple[str, 
     return [(html.unescape(url), path) for _, url in sorted(found) for path in _inside([url], page_url, base_url)]
 
 
+def from_the_hosts_root(body_html: str, base_path: str) -> tuple[str, ...]:
+    """The links and images of a body written from the host's root (/news/x/) that lead outside a site
+    published under a path (`base_path`, percent-decoded: /newsroom/), as written; none for a site at a
+    domain's root."""
+    if base_path == "/" or '="/' not in body_html:  # most bodies write no such address: found in C
+        return ()
+    urls = [*_HREF.findall(body_html), *_IMAGE_SRC.findall(body_html),
+            *(first_candidate(srcset)[0] for srcset in _SOURCE_SRCSET.findall(body_html))]
+    return tuple(url for url in map(html.unescape, urls) if url.startswith("/") and not url.startswith("//")
+                 and not unquote(urlsplit(url).path).startswith(base_path))
+
+
 def first_candidate(srcset: str) -> tuple[str, float]:
     """The URL of a srcset's first image candidate, and the pixel density it is for, as HTML parses
     them: after any spaces and commas, the URL up to a space without the commas that end it; then

@@ -7,12 +7,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import cache
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from feeds import markup
 from feeds.config import SiteConfig
 from feeds.errors import Problem, Severity
-from feeds.links import written_as
+from feeds.links import from_the_hosts_root, written_as
 from feeds.load import Source
 from feeds.model import LIST_PAGES, Event, Item, NewsItem, Status, item_path
 from feeds.new import PLACEHOLDER
@@ -106,12 +106,15 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
     """A link or image in a body that leads to nothing the site has: an item's page (news/...,
     events/...) that no item has, as after a file's slug changed, or that an item still held back
     will have, which leads nowhere till then; a static file the site does not have (`files`), as
-    static/chart.png written on an item's page leads to news/<slug>/static/chart.png. The `unmade`
-    pages are those of files with errors, which are reported as such. Each is reported at its line,
-    found in the text of its file (`read`, by its path) for the few items that have one."""
+    static/chart.png written on an item's page leads to news/<slug>/static/chart.png; and, for a
+    site published under a path, one of its pages or files written from the host's root without it
+    (/news/x/ for /newsroom/news/x/), which leads to another site's address. The `unmade` pages are
+    those of files with errors, which are reported as such. Each is reported at its line, found in
+    the text of its file (`read`, by its path) for the few items that have one."""
     items, held = list(items), list(held)
     pages = {item.path for item in items} | unmade
     held_until = {item.path: item.embargoed_until for item in held}
+    base_path = unquote(urlsplit(base_url).path)
 
     @cache
     def pages_of_files() -> dict[str, set[str]]:  # by file name: asked for only when a body links to one
@@ -125,20 +128,28 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
         dead = [(path, found) for path in (*item.links, *item.images)
                 if (found := _content_file(path, pages_of_files()) if path.endswith(".md") and path not in files
                     else _dead_end(path, pages, held_until, files))]
-        if dead:
+        outside = [(written, found) for written in from_the_hosts_root(item.body_html, base_path)
+                   if (found := _outside(written, base_path, pages, files))]
+        if dead or outside:
             body_line = lines.get(item.source, {}).get("body", 1)
-            at = _link_lines(item, [path for path, _ in dead], base_url, read(item.source), body_line)
+            body = _body_text(read(item.source), body_line)
+            at = _link_lines(item, [path for path, _ in dead], base_url, body, body_line)
+            at += [_line_of(written, body, body_line) for written, _ in outside]
             warnings += [Problem(item.source, line, "body", *found, Severity.WARNING)
-                         for (_, found), line in zip(dead, at)]
+                         for (_, found), line in zip([*dead, *outside], at)]
     return warnings
 
 
-def _link_lines(item: Item, paths: list[str], base_url: str, text: str, body_line: int) -> list[int]:
-    """The line of the file (`text`) that writes each of these paths of the item's body, in the order
-    item.links and item.images give them: the k-th path to a place is the k-th link or image leading
-    there, found where its URL is written (a reference link's at its definition); the body's first
-    line when it is not found as written (cmark-gfm percent-encodes some)."""
-    body = "\n".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[body_line - 1:])
+def _body_text(text: str, body_line: int) -> str:
+    """The body of a content file's text, which begins at line `body_line`, with its lines ended by \\n."""
+    return "\n".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[body_line - 1:])
+
+
+def _link_lines(item: Item, paths: list[str], base_url: str, body: str, body_line: int) -> list[int]:
+    """The line of the file that writes each of these paths of the item's body (`body`, from line
+    `body_line`), in the order item.links and item.images give them: the k-th path to a place is
+    the k-th link or image leading there, found where its URL is written (a reference link's at its
+    definition); the body's first line when it is not found as written (cmark-gfm percent-encodes some)."""
     written = written_as(item.body_html, base_url + item.path, base_url)
     taken: Counter[str] = Counter()
     at = []
@@ -150,11 +161,34 @@ def _link_lines(item: Item, paths: list[str], base_url: str, text: str, body_lin
             at.append(body_line)
             continue
         url = urls[nth]
-        places = [match.start() for match in re.finditer(re.escape(url), body)] or \
-                 [match.start() for match in re.finditer(re.escape(unquote(url)), body)]
-        same = urls[:nth].count(url)  # the same URL written before: the place after theirs
-        at.append(body_line + body.count("\n", 0, places[min(same, len(places) - 1)]) if places else body_line)
+        at.append(_line_of(url, body, body_line, same=urls[:nth].count(url)))  # after the same URL written before
     return at
+
+
+def _line_of(url: str, body: str, body_line: int, same: int = 0) -> int:
+    """The line of the file where the body writes the URL after `same` places that write it too
+    (percent-decoded, where it is not found as it is); the body's first line when it is not found."""
+    places = [match.start() for match in re.finditer(re.escape(url), body)] or \
+             [match.start() for match in re.finditer(re.escape(unquote(url)), body)]
+    return body_line + body.count("\n", 0, places[min(same, len(places) - 1)]) if places else body_line
+
+
+def _outside(written: str, base_path: str, pages: set[str], files: set[str]) -> tuple[str, str] | None:
+    """What is wrong with an address written from the host's root that leads outside the site (under
+    `base_path`), when the site has a page or file at that path (the address meant the site's own);
+    None otherwise."""
+    path = unquote(urlsplit(written).path).lstrip("/")
+    section, _, rest = path.partition("/")
+    if path in files:
+        verb = "leads to"
+    elif section in (NewsItem.section, Event.section) and item_path(section, rest.partition("/")[0]) in pages:
+        verb = "links to"
+    else:
+        return None  # the host's other pages (/about/) are no concern of the site's
+    written = written.lstrip("/")
+    return (f"{verb} /{written}, outside the site, which is under {base_path}",
+            f"write the address from the item's page, ../../{written}, or from the host's root with the site's path, "
+            f"{base_path}{written}")
 
 
 _ITEM_FILES = {"", "index.html", "event.ics"}  # what an item's folder holds

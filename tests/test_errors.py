@@ -448,6 +448,21 @@ WARNINGS = [
                                                                   ", [the archive](../../archive/) and [its second page](../page/2/).\n")},
          ["content/news/linking.md:5: warning: body: links to news/renamed/, which is no page of the site"],
          unreported=("content/news/linking.md:5: warning: body: links to news/page/",)),
+    # A site published under a path: /news/x/ from the host's root is outside it, at another site's address.
+    Case("link-from-the-hosts-root-under-a-path",
+         {"content/news/linking.md": news(OK_NEWS, "See [the call](/news/forum-joins-paris-call/).\n\n![A logo]"
+                                                   "(/static/favicon.svg), [it again](/newsroom/news/forum-joins-paris-call/)"
+                                                   ", [the host's page](/about/) and [its news](/news/2018/call/).\n")},
+         ["content/news/linking.md:5: warning: body: links to /news/forum-joins-paris-call/, outside the site, which "
+          "is under /newsroom/ (hint: write the address from the item's page, ../../news/forum-joins-paris-call/, "
+          "or from the host's root with the site's path, /newsroom/news/forum-joins-paris-call/)",
+          "content/news/linking.md:7: warning: body: leads to /static/favicon.svg, outside the site, which is under "
+          "/newsroom/ (hint: write the address from the item's page, ../../static/favicon.svg, or from the host's "
+          "root with the site's path, /newsroom/static/favicon.svg)"],
+         unreported=("content/news/linking.md:7: warning: body: links to /newsroom/", "content/news/linking.md:7: "
+                     "warning: body: links to /about/", "content/news/linking.md:7: warning: body: links to /news/2018/"),
+         edits={"site.toml": ('base_url = "https://newsroom.example.org/"',
+                              'base_url = "https://newsroom.example.org/newsroom/"')}),
     Case("body-image-not-in-the-site", {"content/news/pictured.md": news(OK_NEWS, "![A chart](static/chart.png)\n\n"
                                                                     "![The logo](../../static/favicon.svg) and "
                                                                     "![A map](../../static/map.png)\n\n"
