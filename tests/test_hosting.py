@@ -43,17 +43,33 @@ def parse_headers(text: str) -> list[tuple[str, dict[str, str]]]:
     return rules
 
 
-def matches(pattern: str, path: str) -> bool:
-    """A rule's URL pattern against a request path; `*` (a splat) matches anything, once per rule."""
+def cloudflare_regex(pattern: str) -> str:
+    """A rule's URL pattern as Cloudflare Pages reads it: `*` (a splat, once per rule) matches anything,
+    `:name` (a placeholder) one segment."""
     assert pattern.count("*") <= 1, pattern
-    return re.fullmatch(re.escape(pattern).replace(r"\*", ".*"), path) is not None
+    return "/".join("[^/]+" if part.startswith(":") else ".*".join(map(re.escape, part.split("*")))
+                    for part in pattern.split("/"))
 
 
-def headers_for(rules: list[tuple[str, dict[str, str]]], path: str) -> dict[str, list[str]]:
+def netlify_regex(pattern: str) -> str:
+    """A rule's URL pattern as Netlify reads it (its headers parser's getForRegExp): a segment that is a
+    `*` alone matches anything or nothing, slash included (`/feeds/*/atom.xml` matches /feeds/atom.xml),
+    `:name` one segment, and a trailing slash is optional."""
+    def segment(part: str) -> str:
+        if part.startswith(":"):
+            return "[^/]+"
+        return "?(.*)" if part == "*" else part.replace("*", "(.*)") if "*" in part else re.escape(part)
+    return "/" + "/".join(segment(part) for part in pattern.split("/") if part) + "/?"
+
+
+HOSTS = {"cloudflare": cloudflare_regex, "netlify": netlify_regex}
+
+
+def headers_for(rules: list[tuple[str, dict[str, str]]], path: str, host: str = "cloudflare") -> dict[str, list[str]]:
     """What a host sends for a path: every matching rule's headers, a repeated header's values merged."""
     sent: dict[str, list[str]] = {}
     for pattern, headers in rules:
-        if matches(pattern, path):
+        if re.fullmatch(HOSTS[host](pattern), path, re.IGNORECASE if host == "netlify" else 0):
             for name, value in headers.items():
                 sent.setdefault(name, []).append(value)
     return sent
@@ -63,34 +79,38 @@ def url_paths(name: str) -> list[str]:
     return ["/" + name, "/" + name.removesuffix("index.html")] if name.endswith("index.html") else ["/" + name]
 
 
-def test_every_built_file_gets_one_cache_rule_and_the_types_hosts_miss(example_output: Path) -> None:
+@pytest.mark.parametrize("host", HOSTS)
+def test_every_built_file_gets_one_cache_rule_and_the_types_hosts_miss(example_output: Path, host: str) -> None:
     rules = parse_headers((example_output / "_headers").read_text())
     for name in tree_bytes(example_output):
         if name == "_headers":
             continue
         for path in url_paths(name):
-            sent = headers_for(rules, path)
+            sent = headers_for(rules, path, host)
             assert len(sent["Cache-Control"]) == 1, (path, sent)
             assert sent["X-Content-Type-Options"] == ["nosniff"]
             if not hosts_guess(name):  # what hosts type right by extension needs no rule
                 assert sent["Content-Type"] == [content_type(name)], path
-    assert headers_for(rules, "/feeds/atom.xml")["Content-Type"] == ["application/atom+xml; charset=utf-8"]
-    assert headers_for(rules, "/feeds/rss.xml")["Content-Type"] == ["application/rss+xml; charset=utf-8"]
-    assert headers_for(rules, "/feeds/events.ics")["Content-Type"] == ["text/calendar; charset=utf-8"]
-    assert headers_for(rules, "/static/style.css")["Cache-Control"] == ["public, max-age=86400"]
-    assert headers_for(rules, "/next-lift.txt")["Cache-Control"] == ["no-cache"]
+    assert headers_for(rules, "/feeds/atom.xml", host)["Content-Type"] == ["application/atom+xml; charset=utf-8"]
+    assert headers_for(rules, "/feeds/rss.xml", host)["Content-Type"] == ["application/rss+xml; charset=utf-8"]
+    assert headers_for(rules, "/feeds/events.ics", host)["Content-Type"] == ["text/calendar; charset=utf-8"]
+    assert headers_for(rules, "/static/style.css", host)["Cache-Control"] == ["public, max-age=86400"]
+    assert headers_for(rules, "/next-lift.txt", host)["Cache-Control"] == ["no-cache"]
 
 
-def test_many_files_share_a_few_rules() -> None:
+@pytest.mark.parametrize("host", HOSTS)
+def test_many_files_share_a_few_rules(host: str) -> None:
     files = [OutputFile("index.html", b""), OutputFile("feeds/atom.xml", b""), OutputFile("feed.json", b"")]
     files += [OutputFile(f"events/e{n}/event.ics", b"") for n in range(10_000)]
-    files += [OutputFile(f"tags/t{n}/atom.xml", b"") for n in range(500)]
+    files += [OutputFile(f"{top}/t{n}/atom.xml", b"") for n in range(500) for top in ("tags", "feeds/tags")]
     rules = parse_headers(render_headers(files).data.decode())
     assert len(rules) < 100  # Cloudflare Pages reads at most 100
-    assert headers_for(rules, "/events/e9999/event.ics")["Content-Type"] == ["text/calendar; charset=utf-8"]
-    assert headers_for(rules, "/tags/t7/atom.xml")["Content-Type"] == ["application/atom+xml; charset=utf-8"]
-    assert headers_for(rules, "/feed.json")["Content-Type"] == ["application/feed+json; charset=utf-8"]
-    assert headers_for(rules, "/feeds/atom.xml")["Content-Type"] == ["application/atom+xml; charset=utf-8"]
+    assert headers_for(rules, "/events/e9999/event.ics", host)["Content-Type"] == ["text/calendar; charset=utf-8"]
+    assert headers_for(rules, "/tags/t7/atom.xml", host)["Content-Type"] == ["application/atom+xml; charset=utf-8"]
+    assert headers_for(rules, "/feeds/tags/t7/atom.xml", host)["Content-Type"] == \
+        ["application/atom+xml; charset=utf-8"]
+    assert headers_for(rules, "/feed.json", host)["Content-Type"] == ["application/feed+json; charset=utf-8"]
+    assert headers_for(rules, "/feeds/atom.xml", host)["Content-Type"] == ["application/atom+xml; charset=utf-8"]
 
 
 def test_a_site_s_many_static_files_need_no_rules(example_site: Path, feeds, tmp_path: Path) -> None:

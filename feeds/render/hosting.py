@@ -30,7 +30,7 @@ def render_headers(files: Sequence[Output]) -> OutputFile:
 
     Hosts merge the values of a header set by several matching rules, so each cache rule covers one
     top-level entry of the output and no two overlap; Content-Type rules share a pattern per file
-    name inside a folder (`/events/*/event.ics`) to stay far below Cloudflare's 100 rules.
+    name at a depth inside a folder (`/events/:folder1/event.ics`) to stay far below Cloudflare's 100 rules.
     """
     blocks = [_block(pattern, {"Cache-Control": cache, "X-Content-Type-Options": "nosniff"})
               for pattern, cache in _cache_rules(files)]
@@ -54,20 +54,21 @@ def _cache_rules(files: Sequence[Output]) -> list[tuple[str, str]]:
 
 
 def _type_rules(files: Sequence[Output]) -> list[tuple[str, str]]:
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    groups: dict[tuple[str, int, str], list[str]] = defaultdict(list)
     for file in files:
         if file.path != HEADERS_PATH and not hosts_guess(file.path):
             parts = file.path.split("/")
-            groups[(parts[0] if len(parts) > 1 else "", parts[-1])].append(file.path)
+            groups[(parts[0] if len(parts) > 1 else "", len(parts), parts[-1])].append(file.path)
     rules = {}
-    for (top, name), paths in groups.items():
+    for (top, depth, name), paths in groups.items():
         kind = content_type(paths[0])
-        deep = {path for path in paths if path.count("/") > 1}
-        for path in paths:
-            if len(deep) < 2 or path not in deep:
-                rules[f"/{path}"] = kind
-        if len(deep) > 1:
-            rules[f"/{top}/*/{name}"] = kind
+        if depth > 2 and len(paths) > 1:
+            # A placeholder per folder, which matches one segment: Netlify reads a segment of `*` alone as
+            # optional, so /feeds/*/atom.xml would match /feeds/atom.xml too and give it the type twice.
+            folders = "/".join(f":folder{number}" for number in range(1, depth - 1))
+            rules[f"/{top}/{folders}/{name}"] = kind
+        else:
+            rules.update((f"/{path}", kind) for path in paths)
     return sorted(rules.items())
 
 
