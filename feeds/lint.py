@@ -129,7 +129,7 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
                 if (found := _content_file(path, pages_of_files()) if path.endswith(".md") and path not in files
                     else _dead_end(path, pages, held_until, files))]
         outside = [(written, found) for written in from_the_hosts_root(item.body_html, base_path)
-                   if (found := _outside(written, base_path, pages, files))]
+                   if (found := _outside(written, base_path, pages, files))] if base_path != "/" else []
         if dead or outside:
             body_line = lines.get(item.source, {}).get("body", 1)
             body = _body_text(read(item.source), body_line)
