@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import shutil
 import struct
+import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +18,18 @@ from feeds.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_NOW = "2018-11-20T12:00:00+01:00"  # between the announcement and the Annual Gathering
+
+
+@contextlib.contextmanager
+def loopback(handler: Callable[..., http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A server of `handler` over loopback, as a host serves a site; yields its address, without a slash."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_NOW, ROOT
+from conftest import EXAMPLE_NOW, ROOT, loopback
 
 from feeds.cli import main
 
@@ -103,13 +103,6 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def served(built_sites: dict[str, BuiltSite]) -> Iterator[dict[str, str]]:
     """Each built site served over loopback, as an http://127.0.0.1:PORT/ base URL by site name."""
-    servers = {}
-    for name, built in built_sites.items():
-        handler = functools.partial(_QuietHandler, directory=str(built.output))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers[name] = server
-    yield {name: f"http://127.0.0.1:{server.server_address[1]}/" for name, server in servers.items()}
-    for server in servers.values():
-        server.shutdown()
-        server.server_close()
+    with contextlib.ExitStack() as stack:
+        yield {name: stack.enter_context(loopback(functools.partial(_QuietHandler, directory=str(built.output)))) + "/"
+               for name, built in built_sites.items()}

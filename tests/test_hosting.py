@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ import icalendar
 import lxml.etree
 import lxml.html
 import pytest
-from conftest import EXAMPLE_NOW, ROOT, tree_bytes
+from conftest import EXAMPLE_NOW, ROOT, loopback, tree_bytes
 from newsroom import write_newsroom
 
 from feeds.mediatypes import content_type, hosts_guess
@@ -177,14 +176,8 @@ class _Host(http.server.SimpleHTTPRequestHandler):
 @contextlib.contextmanager
 def _hosting(output: Path, prefix: str) -> Iterator[str]:
     """`output` served over loopback at `prefix`; yields the address of the site (its base URL)."""
-    handler = type("Host", (_Host,), {"output": output, "prefix": prefix})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback(type("Host", (_Host,), {"output": output, "prefix": prefix})) as address:
+        yield address + prefix
 
 
 # What README's Hosting section says feed readers and calendar apps are sent.

@@ -7,7 +7,6 @@ import contextlib
 import functools
 import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,7 +14,7 @@ from urllib.parse import urlsplit
 import feedparser
 import icalendar
 import pytest
-from conftest import EXAMPLE_NOW, with_news_photo
+from conftest import EXAMPLE_NOW, loopback, with_news_photo
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 from site_newsroom import BuiltSite, built_sites, html_pages, served  # noqa: F401 - the fixtures
 
@@ -77,14 +76,8 @@ class Visit:
 @contextlib.contextmanager
 def _serving(folder: Path) -> Iterator[str]:
     """The files of `folder` served over loopback, as a static host serves them; yields its address."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback(functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))) as address:
+        yield address + "/"
 
 
 def _pages(built_sites: dict[str, BuiltSite]) -> list[tuple[str, str]]:
