@@ -8,7 +8,7 @@ import gc
 import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
@@ -61,8 +61,9 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems = [problem for result in parsed for problem in result.problems] + stray_problems(strays)
         items = [result.item for result in parsed if result.item is not None]
         lines = {result.item.source: result.lines for result in parsed if result.item is not None}
-        shown, embargoed, ledger, placing = _place(items, read_ledger(site_dir), [file.name for file in found], now,
-                                                   drafts, lines)
+        recorded = read_ledger(site_dir)
+        shown, embargoed, ledger, placing = _place(items, recorded, [file.name for file in found], now, drafts,
+                                                   lines, config)
         problems += placing
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
         files = _static_paths(site_dir)
@@ -78,6 +79,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         now=now,
         strings=strings,
         next_lift=embargoed[0].embargoed_until if embargoed else None,
+        own_id_path=recorded.own_id_path(config.id_path),
     )
     if any(p.is_error for p in problems) or (strict and problems):
         if not any(p.path.startswith("templates/") for p in problems):
@@ -118,18 +120,21 @@ def _rendering_problems(site: Site, site_dir: Path) -> list[Problem]:
 
 
 def _place(items: list[Item], recorded: Ledger, present: list[str], now: datetime, drafts: bool,
-           lines: Mapping[str, Mapping[str, int]]) -> tuple[list[Item], tuple[Item, ...], Ledger, list[Problem]]:
+           lines: Mapping[str, Mapping[str, int]],
+           config: SiteConfig) -> tuple[list[Item], tuple[Item, ...], Ledger, list[Problem]]:
     """The items shown, those held by an embargo (the soonest to lift first), the ledger they make,
     and what is wrong in that: an item published before that would be held now, or has disappeared,
-    or a withdrawn item's id given again. Drafts are shown with `drafts`, and never recorded."""
+    or a withdrawn item's id given again. Drafts are shown with `drafts`, and never recorded. The
+    ledger made says whether the site's own ids carry its path, as they did or, for a new site, will."""
     public, embargoed = split_embargoed(items, now)
     embargoed = tuple(item for item in embargoed if drafts or not item.draft)  # a draft lifts with no date
     published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft], present=present)
     taken_back = published_but_held(embargoed, recorded, lines)
     held_back = {problem.path for problem in taken_back}  # not "disappeared": held by its embargo
     problems = taken_back + [p for p in ledger_problems if p.path not in held_back]
-    problems += reused_withdrawn(recorded, [*published, *embargoed])
+    problems += reused_withdrawn(recorded, [*published, *embargoed], config.id_domain, config.id_path)
     shown = published + ([i for i in public if i.draft] if drafts else [])
+    ledger = replace(ledger, site_ids_with_path=bool(recorded.own_id_path(config.id_path)))
     return shown, embargoed, ledger, problems
 
 

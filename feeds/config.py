@@ -74,6 +74,7 @@ class SiteConfig:
     feeds: FeedSettings
     calendar: CalendarSettings
     id_domain: str  # the host that qualifies ids and UIDs; fixed by site.toml, not --base-url
+    id_path: str  # with it, base_url's path in site.toml ("cyber/" under https://org.github.io/cyber/, "" at a root)
 
     def url(self, path: str = "") -> str:
         """The absolute URL of a path inside the site, percent-encoded where it goes beyond ASCII
@@ -273,6 +274,9 @@ class SettingsError(SiteError):
         self.stand_in = stand_in
 
 
+# What the path of base_url (percent-encoded already) keeps in a tag URI's specific part (RFC 4151): all
+# but '[' and ']', which only a host may hold.
+_TAG_SAFE = "/%!$&'()*+,;=:@~"
 _STAND_IN_URL = "https://localhost/"  # for a base_url that is wrong or missing, while the content is checked
 
 
@@ -313,6 +317,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         feeds=feeds,
         calendar=calendar,
         id_domain=urlsplit(base_url).hostname or "localhost",
+        id_path=quote(urlsplit(base_url).path.lstrip("/"), safe=_TAG_SAFE),
     )
     if r.problems:
         # Content times without an offset are in the site's zone: against a stand-in for it, an end

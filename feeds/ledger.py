@@ -1,7 +1,8 @@
 """The ledger of published items (published.json, committed beside the content).
 
 It keeps every published item's id and UID permanent across edits, renames and base URL changes,
-and each event's SEQUENCE with a fingerprint of the fields whose change calendars must be told of.
+and each event's SEQUENCE with a fingerprint of the fields whose change calendars must be told of;
+for a site under a path, it says whether the site's own ids carry the path (Ledger.own_id_path).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from feeds.errors import Problem, SiteError
 from feeds.fields import absolute_uri
+from feeds.ids import tag_uri, uid_of
 from feeds.limits import refused_problem
 from feeds.model import Event, Item
 
@@ -34,11 +36,21 @@ class Entry:
 @dataclass(frozen=True)
 class Ledger:
     entries: tuple[Entry, ...] = ()
+    # The site's own ids (its feeds', its calendar's) carry its path (see own_id_path); written only when true.
+    site_ids_with_path: bool = False
 
     def to_bytes(self) -> bytes:
         """Deterministic JSON sorted by path, for readable diffs."""
         rows = [_row(e) for e in sorted(self.entries, key=lambda e: (e.path, e.id))]
-        return (json.dumps({"version": 1, "items": rows}, indent=2, ensure_ascii=False) + "\n").encode()
+        mark = {"site_ids_with_path": True} if self.site_ids_with_path else {}
+        return (json.dumps({"version": 1, **mark, "items": rows}, indent=2, ensure_ascii=False) + "\n").encode()
+
+    def own_id_path(self, id_path: str) -> str:
+        """The path that qualifies the site's own ids, its feeds' and its calendar's, beside the host: the
+        site's `id_path`, but "" for a site under a path that published items before those ids carried it
+        (entries without site_ids_with_path). No entry records them, and feed readers and calendars that
+        key on them would take the feeds and the calendar they follow for others."""
+        return id_path if self.site_ids_with_path or not self.entries else ""
 
 
 def _row(entry: Entry) -> dict[str, object]:
@@ -69,12 +81,14 @@ def _parse(data: bytes) -> Ledger:
         if not isinstance(rows, dict) or not isinstance(rows.get("items"), list):
             raise ValueError('expected {"version": 1, "items": [...]}')
         entries = tuple(Entry(**row) for row in rows["items"])
+        if not isinstance(with_path := rows.get("site_ids_with_path", False), bool):
+            raise TypeError(f"site_ids_with_path: expected true or false, got {json.dumps(with_path)}")
     except (ValueError, KeyError, TypeError) as error:
         raise SiteError([Problem(LEDGER_NAME, 0, "", f"unreadable ledger: {error}",
                                  "restore it from version control")]) from None
     if problems := [problem for entry in entries for problem in _edited(entry, text)]:
         raise SiteError(problems)
-    return Ledger(entries)
+    return Ledger(entries, with_path)
 
 
 # What each of an entry's values is.
@@ -168,19 +182,23 @@ def _disappeared(entry: Entry) -> Problem:
     )
 
 
-def reused_withdrawn(ledger: Ledger, items: Iterable[Item]) -> list[Problem]:
+def reused_withdrawn(ledger: Ledger, items: Iterable[Item], id_domain: str, id_path: str) -> list[Problem]:
     """A withdrawn item's id and UID stay reserved for good: a problem for each item that would take
     one (as published, or as it will be when its embargo lifts), even a new file at the withdrawn
     one's path, or readers would take it for that one. Only an `id:` given in the front matter
-    takes a withdrawn item's id back, to publish it again."""
+    takes a withdrawn item's id back, to publish it again. On a site under a path, an item whose id
+    (or UID) is made with the path is also held to the one it would have had before ids carried it,
+    which the items withdrawn before then have: the withdrawn item's own file, published again, would
+    otherwise come back under a new id, a second copy for readers who kept the first."""
     ids = {e.id: e for e in ledger.entries if e.withdrawn}
     if not ids:
         return []
     uids = {e.uid: e for e in ledger.entries if e.withdrawn and e.uid}
     problems = []
     for item in items:
-        by_id = None if item.id_given else ids.get(item.id)
-        by_uid = uids.get(item.uid) if isinstance(item, Event) and not item.uid_given else None
+        before_id, before_uid = _before_paths(item, id_domain, id_path)
+        by_id = None if item.id_given else ids.get(item.id) or ids.get(before_id)
+        by_uid = uids.get(item.uid) or uids.get(before_uid) if isinstance(item, Event) and not item.uid_given else None
         if by_uid is not None and item.id_given and by_uid.id == item.id:
             by_uid = None  # the withdrawn event itself, its id given to publish it again
         taken = [(what, entry) for what, entry in (("id", by_id), ("uid", by_uid)) if entry is not None]
@@ -190,6 +208,17 @@ def reused_withdrawn(ledger: Ledger, items: Iterable[Item]) -> list[Problem]:
                                     "slug, or an id: (and, for an event, a uid:) of its own; to publish the "
                                     f"withdrawn item again, give it its id: \"{entry.id}\""))
     return problems
+
+
+def _before_paths(item: Item, id_domain: str, id_path: str) -> tuple[str, str]:
+    """The id and UID an item of a site under a path would have had before ids carried the path, for
+    each it has made with the path; "" for any other (given, or kept by the ledger)."""
+    if not id_path:
+        return "", ""
+    made = tag_uri(id_domain, id_path, item.date, item.section, item.slug)
+    before_id = tag_uri(id_domain, "", item.date, item.section, item.slug) if item.id == made else ""
+    made_uid = isinstance(item, Event) and item.uid == uid_of(item.slug, id_domain, id_path)
+    return before_id, uid_of(item.slug, id_domain, "") if made_uid else ""
 
 
 def _entry_for(item: Item, entry: Entry | None) -> tuple[Item, Entry]:

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from feeds.addresses import uri_path
 from feeds.config import Person, SiteConfig
 from feeds.errors import Problem
 from feeds.fields import Fields, describe
+from feeds.ids import tag_uri, uid_of
 from feeds.limits import (
     MAX_SLUG_BYTES,
     REFUSED_HINT,
@@ -121,9 +121,9 @@ def _body_paths(common: Common, section: str, config: SiteConfig) -> dict[str, t
 
 
 def _tag_uri(config: SiteConfig, common: Common, section: str) -> str:
-    """The id an item gets without an id: (RFC 4151), from the site's domain, its date and slug (a
-    slug beyond ASCII percent-encoded, as a tag URI must be); "" when its date is wrong."""
-    return f"tag:{config.id_domain},{common.date:%Y-%m-%d}:{section}/{uri_path(common.slug)}" if common.date else ""
+    """The id an item gets without an id: (see `tag_uri`), from the site's domain and path, its date and
+    slug; "" when its date is wrong."""
+    return tag_uri(config.id_domain, config.id_path, common.date, section, common.slug) if common.date else ""
 
 
 def _slug(f: Fields) -> str:
@@ -194,7 +194,7 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
         **common._asdict(),
         **_body_paths(common, Event.section, config),
         id=given_id or made_id,
-        uid=given_uid or f"{common.slug}@{config.id_domain}",
+        uid=given_uid or uid_of(common.slug, config.id_domain, config.id_path),
         id_given=bool(given_id),
         uid_given=bool(given_uid),
         start=start,

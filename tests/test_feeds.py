@@ -173,7 +173,7 @@ def test_feed_updated_is_the_newest_entry_not_the_clock(example_site: Path, feed
 
 
 def test_every_entry_field_in_every_format(big: Path) -> None:
-    expected = {f"tag:press.example.com,{n.date:%Y-%m-%d}:news/item-{i}": n for i, n in enumerate(news_files())}
+    expected = {f"tag:press.example.com,{n.date:%Y-%m-%d}:newsroom/news/item-{i}": n for i, n in enumerate(news_files())}
     paths = [big / "feeds/atom.xml", big / "feeds/rss.xml", big / "feeds/feed.json"]
     paths += [big / f"feeds/archive/{n}/{name}" for n in range(1, 6) for name in ("atom.xml", "rss.xml", "feed.json")]
     seen = {"atom": set(), "rss": set(), "json": set()}
@@ -303,7 +303,7 @@ def test_archives_walk_back_to_the_first_item(big: Path, fmt: str, folder: str) 
     assert len(set(seen)) == expected == len(all_ids)
     assert len(visited) == 1 + expected // LIMIT
     oldest = min(feedparse(visited[-1].with_name("atom.xml")).entries, key=lambda e: e.published_parsed)
-    assert oldest.id == "tag:press.example.com,2019-01-07:news/item-0"
+    assert oldest.id == "tag:press.example.com,2019-01-07:newsroom/news/item-0"
 
 
 @pytest.mark.parametrize("fmt", ["atom.xml", "rss.xml"])

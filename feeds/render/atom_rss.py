@@ -8,7 +8,6 @@ when the logo is no image RSS's <image> may be (feedgen writes both or neither).
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timezone
 from html import escape
 from typing import Any
@@ -19,6 +18,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from feeds import __version__
+from feeds.ids import feed_uuid
 from feeds.mediatypes import UNKNOWN, media_type
 from feeds.model import Site
 from feeds.render import OutputFile
@@ -32,8 +32,8 @@ RSS_IMAGE_TYPES = {"image/gif", "image/jpeg", "image/png"}  # the kinds of image
 
 
 def feed_id(site: Site, document: Document) -> str:
-    """A channel's permanent id: a UUID from the site's id domain and the feed's folder."""
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"https://{site.config.id_domain}/{document.channel.folder}").urn
+    """A channel's permanent id: a UUID from the site's id domain, its own ids' path and the feed's folder."""
+    return feed_uuid(site.config.id_domain, site.own_id_path, document.channel.folder)
 
 
 def updated(document: Document) -> datetime:

@@ -17,6 +17,7 @@ from feeds import __version__
 from feeds.calendar_links import CALENDAR_PATH, event_ics_path, event_text
 from feeds.config import Person
 from feeds.event_status import banner, calendar_title, ical_status
+from feeds.ids import uid_of
 from feeds.languages import direction
 from feeds.links import absolutize
 from feeds.markup import with_back_labels
@@ -123,7 +124,7 @@ def _subscription_header(site: Site) -> bytes:
         source=config.url(CALENDAR_PATH),
         color=settings.color or None,
         method=_method(site, site.events),
-        uid=f"calendar@{config.id_domain}",
+        uid=uid_of("calendar", config.id_domain, site.own_id_path),
     )
     # Texts as TEXT values (icalendar writes NAME and the X-WR- names unescaped), each in RFC 7986's
     # property and in the older X-WR- one that Apple Calendar and Outlook read.
