@@ -170,7 +170,7 @@ class BuildCache:
         which the items held back decide (no row is theirs)."""
         rows = [self.item_row(item) for item in site.items]
         moments = [site.now.isoformat(), str(site.next_lift)] if exact_now else moment_key(site)
-        return digest(self.software, settings_key(site.config), site.own_id_path, templates, *moments, *rows)
+        return digest(self.software, settings_key(site.config), templates, *moments, *rows)
 
     def inputs_key(self, config: SiteConfig, templates: str, drafts: bool, ledger: bytes,
                    strays: tuple[str, ...]) -> str:

@@ -8,7 +8,7 @@ import gc
 import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
@@ -79,7 +79,6 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         now=now,
         strings=strings,
         next_lift=embargoed[0].embargoed_until if embargoed else None,
-        own_id_path=recorded.own_id_path(config.id_path),
     )
     if any(p.is_error for p in problems) or (strict and problems):
         if not any(p.path.startswith("templates/") for p in problems):
@@ -124,8 +123,7 @@ def _place(items: list[Item], recorded: Ledger, present: list[str], now: datetim
            config: SiteConfig) -> tuple[list[Item], tuple[Item, ...], Ledger, list[Problem]]:
     """The items shown, those held by an embargo (the soonest to lift first), the ledger they make,
     and what is wrong in that: an item published before that would be held now, or has disappeared,
-    or a withdrawn item's id given again. Drafts are shown with `drafts`, and never recorded. The
-    ledger made says whether the site's own ids carry its path, as they did or, for a new site, will."""
+    or a withdrawn item's id given again. Drafts are shown with `drafts`, and never recorded."""
     public, embargoed = split_embargoed(items, now)
     embargoed = tuple(item for item in embargoed if drafts or not item.draft)  # a draft lifts with no date
     published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft], present=present)
@@ -134,7 +132,6 @@ def _place(items: list[Item], recorded: Ledger, present: list[str], now: datetim
     problems = taken_back + [p for p in ledger_problems if p.path not in held_back]
     problems += reused_withdrawn(recorded, [*published, *embargoed], config.id_domain, config.id_path)
     shown = published + ([i for i in public if i.draft] if drafts else [])
-    ledger = replace(ledger, site_ids_with_path=bool(recorded.own_id_path(config.id_path)))
     return shown, embargoed, ledger, problems
 
 

@@ -1,8 +1,7 @@
 """The ledger of published items (published.json, committed beside the content).
 
 It keeps every published item's id and UID permanent across edits, renames and base URL changes,
-and each event's SEQUENCE with a fingerprint of the fields whose change calendars must be told of;
-for a site under a path, it says whether the site's own ids carry the path (Ledger.own_id_path).
+and each event's SEQUENCE with a fingerprint of the fields whose change calendars must be told of.
 """
 
 from __future__ import annotations
@@ -36,21 +35,11 @@ class Entry:
 @dataclass(frozen=True)
 class Ledger:
     entries: tuple[Entry, ...] = ()
-    # The site's own ids (its feeds', its calendar's) carry its path (see own_id_path); written only when true.
-    site_ids_with_path: bool = False
 
     def to_bytes(self) -> bytes:
         """Deterministic JSON sorted by path, for readable diffs."""
         rows = [_row(e) for e in sorted(self.entries, key=lambda e: (e.path, e.id))]
-        mark = {"site_ids_with_path": True} if self.site_ids_with_path else {}
-        return (json.dumps({"version": 1, **mark, "items": rows}, indent=2, ensure_ascii=False) + "\n").encode()
-
-    def own_id_path(self, id_path: str) -> str:
-        """The path that qualifies the site's own ids, its feeds' and its calendar's, beside the host: the
-        site's `id_path`, but "" for a site under a path that published items before those ids carried it
-        (entries without site_ids_with_path). No entry records them, and feed readers and calendars that
-        key on them would take the feeds and the calendar they follow for others."""
-        return id_path if self.site_ids_with_path or not self.entries else ""
+        return (json.dumps({"version": 1, "items": rows}, indent=2, ensure_ascii=False) + "\n").encode()
 
 
 def _row(entry: Entry) -> dict[str, object]:
@@ -81,14 +70,12 @@ def _parse(data: bytes) -> Ledger:
         if not isinstance(rows, dict) or not isinstance(rows.get("items"), list):
             raise ValueError('expected {"version": 1, "items": [...]}')
         entries = tuple(Entry(**row) for row in rows["items"])
-        if not isinstance(with_path := rows.get("site_ids_with_path", False), bool):
-            raise TypeError(f"site_ids_with_path: expected true or false, got {json.dumps(with_path)}")
     except (ValueError, KeyError, TypeError) as error:
         raise SiteError([Problem(LEDGER_NAME, 0, "", f"unreadable ledger: {error}",
                                  "restore it from version control")]) from None
     if problems := [problem for entry in entries for problem in _edited(entry, text)]:
         raise SiteError(problems)
-    return Ledger(entries, with_path)
+    return Ledger(entries)
 
 
 # What each of an entry's values is.

@@ -236,9 +236,6 @@ class Site:
     now: datetime
     strings: Strings  # the UI words, in the site's language: pages, feeds and calendars speak them
     next_lift: datetime | None = None  # when the earliest embargoed item becomes public
-    # What qualifies the site's own ids (its feeds', its calendar's UID) beside config.id_domain: config.id_path,
-    # or "" for a site under a path that published before they carried it (Ledger.own_id_path).
-    own_id_path: str = ""
     items: tuple[Item, ...] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -99,7 +99,7 @@ class Parts:
         if templates_read_site(templates, tuple(template_dirs)):
             page_base = digest(page_base, cache.site_key(site, templates, exact_now=True))
         return cls(cache, site, last.output.absolute(), last.stamps(), templates, page_base,
-                   digest("feed", cache.software, settings, templates, site.own_id_path),  # the feeds' ids
+                   digest("feed", cache.software, settings, templates),
                    digest("event", cache.software, settings, site.strings.digest),  # calendars speak the UI words
                    cache.read(_EVENTS, dict) if cache.reuse else {},  # type: ignore[arg-type]
                    place=place or (lambda file: file), trusted=cache.private)

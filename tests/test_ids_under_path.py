@@ -1,6 +1,6 @@
 """A site published under a path of a host (https://org.github.io/cyber/, as GitHub project pages
 are) qualifies its ids and UIDs by that path too, so that two newsrooms under one host give no two
-items, events, feeds or calendars one id; ids it published before keep what they were."""
+items, events, feeds or calendars one id; items it published before keep their ids and UIDs."""
 
 from __future__ import annotations
 
@@ -74,7 +74,6 @@ def test_two_newsrooms_under_one_host_share_no_id(tmp_path: Path, feeds) -> None
     event_ics = icalendar.Calendar.from_ical((cyber / "public/events/annual-gathering-2018/event.ics").read_bytes())
     assert str(event_ics["UID"]) == "import.annual-gathering-2018.cyber@org.github.io"
     ledger = json.loads((cyber / "published.json").read_text())
-    assert ledger["site_ids_with_path"] is True
     assert {row["id"] for row in ledger["items"]} == ids["entries"]
 
 
@@ -129,9 +128,10 @@ def test_a_site_under_a_path_that_published_before_keeps_its_ids_and_gives_new_i
     (site / "content/events/workshop.md").write_text(NEW_EVENT)
     _build(feeds, site)
     assert _read(site) == {
-        # The site's own ids, which no entry of the ledger records, stay as its subscribers know them.
-        "feed": uuid.uuid5(uuid.NAMESPACE_URL, "https://org.github.io/feeds/").urn,
-        "calendar": "calendar@org.github.io",
+        # The site's own ids, which readers and calendar apps do not follow it by (they follow its
+        # addresses), take the path at once: the ledger keeps the items' alone.
+        "feed": uuid.uuid5(uuid.NAMESPACE_URL, "https://org.github.io/cyber/feeds/").urn,
+        "calendar": "calendar.cyber@org.github.io",
         "entries": {"tag:org.github.io,2018-11-12:news/forum-joins-paris-call",
                     "tag:org.github.io,2018-11-12:events/annual-gathering-2018",
                     "tag:org.github.io,2018-11-19:cyber/news/new-report",
@@ -139,7 +139,6 @@ def test_a_site_under_a_path_that_published_before_keeps_its_ids_and_gives_new_i
         "uids": {"annual-gathering-2018@org.github.io", "workshop.cyber@org.github.io"},
     }
     ledger = json.loads((site / "published.json").read_text())
-    assert "site_ids_with_path" not in ledger
     before = json.loads(_ledger_before_paths())["items"]
     assert [row for row in ledger["items"] if row["path"] in (NEWS, GATHERING)] == before
     rows = {row["path"]: row for row in ledger["items"]}
@@ -159,7 +158,7 @@ def test_a_new_site_under_a_path_keeps_its_own_ids_as_it_publishes_more(tmp_path
     assert (first["feed"], first["calendar"]) == (uuid.uuid5(uuid.NAMESPACE_URL, "https://org.github.io/cyber/feeds/").urn,
                                                   "calendar.cyber@org.github.io")
     (site / GATHERING).write_text(gathering)
-    _build(feeds, site)  # its ledger holds a published item now: its mark says the site's ids carry the path
+    _build(feeds, site)  # its ledger holds a published item now
     then = _read(site)
     assert (then["feed"], then["calendar"], then["uids"]) == (first["feed"], first["calendar"],
                                                               {"annual-gathering-2018.cyber@org.github.io"})
@@ -189,27 +188,3 @@ def test_a_withdrawn_item_published_before_ids_carried_the_path_keeps_its_id_res
     _build(feeds, site)  # given its id, it is published again as itself
     assert _read(site)["entries"] == {news_id}
     assert gathering_id not in _read(site)["entries"]
-
-
-def test_a_cached_build_gives_the_site_s_own_ids_the_ledger_says(tmp_path: Path, feeds) -> None:
-    """The feeds' ids come from the ledger as well as the settings: a build that reuses the last
-    one's feed documents gives them the ids a clean build would, when only the ledger's mark changed."""
-    site = _the_site(tmp_path, "cyber", "https://org.github.io/cyber/")
-    _build(feeds, site)
-    ledger = json.loads((site / "published.json").read_text())
-    del ledger["site_ids_with_path"]  # as a ledger written before ids carried the path
-    (site / "published.json").write_text(json.dumps(ledger))
-    _build(feeds, site)
-    cached = _read(site)
-    assert (cached["feed"], cached["calendar"]) == (uuid.uuid5(uuid.NAMESPACE_URL, "https://org.github.io/feeds/").urn,
-                                                    "calendar@org.github.io")
-    (site / "published.json").write_text(json.dumps(ledger))
-    _build(feeds, site, "--no-cache")
-    assert _read(site) == cached
-
-
-def test_a_ledger_s_mark_edited_by_hand_is_reported(example_site: Path, feeds) -> None:
-    (example_site / "published.json").write_text('{"version": 1, "site_ids_with_path": "yes", "items": []}\n')
-    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
-    assert result.code == 1
-    assert "published.json: unreadable ledger: site_ids_with_path: expected true or false, got \"yes\"" in result.err

@@ -32,8 +32,8 @@ RSS_IMAGE_TYPES = {"image/gif", "image/jpeg", "image/png"}  # the kinds of image
 
 
 def feed_id(site: Site, document: Document) -> str:
-    """A channel's permanent id: a UUID from the site's id domain, its own ids' path and the feed's folder."""
-    return feed_uuid(site.config.id_domain, site.own_id_path, document.channel.folder)
+    """A channel's permanent id: a UUID from the site's id domain and path and the feed's folder."""
+    return feed_uuid(site.config.id_domain, site.config.id_path, document.channel.folder)
 
 
 def updated(document: Document) -> datetime:

@@ -124,7 +124,7 @@ def _subscription_header(site: Site) -> bytes:
         source=config.url(CALENDAR_PATH),
         color=settings.color or None,
         method=_method(site, site.events),
-        uid=uid_of("calendar", config.id_domain, site.own_id_path),
+        uid=uid_of("calendar", config.id_domain, config.id_path),
     )
     # Texts as TEXT values (icalendar writes NAME and the X-WR- names unescaped), each in RFC 7986's
     # property and in the older X-WR- one that Apple Calendar and Outlook read.
