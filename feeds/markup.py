@@ -51,6 +51,10 @@ _URL_LIST = re.compile(r'(<[a-zA-Z][^<>]*?) (srcset|cite)="([^"]*)"')
 # An id a body gives that is not one of its footnotes' (fn-1, fnref-1), which could repeat one of
 # the page's own (main, subscribe).
 _OTHER_ID = re.compile(r'(<[a-zA-Z][^<>]*?) id="(?!fn-[^"]*"|fnref-[^"]*")[^"]*"')
+# The start tag of a link without an address (webcal: or javascript: removed, or an anchor, <a name>),
+# with the rel the sanitiser gives every link: HTML allows neither rel nor hreflang on such a link.
+_PLACEHOLDER = re.compile(r'<a((?: (?!href=)[\w-]+="[^"]*")*) rel="noopener noreferrer">')
+_HREFLANG = re.compile(r' hreflang="[^"]*"')
 
 
 def to_html(markdown: str) -> str:
@@ -104,7 +108,12 @@ def sanitize(fragment: str) -> str:
         clean = _OTHER_ID.sub(r"\1", clean)
     if ' srcset="' in clean or ' cite="' in clean:
         clean = _URL_LIST.sub(_with_safe_urls, clean)
-    return clean
+    return _PLACEHOLDER.sub(_without_rel, clean)
+
+
+def _without_rel(placeholder: re.Match[str]) -> str:
+    """A link's start tag without rel and hreflang, which a link without an address may not have."""
+    return f"<a{_HREFLANG.sub('', placeholder[1])}>"
 
 
 # How cmark-gfm names a footnote's link back, in English whatever the language.

@@ -6,6 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import lxml.html
+from conftest import EXAMPLE_NOW
 from site_newsroom import BuiltSite, built_sites, html_pages  # noqa: F401 - the fixture
 
 VNU = Path(__file__).resolve().parent / "node/node_modules/vnu-jar/build/dist/vnu.jar"
@@ -28,3 +30,23 @@ def test_every_page_is_valid_html(built_sites: dict[str, BuiltSite]) -> None:
 def test_the_stylesheet_is_valid_css(built_sites: dict[str, BuiltSite]) -> None:
     errors = _errors([built_sites["example"].output / "static/style.css"], "--css")
     assert errors == [], errors
+
+
+def test_a_link_left_without_its_address_is_valid_html(example_site: Path, feeds) -> None:
+    """A body's link whose address the sanitiser removes (a scheme no reader should follow, such as
+    webcal: or javascript:) or that never had one (an old anchor, <a name>) is a placeholder: HTML
+    allows it no rel or hreflang, which only a link with an address may have."""
+    (example_site / "content/news/anchors.md").write_text(
+        "---\ntitle: Anchors\ndate: 2018-11-13\n---\n<a name=\"top\"></a>Subscribe in "
+        "[your calendar](webcal://newsroom.example.org/feeds/events.ics) or "
+        "<a href=\"ftp://example.org/kit.zip\" hreflang=\"fr\" title=\"Kit\">the press kit</a>, "
+        "or [read on](https://example.org/).\n")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    page = example_site / "public/news/anchors/index.html"
+    errors = _errors([page])
+    assert errors == [], "\n".join(f"{e.get('lastLine')}: {e['message']}" for e in errors)
+    content = lxml.html.parse(str(page)).getroot().find_class("e-content")[0]
+    assert [(a.get("href"), a.get("rel"), a.get("title")) for a in content.iter("a")] == [
+        (None, None, None), (None, None, None), (None, None, "Kit"),
+        ("https://example.org/", "noopener noreferrer", None)]
