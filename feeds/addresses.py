@@ -8,11 +8,13 @@ from urllib.parse import quote, unquote, urlsplit
 
 import idna
 
+from feeds.limits import NONCHARACTERS
+
 _URI_KEPT = "!#$%&'()*+,/:;=?@[]~"  # RFC 3986's delimiters, and the % of escapes already made
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # a % that begins no escape: itself, escaped
 _HOST = re.compile(r"[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+")  # a name in its ASCII form, or an IPv6 address
 # What an address shown as written keeps escaped: the refused characters and line breaks, as browsers do.
-_KEPT_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+_KEPT_ESCAPED = re.compile(f"[\x00-\x1f\x7f-\x9f{NONCHARACTERS}]")
 # Every printable ASCII character but the space: a path made of them is published as it is, so that
 # the escapes it holds already (static/my%20photo.jpg) are not escaped again.
 _ASCII_KEPT = "".join(map(chr, range(0x21, 0x7F)))

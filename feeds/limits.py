@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MAX_FILE_BYTES = 1024 * 1024  # a long press release is tens of kilobytes
 MAX_YAML_DEPTH = 16  # front matter is flat: a location mapping and a geo list are the deepest
@@ -10,9 +11,14 @@ MAX_SLUG_BYTES = 200  # a slug names a folder of the output; file systems allow 
 MAX_TAGS = 100  # tags of one item: each has pages and feeds, each listing the item with all its tags
 MAX_HTML_DEPTH = 256  # nested blocks in an item's body; HTML sanitising costs grow with depth squared
 
-# Control characters (all of Unicode's Cc but tab, LF and CR), and U+FFFE/U+FFFF: XML 1.0, HTML and
-# iCalendar cannot carry them, so they are refused rather than silently dropped.
-_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Unicode's 66 noncharacters: U+FDD0 to U+FDEF, and the last two code points of each of the 17 planes.
+NONCHARACTERS = "".join(chr(code) for code in [*range(0xFDD0, 0xFDF0),
+                                               *(plane << 16 | last for plane in range(17) for last in (0xFFFE, 0xFFFF))])
+# Control characters (all of Unicode's Cc but tab, LF and CR), which XML 1.0 and iCalendar cannot carry,
+# and the noncharacters, each an error to HTML's parser (U+FFFE and U+FFFF to XML's too): refused
+# rather than silently dropped. Any character beyond the first plane is a candidate, checked on its own
+# (an emoji is not one): a class naming the 32 noncharacters there made every search ten times slower.
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U00010000-\U0010ffff]")
 _WHITESPACE_RUN = re.compile(r"[ \t\n\r]+")
 
 # Elements whose end tag HTML lets a writer leave out; not counted, so sloppy pasted HTML passes.
@@ -31,14 +37,21 @@ REFUSED_HINT = "remove it; feeds, pages and calendars cannot carry it"
 def refused_character(text: str) -> int | None:
     """The index of the first character no output can carry, or None."""
     found = _REFUSED.search(text)
+    while found and found[0] > "\uffff" and found[0] not in NONCHARACTERS:
+        found = _REFUSED.search(text, found.end())
     return found.start() if found else None
+
+
+def refused_kind(character: str) -> str:
+    """What a refused character is, in its error: a "control character" or a "noncharacter"."""
+    return "control character" if unicodedata.category(character) == "Cc" else "noncharacter"
 
 
 def refused_problem(text: str) -> str | None:
     """What is wrong with a text holding a character no output can carry ("contains the control
     character U+0007"), or None; REFUSED_HINT says what to do."""
     bad = refused_character(text)
-    return None if bad is None else f"contains the control character U+{ord(text[bad]):04X}"
+    return None if bad is None else f"contains the {refused_kind(text[bad])} U+{ord(text[bad]):04X}"
 
 
 def describe_character(text: str, index: int) -> str:

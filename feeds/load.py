@@ -19,6 +19,7 @@ from feeds.limits import (
     REFUSED_HINT,
     describe_character,
     refused_character,
+    refused_kind,
 )
 from feeds.listing import KINDS, leads_outside
 
@@ -100,7 +101,7 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
     bad = refused_character(text)
     if bad is not None:
         where = describe_character(text, bad)
-        return Problem(shown, text.count("\n", 0, bad) + 1, "", f"control character {where}", REFUSED_HINT)
+        return Problem(shown, text.count("\n", 0, bad) + 1, "", f"{refused_kind(text[bad])} {where}", REFUSED_HINT)
     lines = text.split("\n")
     if lines[0].strip() != "---":
         return Problem(shown, 1, "", "no front matter: the file must start with a line '---'", _LAYOUT)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from feeds.config import load_config
 from feeds.errors import Problem, SiteError, display_path
-from feeds.limits import one_line, refused_character
+from feeds.limits import one_line, refused_character, refused_kind
 from feeds.slugs import cut_at_word, slug_of
 from feeds.timezones import day_or_moment
 
@@ -21,7 +21,7 @@ def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
     """Write content/news/YYYY-MM-DD-slug.md or content/events/slug.md as a draft; return its path."""
     config = load_config(site_dir)
     if (bad := refused_character(title)) is not None or not _is_text(title):
-        what = f"the control character U+{ord(title[bad]):04X}" if bad is not None else "bytes that are not UTF-8"
+        what = f"the {refused_kind(title[bad])} U+{ord(title[bad]):04X}" if bad is not None else "bytes that are not UTF-8"
         raise SiteError([Problem("title", 0, "", f"{title!r} holds {what}", "give the title as plain text")])
     title = one_line(title)
     slug = cut_at_word(slug_of(title), NEW_SLUG_LENGTH)

@@ -17,6 +17,7 @@ from feeds.limits import (
     TooDeep,
     one_line,
     refused_character,
+    refused_kind,
 )
 from feeds.links import absolutize, image_paths, site_paths
 from feeds.load import Source
@@ -103,7 +104,8 @@ def _body(f: Fields) -> tuple[str, str]:
         # The file's text has no such character (load refuses it); a reference such as &#1; can make one.
         if "&#" in source.body and (bad := refused_character(body_html)) is not None:
             f.problems.append(Problem(source.path, source.body_line, "body",
-                                      f"a character reference gives U+{ord(body_html[bad]):04X}, a control character",
+                                      f"a character reference gives U+{ord(body_html[bad]):04X}, a "
+                                      f"{refused_kind(body_html[bad])}",
                                       REFUSED_HINT))
             body_html = ""
         return body_html, f.text("summary") or first_paragraph(body_html)

@@ -134,6 +134,9 @@ ERRORS = [
          ["content/news/deep.md:4: x: nested more than 16 levels deep"]),
     Case("yaml-control-escape", {"content/news/bell.md": news('title: "ring \\a"\ndate: 2018-11-12\n')},
          ["content/news/bell.md:2: title: contains the control character U+0007"]),
+    # Unicode's noncharacters: HTML's parser reports each one, as the Nu Html Checker does on the page.
+    Case("yaml-noncharacter-escape", {"content/news/nonchar-escape.md": news('title: "Not \\uFDD0 one"\ndate: 2018-11-12\n')},
+         ["content/news/nonchar-escape.md:2: title: contains the noncharacter U+FDD0"]),
     # Dates and times
     Case("impossible-date", {"content/news/bad-date.md": news("title: T\ndate: 2018-02-30\n")},
          ["content/news/bad-date.md:3: date: not a date or time: '2018-02-30'"]),
@@ -292,6 +295,8 @@ ERRORS = [
          ["content/news/bom.md:6: not UTF-8: byte 0xc9 at offset 43"]),
     Case("control-character", {"content/news/nul.md": news(OK_NEWS, "Line one.\nA \x00 here.\n")},
          ["content/news/nul.md:6: control character U+0000 at line 6, column 3"]),
+    Case("noncharacter", {"content/news/nonchar.md": news(OK_NEWS, "Line one.\nA \U0001FFFE here.\n")},
+         ["content/news/nonchar.md:6: noncharacter U+1FFFE at line 6, column 3"]),
     Case("empty-file", {"content/news/empty.md": ""}, ["content/news/empty.md:1: the file is empty"]),
     Case("blank-file", {"content/news/blank.md": "\n \n"}, ["content/news/blank.md:1: the file is empty"]),
     Case("empty-front-matter", {"content/news/bare.md": "---\n---\nJust a body.\n"},
@@ -303,6 +308,8 @@ ERRORS = [
          ["content/news/ref.md:5: body: a character reference gives U+0001, a control character"]),
     Case("c1-control-reference", {"content/news/c1.md": news(OK_NEWS, "A &#x80; here.\n")},
          ["content/news/c1.md:5: body: a character reference gives U+0080, a control character"]),
+    Case("noncharacter-reference", {"content/news/nonchar-reference.md": news(OK_NEWS, "A &#xFDEF; here.\n")},
+         ["content/news/nonchar-reference.md:5: body: a character reference gives U+FDEF, a noncharacter"]),
     Case("too-large", {"content/news/huge.md": news(OK_NEWS, "word " * 250_000)},
          ["content/news/huge.md:1: too large: 1,250,034 bytes; the limit is 1,048,576"]),
     Case("too-deep-html", {"content/news/nested.md": news(OK_NEWS, "<div>" * 200_000)},

@@ -183,14 +183,15 @@ def test_unsafe_output_paths_are_refused(tmp_path: Path, path: str) -> None:
 
 def test_escapes_of_control_characters_in_a_web_address_stay_escaped_where_it_is_shown(example_site: Path,
                                                                                        feeds) -> None:
-    """An address shows as written (escapes undone), but an escape that gives a control character, U+FFFE
-    or a line break is kept, as browsers keep it: XML and HTML cannot carry those characters."""
-    address = "https://x.example/a%01b%00c%EF%BF%BEd%C2%85e%0Af%20g"
+    """An address shows as written (escapes undone), but an escape that gives a control character, a
+    noncharacter (U+FFFE, U+FDD0) or a line break is kept, as browsers keep it: XML and HTML cannot carry
+    those characters."""
+    address = "https://x.example/a%01b%00c%EF%BF%BEd%C2%85e%0Af%20g%EF%B7%90h"
     (example_site / "content/events/odd.md").write_text(
         f"---\ntitle: Odd\nstart: 2018-12-01\nlocation: Bern\nurl: {address}\n---\nText.\n")
     result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
     assert result.code == 0, result.err
-    shown = "https://x.example/a%01b%00c%EF%BF%BEd%C2%85e%0Af g"
+    shown = "https://x.example/a%01b%00c%EF%BF%BEd%C2%85e%0Af g%EF%B7%90h"
     page = lxml.html.parse(str(example_site / "public/events/odd/index.html")).getroot()
     [link] = [a for a in page.iter("a") if a.get("href") == address]
     assert link.text_content() == shown
