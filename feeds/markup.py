@@ -29,7 +29,7 @@ _ALLOWED_ATTRIBUTES = {
     "input": {"type", "checked", "disabled"},
     "ol": {"start"},
 }
-_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_URL_SCHEMES = {"http", "https", "mailto", "tel", "webcal"}  # webcal: a calendar to subscribe to
 # The classes cmark-gfm gives footnotes, for a stylesheet to find them.
 _ALLOWED_CLASSES = {"sup": {"footnote-ref"}, "a": {"footnote-backref"}, "section": {"footnotes"}}
 # <input> is allowed only as a task list's tick box: never a field a reader could type into.
@@ -51,7 +51,7 @@ _URL_LIST = re.compile(r'(<[a-zA-Z][^<>]*?) (srcset|cite)="([^"]*)"')
 # An id a body gives that is not one of its footnotes' (fn-1, fnref-1), which could repeat one of
 # the page's own (main, subscribe).
 _OTHER_ID = re.compile(r'(<[a-zA-Z][^<>]*?) id="(?!fn-[^"]*"|fnref-[^"]*")[^"]*"')
-# The start tag of a link without an address (webcal: or javascript: removed, or an anchor, <a name>),
+# The start tag of a link without an address (javascript: or ftp: removed, or an anchor, <a name>),
 # with the rel the sanitiser gives every link: HTML allows neither rel nor hreflang on such a link.
 _PLACEHOLDER = re.compile(r'<a((?: (?!href=)[\w-]+="[^"]*")*) rel="noopener noreferrer">')
 _HREFLANG = re.compile(r' hreflang="[^"]*"')

@@ -221,3 +221,20 @@ def test_code_that_shows_attributes_keeps_them(example_site: Path, feeds) -> Non
     [entry] = [e for e in atom.entries if e.title == "Embed"]
     shown = lxml.html.fragment_fromstring(entry.content[0].value, create_parent="div")
     assert [code.text_content() for code in shown.iter("code")] == samples
+
+
+def test_a_body_links_a_calendar_to_subscribe_to_by_webcal(example_site: Path, feeds) -> None:
+    """webcal: is how a page offers a calendar to subscribe to (the site's own subscribe links use it):
+    a body's webcal: link stays a link, on the page and in the feeds, as written."""
+    webcal = "webcal://calendars.example.org/board.ics"
+    (example_site / "content/news/board.md").write_text(
+        f"---\ntitle: Board\ndate: 2018-11-13\n---\n[Subscribe to the board's calendar]({webcal}).\n")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    page = lxml.html.parse(str(example_site / "public/news/board/index.html")).getroot()
+    assert page.find_class("e-content")[0].xpath(".//a/@href") == [webcal]
+    for name in ("atom.xml", "rss.xml"):  # read raw: feedparser's own sanitiser knows no webcal:
+        raw = lxml.etree.fromstring((example_site / "public/feeds" / name).read_bytes())
+        [content] = [el.text for el in raw.iter() if isinstance(el.tag, str) and el.tag.endswith(("content", "encoded"))
+                     and "Subscribe to the board" in el.text]
+        assert lxml.html.fragment_fromstring(content, create_parent="div").xpath(".//a/@href") == [webcal], name

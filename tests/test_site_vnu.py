@@ -34,11 +34,11 @@ def test_the_stylesheet_is_valid_css(built_sites: dict[str, BuiltSite]) -> None:
 
 def test_a_link_left_without_its_address_is_valid_html(example_site: Path, feeds) -> None:
     """A body's link whose address the sanitiser removes (a scheme no reader should follow, such as
-    webcal: or javascript:) or that never had one (an old anchor, <a name>) is a placeholder: HTML
+    javascript: or ftp:) or that never had one (an old anchor, <a name>) is a placeholder: HTML
     allows it no rel or hreflang, which only a link with an address may have."""
     (example_site / "content/news/anchors.md").write_text(
-        "---\ntitle: Anchors\ndate: 2018-11-13\n---\n<a name=\"top\"></a>Subscribe in "
-        "[your calendar](webcal://newsroom.example.org/feeds/events.ics) or "
+        "---\ntitle: Anchors\ndate: 2018-11-13\n---\n<a name=\"top\"></a>Run "
+        "[a script](javascript:alert(1)) or "
         "<a href=\"ftp://example.org/kit.zip\" hreflang=\"fr\" title=\"Kit\">the press kit</a>, "
         "or [read on](https://example.org/).\n")
     result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
