@@ -106,22 +106,35 @@ ERRORS = [
          ["content/news/quote.md:2: YAML syntax: the quote that begins the value on this line is not closed (hint: end "
           "the value with the same quote mark)",
           "content/events/brace.md:4: YAML syntax: the '{' on this line is not closed (hint: end the mapping with '}')"]),
+    # A bracket closed on its own line, whose contents are wrong: not reported as left open
+    Case("yaml-flow-list-closed-on-its-line", {"content/news/flow.md": news("title: T\ndate: 2018-11-12\ntags: [a: b: c]\n")},
+         ["content/news/flow.md:4: YAML syntax: did not find expected ',' or ']' (hint: check the colons"]),
     Case("yaml-missing-colon", {"content/news/colon.md": news("title: T\ndate 2018-11-12\nsummary: Something\n")},
          ["content/news/colon.md:3: YAML syntax: could not find expected ':'"]),
     Case("yaml-colon-in-a-value", {"content/news/colon-title.md": news('title: Report: cyber "resilience" # 2026\n'
                                                                        "date: 2018-11-12\n"),
                                    "content/events/colon-place.md": news("title: E\nstart: 2018-11-26\nlocation:\n"
-                                                                         "  name: Geneva: HQ\n")},
+                                                                         "  name: Geneva: HQ\n"),
+                                   "content/news/colon-path.md": news("title: Share: C:\\Reports\ndate: 2018-11-12\n"),
+                                   "content/news/colon-list.md": news("title: T\ndate: 2018-11-12\ntags: [a]: b\n")},
          ["content/news/colon-title.md:2: title: holds ': ', which YAML takes for the start of another key (hint: quote "
           'the value: title: "Report: cyber \\"resilience\\" # 2026")',
           "content/events/colon-place.md:5: name: holds ': ', which YAML takes for the start of another key (hint: "
-          'quote the value: name: "Geneva: HQ")']),
+          'quote the value: name: "Geneva: HQ")',
+          'content/news/colon-path.md:2: title: holds \': \', which YAML takes for the start of another key (hint: '
+          'quote the value: title: "Share: C:\\\\Reports")',
+          "content/news/colon-list.md:4: YAML syntax: mapping values are not allowed in this context"]),
+    # A key indented under the line before continues its value: the colon at fault is the key's, not one in a value
+    Case("yaml-indented-key", {"content/news/indented.md": news("title: T\n  date: 2018-11-12\n")},
+         ["content/news/indented.md:3: YAML syntax: mapping values are not allowed in this context (hint: check the colons"]),
     # A tab indenting a line, as an editor's Tab key writes it: libyaml's message does not name the character
     Case("yaml-tab-indent", {"content/news/tab.md": news("title: T\ndate: 2018-11-12\ntags:\n\t- Cyber\n"),
-                             "content/news/tab-key.md": news("title: T\n\tdate: 2018-11-12\n")},
+                             "content/news/tab-key.md": news("title: T\n\tdate: 2018-11-12\n"),
+                             "content/news/tab-for-colon.md": news("title: T\ndate\t2018-11-12\nsummary: S\n")},
          ["content/news/tab.md:5: YAML syntax: a tab indents this line; YAML indents with spaces only (hint: "
           "replace the tab with spaces)",
-          "content/news/tab-key.md:3: YAML syntax: a tab indents this line; YAML indents with spaces only"]),
+          "content/news/tab-key.md:3: YAML syntax: a tab indents this line; YAML indents with spaces only",
+          "content/news/tab-for-colon.md:3: YAML syntax: could not find expected ':'"]),
     Case("yaml-object-tag", {"content/news/object.md": news("title: T\ndate: 2018-11-12\nx: !!python/object/apply:os.system [ls]\n")},
          ["content/news/object.md:4: x: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"]),
     Case("yaml-binary-tag", {"content/news/binary.md": news("title: !!binary VA==\ndate: 2018-11-12\n")},
