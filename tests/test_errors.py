@@ -169,6 +169,10 @@ ERRORS = [
     Case("end-before-a-start-the-clocks-skip", {"content/events/gap.md": news(
         "title: E\nstart: 2019-03-31T02:45\nend: 2019-03-31T03:15\n")},
          ["content/events/gap.md:4: end: is before start (2019-03-31T02:45:00+01:00)"]),
+    # 02:30 does not exist in Zurich that night and is read as 03:30: an end at 03:30 is no later
+    Case("end-at-a-start-the-clocks-skip", {"content/events/gap-end.md": news(
+        "title: E\nstart: 2019-03-31T02:30\nend: 2019-03-31T03:30\n")},
+         ["content/events/gap-end.md:4: end: is the same moment as start (2019-03-31T02:30:00+01:00)"]),
     # The event links to this news item, whose page is not made while its file has an error: the error says so,
     # and a warning that the event's (right) link leads nowhere would have the editor change it
     Case("link-to-an-item-with-an-error", {}, ["content/news/2018-11-12-forum-joins-paris-call.md:3: date: not a date"],
@@ -223,6 +227,8 @@ ERRORS = [
     Case("rrule-part-twice", {"content/events/twice.md": news("title: E\nstart: 2018-11-26\nrrule: FREQ=WEEKLY;COUNT=4;BYDAY=MO;BYDAY=TU\nlocation: Bern\n")},
          ["content/events/twice.md:4: rrule: BYDAY is given twice (hint: give a part once, its values separated by "
           "commas: BYDAY=MO,TU)"]),
+    Case("rrule-count-twice", {"content/events/count-twice.md": news("title: E\nstart: 2018-11-26\nrrule: FREQ=WEEKLY;COUNT=4;COUNT=5\nlocation: Bern\n")},
+         ["content/events/count-twice.md:4: rrule: COUNT is given twice (hint: keep one COUNT)"]),
     # 02:15 at +01:00 is the second 02:15 of that night in Zurich; calendars expand a series from the first.
     Case("rrule-from-the-second-of-a-repeated-hour",
          {"content/events/fold.md": news("title: E\ntimezone: Europe/Zurich\nstart: 2018-10-28T02:15:00+01:00\n"
@@ -267,6 +273,9 @@ ERRORS = [
     Case("site-toml-base-url-with-a-query", {}, ["site.toml:4: base_url: expected an absolute http(s) URL without "
                                                  "user:password@, ? or #"],
          edits={"site.toml": ('base_url = "https://newsroom.example.org/"', 'base_url = "https://newsroom.example.org/?q=1"')}),
+    Case("site-toml-base-url-with-a-fragment", {}, ["site.toml:4: base_url: expected an absolute http(s) URL without "
+                                                    "user:password@, ? or #"],
+         edits={"site.toml": ('base_url = "https://newsroom.example.org/"', 'base_url = "https://newsroom.example.org/#top"')}),
     # Every link, feed and calendar would publish the password; port 0 is no port a reader can reach.
     Case("site-toml-base-url-with-a-password", {}, ["site.toml:4: base_url: expected an absolute http(s) URL without "
                                                     "user:password@, ? or #, got 'https://editor:s3cret@newsroom"],
@@ -285,6 +294,8 @@ ERRORS = [
          ["content/events/host.md:5: url: not a web address: 'https://ex☃ample..org/'"]),
     Case("image-data-url", {"content/news/data.md": news(OK_NEWS + "image: data:image/png;base64,AAAA\nimage_alt: A\n")},
          ["content/news/data.md:4: image: not a web address: 'data:image/png;base64,AAAA'"]),
+    Case("image-protocol-relative", {"content/news/cdn.md": news(OK_NEWS + "image: //cdn.example.org/photo.jpg\nimage_alt: A\n")},
+         ["content/news/cdn.md:4: image: not a web address: '//cdn.example.org/photo.jpg'"]),
     Case("slug-too-long", {"content/news/long.md": news(OK_NEWS + f"slug: {'a' * 260}\n")},
          ["content/news/long.md:4: slug: gives a slug of 260 bytes in UTF-8; the limit is 200"]),
     Case("tag-too-long", {"content/news/long-tag.md": news(OK_NEWS + f"tags: [short, {'word-' * 60}end]\n")},
