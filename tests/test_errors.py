@@ -468,6 +468,15 @@ WARNINGS = [
           "content/news/outline.md:13: warning: body: a heading of level 3 follows one of level 1, skipping a level",
           "content/news/outline.md:17: warning: body: a heading of level 4 follows one of level 2, skipping a level"],
          unreported=("content/news/good.md:",)),
+    Case("body-headings-out-of-order-alone",
+         {"content/news/title-again.md": news(OK_NEWS, "Intro.\n\n# Title again\n"),
+          "content/news/one-skip.md": news(OK_NEWS, "## Part\n\n#### Detail\n"),
+          "content/news/two-skips.md": news(OK_NEWS, "## Part\n\n##### Detail\n")},
+         ["content/news/title-again.md:7: warning: body: a heading of level 1 (#) in the body stands beside the page's "
+          "title, not under it",
+          "content/news/one-skip.md:7: warning: body: a heading of level 4 follows one of level 2, skipping a level (hint:",
+          "content/news/two-skips.md:7: warning: body: a heading of level 5 follows one of level 2, skipping 2 levels "
+          "(hint:"]),
     Case("event-without-location", {"content/events/nowhere.md": news("title: E\nstart: 2018-12-01\n")},
          ["content/events/nowhere.md:1: warning: location: the event has no location"]),
     Case("past-tentative", {"content/events/maybe.md": news("title: E\nstart: 2018-11-01\nlocation: Bern\nstatus: tentative\n")},
@@ -483,14 +492,19 @@ WARNINGS = [
     Case("link-from-the-hosts-root-under-a-path",
          {"content/news/linking.md": news(OK_NEWS, "See [the call](/news/forum-joins-paris-call/).\n\n![A logo]"
                                                    "(/static/favicon.svg), [it again](/newsroom/news/forum-joins-paris-call/)"
-                                                   ", [the host's page](/about/) and [its news](/news/2018/call/).\n")},
+                                                   ", [the host's page](/about/) and [its news](/news/2018/call/).\n"
+                                                   "\n[The gathering](/events/annual-gathering-2018/)\n"
+                                                   "\n[Elsewhere](//other.example/news/forum-joins-paris-call/)\n"
+                                                   "\n[Asked](/news/forum-joins-paris-call/?a=1&b=2)\n")},
          ["content/news/linking.md:5: warning: body: links to /news/forum-joins-paris-call/, outside the site, which "
           "is under /newsroom/ (hint: write the address from the item's page, ../../news/forum-joins-paris-call/, "
           "or from the host's root with the site's path, /newsroom/news/forum-joins-paris-call/)",
           "content/news/linking.md:7: warning: body: leads to /static/favicon.svg, outside the site, which is under "
           "/newsroom/ (hint: write the address from the item's page, ../../static/favicon.svg, or from the host's "
-          "root with the site's path, /newsroom/static/favicon.svg)"],
-         unreported=("content/news/linking.md:7: warning: body: links to /newsroom/", "content/news/linking.md:7: "
+          "root with the site's path, /newsroom/static/favicon.svg)",
+          "content/news/linking.md:9: warning: body: links to /events/annual-gathering-2018/, outside the site",
+          "content/news/linking.md:13: warning: body: links to /news/forum-joins-paris-call/?a=1&b=2, outside the site"],
+         unreported=("content/news/linking.md:11:", "content/news/linking.md:7: warning: body: links to /newsroom/", "content/news/linking.md:7: "
                      "warning: body: links to /about/", "content/news/linking.md:7: warning: body: links to /news/2018/"),
          edits={"site.toml": ('base_url = "https://newsroom.example.org/"',
                               'base_url = "https://newsroom.example.org/newsroom/"')}),
@@ -506,12 +520,16 @@ WARNINGS = [
     # Each at the line that writes it (a reference's, at its definition), the same link once per line it is on
     Case("links-to-no-page-on-their-lines", {"content/news/linking.md": news(OK_NEWS, "Intro.\n\nSee [this](../renamed/)."
                                                                          "\n\n> [Again](../renamed/), and [the chart][c]"
-                                                                         "\n\n[c]: ../../static/chart.png\n"),
+                                                                         "\n\n[c]: ../../static/chart.png\n"
+                                                                         "\n[Asked](../asked/?a=1&b=2)\n"
+                                                                         "\n[Café](../café/)\n"),
                                              "content/news/crlf.md": news(OK_NEWS, "Intro.\n\n[There](../gone/)\n")
                                              .replace("\n", "\r\n")},
          ["content/news/linking.md:7: warning: body: links to news/renamed/, which is no page of the site",
           "content/news/linking.md:9: warning: body: links to news/renamed/, which is no page of the site",
           "content/news/linking.md:11: warning: body: leads to static/chart.png, which is no file of the site",
+          "content/news/linking.md:13: warning: body: links to news/asked/, which is no page of the site",
+          "content/news/linking.md:15: warning: body: links to news/café/, which is no page of the site",
           "content/news/crlf.md:7: warning: body: links to news/gone/, which is no page of the site"],
          unreported=("content/news/linking.md:5:",)),
     # A link to another item by its file name, as between Markdown files in an editor: the site publishes pages,
@@ -519,14 +537,21 @@ WARNINGS = [
     Case("link-to-an-items-file", {"content/news/linking.md": news(OK_NEWS, "See [the gathering](annual-gathering-2018.md), "
                                                                   "[again](../events/annual-gathering-2018.md), "
                                                                   "[the release](../../news/2018-11-12-forum-joins-paris-call.md) "
-                                                                  "and [a draft](nowhere.md).\n")},
+                                                                  "and [a draft](nowhere.md).\n\n"
+                                                                  "[Notes](../../static/notes.md) and [the briefing](briefing.md)\n"),
+                                   "templates/static/notes.md": "Notes.\n",
+                                   "content/news/briefing.md": news(OK_NEWS),
+                                   "content/events/briefing.md": news("title: B\nstart: 2018-12-01\nlocation: Bern\n")},
          ["content/news/linking.md:5: warning: body: links to the content file annual-gathering-2018.md, which the site "
           "does not publish (hint: link to its page: ../../events/annual-gathering-2018/)",
           "content/news/linking.md:5: warning: body: links to the content file 2018-11-12-forum-joins-paris-call.md, "
           "which the site does not publish (hint: link to its page: ../../news/forum-joins-paris-call/)",
           "content/news/linking.md:5: warning: body: links to the content file nowhere.md, which the site does not "
+          "publish (hint: link to the item's page, ../../news/<slug>/ or ../../events/<slug>/)",
+          "content/news/linking.md:7: warning: body: links to the content file briefing.md, which the site does not "
           "publish (hint: link to the item's page, ../../news/<slug>/ or ../../events/<slug>/)"],
-         unreported=("content/news/linking.md:5: warning: body: links to news/",
+         unreported=("content/news/linking.md:7: warning: body: links to the content file notes.md",
+                     "content/news/linking.md:5: warning: body: links to news/",
                      "content/news/linking.md:5: warning: body: leads to")),
     Case("link-to-a-held-page", {"content/news/linking.md": news(OK_NEWS, "See [this](../held/).\n"),
                                  "content/news/2018-11-12-held.md": news("title: H\ndate: 2018-12-24T10:00:00+01:00\n")},
