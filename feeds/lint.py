@@ -134,7 +134,9 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
             body_line = lines.get(item.source, {}).get("body", 1)
             body = _body_text(read(item.source), body_line)
             at = _link_lines(item, [path for path, _ in dead], base_url, body, body_line)
-            at += [_line_of(written, body, body_line) for written, _ in outside]
+            addresses = [written for written, _ in outside]
+            at += [_line_of(written, body, body_line, same=addresses[:n].count(written))  # each at its own line
+                   for n, written in enumerate(addresses)]
             warnings += [Problem(item.source, line, "body", *found, Severity.WARNING)
                          for (_, found), line in zip([*dead, *outside], at)]
     return warnings
@@ -167,10 +169,16 @@ def _link_lines(item: Item, paths: list[str], base_url: str, body: str, body_lin
 
 def _line_of(url: str, body: str, body_line: int, same: int = 0) -> int:
     """The line of the file where the body writes the URL after `same` places that write it too
-    (percent-decoded, where it is not found as it is); the body's first line when it is not found."""
-    places = [match.start() for match in re.finditer(re.escape(url), body)] or \
-             [match.start() for match in re.finditer(re.escape(unquote(url)), body)]
+    (percent-decoded, where it is not found as it is); the body's first line when it is not found.
+    A place writes it whole: /news/x/ is not found inside /newsroom/news/x/."""
+    places = [match.start() for match in re.finditer(_WRITTEN_WHOLE + re.escape(url), body)] or \
+             [match.start() for match in re.finditer(_WRITTEN_WHOLE + re.escape(unquote(url)), body)]
     return body_line + body.count("\n", 0, places[min(same, len(places) - 1)]) if places else body_line
+
+
+# What comes before a URL in Markdown or HTML: the start, a space, ( or < of a link, = or a quote of an
+# attribute, the comma between a srcset's candidates.
+_WRITTEN_WHOLE = r"(?<![^\s(<\"'=,])"
 
 
 def _outside(written: str, base_path: str, pages: set[str], files: set[str]) -> tuple[str, str] | None:

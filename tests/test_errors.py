@@ -488,14 +488,17 @@ WARNINGS = [
                                                                   ", [the archive](../../archive/) and [its second page](../page/2/).\n")},
          ["content/news/linking.md:5: warning: body: links to news/renamed/, which is no page of the site"],
          unreported=("content/news/linking.md:5: warning: body: links to news/page/",)),
-    # A site published under a path: /news/x/ from the host's root is outside it, at another site's address.
+    # A site published under a path: /news/x/ from the host's root is outside it, at another site's address
+    # (the logo's address, written twice, is reported at each line).
     Case("link-from-the-hosts-root-under-a-path",
          {"content/news/linking.md": news(OK_NEWS, "See [the call](/news/forum-joins-paris-call/).\n\n![A logo]"
                                                    "(/static/favicon.svg), [it again](/newsroom/news/forum-joins-paris-call/)"
                                                    ", [the host's page](/about/) and [its news](/news/2018/call/).\n"
                                                    "\n[The gathering](/events/annual-gathering-2018/)\n"
                                                    "\n[Elsewhere](//other.example/news/forum-joins-paris-call/)\n"
-                                                   "\n[Asked](/news/forum-joins-paris-call/?a=1&b=2)\n")},
+                                                   "\n[Asked](/news/forum-joins-paris-call/?a=1&b=2)\n"
+                                                   '\n<picture><source srcset="/static/favicon.svg 2x">'
+                                                   '<img src="../../static/favicon.svg" alt="A logo"></picture>\n')},
          ["content/news/linking.md:5: warning: body: links to /news/forum-joins-paris-call/, outside the site, which "
           "is under /newsroom/ (hint: write the address from the item's page, ../../news/forum-joins-paris-call/, "
           "or from the host's root with the site's path, /newsroom/news/forum-joins-paris-call/)",
@@ -503,11 +506,21 @@ WARNINGS = [
           "/newsroom/ (hint: write the address from the item's page, ../../static/favicon.svg, or from the host's "
           "root with the site's path, /newsroom/static/favicon.svg)",
           "content/news/linking.md:9: warning: body: links to /events/annual-gathering-2018/, outside the site",
-          "content/news/linking.md:13: warning: body: links to /news/forum-joins-paris-call/?a=1&b=2, outside the site"],
+          "content/news/linking.md:13: warning: body: links to /news/forum-joins-paris-call/?a=1&b=2, outside the site",
+          "content/news/linking.md:15: warning: body: leads to /static/favicon.svg, outside the site"],
          unreported=("content/news/linking.md:11:", "content/news/linking.md:7: warning: body: links to /newsroom/", "content/news/linking.md:7: "
                      "warning: body: links to /about/", "content/news/linking.md:7: warning: body: links to /news/2018/"),
          edits={"site.toml": ('base_url = "https://newsroom.example.org/"',
                               'base_url = "https://newsroom.example.org/newsroom/"')}),
+    # The address with the site's path holds the one without it: each warning is at the line that writes its own
+    Case("link-from-the-hosts-root-under-a-path-beyond-ascii",
+         {"content/news/linking.md": news(OK_NEWS, "See [the call](/actualités/news/forum-joins-paris-call/).\n\n"
+                                                   "[Not this](/news/forum-joins-paris-call/)\n")},
+         ["content/news/linking.md:7: warning: body: links to /news/forum-joins-paris-call/, outside the site, which "
+          "is under /actualités/"],
+         unreported=("content/news/linking.md:5:",),
+         edits={"site.toml": ('base_url = "https://newsroom.example.org/"',
+                              'base_url = "https://newsroom.example.org/actualités/"')}),
     Case("body-image-not-in-the-site", {"content/news/pictured.md": news(OK_NEWS, "![A chart](static/chart.png)\n\n"
                                                                     "![The logo](../../static/favicon.svg) and "
                                                                     "![A map](../../static/map.png)\n\n"
