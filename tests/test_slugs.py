@@ -27,6 +27,7 @@ BASE = "https://newsroom.example.org/"
     ("Ångström Straße, Łódź", "angstrom-strasse-lodz"),
     ("C++ & C#", "c-c"),
     ("ｆｕｌｌ ｗｉｄｔｈ", "full-width"),
+    ("1ª edição", "1a-edicao"),  # ª is no LATIN letter by name, but an ASCII one with its marks
     ("علم", "علم"),
     ("عالم", "عالم"),
     ("الأمن السيبراني", "الأمن-السيبراني"),
