@@ -369,6 +369,20 @@ def test_a_calendar_without_a_name_is_named_in_the_sites_language(tmp_path: Path
     assert _text(icalendar.Calendar.from_ical(path.read_bytes())["NAME"]) == "Calendar Test Newsroom events"
 
 
+def test_a_calendar_named_empty_has_no_name(tmp_path: Path) -> None:
+    """`[calendar] name = ""` leaves the name out, as it says, rather than naming the calendar from the title."""
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    config = site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('name = "Calendar test events"', 'name = ""'),
+                      encoding="utf-8")
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    cal = icalendar.Calendar.from_ical((site / "public/feeds/events.ics").read_bytes())
+    assert "NAME" not in cal and "X-WR-CALNAME" not in cal
+
+
 def _text(value: object) -> str:
     """An RFC 5545 TEXT value as written, unescaped (section 3.3.11)."""
     return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], str(value))
@@ -758,6 +772,17 @@ def test_an_events_web_address_is_published_as_a_uri_and_shown_as_written(tmp_pa
     content = lxml.html.fragment_fromstring(entry.findtext("{http://www.w3.org/2005/Atom}content"), create_parent="div")
     [link] = [a for a in content.iter("a") if a.get("href") == address]
     assert link.text_content() == "https://bücher.example:8443/Programm 2018?stadt=Zürich&rabatt=100%#tag 1"
+
+
+def test_an_events_address_shown_as_written_keeps_the_escapes_of_line_breaks(tmp_path: Path) -> None:
+    """No page can show a line break or a control character: shown as written, an address undoes its
+    other escapes (ü) but keeps theirs (%0A, %01), as browsers do."""
+    site = _built_with(tmp_path, {"notes": "---\ntitle: Notes\nstart: 2018-12-10\nlocation: Bern\n"
+                                           "url: https://example.org/B%C3%BCcher%0A2018%01\n---\nX.\n"})
+    address = "https://example.org/B%C3%BCcher%0A2018%01"
+    page = lxml.html.parse(str(site / "public/events/notes/index.html")).getroot()
+    [link] = [a for a in page.iter("a") if a.get("href") == address]
+    assert link.text_content() == "https://example.org/Bücher%0A2018%01"
 
 
 @pytest.mark.parametrize("offset", ["+02:00", "+01:00"])
