@@ -584,6 +584,17 @@ def test_upcoming_list_shows_the_next_occurrences_of_a_series(tmp_path: Path) ->
 
 
 
+def test_an_event_ending_at_the_second_of_a_repeated_hour_is_upcoming_until_then(tmp_path: Path) -> None:
+    """02:30+01:00 on 28 October 2018 is the second 02:30 in Zurich, an hour after the first: at 02:00
+    winter time the event is still on, and listed as upcoming."""
+    site = _built_with(tmp_path, {"late": "---\ntitle: Late shift\ndate: 2018-10-01\nstart: 2018-10-28T01:00\n"
+                                          "end: 2018-10-28T02:30:00+01:00\nlocation: Bern\n---\nX.\n"},
+                       now="2018-10-28T02:00:00+01:00")
+    index = lxml.html.parse(str(site / "public/index.html")).getroot()
+    assert "Late shift" in index.get_element_by_id("upcoming-heading").getparent().text_content()
+    assert "Late shift" not in index.get_element_by_id("past-heading").getparent().text_content()
+
+
 def test_a_series_date_that_ends_at_the_moment_of_the_build_is_no_next_date(tmp_path: Path) -> None:
     """At the very moment a date of a series ends it is over, as a single event is over at its end:
     the index and the event's page list the series from its following date."""
@@ -926,7 +937,9 @@ def test_a_time_the_clocks_skip_is_shown_as_the_time_calendars_read(tmp_path: Pa
         "skipped": "---\ntitle: Skipped\ndate: 2018-10-01\nstart: 2019-03-31T02:30\nend: 2019-03-31T04:00\n"
                    "location: Bern\n---\nX.\n",
         "weekly": "---\ntitle: Weekly\ndate: 2018-10-01\nstart: 2019-03-24T02:30\nend: 2019-03-24T03:00\n"
-                  "rrule: FREQ=WEEKLY;COUNT=3\nlocation: Bern\n---\nX.\n"})
+                  "rrule: FREQ=WEEKLY;COUNT=3\nlocation: Bern\n---\nX.\n",
+        "ends-skipped": "---\ntitle: Ends skipped\ndate: 2018-10-01\nstart: 2019-03-31T01:00\nend: 2019-03-31T02:30\n"
+                        "location: Bern\n---\nX.\n"})
     zone = ZoneInfo(SITE_ZONE)
     weekly = [datetime(2019, 3, 24, 1, 30, tzinfo=UTC), datetime(2019, 3, 31, 1, 30, tzinfo=UTC),
               datetime(2019, 4, 7, 0, 30, tzinfo=UTC)]  # 02:30, 03:30 and 02:30 in Zurich
@@ -944,6 +957,10 @@ def test_a_time_the_clocks_skip_is_shown_as_the_time_calendars_read(tmp_path: Pa
     assert "CEST, Europe/Zurich" in page.find_class("facts")[0].find_class("zone")[0].text_content()
     [entry] = [i for i in json.loads((site / "public/feeds/feed.json").read_text())["items"] if i["title"] == "Skipped"]
     assert ">31 March 2019, 03:30</time>" in entry["content_html"] and "UTC+02:00)" in entry["content_html"]
+    # So is an end the clocks skip, in summer time, after a start in winter time.
+    facts = lxml.html.parse(str(site / "public/events/ends-skipped/index.html")).getroot().find_class("facts")[0]
+    assert facts.find_class("dt-start")[0].text_content() == "31 March 2019, 01:00–03:30"
+    assert facts.find_class("zone")[0].text_content().startswith("CET–CEST, Europe/Zurich")
 
 
 @pytest.mark.parametrize(("start", "end", "first"), [
