@@ -531,6 +531,35 @@ def test_the_watcher_survives_a_look_that_fails(example_site: Path, tmp_path: Pa
     assert page.findtext(".//h1").startswith("Watched World")
 
 
+def test_an_edit_where_a_linked_folder_leads_is_seen(example_site: Path, tmp_path: Path) -> None:
+    """content/news/press/ links to shared/, a folder of the site that is not watched: the watcher is
+    told of nothing when its file changes, so with links in the content every file is looked at."""
+    (example_site / "shared").mkdir()
+    release = example_site / "shared/x.md"
+    release.write_text("---\ntitle: Partner release\ndate: 2018-11-12\n---\nText.\n", encoding="utf-8")
+    (example_site / "content/news/press").symlink_to("../../shared", target_is_directory=True)
+    lines: list[str] = []
+    preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lines.append)
+    seen = preview.look()
+    preview.rebuild(seen.content)
+    release.write_text(release.read_text(encoding="utf-8").replace("Partner release", "Partner release, edited"),
+                       encoding="utf-8")
+    told = iter([(set(), False)])
+
+    class Told:
+        def wait(self, timeout: float) -> tuple[set[str], bool]:
+            try:
+                return next(told)
+            except StopIteration:
+                preview.stopping = True
+                return set(), False
+
+    preview.watch(Told(), seen)
+    page = lxml.html.fromstring((tmp_path / "out/news/x/index.html").read_bytes())
+    assert page.findtext(".//h1").startswith("Partner release, edited")
+
+
 def test_a_file_the_build_leaves_out_is_warned_of_when_it_comes(example_site: Path, tmp_path: Path) -> None:
     lines: list[str] = []
     preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
