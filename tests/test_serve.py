@@ -494,6 +494,21 @@ def test_the_preview_survives_a_build_that_fails_unexpectedly(example_site: Path
     assert lines[-1].startswith("feeds: built 1 news item and ")
 
 
+class Told:
+    """A watcher that tells the preview what `told` lists, each in turn (the paths changed, and whether
+    files moved), and then to stop."""
+
+    def __init__(self, preview: Preview, told: list[tuple[set[str], bool]]) -> None:
+        self.preview, self.told = preview, iter(told)
+
+    def wait(self, timeout: float) -> tuple[set[str], bool]:
+        try:
+            return next(self.told)
+        except StopIteration:
+            self.preview.stopping = True
+            return set(), False
+
+
 def test_the_watcher_survives_a_look_that_fails(example_site: Path, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """An error while looking at the files (a folder gone as it is walked) is reported, and the next
@@ -504,7 +519,7 @@ def test_the_watcher_survives_a_look_that_fails(example_site: Path, tmp_path: Pa
     seen = preview.look()
     preview.rebuild(seen[0])
     news = example_site / NEWS
-    told = iter([({str(news)}, False), ({str(news)}, False)])
+    told = [({str(news)}, False), ({str(news)}, False)]
     looks: list[object] = []
     look = preview.look
 
@@ -514,17 +529,9 @@ def test_the_watcher_survives_a_look_that_fails(example_site: Path, tmp_path: Pa
             raise FileNotFoundError("a folder went while it was looked at")
         return look(last, changed)
 
-    class Told:
-        def wait(self, timeout: float) -> tuple[set[str], bool]:
-            try:
-                return next(told)
-            except StopIteration:
-                preview.stopping = True
-                return set(), False
-
     monkeypatch.setattr(preview, "look", failing_once)
     news.write_text(news.read_text(encoding="utf-8").replace("title: World", "title: Watched World", 1), encoding="utf-8")
-    preview.watch(Told(), seen)  # returns once told to stop: the exception did not end it
+    preview.watch(Told(preview, told), seen)  # returns once told to stop: the exception did not end it
     assert looks == [{str(news)}, None]  # after the failure, a look at every file
     assert any("a folder went" in line for line in lines) and lines[-1].startswith("feeds: built")
     page = lxml.html.fromstring((tmp_path / "out" / NEWS_PAGE / "index.html").read_bytes())
@@ -545,17 +552,7 @@ def test_an_edit_where_a_linked_folder_leads_is_seen(example_site: Path, tmp_pat
     preview.rebuild(seen.content)
     release.write_text(release.read_text(encoding="utf-8").replace("Partner release", "Partner release, edited"),
                        encoding="utf-8")
-    told = iter([(set(), False)])
-
-    class Told:
-        def wait(self, timeout: float) -> tuple[set[str], bool]:
-            try:
-                return next(told)
-            except StopIteration:
-                preview.stopping = True
-                return set(), False
-
-    preview.watch(Told(), seen)
+    preview.watch(Told(preview, [(set(), False)]), seen)
     page = lxml.html.fromstring((tmp_path / "out/news/x/index.html").read_bytes())
     assert page.findtext(".//h1").startswith("Partner release, edited")
 
