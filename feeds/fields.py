@@ -28,6 +28,9 @@ from feeds.timezones import OutOfRange, comes_twice, day_or_moment, in_range
 # A URI with a scheme (RFC 3986 section 3.1) and no character a URI cannot hold (section 2; IRIs add
 # the characters beyond ASCII): what Atom's id must be (RFC 4287 section 4.2.6).
 _ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+\Z")
+# A '-' that begins a word of a text, as a list's lines give it when written with no space after it
+# (tags:⏎  -Cyber⏎  -Paris, which YAML reads as the one text "-Cyber -Paris").
+_DASHED = re.compile(r"(?:^|\s)-(?=\S)")
 
 
 def absolute_uri(value: str) -> bool:
@@ -153,6 +156,11 @@ class Fields:
                 listed = ", ".join(word for word in map(one_line, value.split(",")) if word)
                 self.fail("tags", f"{one_line(value)!r} is one tag (tags/{_tag(value).slug}/)",
                           f"for a tag each, write a list: tags: [{listed}]", Severity.WARNING)
+            elif _DASHED.match(value):  # a list's lines with no space after their '-', which YAML reads as one text
+                listed = ", ".join(word.strip() for word in _DASHED.split(value) if word.strip())
+                self.fail("tags", f"{one_line(value)!r} is one tag (tags/{_tag(value).slug}/)",
+                          f"a list puts a space after each '-': - {listed.split(', ')[0]}; or write tags: [{listed}]",
+                          Severity.WARNING)
             value = [value]
         if not isinstance(value, list):
             self.fail("tags", f"expected a list of words, got {describe(value)}", "e.g. tags: [cybersecurity, paris-call]")

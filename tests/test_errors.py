@@ -584,6 +584,9 @@ WARNINGS = [
     Case("tags-as-one-text-with-a-comma", {"content/news/comma.md": news(OK_NEWS + "tags: Cyber, Paris\n")},
          ["content/news/comma.md:4: warning: tags: 'Cyber, Paris' is one tag (tags/cyber-paris/) (hint: for a tag "
           "each, write a list: tags: [Cyber, Paris])"]),
+    Case("tags-as-a-list-without-spaces", {"content/news/dashes.md": news(OK_NEWS + "tags:\n  -Cyber\n  -Paris Call\n")},
+         ["content/news/dashes.md:4: warning: tags: '-Cyber -Paris Call' is one tag (tags/cyber-paris-call/) (hint: "
+          "a list puts a space after each '-': - Cyber; or write tags: [Cyber, Paris Call])"]),
     Case("content-in-a-folder-of-no-kind", {"content/event/x.md": news("title: E\nstart: 2018-12-01\nlocation: Bern\n"),
                                             "content/News/x.md": news(OK_NEWS), "content/x.md": news(OK_NEWS),
                                             "content/press/2018/x.md": news(OK_NEWS)},
