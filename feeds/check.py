@@ -61,9 +61,8 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems = [problem for result in parsed for problem in result.problems] + stray_problems(strays)
         items = [result.item for result in parsed if result.item is not None]
         lines = {result.item.source: result.lines for result in parsed if result.item is not None}
-        recorded = read_ledger(site_dir)
-        shown, embargoed, ledger, placing = _place(items, recorded, [file.name for file in found], now, drafts,
-                                                   lines, config)
+        shown, embargoed, ledger, placing = _place(items, read_ledger(site_dir), [file.name for file in found], now,
+                                                   drafts, lines, config)
         problems += placing
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
         files = _static_paths(site_dir)

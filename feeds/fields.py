@@ -31,6 +31,7 @@ _ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+\Z")
 # A '-' that begins a word of a text, as a list's lines give it when written with no space after it
 # (tags:⏎  -Cyber⏎  -Paris, which YAML reads as the one text "-Cyber -Paris").
 _DASHED = re.compile(r"(?:^|\s)-(?=\S)")
+_LIST_DASH = re.compile(r"(?:^|\s)-\s*")  # each '-' that begins a line of such a list, spaced or not
 
 
 def absolute_uri(value: str) -> bool:
@@ -157,7 +158,7 @@ class Fields:
                 self.fail("tags", f"{one_line(value)!r} is one tag (tags/{_tag(value).slug}/)",
                           f"for a tag each, write a list: tags: [{listed}]", Severity.WARNING)
             elif _DASHED.match(value):  # a list's lines with no space after their '-', which YAML reads as one text
-                listed = ", ".join(word.strip() for word in _DASHED.split(value) if word.strip())
+                listed = ", ".join(word.strip() for word in _LIST_DASH.split(value) if word.strip())
                 self.fail("tags", f"{one_line(value)!r} is one tag (tags/{_tag(value).slug}/)",
                           f"a list puts a space after each '-': - {listed.split(', ')[0]}; or write tags: [{listed}]",
                           Severity.WARNING)

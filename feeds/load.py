@@ -156,6 +156,9 @@ def _syntax_problem(shown: str, error: yaml.MarkedYAMLError, front: str, lines: 
         quoted = colon["text"].replace("\\", "\\\\").replace('"', '\\"')  # as YAML reads a double-quoted text
         return Problem(shown, line, colon["key"], "holds ': ', which YAML takes for the start of another key",
                        f"quote the value: {colon['key']}: \"{quoted}\"")
+    if (dashed := _DASHED_LINE.match(lines[line - 1])) and "expected ':'" in (error.problem or ""):  # tags:⏎-Cyber
+        return Problem(shown, line, "", "YAML syntax: a list's line needs a space after its '-'",
+                       f"write - {dashed['item']}")
     if _indented_by_tab(lines[line - 1]):  # libyaml's message does not name the tab
         return Problem(shown, line, "", "YAML syntax: a tab indents this line; YAML indents with spaces only",
                        "replace the tab with spaces")
@@ -163,6 +166,8 @@ def _syntax_problem(shown: str, error: yaml.MarkedYAMLError, front: str, lines: 
                    "check the colons, quotes and brackets on this line; quote text that has ': ' or '#'")
 
 
+# A line that begins like a list's item but has no space after its '-' (-Cyber), which YAML reads as a key.
+_DASHED_LINE = re.compile(r"\s*-(?P<item>[^\s-].*?)\s*$")
 # A line 'key: text' whose text is neither quoted nor a list or mapping written in brackets.
 _KEY_AND_TEXT = re.compile(r"\s*(?P<key>[\w-]+):[ \t]+(?P<text>[^\s\"'\[{].*?)\s*$")
 

@@ -128,6 +128,8 @@ ERRORS = [
     Case("yaml-indented-key", {"content/news/indented.md": news("title: T\n  date: 2018-11-12\n")},
          ["content/news/indented.md:3: YAML syntax: mapping values are not allowed in this context (hint: check the colons"]),
     # A tab indenting a line, as an editor's Tab key writes it: libyaml's message does not name the character
+    Case("yaml-list-without-spaces", {"content/news/dashes.md": news("title: T\ndate: 2018-11-12\ntags:\n-Cyber\n-Paris\n")},
+         ["content/news/dashes.md:5: YAML syntax: a list's line needs a space after its '-' (hint: write - Cyber)"]),
     Case("yaml-tab-indent", {"content/news/tab.md": news("title: T\ndate: 2018-11-12\ntags:\n\t- Cyber\n"),
                              "content/news/tab-key.md": news("title: T\n\tdate: 2018-11-12\n"),
                              "content/news/tab-for-colon.md": news("title: T\ndate\t2018-11-12\nsummary: S\n")},
@@ -584,8 +586,8 @@ WARNINGS = [
     Case("tags-as-one-text-with-a-comma", {"content/news/comma.md": news(OK_NEWS + "tags: Cyber, Paris\n")},
          ["content/news/comma.md:4: warning: tags: 'Cyber, Paris' is one tag (tags/cyber-paris/) (hint: for a tag "
           "each, write a list: tags: [Cyber, Paris])"]),
-    Case("tags-as-a-list-without-spaces", {"content/news/dashes.md": news(OK_NEWS + "tags:\n  -Cyber\n  -Paris Call\n")},
-         ["content/news/dashes.md:4: warning: tags: '-Cyber -Paris Call' is one tag (tags/cyber-paris-call/) (hint: "
+    Case("tags-as-a-list-without-spaces", {"content/news/dashes.md": news(OK_NEWS + "tags:\n  -Cyber\n  - Paris Call\n")},
+         ["content/news/dashes.md:4: warning: tags: '-Cyber - Paris Call' is one tag (tags/cyber-paris-call/) (hint: "
           "a list puts a space after each '-': - Cyber; or write tags: [Cyber, Paris Call])"]),
     Case("content-in-a-folder-of-no-kind", {"content/event/x.md": news("title: E\nstart: 2018-12-01\nlocation: Bern\n"),
                                             "content/News/x.md": news(OK_NEWS), "content/x.md": news(OK_NEWS),
