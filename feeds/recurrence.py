@@ -9,7 +9,14 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from feeds.limits import one_line
-from feeds.timezones import YEARS, day_or_moment, instant
+from feeds.timezones import (
+    YEARS,
+    clock_change,
+    comes_twice,
+    day_or_moment,
+    instant,
+    offset_of,
+)
 
 if TYPE_CHECKING:
     from dateutil.rrule import rrule
@@ -23,12 +30,14 @@ MAX_OCCURRENCES = 1000
 @dataclass(frozen=True)
 class Recurrence:
     """A validated series: its RRULE value as written to calendars, its excluded starts, its last start,
-    and its last start that is not excluded."""
+    its last start that is not excluded, and its first later start that calendar apps read apart."""
 
     rule: str  # e.g. "FREQ=MONTHLY;COUNT=12;BYDAY=1TU"; a timed series' UNTIL is in UTC
     exdates: tuple[date | datetime, ...]  # dates for all-day series; aware times in the event's zone
     last_start: date | datetime
     last_kept: date | datetime
+    # Its first later start, not excluded, at a wall time its zone skips or has twice as the clocks change
+    unsure_start: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +115,26 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
         raise RecurrenceError("exdate", "leaves out every date of the series", "a series needs one date at least; "
                               "to call the event off, set status: cancelled")
     left_out = set(excluded)
-    return Recurrence(canonical, excluded, starts[-1], next(start for start in reversed(starts) if start not in left_out))
+    unsure = next((later for later in starts[1:] if comes_twice(later) and later not in left_out), None) \
+        if isinstance(start, datetime) else None
+    return Recurrence(canonical, excluded, starts[-1], next(start for start in reversed(starts) if start not in left_out),
+                      unsure)
+
+
+def unsure_date(recurrence: Recurrence) -> tuple[str, str] | None:
+    """The problem and hint of a series' later date at a wall time its zone skips or has twice, or None.
+    Calendar apps read such a time apart: as RFC 5545 says (the first of two; a skipped time moved on by
+    the gap) or, as ical.js does (Thunderbird), at the zone's other offset."""
+    if (wall := recurrence.unsure_start) is None:
+        return None
+    first, last = clock_change(wall)
+    gap, clock = last - first, "%H:%M" if last - first < timedelta(hours=12) else "%Y-%m-%d %H:%M"  # Samoa skipped a day
+    hint = f"choose a time outside {first:{clock}}–{last:{clock}} on the night the clocks change"
+    where = f"its date of {wall:%Y-%m-%d} at {wall:%H:%M}"
+    if offset_of(wall) < offset_of(wall.replace(fold=1)):  # a skipped time's first reading is at the earlier offset
+        return (f"{where} is skipped in {wall.tzinfo} as the clocks go forward: calendar apps disagree whether it "
+                f"is {wall - gap:{clock}} or {wall + gap:{clock}}"), hint
+    return f"{where} comes twice in {wall.tzinfo} as the clocks go back: calendar apps disagree which one", hint
 
 
 def _part_twice(text: str) -> tuple[str, str] | None:

@@ -3,7 +3,7 @@ the years they may fall in."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,6 +41,32 @@ def comes_twice(moment: datetime) -> bool:
     """True when the moment's wall time comes twice in its zone, as the clocks go back (02:30 on the
     night summer time ends in Europe): the time alone cannot say which of the two it is."""
     return moment.utcoffset() != moment.replace(fold=1 - moment.fold).utcoffset()
+
+
+def clock_change(moment: datetime) -> tuple[datetime, datetime]:
+    """The wall times, from the first up to the last (naive, exclusive), that the change of the clocks
+    at `moment` skips or has twice; `moment` is such a time (see comes_twice). The change is found to
+    the second between the two instants its wall time may mean."""
+    zone, wall = moment.tzinfo, moment.replace(tzinfo=None)
+    assert zone is not None
+    less, more = sorted(offset_of(moment.replace(fold=fold)) for fold in (0, 1))
+    low, high = (int((wall - offset - _EPOCH).total_seconds()) for offset in (more, less))
+    before = offset_of(datetime.fromtimestamp(low, zone))  # at low the offset before the change, at high after it
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if offset_of(datetime.fromtimestamp(middle, zone)) == before else (low, middle)
+    at = _EPOCH + timedelta(seconds=high)
+    return at + less, at + more
+
+
+_EPOCH = datetime(1970, 1, 1)
+
+
+def offset_of(moment: datetime) -> timedelta:
+    """The UTC offset of an aware moment."""
+    offset = moment.utcoffset()
+    assert offset is not None
+    return offset
 
 
 def on_the_clock(moment: datetime, zone: tzinfo) -> datetime:

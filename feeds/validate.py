@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from feeds.config import Person, SiteConfig
-from feeds.errors import Problem
+from feeds.errors import Problem, Severity
 from feeds.fields import Fields, describe
 from feeds.ids import tag_uri, uid_of
 from feeds.limits import (
@@ -23,7 +23,7 @@ from feeds.links import absolutize, image_paths, site_paths
 from feeds.load import Source
 from feeds.markup import first_paragraph, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status, Tag, item_path
-from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence
+from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence, unsure_date
 from feeds.slugs import cut_at_word, slug_of
 from feeds.timezones import comes_twice, instant, zone_or_none
 
@@ -262,10 +262,13 @@ def _recurrence(f: Fields, start: date | datetime | None) -> Recurrence | None:
                "start it at another time, or write this date as an event of its own")
         return None
     try:
-        return parse_recurrence(f.meta["rrule"], f.meta.get("exdate"), start)
+        recurrence = parse_recurrence(f.meta["rrule"], f.meta.get("exdate"), start)
     except RecurrenceError as error:
         f.fail(error.key, error.message, error.hint)
         return None
+    if (unsure := unsure_date(recurrence)) is not None:
+        f.fail("rrule", *unsure, Severity.WARNING)
+    return recurrence
 
 
 def _location(f: Fields) -> Location | None:

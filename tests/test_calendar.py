@@ -989,6 +989,38 @@ def test_a_series_whose_first_date_ends_at_a_time_the_clocks_skip_or_repeat_last
     assert [(_js_iso(o["start"]), _js_iso(o["end"])) for o in read["occurrences"]][1:] == expected[1:]
 
 
+@pytest.mark.parametrize(("start", "rule", "wall", "rfc", "icaljs"), [
+    # 01:45 comes twice in Lord Howe on 7 April 2030, at +11:00 then at +10:30: RFC 5545 means the first
+    ("2030-01-07T01:45", "FREQ=MONTHLY;BYMONTHDAY=7;COUNT=12", "2030-04-07T01:45", "2030-04-06T14:45:00Z",
+     "2030-04-06T15:15:00Z"),
+    # 02:15 is skipped on 6 October 2030 (02:00 to 02:30): RFC 5545 moves it on by the gap, to 02:45 at +11:00
+    ("2030-09-06T02:15", "FREQ=MONTHLY;BYMONTHDAY=6;COUNT=3", "2030-10-06T02:15", "2030-10-05T15:45:00Z",
+     "2030-10-05T15:15:00Z"),
+])
+def test_a_series_date_at_a_time_the_clocks_skip_or_repeat_lands_apart_in_clients_as_warned(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], start: str, rule: str, wall: str, rfc: str,
+        icaljs: str) -> None:
+    """The build's warning for such a later date of a series says calendar apps disagree: icalendar
+    reads the date as RFC 5545 says, ical.js (Thunderbird, Nextcloud) at the zone's other offset."""
+    from feeds.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    (site / "content/events/night.md").write_text(
+        f"---\ntitle: Night\ndate: 2018-11-01\nstart: {start}\ntimezone: Australia/Lord_Howe\nrrule: {rule}\n"
+        "location: Lord Howe Island\n---\nX.\n", encoding="utf-8")
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    day = datetime.fromisoformat(wall)
+    assert f"content/events/night.md:6: warning: rrule: its date of {day:%Y-%m-%d} at {day:%H:%M} " in capsys.readouterr().err
+    ics = site / "public/events/night/event.ics"
+    expanded = recurring_ical_events.of(icalendar.Calendar.from_ical(ics.read_bytes())).between(
+        day - timedelta(days=1), day + timedelta(days=1))
+    assert [_iso(e["DTSTART"].dt) for e in expanded] == [rfc]
+    [read] = read_with_icaljs(ics)["events"]
+    [read_there] = [_js_iso(o["start"]) for o in read["occurrences"] if o["start"].startswith(icaljs[:10])]
+    assert read_there == icaljs != rfc
+
+
 def test_a_series_in_a_zone_that_is_utc_now_leaves_out_its_excluded_date(example_site: Path, feeds) -> None:
     """Its start and its excluded dates are written alike, at their true offset (an hour behind UTC
     in 1950, by this system's time zone database): the excluded date stays out."""

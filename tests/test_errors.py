@@ -580,6 +580,29 @@ WARNINGS = [
          ["content/events/twice.md:3: warning: start: 2024-11-03 01:30 happens twice in America/New_York, as the "
           "clocks go back; the first is meant, and some calendar apps read the second (hint: give its offset to be "
           "sure: 2024-11-03T01:30:00-04:00)"]),
+    # A series' later date at such a time: 7 April 2030 is the night Lord Howe's clocks go back from 02:00 to
+    # 01:30, and 6 October 2030 the night they skip 02:00 to 02:30. The same series in the daytime, or with
+    # that date left out, meets no change.
+    Case("series-date-twice", {
+        "content/events/twice.md": news("title: E\ndate: 2018-11-01\nstart: 2030-01-07T01:45\nend: 2030-01-07T02:15\n"
+                                        "timezone: Australia/Lord_Howe\nrrule: FREQ=MONTHLY;BYMONTHDAY=7;COUNT=12\n"
+                                        "location: Bern\n"),
+        "content/events/daytime.md": news("title: E\ndate: 2018-11-01\nstart: 2030-01-07T10:00\n"
+                                          "timezone: Australia/Lord_Howe\nrrule: FREQ=MONTHLY;BYMONTHDAY=7;COUNT=12\n"
+                                          "location: Bern\n"),
+        "content/events/left-out.md": news("title: E\ndate: 2018-11-01\nstart: 2030-01-07T01:45\n"
+                                           "timezone: Australia/Lord_Howe\nrrule: FREQ=MONTHLY;BYMONTHDAY=7;COUNT=12\n"
+                                           "exdate: [2030-04-07T01:45]\nlocation: Bern\n")},
+         ["content/events/twice.md:7: warning: rrule: its date of 2030-04-07 at 01:45 comes twice in Australia/Lord_Howe "
+          "as the clocks go back: calendar apps disagree which one (hint: choose a time outside 01:30–02:00 on the "
+          "night the clocks change)"],
+         unreported=("content/events/daytime.md", "content/events/left-out.md")),
+    Case("series-date-skipped", {"content/events/gap.md": news(
+        "title: E\ndate: 2018-11-01\nstart: 2030-09-06T02:15\nend: 2030-09-06T02:45\ntimezone: Australia/Lord_Howe\n"
+        "rrule: FREQ=MONTHLY;BYMONTHDAY=6;COUNT=3\nlocation: Bern\n")},
+         ["content/events/gap.md:7: warning: rrule: its date of 2030-10-06 at 02:15 is skipped in Australia/Lord_Howe "
+          "as the clocks go forward: calendar apps disagree whether it is 01:45 or 02:45 (hint: choose a time outside "
+          "02:00–02:30 on the night the clocks change)"]),
     Case("tags-of-one-item-sharing-a-slug", {"content/news/tags.md": news(OK_NEWS + "tags: [C++, C#, c]\n")},
          ["content/news/tags.md:4: warning: tags: 'C#' gives the same slug as 'C++' (tags/c/), and is left out",
           "content/news/tags.md:4: warning: tags: 'c' gives the same slug as 'C++' (tags/c/), and is left out"]),
