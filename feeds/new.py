@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from feeds.config import load_config
@@ -74,9 +74,17 @@ def _event_lines(start: str, end: str | None, zone: str) -> list[str]:
         raise SiteError([Problem("--start/--end", 0, "", f"not a date or time: {error}",
                                  "write 2018-11-26 or 2018-11-26T09:30")]) from None
     if last is not None and (isinstance(first, datetime) != isinstance(last, datetime) or not _in_order(first, last)):
-        raise SiteError([Problem("--end", 0, "", f"must be a {'time after' if isinstance(first, datetime) else 'date not before'} "
-                                 f"--start ({start})")])
+        timed = isinstance(first, datetime)
+        raise SiteError([Problem("--end", 0, "", f"must be a {'time after' if timed else 'date not before'} --start ({start})",
+                                 f"give the time it ends, as {_an_hour_on(first)}" if timed
+                                 else "give the event's last day, or leave --end out for one day")])
     return [f"start: {first.isoformat()}", *([f"end: {last.isoformat()}"] if last else []), f"timezone: {zone}"]
+
+
+def _an_hour_on(start: date | datetime) -> str:
+    """The wall time an hour after a start, as --end takes it (2018-12-03T11:00 for 10:00)."""
+    assert isinstance(start, datetime)
+    return (start.replace(tzinfo=None) + timedelta(hours=1)).isoformat(timespec="minutes")
 
 
 def _in_order(first: date | datetime, last: date | datetime) -> bool:

@@ -72,7 +72,11 @@ def test_new_refuses_bad_input(example_site: Path, feeds) -> None:
     assert feeds("new", "page", "What", "--site", example_site).code == 2
     assert feeds("new", "news", "When", "--site", example_site, "--start", "2018-12-03").code == 2  # an event's
     bad = feeds("new", "event", "Backwards", "--site", example_site, "--start", "2018-12-03", "--end", "2018-12-01")
-    assert bad.code == 1 and "--end: must be a date not before --start" in bad.err
+    assert bad.code == 1 and bad.err.startswith("--end: must be a date not before --start (2018-12-03) (hint: give "
+                                                "the event's last day, or leave --end out for one day)")
+    bad = feeds("new", "event", "Backwards", "--site", example_site, "--start", "2018-12-03T10:00", "--end", "2018-12-03")
+    assert bad.code == 1 and bad.err.startswith("--end: must be a time after --start (2018-12-03T10:00) (hint: give "
+                                                "the time it ends, as 2018-12-03T11:00)")
     assert feeds("new", "news", "!!!", "--site", example_site).code == 1
     for title in ("Caf\udce9 news", "Bell\x07 news"):  # bytes of the command line that were not UTF-8; a control character
         assert feeds("new", "news", title, "--site", example_site, "--now", "2018-11-20T10:00:00+01:00").code == 1
