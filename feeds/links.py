@@ -65,33 +65,42 @@ def image_paths(body_html: str, page_url: str, base_url: str) -> tuple[str, ...]
     """The paths inside the site (static/chart.png) of a body's images, in the order they come: each
     <img>, and each source of a <picture> by its first candidate (the others are the same picture at
     other densities or widths), as `site_paths` gives links'."""
-    found = [(image.start(), image[1]) for image in _IMAGE_SRC.finditer(body_html)]
-    if "<source" in body_html:
-        found += [(source.start(), url) for source in _SOURCE_SRCSET.finditer(body_html)
-                  if (url := first_candidate(source[1])[0])]
-        found.sort()
-    return _inside([url for _, url in found], page_url, base_url)
+    return _inside([url for _, url in _images(body_html)], page_url, base_url)
 
 
 def written_as(body_html: str, page_url: str, base_url: str) -> list[tuple[str, str]]:
     """Each link and image of a body that leads inside the site, in the order they come: the URL as
     its Markdown or HTML likely wrote it (entities decoded), and the path it leads to, as `site_paths`
     and `image_paths` give it."""
-    found = [(match.start(), match[1]) for pattern in (_HREF, _IMAGE_SRC) for match in pattern.finditer(body_html)]
-    found += [(source.start(), first_candidate(source[1])[0]) for source in _SOURCE_SRCSET.finditer(body_html)]
-    return [(html.unescape(url), path) for _, url in sorted(found) for path in _inside([url], page_url, base_url)]
+    return [(html.unescape(url), path) for url in _links_and_images(body_html)
+            for path in _inside([url], page_url, base_url)]
 
 
 def from_the_hosts_root(body_html: str, base_path: str) -> tuple[str, ...]:
     """The links and images of a body written from the host's root (/news/x/) that lead outside a site
-    published under a path (`base_path`, percent-decoded: /newsroom/), as written; none for a site at a
-    domain's root."""
+    published under a path (`base_path`, percent-decoded: /newsroom/), as written, in the order they
+    come; none for a site at a domain's root."""
     if base_path == "/" or '="/' not in body_html:  # most bodies write no such address: found in C
         return ()
-    urls = [*_HREF.findall(body_html), *_IMAGE_SRC.findall(body_html),
-            *(first_candidate(srcset)[0] for srcset in _SOURCE_SRCSET.findall(body_html))]
-    return tuple(url for url in map(html.unescape, urls) if url.startswith("/") and not url.startswith("//")
-                 and not unquote(urlsplit(url).path).startswith(base_path))
+    return tuple(url for url in map(html.unescape, _links_and_images(body_html)) if url.startswith("/")
+                 and not url.startswith("//") and not unquote(urlsplit(url).path).startswith(base_path))
+
+
+def _images(body_html: str) -> list[tuple[int, str]]:
+    """Where each image of a body starts, with its URL: an <img>'s src, a <picture> source's first
+    candidate; in the order they come."""
+    found = [(image.start(), image[1]) for image in _IMAGE_SRC.finditer(body_html)]
+    if "<source" in body_html:
+        found += [(source.start(), url) for source in _SOURCE_SRCSET.finditer(body_html)
+                  if (url := first_candidate(source[1])[0])]
+        found.sort()
+    return found
+
+
+def _links_and_images(body_html: str) -> list[str]:
+    """The URLs of a body's links and images (see `_images`), as written, in the order they come."""
+    found = [(link.start(), link[1]) for link in _HREF.finditer(body_html)] + _images(body_html)
+    return [url for _, url in sorted(found)]
 
 
 def first_candidate(srcset: str) -> tuple[str, float]:
