@@ -47,6 +47,19 @@ def _tag(written: str) -> Tag:
     return Tag(slug_of(name), name)
 
 
+def _as_a_list(text: str) -> str | None:
+    """How to write as a list the tags a text given for tags likely meant, or None for a text that
+    is likely one tag: words parted by commas (tags: Cyber, Paris), or a list's lines with no space
+    after their '-', which YAML reads as one text."""
+    if "," in text:
+        listed = ", ".join(word for word in map(one_line, text.split(",")) if word)
+        return f"for a tag each, write a list: tags: [{listed}]"
+    if _DASHED.match(text):
+        words = [word.strip() for word in _LIST_DASH.split(text) if word.strip()]
+        return f"a list puts a space after each '-': - {words[0]}; or write tags: [{', '.join(words)}]"
+    return None
+
+
 class Fields:
     """Typed reads of one file's front matter; each bad value becomes a located problem."""
 
@@ -153,15 +166,8 @@ class Fields:
             self.empty("tags")
             return ()
         if isinstance(value, str):
-            if "," in value:  # tags: Cyber, Paris is one tag, published at tags/cyber-paris/
-                listed = ", ".join(word for word in map(one_line, value.split(",")) if word)
-                self.fail("tags", f"{one_line(value)!r} is one tag (tags/{_tag(value).slug}/)",
-                          f"for a tag each, write a list: tags: [{listed}]", Severity.WARNING)
-            elif _DASHED.match(value):  # a list's lines with no space after their '-', which YAML reads as one text
-                listed = ", ".join(word.strip() for word in _LIST_DASH.split(value) if word.strip())
-                self.fail("tags", f"{one_line(value)!r} is one tag (tags/{_tag(value).slug}/)",
-                          f"a list puts a space after each '-': - {listed.split(', ')[0]}; or write tags: [{listed}]",
-                          Severity.WARNING)
+            if (hint := _as_a_list(value)) is not None:
+                self.fail("tags", f"{one_line(value)!r} is one tag (tags/{_tag(value).slug}/)", hint, Severity.WARNING)
             value = [value]
         if not isinstance(value, list):
             self.fail("tags", f"expected a list of words, got {describe(value)}", "e.g. tags: [cybersecurity, paris-call]")
