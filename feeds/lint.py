@@ -133,10 +133,8 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
         if dead or outside:
             body_line = lines.get(item.source, {}).get("body", 1)
             body = _body_text(read(item.source), body_line)
-            at = _link_lines(item, [path for path, _ in dead], base_url, body, body_line)
-            addresses = [written for written, _ in outside]
-            at += [_line_of(written, body, body_line, same=addresses[:n].count(written))  # each at its own line
-                   for n, written in enumerate(addresses)]
+            urls = _written_urls(item, [path for path, _ in dead], base_url) + [written for written, _ in outside]
+            at = _lines_of(urls, body, body_line)
             warnings += [Problem(item.source, line, "body", *found, Severity.WARNING)
                          for (_, found), line in zip([*dead, *outside], at)]
     return warnings
@@ -147,23 +145,32 @@ def _body_text(text: str, body_line: int) -> str:
     return "\n".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[body_line - 1:])
 
 
-def _link_lines(item: Item, paths: list[str], base_url: str, body: str, body_line: int) -> list[int]:
-    """The line of the file that writes each of these paths of the item's body (`body`, from line
-    `body_line`), in the order item.links and item.images give them: the k-th path to a place is
-    the k-th link or image leading there, found where its URL is written (a reference link's at its
-    definition); the body's first line when it is not found as written (cmark-gfm percent-encodes some)."""
+def _written_urls(item: Item, paths: list[str], base_url: str) -> list[str | None]:
+    """The URL as the item's body writes it of each of these paths (in the order item.links and
+    item.images give them): the k-th path to a place is the k-th link or image leading there; None
+    where none is found (cmark-gfm percent-encodes some)."""
     written = written_as(item.body_html, base_url + item.path, base_url)
     taken: Counter[str] = Counter()
-    at = []
+    urls: list[str | None] = []
     for path in paths:
-        urls = [url for url, leads_to in written if leads_to == path]
-        nth = taken[path]
+        leading = [url for url, leads_to in written if leads_to == path]
+        urls.append(leading[taken[path]] if taken[path] < len(leading) else None)
         taken[path] += 1
-        if nth >= len(urls):
+    return urls
+
+
+def _lines_of(urls: list[str | None], body: str, body_line: int) -> list[int]:
+    """The line of the file where the body (from line `body_line`) writes each of these URLs, a URL
+    given again at the place after the one before (a reference link's at its definition); the
+    body's first line for a URL not found (None, or not as written)."""
+    seen: Counter[str] = Counter()
+    at = []
+    for url in urls:
+        if url is None:
             at.append(body_line)
             continue
-        url = urls[nth]
-        at.append(_line_of(url, body, body_line, same=urls[:nth].count(url)))  # after the same URL written before
+        at.append(_line_of(url, body, body_line, same=seen[url]))
+        seen[url] += 1
     return at
 
 
