@@ -19,6 +19,10 @@ NONCHARACTERS = "".join(chr(code) for code in [*range(0xFDD0, 0xFDF0),
 # rather than silently dropped. Any character beyond the first plane is a candidate, checked on its own
 # (an emoji is not one): a class naming the 32 noncharacters there made every search ten times slower.
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U00010000-\U0010ffff]")
+# The bytes that begin none of those characters in UTF-8: all but the control bytes and the lead bytes
+# of U+0080-U+00BF (\xc2: C1 controls), of U+F000-U+FFFF (\xef: U+FDD0-U+FDEF, U+FFFE, U+FFFF) and of
+# the planes beyond the first. A text whose bytes are all of these needs no search: most are.
+_HARMLESS_BYTES = bytes(set(range(256)) - {*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xC2, *range(0xEF, 0xF5)})
 _WHITESPACE_RUN = re.compile(r"[ \t\n\r]+")
 
 # Elements whose end tag HTML lets a writer leave out; not counted, so sloppy pasted HTML passes.
@@ -36,6 +40,8 @@ REFUSED_HINT = "remove it; feeds, pages and calendars cannot carry it"
 
 def refused_character(text: str) -> int | None:
     """The index of the first character no output can carry, or None."""
+    if not text.encode("utf-8", "surrogatepass").translate(None, _HARMLESS_BYTES):
+        return None
     found = _REFUSED.search(text)
     while found and found[0] > "\uffff" and found[0] not in NONCHARACTERS:
         found = _REFUSED.search(text, found.end())

@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import feedparser
@@ -199,3 +200,15 @@ def test_url_attributes_are_found_as_the_plain_patterns_find_them(text: str) -> 
             if first and tag.start() + first.start() < tag.end():
                 expected.append((tag.start() + first.end(), first[1]))
         assert found == expected
+
+
+def test_every_code_point_is_refused_exactly_when_it_is_a_control_character_or_a_noncharacter() -> None:
+    """All 1,112,064 code points a file can hold, one at a time amid text: refused_character's
+    shortcut (a text whose UTF-8 bytes begin none of the refused characters needs no search) never
+    lets one through, and refuses nothing else."""
+    allowed_controls = "\t\n\r"
+    for code in [*range(0xD800), *range(0xE000, 0x110000)]:
+        character = chr(code)
+        refused = (unicodedata.category(character) == "Cc" and character not in allowed_controls
+                   or character in NONCHARACTERS)
+        assert refused_character(f"ab{character}c") == (2 if refused else None), f"U+{code:04X}"
