@@ -268,6 +268,10 @@ def test_a_cancelled_event_stays_in_the_calendar_and_says_so(built: Path) -> Non
     assert html.xpath("//a/@href")[-1] == str(panel["DESCRIPTION"]).rsplit("\n", 1)[-1] == BASE + "events/cancelled-panel/"
     page = lxml.html.parse(str(built / "events/cancelled-panel/index.html")).getroot()
     assert "This event is cancelled." in page.find_class("banner-cancelled")[0].text_content()
+    # Its own file is offered no more, but is still there for whoever saved or subscribed to its address.
+    assert not [href for href in page.xpath("//a/@href") if href.endswith("event.ics")]
+    own = icalendar.Calendar.from_ical((built / "events/cancelled-panel/event.ics").read_bytes())
+    assert [(str(v["UID"]), str(v["STATUS"])) for v in own.walk("VEVENT")] == [(str(panel["UID"]), "CANCELLED")]
 
 
 def test_the_html_description_is_laid_out_in_its_languages_direction(tmp_path: Path) -> None:
