@@ -265,10 +265,36 @@ class Fields:
             return None
 
     def unknown_keys(self, known: set[str]) -> None:
-        """A warning for each key not among `known`, with the closest known one."""
+        """A warning for each key not among `known`, with the closest known one; an error for one by
+        which Jekyll or Hugo held an item back, as unread it would publish the item."""
         for key in self.meta:  # every key is text (feeds.load refuses others)
-            if key not in known:
+            if key in known:
+                continue
+            if (held := _held_back(key, self.meta[key])) is not None:
+                self.fail(key, *held)
+            elif key == "published":  # Jekyll's published: true, the rule here
+                self.fail(key, "unknown key; it is ignored", "every item not a draft is published here: leave it out",
+                          Severity.WARNING)
+            else:
                 self.fail(key, "unknown key; it is ignored", closest(key, known, "known keys"), Severity.WARNING)
+
+
+def _held_back(key: str, value: Any) -> tuple[str, str] | None:
+    """The problem and its hint for a key by which Jekyll or Hugo kept an item from being published, or
+    took it down: Jekyll's published: false, Hugo's publishDate and expiryDate (of any case, and their
+    other names). Read as an unknown key, it would leave the item published."""
+    name = key.lower()
+    if name == "published" and value is False:
+        return (f"Jekyll's '{key}: false' is not read here, and the item would be published",
+                "write draft: true to keep it out")
+    if name in ("publishdate", "pubdate") or (name == "published" and value is not True):  # Hugo's names for it
+        return (f"Hugo's {key} is not read here, and the item would be published at its date",
+                "a date still to come holds an item back here: put this one in date:, or in embargo: with its zone")
+    if name in ("expirydate", "unpublishdate"):
+        return (f"Hugo's {key} is not read here, and the item would stay published",
+                "feeds takes no item down at a time: withdrawn: true takes it down at the next build; or leave the "
+                "key out")
+    return None
 
 
 def describe(value: Any) -> str:

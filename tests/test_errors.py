@@ -77,6 +77,21 @@ ERRORS = [
     Case("tags-empty", {"content/news/no-tags.md": news(OK_NEWS + "tags:\n")},
          ['content/news/no-tags.md:4: tags: is empty (hint: give it a value, or leave the key out; quote words YAML '
           'reads as nothing: tags: "null")']),
+    # Keys that hold an item back in Jekyll or Hugo, which feeds does not read: the item would go out at once
+    Case("jekyll-published-false", {"content/news/2018-10-01-note.md": news(OK_NEWS + "published: false\n")},
+         ["content/news/2018-10-01-note.md:4: published: Jekyll's 'published: false' is not read here, and the item "
+          "would be published (hint: write draft: true to keep it out)"]),
+    Case("hugo-publish-and-expiry-dates", {"content/news/later.md": news(OK_NEWS + "publishDate: 2030-01-01\n"),
+                                           "content/news/expired.md": news(OK_NEWS + "expiryDate: 2019-01-01\n"),
+                                           "content/events/held.md": news("title: E\nstart: 2030-01-01\nlocation: Bern\n"
+                                                                          "pubdate: 2029-01-01\n")},
+         ["content/news/later.md:4: publishDate: Hugo's publishDate is not read here, and the item would be published "
+          "at its date (hint: a date still to come holds an item back here: put this one in date:, or in embargo: with "
+          "its zone)",
+          "content/news/expired.md:4: expiryDate: Hugo's expiryDate is not read here, and the item would stay "
+          "published (hint: feeds takes no item down at a time: withdrawn: true takes it down at the next build; or "
+          "leave the key out)",
+          "content/events/held.md:5: pubdate: Hugo's pubdate is not read here"]),
     Case("id-not-a-uri", {"content/news/bad-id.md": news(OK_NEWS + "id: not a uri at all\n"),
                           "content/events/bad-id.md": news("title: E\nstart: 2018-11-26\nlocation: Geneva\n"
                                                            "id: tag:example.org,2018:events/a b\n")},
@@ -443,6 +458,9 @@ ERRORS = [
 WARNINGS = [
     Case("unknown-key", {"content/news/typo.md": news(OK_NEWS + "sumary: S\n")},
          ["content/news/typo.md:4: warning: sumary: unknown key; it is ignored (hint: did you mean 'summary'?)"]),
+    Case("jekyll-published-true", {"content/news/out.md": news(OK_NEWS + "published: true\n")},
+         ["content/news/out.md:4: warning: published: unknown key; it is ignored (hint: every item not a draft is "
+          "published here: leave it out)"]),
     Case("long-summary", {"content/news/long.md": news(OK_NEWS + f"summary: {'word ' * 70}\n"),
                           "content/news/at-the-limit.md": news(OK_NEWS + f"summary: {'x' * 300}\n")},
          ["content/news/long.md:4: warning: summary: is 349 characters; readers show about 300"],
