@@ -49,14 +49,17 @@ def _tag(written: str) -> Tag:
 
 def _as_a_list(text: str) -> str | None:
     """How to write as a list the tags a text given for tags likely meant, or None for a text that
-    is likely one tag: words parted by commas (tags: Cyber, Paris), or a list's lines with no space
-    after their '-', which YAML reads as one text."""
+    is one word: words parted by commas (tags: Cyber, Paris), a list's lines with no space after
+    their '-', which YAML reads as one text, or words parted by spaces, a tag each to Jekyll."""
     if "," in text:
         listed = ", ".join(word for word in map(one_line, text.split(",")) if word)
         return f"for a tag each, write a list: tags: [{listed}]"
     if _DASHED.match(text):
         words = [word.strip() for word in _LIST_DASH.split(text) if word.strip()]
         return f"a list puts a space after each '-': - {words[0]}; or write tags: [{', '.join(words)}]"
+    if len(words := text.split()) > 1:
+        return (f"Jekyll reads words parted by spaces as a tag each, feeds a list: tags: [{', '.join(words)}]; "
+                f"for one tag, tags: [{' '.join(words)}]")
     return None
 
 

@@ -627,6 +627,13 @@ WARNINGS = [
     Case("tags-as-one-text-with-a-comma", {"content/news/comma.md": news(OK_NEWS + "tags: Cyber, Paris\n")},
          ["content/news/comma.md:4: warning: tags: 'Cyber, Paris' is one tag (tags/cyber-paris/) (hint: for a tag "
           "each, write a list: tags: [Cyber, Paris])"]),
+    Case("tags-as-words-parted-by-spaces", {"content/news/2018-11-12-jekyll.md": news(OK_NEWS + "tags: cybersecurity paris-call centre\n"),
+                                             "content/news/one.md": news(OK_NEWS + "tags: Cybersecurity\n"),
+                                             "content/news/bracketed.md": news(OK_NEWS + "tags: [Paris Call]\n")},
+         ["content/news/2018-11-12-jekyll.md:4: warning: tags: 'cybersecurity paris-call centre' is one tag "
+          "(tags/cybersecurity-paris-call-centre/) (hint: Jekyll reads words parted by spaces as a tag each, feeds a "
+          "list: tags: [cybersecurity, paris-call, centre]; for one tag, tags: [cybersecurity paris-call centre])"],
+         unreported=("content/news/one.md", "content/news/bracketed.md")),
     Case("tags-as-a-list-without-spaces", {"content/news/dashes.md": news(OK_NEWS + "tags:\n  -Cyber\n  - Paris Call\n")},
          ["content/news/dashes.md:4: warning: tags: '-Cyber - Paris Call' is one tag (tags/cyber-paris-call/) (hint: "
           "a list puts a space after each '-': - Cyber; or write tags: [Cyber, Paris Call])"]),
