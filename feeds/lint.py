@@ -43,6 +43,10 @@ def lint_item(item: Item, source: Source) -> list[Problem]:
     for offset in _bare_image_lines(source.body):
         warn("body", "an image has no alt text", "describe it: ![what it shows](picture.jpg) or alt=\"...\"",
              source.body_line + offset)
+    for line, tag in _template_tags(source.body):
+        warn("body", f"{tag} is a template's tag (a Hugo shortcode, or Jekyll's Liquid), which feeds publishes as "
+             "written", "write it in Markdown: an image ![what it shows](../../static/chart.png), a link to another "
+             "item [words](../slug/); in `backticks` it is shown as code", source.body_line + line - 1)
     for line, problem in _outline_problems(item, source):
         warn("body", problem, "the page's title is its heading of level 1 (#): begin the body's headings at ## "
              "and go down one level at a time (## then ###)", source.body_line + line - 1)
@@ -76,6 +80,22 @@ _HEADING = re.compile(r"<h([1-6])\b")
 def _out_of_order(levels: list[int]) -> bool:
     """Whether headings of these levels, under a title of level 1, hold another 1 or skip a level."""
     return any(level == 1 or level > above + 1 for above, level in zip([1, *levels], levels))
+
+
+# A template's tag, as Hugo's shortcodes ({{< figure src="x.png" >}}, {{% note %}}) and Jekyll's Liquid
+# ({% post_url 2018-11-12-x %}, {{ site.baseurl }}) write them: no template is rendered in a body.
+_TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def _template_tags(body: str) -> list[tuple[int, str]]:
+    """Each template's tag the body writes outside code, with its line in the body (from 1)."""
+    if "{{" not in body and "{%" not in body:
+        return []
+    tagged = [(number, text) for number, text in enumerate(body.split("\n"), 1) if _TEMPLATE_TAG.search(text)]
+    code = markup.code_block_lines(body) if tagged else set()
+    return [(number, tag[0]) for number, text in tagged if number not in code
+            for tag in _TEMPLATE_TAG.finditer(_CODE_SPAN.sub("", text))]
 
 
 def _bare_image_lines(body: str) -> list[int]:

@@ -84,6 +84,15 @@ def headings(markdown: str) -> list[tuple[int, int]]:
     return [(int(heading[1]), int(heading[2])) for heading in _HEADING.finditer(marked)]
 
 
+_CODE_BLOCK = re.compile(r'<pre data-sourcepos="(\d+):\d+-(\d+):')
+
+
+def code_block_lines(markdown: str) -> set[int]:
+    """The lines (from 1) of the Markdown's code blocks, fenced or indented, fences included."""
+    marked = commonmark.to_html(markdown, options=_OPTIONS | Options.CMARK_OPT_SOURCEPOS, extensions=_EXTENSIONS)
+    return {line for block in _CODE_BLOCK.finditer(marked) for line in range(int(block[1]), int(block[2]) + 1)}
+
+
 # A task list item's tick box and the words after it, as cmark-gfm and the sanitiser write them: up to
 # the end of the item, of its paragraph (a loose list's, which the box stands before) or of its line
 # before a block (a nested list).

@@ -653,6 +653,19 @@ WARNINGS = [
           "content/news/2018/y.MD: warning: is not named *.md, so it is not published (hint: rename it y.md)",
           "content/events/photo.jpg: warning: is not named *.md, so it is not published (hint: rename it photo.md if "
           "it is an item; the site's other files go in templates/static/)"]),
+    Case("template-tags-in-the-body", {"content/news/moved.md": news(
+        OK_NEWS, "Intro.\n\n{{< figure src=\"chart.png\" alt=\"A chart\" >}}\n\nSee [the call]({% post_url "
+                 "2018-11-12-paris-call %}) and ![a map]({{site.baseurl}}/assets/map.png).\n\n"
+                 "In code: `{{< youtube id >}}`.\n\n```\n{{ site.title }}\n```\n\n    {% include note.html %}\n"),
+        "content/news/code-only.md": news(OK_NEWS, "Write `{{< figure >}}` in Hugo.\n\n~~~\n{% raw %}\n~~~\n")},
+         ["content/news/moved.md:7: warning: body: {{< figure src=\"chart.png\" alt=\"A chart\" >}} is a template's "
+          "tag (a Hugo shortcode, or Jekyll's Liquid), which feeds publishes as written (hint: write it in Markdown: "
+          "an image ![what it shows](../../static/chart.png), a link to another item [words](../slug/); in `backticks` "
+          "it is shown as code)",
+          "content/news/moved.md:9: warning: body: {% post_url 2018-11-12-paris-call %} is a template's tag",
+          "content/news/moved.md:9: warning: body: {{site.baseurl}} is a template's tag"],
+         unreported=("content/news/moved.md:11:", "content/news/moved.md:13:", "content/news/moved.md:14:",
+                     "content/news/moved.md:17:", "content/news/code-only.md")),
     Case("front-matter-only", {"content/news/no-body.md": news(OK_NEWS, "")},
          ["content/news/no-body.md:4: warning: body: is empty"]),
 ]
