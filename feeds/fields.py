@@ -275,11 +275,27 @@ class Fields:
                 continue
             if (held := _held_back(key, self.meta[key])) is not None:
                 self.fail(key, *held)
-            elif key == "published":  # Jekyll's published: true, the rule here
-                self.fail(key, "unknown key; it is ignored", "every item not a draft is published here: leave it out",
-                          Severity.WARNING)
             else:
-                self.fail(key, "unknown key; it is ignored", closest(key, known, "known keys"), Severity.WARNING)
+                hint = _NAMED_OTHERWISE.get(key.lower()) or closest(key, known, "known keys")
+                self.fail(key, "unknown key; it is ignored", hint, Severity.WARNING)
+
+
+_PAGES = "news/<slug>/ or events/<slug>/"
+# Keys of Jekyll's and Hugo's front matter, by their names in lower case (Hugo's are of any case), and
+# what feeds has for each: an editor moving a site over is told what to write.
+_NAMED_OTHERWISE = {
+    "published": "every item not a draft is published here: leave it out",  # Jekyll's published: true
+    "layout": "leave it out: an item's kind picks its template, templates/news.html or templates/event.html",
+    "excerpt": "Jekyll's excerpt is summary here: rename the key",
+    "description": "a description is the summary here: rename the key",
+    "lastmod": "Hugo's lastmod is updated here: rename the key",
+    "last_modified_at": "Jekyll's last_modified_at is updated here: rename the key",
+    "categories": "feeds files items under tags alone: add them to tags: [...]",
+    "category": "feeds files items under tags alone: add it to tags: [...]",
+    "permalink": f"an item's page is {_PAGES}: slug: names it; an old address needs a redirect on the web server",
+    "url": f"an item's page is {_PAGES}: slug: names it; an old address needs a redirect on the web server",
+    "aliases": f"feeds writes no redirects: an old address needs one on the web server, to {_PAGES}",
+}
 
 
 def _held_back(key: str, value: Any) -> tuple[str, str] | None:

@@ -458,6 +458,25 @@ ERRORS = [
 WARNINGS = [
     Case("unknown-key", {"content/news/typo.md": news(OK_NEWS + "sumary: S\n")},
          ["content/news/typo.md:4: warning: sumary: unknown key; it is ignored (hint: did you mean 'summary'?)"]),
+    Case("jekyll-and-hugo-keys", {"content/news/moved.md": news(
+        OK_NEWS + "layout: post\nexcerpt: E\ndescription: D\nlastmod: 2018-11-13\nlast_modified_at: 2018-11-13\n"
+                  "categories: news cyber\npermalink: /2018/11/12/moved.html\naliases: [/posts/moved/]\n")},
+         ["content/news/moved.md:4: warning: layout: unknown key; it is ignored (hint: leave it out: an item's kind "
+          "picks its template, templates/news.html or templates/event.html)",
+          "content/news/moved.md:5: warning: excerpt: unknown key; it is ignored (hint: Jekyll's excerpt is summary "
+          "here: rename the key)",
+          "content/news/moved.md:6: warning: description: unknown key; it is ignored (hint: a description is the "
+          "summary here: rename the key)",
+          "content/news/moved.md:7: warning: lastmod: unknown key; it is ignored (hint: Hugo's lastmod is updated "
+          "here: rename the key)",
+          "content/news/moved.md:8: warning: last_modified_at: unknown key; it is ignored (hint: Jekyll's "
+          "last_modified_at is updated here: rename the key)",
+          "content/news/moved.md:9: warning: categories: unknown key; it is ignored (hint: feeds files items under "
+          "tags alone: add them to tags: [...])",
+          "content/news/moved.md:10: warning: permalink: unknown key; it is ignored (hint: an item's page is "
+          "news/<slug>/ or events/<slug>/: slug: names it; an old address needs a redirect on the web server)",
+          "content/news/moved.md:11: warning: aliases: unknown key; it is ignored (hint: feeds writes no redirects: "
+          "an old address needs one on the web server, to news/<slug>/ or events/<slug>/)"]),
     Case("jekyll-published-true", {"content/news/out.md": news(OK_NEWS + "published: true\n")},
          ["content/news/out.md:4: warning: published: unknown key; it is ignored (hint: every item not a draft is "
           "published here: leave it out)"]),
