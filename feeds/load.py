@@ -103,6 +103,10 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
         where = describe_character(text, bad)
         return Problem(shown, text.count("\n", 0, bad) + 1, "", f"{refused_kind(text[bad])} {where}", REFUSED_HINT)
     lines = text.split("\n")
+    if lines[0].strip() == "+++":
+        return Problem(shown, 1, "", "the front matter is TOML, between '+++' lines as Hugo writes it; feeds reads "
+                       "YAML between '---' lines", "write it as YAML between '---' lines: title = \"Paris Call\" "
+                       "becomes title: Paris Call, and tags = [\"a\", \"b\"] becomes tags: [a, b]")
     if lines[0].strip() != "---":
         return Problem(shown, 1, "", "no front matter: the file must start with a line '---'", _LAYOUT)
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)

@@ -342,6 +342,10 @@ ERRORS = [
     Case("blank-file", {"content/news/blank.md": "\n \n"}, ["content/news/blank.md:1: the file is empty"]),
     Case("empty-front-matter", {"content/news/bare.md": "---\n---\nJust a body.\n"},
          ["content/news/bare.md:1: the front matter is empty"]),
+    Case("toml-front-matter", {"content/news/toml.md": '+++\ntitle = "T"\ndate = 2018-11-12\ntags = ["a", "b"]\n+++\nBody.\n'},
+         ["content/news/toml.md:1: the front matter is TOML, between '+++' lines as Hugo writes it; feeds reads YAML "
+          "between '---' lines (hint: write it as YAML between '---' lines: title = \"Paris Call\" becomes title: "
+          "Paris Call, and tags = [\"a\", \"b\"] becomes tags: [a, b])"]),
     Case("no-front-matter", {"content/news/no-front.md": "Just text\n"}, ["content/news/no-front.md:1: no front matter"]),
     Case("unclosed-front-matter", {"content/news/open.md": "---\ntitle: T\n"},
          ["content/news/open.md:1: the front matter is not closed"]),
