@@ -66,6 +66,10 @@ def _common(f: Fields, config: SiteConfig, default_date: datetime | None = None,
     """The fields every item has; times without an offset are in `zone` (the event's), else the site's."""
     zone = zone or config.timezone
     title = f.text("title", required=True)
+    if date_required and "date" not in f.meta and (named := _LEADING_DATE.match(f.source.stem)):  # as Jekyll's posts
+        f.fail("date", "missing; it is required", f"date: {named[0][:-1]}, as the file's name has it: feeds reads an "
+               "item's date from its front matter alone")
+        date_required = False
     published = f.moment("date", zone, required=date_required)
     published_at = instant(published, zone) if published else default_date
     updated = f.moment("updated", zone)

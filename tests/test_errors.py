@@ -57,6 +57,9 @@ ERRORS = [
           'value: title: "#1 \\"best\\" ranked")']),
     Case("list-title", {"content/news/list-title.md": news("title: [a, b]\ndate: 2018-11-12\n")},
          ["content/news/list-title.md:2: title: expected text, got a list"]),
+    Case("missing-date-given-by-the-file-name", {"content/news/2018-11-12-dated.md": news("title: T\n")},
+         ["content/news/2018-11-12-dated.md:1: date: missing; it is required (hint: date: 2018-11-12, as the file's "
+          "name has it: feeds reads an item's date from its front matter alone)"]),
     Case("missing-start", {"content/events/no-start.md": news("title: E\nlocation: Geneva\n")},
          ["content/events/no-start.md:1: start: missing; it is required"],
          unreported=("content/events/no-start.md:1: date:",)),  # an event's date is its start's, or none
