@@ -692,6 +692,12 @@ WARNINGS = [
           "content/news/moved.md:9: warning: body: {{site.baseurl}} is a template's tag"],
          unreported=("content/news/moved.md:11:", "content/news/moved.md:13:", "content/news/moved.md:14:",
                      "content/news/moved.md:17:", "content/news/code-only.md")),
+    Case("hugo-page-bundle", {"content/news/board-meeting/index.md": news(OK_NEWS),
+                              "content/news/named/index.md": news(OK_NEWS + "slug: named\n")},
+         ["content/news/board-meeting/index.md:1: warning: slug: the file's name gives the page news/index/, as a "
+          "folder's name is no part of an address (hint: give it slug: board-meeting, or name the file "
+          "board-meeting.md: Hugo names a page bundle by its folder)"],
+         unreported=("content/news/named/index.md",)),
     Case("front-matter-only", {"content/news/no-body.md": news(OK_NEWS, "")},
          ["content/news/no-body.md:4: warning: body: is empty"]),
 ]
