@@ -58,7 +58,7 @@ def _as_a_list(text: str) -> str | None:
         words = [word.strip() for word in _LIST_DASH.split(text) if word.strip()]
         return f"a list puts a space after each '-': - {words[0]}; or write tags: [{', '.join(words)}]"
     if len(words := text.split()) > 1:
-        return (f"Jekyll reads words parted by spaces as a tag each, feeds a list: tags: [{', '.join(words)}]; "
+        return (f"for a tag each, as Jekyll reads words parted by spaces, write a list: tags: [{', '.join(words)}]; "
                 f"for one tag, tags: [{' '.join(words)}]")
     return None
 

@@ -34,8 +34,8 @@ def lint_item(item: Item, source: Source) -> list[Problem]:
     if "summary" in source.meta and len(item.summary) > SUMMARY_LIMIT:
         warn("summary", f"is {len(item.summary)} characters; readers show about {SUMMARY_LIMIT}",
              "keep it to one or two sentences; the body holds the rest")
-    if source.stem in ("index", "_index") and "slug" not in source.meta:  # a Hugo page bundle, content/posts/x/index.md
-        folder = item.source.split("/")[-2]
+    folder = item.source.split("/")[-2]
+    if source.stem in ("index", "_index") and "slug" not in source.meta and folder != item.section:  # a Hugo bundle
         warn("slug", f"the file's name gives the page {item.path}, as a folder's name is no part of an address",
              f"give it slug: {folder}, or name the file {folder}.md: Hugo names a page bundle by its folder")
     if PLACEHOLDER in source.body:

@@ -657,8 +657,8 @@ WARNINGS = [
                                              "content/news/one.md": news(OK_NEWS + "tags: Cybersecurity\n"),
                                              "content/news/bracketed.md": news(OK_NEWS + "tags: [Paris Call]\n")},
          ["content/news/2018-11-12-jekyll.md:4: warning: tags: 'cybersecurity paris-call centre' is one tag "
-          "(tags/cybersecurity-paris-call-centre/) (hint: Jekyll reads words parted by spaces as a tag each, feeds a "
-          "list: tags: [cybersecurity, paris-call, centre]; for one tag, tags: [cybersecurity paris-call centre])"],
+          "(tags/cybersecurity-paris-call-centre/) (hint: for a tag each, as Jekyll reads words parted by spaces, write "
+          "a list: tags: [cybersecurity, paris-call, centre]; for one tag, tags: [cybersecurity paris-call centre])"],
          unreported=("content/news/one.md", "content/news/bracketed.md")),
     Case("tags-as-a-list-without-spaces", {"content/news/dashes.md": news(OK_NEWS + "tags:\n  -Cyber\n  - Paris Call\n")},
          ["content/news/dashes.md:4: warning: tags: '-Cyber - Paris Call' is one tag (tags/cyber-paris-call/) (hint: "
@@ -693,11 +693,12 @@ WARNINGS = [
          unreported=("content/news/moved.md:11:", "content/news/moved.md:13:", "content/news/moved.md:14:",
                      "content/news/moved.md:17:", "content/news/code-only.md")),
     Case("hugo-page-bundle", {"content/news/board-meeting/index.md": news(OK_NEWS),
-                              "content/news/named/index.md": news(OK_NEWS + "slug: named\n")},
+                              "content/news/named/index.md": news(OK_NEWS + "slug: named\n"),
+                              "content/events/index.md": news("title: E\nstart: 2030-01-01\nlocation: Bern\n")},
          ["content/news/board-meeting/index.md:1: warning: slug: the file's name gives the page news/index/, as a "
           "folder's name is no part of an address (hint: give it slug: board-meeting, or name the file "
           "board-meeting.md: Hugo names a page bundle by its folder)"],
-         unreported=("content/news/named/index.md",)),
+         unreported=("content/news/named/index.md", "content/events/index.md:1: warning: slug")),
     Case("front-matter-only", {"content/news/no-body.md": news(OK_NEWS, "")},
          ["content/news/no-body.md:4: warning: body: is empty"]),
 ]
