@@ -201,15 +201,20 @@ def _lines_of(urls: list[str | None], body: str, body_line: int) -> list[int]:
 def _line_of(url: str, body: str, body_line: int, same: int = 0) -> int:
     """The line of the file where the body writes the URL after `same` places that write it too
     (percent-decoded, where it is not found as it is); the body's first line when it is not found.
-    A place writes it whole: /news/x/ is not found inside /newsroom/news/x/."""
-    places = [match.start() for match in re.finditer(_WRITTEN_WHOLE + re.escape(url), body)] or \
-             [match.start() for match in re.finditer(_WRITTEN_WHOLE + re.escape(unquote(url)), body)]
+    A place writes it whole: /news/x/ is not found inside /newsroom/news/x/, nor /news/x at the start
+    of /news/x-more/ or /news/x?y."""
+    places = [match.start() for match in re.finditer(_BEFORE + re.escape(url) + _AFTER, body)] or \
+             [match.start() for match in re.finditer(_BEFORE + re.escape(unquote(url)) + _AFTER, body)]
     return body_line + body.count("\n", 0, places[min(same, len(places) - 1)]) if places else body_line
 
 
 # What comes before a URL in Markdown or HTML: the start, a space, ( or < of a link, = or a quote of an
 # attribute, the comma between a srcset's candidates.
-_WRITTEN_WHOLE = r"(?<![^\s(<\"'=,])"
+_BEFORE = r"(?<![^\s(<\"'=,])"
+# What comes after one: the end, a space, ) or > of a link, a quote of a title or an attribute, the comma
+# between a srcset's candidates; or the punctuation that ends a sentence after an address that GitHub's
+# autolinks leave out of the link (https://example.org/news/x/.), then one of those.
+_AFTER = r"""(?=[.!?:;*_~]*(?:[\s)>"',]|\Z))"""
 
 
 def _outside(written: str, base_path: str, pages: set[str], files: set[str]) -> tuple[str, str] | None:

@@ -591,6 +591,32 @@ WARNINGS = [
           "content/news/linking.md:15: warning: body: links to news/café/, which is no page of the site",
           "content/news/crlf.md:7: warning: body: links to news/gone/, which is no page of the site"],
          unreported=("content/news/linking.md:5:",)),
+    # A URL is found where it is written whole, not at the start of a longer one written before it (with a
+    # query, or a longer slug or file name); an address the text ends a sentence after is still found
+    Case("links-to-no-page-after-longer-ones",
+         {"content/news/linking.md": news(OK_NEWS, "See [it, asked](../renamed/?a=1), [the call](/news/forum-joins-"
+                                                   "paris-call/) and https://newsroom.example.org/news/gone/.\n"
+                                                   "\n[Renamed](../renamed/)\n"
+                                                   "\n[The old call](/news/forum-joins-paris)\n"
+                                                   '\n<img src="../../static/map.png-2x.png" alt="A"> '
+                                                   '<img src="../../static/map.png" alt="B">\n'
+                                                   '\n![C](../../static/map.png "A map")\n')},
+         ["content/news/linking.md:5: warning: body: links to news/renamed/, which is no page of the site",
+          "content/news/linking.md:5: warning: body: links to news/gone/, which is no page of the site",
+          "content/news/linking.md:7: warning: body: links to news/renamed/, which is no page of the site",
+          "content/news/linking.md:9: warning: body: links to news/forum-joins-paris/, which is no page of the site",
+          "content/news/linking.md:11: warning: body: leads to static/map.png-2x.png, which is no file of the site",
+          "content/news/linking.md:11: warning: body: leads to static/map.png, which is no file of the site",
+          "content/news/linking.md:13: warning: body: leads to static/map.png, which is no file of the site"],
+         unreported=("content/news/linking.md:5: warning: body: links to news/forum-joins-paris/",)),
+    Case("link-from-the-hosts-root-after-a-longer-one",
+         {"content/news/linking.md": news(OK_NEWS, "See [it, asked](/news/forum-joins-paris-call/?a=1).\n"
+                                                   "\n[It](/news/forum-joins-paris-call/)\n")},
+         ["content/news/linking.md:5: warning: body: links to /news/forum-joins-paris-call/?a=1, outside the site",
+          "content/news/linking.md:7: warning: body: links to /news/forum-joins-paris-call/, outside the site"],
+         unreported=("content/news/linking.md:5: warning: body: links to /news/forum-joins-paris-call/,",),
+         edits={"site.toml": ('base_url = "https://newsroom.example.org/"',
+                              'base_url = "https://newsroom.example.org/newsroom/"')}),
     # A link to another item by its file name, as between Markdown files in an editor: the site publishes pages,
     # not the files, wherever the link's ../ lead
     Case("link-to-an-items-file", {"content/news/linking.md": news(OK_NEWS, "See [the gathering](annual-gathering-2018.md), "
