@@ -30,14 +30,14 @@ MAX_OCCURRENCES = 1000
 @dataclass(frozen=True)
 class Recurrence:
     """A validated series: its RRULE value as written to calendars, its excluded starts, its last start,
-    its last start that is not excluded, and its first later start that calendar apps read apart."""
+    its last start that is not excluded, and its later starts that calendar apps read apart."""
 
     rule: str  # e.g. "FREQ=MONTHLY;COUNT=12;BYDAY=1TU"; a timed series' UNTIL is in UTC
     exdates: tuple[date | datetime, ...]  # dates for all-day series; aware times in the event's zone
     last_start: date | datetime
     last_kept: date | datetime
-    # Its first later start, not excluded, at a wall time its zone skips or has twice as the clocks change
-    unsure_start: datetime | None = None
+    # Its later starts, not excluded, at a wall time its zone skips or has twice as the clocks change
+    unsure_starts: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,26 +115,47 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
         raise RecurrenceError("exdate", "leaves out every date of the series", "a series needs one date at least; "
                               "to call the event off, set status: cancelled")
     left_out = set(excluded)
-    unsure = next((later for later in starts[1:] if comes_twice(later) and later not in left_out), None) \
-        if isinstance(start, datetime) else None
+    unsure = tuple(later for later in starts[1:] if comes_twice(later) and later not in left_out) \
+        if isinstance(start, datetime) else ()
     return Recurrence(canonical, excluded, starts[-1], next(start for start in reversed(starts) if start not in left_out),
                       unsure)
 
 
 def unsure_date(recurrence: Recurrence) -> tuple[str, str] | None:
-    """The problem and hint of a series' later date at a wall time its zone skips or has twice, or None.
-    Calendar apps read such a time apart: as RFC 5545 says (the first of two; a skipped time moved on by
-    the gap) or, as ical.js does (Thunderbird), at the zone's other offset."""
-    if (wall := recurrence.unsure_start) is None:
+    """The problem and hint of a series' later dates at a wall time its zone skips or has twice, or None:
+    the first told in full, then how many more there are and the next two, so that one warning tells
+    the editor of them all. Calendar apps read such a time apart: as RFC 5545 says (the first of two; a
+    skipped time moved on by the gap) or, as ical.js does (Thunderbird), at the zone's other offset."""
+    if not recurrence.unsure_starts:
         return None
+    wall, *others = recurrence.unsure_starts
     first, last = clock_change(wall)
     gap, clock = last - first, "%H:%M" if last - first < timedelta(hours=12) else "%Y-%m-%d %H:%M"  # Samoa skipped a day
-    hint = f"choose a time outside {first:{clock}}–{last:{clock}} on the night the clocks change"
+    # Each change's times, the same every year but where the zone's rules changed
+    windows = dict.fromkeys([_window(first, last), *(_window(*clock_change(other)) for other in others)])
+    hint = f"choose a time outside {_and(list(windows))} on the night{'s' if others else ''} the clocks change"
     where = f"its date of {wall:%Y-%m-%d} at {wall:%H:%M}"
     if offset_of(wall) < offset_of(wall.replace(fold=1)):  # a skipped time's first reading is at the earlier offset
-        return (f"{where} is skipped in {wall.tzinfo} as the clocks go forward: calendar apps disagree whether it "
-                f"is {wall - gap:{clock}} or {wall + gap:{clock}}"), hint
-    return f"{where} comes twice in {wall.tzinfo} as the clocks go back: calendar apps disagree which one", hint
+        problem = (f"{where} is skipped in {wall.tzinfo} as the clocks go forward: calendar apps disagree whether it "
+                   f"is {wall - gap:{clock}} or {wall + gap:{clock}}")
+    else:
+        problem = f"{where} comes twice in {wall.tzinfo} as the clocks go back: calendar apps disagree which one"
+    if others:
+        named = [f"{other:%Y-%m-%d}" for other in others[:2]] + ([f"{len(others) - 2} more"] if len(others) > 2 else [])
+        problem += (f"; {len(others)} more of its dates {'is' if len(others) == 1 else 'are'} at a time the clocks "
+                    f"skip or have twice: {_and(named)}")
+    return problem, hint
+
+
+def _window(first: datetime, last: datetime) -> str:
+    """The wall times a change of the clocks skips or has twice, from `first` up to `last`: 02:00–03:00."""
+    clock = "%H:%M" if last - first < timedelta(hours=12) else "%Y-%m-%d %H:%M"
+    return f"{first:{clock}}–{last:{clock}}"
+
+
+def _and(words: list[str]) -> str:
+    """Words listed as a sentence lists them: a, b and c."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _part_twice(text: str) -> tuple[str, str] | None:

@@ -673,6 +673,23 @@ WARNINGS = [
          ["content/events/gap.md:7: warning: rrule: its date of 2030-10-06 at 02:15 is skipped in Australia/Lord_Howe "
           "as the clocks go forward: calendar apps disagree whether it is 01:45 or 02:45 (hint: choose a time outside "
           "02:00–02:30 on the night the clocks change)"]),
+    # Weekly on Sundays at 02:30 in Zurich for three years meets every change of the clocks: one warning says how
+    # many dates, not excluded, are at such a time, and which come first
+    Case("series-dates-skipped-and-twice", {"content/events/weekly.md": news(
+        "title: E\ndate: 2018-11-01\nstart: 2030-01-06T02:30\ntimezone: Europe/Zurich\n"
+        "rrule: FREQ=WEEKLY;COUNT=148\nexdate: [2031-03-30T02:30]\nlocation: Bern\n")},
+         ["content/events/weekly.md:6: warning: rrule: its date of 2030-03-31 at 02:30 is skipped in Europe/Zurich as "
+          "the clocks go forward: calendar apps disagree whether it is 01:30 or 03:30; 4 more of its dates are at a "
+          "time the clocks skip or have twice: 2030-10-27, 2031-10-26 and 2 more (hint: choose a time outside "
+          "02:00–03:00 on the nights the clocks change)"]),
+    # Newfoundland changed its clocks at 00:01 until the autumn of 2011, at 02:00 since: the hint names each change
+    Case("series-dates-at-changes-of-two-rules", {"content/events/weekly.md": news(
+        "title: E\ndate: 2018-11-01\nstart: 2011-01-02T01:00\ntimezone: America/St_Johns\n"
+        "rrule: FREQ=WEEKLY;COUNT=60\nlocation: Bern\n")},
+         ["content/events/weekly.md:6: warning: rrule: its date of 2011-03-13 at 01:00 is skipped in America/St_Johns "
+          "as the clocks go forward: calendar apps disagree whether it is 00:00 or 02:00; 1 more of its dates is at a "
+          "time the clocks skip or have twice: 2011-11-06 (hint: choose a time outside 00:01–01:01 and 01:00–02:00 on "
+          "the nights the clocks change)"]),
     Case("tags-of-one-item-sharing-a-slug", {"content/news/tags.md": news(OK_NEWS + "tags: [C++, C#, c]\n")},
          ["content/news/tags.md:4: warning: tags: 'C#' gives the same slug as 'C++' (tags/c/), and is left out",
           "content/news/tags.md:4: warning: tags: 'c' gives the same slug as 'C++' (tags/c/), and is left out"]),
