@@ -16,6 +16,7 @@ from feeds.links import from_the_hosts_root, written_as
 from feeds.load import Source
 from feeds.model import LIST_PAGES, Event, Item, NewsItem, Status, item_path
 from feeds.new import PLACEHOLDER
+from feeds.render.channels import SITE_FOLDER
 
 SUMMARY_LIMIT = 300  # characters; feed readers and search results show less than this
 
@@ -219,22 +220,27 @@ _AFTER = r"""(?=[.!?:;*_~]*(?:[\s)>"',]|\Z))"""
 
 def _outside(written: str, base_path: str, pages: set[str], files: set[str]) -> tuple[str, str] | None:
     """What is wrong with an address written from the host's root that leads outside the site (under
-    `base_path`), when the site has a page or file at that path (the address meant the site's own);
-    None otherwise."""
+    `base_path`), when the site has a page or file at that path (the address meant the site's own): an
+    item's page, a list of items (/news/, /news/page/2/), a static file, or what the build alone makes
+    under its own folders (tag pages, the archive, the feeds); None otherwise."""
     path = unquote(urlsplit(written).path).lstrip("/")
     section, _, rest = path.partition("/")
+    slug = rest.partition("/")[0]
     if path in files:
         verb = "leads to"
-    elif section in (NewsItem.section, Event.section) and item_path(section, rest.partition("/")[0]) in pages:
+    elif section in _LISTS_AND_FEEDS or section in (NewsItem.section, Event.section) and (
+            slug in ("", LIST_PAGES) or item_path(section, slug) in pages):  # a list's pages, or an item's
         verb = "links to"
     else:
-        return None  # the host's other pages (/about/) are no concern of the site's
+        return None  # the host's other pages (/about/, /news/2018/) are no concern of the site's
     written = written.lstrip("/")
     return (f"{verb} /{written}, outside the site, which is under {base_path}",
             f"write the address from the item's page, ../../{written}, or from the host's root with the site's path, "
             f"{base_path}{written}")
 
 
+# The folders of the output that hold only what the build makes, whatever the items (see feeds.render.TOP_LEVEL)
+_LISTS_AND_FEEDS = ("tags", "archive", SITE_FOLDER.rstrip("/"))
 _ITEM_FILES = {"", "index.html", "event.ics"}  # what an item's folder holds
 
 

@@ -558,6 +558,29 @@ WARNINGS = [
                      "warning: body: links to /about/", "content/news/linking.md:7: warning: body: links to /news/2018/"),
          edits={"site.toml": ('base_url = "https://newsroom.example.org/"',
                               'base_url = "https://newsroom.example.org/newsroom/"')}),
+    # The site's lists, tag pages, archive and feeds, from the host's root, are at another site's address as its
+    # items are; the host's own pages, and the site's written with its path, are not
+    Case("lists-and-feeds-from-the-hosts-root-under-a-path",
+         {"content/news/linking.md": news(OK_NEWS, "See [all news](/news/), [the events](/events),\n"
+                                                   "[older news](/news/page/2/) and [Paris Call](/tags/paris-call/).\n"
+                                                   "\n[The archive](/archive/2/), [the feed](/feeds/atom.xml) and "
+                                                   "[the calendar](/feeds/events.ics)\n"
+                                                   "\n[Home](/), [the host's](/index.html), [its tags](/taglist/), "
+                                                   "[ours](/newsroom/tags/) and [news of 2018](/news/2018/)\n")},
+         ["content/news/linking.md:5: warning: body: links to /news/, outside the site, which is under /newsroom/ "
+          "(hint: write the address from the item's page, ../../news/, or from the host's root with the site's path, "
+          "/newsroom/news/)",
+          "content/news/linking.md:5: warning: body: links to /events, outside the site",
+          "content/news/linking.md:6: warning: body: links to /news/page/2/, outside the site",
+          "content/news/linking.md:6: warning: body: links to /tags/paris-call/, outside the site, which is under "
+          "/newsroom/ (hint: write the address from the item's page, ../../tags/paris-call/, or from the host's root "
+          "with the site's path, /newsroom/tags/paris-call/)",
+          "content/news/linking.md:8: warning: body: links to /archive/2/, outside the site",
+          "content/news/linking.md:8: warning: body: links to /feeds/atom.xml, outside the site",
+          "content/news/linking.md:8: warning: body: links to /feeds/events.ics, outside the site"],
+         unreported=("content/news/linking.md:10:",),
+         edits={"site.toml": ('base_url = "https://newsroom.example.org/"',
+                              'base_url = "https://newsroom.example.org/newsroom/"')}),
     # The address with the site's path holds the one without it: each warning is at the line that writes its own
     Case("link-from-the-hosts-root-under-a-path-beyond-ascii",
          {"content/news/linking.md": news(OK_NEWS, "See [the call](/actualités/news/forum-joins-paris-call/).\n\n"
