@@ -148,10 +148,15 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
             found.setdefault(item.source.rpartition("/")[2], set()).add(item.path)
         return found
 
+    @cache
+    def tags() -> set[str]:  # the slugs of the tags the site has pages for: asked for only when a body links to one
+        return {tag.slug for item in items for tag in item.tags}
+
     warnings = []
     for item in items:
         dead = [(path, found) for path in (*item.links, *item.images)
                 if (found := _content_file(path, pages_of_files()) if path.endswith(".md") and path not in files
+                    else _no_tag(path, tags) if path.startswith(_TAG_FOLDERS)
                     else _dead_end(path, pages, held_until, files))]
         outside = [(written, found) for written in from_the_hosts_root(item.body_html, base_path)
                    if (found := _outside(written, base_path, pages, files))] if base_path != "/" else []
@@ -278,6 +283,21 @@ def _dead_end(path: str, pages: set[str], held_until: Mapping[str, datetime | No
         return (f"leads to {path}, which is no file of the site",
                 "from an item's page, a file of the site is ../../static/...")
     return None
+
+
+# Where a tag's pages and feeds are: tags/<slug>/ and feeds/tags/<slug>/
+_TAG_FOLDERS = ("tags/", f"{SITE_FOLDER}tags/")
+
+
+def _no_tag(path: str, tags: Callable[[], set[str]]) -> tuple[str, str] | None:
+    """What is wrong with a path to a tag's page or feed (under _TAG_FOLDERS) when no item has that tag
+    (`tags` gives the slugs of those the items have), and a hint; None otherwise, or for tags/ itself."""
+    slug = path.removeprefix(SITE_FOLDER).removeprefix("tags/").partition("/")[0]
+    if not slug or slug in tags():
+        return None
+    verb = "links to" if path.endswith("/") else "leads to"
+    return (f"{verb} {path}, which the site does not have: no item has a tag whose slug is {slug}",
+            "link to a tag an item has; tags/ lists them")
 
 
 _LINK_HINT = "link to the item's page as it is now; a renamed item keeps its page with slug: set to its old slug"

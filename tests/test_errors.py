@@ -534,6 +534,17 @@ WARNINGS = [
                                                                   ", [the archive](../../archive/) and [its second page](../page/2/).\n")},
          ["content/news/linking.md:5: warning: body: links to news/renamed/, which is no page of the site"],
          unreported=("content/news/linking.md:5: warning: body: links to news/page/",)),
+    # A tag's page or feed that no item's tag gives: a tag's slug mistyped, or a tag no item has any more
+    Case("link-to-no-tag", {"content/news/tagging.md": news(OK_NEWS + "tags: [Own]\n",
+                                                            "See [the call](../../tags/paris-call/), [ours](../../tags/own/), "
+                                                            "[all](../../tags/) and [its feed](../../feeds/tags/paris-call/atom.xml).\n\n"
+                                                            "[Mistyped](../../tags/pariscall/)\n\n"
+                                                            "[Its feed](../../feeds/tags/pariscall/rss.xml)\n")},
+         ["content/news/tagging.md:8: warning: body: links to tags/pariscall/, which the site does not have: no item "
+          "has a tag whose slug is pariscall (hint: link to a tag an item has; tags/ lists them)",
+          "content/news/tagging.md:10: warning: body: leads to feeds/tags/pariscall/rss.xml, which the site does not "
+          "have: no item has a tag whose slug is pariscall"],
+         unreported=("content/news/tagging.md:6:",)),
     # A site published under a path: /news/x/ from the host's root is outside it, at another site's address
     # (the logo's address, written twice, is reported at each line).
     Case("link-from-the-hosts-root-under-a-path",
