@@ -832,3 +832,26 @@ def test_a_page_showing_the_next_lift_follows_an_item_held_back(site: Path, buil
     after = build(site)
     assert lxml.html.fromstring(after[NEWS_PAGE]).find_class("lift")[0].text.startswith("2018-12-01 09:00")
     assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_setting_changed_is_seen_by_files_known_by_their_stamps(site: Path, build, tmp_path: Path) -> None:
+    """A content file is known unread by its stamp only under the settings it was read with: after the
+    site's time zone changes, a release dated without an offset is dated in the new zone."""
+    build(site)
+    age_source_record(site)
+    edit(site / "site.toml", 'timezone = "Europe/Zurich"', 'timezone = "Asia/Tokyo"')
+    after = build(site)
+    assert b'datetime="2018-10-01T10:00:00+09:00"' in after["news/second/index.html"]
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_setting_changed_on_a_site_without_items_is_a_new_build(example_site: Path, build, tmp_path: Path) -> None:
+    """With no content file, no item's key carries the settings: the build's own keys must."""
+    for item in (example_site / "content").rglob("*.md"):
+        item.unlink()
+    (example_site / "published.json").unlink()
+    build(example_site)
+    edit(example_site / "site.toml", 'title = "Centre for Cybersecurity Newsroom"', 'title = "Cyber Newsroom"')
+    after = build(example_site)
+    assert feedparser.parse(after["feeds/atom.xml"]).feed.title == "Cyber Newsroom"
+    assert after == clean_build(example_site, build, tmp_path)
