@@ -855,3 +855,22 @@ def test_a_setting_changed_on_a_site_without_items_is_a_new_build(example_site: 
     after = build(example_site)
     assert feedparser.parse(after["feeds/atom.xml"]).feed.title == "Cyber Newsroom"
     assert after == clean_build(example_site, build, tmp_path)
+
+
+def test_an_id_and_a_uid_changed_in_the_ledger_alone_reach_the_feeds_and_calendars(site: Path, build,
+                                                                                   tmp_path: Path) -> None:
+    """published.json may change without the content (pulled from a colleague's build): the ids and
+    UIDs it gives are what the outputs carry, as in a clean build."""
+    build(site)
+    ledger = json.loads((site / "published.json").read_text(encoding="utf-8"))
+    rows = {row["path"]: row for row in ledger["items"]}
+    rows[NEWS]["id"] = "tag:newsroom.example.org,2018-11-12:news/paris-call"
+    rows[EVENT]["uid"] = "gathering-2018@newsroom.example.org"
+    (site / "published.json").write_text(json.dumps(ledger, indent=2) + "\n", encoding="utf-8")
+    after = build(site)
+    ids = {entry.id for entry in feedparser.parse(after["feeds/atom.xml"]).entries}
+    assert "tag:newsroom.example.org,2018-11-12:news/paris-call" in ids
+    for path in ("feeds/events.ics", "events/annual-gathering-2018/event.ics"):
+        [event] = icalendar.Calendar.from_ical(after[path]).walk("VEVENT")
+        assert str(event["UID"]) == "gathering-2018@newsroom.example.org", path
+    assert after == clean_build(site, build, tmp_path)
