@@ -874,3 +874,23 @@ def test_an_id_and_a_uid_changed_in_the_ledger_alone_reach_the_feeds_and_calenda
         [event] = icalendar.Calendar.from_ical(after[path]).walk("VEVENT")
         assert str(event["UID"]) == "gathering-2018@newsroom.example.org", path
     assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_file_written_in_the_seconds_before_it_was_read_is_read_again(site: Path, build) -> None:
+    """Where the file system's clock is coarse, a file written again just after it was read can keep
+    its stamp: one changed in the two seconds before the files were looked at is read again, even
+    when its modification time was set back (as cp -p, tar and rsync do); its change time says when."""
+    path = site / NEWS
+    os.utime(path, ns=(0, 1_500_000_000_000_000_000))  # 2017: only the change time is recent
+    build(site)
+    stored = site / CACHE_DIR / "sources.pickle"
+    record = pickle.loads(stored.read_bytes())
+    changed_at = path.stat().st_ctime_ns
+    config = load_config(site)
+
+    def known(taken: int) -> list[str | None]:
+        stored.write_bytes(pickle.dumps(dataclasses.replace(record, taken=taken)))
+        return BuildCache.open(site).known_keys(config, [(NEWS, path.stat(), False)])
+
+    assert known(changed_at + 3_000_000_000) != [None]  # long enough before: its stamp is trusted
+    assert known(changed_at + 1_000_000_000) == [None]
