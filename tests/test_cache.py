@@ -486,6 +486,23 @@ def test_another_python_changes_every_key(monkeypatch: pytest.MonkeyPatch) -> No
     assert keys.software_key.__wrapped__() != before
 
 
+@pytest.mark.parametrize("library", [dependency for dependency in re.findall(
+    r'^  "([A-Za-z0-9_.-]+)', (ROOT / "pyproject.toml").read_text(encoding="utf-8").partition("dependencies = [")[2]
+    .partition("]")[0], re.M) if dependency not in ("tqdm", "watchdog")])  # a progress bar, the preview's watcher
+def test_a_new_version_of_a_library_that_shapes_the_outputs_changes_every_key(library: str,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each library the outputs are made with (a Markdown, YAML or iCalendar release) is in the key: an
+    upgrade never meets what the old one made."""
+    from importlib import metadata
+
+    from feeds import keys
+
+    before = keys.software_key.__wrapped__()
+    version = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "99.0" if name.lower() == library.lower() else version(name))
+    assert keys.software_key.__wrapped__() != before
+
+
 def test_a_template_that_shows_now_is_rendered_again_at_every_moment(example_site: Path, feeds) -> None:
     """The build keys what the standard templates take from `now`; one that shows `now` itself makes
     every moment its own, and a cached build stays the clean one."""
@@ -894,3 +911,16 @@ def test_a_file_written_in_the_seconds_before_it_was_read_is_read_again(site: Pa
 
     assert known(changed_at + 3_000_000_000) != [None]  # long enough before: its stamp is trusted
     assert known(changed_at + 1_000_000_000) == [None]
+
+
+def test_a_static_file_renamed_is_published_under_its_new_name(site: Path, build, tmp_path: Path) -> None:
+    """The templates' digest takes each file's name with its bytes: a file renamed, its bytes the same,
+    moves in the output too."""
+    (site / "templates/static/images").mkdir(parents=True)
+    (site / "templates/static/images/photo.png").write_bytes(png(120, 80))
+    before = build(site)
+    assert "static/images/photo.png" in before
+    (site / "templates/static/images/photo.png").rename(site / "templates/static/images/picture.png")
+    after = build(site)
+    assert "static/images/picture.png" in after and "static/images/photo.png" not in after
+    assert after == clean_build(site, build, tmp_path)
