@@ -924,3 +924,13 @@ def test_a_static_file_renamed_is_published_under_its_new_name(site: Path, build
     after = build(site)
     assert "static/images/picture.png" in after and "static/images/photo.png" not in after
     assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_build_at_an_earlier_moment_is_not_the_later_one_again(site: Path, build, tmp_path: Path) -> None:
+    """The span in which `now` changes nothing starts at the moment of the last build: a build with an
+    earlier --now (the site as it stood before an event ended) shows the event to come again."""
+    build(site, now="2018-11-28T00:00:00+01:00")  # the Annual Gathering is over
+    after = build(site)
+    upcoming = lxml.html.fromstring(after["index.html"]).get_element_by_id("upcoming-heading").getparent()
+    assert "Annual Gathering" in upcoming.text_content()
+    assert after == clean_build(site, build, tmp_path)
