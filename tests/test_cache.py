@@ -934,3 +934,40 @@ def test_a_build_at_an_earlier_moment_is_not_the_later_one_again(site: Path, bui
     upcoming = lxml.html.fromstring(after["index.html"]).get_element_by_id("upcoming-heading").getparent()
     assert "Annual Gathering" in upcoming.text_content()
     assert after == clean_build(site, build, tmp_path)
+
+
+def test_an_output_edited_by_hand_to_the_same_size_is_rebuilt(site: Path, build) -> None:
+    """An output file is known untouched by its size, time and inode: a hand edit that keeps the size
+    still changes the others."""
+    before = build(site)
+    page = site / "public/index.html"
+    page.write_bytes(page.read_bytes().replace(b"Newsroom", b"Newsdesk", 1))
+    assert build(site) == before
+
+
+def test_no_cache_renders_every_file_again(site: Path, build, tmp_path: Path) -> None:
+    """--no-cache parses and renders everything again, as a first build does: even a page edited by hand
+    with its size and time kept, which no stamp can tell, is made again."""
+    before = build(site)
+    page = site / "public" / NEWS_PAGE
+    stat = page.stat()
+    with open(page, "r+b") as stream:  # in place: the same file, its size and time kept
+        data = stream.read()
+        stream.seek(0)
+        stream.write(data.replace(b"Paris Call", b"Paris Cull", 1))
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert build(site, "--no-cache") == before == clean_build(site, build, tmp_path)
+
+
+def test_a_folder_the_cache_knows_no_build_into_is_left_alone(site: Path, build, feeds, tmp_path: Path) -> None:
+    """What the cache recorded of the build into public/ says nothing of another folder: one holding
+    someone's files (a Pages checkout's .git and CNAME) is refused, as it is on a first build."""
+    build(site)
+    deploy = tmp_path / "deploy"
+    (deploy / ".git").mkdir(parents=True)
+    (deploy / "CNAME").write_text("newsroom.example.org\n", encoding="utf-8")
+    before = tree_bytes(deploy)
+    result = feeds("build", "--site", site, "--output", deploy, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert f"{deploy}: holds .git, CNAME, which no build makes" in result.err
+    assert tree_bytes(deploy) == before and (deploy / ".git").is_dir()
