@@ -971,3 +971,22 @@ def test_a_folder_the_cache_knows_no_build_into_is_left_alone(site: Path, build,
     assert result.code == 1
     assert f"{deploy}: holds .git, CNAME, which no build makes" in result.err
     assert tree_bytes(deploy) == before and (deploy / ".git").is_dir()
+
+
+def test_a_tags_name_changed_by_an_item_its_feed_leaves_out_follows_in_the_feed(example_site: Path, build,
+                                                                                 tmp_path: Path) -> None:
+    """A tag's feed shows its newest items only, but is titled by the way most of all its items write
+    the tag: an edit to an older item can rename the feed without changing its entries."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("limit = 20", "limit = 2"), encoding="utf-8")
+    for n, written in ((1, "policy-papers"), (2, "policy-papers"), (3, "Policy Papers")):
+        (example_site / f"content/news/2018-10-0{n}-p{n}.md").write_text(
+            f"---\ntitle: Paper {n}\ndate: 2018-10-0{n}T10:00\ntags: [{written}]\n---\n\nA paper.\n", encoding="utf-8")
+    before = build(example_site)
+    assert feedparser.parse(before["feeds/tags/policy-papers/atom.xml"]).feed.title.endswith(": policy-papers")
+    edit(example_site / "content/news/2018-10-01-p1.md", "tags: [policy-papers]", "tags: [Policy Papers]")
+    after = build(example_site)
+    feed = feedparser.parse(after["feeds/tags/policy-papers/atom.xml"])
+    assert [entry.title for entry in feed.entries] == ["Paper 3", "Paper 2"]
+    assert feed.feed.title.endswith(": Policy Papers")
+    assert after == clean_build(example_site, build, tmp_path)
