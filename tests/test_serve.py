@@ -352,7 +352,8 @@ def test_the_preview_trusts_its_own_trees_until_a_build_fails_halfway(example_si
                                                                      feeds) -> None:
     """The preview does not walk its trees: it knows what it wrote, and removes what is no longer
     made by its paths. A build that fails after writing part of a tree leaves files it did not
-    record; the next build must still find and remove them."""
+    record; the next build that writes a tree must still find and remove them, even after builds that
+    kept the last tree whole (the same site again, or a new input that changes no output)."""
     output, base_url = tmp_path / "preview", "http://127.0.0.1:8000/"
     preview = Preview(example_site, output, base_url=base_url, now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False,
                       echo=lambda line: None)
@@ -410,6 +411,11 @@ def test_the_preview_trusts_its_own_trees_until_a_build_fails_halfway(example_si
     rebuild(fails=True)  # after the third release's pages went into the spare: 404.html comes last
     third.unlink()
     not_found.unlink()
+    rebuild()  # the site of the last good build again: its tree is kept, and nothing is written
+    assert not (output / "news/third").exists() and not (output / "tags/novel").exists()
+    (example_site / "content/notes.txt").write_text("Not published.\n", encoding="utf-8")
+    rebuild()  # a new input, but the same outputs: the tree is kept again
+    retitle("Updated after the failure")  # the first build since the failure to write into the spare
     rebuild()
     assert not (output / "news/third").exists() and not (output / "tags/novel").exists()
 
