@@ -647,14 +647,21 @@ def test_a_preview_on_the_clock_rebuilds_when_an_event_ends(example_site: Path, 
     assert tree_bytes(output) == tree_bytes(tmp_path / "clean")
 
 
-def test_a_preview_on_the_clock_shows_an_embargoed_release_once_it_lifts(tmp_path: Path,
-                                                                         clock: list[datetime]) -> None:
+@pytest.mark.parametrize("shows_now", [False, True], ids=["standard templates", "a template showing now"])
+def test_a_preview_on_the_clock_shows_an_embargoed_release_once_it_lifts(tmp_path: Path, clock: list[datetime],
+                                                                         shows_now: bool) -> None:
     """A new newsroom's first release, under embargo: the preview shows nothing of it, then builds
-    again when the embargo lifts (though a site with no items to show has no other moment to wait for)."""
+    again when the embargo lifts (though a site with no items to show has no other moment to wait for;
+    nor has one whose templates show `now` itself, whose every moment is its own)."""
     clock[0] = datetime.fromisoformat("2018-11-12T08:00:00+01:00")
     site = tmp_path / "site"
     (site / "content/news").mkdir(parents=True)
     shutil.copy(ROOT / "site.toml", site)
+    if shows_now:
+        (site / "templates").mkdir()
+        base = (ROOT / "templates/base.html").read_text(encoding="utf-8")
+        (site / "templates/base.html").write_text(base.replace("</main>", "<p>{{ site.now }}</p>\n</main>"),
+                                                  encoding="utf-8")
     (site / "content/news/first.md").write_text(
         "---\ntitle: Our first release\ndate: 2018-11-12T08:00:00+01:00\nembargo: 2018-11-12T09:00:00+01:00\n---\n"
         "It is out.\n", encoding="utf-8")
