@@ -990,3 +990,20 @@ def test_a_tags_name_changed_by_an_item_its_feed_leaves_out_follows_in_the_feed(
     assert [entry.title for entry in feed.entries] == ["Paper 3", "Paper 2"]
     assert feed.feed.title.endswith(": Policy Papers")
     assert after == clean_build(example_site, build, tmp_path)
+
+
+def test_a_hand_edited_event_file_or_feed_is_repaired_by_the_next_build_that_renders(site: Path, build,
+                                                                                   tmp_path: Path) -> None:
+    """An event's VEVENT is kept in the cache and its own .ics in the output: with the file edited by
+    hand, the next build that renders makes the file again, though the VEVENT it holds is unchanged.
+    A feed document is kept as its three files: one of them edited, the three are made again."""
+    build(site)
+    (site / "public/events/annual-gathering-2018/event.ics").write_text("tampered", encoding="utf-8")
+    (site / "public/feeds/tags/policy/rss.xml").write_text("tampered", encoding="utf-8")
+    edit(site / NEWS, "title: World", "title: Updated World")  # renders again, neither the event nor the tag
+    after = build(site)
+    [event] = icalendar.Calendar.from_ical(after["events/annual-gathering-2018/event.ics"]).walk("VEVENT")
+    assert str(event["UID"]) == "annual-gathering-2018@newsroom.example.org"
+    assert [entry.title for entry in feedparser.parse(after["feeds/tags/policy/rss.xml"]).entries] == [
+        "A second release"]
+    assert after == clean_build(site, build, tmp_path)
