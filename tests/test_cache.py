@@ -1007,3 +1007,15 @@ def test_a_hand_edited_event_file_or_feed_is_repaired_by_the_next_build_that_ren
     assert [entry.title for entry in feedparser.parse(after["feeds/tags/policy/rss.xml"]).entries] == [
         "A second release"]
     assert after == clean_build(site, build, tmp_path)
+
+
+@pytest.mark.parametrize("stored", ["events.pickle", "items.pickle", "sources.pickle", "output.pickle"])
+def test_any_one_file_of_the_cache_damaged_is_ignored(site: Path, build, tmp_path: Path, stored: str) -> None:
+    """Each file of .feeds-cache/ stands for itself: one damaged while the others are whole (the
+    VEVENTs lost, but not the record of the output that holds the events' own files) is ignored."""
+    build(site)
+    (site / CACHE_DIR / stored).write_bytes(b"not a pickle")
+    edit(site / NEWS, "title: World", "title: Updated World")  # renders again, the event untouched
+    after = build(site)
+    assert len(icalendar.Calendar.from_ical(after["feeds/events.ics"]).walk("VEVENT")) == 1
+    assert after == clean_build(site, build, tmp_path)
