@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import shutil
+import signal
 import struct
 import threading
 import zlib
@@ -30,6 +31,14 @@ def loopback(handler: Callable[..., http.server.BaseHTTPRequestHandler]) -> Iter
     finally:
         server.shutdown()
         server.server_close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl+C reaches the commands the tests start, as in a terminal, even where the suite runs as a
+    background job: a shell starts such a job with SIGINT ignored, its children inherit that, and a
+    `feeds serve` told to stop by it would run on. A handler of the suite's own is reset for them."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
