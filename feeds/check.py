@@ -54,7 +54,8 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
     """Validate the content files read, as of `now`; raise SiteError listing every error (and, if
     strict, warning). `strays` are the files under content/ that are not published, each a warning."""
     # Imported here, with the parsers and checks they bring: a build that changes nothing needs none.
-    from feeds.lint import lint_images, lint_links, lint_timely
+    from feeds.lint import lint_images, lint_timely
+    from feeds.lint_links import lint_links
 
     with progress.phase("validate"), _collector_paused():
         parsed = _validate_all(found, site_dir, config, cache)

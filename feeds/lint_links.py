@@ -1,0 +1,194 @@
+"""Warnings for the links and images of items' bodies that lead nowhere the site has, found once
+every item is known: an item's page no item has, a static file the site lacks, a tag no item has,
+or, for a site published under a path, an address written from the host's root."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from functools import cache
+from urllib.parse import unquote, urlsplit
+
+from feeds.errors import Problem, Severity
+from feeds.links import from_the_hosts_root, written_as
+from feeds.model import LIST_PAGES, Event, Item, NewsItem, item_path
+from feeds.render.channels import SITE_FOLDER
+
+
+def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
+               files: set[str], unmade: set[str], base_url: str, read: Callable[[str], str]) -> list[Problem]:
+    """A link or image in a body that leads to nothing the site has: an item's page (news/...,
+    events/...) that no item has, as after a file's slug changed, or that an item still held back
+    will have, which leads nowhere till then; a static file the site does not have (`files`), as
+    static/chart.png written on an item's page leads to news/<slug>/static/chart.png; and, for a
+    site published under a path, one of its pages or files written from the host's root without it
+    (/news/x/ for /newsroom/news/x/), which leads to another site's address. The `unmade` pages are
+    those of files with errors, which are reported as such. Each is reported at its line, found in
+    the text of its file (`read`, by its path) for the few items that have one."""
+    items, held = list(items), list(held)
+    pages = {item.path for item in items} | unmade
+    held_until = {item.path: item.embargoed_until for item in held}
+    base_path = unquote(urlsplit(base_url).path)
+
+    @cache
+    def pages_of_files() -> dict[str, set[str]]:  # by file name: asked for only when a body links to one
+        found: dict[str, set[str]] = {}
+        for item in (*items, *held):
+            found.setdefault(item.source.rpartition("/")[2], set()).add(item.path)
+        return found
+
+    @cache
+    def tags() -> set[str]:  # the slugs of the tags the site has pages for: asked for only when a body links to one
+        return {tag.slug for item in items for tag in item.tags}
+
+    warnings = []
+    for item in items:
+        dead = [(path, found) for path in (*item.links, *item.images)
+                if (found := _content_file(path, pages_of_files()) if path.endswith(".md") and path not in files
+                    else _no_tag(path, tags) if path.startswith(_TAG_FOLDERS)
+                    else _dead_end(path, pages, held_until, files))]
+        outside = [(written, found) for written in from_the_hosts_root(item.body_html, base_path)
+                   if (found := _outside(written, base_path, pages, files))] if base_path != "/" else []
+        if dead or outside:
+            body_line = lines.get(item.source, {}).get("body", 1)
+            body = _body_text(read(item.source), body_line)
+            urls = _written_urls(item, [path for path, _ in dead], base_url) + [written for written, _ in outside]
+            at = _lines_of(urls, body, body_line)
+            warnings += [Problem(item.source, line, "body", *found, Severity.WARNING)
+                         for (_, found), line in zip([*dead, *outside], at)]
+    return warnings
+
+
+def _body_text(text: str, body_line: int) -> str:
+    """The body of a content file's text, which begins at line `body_line`, with its lines ended by \\n."""
+    return "\n".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[body_line - 1:])
+
+
+def _written_urls(item: Item, paths: list[str], base_url: str) -> list[str | None]:
+    """The URL as the item's body writes it of each of these paths (in the order item.links and
+    item.images give them): the k-th path to a place is the k-th link or image leading there; None
+    where none is found (cmark-gfm percent-encodes some)."""
+    written = written_as(item.body_html, base_url + item.path, base_url)
+    taken: Counter[str] = Counter()
+    urls: list[str | None] = []
+    for path in paths:
+        leading = [url for url, leads_to in written if leads_to == path]
+        urls.append(leading[taken[path]] if taken[path] < len(leading) else None)
+        taken[path] += 1
+    return urls
+
+
+def _lines_of(urls: list[str | None], body: str, body_line: int) -> list[int]:
+    """The line of the file where the body (from line `body_line`) writes each of these URLs, a URL
+    given again at the place after the one before (a reference link's at its definition); the
+    body's first line for a URL not found (None, or not as written)."""
+    seen: Counter[str] = Counter()
+    at = []
+    for url in urls:
+        if url is None:
+            at.append(body_line)
+            continue
+        at.append(_line_of(url, body, body_line, same=seen[url]))
+        seen[url] += 1
+    return at
+
+
+def _line_of(url: str, body: str, body_line: int, same: int = 0) -> int:
+    """The line of the file where the body writes the URL after `same` places that write it too
+    (percent-decoded, where it is not found as it is); the body's first line when it is not found.
+    A place writes it whole: /news/x/ is not found inside /newsroom/news/x/, nor /news/x at the start
+    of /news/x-more/ or /news/x?y."""
+    places = [match.start() for match in re.finditer(_BEFORE + re.escape(url) + _AFTER, body)] or \
+             [match.start() for match in re.finditer(_BEFORE + re.escape(unquote(url)) + _AFTER, body)]
+    return body_line + body.count("\n", 0, places[min(same, len(places) - 1)]) if places else body_line
+
+
+# What comes before a URL in Markdown or HTML: the start, a space, ( or < of a link, = or a quote of an
+# attribute, the comma between a srcset's candidates.
+_BEFORE = r"(?<![^\s(<\"'=,])"
+# What comes after one: the end, a space, ) or > of a link, a quote of a title or an attribute, the comma
+# between a srcset's candidates; or the punctuation that ends a sentence after an address that GitHub's
+# autolinks leave out of the link (https://example.org/news/x/.), then one of those.
+_AFTER = r"""(?=[.!?:;*_~]*(?:[\s)>"',]|\Z))"""
+
+
+def _outside(written: str, base_path: str, pages: set[str], files: set[str]) -> tuple[str, str] | None:
+    """What is wrong with an address written from the host's root that leads outside the site (under
+    `base_path`), when the site has a page or file at that path (the address meant the site's own): an
+    item's page, a list of items (/news/, /news/page/2/), a static file, or what the build alone makes
+    under its own folders (tag pages, the archive, the feeds); None otherwise."""
+    path = unquote(urlsplit(written).path).lstrip("/")
+    section, _, rest = path.partition("/")
+    slug = rest.partition("/")[0]
+    if path in files:
+        verb = "leads to"
+    elif section in _LISTS_AND_FEEDS or section in (NewsItem.section, Event.section) and (
+            slug in ("", LIST_PAGES) or item_path(section, slug) in pages):  # a list's pages, or an item's
+        verb = "links to"
+    else:
+        return None  # the host's other pages (/about/, /news/2018/) are no concern of the site's
+    written = written.lstrip("/")
+    return (f"{verb} /{written}, outside the site, which is under {base_path}",
+            f"write the address from the item's page, ../../{written}, or from the host's root with the site's path, "
+            f"{base_path}{written}")
+
+
+# The folders of the output that hold only what the build makes, whatever the items (see feeds.render.TOP_LEVEL)
+_LISTS_AND_FEEDS = ("tags", "archive", SITE_FOLDER.rstrip("/"))
+_ITEM_FILES = {"", "index.html", "event.ics"}  # what an item's folder holds
+
+
+def _content_file(path: str, pages_of_files: Mapping[str, set[str]]) -> tuple[str, str]:
+    """What is wrong with a link to a content file by its name (board-meeting.md), as between Markdown
+    files in an editor, and the page to link instead (from an item's page, ../../ is the site's root)."""
+    name = path.rpartition("/")[2]
+    pages = pages_of_files.get(name, set())
+    hint = (f"link to its page: ../../{next(iter(pages))}" if len(pages) == 1
+            else f"link to the item's page, ../../{NewsItem.section}/<slug>/ or ../../{Event.section}/<slug>/")
+    return f"links to the content file {name}, which the site does not publish", hint
+
+
+def _dead_end(path: str, pages: set[str], held_until: Mapping[str, datetime | None],
+              files: set[str]) -> tuple[str, str] | None:
+    """What is wrong with a path of the site a body leads to, and a hint; None when something is there."""
+    section, _, rest = path.partition("/")
+    if section == "static":
+        if path in files:
+            return None
+        return f"leads to {path}, which is no file of the site", "put the file under templates/static/"
+    slug, _, inside = rest.partition("/")
+    if section not in (NewsItem.section, Event.section) or not slug:
+        return None  # the site's lists and feeds, which the build makes whatever the items
+    page = item_path(section, slug)
+    if page not in pages:
+        if slug == LIST_PAGES:
+            return None  # a list's later page: news/page/2/
+        until = held_until.get(page)
+        if until:
+            return (f"links to {page}, which is held until {until.isoformat()}: the link leads nowhere until then",
+                    _LINK_HINT)
+        return f"links to {page}, which is no page of the site", _LINK_HINT
+    if inside not in _ITEM_FILES:
+        return (f"leads to {path}, which is no file of the site",
+                "from an item's page, a file of the site is ../../static/...")
+    return None
+
+
+# Where a tag's pages and feeds are: tags/<slug>/ and feeds/tags/<slug>/
+_TAG_FOLDERS = ("tags/", f"{SITE_FOLDER}tags/")
+
+
+def _no_tag(path: str, tags: Callable[[], set[str]]) -> tuple[str, str] | None:
+    """What is wrong with a path to a tag's page or feed (under _TAG_FOLDERS) when no item has that tag
+    (`tags` gives the slugs of those the items have), and a hint; None otherwise, or for tags/ itself."""
+    slug = path.removeprefix(SITE_FOLDER).removeprefix("tags/").partition("/")[0]
+    if not slug or slug in tags():
+        return None
+    verb = "links to" if path.endswith("/") else "leads to"
+    return (f"{verb} {path}, which the site does not have: no item has a tag whose slug is {slug}",
+            "link to a tag an item has; tags/ lists them")
+
+
+_LINK_HINT = "link to the item's page as it is now; a renamed item keeps its page with slug: set to its old slug"
