@@ -20,13 +20,14 @@ from feeds.render.channels import SITE_FOLDER
 def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
                files: set[str], unmade: set[str], base_url: str, read: Callable[[str], str]) -> list[Problem]:
     """A link or image in a body that leads to nothing the site has: an item's page (news/...,
-    events/...) that no item has, as after a file's slug changed, or that an item still held back
-    will have, which leads nowhere till then; a static file the site does not have (`files`), as
-    static/chart.png written on an item's page leads to news/<slug>/static/chart.png; and, for a
-    site published under a path, one of its pages or files written from the host's root without it
-    (/news/x/ for /newsroom/news/x/), which leads to another site's address. The `unmade` pages are
-    those of files with errors, which are reported as such. Each is reported at its line, found in
-    the text of its file (`read`, by its path) for the few items that have one."""
+    events/...) that no item has, as after a file's slug changed, or that an item still held back will
+    have, which leads nowhere till then; a static file the site does not have (`files`), as
+    static/chart.png written on an item's page leads to news/<slug>/static/chart.png; a tag's page or
+    feed that no item's tag gives (a mistyped slug); another item's file (board-meeting.md), where its
+    page is meant; and, for a site published under a path, one of its pages or files written from the
+    host's root without it (/news/x/ for /newsroom/news/x/), which leads to another site's address. The
+    `unmade` pages are those of files with errors, which are reported as such. Each is reported at its
+    line, found in the text of its file (`read`, by its path) for the few items that have one."""
     items, held = list(items), list(held)
     pages = {item.path for item in items} | unmade
     held_until = {item.path: item.embargoed_until for item in held}
