@@ -242,6 +242,20 @@ def _link_text(link: re.Match[str]) -> str:
 _BLOCK_TAG = re.compile(r"<(/?)(p|blockquote|ul|ol|table|div|figure|details|section|aside)\b[^>]*>", re.IGNORECASE)
 
 
+# Hugo's summary divider (and Jekyll's, where a site sets it as its excerpt_separator).
+_MORE = re.compile(r"<!--\s*more\s*-->")
+
+
+def lead(markdown: str) -> str:
+    """The plain text of what the body writes before its first <!--more-->, or "" without one (a
+    divider shown as code divides nothing)."""
+    if "<!--" not in markdown or not _MORE.search(markdown):
+        return ""
+    raw = commonmark.to_html(markdown, options=_OPTIONS, extensions=_EXTENSIONS)
+    divider = _MORE.search(raw)  # as raw HTML, not in code, where it is written &lt;!--more--&gt;
+    return to_text(sanitize(raw[: divider.start()])) if divider else ""
+
+
 def first_paragraph(body_html: str) -> str:
     """The plain text of the body's first paragraph with text (not one inside a quote, list or table,
     nor one of images alone), for a summary the writer did not give."""

@@ -21,7 +21,7 @@ from feeds.limits import (
 )
 from feeds.links import absolutize, image_paths, site_paths
 from feeds.load import Source
-from feeds.markup import first_paragraph, to_html, to_plain_text
+from feeds.markup import first_paragraph, lead, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status, Tag, item_path
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence, unsure_date
 from feeds.slugs import cut_at_word, slug_of
@@ -100,8 +100,9 @@ def _common(f: Fields, config: SiteConfig, default_date: datetime | None = None,
 
 
 def _body(f: Fields) -> tuple[str, str]:
-    """The body as sanitised HTML and the summary (as given, else the body's first paragraph); the
-    body is "" after a problem with it, and the summary too when the body nests too deep."""
+    """The body as sanitised HTML and the summary (as given, else what the body writes before its
+    <!--more-->, else its first paragraph); the body is "" after a problem with it, and the summary
+    too when the body nests too deep."""
     source = f.source
     try:
         body_html = to_html(source.body)
@@ -112,7 +113,7 @@ def _body(f: Fields) -> tuple[str, str]:
                                       f"{refused_kind(body_html[bad])}",
                                       REFUSED_HINT))
             body_html = ""
-        return body_html, f.text("summary") or first_paragraph(body_html)
+        return body_html, f.text("summary") or lead(source.body) or first_paragraph(body_html)
     except TooDeep as error:
         f.problems.append(Problem(source.path, source.body_line, "body", str(error),
                                   "flatten the nested quotes, lists or HTML blocks"))

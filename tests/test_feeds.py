@@ -149,6 +149,10 @@ def test_a_series_that_leaves_out_its_start_is_announced_from_its_first_date_kep
     ("#1 priority: security.\n\nThe second.", "#1 priority: security."),
     ("Press release\n=============\n\nThe Forum joins the [Paris Call][call] today.\n\n[call]: https://pariscall.international/",
      "The Forum joins the Paris Call today."),
+    # Hugo's divider (and Jekyll's, where a site sets it): what comes before it is the summary
+    ("The Forum joins the *Paris Call*.\n\nIt signs today.\n<!--more-->\nThe rest.", "The Forum joins the Paris Call. It signs today."),
+    ("## Lead\n\nThe Forum joins. <!-- more --> The rest.\n\nMore.", "Lead The Forum joins."),
+    ("```\nhugo new\n<!--more-->\n```\n\nThe first paragraph.", "The first paragraph."),  # shown as code, it divides nothing
 ])
 def test_without_a_summary_the_first_paragraph_is_the_summary(example_site: Path, feeds, body: str, summary: str) -> None:
     (example_site / "content/news/plain.md").write_text(f"---\ntitle: Plain\ndate: 2018-11-13\n---\n{body}\n")
