@@ -183,9 +183,10 @@ _TAG_FOLDERS = ("tags/", f"{SITE_FOLDER}tags/")
 
 def _no_tag(path: str, tags: Callable[[], set[str]]) -> tuple[str, str] | None:
     """What is wrong with a path to a tag's page or feed (under _TAG_FOLDERS) when no item has that tag
-    (`tags` gives the slugs of those the items have), and a hint; None otherwise, or for tags/ itself."""
+    (`tags` gives the slugs of those the items have), and a hint; None otherwise, or for tags/ itself
+    (tags/index.html)."""
     slug = path.removeprefix(SITE_FOLDER).removeprefix("tags/").partition("/")[0]
-    if not slug or slug in tags():
+    if not slug or path == "tags/index.html" or slug in tags():
         return None
     verb = "links to" if path.endswith("/") else "leads to"
     return (f"{verb} {path}, which the site does not have: no item has a tag whose slug is {slug}",

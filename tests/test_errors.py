@@ -537,7 +537,7 @@ WARNINGS = [
     # A tag's page or feed that no item's tag gives: a tag's slug mistyped, or a tag no item has any more
     Case("link-to-no-tag", {"content/news/tagging.md": news(OK_NEWS + "tags: [Own]\n",
                                                             "See [the call](../../tags/paris-call/), [ours](../../tags/own/), "
-                                                            "[all](../../tags/) and [its feed](../../feeds/tags/paris-call/atom.xml).\n\n"
+                                                            "[all](../../tags/) ([its file](../../tags/index.html)) and [its feed](../../feeds/tags/paris-call/atom.xml).\n\n"
                                                             "[Mistyped](../../tags/pariscall/)\n\n"
                                                             "[Its feed](../../feeds/tags/pariscall/rss.xml)\n")},
          ["content/news/tagging.md:8: warning: body: links to tags/pariscall/, which the site does not have: no item "
