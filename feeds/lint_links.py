@@ -41,8 +41,11 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
         return found
 
     @cache
-    def tags() -> set[str]:  # the slugs of the tags the site has pages for: asked for only when a body links to one
-        return {tag.slug for item in items for tag in item.tags}
+    def tags() -> dict[str, datetime | None]:  # asked for only when a body links to a tag
+        """The slugs of the tags the site has pages for (None), or will have when the first item held
+        back with the tag comes out (that time)."""
+        coming = {tag.slug: item.embargoed_until for item in reversed(held) for tag in item.tags}  # the soonest last
+        return coming | dict.fromkeys(tag.slug for item in items for tag in item.tags)
 
     warnings = []
     for item in items:
@@ -181,16 +184,22 @@ def _dead_end(path: str, pages: set[str], held_until: Mapping[str, datetime | No
 _TAG_FOLDERS = ("tags/", f"{SITE_FOLDER}tags/")
 
 
-def _no_tag(path: str, tags: Callable[[], set[str]]) -> tuple[str, str] | None:
-    """What is wrong with a path to a tag's page or feed (under _TAG_FOLDERS) when no item has that tag
-    (`tags` gives the slugs of those the items have), and a hint; None otherwise, or for tags/ itself
-    (tags/index.html)."""
+def _no_tag(path: str, tags: Callable[[], Mapping[str, datetime | None]]) -> tuple[str, str] | None:
+    """What is wrong with a path to a tag's page or feed (under _TAG_FOLDERS) when no item shown has that
+    tag (`tags` gives the slugs of the tags, each with the time its first held item comes out, or None
+    for one shown), and a hint; None otherwise, or for tags/ itself (tags/index.html)."""
     slug = path.removeprefix(SITE_FOLDER).removeprefix("tags/").partition("/")[0]
-    if not slug or path == "tags/index.html" or slug in tags():
+    if not slug or path == "tags/index.html":
         return None
     verb = "links to" if path.endswith("/") else "leads to"
-    return (f"{verb} {path}, which the site does not have: no item has a tag whose slug is {slug}",
-            "link to a tag an item has; tags/ lists them")
+    if slug not in tags():
+        return (f"{verb} {path}, which the site does not have: no item has a tag whose slug is {slug}",
+                "link to a tag an item has; tags/ lists them")
+    if (until := tags()[slug]) is None:
+        return None
+    return (f"{verb} {path}, which the site does not have until {until.isoformat()}, when the first item held "
+            f"back with the tag {slug} comes out: the link leads nowhere until then",
+            "link to a tag an item has now; tags/ lists them")
 
 
 _LINK_HINT = "link to the item's page as it is now; a renamed item keeps its page with slug: set to its old slug"

@@ -672,6 +672,19 @@ WARNINGS = [
          unreported=("content/news/linking.md:7: warning: body: links to the content file notes.md",
                      "content/news/linking.md:5: warning: body: links to news/",
                      "content/news/linking.md:5: warning: body: leads to")),
+    # A tag that only items still held have: its page and feeds come out with the first of them
+    Case("link-to-a-held-tag", {"content/news/linking.md": news(OK_NEWS, "See [the plan](../../tags/plan/).\n\n"
+                                                                "[Its feed](../../feeds/tags/plan/atom.xml)\n"),
+                                "content/news/2018-11-12-held.md": news("title: H\ndate: 2018-12-24T10:00:00+01:00\n"
+                                                                        "tags: [Plan]\n"),
+                                "content/news/2018-11-13-later.md": news("title: L\ndate: 2019-01-07T10:00:00+01:00\n"
+                                                                         "tags: [Plan]\n")},
+         ["content/news/linking.md:5: warning: body: links to tags/plan/, which the site does not have until "
+          "2018-12-24T10:00:00+01:00, when the first item held back with the tag plan comes out: the link leads "
+          "nowhere until then (hint: link to a tag an item has now; tags/ lists them)",
+          "content/news/linking.md:7: warning: body: leads to feeds/tags/plan/atom.xml, which the site does not have "
+          "until 2018-12-24T10:00:00+01:00"],
+         unreported=("content/news/linking.md:5: warning: body: links to tags/plan/, which the site does not have: no",)),
     Case("link-to-a-held-page", {"content/news/linking.md": news(OK_NEWS, "See [this](../held/).\n"),
                                  "content/news/2018-11-12-held.md": news("title: H\ndate: 2018-12-24T10:00:00+01:00\n")},
          ["content/news/linking.md:5: warning: body: links to news/held/, which is held until 2018-12-24T10:00:00+01:00"]),
