@@ -110,12 +110,14 @@ def _line_of(url: str, body: str, body_line: int, same: int = 0) -> int:
 
 
 # What comes before a URL in Markdown or HTML: the start, a space, ( or < of a link, = or a quote of an
-# attribute, the comma between a srcset's candidates.
-_BEFORE = r"(?<![^\s(<\"'=,])"
+# attribute, the comma between a srcset's candidates, the > of HTML or the | of a table's cell before an
+# autolinked address.
+_BEFORE = r"(?<![^\s(<>\"'=,|])"
 # What comes after one: the end, a space, ) or > of a link, a quote of a title or an attribute, the comma
-# between a srcset's candidates; or the punctuation that ends a sentence after an address that GitHub's
-# autolinks leave out of the link (https://example.org/news/x/.), then one of those.
-_AFTER = r"""(?=[.!?:;*_~]*(?:[\s)>"',]|\Z))"""
+# between a srcset's candidates, the < of HTML or the | of a table's cell after an autolinked address;
+# or the punctuation that ends a sentence after an address that GitHub's autolinks leave out of the link
+# (https://example.org/news/x/.), then one of those.
+_AFTER = r"""(?=[.!?:;*_~]*(?:[\s)<>"',|]|\Z))"""
 
 
 def _outside(written: str, base_path: str, pages: set[str], files: set[str]) -> tuple[str, str] | None:

@@ -643,6 +643,14 @@ WARNINGS = [
           "content/news/linking.md:11: warning: body: leads to static/map.png, which is no file of the site",
           "content/news/linking.md:13: warning: body: leads to static/map.png, which is no file of the site"],
          unreported=("content/news/linking.md:5: warning: body: links to news/forum-joins-paris/",)),
+    # An autolinked address between HTML's tags (<br>), or alone in a table's cell, is found where it is written
+    Case("links-to-no-page-autolinked-beside-html-or-in-a-cell",
+         {"content/news/linking.md": news(OK_NEWS, "Intro.\n"
+                                                   "\nSeen at<br>https://newsroom.example.org/news/gone/<br>and more.\n"
+                                                   "\n|Page|\n|---|\n|https://newsroom.example.org/news/lost/|\n")},
+         ["content/news/linking.md:7: warning: body: links to news/gone/, which is no page of the site",
+          "content/news/linking.md:11: warning: body: links to news/lost/, which is no page of the site"],
+         unreported=("content/news/linking.md:5:",)),
     Case("link-from-the-hosts-root-after-a-longer-one",
          {"content/news/linking.md": news(OK_NEWS, "See [it, asked](/news/forum-joins-paris-call/?a=1).\n"
                                                    "\n[It](/news/forum-joins-paris-call/)\n")},
