@@ -303,10 +303,11 @@ def _held_back(key: str, value: Any) -> tuple[str, str] | None:
     took it down: Jekyll's published: false, Hugo's publishDate and expiryDate (of any case, and their
     other names). Read as an unknown key, it would leave the item published."""
     name = key.lower()
-    if name == "published" and value is False:
-        return (f"Jekyll's '{key}: false' is not read here, and the item would be published",
-                "write draft: true to keep it out")
-    if name in ("publishdate", "pubdate") or (name == "published" and value is not True):  # Hugo's names for it
+    hugos_date = isinstance(value, str) and _A_DATE.match(value)  # Hugo's published: is its publishDate
+    if name == "published" and value is not True and not hugos_date:
+        return (f"Jekyll's {key}: is not read here, and the item would be published",
+                f"to keep the item out, replace {key}: with draft: true; to publish it, delete the line")
+    if name in ("publishdate", "pubdate", "published") and value is not True:
         return (f"Hugo's {key} is not read here, and the item would be published at its date",
                 "a date still to come holds an item back here: put this one in date:, or in embargo: with its zone")
     if name in ("expirydate", "unpublishdate"):
@@ -314,6 +315,9 @@ def _held_back(key: str, value: Any) -> tuple[str, str] | None:
                 "feeds takes no item down at a time: withdrawn: true takes it down at the next build; or leave the "
                 "key out")
     return None
+
+
+_A_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # how a date begins
 
 
 def describe(value: Any) -> str:
