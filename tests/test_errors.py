@@ -82,14 +82,14 @@ ERRORS = [
           'reads as nothing: tags: "null")']),
     # Keys that hold an item back in Jekyll or Hugo, which feeds does not read: the item would go out at once
     Case("jekyll-published-false", {"content/news/2018-10-01-note.md": news(OK_NEWS + "published: false\n"),
-                                    "content/news/quoted.md": news(OK_NEWS + "published: 'false'\n"),
-                                    "content/news/empty.md": news(OK_NEWS + "published:\n"),
-                                    "content/news/hugo.md": news(OK_NEWS + "published: 2030-01-01\n")},
+                                    "content/news/published-quoted.md": news(OK_NEWS + "published: 'false'\n"),
+                                    "content/news/published-empty.md": news(OK_NEWS + "published:\n"),
+                                    "content/news/published-a-date.md": news(OK_NEWS + "published: 2030-01-01\n")},
          ["content/news/2018-10-01-note.md:4: published: Jekyll's published: is not read here, and the item would be "
           "published (hint: to keep the item out, replace published: with draft: true; to publish it, delete the line)",
-          "content/news/quoted.md:4: published: Jekyll's published: is not read here",
-          "content/news/empty.md:4: published: Jekyll's published: is not read here",
-          "content/news/hugo.md:4: published: Hugo's published is not read here, and the item would be published at "
+          "content/news/published-quoted.md:4: published: Jekyll's published: is not read here",
+          "content/news/published-empty.md:4: published: Jekyll's published: is not read here",
+          "content/news/published-a-date.md:4: published: Hugo's published is not read here, and the item would be published at "
           "its date"]),
     Case("hugo-publish-and-expiry-dates", {"content/news/later.md": news(OK_NEWS + "publishDate: 2030-01-01\n"),
                                            "content/news/expired.md": news(OK_NEWS + "expiryDate: 2019-01-01\n"),
