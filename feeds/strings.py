@@ -48,6 +48,9 @@ class Strings(Mapping[str, Any]):
     """Read-only UI strings; templates read them as `t.latest_news` or `t["status_cancelled"]`."""
 
     def __init__(self, values: Mapping[str, Any]) -> None:
+        # Each word is an attribute too, found without a call to __getattr__ (pages read tens of
+        # thousands a build); a word named as a method (`date`, `time`) is read as t["date"].
+        vars(self).update((key, value) for key, value in values.items() if not hasattr(Strings, key))
         self._values = MappingProxyType(dict(values))
 
     def __getitem__(self, key: str) -> Any:
