@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
@@ -80,6 +81,33 @@ def outlook_event_url(event: Event, t: Strings, body: str) -> str:
     if event.location:
         query["location"] = event.location.text
     return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query, quote_via=_quote)
+
+
+class AddLinks(Mapping[str, str]):
+    """An event page's links that add the event to a calendar: `ics` (its own file, beside the page),
+    `google` and `outlook`, each made when a template reads it. The built-in page shows them only for
+    an event still to come, and most pages of a newsroom's events are of events past."""
+
+    _NAMES = ("ics", "google", "outlook")
+
+    def __init__(self, site: Site, event: Event) -> None:
+        self._site, self._event = site, event
+
+    def __getitem__(self, name: str) -> str:
+        site, event = self._site, self._event
+        if name == "ics":
+            return event_ics_path(event).rpartition("/")[2]
+        if name == "google":
+            return google_event_url(event, site.strings, add_event_text(site, event))
+        if name == "outlook":
+            return outlook_event_url(event, site.strings, add_event_text(site, event))
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._NAMES)
+
+    def __len__(self) -> int:
+        return len(self._NAMES)
 
 
 def webcal_url(config: SiteConfig) -> str:

@@ -313,6 +313,27 @@ def test_event_page_links_a_map_and_calendars(built_sites) -> None:
     assert "event.ics" in hrefs  # the event's own calendar file, beside its page
 
 
+def test_a_sites_event_template_reads_every_add_link_as_a_mapping_past_events_too(example_site: Path,
+                                                                                 feeds) -> None:
+    (example_site / "templates").mkdir(exist_ok=True)
+    (example_site / "templates/event.html").write_text(
+        '{% extends "builtin/event.html" %}{% block main %}{{ super() }}<ul id="own">'
+        '{% for name, href in add | dictsort %}<li><a class="{{ name }}" href="{{ href }}">{{ name }}</a></li>'
+        '{% endfor %}</ul><p id="google">{{ add["google"] }} {{ add.get("outlook") }} {{ add | length }}</p>'
+        '{% endblock %}\n')
+    links, buttons = {}, {}
+    for now in (EXAMPLE_NOW, "2019-01-01T00:00:00+01:00"):  # before the Annual Gathering, and after it
+        assert feeds("build", "--site", example_site, "--now", now).code == 0
+        page = _html(example_site / "public", EVENT + "index.html")
+        links[now] = {a.get("class"): a.get("href") for a in page.xpath('//ul[@id="own"]/li/a')}
+        buttons[now] = [a.get("href") for a in page.xpath('//ul[@class="buttons"]//a')]
+        assert page.findtext('.//p[@id="google"]') == f"{links[now]['google']} {links[now]['outlook']} 3"
+    assert buttons[EXAMPLE_NOW] == [links[EXAMPLE_NOW][name] for name in ("ics", "google", "outlook")]
+    assert links[EXAMPLE_NOW]["google"].startswith("https://calendar.google.com/calendar/render?action=TEMPLATE")
+    assert buttons["2019-01-01T00:00:00+01:00"] == []  # over: the built-in page offers nothing to add
+    assert links["2019-01-01T00:00:00+01:00"] == links[EXAMPLE_NOW]
+
+
 def test_news_and_events_link_each_other(built_sites) -> None:
     output = built_sites["example"].output
     news = _html(output, NEWS + "index.html")

@@ -312,14 +312,8 @@ def _item_options(site: Site, item: Item, related: tuple[Item, ...]) -> dict[str
     if isinstance(item, NewsItem):
         return {"data": structured.news_article(site, item), "item": item, "related": related}
     assert isinstance(item, Event)
-    return {"data": structured.event(site, item), "item": item, "related": related, **_event_links(site, item)}
-
-
-def _event_links(site: Site, event: Event) -> dict[str, Any]:
-    t, text = site.strings, calendar_links.add_event_text(site, event)
-    return {"add": {"ics": calendar_links.event_ics_path(event).rpartition("/")[2],
-                    "google": calendar_links.google_event_url(event, t, text),
-                    "outlook": calendar_links.outlook_event_url(event, t, text)}}
+    return {"data": structured.event(site, item), "item": item, "related": related,
+            "add": calendar_links.AddLinks(site, item)}
 
 
 def _not_found(env: Environment, dirs: list[Path], site: Site, common: dict[str, Any]) -> OutputFile:
