@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from feeds.config import SiteConfig
@@ -98,10 +98,15 @@ class AddLinks(Mapping[str, str]):
         if name == "ics":
             return event_ics_path(event).rpartition("/")[2]
         if name == "google":
-            return google_event_url(event, site.strings, add_event_text(site, event))
+            return google_event_url(event, site.strings, self._text)
         if name == "outlook":
-            return outlook_event_url(event, site.strings, add_event_text(site, event))
+            return outlook_event_url(event, site.strings, self._text)
         raise KeyError(name)
+
+    @cached_property
+    def _text(self) -> str:
+        """The event's text for both web calendars, made once."""
+        return add_event_text(self._site, self._event)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._NAMES)
