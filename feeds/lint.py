@@ -12,6 +12,7 @@ from feeds.errors import Problem, Severity
 from feeds.load import Source
 from feeds.model import Event, Item, NewsItem, Status
 from feeds.new import PLACEHOLDER
+from feeds.validate import slug_from_name
 
 SUMMARY_LIMIT = 300  # characters; feed readers and search results show less than this
 
@@ -30,10 +31,8 @@ def lint_item(item: Item, source: Source) -> list[Problem]:
     if "summary" in source.meta and len(item.summary) > SUMMARY_LIMIT:
         warn("summary", f"is {len(item.summary)} characters; readers show about {SUMMARY_LIMIT}",
              "keep it to one or two sentences; the body holds the rest")
-    folder = item.source.split("/")[-2]
-    if source.stem in ("index", "_index") and "slug" not in source.meta and folder != item.section:  # a Hugo bundle
-        warn("slug", f"the file's name gives the page {item.path}, as a folder's name is no part of an address",
-             f"give it slug: {folder}, or name the file {folder}.md: Hugo names a page bundle by its folder")
+    if source.stem in ("index", "_index") and "slug" not in source.meta:  # as Hugo names its pages
+        warn("slug", *_named_index(item))
     if PLACEHOLDER in source.body:
         warn("body", "still holds the placeholder that feeds new wrote", "write the item's text in its place",
              source.body_line + source.body[: source.body.index(PLACEHOLDER)].count("\n"))
@@ -55,6 +54,19 @@ def lint_item(item: Item, source: Source) -> list[Problem]:
     if isinstance(item, Event) and item.location is None and item.status is not Status.CANCELLED:
         warn("location", "the event has no location", "add location: a place, or 'Online'")
     return warnings
+
+
+def _named_index(item: Item) -> tuple[str, str]:
+    """The warning for a file named index.md or _index.md, whose page here is news/index/ (or
+    events/index/): Hugo names a page bundle (news/board-meeting/index.md) by its folder, and keeps a
+    section's list page, which the build makes here, in its _index.md."""
+    folder = item.source.split("/")[-2]
+    if folder == item.section:
+        return (f"the file's name gives the page {item.path}",
+                "name the file after the item, as board-meeting.md, or give it slug:; the list of a section's items, "
+                "Hugo's _index.md, is made by the build")
+    return (f"the file's name gives the page {item.path}, as a folder's name is no part of an address",
+            f"give it slug: {slug_from_name(folder)}, or name the file {folder}.md: Hugo names a page bundle by its folder")
 
 
 def _outline_problems(item: Item, source: Source) -> list[tuple[int, str]]:

@@ -799,11 +799,19 @@ WARNINGS = [
                      "content/news/moved.md:17:", "content/news/code-only.md")),
     Case("hugo-page-bundle", {"content/news/board-meeting/index.md": news(OK_NEWS),
                               "content/news/named/index.md": news(OK_NEWS + "slug: named\n"),
-                              "content/events/index.md": news("title: E\nstart: 2030-01-01\nlocation: Bern\n")},
+                              "content/events/2030-01-01-forum/index.md": news("title: E\nstart: 2030-01-01\nlocation: Bern\n")},
          ["content/news/board-meeting/index.md:1: warning: slug: the file's name gives the page news/index/, as a "
           "folder's name is no part of an address (hint: give it slug: board-meeting, or name the file "
-          "board-meeting.md: Hugo names a page bundle by its folder)"],
-         unreported=("content/news/named/index.md", "content/events/index.md:1: warning: slug")),
+          "board-meeting.md: Hugo names a page bundle by its folder)",
+          "content/events/2030-01-01-forum/index.md:1: warning: slug: the file's name gives the page events/index/, "
+          "as a folder's name is no part of an address (hint: give it slug: forum, or name the file "
+          "2030-01-01-forum.md"],
+         unreported=("content/news/named/index.md",)),
+    # Hugo's _index.md holds a section's list page; here, in content/events/, it is an item like any other
+    Case("hugo-section-index", {"content/events/_index.md": news("title: E\nstart: 2030-01-01\nlocation: Bern\n")},
+         ["content/events/_index.md:1: warning: slug: the file's name gives the page events/index/ (hint: name the "
+          "file after the item, as board-meeting.md, or give it slug:; the list of a section's items, Hugo's "
+          "_index.md, is made by the build)"]),
     Case("front-matter-only", {"content/news/no-body.md": news(OK_NEWS, "")},
          ["content/news/no-body.md:4: warning: body: is empty"]),
 ]
