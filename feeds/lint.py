@@ -97,7 +97,8 @@ def _out_of_order(levels: list[int]) -> bool:
 # A template's tag, as Hugo's shortcodes ({{< figure src="x.png" >}}, {{% note %}}) and Jekyll's Liquid
 # ({% post_url 2018-11-12-x %}, {{ site.baseurl }}) write them: no template is rendered in a body.
 _TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
-_CODE_SPAN = re.compile(r"(`+).*?\1")
+# What on a line is not published as text: a code span, and an HTML comment.
+_CODE_SPAN_OR_COMMENT = re.compile(r"(`+).*?\1|<!--.*?-->")
 
 
 def _template_tags(body: str) -> list[tuple[int, str]]:
@@ -107,7 +108,7 @@ def _template_tags(body: str) -> list[tuple[int, str]]:
     tagged = [(number, text) for number, text in enumerate(body.split("\n"), 1) if _TEMPLATE_TAG.search(text)]
     code = markup.code_block_lines(body) if tagged else set()
     return [(number, tag[0]) for number, text in tagged if number not in code
-            for tag in _TEMPLATE_TAG.finditer(_CODE_SPAN.sub("", text))]
+            for tag in _TEMPLATE_TAG.finditer(_CODE_SPAN_OR_COMMENT.sub("", text))]
 
 
 def _bare_image_lines(body: str) -> list[int]:

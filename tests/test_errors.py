@@ -788,7 +788,8 @@ WARNINGS = [
         OK_NEWS, "Intro.\n\n{{< figure src=\"chart.png\" alt=\"A chart\" >}}\n\nSee [the call]({% post_url "
                  "2018-11-12-paris-call %}) and ![a map]({{site.baseurl}}/assets/map.png).\n\n"
                  "In code: `{{< youtube id >}}`.\n\n```\n{{ site.title }}\n```\n\n    {% include note.html %}\n"),
-        "content/news/code-only.md": news(OK_NEWS, "Write `{{< figure >}}` in Hugo.\n\n~~~\n{% raw %}\n~~~\n")},
+        "content/news/code-only.md": news(OK_NEWS, "Write `{{< figure >}}` in Hugo.\n\n~~~\n{% raw %}\n~~~\n\n"
+                                                   "A note <!-- {{ site.title }} --> unpublished.\n")},
          ["content/news/moved.md:7: warning: body: {{< figure src=\"chart.png\" alt=\"A chart\" >}} is a template's "
           "tag (a Hugo shortcode, or Jekyll's Liquid), which feeds publishes as written (hint: write it in Markdown: "
           "an image ![what it shows](../../static/chart.png), a link to another item [words](../slug/); in `backticks` "
