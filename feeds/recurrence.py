@@ -130,7 +130,7 @@ def unsure_date(recurrence: Recurrence) -> tuple[str, str] | None:
         return None
     wall, *others = recurrence.unsure_starts
     first, last = clock_change(wall)
-    gap, clock = last - first, "%H:%M" if last - first < timedelta(hours=12) else "%Y-%m-%d %H:%M"  # Samoa skipped a day
+    gap, clock = last - first, _clock(first, last)
     # Each change's times, the same every year but where the zone's rules changed
     windows = dict.fromkeys([_window(first, last), *(_window(*clock_change(other)) for other in others)])
     hint = f"choose a time outside {_and(list(windows))} on the night{'s' if others else ''} the clocks change"
@@ -149,8 +149,14 @@ def unsure_date(recurrence: Recurrence) -> tuple[str, str] | None:
 
 def _window(first: datetime, last: datetime) -> str:
     """The wall times a change of the clocks skips or has twice, from `first` up to `last`: 02:00–03:00."""
-    clock = "%H:%M" if last - first < timedelta(hours=12) else "%Y-%m-%d %H:%M"
+    clock = _clock(first, last)
     return f"{first:{clock}}–{last:{clock}}"
+
+
+def _clock(first: datetime, last: datetime) -> str:
+    """How to write the times of a change of the clocks: the hour alone, or with its date for a change
+    of a day or so (Samoa skipped 30 December 2011)."""
+    return "%H:%M" if last - first < timedelta(hours=12) else "%Y-%m-%d %H:%M"
 
 
 def _and(words: list[str]) -> str:
