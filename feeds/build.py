@@ -47,6 +47,7 @@ class BuildResult:
     embargoed: tuple[Item, ...] = ()
     next_lift: datetime | None = None
     changes_at: datetime | None = None  # when what the outputs take from `now` next changes (None: at every moment)
+    drafts: int = 0  # drafts left out
 
 
 def counted(news: int, events: int) -> str:
@@ -151,7 +152,7 @@ def _result(loaded: Loaded, files: int, moments: tuple[datetime, datetime] | Non
     # not followed (a template showing now itself).
     changes = [when for when in (moments[1] if moments else None, site.next_lift) if when]
     return BuildResult(len(site.news), len(site.events), files, loaded.warnings, loaded.embargoed, site.next_lift,
-                       min(changes, default=None))
+                       min(changes, default=None), loaded.drafts)
 
 
 def unsafe_output(site_dir: Path, output: Path) -> str | None:

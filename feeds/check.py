@@ -47,6 +47,7 @@ class Loaded:
     ledger: Ledger
     warnings: tuple[Problem, ...]
     embargoed: tuple[Item, ...] = ()  # held out of every output, the soonest to lift first
+    drafts: int = 0  # drafts left out (none when the build shows them)
 
 
 def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now: datetime, drafts: bool,
@@ -84,7 +85,8 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         if not any(p.path.startswith("templates/") for p in problems):
             problems += _rendering_problems(site, site_dir)
         raise SiteError(problems)
-    return Loaded(site, ledger, tuple(sorted(problems)), embargoed)
+    left_out = 0 if drafts else sum(1 for item in items if item.draft)
+    return Loaded(site, ledger, tuple(sorted(problems)), embargoed, left_out)
 
 
 def _text_of(path: Path) -> str:

@@ -167,6 +167,8 @@ def _build(args: argparse.Namespace) -> int:
     _report(result.warnings)
     print(f"feeds: built {counted(result.news, result.events)} "
           f"into {output} ({result.files} files, {time.perf_counter() - started:.2f} s)")
+    if result.drafts:
+        print(f"feeds: {_drafts(result.drafts)} left out; feeds serve --drafts previews them")
     if result.next_lift:
         print(f"feeds: {len(result.embargoed)} embargoed; the next lifts at {utc_text(result.next_lift)} "
               f"(written to {output / NEXT_LIFT_PATH}): build again then")
@@ -207,8 +209,13 @@ def _check(args: argparse.Namespace) -> int:
         for item, when in held:
             print(f"{item.source}: {when}: {item.title}")
     print(f"feeds: {counted(len(loaded.site.news), len(loaded.site.events))} are valid"
-          + (f"; {len(loaded.embargoed)} embargoed" if loaded.embargoed else ""))
+          + (f"; {len(loaded.embargoed)} embargoed" if loaded.embargoed else "")
+          + (f"; {_drafts(loaded.drafts)} left out" if loaded.drafts else ""))
     return EXIT_OK
+
+
+def _drafts(count: int) -> str:
+    return f"{count} draft{'s' * (count != 1)}"
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from feeds.config import load_config
@@ -45,7 +45,7 @@ def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
         *extra,
         "tags: []",
         "draft: true  # remove this line to publish",
-        "# embargo: 2018-11-26T09:00:00+01:00  # held out of every output until then",
+        f"# embargo: {_next_morning(published).isoformat()}  # held out of every output until then",
         "---",
         PLACEHOLDER,
         "",
@@ -55,6 +55,11 @@ def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
     with path.open("xb") as stream:  # "x": never overwrite a file written meanwhile
         stream.write(data)
     return path
+
+
+def _next_morning(moment: datetime) -> datetime:
+    """09:00 on the day after `moment`, in its zone: the commented embargo's example, a moment to come."""
+    return datetime.combine(moment.date() + timedelta(days=1), time(9), moment.tzinfo)
 
 
 def _is_text(title: str) -> bool:

@@ -102,6 +102,19 @@ def test_the_build_and_the_check_count_the_items_in_words(example_site: Path, fe
     assert feeds("check", "--site", example_site, "--now", EXAMPLE_NOW).out == "feeds: 2 news items and 1 event are valid\n"
 
 
+def test_the_build_and_the_check_say_how_many_drafts_they_left_out(example_site: Path, feeds) -> None:
+    for name in ("draft-one", "draft-two"):
+        (example_site / f"content/news/{name}.md").write_text(f"---\ntitle: {name}\ndate: 2018-11-13\ndraft: true\n---\nText.\n")
+    for _ in range(2):  # the second build changes nothing, and says the same
+        built = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+        assert built.out.startswith("feeds: built 1 news item and 1 event into ")
+        assert built.out.splitlines()[1] == "feeds: 2 drafts left out; feeds serve --drafts previews them"
+    checked = feeds("check", "--site", example_site, "--now", EXAMPLE_NOW).out
+    assert checked == "feeds: 1 news item and 1 event are valid; 2 drafts left out\n"
+    shown = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts").out
+    assert shown.startswith("feeds: built 3 news items and 1 event into ") and "left out" not in shown
+
+
 def test_two_builds_give_the_same_bytes(example_site: Path, feeds, tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     assert feeds("build", "--site", example_site, "--output", first, "--now", EXAMPLE_NOW).code == 0

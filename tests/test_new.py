@@ -115,3 +115,18 @@ def test_a_long_title_gets_a_slug_cut_at_a_word_and_builds(example_site: Path, f
     assert 0 < len(slug) <= 80 and not slug.endswith("-")
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts").code == 0
     assert (example_site / f"public/news/{slug}/index.html").is_file()
+
+
+def test_the_embargo_line_once_uncommented_holds_the_item_to_the_next_morning(example_site: Path, feeds) -> None:
+    title = "Forum and partners sign the charter"
+    path = Path(feeds("new", "news", title, "--site", example_site, "--now", "2018-11-20T22:15:30+01:00").out.strip())
+    text = path.read_text().replace("draft: true  # remove this line to publish\n", "")
+    path.write_text(text.replace("# embargo:", "embargo:"))
+
+    def titles_at(now: str) -> list[str]:
+        result = feeds("build", "--site", example_site, "--now", now)
+        assert result.code == 0, result.err
+        return [entry.title for entry in feedparser.parse((example_site / "public/feeds/atom.xml").read_bytes()).entries]
+
+    assert title not in titles_at("2018-11-21T08:59+01:00")
+    assert title in titles_at("2018-11-21T09:00+01:00")
