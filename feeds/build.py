@@ -68,17 +68,27 @@ def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | No
                          progress=progress, cache=cache, strays=listing.strays)
 
 
-def render(site: Site, site_dir: Path) -> list[Output]:
-    """Every output file, each rendered here and now by the pure renderers (as `feeds check` tries the
-    templates); a build reuses what it can instead (see `_render_reusing`)."""
+def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Output]:
+    """Every output file, made by the pure renderers (as `feeds check` makes them, to try the templates).
+
+    With `parts`, as a build gives them, the parts of the last build that nothing changed are reused,
+    and each part is placed in the new tree as soon as it is made (see feeds.parts).
+    """
     # Imported here, as feeds.parts is in _render_and_write: a build that changes nothing starts without them.
     from feeds.render.hosting import render_headers, render_next_lift
     from feeds.render.html import render_site
     from feeds.render.ics import render_calendar
-    from feeds.render.syndication import render_feeds
+    from feeds.render.syndication import each_document, render_feeds
 
-    files = [*render_calendar(site), *render_site(site, site_dir), *render_next_lift(site)]
-    files += render_feeds(site, published=files)  # the other files give enclosure sizes
+    if parts is None:
+        files: list[Output] = [*render_calendar(site), *render_site(site, site_dir)]
+    else:
+        files = [parts.place(file) for file in render_calendar(site, parts.event_parts)]
+        parts.save_events()  # the calendar is made: the rest of the build needs no VEVENT
+        files += render_site(site, site_dir, parts.pages, parts.templates)
+    files += render_next_lift(site)
+    documents = each_document if parts is None else parts.document_files
+    files += render_feeds(site, published=files, document_files=documents)  # the other files give enclosure sizes
     return [*files, render_headers(files)]
 
 
@@ -194,7 +204,7 @@ def _render_and_write(site: Site, site_dir: Path, last: LastOutput, templates: s
         with new_tree(output, last.spare_stamps(), exact=last.spare_exact()) as tree:
             with progress.phase("render"):
                 parts = Parts.open(last, site, templates, template_dirs(site_dir), tree.place)
-                files = _render_reusing(site, site_dir, parts)
+                files = render(site, site_dir, parts)
             if not last.stamps() and (foreign := foreign_entries(output, files)):
                 raise SiteError([_foreign_problem(output, foreign)])
             with progress.phase("write"):
@@ -207,21 +217,6 @@ def _render_and_write(site: Site, site_dir: Path, last: LastOutput, templates: s
         last.spare_changed()
         raise
     return stamps
-
-
-def _render_reusing(site: Site, site_dir: Path, parts: Parts) -> list[Output]:
-    """Every output file, as `render` makes them, but the parts of the last build that nothing changed
-    are reused, and each part is placed in the new tree as soon as it is made (see feeds.parts)."""
-    from feeds.render.hosting import render_headers, render_next_lift
-    from feeds.render.html import render_site
-    from feeds.render.ics import render_calendar
-    from feeds.render.syndication import render_feeds
-
-    files = [parts.place(file) for file in render_calendar(site, parts.event_parts)]
-    parts.save_events()  # the calendar is made: the rest of the build needs no VEVENT
-    files += [*render_site(site, site_dir, parts.pages, parts.templates), *render_next_lift(site)]
-    files += render_feeds(site, published=files, document_files=parts.document_files)
-    return [*files, render_headers(files)]
 
 
 def _foreign_problem(output: Path, foreign: list[str]) -> Problem:
