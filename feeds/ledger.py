@@ -78,10 +78,10 @@ def _parse(data: bytes) -> Ledger:
     return Ledger(entries)
 
 
-# What each of an entry's values is.
-_KINDS: dict[str, type] = {"id": str, "path": str, "kind": str, "uid": str, "sequence": int, "fingerprint": str,
+# The type of each of an entry's values, and how a problem names it.
+_TYPES: dict[str, type] = {"id": str, "path": str, "kind": str, "uid": str, "sequence": int, "fingerprint": str,
                            "withdrawn": bool}
-_KIND_NAMES = {str: "text", int: "a number", bool: "true or false"}
+_TYPE_NAMES = {str: "text", int: "a number", bool: "true or false"}
 
 
 def _edited(entry: Entry, text: str) -> list[Problem]:
@@ -96,11 +96,11 @@ def _edited(entry: Entry, text: str) -> list[Problem]:
         problems.append(Problem(LEDGER_NAME, line, key, message,
                                 "the build writes this file: restore it from version control, or set the value back"))
 
-    for key, kind in _KINDS.items():
+    for key, expected in _TYPES.items():
         value = getattr(entry, key)
-        if type(value) is not kind:
-            problem(key, f"expected {_KIND_NAMES[kind]}, got {json.dumps(value, ensure_ascii=False)}")
-        elif kind is str and (refused := refused_problem(value)) is not None:
+        if type(value) is not expected:
+            problem(key, f"expected {_TYPE_NAMES[expected]}, got {json.dumps(value, ensure_ascii=False)}")
+        elif expected is str and (refused := refused_problem(value)) is not None:
             problem(key, refused)
         elif key == "id" and not absolute_uri(value):
             problem(key, f"{value!r} is not an absolute URI, which feeds need an id to be")
