@@ -44,10 +44,10 @@ def updated(document: Document) -> datetime:
 
 def render_atom_rss(site: Site, document: Document, entries: dict[str, Entry]) -> list[OutputFile]:
     """This document as Atom and as RSS."""
-    fg, links = _generator(site, document, entries)
-    _set_links(fg, links, site, document, "atom")
+    fg, extra = _generator(site, document, entries)
+    _set_links(fg, extra, site, document, "atom")
     atom = fg.atom_str(pretty=True, encoding="utf-8")
-    _set_links(fg, links, site, document, "rss")
+    _set_links(fg, extra, site, document, "rss")
     # RSS readers disagree on plain text vs HTML; hex references read the same in both.
     rss = fg.rss_str(pretty=True, encoding="utf-8").replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
     return [OutputFile(document.path("atom"), atom), OutputFile(document.path("rss"), rss)]
@@ -106,14 +106,16 @@ class _EntryMedia(BaseEntryExtension):  # type: ignore[misc]
 
 
 def _generator(site: Site, document: Document, entries: dict[str, Entry]) -> tuple[FeedGenerator, _FeedLinks]:
+    """The document's feed and its entries, for either format, with the extension that writes what
+    feedgen cannot (its links are set per format by _set_links)."""
     config = site.config
     channel = document.channel
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.load_extension("media")
     fg.register_extension("extra", _FeedLinks, _EntryMedia)
-    links: _FeedLinks = fg.extra
-    links.archive = document.is_archive
+    extra: _FeedLinks = fg.extra
+    extra.archive = document.is_archive
     fg.id(feed_id(site, document))
     fg.title(channel.title)
     fg.subtitle(channel.subtitle)
@@ -128,23 +130,24 @@ def _generator(site: Site, document: Document, entries: dict[str, Entry]) -> tup
         if media_type(urlsplit(logo).path) in RSS_IMAGE_TYPES | {UNKNOWN}:  # unknown: no telling
             fg.image(url=logo, title=channel.title, link=config.url(channel.page))
         else:  # an SVG, say: Atom's logo may be any image
-            links.atom_logo = logo
+            extra.atom_logo = logo
     newest = feed_time(updated(document))
     fg.updated(newest)
     fg.lastBuildDate(newest)
     for item in document.entries:
         _add_entry(fg, entries[item.id])
-    return fg, links
+    return fg, extra
 
 
-def _set_links(fg: FeedGenerator, links: _FeedLinks, site: Site, document: Document, fmt: str) -> None:
+def _set_links(fg: FeedGenerator, extra: _FeedLinks, site: Site, document: Document, fmt: str) -> None:
+    """The document's links in one format: its own address, its page, RFC 5005's and the hub's."""
     config = site.config
     fg.link(href=config.url(document.path(fmt)), rel="self", type=MEDIA_TYPES[fmt], replace=True)
     fg.link(href=config.url(document.channel.page), rel="alternate", type="text/html")  # last: RSS <link>
-    links.links = [{"rel": rel, "href": config.url(path), "type": MEDIA_TYPES[fmt]}
+    extra.links = [{"rel": rel, "href": config.url(path), "type": MEDIA_TYPES[fmt]}
                    for rel, path in document.relations(fmt).items()]
     if config.feeds.hub:
-        links.links.append({"rel": "hub", "href": config.feeds.hub})
+        extra.links.append({"rel": "hub", "href": config.feeds.hub})
 
 
 def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
