@@ -269,7 +269,7 @@ def _site_pages(site: Site) -> tuple[list[PageJob], list[PageJob], list[tuple[st
 
 
 def _last_updated(items: Sequence[Item]) -> datetime | None:
-    """When the last updated of these items was updated, as it gives the time; None for no items."""
+    """The latest `updated` of these items, in the zone its item gives it; None for no items."""
     return max(items, key=_UPDATED_AT).updated if items else None
 
 
@@ -337,7 +337,8 @@ def render_template(env: Environment, dirs: list[Path], name: str, **context: An
 
 
 def static_files(dirs: list[Path]) -> list[OutputFile]:
-    """Files under templates/static/, copied as they are (the site's own first)."""
+    """Files under templates/static/, copied as they are: the site's own in place of a built-in one of
+    the same name."""
     found: dict[str, Path] = {}
     problems = []
     for directory in reversed(dirs):

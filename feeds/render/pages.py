@@ -16,7 +16,7 @@ from feeds.render.channels import (
     tag_feed_paths,
 )
 
-PER_PAGE = 20  # items on each archive and tag page
+PER_PAGE = 20  # items on each page of a list: the archive, all news, all events, a tag
 INDEX_LIMIT = 10  # items in each list of the front page
 
 
@@ -129,7 +129,7 @@ def _feed_alternates(site: Site, paths: dict[str, str], name: str) -> tuple[Alte
 
 
 def paginate(items: Sequence[Item], first: str) -> list[tuple[str, ListPage]]:
-    """Items in pages of PER_PAGE: the first at `first` (a folder path), then `first`page/2/ and on."""
+    """Items in pages of PER_PAGE, each with its folder: the first at `first`, then `first`page/2/ and on."""
     count = max(1, -(-len(items) // PER_PAGE))
     pages = [ListPage(tuple(items[n * PER_PAGE:(n + 1) * PER_PAGE]), n + 1, count, first) for n in range(count)]
     return [(page.path(page.number), page) for page in pages]
