@@ -162,9 +162,9 @@ _IMAGE = re.compile(r"<img\s[^>]*>")
 _ALT = re.compile(r'\salt="([^"]*)"')
 
 
-def to_text(fragment: str) -> str:
-    """The plain text of an HTML fragment, whitespace collapsed, without footnote numbers; an image
-    reads as its alt text."""
+def _text_on_one_line(fragment: str) -> str:
+    """The plain text of an HTML fragment on one line, whitespace collapsed, without footnote numbers,
+    as a summary gives it (to_plain_text keeps paragraphs apart); an image reads as its alt text."""
     check_depth(fragment)
     if "footnote-" in fragment:
         fragment = _FOOTNOTE_BACK.sub("", _FOOTNOTE_REF.sub("", fragment))
@@ -208,9 +208,9 @@ class _Bullets:
         return tag[0]  # the list's own tags end a block, as a paragraph's do
 
 
+_TAG = re.compile(r"<[^>]*>")
 # A link with its address in full, as the sanitiser writes it (attributes double-quoted): the address
 # is kept in the text, where a reader cannot follow a link.
-_TAG = re.compile(r"<[^>]*>")
 _WEB_LINK = re.compile(r'<a\s[^>]*?href="(https?://[^"]+)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
 
 
@@ -253,7 +253,7 @@ def lead(markdown: str) -> str:
         return ""
     raw = commonmark.to_html(markdown, options=_OPTIONS, extensions=_EXTENSIONS)
     divider = _MORE.search(raw)  # as raw HTML, not in code, where it is written &lt;!--more--&gt;
-    return to_text(sanitize(raw[: divider.start()])) if divider else ""
+    return _text_on_one_line(sanitize(raw[: divider.start()])) if divider else ""
 
 
 def first_paragraph(body_html: str) -> str:
@@ -268,8 +268,8 @@ def first_paragraph(body_html: str) -> str:
             opened = tag.end()
         elif closing and opened is not None:
             paragraph = body_html[opened : tag.start()]
-            text = to_text(paragraph)
-            if text and ("<img" not in paragraph or to_text(_IMAGE.sub("", paragraph))):  # not images alone
+            text = _text_on_one_line(paragraph)
+            if text and ("<img" not in paragraph or _text_on_one_line(_IMAGE.sub("", paragraph))):  # not images alone
                 return text
             opened = None
     return ""
