@@ -47,12 +47,17 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
         coming = {tag.slug: item.embargoed_until for item in reversed(held) for tag in item.tags}  # the soonest last
         return coming | dict.fromkeys(tag.slug for item in items for tag in item.tags)
 
+    def wrong(path: str) -> tuple[str, str] | None:
+        """What is wrong with a path of the site that a body leads to, and a hint; None when something is there."""
+        if path.endswith(".md") and path not in files:
+            return _content_file(path, pages_of_files())
+        if path.startswith(_TAG_FOLDERS):
+            return _no_tag(path, tags)
+        return _dead_end(path, pages, held_until, files)
+
     warnings = []
     for item in items:
-        dead = [(path, found) for path in (*item.links, *item.images)
-                if (found := _content_file(path, pages_of_files()) if path.endswith(".md") and path not in files
-                    else _no_tag(path, tags) if path.startswith(_TAG_FOLDERS)
-                    else _dead_end(path, pages, held_until, files))]
+        dead = [(path, found) for path in (*item.links, *item.images) if (found := wrong(path))]
         outside = [(written, found) for written in from_the_hosts_root(item.body_html, base_path)
                    if (found := _outside(written, base_path, pages, files))] if base_path != "/" else []
         if dead or outside:
@@ -104,9 +109,11 @@ def _line_of(url: str, body: str, body_line: int, same: int = 0) -> int:
     (percent-decoded, where it is not found as it is); the body's first line when it is not found.
     A place writes it whole: /news/x/ is not found inside /newsroom/news/x/, nor /news/x at the start
     of /news/x-more/ or /news/x?y."""
-    places = [match.start() for match in re.finditer(_BEFORE + re.escape(url) + _AFTER, body)] or \
-             [match.start() for match in re.finditer(_BEFORE + re.escape(unquote(url)) + _AFTER, body)]
-    return body_line + body.count("\n", 0, places[min(same, len(places) - 1)]) if places else body_line
+    for written in (url, unquote(url)):
+        places = [match.start() for match in re.finditer(_BEFORE + re.escape(written) + _AFTER, body)]
+        if places:
+            return body_line + body.count("\n", 0, places[min(same, len(places) - 1)])
+    return body_line
 
 
 # What comes before a URL in Markdown or HTML: the start, a space, ( or < of a link, = or a quote of an
