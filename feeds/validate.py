@@ -34,11 +34,6 @@ EVENT_KEYS = COMMON_KEYS | {"start", "end", "timezone", "location", "url", "stat
 _LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
-def default_slug(source: Source) -> str:
-    """The slug from the file name, without a leading YYYY-MM-DD- date."""
-    return slug_from_name(source.stem)
-
-
 def slug_from_name(stem: str) -> str:
     """The slug a content file's name (without .md) gives, without a leading YYYY-MM-DD- date."""
     return slug_of(_LEADING_DATE.sub("", stem))
@@ -136,7 +131,7 @@ def _tag_uri(config: SiteConfig, common: Common, section: str) -> str:
 def _slug(f: Fields) -> str:
     """The item's slug, from slug: or else the file name; "" after a problem."""
     before = len(f.problems)
-    slug = slug_of(f.text("slug")) if f.meta.get("slug") is not None else default_slug(f.source)
+    slug = slug_of(f.text("slug")) if f.meta.get("slug") is not None else slug_from_name(f.source.stem)
     if _has_errors(f.problems, before):  # slug: 123 is not text: that is the problem, not the empty slug it gives
         return ""
     if not slug:
@@ -156,14 +151,13 @@ def news_item(source: Source, config: SiteConfig, problems: list[Problem]) -> Ne
     author = f.text("author")
     made_id = _tag_uri(config, common, NewsItem.section)
     given_id = f.feed_id("id", made_id)
-    item_id = given_id or made_id
     dateline, image, image_alt = f.text("dateline"), f.web_address("image", in_site=True), f.text("image_alt")
     if _has_errors(problems, before):
         return None
     return NewsItem(
         **common._asdict(),
         **_body_paths(common, NewsItem.section, config),
-        id=item_id,
+        id=given_id or made_id,
         id_given=bool(given_id),
         dateline=dateline,
         author=Person(author) if author else None,
