@@ -151,7 +151,7 @@ class BuildCache:
         prefix = source_prefix(self.software, config)
         if isinstance(record, SourceRecord) and record.prefix == prefix and record.stamps == self.seen:
             return
-        self._save(_SOURCES, SourceRecord(prefix, taken, dict(self.seen)))
+        self.write(_SOURCES, SourceRecord(prefix, taken, dict(self.seen)))
 
     def item_row(self, item: Item) -> str:
         """What an item's outputs are made from: its file's key and the ids the ledger gave it."""
@@ -198,16 +198,15 @@ class BuildCache:
             self.loaded[name] = _read_pickle(self.directory / name, kind)
         return self.loaded[name]
 
-    def write(self, name: str, value: object) -> None:
-        self._save(name, value)
-
     def save_items(self) -> None:
         """Keep exactly the entries this build used; write only when they changed."""
         kept = {key: self.items[key] for key in sorted(set(self.used.values())) if key in self.items}
         if self.fresh or kept.keys() != self.items.keys():
-            self._save(_ITEMS, kept)
+            self.write(_ITEMS, kept)
 
-    def _save(self, name: str, value: object) -> None:
+    def write(self, name: str, value: object) -> None:
+        """Store `value` under `name`: in the private memory, else in the directory (not at all when
+        read-only, or when a file stands where the directory goes)."""
         if self.read_only:
             return
         if self.memory is not None:

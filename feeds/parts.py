@@ -27,7 +27,7 @@ from itertools import chain
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from feeds.cache import BuildCache, Stamp
+from feeds.cache import BuildCache
 from feeds.calendar_links import event_ics_path
 from feeds.keys import digest, settings_key
 from feeds.last_output import LastOutput
@@ -39,6 +39,7 @@ from feeds.render.channels import FORMATS, Document
 from feeds.render.html import PageJob
 from feeds.render.ics import EventPart, EventText
 from feeds.template_reads import templates_read_site
+from feeds.write import Stamp
 
 T = TypeVar("T")
 
