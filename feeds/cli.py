@@ -138,11 +138,11 @@ def _failed(args: argparse.Namespace, problems: Sequence[Problem], outcome: str 
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     strict = getattr(args, "strict", False)
-    counted = f" and {warnings} warning{'s' * (warnings != 1)} (--strict)" if warnings and strict else ""
+    also = f" and {_how_many(warnings, 'warning')} (--strict)" if warnings and strict else ""
     if outcome is None:
         outcome = {"check": "", "new": "; no file was written", "ping": "; no hub was told"}.get(args.command,
                                                                                                  "; nothing was written")
-    print(f"feeds: {errors} error{'s' * (errors != 1)}{counted}{outcome}", file=sys.stderr)
+    print(f"feeds: {_how_many(errors, 'error')}{also}{outcome}", file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -168,7 +168,7 @@ def _build(args: argparse.Namespace) -> int:
     print(f"feeds: built {counted(result.news, result.events)} "
           f"into {output} ({result.files} files, {time.perf_counter() - started:.2f} s)")
     if result.drafts:
-        print(f"feeds: {_drafts(result.drafts)} left out; feeds serve --drafts previews them")
+        print(f"feeds: {_how_many(result.drafts, 'draft')} left out; feeds serve --drafts previews them")
     if result.next_lift:
         print(f"feeds: {len(result.embargoed)} embargoed; the next lifts at {utc_text(result.next_lift)} "
               f"(written to {output / NEXT_LIFT_PATH}): build again then")
@@ -210,12 +210,13 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{item.source}: {when}: {item.title}")
     print(f"feeds: {counted(len(loaded.site.news), len(loaded.site.events))} are valid"
           + (f"; {len(loaded.embargoed)} embargoed" if loaded.embargoed else "")
-          + (f"; {_drafts(loaded.drafts)} left out" if loaded.drafts else ""))
+          + (f"; {_how_many(loaded.drafts, 'draft')} left out" if loaded.drafts else ""))
     return EXIT_OK
 
 
-def _drafts(count: int) -> str:
-    return f"{count} draft{'s' * (count != 1)}"
+def _how_many(number: int, noun: str) -> str:
+    """A number of things, as the reports say it: "1 draft", "2 drafts"."""
+    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -261,7 +262,7 @@ def _ping(args: argparse.Namespace) -> int:
         _report(problems)
         _failed(args, problems, f"; the hub took {accepted or 'none'} of the {len(feeds)} feeds")
         return EXIT_CONTENT
-    print(f"feeds: {hub} accepted {accepted} feed{'s' * (accepted != 1)}")
+    print(f"feeds: {hub} accepted {_how_many(accepted, 'feed')}")
     return EXIT_OK
 
 
