@@ -173,11 +173,10 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     caller has it already.
     """
     dirs = template_dirs(site_dir)
-    t = site.strings
+    t, config = site.strings, site.config
     templates = templates or templates_key(dirs)
-    env = environment(dirs, templates, t, site.config.timezone)
+    env = environment(dirs, templates, t, config.timezone)
     sizes = image_sizes(templates, tuple(dirs))
-    config = site.config
     common = {"site": site, "config": config, "t": t, "links": subscribe_links(site)}
     alternates = site_alternates(site)
 
@@ -259,10 +258,10 @@ def _site_pages(site: Site) -> tuple[list[PageJob], list[PageJob], list[tuple[st
             shows=(item, *shown), label="", modified=item.updated, options=partial(_item_options, site, item, shown))
     page("tags/", "tags.html", t.all_tags, config.description, tags=tags, modified=newest)
     for tag, items in tags.items():
+        # The tag's name, and whether it has feeds, are in the label: items elsewhere decide them.
         for folder, listing in paginate(items, f"tags/{tag.slug}/"):
             job(folder, "listing.html", _numbered(t.tag_title.format(tag=tag.name), listing, t), config.description,
-                shows=listing.items,  # the tag's name, and whether it has feeds, are in the label: items
-                label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {tag.slug in fed}",  # elsewhere decide them
+                shows=listing.items, label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {tag.slug in fed}",
                 modified=_last_updated(listing.items), options=partial(_tag_options, site, listing, tag, tag.slug in fed))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds, modified=newest)
     return whole, listed, sitemap
