@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from feeds.config import SiteConfig
-from feeds.event_status import banner, calendar_title
+from feeds.event_status import banner, calendar_title, place
 from feeds.model import Event, Site
 from feeds.recurrence import first_occurrence
 from feeds.strings import Strings
@@ -52,8 +52,8 @@ def google_event_url(event: Event, t: Strings, details: str) -> str:
     else:  # wall-clock times with ctz, so a repeating series keeps its local time across DST
         dates = f"{event.start:%Y%m%dT%H%M%S}/{end.astimezone(event.start.tzinfo):%Y%m%dT%H%M%S}"
     query = {"action": "TEMPLATE", "text": calendar_title(event, t), "dates": dates, "details": details}
-    if event.location:
-        query["location"] = event.location.text
+    if where := place(event, t):
+        query["location"] = where
     if on_the_clock:
         query["ctz"] = event.timezone.key
     if event.recurrence:
@@ -78,8 +78,8 @@ def outlook_event_url(event: Event, t: Strings, body: str) -> str:
         **span,
         "body": body,
     }
-    if event.location:
-        query["location"] = event.location.text
+    if where := place(event, t):
+        query["location"] = where
     return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query, quote_via=_quote)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from feeds.model import Event, Status
+from feeds.model import Event, Location, Status
 from feeds.strings import Strings
 from feeds.timezones import on_the_clock
 
@@ -45,6 +45,20 @@ def calendar_title(event: Event, t: Strings) -> str:
     if event.status in _TITLE_PREFIXED:
         return t.status_title.format(status=t["status_" + event.status.value], title=event.title)
     return event.title
+
+
+def venue(event: Event) -> Location | None:
+    """The place people go to: none once the event has moved online, whatever its `location:` still says."""
+    return None if event.status is Status.MOVED_ONLINE else event.location
+
+
+def place(event: Event, t: Strings) -> str | None:
+    """Where the event is, in words, as its page says it: Online once it has moved online, else its
+    location's text (None without one). Calendars, add-to-calendar links and feeds give this, so that
+    none of them still sends people to the venue the page no longer names."""
+    if event.status is Status.MOVED_ONLINE:
+        return t.online
+    return event.location.text if event.location else None
 
 
 def banner(event: Event, t: Strings) -> str:

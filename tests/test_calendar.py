@@ -23,6 +23,7 @@ import lxml.html
 import pytest
 import recurring_ical_events
 import yaml
+from feed_readers import feedparse
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests/fixtures/calendar-newsroom"
@@ -404,6 +405,26 @@ def test_a_link_in_an_events_text_keeps_its_address_where_text_cannot_link(tmp_p
     assert joining in str(online["DESCRIPTION"])
     page = lxml.html.parse(str(site / "public/events/online/index.html")).getroot()
     assert joining in _link(page, "https://calendar.google.com/")["details"]
+
+
+def test_an_event_moved_online_is_online_wherever_it_is_published(tmp_path: Path) -> None:
+    """An event that keeps its venue's `location:` when it moves online is Online on its page; calendars
+    (LOCATION, and no GEO to map), the add-to-calendar links and feed entries say so too, rather than
+    sending subscribers to the hall."""
+    site = _built_with(tmp_path, {"summit": (
+        "---\ntitle: Summit\nstart: 2018-12-10T10:00\nend: 2018-12-10T17:00\nstatus: moved-online\n"
+        "location: {name: Javits Center, address: \"429 11th Ave, New York\", geo: [40.7577, -74.0022]}\n---\n"
+        "Join us.\n")})
+    cal = icalendar.Calendar.from_ical((site / "public/events/summit/event.ics").read_bytes())
+    [summit] = cal.walk("VEVENT")
+    assert (_text(summit["LOCATION"]), "GEO" in summit) == ("Online", False)
+    page = lxml.html.parse(str(site / "public/events/summit/index.html")).getroot()
+    assert page.find_class("p-location")[0].text_content() == "Online"
+    assert _link(page, "https://calendar.google.com/")["location"] == "Online"
+    assert _link(page, "https://outlook.live.com/")["location"] == "Online"
+    [entry] = [e for e in feedparse(site / "public/feeds/atom.xml").entries if e.link.endswith("/events/summit/")]
+    where = lxml.html.fromstring(entry.content[0].value).xpath("//p[strong[starts-with(., 'Where')]]")[0]
+    assert where.text_content() == "Where: Online"
 
 
 def test_without_an_organizer_there_is_no_method(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from feeds.addresses import readable_address
 from feeds.config import SiteConfig
-from feeds.event_status import banner, calendar_title
+from feeds.event_status import banner, calendar_title, place
 from feeds.links import absolutize
 from feeds.markup import with_back_labels
 from feeds.mediatypes import media_type
@@ -89,8 +89,8 @@ def event_details(event: Event, t: Strings) -> str:
     if event.recurrence:  # as its page says it: a series' entry is not a one-off on its first date
         when += " " + escape(t.series_until.format(date=series_last(event, t)))
     rows = [(t.when, when)]
-    if event.location:
-        rows.append((t.where, escape(event.location.text)))
+    if where := place(event, t):
+        rows.append((t.where, escape(where)))
     if status := banner(event, t):
         rows.append((t.status, escape(status)))
     if event.url:

@@ -16,7 +16,7 @@ from icalendar.timezone.tzid import is_utc
 from feeds import __version__
 from feeds.calendar_links import CALENDAR_PATH, event_ics_path, event_text
 from feeds.config import Person
-from feeds.event_status import banner, calendar_title, ical_status
+from feeds.event_status import banner, calendar_title, ical_status, place, venue
 from feeds.ids import uid_of
 from feeds.languages import direction
 from feeds.links import absolutize
@@ -178,7 +178,7 @@ def _vevent(site: Site, event: Event) -> VEvent:
         description=plain(event_text(site, event)),
         start=_unambiguous(event.start, event),
         end=None if (length := _wall_length(event)) else _unambiguous(event.end_exclusive, event),
-        location=plain(event.location.text) if event.location else None,
+        location=plain(where) if (where := place(event, site.strings)) else None,
         url=event.url or page_url,
         status=ical_status(event.status),  # type: ignore[arg-type]
         transparency="TRANSPARENT" if event.all_day else "OPAQUE",
@@ -195,8 +195,8 @@ def _vevent(site: Site, event: Event) -> VEvent:
         # Marked with its language and direction, as a page is: an Arabic text is laid out right to left.
         document = f'<html lang="{escape(config.language)}" dir="{direction(config.language)}"><body>{html}</body></html>'
         vevent.add("X-ALT-DESC", PlainText(document), parameters={"FMTTYPE": "text/html"})
-    if event.location and event.location.geo:
-        vevent.add("GEO", _Geo(event.location.geo))
+    if (location := venue(event)) and location.geo:
+        vevent.add("GEO", _Geo(location.geo))
     if length:
         vevent.add("DURATION", length)
     if event.recurrence:
