@@ -67,11 +67,20 @@ def banner(event: Event, t: Strings) -> str:
     if event.status is Status.CONFIRMED:
         return ""
     if event.status is Status.RESCHEDULED and event.previous_start:
-        start, previous = (_local(moment, event) for moment in (event.first_start, event.previous_start))
-        return t.banner_rescheduled_from.format(start=t.moment(start), previous=t.moment(previous))
+        start, previous = (_zoned(moment, event, t) for moment in (event.first_start, event.previous_start))
+        return t.banner_rescheduled_from.format(start=start, previous=previous)
     return t["banner_" + event.status.value]
 
 
-def _local(moment: date | datetime, event: Event) -> date | datetime:
-    """A time in the event's own zone, as its page gives its times (one written in UTC stays UTC in calendars)."""
-    return on_the_clock(moment, event.timezone) if isinstance(moment, datetime) else moment
+def _zoned(moment: date | datetime, event: Event, t: Strings) -> str:
+    """A date, or a time in the event's own zone (as its page gives its times, even one written in UTC)
+    followed by that zone: "12 May 2027, 11:00 (EDT, America/New_York time)". The sentence is read in
+    calendars too, which show the event's times in the reader's own zone, where a time alone would
+    contradict them."""
+    if not isinstance(moment, datetime):
+        return t.moment(moment)
+    local = on_the_clock(moment, event.timezone)
+    zone = event.timezone.key
+    abbreviation = local.tzname() or ""
+    named = zone if abbreviation in ("", zone) else t.time_zone.format(abbreviation=abbreviation, zone=zone)
+    return f"{t.moment(local)} ({named})"

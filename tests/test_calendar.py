@@ -305,6 +305,24 @@ def test_a_rescheduled_event_says_when_it_was_first_planned(built: Path) -> None
     assert "12 February 2019, 14:00" in banner and "first planned for 22 January 2019, 14:00" in banner
 
 
+def test_a_rescheduled_events_times_name_their_zone_for_readers_in_another(tmp_path: Path) -> None:
+    """A calendar shows the event at the reader's own time (17:00 in Zurich for 11:00 in New York):
+    the sentence in its description that says when it moved names the zone its times are in, and
+    each is the instant the calendar gives, and the one first planned."""
+    site = _built_with(tmp_path, {"summit":
+        "---\ntitle: Summit\ndate: 2018-11-01T09:00\nstart: 2019-05-14T11:00\nend: 2019-05-14T18:00\n"
+        "timezone: America/New_York\nstatus: rescheduled\nprevious_start: 2019-03-05T11:00\nlocation: Javits Center\n"
+        "---\nX.\n"})
+    said = ("rescheduled to 14 May 2019, 11:00 (EDT, America/New_York time); it was first planned for "
+            "5 March 2019, 11:00 (EST, America/New_York time).")
+    [vevent] = icalendar.Calendar.from_ical((site / "public/events/summit/event.ics").read_bytes()).walk("VEVENT")
+    assert said in str(vevent["DESCRIPTION"])
+    [event] = read_with_icaljs(site / "public/events/summit/event.ics")["events"]
+    assert event["start"] == "2019-05-14T15:00:00.000Z"  # 11:00 EDT, as the sentence says
+    page = lxml.html.parse(str(site / "public/events/summit/index.html")).getroot()
+    assert said in page.find_class("banner-rescheduled")[0].text_content()
+
+
 def test_each_event_has_its_own_importable_file(built: Path) -> None:
     for want in EXPECTED.values():
         path = built / f"events/{want.slug}/event.ics"
@@ -550,7 +568,8 @@ def test_a_rescheduled_series_that_leaves_out_its_start_says_its_first_date_kept
         "rrule: FREQ=WEEKLY;COUNT=4\nexdate: [2018-12-03T10:00]\nstatus: rescheduled\n"
         "previous_start: 2018-11-26T10:00\nlocation: Bern\n---\nX.\n"})
     page = lxml.html.parse(str(site / "public/events/weekly/index.html")).getroot()
-    said = "rescheduled to 10 December 2018, 10:00; it was first planned for 26 November 2018, 10:00."
+    said = ("rescheduled to 10 December 2018, 10:00 (CET, Europe/Zurich time); it was first planned for "
+            "26 November 2018, 10:00 (CET, Europe/Zurich time).")
     assert said in page.find_class("banner-rescheduled")[0].text_content()
     assert said in _link(page, "https://outlook.live.com/calendar/0/deeplink/compose")["body"]
     [vevent] = icalendar.Calendar.from_ical((site / "public/events/weekly/event.ics").read_bytes()).walk("VEVENT")
@@ -1085,7 +1104,8 @@ def test_a_rescheduled_event_written_in_utc_is_announced_in_its_own_zone(tmp_pat
         "---\ntitle: Moved\ndate: 2018-11-01T09:00\nstart: 2018-12-03T09:00:00Z\nend: 2018-12-03T10:00:00Z\n"
         "timezone: Europe/Zurich\nstatus: rescheduled\nprevious_start: 2018-11-26T09:00:00Z\nlocation: Bern\n---\nX.\n"})
     page = lxml.html.parse(str(site / "public/events/moved/index.html")).getroot()
-    said = "rescheduled to 3 December 2018, 10:00; it was first planned for 26 November 2018, 10:00."
+    said = ("rescheduled to 3 December 2018, 10:00 (CET, Europe/Zurich time); it was first planned for "
+            "26 November 2018, 10:00 (CET, Europe/Zurich time).")
     assert said in page.find_class("banner-rescheduled")[0].text_content()
     assert "3 December 2018, 10:00–11:00" in page.xpath('//dl[@class="facts"]')[0].text_content()
     [vevent] = icalendar.Calendar.from_ical((site / "public/events/moved/event.ics").read_bytes()).walk("VEVENT")
