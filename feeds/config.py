@@ -22,7 +22,7 @@ from feeds.limits import (
     one_line,
     refused_problem,
 )
-from feeds.timezones import zone_or_none
+from feeds.timezones import zone_hint, zone_or_none
 
 CONFIG_NAME = "site.toml"
 
@@ -297,7 +297,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     zone_name = r.get(data, "timezone", str, "UTC")
     zone = zone_or_none(zone_name)
     if zone is None:
-        r.fail("timezone", f"unknown time zone {zone_name!r}", "use an IANA name such as Europe/Zurich")
+        r.fail("timezone", f"unknown time zone {zone_name!r}", zone_hint(zone_name))
     author = _author(r, data, title)
     feeds = _feed_settings(r, data)
     calendar = _calendar_settings(r, data, description)

@@ -3,10 +3,11 @@ the years they may fall in."""
 
 from __future__ import annotations
 
+import difflib
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
 from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 D = TypeVar("D", bound=date)
 
@@ -96,3 +97,23 @@ def zone_or_none(name: str) -> ZoneInfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones (Europe), a name too long
         return None
+
+
+def zone_hint(name: str) -> str:
+    """The hint for an unknown zone: the IANA name it most likely misspells (`America/New York`,
+    `america/new_york`, `America/New_Yrok`, or the city alone, `New York`, are America/New_York), else
+    what such a name looks like. Only a close name is offered: a city that names no zone (Geneva) is
+    nearer to other cities' zones than to its own."""
+    names = sorted(available_timezones())
+    by_key = {_zone_key(known): known for known in names}
+    cities: dict[str, list[str]] = {}
+    for known in names:
+        cities.setdefault(_zone_key(known.rpartition("/")[2]), []).append(known)
+    in_city = cities.get(_zone_key(name), [])
+    close = (by_key.get(_zone_key(name)) or (in_city[0] if len(in_city) == 1 else None)
+             or next(iter(difflib.get_close_matches(name, names, n=1, cutoff=0.85)), None))
+    return f"did you mean {close}?" if close and zone_or_none(close) else "use an IANA name such as Europe/Zurich"
+
+
+def _zone_key(name: str) -> str:
+    return name.strip().replace(" ", "_").casefold()

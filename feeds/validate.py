@@ -25,7 +25,7 @@ from feeds.markup import first_paragraph, lead, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status, Tag, item_path
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence, unsure_date
 from feeds.slugs import cut_at_word, slug_of
-from feeds.timezones import comes_twice, instant, zone_or_none
+from feeds.timezones import comes_twice, instant, zone_hint, zone_or_none
 
 COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn"}
 NEWS_KEYS = COMMON_KEYS | {"dateline", "author", "image", "image_alt", "id"}
@@ -174,7 +174,7 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
     zone_name = f.text("timezone")
     zone = zone_or_none(zone_name) if zone_name else config.timezone
     if zone is None:
-        f.fail("timezone", f"unknown time zone {zone_name!r}", "use an IANA name such as Europe/Zurich")
+        f.fail("timezone", f"unknown time zone {zone_name!r}", zone_hint(zone_name))
         zone = config.timezone
     start = f.moment("start", zone, required=True)
     end = f.moment("end", zone)

@@ -207,6 +207,13 @@ ERRORS = [
          edits={PUBLISHED: ("date: 2018-11-12T09:00:00+01:00", "date: 12/11/2018")}),
     Case("unknown-time-zone", {"content/events/bad-zone.md": news("title: E\nstart: 2018-11-26T09:00\ntimezone: Europe/Genev\n")},
          ["content/events/bad-zone.md:4: timezone: unknown time zone 'Europe/Genev'"]),
+    # A zone written as people say it (a space, or the city alone) is named as IANA writes it
+    Case("time-zone-with-a-space", {"content/events/ny.md": news("title: E\nstart: 2018-11-26T09:00\ntimezone: America/New York\n")},
+         ["content/events/ny.md:4: timezone: unknown time zone 'America/New York' (hint: did you mean America/New_York?)"]),
+    Case("time-zone-a-city", {"content/events/kolkata.md": news("title: E\nstart: 2018-11-26T09:00\ntimezone: Kolkata\n")},
+         ["content/events/kolkata.md:4: timezone: unknown time zone 'Kolkata' (hint: did you mean Asia/Kolkata?)"]),
+    Case("site-toml-time-zone-a-city", {}, ["site.toml:6: timezone: unknown time zone 'Zurich' (hint: did you mean Europe/Zurich?)"],
+         edits={"site.toml": ('timezone = "Europe/Zurich"', 'timezone = "Zurich"')}),
     Case("timed-start-all-day-end", {"content/events/mixed.md": news("title: E\nstart: 2018-11-26T09:00\nend: 2018-11-27\n")},
          ["content/events/mixed.md:4: end: must be a time like start"]),
     Case("bad-geo", {"content/events/bad-geo.md": news("title: E\nstart: 2018-11-26\nlocation:\n  name: X\n  geo: [500, 1]\n")},
