@@ -4,6 +4,7 @@ or, for a site published under a path, an address written from the host's root."
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -182,7 +183,7 @@ def _dead_end(path: str, pages: set[str], held_until: Mapping[str, datetime | No
         if until:
             return (f"links to {page}, which is held until {until.isoformat()}: the link leads nowhere until then",
                     _LINK_HINT)
-        return f"links to {page}, which is no page of the site", _LINK_HINT
+        return f"links to {page}, which is no page of the site", _page_hint(page, pages)
     if inside not in _ITEM_FILES:
         return (f"leads to {path}, which is no file of the site",
                 "from an item's page, a file of the site is ../../static/...")
@@ -212,3 +213,15 @@ def _no_tag(path: str, tags: Callable[[], Mapping[str, datetime | None]]) -> tup
 
 
 _LINK_HINT = "link to the item's page as it is now; a renamed item keeps its page with slug: set to its old slug"
+
+
+def _page_hint(page: str, pages: set[str]) -> str:
+    """The hint for a link to an item's page that no item has, naming the page it most likely means when
+    one is close: a slug mistyped (events/cyber-summit-newyork/ for events/cyber-summit-new-york/), or
+    cut short (news/annual-report/ for news/annual-report-embargoed/, the one page it begins). Only
+    pages whose slug has the same first three characters are compared, which keeps this quick among 10,000
+    pages."""
+    alike = sorted(known for known in pages if known.startswith(page[:len(page.partition("/")[0]) + 4]))
+    longer = [known for known in alike if known.startswith(page[:-1] + "-")]
+    close = longer if len(longer) == 1 else difflib.get_close_matches(page, alike, n=1, cutoff=0.8)
+    return f"did you mean {close[0]}? If not, {_LINK_HINT}" if close else _LINK_HINT

@@ -548,6 +548,15 @@ WARNINGS = [
                                                                   ", [the archive](../../archive/) and [its second page](../page/2/).\n")},
          ["content/news/linking.md:5: warning: body: links to news/renamed/, which is no page of the site"],
          unreported=("content/news/linking.md:5: warning: body: links to news/page/",)),
+    # A slug mistyped or cut short: the hint names the page meant; one like no page gets the general hint
+    Case("link-to-a-page-nearly-named", {"content/news/near.md": news(OK_NEWS, "[The gathering](../../events/annual-gathering2018/), "
+                                                                      "[the call](../forum-joins/) and [gone](../zzz/).\n")},
+         ["content/news/near.md:5: warning: body: links to events/annual-gathering2018/, which is no page of the site "
+          "(hint: did you mean events/annual-gathering-2018/? If not, link to the item's page as it is now",
+          "content/news/near.md:5: warning: body: links to news/forum-joins/, which is no page of the site "
+          "(hint: did you mean news/forum-joins-paris-call/? If not, link",
+          "content/news/near.md:5: warning: body: links to news/zzz/, which is no page of the site "
+          "(hint: link to the item's page as it is now"]),
     # A tag's page or feed that no item's tag gives: a tag's slug mistyped, or a tag no item has any more
     Case("link-to-no-tag", {"content/news/tagging.md": news(OK_NEWS + "tags: [Own]\n",
                                                             "See [the call](../../tags/paris-call/), [ours](../../tags/own/), "
