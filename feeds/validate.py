@@ -270,6 +270,16 @@ def _recurrence(f: Fields, start: date | datetime | None) -> Recurrence | None:
     return recurrence
 
 
+def _split_value_hint(value: dict[str, Any], before: str | None, key: Any) -> str | None:
+    """The hint for a key with no value that follows a text in a mapping written on one line: there a
+    comma ends the value (location: {name: Hall, address: 1 Main St, Geneva} makes Geneva a key), so the
+    text was cut; None for any other unknown key."""
+    if value[key] is not None or not isinstance(before, str) or not isinstance(value[before], str):
+        return None
+    return (f"in {{...}} a comma ends a value: quote the {before} that holds one, "
+            f'{before}: "{value[before]}, {key}"')
+
+
 def _location(f: Fields) -> Location | None:
     value = f.meta.get("location")
     if value is None:
@@ -280,9 +290,11 @@ def _location(f: Fields) -> Location | None:
         f.fail("location", f"expected text or a mapping with name, address, geo; got {describe(value)}",
                "location: Geneva, or name:, address: and geo: [lat, lon] indented under it")
         return None
-    for key in value:
+    keys = list(value)
+    for before, key in zip([None, *keys], keys):
         if key not in ("name", "address", "geo"):
-            f.fail(f"location.{key}", "unknown key", "location has name, address and geo: [lat, lon]")
+            f.fail(f"location.{key}", "unknown key", _split_value_hint(value, before, key)
+                   or "location has name, address and geo: [lat, lon]")
     name, address = value.get("name", ""), value.get("address", "")
     if not isinstance(name, str) or not isinstance(address, str):
         f.fail("location", "name and address must be text", "quote them: name: \"...\"")

@@ -220,6 +220,11 @@ ERRORS = [
          ["content/events/bad-geo.md:6: location.geo: expected [latitude, longitude]"]),
     Case("geo-latitude-past-the-pole", {"content/events/pole.md": news("title: E\nstart: 2018-11-26\nlocation:\n  name: X\n  geo: [91, 6.1432]\n")},
          ["content/events/pole.md:6: location.geo: expected [latitude, longitude], got [91, 6.1432]"]),
+    # On one line, a comma ends a value: the address was cut, and its town made a key
+    Case("location-cut-at-a-comma", {"content/events/comma.md": news(
+        "title: E\nstart: 2018-11-26\nlocation: {name: Javits Center, address: 429 11th Ave, New York}\n")},
+         ['content/events/comma.md:4: location.New York: unknown key (hint: in {...} a comma ends a value: quote the '
+          'address that holds one, address: "429 11th Ave, New York")']),
     Case("bad-status", {"content/events/bad-status.md": news("title: E\nstart: 2018-11-26\nstatus: maybe\n")},
          ["content/events/bad-status.md:4: status: unknown status 'maybe'"]),
     # Every error of one file, not only the first: a wrong end does not hide what follows it.
