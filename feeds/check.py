@@ -68,7 +68,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems += placing
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
         files = _static_paths(site_dir)
-        problems += lint_timely(shown, lines, now) + lint_images(shown, lines, files, config)
+        problems += lint_timely(shown, lines, now, config.timezone) + lint_images(shown, lines, files, config)
         problems += lint_links(shown, embargoed, lines, files, _unmade_pages(found, parsed), config.base_url,
                                lambda name: _text_of(site_dir / name))
         strings, string_problems = _strings(site_dir, config)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from feeds import markup
 from feeds.config import SiteConfig
@@ -134,14 +134,18 @@ def lint_images(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], f
             and (path := config.own_file(item.image)) is not None and path not in files]
 
 
-def lint_timely(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], now: datetime) -> list[Problem]:
-    """The warnings that depend on the time of the build: an event that is over but still tentative,
-    and one published now but dated later (no `date:`, so announced at its start)."""
+def lint_timely(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], now: datetime,
+                site_zone: tzinfo) -> list[Problem]:
+    """The warnings that depend on the time of the build: an item changed at a time still to come, an
+    event that is over but still tentative, and one published now but dated later (no `date:`, so
+    announced at its start)."""
     warnings = []
     for item in items:
+        where = lines.get(item.source, {})
+        if "updated" in where and item.updated > now:
+            warnings.append(_updated_to_come(item, where["updated"], now.astimezone(site_zone)))
         if not isinstance(item, Event):
             continue
-        where = lines.get(item.source, {})
         if item.status is Status.TENTATIVE and item.ends_before(now):
             warnings.append(Problem(item.source, where.get("status", 1), "status", "the event is over but still tentative",
                                     "set status: confirmed if it took place, or cancelled if it did not", Severity.WARNING))
@@ -151,3 +155,16 @@ def lint_timely(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], n
                                     f"{item.date.date()}: feeds and calendars date it in the future",
                                     "add date: with when it is announced, e.g. today", Severity.WARNING))
     return warnings
+
+
+def _updated_to_come(item: Item, line: int, now: datetime) -> Problem:
+    """The warning for an `updated:` still to come: feeds and calendars would carry a change dated in the
+    future, and a later edit given its true time would look older to calendar apps, which keep the copy
+    they have. For an event it is most often a time written without its offset, which is read in the
+    event's own zone (10:00 meant in Zurich, read in New York, is six hours later)."""
+    zone = f"in the event's time zone, {item.timezone.key}" if isinstance(item, Event) else "in the site's time zone"
+    return Problem(item.source, line, "updated", f"is still to come at this build ({item.updated.isoformat()}): feeds "
+                   "and calendars would date the change in the future",
+                   f"give when the item last changed, with its offset, as updated: {now.isoformat(timespec='minutes')} "
+                   f"would be this moment; a time without one is {zone}",
+                   Severity.WARNING)

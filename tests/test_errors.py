@@ -546,6 +546,14 @@ WARNINGS = [
          ["content/events/nowhere.md:1: warning: location: the event has no location"]),
     Case("past-tentative", {"content/events/maybe.md": news("title: E\nstart: 2018-11-01\nlocation: Bern\nstatus: tentative\n")},
          ["content/events/maybe.md:5: warning: status: the event is over but still tentative"]),
+    # updated: 10:00 meant in Zurich, written without its offset, is read in the event's New York: 16:00 in Zurich
+    Case("updated-still-to-come", {"content/events/moved.md": news(
+        "title: E\ndate: 2018-11-19T09:00:00+01:00\nupdated: 2018-11-20T10:00\nstart: 2018-12-01T10:00\n"
+        "end: 2018-12-01T12:00\ntimezone: America/New_York\nlocation: Bern\n")},
+         ["content/events/moved.md:4: warning: updated: is still to come at this build (2018-11-20T10:00:00-05:00): "
+          "feeds and calendars would date the change in the future (hint: give when the item last changed, with its "
+          "offset, as updated: 2018-11-20T12:00+01:00 would be this moment; a time without one is in the event's time "
+          "zone, America/New_York)"]),
     Case("event-dated-by-its-start", {"content/events/soon.md": news("title: E\nlocation: Bern\nstart: 2018-12-01\n")},
          [("content/events/soon.md:4: warning: date: is not given, so the event is dated by its start (or an earlier "
            "updated:), 2018-12-01")]),
