@@ -156,8 +156,8 @@ def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
     fe.guid(item.id, permalink=False)  # also the Atom id
     fe.title(entry.title)
     fe.link(href=entry.url, rel="alternate", type="text/html")
-    fe.published(feed_time(item.date))
-    fe.updated(feed_time(item.updated))
+    fe.published(entry.published)
+    fe.updated(entry.updated)
     if item.summary:
         fe.summary(item.summary)
         fe.description(escape(item.summary, quote=False))  # RSS readers take <description> for HTML

@@ -17,6 +17,7 @@ from feeds.markup import with_back_labels
 from feeds.mediatypes import media_type
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.render import Output
+from feeds.render.channels import public_since
 from feeds.render.when import local_start, series_last
 from feeds.strings import Strings
 from feeds.timezones import on_the_clock
@@ -35,6 +36,8 @@ class Media:
 class Entry:
     item: Item
     title: str
+    published: datetime  # when the item became public (see public_since), as feeds write it
+    updated: datetime  # when it last changed, never before it became public
     url: str  # the item's page
     content_html: str  # the full body, every href, src and srcset absolute
     author: str
@@ -74,7 +77,11 @@ def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Outpu
     title = calendar_title(item, t) if isinstance(item, Event) else item.title
     own = with_back_labels(item.body_html, t.footnote_back)
     body = f"{event_details(item, t)}\n{own}" if isinstance(item, Event) else own
-    return Entry(item, title, url, absolutize(body, url), author.name, image)
+    # A release dated the 12th and held until the 26th is dated the 26th in feeds (its page keeps its
+    # date): feed-to-email services and some readers take only entries newer than their last look.
+    since = public_since(item)
+    return Entry(item, title, feed_time(since), feed_time(max(item.updated, since)), url, absolutize(body, url),
+                 author.name, image)
 
 
 def _media(config: SiteConfig, value: str, files: Mapping[str, Output]) -> Media:

@@ -8,7 +8,7 @@ from typing import Any
 from feeds.model import Site
 from feeds.render import OutputFile
 from feeds.render.channels import Document
-from feeds.render.entries import Entry, feed_time
+from feeds.render.entries import Entry
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -51,8 +51,8 @@ def _item(entry: Entry) -> dict[str, Any]:
         out["summary"] = item.summary
     if entry.image:
         out["image"] = entry.image.url
-    out["date_published"] = feed_time(item.date).isoformat()
-    out["date_modified"] = feed_time(item.updated).isoformat()
+    out["date_published"] = entry.published.isoformat()
+    out["date_modified"] = entry.updated.isoformat()
     out["authors"] = [{"name": entry.author}]
     if item.tags:
         out["tags"] = [tag.name for tag in item.tags]
