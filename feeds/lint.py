@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from feeds import markup
 from feeds.config import SiteConfig
@@ -53,6 +53,11 @@ def lint_item(item: Item, source: Source) -> list[Problem]:
         warn("image", "has no image_alt", "add image_alt: a few words saying what the picture shows")
     if isinstance(item, Event) and item.location is None and item.status is not Status.CANCELLED:
         warn("location", "the event has no location", "add location: a place, or 'Online'")
+    if isinstance(item, Event) and isinstance(item.start, datetime) and item.end is None:
+        # RFC 5545: a DTSTART with a time and no DTEND ends as it starts
+        an_hour_on = (item.start.replace(tzinfo=None) + timedelta(hours=1)).isoformat(timespec="minutes")
+        warn("start", "the event has a start time but no end: calendars show it as a moment with no length",
+             f"add end: with the time it ends, such as end: {an_hour_on}")
     return warnings
 
 

@@ -544,6 +544,10 @@ WARNINGS = [
           "(hint:"]),
     Case("event-without-location", {"content/events/nowhere.md": news("title: E\nstart: 2018-12-01\n")},
          ["content/events/nowhere.md:1: warning: location: the event has no location"]),
+    # No end: RFC 5545 makes the event end as it starts, and calendars show a moment with no length
+    Case("timed-event-without-end", {"content/events/briefing.md": news("title: E\nstart: 2018-11-26T10:00\nlocation: Bern\n")},
+         ["content/events/briefing.md:3: warning: start: the event has a start time but no end: calendars show it as "
+          "a moment with no length (hint: add end: with the time it ends, such as end: 2018-11-26T11:00)"]),
     Case("past-tentative", {"content/events/maybe.md": news("title: E\nstart: 2018-11-01\nlocation: Bern\nstatus: tentative\n")},
          ["content/events/maybe.md:5: warning: status: the event is over but still tentative"]),
     # updated: 10:00 meant in Zurich, written without its offset, is read in the event's New York: 16:00 in Zurich
@@ -748,10 +752,10 @@ WARNINGS = [
         "content/events/twice.md": news("title: E\ndate: 2018-11-01\nstart: 2030-01-07T01:45\nend: 2030-01-07T02:15\n"
                                         "timezone: Australia/Lord_Howe\nrrule: FREQ=MONTHLY;BYMONTHDAY=7;COUNT=12\n"
                                         "location: Bern\n"),
-        "content/events/daytime.md": news("title: E\ndate: 2018-11-01\nstart: 2030-01-07T10:00\n"
+        "content/events/daytime.md": news("title: E\ndate: 2018-11-01\nstart: 2030-01-07T10:00\nend: 2030-01-07T11:00\n"
                                           "timezone: Australia/Lord_Howe\nrrule: FREQ=MONTHLY;BYMONTHDAY=7;COUNT=12\n"
                                           "location: Bern\n"),
-        "content/events/left-out.md": news("title: E\ndate: 2018-11-01\nstart: 2030-01-07T01:45\n"
+        "content/events/left-out.md": news("title: E\ndate: 2018-11-01\nstart: 2030-01-07T01:45\nend: 2030-01-07T02:15\n"
                                            "timezone: Australia/Lord_Howe\nrrule: FREQ=MONTHLY;BYMONTHDAY=7;COUNT=12\n"
                                            "exdate: [2030-04-07T01:45]\nlocation: Bern\n")},
          ["content/events/twice.md:7: warning: rrule: its date of 2030-04-07 at 01:45 comes twice in Australia/Lord_Howe "
