@@ -20,7 +20,7 @@ from feeds.errors import Problem, SiteError
 from feeds.keys import templates_key
 from feeds.ledger import Ledger, apply, read_ledger, reused_withdrawn
 from feeds.listing import leads_outside, stray_problems
-from feeds.model import Event, Item, NewsItem, Site, item_path
+from feeds.model import Event, Item, NewsItem, Site, item_path, newest_first
 from feeds.progress import Progress
 from feeds.strings import Strings, load_strings
 from feeds.template_paths import STATIC_DIR, files_in_use, template_dirs
@@ -75,7 +75,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems += string_problems
     site = Site(
         config=config,
-        news=tuple(sorted((i for i in shown if isinstance(i, NewsItem)), key=lambda i: (i.date, i.id), reverse=True)),
+        news=tuple(newest_first(i for i in shown if isinstance(i, NewsItem))),
         events=tuple(sorted((i for i in shown if isinstance(i, Event)), key=lambda e: (e.starts_at, e.id))),
         now=now,
         strings=strings,

@@ -9,6 +9,8 @@ import re
 import shutil
 import tempfile
 import unicodedata
+import zoneinfo
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import feedparser
@@ -23,6 +25,7 @@ from test_safety import assert_harmless
 
 from feeds.cli import main
 from feeds.limits import NONCHARACTERS, one_line, refused_character
+from feeds.model import NewsItem, newest_first
 from feeds.render.ics_text import plain, to_ical
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -212,3 +215,22 @@ def test_every_code_point_is_refused_exactly_when_it_is_a_control_character_or_a
         refused = (unicodedata.category(character) == "Cc" and character not in allowed_controls
                    or character in NONCHARACTERS)
         assert refused_character(f"ab{character}c") == (2 if refused else None), f"U+{code:04X}"
+
+
+_ZONES = [zoneinfo.ZoneInfo(name) for name in ("Europe/Zurich", "America/Sao_Paulo", "Australia/Lord_Howe")]
+_CHANGES = [datetime(2018, 3, 25, 2), datetime(2018, 10, 28, 2), datetime(2018, 11, 4, 0), datetime(2018, 2, 17, 23),
+            datetime(2018, 4, 1, 1, 30), datetime(2018, 10, 7, 2)]  # wall times near changes of these zones' clocks
+DATES = st.builds(lambda change, minutes, zone, fold: (change + timedelta(minutes=minutes)).replace(tzinfo=zone, fold=fold),
+                  st.sampled_from(_CHANGES), st.integers(-3000, 3000),
+                  st.sampled_from([*_ZONES, timezone.utc, timezone(timedelta(hours=1))]), st.integers(0, 1))
+
+
+@given(st.lists(st.tuples(DATES, st.sampled_from("abcd")), max_size=30))
+@example([(datetime(2018, 3, 25, 2, 49, tzinfo=_ZONES[0]), "a"), (datetime(2018, 3, 25, 3, 32, tzinfo=_ZONES[0]), "b"),
+          (datetime(2018, 3, 25, 1, 40, tzinfo=timezone.utc), "c")])  # the clock and the instants disagree, in a cycle
+def test_items_are_ordered_as_python_compares_their_dates(dated: list[tuple[datetime, str]]) -> None:
+    """newest_first sorts by instant, yet gives the order Python's comparison of dates gives, which
+    goes by the clock within a zone, also around times a zone skips or has twice."""
+    items = [NewsItem(source=f"content/news/{n}.md", slug=str(n), id=item_id, title="", date=date, updated=date,
+                      summary="", body_html="") for n, (date, item_id) in enumerate(dated)]
+    assert newest_first(items) == sorted(items, key=lambda item: (item.date, item.id), reverse=True)
