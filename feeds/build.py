@@ -89,7 +89,7 @@ def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Outpu
     files += render_next_lift(site)
     documents = each_document if parts is None else parts.document_files
     files += render_feeds(site, published=files, document_files=documents)  # the other files give enclosure sizes
-    return [*files, render_headers(files)]
+    return [*files, render_headers(files) if parts is None else parts.headers(render_headers, files)]
 
 
 def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url: str | None = None,

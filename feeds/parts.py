@@ -45,6 +45,7 @@ T = TypeVar("T")
 
 _EVENTS = "events.pickle"
 _PAGE_KEYS, _DOCUMENT_KEYS, _EVENT_KEYS, _MOMENTS = "page keys", "document keys", "event keys", "moments"  # kept between builds
+_HEADERS = "headers"  # kept between builds: the paths of the output, and the _headers they make
 _SPREAD_PAGES = 200  # parts to render before it pays to start workers
 _SPREAD_EVENTS = 200
 _SPREAD_DOCUMENTS = 40
@@ -150,6 +151,15 @@ class Parts:
                     for file, fmt in zip(render(documents[n]), FORMATS)]
 
         return _fill(found, make, _SPREAD_DOCUMENTS)
+
+    def headers(self, render: Callable[[Sequence[Output]], OutputFile], files: Sequence[Output]) -> OutputFile:
+        """_headers, which the paths of the other files alone decide (in their order): as at the last
+        build when they are the same paths, as a private cache remembers, else rendered."""
+        paths = tuple(file.path for file in files)
+        last = self.cache.between_builds(_HEADERS)
+        made = last["file"] if last.get("paths") == paths else render(files)
+        self.cache.keep_between_builds(_HEADERS, {"paths": paths, "file": made})
+        return made
 
     def save_events(self) -> None:
         """Keep exactly the VEVENTs this build used, for the next build, and let go of them here: once

@@ -21,6 +21,7 @@ import icalendar
 import lxml.html
 import pytest
 from conftest import EXAMPLE_NOW, ROOT, tree_bytes
+from test_hosting import headers_for, parse_headers
 
 from feeds.cache import CACHE_DIR
 from feeds.listing import list_sources
@@ -739,3 +740,23 @@ def test_stopping_during_a_rebuild_leaves_no_temporary_folder(example_site: Path
             thread.join(timeout=30)
     assert builds == 2 and "feeds: stopped" in lines
     assert list(temporary.iterdir()) == []
+
+
+def test_headers_follow_a_static_file_renamed_in_the_preview(example_site: Path, tmp_path: Path) -> None:
+    """_headers is kept from one rebuild to the next only for the very same paths: a file renamed
+    (as many files as before) gets its rule under its new name."""
+    static = example_site / "templates/static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / "programme.ics").write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    output = tmp_path / "preview"
+    preview = Preview(example_site, output, base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lambda line: None)
+    preview.rebuild()
+    assert headers_for(parse_headers((output / "_headers").read_text()), "/static/programme.ics")["Content-Type"] == [
+        "text/calendar; charset=utf-8"]
+    (static / "programme.ics").rename(static / "agenda.ics")
+    preview.rebuild()
+    assert not preview.state.problems
+    rules = parse_headers((output / "_headers").read_text())
+    assert headers_for(rules, "/static/agenda.ics")["Content-Type"] == ["text/calendar; charset=utf-8"]
+    assert "Content-Type" not in headers_for(rules, "/static/programme.ics")
