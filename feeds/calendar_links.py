@@ -44,18 +44,18 @@ def add_event_text(site: Site, event: Event) -> str:
 def google_event_url(event: Event, t: Strings, details: str) -> str:
     """A Google Calendar link that adds the event (the whole series if it repeats), with add_event_text."""
     end = event.end_exclusive or event.start
-    on_the_clock = not event.all_day and not _in_utc(event, end)
+    zone = _google_zone(event, end)
     if event.all_day:
         dates = f"{event.start:%Y%m%d}/{end:%Y%m%d}"
-    elif not on_the_clock:
+    elif zone is None:
         dates = f"{_utc(event.start):%Y%m%dT%H%M%SZ}/{_utc(end):%Y%m%dT%H%M%SZ}"
     else:  # wall-clock times with ctz, so a repeating series keeps its local time across DST
         dates = f"{event.start:%Y%m%dT%H%M%S}/{end.astimezone(event.start.tzinfo):%Y%m%dT%H%M%S}"
     query = {"action": "TEMPLATE", "text": calendar_title(event, t), "dates": dates, "details": details}
     if where := place(event, t):
         query["location"] = where
-    if on_the_clock:
-        query["ctz"] = event.timezone.key
+    if zone is not None:
+        query["ctz"] = zone
     if event.recurrence:
         query["recur"] = f"RRULE:{event.recurrence.rule}"
     return "https://calendar.google.com/calendar/render?" + urlencode(query, quote_via=_quote)
@@ -137,6 +137,21 @@ def _quote(value: str, safe: str = "", encoding: str | None = None, errors: str 
     quote_plus means a space. Remembered for the last few values: an event page's two add-event links
     carry the same text (up to ADD_EVENT_TEXT_LIMIT characters), title and place."""
     return quote(value, safe, encoding, errors)
+
+
+def _google_zone(event: Event, end: date | datetime) -> str | None:
+    """The zone a timed event's link gives its times on the clock of (ctz), or None to give them in UTC
+    with no zone: a single event's times the clock cannot say for sure (see _in_utc).
+
+    A series written in UTC is given on UTC's clock with ctz=UTC, as its .ics repeats it: without a
+    zone, Google repeats a series at its first date's time on the clock of the calendar it is added
+    to, and in Zurich a weekly 12:00 UTC would come an hour early (11:00 UTC) once summer time began.
+    """
+    if event.all_day:
+        return None
+    if _in_utc(event, end):
+        return "UTC" if event.recurrence else None
+    return event.timezone.key
 
 
 def _in_utc(event: Event, end: date | datetime) -> bool:

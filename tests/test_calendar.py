@@ -535,6 +535,41 @@ def test_googles_link_gives_a_time_that_happens_twice_or_never_as_the_instant_wr
         assert (_iso(instants[0]), _iso(instants[1])) == (start, end), slug
 
 
+def _google_series(google: dict[str, str], reader_zone: str) -> list[tuple[str, str]]:
+    """A Google link's series as Google adds it: from its dates, repeated by its rule on the clock of
+    ctz, or, without ctz, of the calendar it is added to (in `reader_zone`), as events Google makes."""
+    from dateutil.rrule import rrulestr
+
+    zone = ZoneInfo(google.get("ctz", reader_zone))
+    start, end = (datetime.strptime(v.rstrip("Z"), "%Y%m%dT%H%M%S").replace(tzinfo=UTC if v.endswith("Z") else zone)
+                  for v in google["dates"].split("/"))
+    first, length = start.astimezone(zone), end - start
+    rule = rrulestr(google["recur"].removeprefix("RRULE:"), dtstart=first.replace(tzinfo=None))
+    return [(_iso(wall.replace(tzinfo=zone)), _iso(wall.replace(tzinfo=zone) + length)) for wall in rule]
+
+
+@pytest.mark.parametrize("reader_zone", ["Europe/Zurich", "America/New_York", "Asia/Kolkata"])
+def test_googles_link_repeats_a_series_written_in_utc_at_the_instants_of_its_ics(tmp_path: Path,
+                                                                               reader_zone: str) -> None:
+    """A weekly series at 12:00 UTC across the change to summer time (31 March 2019 in Zurich): its .ics
+    repeats it in UTC, and so must the series Google's link adds, whatever the zone of the calendar
+    it is added to, so the link names UTC as the zone its dates repeat on."""
+    site = _built_with(tmp_path, {"utc-weekly": "---\ntitle: UTC weekly\ndate: 2018-11-01T09:00\n"
+                                                "start: 2019-03-19T12:00:00Z\nend: 2019-03-19T13:00:00Z\n"
+                                                "rrule: FREQ=WEEKLY;COUNT=4\nlocation: Online\n---\nX.\n"})
+    ics = site / "public/events/utc-weekly/event.ics"
+    [read] = read_with_icaljs(ics)["events"]
+    from_ics = [(_js_iso(o["start"]), _js_iso(o["end"])) for o in read["occurrences"]]
+    expanded = recurring_ical_events.of(icalendar.Calendar.from_ical(ics.read_bytes())).between(
+        datetime(2019, 3, 1), datetime(2019, 5, 1))
+    assert [(_iso(e["DTSTART"].dt), _iso(e.end)) for e in expanded] == from_ics
+    assert from_ics == [(f"2019-{day}T12:00:00Z", f"2019-{day}T13:00:00Z")
+                        for day in ("03-19", "03-26", "04-02", "04-09")]
+    page = lxml.html.parse(str(site / "public/events/utc-weekly/index.html")).getroot()
+    google = _link(page, "https://calendar.google.com/calendar/render?action=TEMPLATE")
+    assert _google_series(google, reader_zone) == from_ics
+
+
 def test_links_into_calendars_read_the_same_percent_decoded(built: Path) -> None:
     """Outlook.com shows a '+' in its add and subscribe links as a plus sign, not a space (it decodes
     as JavaScript's decodeURIComponent does): every value reads the same percent-decoded as form-decoded."""
