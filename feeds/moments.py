@@ -9,7 +9,7 @@ feeds.template_reads).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from feeds.timezones import instant
@@ -30,12 +30,14 @@ def moment_key(site: Site) -> list[str]:
 def moment_window(site: Site) -> tuple[datetime, datetime]:
     """From `now` to the first instant at which what the outputs (and the warnings) take from `now`
     changes: an upcoming event ends, a series' next occurrence ends, an embargo lifts,
-    an event dated in the future reaches its date, the year ends."""
+    an event dated in the future reaches its date, an item's `updated` is reached, the year ends."""
     ends = [event.ends_at for event in site.upcoming]
     ends += [instant(following.end, event.timezone) for event in site.upcoming
              if (following := site.next_occurrences.get(event.id))]
     ends += [site.next_lift] if site.next_lift else []
     ends += [event.date for event in site.events if event.date > site.now]  # its warning ends then (feeds.lint)
+    now = site.now.astimezone(timezone.utc)  # updated_at is in UTC: instants of one zone compare quickest
+    ends += [item.updated_at for item in site.items if item.updated_at > now]  # so does an update's to come
     ends.append(datetime(site.year + 1, 1, 1, tzinfo=site.config.timezone))
     return site.now, min(ends)
 

@@ -523,6 +523,14 @@ def test_a_warning_that_ends_at_a_moment_is_not_kept_past_it(example_site: Path,
     assert result.code == 0 and "is not given" not in result.err, result.err
 
 
+def test_the_warning_of_an_update_still_to_come_is_not_kept_past_it(example_site: Path, feeds) -> None:
+    (example_site / "content/news/fixed.md").write_text(
+        "---\ntitle: Fixed\ndate: 2018-11-12T09:00:00Z\nupdated: 2018-12-20T10:00:00Z\n---\nX.\n")
+    assert "updated: is still to come" in feeds("build", "--site", example_site, "--now", "2018-12-20T08:00:00Z").err
+    result = feeds("build", "--site", example_site, "--now", "2018-12-20T10:30:00Z", "--strict")
+    assert result.code == 0 and "still to come" not in result.err, result.err
+
+
 def test_an_older_item_added_keeps_the_archive_walk_whole(example_site: Path, feeds, tmp_path: Path) -> None:
     """The subscription document's prev-archive depends on the number of items, not only on its own
     entries: a cached build links the right archive, as a clean build does."""
