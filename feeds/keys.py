@@ -13,6 +13,7 @@ from pathlib import Path
 
 from feeds import __version__
 from feeds.config import SiteConfig
+from feeds.template_paths import template_files
 
 CACHE_FORMAT = 5  # raise when the layout of what .feeds-cache/ stores changes
 # Where a folder of the system's IANA zone data says which data it holds: Linux's, and macOS's.
@@ -88,10 +89,10 @@ def source_prefix(software: str, config: SiteConfig) -> str:
 
 
 def templates_key(directories: Iterable[Path]) -> str:
-    """A digest of every file under the template directories (static files included)."""
+    """A digest of every file under the template directories (static files included; see template_files)."""
     parts: list[bytes | str] = []
     for directory in directories:
         parts.append(str(directory))
-        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        for path in template_files(directory):
             parts += [path.relative_to(directory).as_posix(), path.read_bytes()]
     return digest(*parts)

@@ -58,11 +58,11 @@ def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
             for entry in entries:
                 try:
                     if entry.is_dir():
-                        if not _litter(entry.name):  # a hidden folder (.git, .obsidian) holds no content
+                        if not litter(entry.name):  # a hidden folder (.git, .obsidian) holds no content
                             pending.append(prefix + entry.name + "/")
                     elif entry.name.endswith(".md") and entry.is_file():
                         names.append((prefix + entry.name, linked_folder or entry.is_symlink()))
-                    elif not _litter(entry.name) and entry.is_file():
+                    elif not litter(entry.name) and entry.is_file():
                         strays.append(top + prefix + entry.name)
                 except OSError:  # a link in a loop leads nowhere, as a dangling one does
                     continue
@@ -95,7 +95,7 @@ def _outside_kinds(site_dir: Path, walked: set[str]) -> list[str]:
             continue
         for entry in entries:
             try:
-                if _litter(entry.name):
+                if litter(entry.name):
                     continue
                 if entry.is_dir():
                     pending.append(prefix + entry.name + "/")
@@ -126,7 +126,7 @@ def _identity(path: str) -> tuple[int, int] | None:
 FILE_MANAGER_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})  # left in any folder by macOS and Windows
 
 
-def _litter(name: str) -> bool:
+def litter(name: str) -> bool:
     """A file no one means as content: hidden (.DS_Store, .gitkeep, an editor's swap file), an editor's
     backup (x.md~, #x.md#), or Windows' thumbnails and folder settings."""
     return name.startswith((".", "#")) or name.endswith("~") or name in FILE_MANAGER_LITTER

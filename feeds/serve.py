@@ -27,7 +27,7 @@ from feeds.last_output import LastOutput
 from feeds.ledger import LEDGER_NAME
 from feeds.listing import Listing, list_sources, source_stamp
 from feeds.preview_server import Handler, PreviewServer, PreviewServer6
-from feeds.template_paths import template_dirs
+from feeds.template_paths import template_dirs, template_files
 from feeds.watch import Changes
 from feeds.write import link_spare
 
@@ -181,7 +181,7 @@ class Preview:
         at again."""
         files = [self.site_dir / CONFIG_NAME, self.site_dir / LEDGER_NAME]
         for folder in template_dirs(self.site_dir):
-            files += folder.rglob("*")
+            files += template_files(folder)
         stamps = []
         for path in files:
             try:

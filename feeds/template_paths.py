@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from feeds.listing import litter
+
 STATIC_DIR = "static"
 BUILTIN_PREFIX = "builtin/"  # `{% extends "builtin/base.html" %}`: the built-in template under the site's own
 
@@ -32,12 +34,21 @@ def template_dirs(site_dir: Path) -> list[Path]:
     return [own, builtin] if own.is_dir() and own.resolve() != builtin.resolve() else [builtin]
 
 
+def template_files(directory: Path) -> list[Path]:
+    """Every file under a templates folder (or its static/), sorted. An editor's swap file, autosave or
+    backup (.news.html.swp, #news.html#, news.html~) and other hidden files and folders are let be,
+    as in content/: typing in an editor neither changes the site nor rebuilds the preview. A dangling
+    link (an editor's lock file, .#news.html) is no file."""
+    return sorted(path for path in directory.rglob("*")
+                  if path.is_file() and not any(litter(part) for part in path.relative_to(directory).parts))
+
+
 def files_in_use(template_dirs: Sequence[Path]) -> dict[str, Path]:
-    """Every file of the template folders by its path in them, sorted: the site's own over a built-in
-    one of the same name. A dangling link (an editor's lock file) is no file."""
+    """Every file of the template folders (see template_files) by its path in them, sorted: the site's
+    own over a built-in one of the same name."""
     found: dict[str, Path] = {}
     for directory in reversed(template_dirs):
-        found.update((path.relative_to(directory).as_posix(), path) for path in directory.rglob("*") if path.is_file())
+        found.update((path.relative_to(directory).as_posix(), path) for path in template_files(directory))
     return dict(sorted(found.items()))
 
 

@@ -760,3 +760,37 @@ def test_headers_follow_a_static_file_renamed_in_the_preview(example_site: Path,
     rules = parse_headers((output / "_headers").read_text())
     assert headers_for(rules, "/static/agenda.ics")["Content-Type"] == ["text/calendar; charset=utf-8"]
     assert "Content-Type" not in headers_for(rules, "/static/programme.ics")
+
+
+def test_an_editors_scratch_files_among_the_templates_neither_rebuild_nor_are_published(example_site: Path,
+                                                                                        tmp_path: Path, feeds) -> None:
+    """vim's swap file, Emacs's autosave and the backups both make, beside a template or a static file
+    they edit: written as one types, they rebuilt the preview (and reloaded its pages) each time, and
+    those under static/ were published. Only the saved file counts."""
+    templates = example_site / "templates"
+    (templates / "static").mkdir(parents=True)
+    shutil.copy(ROOT / "templates/news.html", templates / "news.html")
+    (templates / "static/extra.css").write_text("p { color: teal; }\n", encoding="utf-8")
+    output, base_url = tmp_path / "preview", "http://127.0.0.1:8000/"
+    preview = Preview(example_site, output, base_url=base_url, now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False,
+                      echo=lambda line: None)
+    seen = preview.look()
+    preview.rebuild(seen.content)
+    scratch = [templates / ".news.html.swp", templates / "#news.html#", templates / "news.html~",
+               templates / "static/.extra.css.swp", templates / "static/#extra.css#", templates / "static/extra.css~"]
+    for path in scratch:
+        path.write_bytes(b"b0VIM 9.0\0")
+    seen = preview.catch_up(seen, {str(path) for path in scratch})
+    assert preview.state.generation == 1  # no rebuild: nothing the site is made of changed
+    news = templates / "news.html"
+    news.write_text(news.read_text(encoding="utf-8").replace('class="h-entry item"', 'class="h-entry item saved"', 1),
+                    encoding="utf-8")
+    preview.catch_up(seen, {str(news)})
+    assert preview.state.generation == 2 and not preview.state.problems
+    page = lxml.html.fromstring((output / NEWS_PAGE / "index.html").read_bytes())
+    assert page.find_class("saved")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--base-url", base_url,
+                   "--output", tmp_path / "clean")
+    assert result.code == 0, result.err
+    assert sorted(path.name for path in (tmp_path / "clean/static").iterdir()) == ["extra.css", "favicon.svg", "style.css"]
+    assert tree_bytes(output) == tree_bytes(tmp_path / "clean")

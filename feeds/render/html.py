@@ -57,6 +57,7 @@ from feeds.template_paths import (
     STATIC_DIR,
     builtin_templates,
     template_dirs,
+    template_files,
 )
 from feeds.timezones import on_the_clock
 
@@ -342,12 +343,11 @@ def static_files(dirs: list[Path]) -> list[OutputFile]:
     problems = []
     for directory in reversed(dirs):
         root = directory / STATIC_DIR
-        for path in sorted(root.rglob("*")) if root.is_dir() else []:
-            if path.is_file():
-                name = path.relative_to(directory).as_posix()
-                if (problem := _static_problem(directory, path, name)) is not None:
-                    problems.append(problem)
-                found[name] = path
+        for path in template_files(root) if root.is_dir() else []:
+            name = path.relative_to(directory).as_posix()
+            if (problem := _static_problem(directory, path, name)) is not None:
+                problems.append(problem)
+            found[name] = path
     if problems:
         raise SiteError(problems)
     return [OutputFile(name, found[name].read_bytes()) for name in sorted(found)]
