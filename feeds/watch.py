@@ -15,13 +15,15 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from feeds.listing import litter
 from feeds.template_paths import template_dirs
 
 # Reading a file (as every build does) is reported too, as opened and closed without writing.
 _CHANGES = {"created", "deleted", "modified", "moved", "closed"}
 _WRITES = {"modified", "closed"}  # to a file that stays where it is
 _SETTLE_SECONDS = 0.01  # changes are taken once none has come for this long,
-_SETTLE_MAX_SECONDS = 0.2  # or after this long however many keep coming
+_SETTLE_MAX_SECONDS = 0.2  # or after this long however many keep coming,
+_WRITING_MAX_SECONDS = 1.0  # but while a file is open and written to, for up to this long
 
 
 class Changes(FileSystemEventHandler):
@@ -34,6 +36,8 @@ class Changes(FileSystemEventHandler):
         self.arrived = threading.Event()
         self.paths: set[str] = set()
         self.moves = False
+        self.opened: set[str] = set()  # files open, as far as the system tells (inotify does)
+        self.writing: set[str] = set()  # of those, the ones written to since: their save is under way
         self.blind = False
         self.observer = Observer()
         self.observer.start()
@@ -57,6 +61,8 @@ class Changes(FileSystemEventHandler):
             self.blind = True
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        if not event.is_directory:
+            self._follow_writing(event.event_type, os.fsdecode(event.src_path))
         if event.event_type not in _CHANGES or event.is_directory and event.event_type in _WRITES:
             return  # a folder is "modified" when a file in it is: the file's own event tells which
         with self.lock:
@@ -66,19 +72,40 @@ class Changes(FileSystemEventHandler):
             self.moves |= event.event_type not in _WRITES
         self.arrived.set()
 
+    def _follow_writing(self, kind: str, path: str) -> None:
+        """Keep track of the files open and written to. A save that empties the file and writes it a
+        moment later (as some editors and tools do) would otherwise be taken half done: an empty
+        file, an error shown, and a second build. An editor's own files are let be: vim keeps its
+        swap file open for as long as it edits."""
+        if litter(os.path.basename(path)):
+            return
+        with self.lock:
+            if kind == "opened":
+                self.opened.add(path)
+            elif kind == "modified" and path in self.opened:
+                self.writing.add(path)
+            elif kind in ("closed", "closed_no_write", "deleted", "moved"):
+                self.opened.discard(path)
+                self.writing.discard(path)
+
     def wait(self, timeout: float) -> tuple[set[str], bool]:
         """The paths changed since the last call, and whether files came, went or moved, once
-        changes have arrived and settled (a save is often more than one write), or `timeout`
-        seconds pass."""
+        changes have arrived and settled (a save is often more than one write) and no file is
+        still being written, or `timeout` seconds pass."""
         if self.arrived.wait(timeout):
-            settling = time.monotonic() + _SETTLE_MAX_SECONDS
-            while time.monotonic() < settling:
+            began = time.monotonic()
+            while True:
                 self.arrived.clear()
-                if not self.arrived.wait(_SETTLE_SECONDS):
+                came = self.arrived.wait(_SETTLE_SECONDS)
+                waited = time.monotonic() - began
+                with self.lock:
+                    writing = bool(self.writing)
+                if waited >= (_WRITING_MAX_SECONDS if writing else _SETTLE_MAX_SECONDS) or not (came or writing):
                     break
         with self.lock:
             paths, moves = self.paths, self.moves or self.blind
             self.paths, self.moves = set(), False
+            self.writing.clear()  # those written meanwhile are taken now; one still open, written again, comes back
             self.arrived.clear()
         if moves and not {str(self.site_dir / "content"), str(self.site_dir / "templates")}.isdisjoint(paths):
             self.watch_folders()  # content/ or templates/ came, went or moved

@@ -794,3 +794,34 @@ def test_an_editors_scratch_files_among_the_templates_neither_rebuild_nor_are_pu
     assert result.code == 0, result.err
     assert sorted(path.name for path in (tmp_path / "clean/static").iterdir()) == ["extra.css", "favicon.svg", "style.css"]
     assert tree_bytes(output) == tree_bytes(tmp_path / "clean")
+
+
+def test_a_save_that_empties_the_file_first_is_taken_once_written(example_site: Path, tmp_path: Path) -> None:
+    """Some editors and tools empty a file, then write it a moment later: the watcher waits for the file
+    to be closed, so the preview never builds the empty file (an error shown, then a second build)."""
+    lines: list[str] = []
+    preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lines.append)
+    seen = preview.look()
+    preview.rebuild(seen.content)
+    changes = Changes(example_site)
+    news = example_site / NEWS
+    saved = news.read_text(encoding="utf-8").replace(f"title: {TITLE}", "title: Saved in two steps")
+
+    def save() -> None:
+        with open(news, "w", encoding="utf-8") as file:  # emptied
+            file.flush()
+            time.sleep(0.3)
+            file.write(saved)
+
+    writer = threading.Thread(target=save)
+    try:
+        writer.start()
+        paths, moves = changes.wait(10)
+        assert news.read_text(encoding="utf-8") == saved  # not taken while the file was empty
+        seen = preview.catch_up(seen, paths)
+    finally:
+        writer.join()
+        changes.stop()
+    assert preview.state.generation == 2 and not preview.state.problems, lines
+    assert h1((tmp_path / "out" / NEWS_PAGE / "index.html").read_bytes()) == "Saved in two steps"
