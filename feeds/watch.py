@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import warnings
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -40,6 +41,10 @@ class Changes(FileSystemEventHandler):
         self.writing: set[str] = set()  # of those, the ones written to since: their save is under way
         self.blind = False
         self.observer = Observer()
+        # A folder moved out of the site stays watched by the system; moved back, inotify gives its
+        # watch again, and watchdog warns that it replaces its own callback: a fault of none of the
+        # user's files, and nothing to say in the terminal.
+        warnings.filterwarnings("ignore", "Callback with id .* already exists", RuntimeWarning)
         self.observer.start()
         self.watch_folders()
 

@@ -825,3 +825,25 @@ def test_a_save_that_empties_the_file_first_is_taken_once_written(example_site: 
         changes.stop()
     assert preview.state.generation == 2 and not preview.state.problems, lines
     assert h1((tmp_path / "out" / NEWS_PAGE / "index.html").read_bytes()) == "Saved in two steps"
+
+
+def test_a_folder_moved_out_of_the_site_and_back_is_watched_without_a_warning(example_site: Path,
+                                                                              tmp_path: Path) -> None:
+    """The system keeps watching a folder moved out of the site; moved back, it is watched again, and
+    watchdog warned of that in the terminal ("RuntimeWarning: Callback with id ... already exists")."""
+    folder = example_site / "content/news/2018"
+    folder.mkdir()
+    news = folder / Path(NEWS).name
+    (example_site / NEWS).rename(news)
+    server = Server(example_site, "--now", EXAMPLE_NOW)
+    try:
+        folder.rename(tmp_path / "2018")
+        wait_until(lambda: "has disappeared" in server.terminal, "the item's file to be missed")
+        (tmp_path / "2018").rename(folder)
+        wait_until(lambda: server.terminal.count("feeds: built") == 2, "the rebuild")
+        news.write_text(news.read_text(encoding="utf-8").replace(f"title: {TITLE}", "title: Back again"),
+                        encoding="utf-8")
+        wait_until(lambda: h1(get(server.url + NEWS_PAGE)[2]) == "Back again", "the edit in the folder moved back")
+    finally:
+        assert server.stop() == 0
+    assert "Warning" not in server.terminal, server.terminal
