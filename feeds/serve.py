@@ -7,6 +7,7 @@ site exactly as it will be published. Pages get a small live-reload script; publ
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import signal
 import tempfile
@@ -41,6 +42,7 @@ class Seen(NamedTuple):
 
     content: Listing  # the content files
     others: tuple[tuple[str, int, int, int, int], ...]  # the settings', the ledger's and every template file's stamps
+    linked: bool = False  # whether some template of the site's own is reached through a symbolic link
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,8 @@ class Preview:
         of; None: look at every file."""
         due = self.state.next_change
         moved = bool(self.now is None and due and datetime.now(timezone.utc) >= due)
-        if changed is not None and not changed and not moved:
+        # Where a link leads, the system tells of no change: the templates are looked at each time.
+        if changed is not None and not changed and not moved and not seen.linked:
             return seen
         now_seen = self.look(seen.content if changed is not None else None, changed or ())
         listing, last = now_seen.content, seen.content
@@ -182,6 +185,8 @@ class Preview:
         files = [self.site_dir / CONFIG_NAME, self.site_dir / LEDGER_NAME]
         for folder in template_dirs(self.site_dir):
             files += template_files(folder)
+        own = self.site_dir / "templates"
+        linked = any(_through_link(path, own) for path in files if path.is_relative_to(own))
         stamps = []
         for path in files:
             try:
@@ -190,7 +195,14 @@ class Preview:
                 continue
             stamps.append((str(path), *source_stamp(status)))
         listing = last.restated(self.site_dir, changed) if last is not None else None
-        return Seen(listing if listing is not None else list_sources(self.site_dir), tuple(sorted(stamps)))
+        return Seen(listing if listing is not None else list_sources(self.site_dir), tuple(sorted(stamps)), linked)
+
+
+def _through_link(path: Path, folder: Path) -> bool:
+    """True when the file at `path`, in `folder`, is a symbolic link or lies in one (a theme kept
+    elsewhere and linked as templates/, say): its real path is not where its name says."""
+    real_folder = os.path.join(os.path.realpath(folder.parent), folder.name)
+    return os.path.realpath(path) != os.path.join(real_folder, os.path.relpath(path, folder))
 
 
 def _traceback(error: BaseException) -> str:

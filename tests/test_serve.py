@@ -847,3 +847,29 @@ def test_a_folder_moved_out_of_the_site_and_back_is_watched_without_a_warning(ex
     finally:
         assert server.stop() == 0
     assert "Warning" not in server.terminal, server.terminal
+
+
+def test_an_edit_where_a_linked_template_leads_is_seen(example_site: Path, tmp_path: Path) -> None:
+    """templates/ linked to a theme kept elsewhere, or one template linked to a file there: the watcher
+    is told of nothing when the theme's files change, so the preview looks at the templates each time."""
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    news = theme / "news.html"
+    original = (ROOT / "templates/news.html").read_text(encoding="utf-8")
+    news.write_text(original, encoding="utf-8")
+    (example_site / "templates").symlink_to(theme, target_is_directory=True)
+    output = tmp_path / "out"
+    preview = Preview(example_site, output, base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lambda line: None)
+    seen = preview.look()
+    preview.rebuild(seen.content)
+    for edit in ("themed", "themed again"):
+        if edit == "themed again":  # the site's own folder, with one template linked to the theme's
+            (example_site / "templates").unlink()
+            (example_site / "templates").mkdir()
+            (example_site / "templates/news.html").symlink_to(news)
+            seen = preview.catch_up(seen)  # as after files came: every file looked at
+        news.write_text(original.replace('class="h-entry item"', f'class="h-entry item {edit}"', 1), encoding="utf-8")
+        seen = preview.catch_up(seen, set())  # told of nothing, as where a link leads
+        page = lxml.html.fromstring((output / NEWS_PAGE / "index.html").read_bytes())
+        assert page.find_class(edit.split()[-1]), edit
