@@ -107,14 +107,14 @@ class Preview:
             self.built_once = True
             problems: tuple[str, ...] = ()
             for warning in result.warnings:
-                self.echo(str(warning))
-            self.echo(f"feeds: built {counted(result.news, result.events)} "
+                self._say(str(warning))
+            self._say(f"feeds: built {counted(result.news, result.events)} "
                       f"({time.perf_counter() - started:.2f} s)")
         except SiteError as error:
             problems = tuple(str(problem) for problem in error.problems)
             self._failed(problems)
         except Exception as error:  # a fault of feeds itself: say so, and keep watching for the next change
-            self.echo(_traceback(error))
+            self._say(_traceback(error))
             problems = (f"feeds: the build stopped on an unexpected error: {type(error).__name__}: {error} "
                         "(hint: this is a fault of feeds: please report it, with the traceback the terminal shows)",)
             self._failed(problems)
@@ -125,11 +125,17 @@ class Preview:
             self.state = State(self.state.generation + 1, problems, changed, next_change, self.built_once)
             self.changed.notify_all()
 
+    def _say(self, line: str) -> None:
+        """Print a line of the build's report, unless the preview is stopping: a build under way at
+        Ctrl+C is waited for and thrown away, and the terminal's last word is that it stopped."""
+        if not self.stopping:
+            self.echo(line)
+
     def _failed(self, problems: tuple[str, ...]) -> None:
         """Report why the build failed, and what is served meanwhile."""
         for line in problems:
-            self.echo(line)
-        self.echo("feeds: the build failed; " + ("still serving the last good build" if self.built_once
+            self._say(line)
+        self._say("feeds: the build failed; " + ("still serving the last good build" if self.built_once
                                                  else "there is nothing to serve until it succeeds"))
 
     def stop(self) -> None:
@@ -230,6 +236,7 @@ def serve(site_dir: Path, *, host: str, port: int, now: datetime | None, drafts:
         echo(f"feeds: serving {base_url} (Ctrl+C to stop)")
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
+        preview.stop()  # first, so that a build under way says nothing after this
         echo("feeds: stopped")
     finally:
         preview.stop()
