@@ -793,7 +793,8 @@ def test_an_editors_scratch_files_among_the_templates_neither_rebuild_nor_are_pu
     result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--base-url", base_url,
                    "--output", tmp_path / "clean")
     assert result.code == 0, result.err
-    assert sorted(path.name for path in (tmp_path / "clean/static").iterdir()) == ["extra.css", "favicon.svg", "style.css"]
+    static = sorted(path.name for path in (tmp_path / "clean/static").iterdir())
+    assert static == ["extra.css", "favicon.svg", "style.css"]
     assert tree_bytes(output) == tree_bytes(tmp_path / "clean")
 
 
