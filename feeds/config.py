@@ -50,6 +50,7 @@ class CalendarSettings:
     color: str = ""
     image: str = ""
     organizer: Person | None = None
+    past: timedelta | None = None  # past_days: how long events.ics keeps an event after it ends; None: for good
 
 
 # What a path inside the site may hold as it is: all but spaces, non-ASCII and the few characters no
@@ -104,7 +105,7 @@ _KNOWN = {
     "": {"title", "description", "base_url", "language", "timezone", "author", "feeds", "calendar"},
     "author": {"name", "email"},
     "feeds": {"limit", "include_events", "hub", "icon", "logo"},
-    "calendar": {"name", "description", "refresh_hours", "color", "image", "organizer"},
+    "calendar": {"name", "description", "refresh_hours", "past_days", "color", "image", "organizer"},
     "calendar.organizer": {"name", "email"},
 }
 
@@ -401,4 +402,21 @@ def _calendar_settings(r: _Reader, data: dict[str, Any], description: str) -> Ca
         color=_color(r, table),
         image=r.address(table, "calendar.image", in_site=True),
         organizer=organizer,
+        past=_past_days(r, table),
     )
+
+
+_MOST_PAST_DAYS = 366_000  # about a thousand years: events are dated up to 2999, and each leaves the calendar by 9999
+
+
+def _past_days(r: _Reader, table: dict[str, Any]) -> timedelta | None:
+    """[calendar] past_days: how many days events.ics keeps an event after it ends; None when unset,
+    which keeps every event."""
+    if "past_days" not in table:
+        return None
+    days = r.get(table, "calendar.past_days", int, None)  # None when not a whole number (a problem recorded)
+    if days is not None and not 0 <= days <= _MOST_PAST_DAYS:
+        r.fail("calendar.past_days", f"expected a number of days from 0 to {_MOST_PAST_DAYS:,}, got {days}",
+               "e.g. past_days = 365")
+        days = None
+    return None if days is None else timedelta(days=days)

@@ -296,6 +296,16 @@ class Site:
         return instant(start, event.timezone), event.id
 
     @cached_property
+    def subscribed_events(self) -> tuple[Event, ...]:
+        """The events the subscription calendar (events.ics) holds: every one, or with `[calendar]
+        past_days`, those not over and those that ended (a series: its last date) within that many
+        days, so that a large newsroom's calendar stays small enough for Google Calendar to read whole."""
+        past = self.config.calendar.past
+        if past is None:
+            return self.events
+        return tuple(e for e in self.events if not e.ends_before(self.now - past))
+
+    @cached_property
     def past(self) -> tuple[Event, ...]:
         """The events over, the last to end first: a series by its last date, not its first."""
         over = (e for e in self.events if e.ends_before(self.now))

@@ -286,6 +286,14 @@ ERRORS = [
     Case("site-toml-refresh-negative", {}, ["site.toml:18: calendar.refresh_hours: expected a number of hours over 0 "
                                             "and at most a year's, got -3 (hint: e.g. refresh_hours = 12)"],
          edits={"site.toml": ("refresh_hours = 12", "refresh_hours = -3")}),
+    Case("site-toml-past-days-negative", {}, ["site.toml:19: calendar.past_days: expected a number of days from 0 "
+                                              "to 366,000, got -7 (hint: e.g. past_days = 365)"],
+         edits={"site.toml": ("refresh_hours = 12", "refresh_hours = 12\npast_days = -7")}),
+    Case("site-toml-past-days-text", {}, ["site.toml:19: calendar.past_days: expected a whole number, got '365' "
+                                          "(hint: past_days = 20 (unquoted))"],
+         edits={"site.toml": ("refresh_hours = 12", 'refresh_hours = 12\npast_days = "365"')}),
+    Case("site-toml-past-days-fraction", {}, ["site.toml:19: calendar.past_days: expected a whole number, got 0.5"],
+         edits={"site.toml": ("refresh_hours = 12", "refresh_hours = 12\npast_days = 0.5")}),
     Case("site-toml-dotted-key", {}, ["site.toml:7: feeds.limit: expected a positive number, got 0"],
          edits={"site.toml": ('timezone = "Europe/Zurich"\n\n[author]\nname = "World Economic Forum"\n\n[feeds]\nlimit = 20\n',
                               'timezone = "Europe/Zurich"\nfeeds . limit = 0\n\n[author]\nname = "World Economic Forum"\n\n')}),

@@ -59,17 +59,20 @@ def each_event(make: Callable[[Event], EventPart], events: Sequence[Event]) -> l
 
 
 def render_calendar(site: Site, event_parts: EventParts = each_event) -> list[Output]:
-    """The subscribable calendar of every event, and one importable file per event.
+    """The subscribable calendar of its events (see Site.subscribed_events), and one importable file
+    per event.
 
     Each VEVENT is serialised once and its bytes are placed both in the calendar and in the event's
     own file; `event_parts` makes them with the function given, and a cache may provide it.
     """
     parts = event_parts(partial(event_part, site), site.events)
+    subscribed = {event.id for event in site.subscribed_events}
+    held = [part for event, part in zip(site.events, parts) if event.id in subscribed]
     header = _subscription_header(site)
     # RFC 5545 asks a calendar for one component at least: with no events, the site's time zone.
-    zone = None if parts else (site.config.timezone.key, site.year)
-    calendar = JoinedFile(CALENDAR_PATH, _calendar_parts(header, [part.text for part in parts], zone),
-                          _calendar_key(header, parts, zone))
+    zone = None if held else (site.config.timezone.key, site.year)
+    calendar = JoinedFile(CALENDAR_PATH, _calendar_parts(header, [part.text for part in held], zone),
+                          _calendar_key(header, held, zone))
     return [calendar, *(part.file for part in parts)]
 
 
@@ -123,7 +126,7 @@ def _subscription_header(site: Site) -> bytes:
         url=config.url(),
         source=config.url(CALENDAR_PATH),
         color=settings.color or None,
-        method=_method(site, site.events),
+        method=_method(site, site.subscribed_events),
         uid=uid_of("calendar", config.id_domain, config.id_path),
     )
     # Texts as TEXT values (icalendar writes NAME and the X-WR- names unescaped), each in RFC 7986's
