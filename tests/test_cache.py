@@ -650,6 +650,24 @@ def test_a_calendar_without_events_follows_the_year_despite_the_cache(example_si
     assert after == clean_build(example_site, build, tmp_path, now="2019-01-02T12:00:00+01:00")
 
 
+def test_an_event_leaves_the_calendar_past_days_after_it_ends_despite_the_cache(site: Path, build,
+                                                                               tmp_path: Path) -> None:
+    """A build once an event has been over for `past_days`, with nothing else over since the last
+    build, is not that build again: the calendar leaves the event out."""
+    edit(site / "site.toml", "refresh_hours = 12", "refresh_hours = 12\npast_days = 3")
+    gathering = "annual-gathering-2018@newsroom.example.org"
+
+    def uids(tree: dict[str, bytes]) -> set[str]:
+        return {str(event["UID"]) for event in icalendar.Calendar.from_ical(tree["feeds/events.ics"]).walk("VEVENT")}
+
+    before = build(site, now="2018-11-30T12:00:00+01:00")  # the Gathering (26 and 27 November) ended 2.5 days ago
+    assert gathering in uids(before)
+    later = "2018-12-01T12:00:00+01:00"  # 3.5 days ago
+    after = build(site, now=later)
+    assert gathering not in uids(after)
+    assert after == clean_build(site, build, tmp_path, now=later)
+
+
 def test_a_tag_page_links_the_feeds_its_tag_gains_from_an_item_it_does_not_show(example_site: Path, build,
                                                                                  tmp_path: Path) -> None:
     """With events left out of the feeds, a tag only events have has no feeds; a news item given
