@@ -14,7 +14,7 @@ from feeds.cache import CACHE_DIR, BuildCache
 from feeds.check import Found, Loaded, validate_site
 from feeds.config import CONFIG_NAME, SettingsError, SiteConfig, load_config
 from feeds.errors import Problem, SiteError
-from feeds.keys import templates_key
+from feeds.keys import root_key, templates_key
 from feeds.last_output import LastOutput
 from feeds.ledger import LEDGER_NAME
 from feeds.listing import (
@@ -28,6 +28,7 @@ from feeds.load import read_source
 from feeds.model import Item, Site
 from feeds.moments import moment_window
 from feeds.progress import Progress
+from feeds.root_files import ROOT_DIR, root_files, root_outputs
 from feeds.template_paths import template_dirs
 from feeds.write import Stamp, UnsafePath, new_tree, write_file
 
@@ -87,6 +88,7 @@ def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Outpu
         parts.save_events()  # the calendar is made: the rest of the build needs no VEVENT
         files += render_site(site, site_dir, parts.pages, parts.templates)
     files += render_next_lift(site)
+    files += root_outputs(site_dir) if parts is None else parts.copied(root_outputs(site_dir))
     documents = each_document if parts is None else parts.document_files
     files += render_feeds(site, published=files, document_files=documents)  # the other files give enclosure sizes
     return [*files, render_headers(files) if parts is None else parts.headers(render_headers, files)]
@@ -110,11 +112,12 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     last = LastOutput(cache, output)
     config = _config(site_dir, base_url)
     templates = templates_key(template_dirs(site_dir))
+    root = root_key(root_files(site_dir))
     with progress.phase("read"):
         listing = list_sources(site_dir) if listing is None else listing
         found = _read_all(site_dir, config, cache, progress, listing)
         ledger = _ledger_bytes(site_dir)
-        inputs = cache.inputs_key(config, templates, drafts, ledger, listing.strays)
+        inputs = cache.inputs_key(config, templates, root, drafts, ledger, listing.strays)
         moment = _resolve_now(now, config)
         unchanged = last.unchanged_build(inputs, moment)
     if unchanged is not None:
@@ -130,7 +133,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
 
         reads_now = templates_read_now(templates, tuple(template_dirs(site_dir)))  # then no other moment will do
         site = loaded.site
-        key = cache.site_key(site, templates, exact_now=reads_now)
+        key = cache.site_key(site, templates, root=root, exact_now=reads_now)
         moments = None if reads_now else moment_window(site)
         written = last.current(key)
         stamps = written.stamps if written else _render_and_write(site, site_dir, last, templates, progress)
@@ -138,7 +141,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         # The ledger this build leaves is an input of the next one, which compares its inputs with these;
         # taken again, as validation reads a file known by its stamp again when its item is not kept.
         next_ledger = loaded.ledger.to_bytes() if record_ledger else ledger
-        recorded_inputs = cache.inputs_key(config, templates, drafts, next_ledger, listing.strays)
+        recorded_inputs = cache.inputs_key(config, templates, root, drafts, next_ledger, listing.strays)
         with progress.phase("write"):
             # Recorded before anything else can fail: a private cache trusts this record without
             # looking at the output, so it must describe the tree now in place.
@@ -167,11 +170,11 @@ def _result(loaded: Loaded, files: int, moments: tuple[datetime, datetime] | Non
 
 def unsafe_output(site_dir: Path, output: Path) -> str | None:
     """Why `output` cannot take the site, or None. The build replaces the output folder whole: the
-    site's folder, one above it, or its content or templates would be swept away with it."""
+    site's folder, one above it, or its content, templates or root/ would be swept away with it."""
     site, out = site_dir.resolve(), output.resolve()
     if site.is_relative_to(out):
         return "is the site's folder or holds it: building there would replace content/ and site.toml"
-    for own in ("content", "templates", CONFIG_NAME, LEDGER_NAME, CACHE_DIR):
+    for own in ("content", "templates", ROOT_DIR, CONFIG_NAME, LEDGER_NAME, CACHE_DIR):
         if out.is_relative_to((site / own).resolve()):  # where the site's own files are, links followed
             return f"is the site's {own} or inside it"
     if out.exists() and not out.is_dir():

@@ -164,19 +164,21 @@ class BuildCache:
         self.items[key] = parsed
         self.fresh[key] = parsed
 
-    def site_key(self, site: Site, templates: str, *, exact_now: bool = False) -> str:
-        """A key of everything the renderers read from this site; with `exact_now`, of `now` itself
-        rather than of what the standard templates take from it, and of when the next embargo lifts,
-        which the items held back decide (no row is theirs)."""
+    def site_key(self, site: Site, templates: str, *, root: str = "", exact_now: bool = False) -> str:
+        """A key of everything the renderers read from this site, and of the files of root/ (`root`, their
+        key) that the build copies; with `exact_now`, of `now` itself rather than of what the standard
+        templates take from it, and of when the next embargo lifts, which the items held back decide
+        (no row is theirs)."""
         rows = [self.item_row(item) for item in site.items]
         moments = [site.now.isoformat(), str(site.next_lift)] if exact_now else moment_key(site)
-        return digest(self.software, settings_key(site.config), templates, *moments, *rows)
+        return digest(self.software, settings_key(site.config), templates, root, *moments, *rows)
 
-    def inputs_key(self, config: SiteConfig, templates: str, drafts: bool, ledger: bytes,
+    def inputs_key(self, config: SiteConfig, templates: str, root: str, drafts: bool, ledger: bytes,
                    strays: tuple[str, ...]) -> str:
-        """A digest of every file a build reads (the content files read so far), of the files under
-        content/ it does not read (`strays`, each a warning), and of its options."""
-        return digest(self.software, settings_key(config), templates, str(drafts), ledger,
+        """A digest of every file a build reads (the content files read so far; the templates' and
+        root/'s by their keys), of the files under content/ it does not read (`strays`, each a
+        warning), and of its options."""
+        return digest(self.software, settings_key(config), templates, root, str(drafts), ledger,
                       *(f"{path} {key}" for path, key in sorted(self.used.items())), *(f"{path} -" for path in strays))
 
     def between_builds(self, name: str) -> dict[Any, Any]:

@@ -22,6 +22,7 @@ from feeds.ledger import Ledger, apply, read_ledger, reused_withdrawn
 from feeds.listing import leads_outside, stray_problems
 from feeds.model import Event, Item, NewsItem, Site, item_path, newest_first
 from feeds.progress import Progress
+from feeds.root_files import root_problems
 from feeds.strings import Strings, load_strings
 from feeds.template_paths import STATIC_DIR, files_in_use, template_dirs
 from feeds.unique import check_tags, check_unique
@@ -72,7 +73,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems += lint_links(shown, embargoed, lines, files, _unmade_pages(found, parsed), config.base_url,
                                lambda name: _text_of(site_dir / name))
         strings, string_problems = _strings(site_dir, config)
-        problems += string_problems
+        problems += string_problems + root_problems(site_dir)
     site = Site(
         config=config,
         news=tuple(newest_first(i for i in shown if isinstance(i, NewsItem))),

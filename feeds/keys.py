@@ -7,7 +7,7 @@ import functools
 import hashlib
 import platform
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 
@@ -96,3 +96,11 @@ def templates_key(directories: Iterable[Path]) -> str:
         for path in template_files(directory):
             parts += [path.relative_to(directory).as_posix(), path.read_bytes()]
     return digest(*parts)
+
+
+def root_key(files: Mapping[str, Path]) -> str:
+    """A digest of the files of root/ (see feeds.root_files), by their paths in the output."""
+    parts: list[bytes | str] = []
+    for name, path in files.items():
+        parts += [name, path.read_bytes()]
+    return digest("root", *parts)

@@ -161,6 +161,11 @@ class Parts:
         self.cache.keep_between_builds(_HEADERS, {"paths": paths, "file": made})
         return made
 
+    def copied(self, files: Sequence[OutputFile]) -> list[Output]:
+        """Files copied as they are (root/'s): each linked from the last build where it has the same
+        bytes there, untouched since, rather than written again."""
+        return [self._kept(file.path, file.digest) or file for file in files]
+
     def save_events(self) -> None:
         """Keep exactly the VEVENTs this build used, for the next build, and let go of them here: once
         the calendar is made, the rest of the build needs none."""

@@ -28,6 +28,7 @@ from feeds.last_output import LastOutput
 from feeds.ledger import LEDGER_NAME
 from feeds.listing import Listing, list_sources, source_stamp
 from feeds.preview_server import Handler, PreviewServer, PreviewServer6
+from feeds.root_files import ROOT_DIR, root_files
 from feeds.template_paths import template_dirs, template_files
 from feeds.watch import Changes
 from feeds.write import link_spare
@@ -41,8 +42,8 @@ class Seen(NamedTuple):
     """The site's files at one look: what a change is found against."""
 
     content: Listing  # the content files
-    others: tuple[tuple[str, int, int, int, int], ...]  # the settings', the ledger's and every template file's stamps
-    linked: bool = False  # whether some template of the site's own is reached through a symbolic link
+    others: tuple[tuple[str, int, int, int, int], ...]  # the settings', the ledger's, every template file's and root/'s
+    linked: bool = False  # whether some template of the site's own or file of root/ is reached through a symbolic link
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ class Preview:
             self.changed.notify_all()
 
     def watch(self, changes: Changes, seen: Seen) -> None:
-        """Rebuild when content, templates or settings change, or when time alone changes the outputs (an
+        """Rebuild when content, templates, root/ or settings change, or when time alone changes the outputs (an
         event ends, an embargo lifts); `seen` is what the files were like when `changes` began to be told."""
         lost = False  # whether the last look failed, so that the next looks at every file
         while not self.stopping:
@@ -184,15 +185,16 @@ class Preview:
         return now_seen
 
     def look(self, last: Listing | None = None, changed: Iterable[str] = ()) -> Seen:
-        """The content files, and the stamps of the settings, the ledger and every template file (as a
-        content file's: a rewrite that keeps the size and the time still changes the inode or the
-        change time); with the `last` listing of the content files, only the `changed` ones are looked
-        at again."""
+        """The content files, and the stamps of the settings, the ledger, every template file and every
+        file of root/ (as a content file's: a rewrite that keeps the size and the time still changes
+        the inode or the change time); with the `last` listing of the content files, only the
+        `changed` ones are looked at again."""
         files = [self.site_dir / CONFIG_NAME, self.site_dir / LEDGER_NAME]
         for folder in template_dirs(self.site_dir):
             files += template_files(folder)
-        own = self.site_dir / "templates"
-        linked = any(_through_link(path, own) for path in files if path.is_relative_to(own))
+        files += root_files(self.site_dir).values()
+        own = [self.site_dir / "templates", self.site_dir / ROOT_DIR]
+        linked = any(_through_link(path, folder) for folder in own for path in files if path.is_relative_to(folder))
         stamps = []
         for path in files:
             try:

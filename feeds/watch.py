@@ -17,6 +17,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from feeds.listing import litter
+from feeds.root_files import ROOT_DIR
 from feeds.template_paths import template_dirs
 
 # Reading a file (as every build does) is reported too, as opened and closed without writing.
@@ -49,7 +50,7 @@ class Changes(FileSystemEventHandler):
         self.watch_folders()
 
     def watch_folders(self) -> None:
-        """Watch the settings, the ledger, and every file under content/ and the template folders.
+        """Watch the settings, the ledger, and every file under content/, root/ and the template folders.
 
         Where the system will not watch them all (Linux limits the folders one user may watch),
         `wait` says after each timeout that files moved, and so the preview looks at every file.
@@ -57,7 +58,7 @@ class Changes(FileSystemEventHandler):
         self.observer.unschedule_all()
         try:
             self.observer.schedule(self, str(self.site_dir), recursive=False)  # site.toml, published.json, content/
-            for folder in [self.site_dir / "content", *template_dirs(self.site_dir)]:
+            for folder in [self.site_dir / "content", self.site_dir / ROOT_DIR, *template_dirs(self.site_dir)]:
                 if folder.is_dir():
                     self.observer.schedule(self, str(folder), recursive=True)
             self.blind = False
@@ -112,8 +113,9 @@ class Changes(FileSystemEventHandler):
             self.paths, self.moves = set(), False
             self.writing.clear()  # those written meanwhile are taken now; one still open, written again, comes back
             self.arrived.clear()
-        if moves and not {str(self.site_dir / "content"), str(self.site_dir / "templates")}.isdisjoint(paths):
-            self.watch_folders()  # content/ or templates/ came, went or moved
+        own = {str(self.site_dir / folder) for folder in ("content", "templates", ROOT_DIR)}
+        if moves and not own.isdisjoint(paths):
+            self.watch_folders()  # content/, templates/ or root/ came, went or moved
         return paths, moves
 
     def stop(self) -> None:

@@ -1,0 +1,88 @@
+"""root/ beside site.toml: files the site publishes at the root of its output as they are, such as a
+host's CNAME or _redirects, .well-known/security.txt or a search console's verification file."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from feeds.errors import Problem, SiteError, name_problem, readable_name
+from feeds.listing import FILE_MANAGER_LITTER
+from feeds.render import TOP_LEVEL, OutputFile
+
+ROOT_DIR = "root"
+_VIM_SWAP = re.compile(r"\..*\.sw[a-p]")  # .x.swp, and .x.swo... when that one is taken
+# What the build writes at each entry of its output's top (see feeds.render.TOP_LEVEL), for the error
+# of a file of root/ that stands there; and the hint.
+_BUILD_WRITES = {
+    "news": "the news pages", "events": "the event pages and their calendar files", "tags": "the tag pages",
+    "archive": "the archive pages", "feeds": "the feeds, the calendar and the page listing them",
+    "static": "the files of templates/static/", "index.html": "the front page", "404.html": "the not-found page",
+    "robots.txt": "robots.txt, letting crawlers read every page and naming the sitemap",
+    "sitemap.xml": "the sitemap", "sitemaps": "the sitemaps of a site past 50,000 pages",
+    "_headers": "_headers, the content types and cache rules that static hosts read",
+    "next-lift.txt": "when the next embargo lifts",
+}
+_HINTS = {
+    "static": "put the file under templates/static/, which is published at static/",
+    "index.html": "to change the front page, give the site its own templates/index.html",
+    "404.html": "to change the not-found page, give the site its own templates/404.html",
+}
+_HINT = "remove the file, or give it a path of its own in root/"
+
+
+def root_files(site_dir: Path) -> dict[str, Path]:
+    """Every file under root/ by its path in the output, sorted. Hidden files and folders are
+    published (.well-known/, .nojekyll), as hosts read them; an editor's or a file manager's scratch
+    files and a .git folder are not (see _scratch), so that typing in an editor changes nothing. A
+    dangling link (an editor's lock file) is no file."""
+    folder = site_dir / ROOT_DIR
+    found: dict[str, Path] = {}
+    for top, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not _scratch(name)]  # not walked at all
+        for name in names:
+            path = Path(top, name)
+            if not _scratch(name) and path.is_file():
+                found[path.relative_to(folder).as_posix()] = path
+    return dict(sorted(found.items()))
+
+
+def _scratch(name: str) -> bool:
+    """A file or folder no one means to publish: an editor's swap file (.x.swp), autosave (#x#),
+    backup (x~) or lock link (.#x), what macOS and Windows leave in folders (.DS_Store, ._x,
+    Thumbs.db), or a repository's .git."""
+    return (name.startswith(("#", ".#", "._")) or name.endswith("~") or name in FILE_MANAGER_LITTER
+            or name == ".git" or _VIM_SWAP.fullmatch(name) is not None)
+
+
+def root_problems(site_dir: Path) -> list[Problem]:
+    """What is wrong with root/: a file's name that no URL can carry, a link leading out of root/, a
+    file where the build writes one of its own (in any case: hosts that ignore it take either for the
+    other), or a file where the folder should be."""
+    folder = site_dir / ROOT_DIR
+    if os.path.lexists(folder) and not folder.is_dir():
+        return [Problem(ROOT_DIR, 0, "", "is not a folder",
+                        "make root/ a folder of the files to publish at the site's root, or remove it")]
+    problems = []
+    for name, path in root_files(site_dir).items():
+        shown = f"{ROOT_DIR}/{readable_name(name)}"
+        top = name.partition("/")[0]
+        taken = next((own for own in TOP_LEVEL if own.casefold() == top.casefold()), None)
+        if (wrong := name_problem(name)) is not None:  # its name is its URL, and a line of _headers
+            problems.append(Problem(shown, 0, "", wrong, "rename it: its name is its URL"))
+        elif not path.resolve().is_relative_to(folder.resolve()):
+            problems.append(Problem(shown, 0, "", "is a link leading outside root/",
+                                    "copy the file into root/ instead of linking to it"))
+        elif taken is not None:
+            where = "is where" if top == name else f"is in {top}/, where"
+            problems.append(Problem(shown, 1, "", f"{where} the build writes {_BUILD_WRITES[taken]}",
+                                    _HINTS.get(taken, _HINT)))
+    return problems
+
+
+def root_outputs(site_dir: Path) -> list[OutputFile]:
+    """The files of root/, each at its path in the output, byte for byte; SiteError if any is wrong."""
+    if problems := root_problems(site_dir):
+        raise SiteError(problems)
+    return [OutputFile(name, path.read_bytes()) for name, path in root_files(site_dir).items()]
