@@ -28,7 +28,7 @@ from feeds.load import read_source
 from feeds.model import Item, Site
 from feeds.moments import moment_window
 from feeds.progress import Progress
-from feeds.root_files import ROOT_DIR, root_files, root_outputs
+from feeds.root_files import ROOT_DIR, root_outputs
 from feeds.template_paths import template_dirs
 from feeds.write import Stamp, UnsafePath, new_tree, write_file
 
@@ -112,7 +112,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     last = LastOutput(cache, output)
     config = _config(site_dir, base_url)
     templates = templates_key(template_dirs(site_dir))
-    root = root_key(root_files(site_dir))
+    root = root_key(site_dir)
     with progress.phase("read"):
         listing = list_sources(site_dir) if listing is None else listing
         found = _read_all(site_dir, config, cache, progress, listing)

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import platform
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
 from feeds import __version__
 from feeds.config import SiteConfig
+from feeds.root_files import ROOT_DIR, root_files
 from feeds.template_paths import template_files
 
 CACHE_FORMAT = 5  # raise when the layout of what .feeds-cache/ stores changes
@@ -98,9 +100,11 @@ def templates_key(directories: Iterable[Path]) -> str:
     return digest(*parts)
 
 
-def root_key(files: Mapping[str, Path]) -> str:
-    """A digest of the files of root/ (see feeds.root_files), by their paths in the output."""
-    parts: list[bytes | str] = []
-    for name, path in files.items():
+def root_key(site_dir: Path) -> str:
+    """A digest of the files of root/ (see feeds.root_files) by their paths in the output, and of
+    whether something else stands where the folder goes (an error)."""
+    folder = site_dir / ROOT_DIR
+    parts: list[bytes | str] = ["folder" if folder.is_dir() or not os.path.lexists(folder) else "no folder"]
+    for name, path in root_files(site_dir).items():
         parts += [name, path.read_bytes()]
-    return digest("root", *parts)
+    return digest(*parts)

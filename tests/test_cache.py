@@ -337,6 +337,44 @@ def test_unchanged_files_are_linked_not_rewritten(site: Path, build) -> None:
     assert (site / "public" / EVENT_PAGE).stat().st_ino != event_page.st_ino
 
 
+def test_the_files_of_root_are_inputs_each_changing_its_own_output(site: Path, build, tmp_path: Path) -> None:
+    """root/'s files are published as they are: a build that changes nothing still does nothing, and
+    editing, adding or deleting one changes exactly that file (and, for a new or gone path, _headers)."""
+    (site / "root/.well-known").mkdir(parents=True)
+    (site / "root/CNAME").write_bytes(b"newsroom.example.org\n")
+    (site / "root/_redirects").write_bytes(b"/press/old.html /news/forum-joins-paris-call/ 301\n")
+    before = build(site)
+    swapped = (site / "public").stat().st_ino
+    assert build(site) == before
+    assert (site / "public").stat().st_ino == swapped  # nothing was rendered or swapped in
+    steps = [(lambda: (site / "root/_redirects").write_bytes(b"/press/old.html /news/second/ 301\n"), {"_redirects"}),
+             (lambda: (site / "root/.well-known/security.txt").write_bytes(b"Contact: mailto:s@example.org\n"),
+              {".well-known/security.txt", "_headers"}),
+             (lambda: (site / "root/CNAME").unlink(), {"CNAME", "_headers"})]
+    for change, outputs in steps:
+        change()
+        after = build(site)
+        assert changed(before, after) == outputs
+        assert {name: after[name] for name in outputs if name in after and name != "_headers"} == {
+            name: (site / "root" / name).read_bytes() for name in outputs if (site / "root" / name).exists()}
+        assert after == clean_build(site, build, tmp_path)
+        before = after
+    assert "CNAME" not in before and not (site / "public/CNAME").exists()
+
+
+def test_unchanged_files_of_root_are_linked_from_the_last_tree(site: Path, build) -> None:
+    (site / "root").mkdir()
+    (site / "root/CNAME").write_bytes(b"newsroom.example.org\n")
+    (site / "root/_redirects").write_bytes(b"/old /news/ 301\n")
+    build(site)
+    first = (site / "public/CNAME").stat()
+    (site / "root/_redirects").write_bytes(b"/older /news/ 301\n")
+    build(site)
+    second = (site / "public/CNAME").stat()
+    assert (second.st_ino, second.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    assert (site / "public/_redirects").read_bytes() == b"/older /news/ 301\n"
+
+
 def test_a_repeating_event_page_follows_time_despite_the_cache(site: Path, build, tmp_path: Path) -> None:
     (site / "content/events/weekly-briefing.md").write_text(
         "---\ntitle: Weekly briefing\ndate: 2018-10-01T10:00\nstart: 2018-11-05T10:00\nend: 2018-11-05T11:00\n"

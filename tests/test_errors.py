@@ -404,6 +404,29 @@ ERRORS = [
                                             "templates/static/Gen\udce8ve.json": "{}\n"},
          ["templates/static/Gen\\xe8ve.json: the file's name is not UTF-8",
           "templates/static/press\\nX-Injected: 1.json: the file's name holds a control character"]),
+    # root/: published at the output's root, where the build's own files may not be replaced
+    Case("root-files-where-the-build-writes", {"root/index.html": "<p>mine</p>\n", "root/Robots.txt": "User-agent: *\n",
+                                               "root/_headers": "/*\n  X-Frame-Options: DENY\n",
+                                               "root/feeds/atom.xml": "<feed/>\n", "root/news/old.html": "moved\n",
+                                               "root/static/logo.png": "png\n", "root/CNAME": "ok.example.org\n"},
+         ["root/_headers:1: is where the build writes _headers, the content types and cache rules that static hosts "
+          "read (hint: remove the file, or give it a path of its own in root/)",
+          "root/Robots.txt:1: is where the build writes robots.txt, letting crawlers read every page and naming the "
+          "sitemap (hint: remove the file",
+          "root/feeds/atom.xml:1: is in feeds/, where the build writes the feeds, the calendar and the page listing them",
+          "root/index.html:1: is where the build writes the front page (hint: to change the front page, give the site "
+          "its own templates/index.html)",
+          "root/news/old.html:1: is in news/, where the build writes the news pages",
+          "root/static/logo.png:1: is in static/, where the build writes the files of templates/static/ (hint: put the "
+          "file under templates/static/, which is published at static/)"],
+         unreported=("root/CNAME",)),
+    Case("root-names-a-url-cannot-hold", {"root/press\nX-Injected: 1.txt": "x\n", "root/Gen\udce8ve.txt": "x\n"},
+         ["root/Gen\\xe8ve.txt: the file's name is not UTF-8 (hint: rename it: its name is its URL)",
+          "root/press\\nX-Injected: 1.txt: the file's name holds a control character"]),
+    Case("root-link-outside", {"root/secret.txt": Outside("not for the web\n")},
+         ["root/secret.txt: is a link leading outside root/ (hint: copy the file into root/ instead of linking to it)"]),
+    Case("root-not-a-folder", {"root": "CNAME: newsroom.example.org\n"},
+         ["root: is not a folder (hint: make root/ a folder of the files to publish at the site's root"]),
     # site.toml
     Case("site-toml-value", {}, ["site.toml:6: timezone: unknown time zone 'Mars/Olympus'"],
          edits={"site.toml": ('timezone = "Europe/Zurich"', 'timezone = "Mars/Olympus"')}),
@@ -1039,8 +1062,8 @@ def test_a_site_folder_that_is_not_one_is_a_usage_error(tmp_path: Path, feeds, c
     assert [p.name for p in tmp_path.iterdir()] == ["empty"] and not any((tmp_path / "empty").iterdir())
 
 
-@pytest.mark.parametrize("output", [".", "..", "content/public", "templates/out", "site.toml", "published.json",
-                                    "linked-content", "linked-content/public", "notes.txt"])
+@pytest.mark.parametrize("output", [".", "..", "content/public", "templates/out", "root", "root/public", "site.toml",
+                                    "published.json", "linked-content", "linked-content/public", "notes.txt"])
 def test_an_output_that_would_sweep_away_the_site_is_refused(example_site: Path, feeds, output: str) -> None:
     """The build replaces its output folder whole: never the site's, one above it, or its sources
     (wherever a link leads)."""

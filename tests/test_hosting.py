@@ -127,6 +127,25 @@ def test_a_site_s_many_static_files_need_no_rules(example_site: Path, feeds, tmp
     assert headers_for(rules, "/static/press/kit-7.pdf")["Cache-Control"] == ["public, max-age=86400"]
 
 
+@pytest.mark.parametrize("host", HOSTS)
+def test_the_files_of_root_get_the_rules_other_files_get(example_site: Path, feeds, tmp_path: Path, host: str) -> None:
+    """root/'s files are in _headers as the build's own are: one cache rule each, and the type of those
+    hosts would not type right (security.txt is text/plain in UTF-8, as RFC 9116 asks)."""
+    for name, data in {"CNAME": "newsroom.example.org\n", "_redirects": "/old /news/ 301\n",
+                       ".well-known/security.txt": "Contact: mailto:security@example.org\n",
+                       "google1234abcd.html": "google-site-verification: google1234abcd.html"}.items():
+        (example_site / "root" / name).parent.mkdir(parents=True, exist_ok=True)
+        (example_site / "root" / name).write_text(data, encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--output", tmp_path / "out", "--now", EXAMPLE_NOW).code == 0
+    rules = parse_headers((tmp_path / "out/_headers").read_text())
+    for path in ("/CNAME", "/_redirects", "/.well-known/security.txt", "/google1234abcd.html", "/feeds/atom.xml"):
+        sent = headers_for(rules, path, host)
+        assert sent["Cache-Control"] == ["public, max-age=300"], path
+        assert sent["X-Content-Type-Options"] == ["nosniff"]
+    assert headers_for(rules, "/.well-known/security.txt", host)["Content-Type"] == ["text/plain; charset=utf-8"]
+    assert "Content-Type" not in headers_for(rules, "/google1234abcd.html", host)  # hosts type .html right
+
+
 def test_the_build_and_the_next_lift_file_are_deterministic(example_site: Path, feeds, tmp_path: Path) -> None:
     (example_site / "content/news/later.md").write_text("---\ntitle: Later\ndate: 2030-01-01T09:00:00+01:00\n---\n")
     for out in ("a", "b"):

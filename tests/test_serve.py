@@ -798,6 +798,51 @@ def test_an_editors_scratch_files_among_the_templates_neither_rebuild_nor_are_pu
     assert tree_bytes(output) == tree_bytes(tmp_path / "clean")
 
 
+def test_the_files_of_root_are_served_and_followed_as_they_change(example_site: Path) -> None:
+    """root/ is watched as content/ is, even when it comes while the preview runs: a file added,
+    edited or deleted there is served so at once."""
+    server = Server(example_site, "--now", EXAMPLE_NOW)
+    try:
+        root = example_site / "root"
+        (root / ".well-known").mkdir(parents=True)  # root/ comes while the preview runs
+        security = root / ".well-known/security.txt"
+        security.write_text("Contact: mailto:security@example.org\n", encoding="utf-8")
+        wait_until(lambda: get(server.url + ".well-known/security.txt")[0] == 200, "root/ to be published")
+        status, headers, body = get(server.url + ".well-known/security.txt")
+        assert body == b"Contact: mailto:security@example.org\n"
+        assert headers["Content-Type"] == "text/plain; charset=utf-8"
+        security.write_text("Contact: https://example.org/security\n", encoding="utf-8")
+        wait_until(lambda: get(server.url + ".well-known/security.txt")[2] == b"Contact: https://example.org/security\n",
+                   "the edit")
+        security.unlink()
+        wait_until(lambda: get(server.url + ".well-known/security.txt")[0] == 404, "the file to go")
+    finally:
+        assert server.stop() == 0
+
+
+def test_an_editors_scratch_files_in_root_neither_rebuild_nor_are_published(example_site: Path,
+                                                                            tmp_path: Path) -> None:
+    root = example_site / "root"
+    root.mkdir()
+    (root / "_redirects").write_text("/old /news/ 301\n", encoding="utf-8")
+    output = tmp_path / "preview"
+    preview = Preview(example_site, output, base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lambda line: None)
+    seen = preview.look()
+    preview.rebuild(seen.content)
+    scratch = [root / "._redirects.swp", root / "#_redirects#", root / "_redirects~", root / ".DS_Store"]
+    for path in scratch:
+        path.write_bytes(b"b0VIM 9.0\0")
+    seen = preview.catch_up(seen, {str(path) for path in scratch})
+    assert preview.state.generation == 1  # no rebuild: nothing the site is made of changed
+    (root / "_redirects").write_text("/older /news/ 301\n", encoding="utf-8")
+    preview.catch_up(seen, {str(root / "_redirects")})
+    assert preview.state.generation == 2 and not preview.state.problems
+    assert sorted(path.name for path in output.iterdir() if path.name.startswith(("_", ".", "#"))) == [
+        "_headers", "_redirects"]
+    assert (output / "_redirects").read_bytes() == b"/older /news/ 301\n"
+
+
 def test_a_save_that_empties_the_file_first_is_taken_once_written(example_site: Path, tmp_path: Path) -> None:
     """Some editors and tools empty a file, then write it a moment later: the watcher waits for the file
     to be closed, so the preview never builds the empty file (an error shown, then a second build)."""

@@ -1,0 +1,79 @@
+"""root/ beside site.toml: its files are published at the output's root, byte for byte, hidden ones
+included, an editor's scratch files and a .git folder not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+from conftest import EXAMPLE_NOW, tree_bytes
+
+from feeds.render import TOP_LEVEL
+from feeds.root_files import _BUILD_WRITES, root_files
+
+FAVICON = b"\x00\x00\x01\x00\x01\x00\x10\x10\x00\x00\x01\x00\x20\x00\xff\xfe\r\n\x80"  # not text: copied as it is
+PUBLISHED = {
+    "CNAME": b"newsroom.example.org\n",
+    "_redirects": b"/press/2018/paris-call.html /news/forum-joins-paris-call/ 301\n",
+    ".well-known/security.txt": b"Contact: mailto:security@example.org\r\nExpires: 2030-01-01T00:00:00Z\r\n",
+    ".nojekyll": b"",
+    "google1234abcd.html": b"google-site-verification: google1234abcd.html",
+    "favicon.ico": FAVICON,
+    "press/kit/Genève 2018.txt": "Genève\n".encode(),
+}
+SCRATCH = [".CNAME.swp", ".CNAME.swo", "#_redirects#", "_redirects~", ".DS_Store", "Thumbs.db", "desktop.ini",
+           "._favicon.ico", ".well-known/.security.txt.swp", ".git/HEAD", ".git/objects/ab/cdef", "press/.DS_Store"]
+
+
+def with_root(site: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        path = site / "root" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def test_the_files_of_root_are_published_at_the_outputs_root_byte_for_byte(example_site: Path, feeds) -> None:
+    with_root(example_site, PUBLISHED | dict.fromkeys(SCRATCH, b"scratch"))
+    (example_site / "root/.#CNAME").symlink_to("someone@host.1234:1700000000")  # Emacs's lock: a dangling link
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    output = tree_bytes(example_site / "public")
+    assert {name: output.get(name) for name in PUBLISHED} == PUBLISHED
+    assert not {name for name in output if name.partition("/")[0] not in TOP_LEVEL} - PUBLISHED.keys()
+    assert not (example_site / "public/.git").exists() and not (example_site / "public/.#CNAME").exists()
+    page = lxml.html.fromstring(output["news/forum-joins-paris-call/index.html"])  # the site is as without root/
+    assert page.findtext(".//h1").startswith("World Economic Forum")
+
+
+def test_one_place_says_what_root_holds(example_site: Path) -> None:
+    """The build, the cache's keys and the preview take root/'s files from root_files."""
+    with_root(example_site, PUBLISHED | dict.fromkeys(SCRATCH, b"scratch"))
+    assert list(root_files(example_site)) == sorted(PUBLISHED)
+    assert root_files(example_site / "nowhere") == {}
+
+
+def test_every_entry_the_build_makes_at_the_top_is_explained() -> None:
+    assert _BUILD_WRITES.keys() == TOP_LEVEL
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_an_output_folder_holding_root_s_files_is_not_called_foreign(example_site: Path, feeds, tmp_path: Path,
+                                                                     cached: bool) -> None:
+    """A folder a site deploys from holds its CNAME: when root/ gives that CNAME, the folder is the
+    build's, and the build replaces it; what root/ does not give is still another's."""
+    deploy = tmp_path / "deploy"
+    deploy.mkdir()
+    (deploy / "CNAME").write_text("old.example.org\n")
+    with_root(example_site, {"CNAME": b"newsroom.example.org\n"})
+    options = () if cached else ("--no-cache",)
+    result = feeds("build", "--site", example_site, "--output", deploy, "--now", EXAMPLE_NOW, *options)
+    assert result.code == 0, result.err
+    assert (deploy / "CNAME").read_bytes() == b"newsroom.example.org\n"
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "CNAME").write_text("old.example.org\n")
+    (other / "notes.txt").write_text("someone's\n")
+    result = feeds("build", "--site", example_site, "--output", other, "--now", EXAMPLE_NOW, *options)
+    assert result.code == 1
+    assert f"{other}: holds notes.txt, which no build makes" in result.err
