@@ -281,6 +281,7 @@ class Fields:
 
 
 _PAGES = "news/<slug>/ or events/<slug>/"
+_REDIRECTS = "on Netlify or Cloudflare Pages, a line of root/_redirects"
 # Keys of Jekyll's and Hugo's front matter, by their names in lower case (Hugo's are of any case), and
 # what feeds has for each: an editor moving a site over is told what to write.
 _NAMED_OTHERWISE = {
@@ -292,9 +293,10 @@ _NAMED_OTHERWISE = {
     "last_modified_at": "Jekyll's last_modified_at is updated here: rename the key",
     "categories": "feeds files items under tags alone: add them to tags: [...]",
     "category": "feeds files items under tags alone: add it to tags: [...]",
-    "permalink": f"an item's page is {_PAGES}: slug: names it; an old address needs a redirect on the web server",
-    "url": f"an item's page is {_PAGES}: slug: names it; an old address needs a redirect on the web server",
-    "aliases": f"feeds writes no redirects: an old address needs one on the web server, to {_PAGES}",
+    "permalink": f"an item's page is {_PAGES}: slug: names it; an old address needs a redirect on the web server "
+                 f"({_REDIRECTS})",
+    "url": f"an item's page is {_PAGES}: slug: names it; an old address needs a redirect on the web server ({_REDIRECTS})",
+    "aliases": f"feeds writes no redirects: an old address needs one on the web server, to {_PAGES} ({_REDIRECTS})",
 }
 
 
