@@ -531,9 +531,11 @@ WARNINGS = [
           "content/news/moved.md:9: warning: categories: unknown key; it is ignored (hint: feeds files items under "
           "tags alone: add them to tags: [...])",
           "content/news/moved.md:10: warning: permalink: unknown key; it is ignored (hint: an item's page is "
-          "news/<slug>/ or events/<slug>/: slug: names it; an old address needs a redirect on the web server (on Netlify or Cloudflare Pages, a line of root/_redirects))",
+          "news/<slug>/ or events/<slug>/: slug: names it; an old address needs a redirect on the web server (on "
+          "Netlify or Cloudflare Pages, a line of root/_redirects))",
           "content/news/moved.md:11: warning: aliases: unknown key; it is ignored (hint: feeds writes no redirects: "
-          "an old address needs one on the web server, to news/<slug>/ or events/<slug>/)"]),
+          "an old address needs one on the web server, to news/<slug>/ or events/<slug>/ (on Netlify or Cloudflare "
+          "Pages, a line of root/_redirects))"]),
     Case("jekyll-published-true", {"content/news/out.md": news(OK_NEWS + "published: true\n")},
          ["content/news/out.md:4: warning: published: unknown key; it is ignored (hint: every item not a draft is "
           "published here: leave it out)"]),
