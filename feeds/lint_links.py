@@ -61,7 +61,7 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
             return _content_file(path, pages_of_files())
         if path.startswith(_TAG_FOLDERS):
             return _no_tag(path, tags)
-        return _dead_end(path, pages, held_until, files, lambda page: alike().get(_start(page), []))
+        return _dead_end(path, pages, held_until, files, lambda page: _alike(alike(), page))
 
     warnings = []
     for item in items:
@@ -227,13 +227,25 @@ def _page_hint(page: str, alike: list[str]) -> str:
     """The hint for a link to an item's page that no item has, naming the page it most likely means when
     one is close: a slug mistyped (events/cyber-summit-newyork/ for events/cyber-summit-new-york/), or
     cut short (news/annual-report/ for news/annual-report-embargoed/, the one page it begins). Only the
-    pages whose slug has the same first three characters (`alike`, sorted) are compared: at 10,000
-    pages, comparing all took 50 ms a link."""
+    pages whose slug begins with the same three characters, or with the whole of a shorter one (`alike`,
+    sorted), are compared: at 10,000 pages, comparing all took 50 ms a link."""
     longer = [known for known in alike if known.startswith(page[:-1] + "-")]
     close = longer if len(longer) == 1 else difflib.get_close_matches(page, alike, n=1, cutoff=0.8)
     return f"did you mean {close[0]}? If not, {_LINK_HINT}" if close else _LINK_HINT
 
 
 def _start(page: str) -> str:
-    """A page's section and the first three characters of its slug: news/ann for news/annual-report/."""
-    return page[:len(page.partition("/")[0]) + 4]
+    """A page's section and the first three characters of its slug: news/ann for news/annual-report/,
+    news/ai for news/ai/."""
+    section, _, rest = page.partition("/")
+    return f"{section}/{rest.partition('/')[0][:3]}"
+
+
+def _alike(index: Mapping[str, list[str]], page: str) -> list[str]:
+    """The pages of `index` (by _start) whose slugs begin as the slug of `page` does: with its first
+    three characters, or, for a slug shorter than that (news/ai/), with the whole slug, so that
+    news/ai/ finds news/ai-week/, which it cuts short."""
+    start = _start(page)
+    if len(start) - len(page.partition("/")[0]) > 3:  # "/" and three characters
+        return index.get(start, [])
+    return sorted(known for key, pages in index.items() if key.startswith(start) for known in pages)

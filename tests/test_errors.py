@@ -607,6 +607,16 @@ WARNINGS = [
           "(hint: did you mean news/forum-joins-paris-call/? If not, link",
           "content/news/near.md:5: warning: body: links to news/zzz/, which is no page of the site "
           "(hint: link to the item's page as it is now"]),
+    # A slug of fewer than three characters: cut short (news/ai/ for news/ai-week/) or mistyped (news/e/ for news/eu/)
+    Case("link-to-a-page-nearly-named-by-a-short-slug",
+         {"content/news/ai-week.md": news(OK_NEWS), "content/news/eu.md": news(OK_NEWS),
+          "content/news/near.md": news(OK_NEWS, "[The week](../ai/), [the EU](../e/) and [gone](../zz/).\n")},
+         ["content/news/near.md:5: warning: body: links to news/ai/, which is no page of the site "
+          "(hint: did you mean news/ai-week/? If not, link",
+          "content/news/near.md:5: warning: body: links to news/e/, which is no page of the site "
+          "(hint: did you mean news/eu/? If not, link",
+          "content/news/near.md:5: warning: body: links to news/zz/, which is no page of the site "
+          "(hint: link to the item's page as it is now"]),
     # A tag's page or feed that no item's tag gives: a tag's slug mistyped, or a tag no item has any more
     Case("link-to-no-tag", {"content/news/tagging.md": news(OK_NEWS + "tags: [Own]\n",
                                                             "See [the call](../../tags/paris-call/), [ours](../../tags/own/), "
