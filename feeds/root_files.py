@@ -36,11 +36,15 @@ def root_files(site_dir: Path) -> dict[str, Path]:
     """Every file under root/ by its path in the output, sorted. Hidden files and folders are
     published (.well-known/, .nojekyll), as hosts read them; an editor's or a file manager's scratch
     files and a .git folder are not (see _scratch), so that typing in an editor changes nothing. A
-    dangling link (an editor's lock file) is no file."""
+    dangling link (an editor's lock file) is no file. A linked folder is walked as any other, once,
+    so that its files are published or, when it leads outside root/, reported (see root_problems)."""
     folder = site_dir / ROOT_DIR
     found: dict[str, Path] = {}
-    for top, folders, names in os.walk(folder):
-        folders[:] = [name for name in folders if not _scratch(name)]  # not walked at all
+    walked: set[str] = set()  # the real paths of the folders walked: a link to a folder above is no loop
+    for top, folders, names in os.walk(folder, followlinks=True):
+        walked.add(os.path.realpath(top))
+        folders[:] = [name for name in folders  # not walked at all
+                      if not _scratch(name) and os.path.realpath(os.path.join(top, name)) not in walked]
         for name in names:
             path = Path(top, name)
             if not _scratch(name) and path.is_file():

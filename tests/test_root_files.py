@@ -46,6 +46,26 @@ def test_the_files_of_root_are_published_at_the_outputs_root_byte_for_byte(examp
     assert page.findtext(".//h1").startswith("World Economic Forum")
 
 
+def test_a_linked_folder_of_root_is_published_or_reported(example_site: Path, feeds, tmp_path: Path) -> None:
+    """A folder linked into root/ is walked as any other (once, however its links loop back), so its
+    files are published, or reported when the link leads outside root/: none is left out without a word."""
+    with_root(example_site, {".well-known/security.txt": PUBLISHED[".well-known/security.txt"]})
+    (example_site / "root/security").symlink_to(".well-known")
+    (example_site / "root/.well-known/up").symlink_to("..")  # a loop, walked once
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    output = tree_bytes(example_site / "public")
+    assert output["security/security.txt"] == output[".well-known/security.txt"] == PUBLISHED[".well-known/security.txt"]
+    assert not any("/up/" in name for name in output)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "notes.txt").write_text("not for the web\n")
+    (example_site / "root/shared").symlink_to(shared)
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert "root/shared/notes.txt: is a link leading outside root/ (hint: copy the file into root/" in result.err
+
+
 def test_one_place_says_what_root_holds(example_site: Path) -> None:
     """The build, the cache's keys and the preview take root/'s files from root_files."""
     with_root(example_site, PUBLISHED | dict.fromkeys(SCRATCH, b"scratch"))
