@@ -270,14 +270,24 @@ def _recurrence(f: Fields, start: date | datetime | None) -> Recurrence | None:
     return recurrence
 
 
-def _split_value_hint(value: dict[str, Any], before: str | None, key: Any) -> str | None:
-    """The hint for a key with no value that follows a text in a mapping written on one line: there a
-    comma ends the value (location: {name: Hall, address: 1 Main St, Geneva} makes Geneva a key), so the
-    text was cut; None for any other unknown key."""
-    if value[key] is not None or not isinstance(before, str) or not isinstance(value[before], str):
+def _split_value_hint(value: dict[str, Any], keys: list[Any], index: int) -> str | None:
+    """The hint for a key with no value (`keys[index]`) that follows a text in a mapping written on one
+    line: there a comma ends the value (location: {name: Hall, address: 1 Main St, Geneva} makes Geneva
+    a key), so the text was cut, at each of its commas (1 Main St, Geneva, Switzerland makes two keys,
+    and each gets the whole text); None for any other unknown key."""
+    if value[keys[index]] is not None:
         return None
-    return (f"in {{...}} a comma ends a value: quote the {before} that holds one, "
-            f'{before}: "{value[before]}, {key}"')
+    first = index
+    while first > 0 and value[keys[first - 1]] is None:
+        first -= 1
+    last = index
+    while last + 1 < len(keys) and value[keys[last + 1]] is None:
+        last += 1
+    before = keys[first - 1] if first > 0 else None
+    if not isinstance(before, str) or not isinstance(value[before], str):
+        return None
+    cut = "".join(f", {key}" for key in keys[first:last + 1])
+    return f'in {{...}} a comma ends a value: quote the {before} that holds one, {before}: "{value[before]}{cut}"'
 
 
 def _location(f: Fields) -> Location | None:
@@ -291,9 +301,9 @@ def _location(f: Fields) -> Location | None:
                "location: Geneva, or name:, address: and geo: [lat, lon] indented under it")
         return None
     keys = list(value)
-    for before, key in zip([None, *keys], keys):
+    for index, key in enumerate(keys):
         if key not in ("name", "address", "geo"):
-            f.fail(f"location.{key}", "unknown key", _split_value_hint(value, before, key)
+            f.fail(f"location.{key}", "unknown key", _split_value_hint(value, keys, index)
                    or "location has name, address and geo: [lat, lon]")
     name, address = value.get("name", ""), value.get("address", "")
     if not isinstance(name, str) or not isinstance(address, str):

@@ -225,6 +225,13 @@ ERRORS = [
         "title: E\nstart: 2018-11-26\nlocation: {name: Javits Center, address: 429 11th Ave, New York}\n")},
          ['content/events/comma.md:4: location.New York: unknown key (hint: in {...} a comma ends a value: quote the '
           'address that holds one, address: "429 11th Ave, New York")']),
+    # Cut at two commas: each key of the text gets the whole of it
+    Case("location-cut-at-two-commas", {"content/events/commas.md": news(
+        "title: E\nstart: 2018-11-26\nlocation: {name: Javits Center, address: 429 11th Ave, New York, NY 10001, geo: [40.76, -74]}\n")},
+         ['content/events/commas.md:4: location.NY 10001: unknown key (hint: in {...} a comma ends a value: quote the '
+          'address that holds one, address: "429 11th Ave, New York, NY 10001")',
+          'content/events/commas.md:4: location.New York: unknown key (hint: in {...} a comma ends a value: quote the '
+          'address that holds one, address: "429 11th Ave, New York, NY 10001")']),
     Case("bad-status", {"content/events/bad-status.md": news("title: E\nstart: 2018-11-26\nstatus: maybe\n")},
          ["content/events/bad-status.md:4: status: unknown status 'maybe'"]),
     # Every error of one file, not only the first: a wrong end does not hide what follows it.
