@@ -14,7 +14,7 @@ from pathlib import Path
 
 from feeds import __version__
 from feeds.config import SiteConfig
-from feeds.root_files import ROOT_DIR, root_files
+from feeds.root_files import ROOT_DIR, linked_outside, root_files
 from feeds.template_paths import template_files
 
 CACHE_FORMAT = 5  # raise when the layout of what .feeds-cache/ stores changes
@@ -102,9 +102,11 @@ def templates_key(directories: Iterable[Path]) -> str:
 
 def root_key(site_dir: Path) -> str:
     """A digest of the files of root/ (see feeds.root_files) by their paths in the output, and of
-    whether something else stands where the folder goes (an error)."""
+    what is wrong there that no file shows: something else where the folder goes, a folder linked
+    from outside."""
     folder = site_dir / ROOT_DIR
     parts: list[bytes | str] = ["folder" if folder.is_dir() or not os.path.lexists(folder) else "no folder"]
+    parts += [f"outside {name}" for name in linked_outside(site_dir)]  # each an error
     for name, path in root_files(site_dir).items():
         parts += [name, path.read_bytes()]
     return digest(*parts)

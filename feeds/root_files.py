@@ -37,19 +37,40 @@ def root_files(site_dir: Path) -> dict[str, Path]:
     published (.well-known/, .nojekyll), as hosts read them; an editor's or a file manager's scratch
     files and a .git folder are not (see _scratch), so that typing in an editor changes nothing. A
     dangling link (an editor's lock file) is no file. A linked folder is walked as any other, once,
-    so that its files are published or, when it leads outside root/, reported (see root_problems)."""
+    unless it leads outside root/ (see root_problems)."""
+    return _walk(site_dir)[0]
+
+
+def linked_outside(site_dir: Path) -> list[str]:
+    """The folders linked in root/ that lead outside it (each an error), by their paths there."""
+    return _walk(site_dir)[1]
+
+
+def _walk(site_dir: Path) -> tuple[dict[str, Path], list[str]]:
+    """The files of root/ (see root_files), and the folders linked there that lead outside it, which
+    are not walked: a link to /, or to the site above, would have the whole of it read."""
     folder = site_dir / ROOT_DIR
+    inside = os.path.realpath(folder)
     found: dict[str, Path] = {}
+    outside: list[str] = []
     walked: set[str] = set()  # the real paths of the folders walked: a link to a folder above is no loop
     for top, folders, names in os.walk(folder, followlinks=True):
         walked.add(os.path.realpath(top))
-        folders[:] = [name for name in folders  # not walked at all
-                      if not _scratch(name) and os.path.realpath(os.path.join(top, name)) not in walked]
+        kept = []
+        for name in folders:
+            real = os.path.realpath(os.path.join(top, name))
+            if _scratch(name) or real in walked:
+                continue
+            if os.path.commonpath([real, inside]) != inside:
+                outside.append(Path(top, name).relative_to(folder).as_posix())
+            else:
+                kept.append(name)
+        folders[:] = kept  # the others are not walked at all
         for name in names:
             path = Path(top, name)
             if not _scratch(name) and path.is_file():
                 found[path.relative_to(folder).as_posix()] = path
-    return dict(sorted(found.items()))
+    return dict(sorted(found.items())), sorted(outside)
 
 
 def _scratch(name: str) -> bool:
@@ -68,8 +89,10 @@ def root_problems(site_dir: Path) -> list[Problem]:
     if os.path.lexists(folder) and not folder.is_dir():
         return [Problem(ROOT_DIR, 0, "", "is not a folder",
                         "make root/ a folder of the files to publish at the site's root, or remove it")]
-    problems = []
-    for name, path in root_files(site_dir).items():
+    files, outside = _walk(site_dir)
+    problems = [Problem(f"{ROOT_DIR}/{readable_name(name)}", 0, "", "is a link leading outside root/",
+                        "copy the folder into root/ instead of linking to it") for name in outside]
+    for name, path in files.items():
         shown = f"{ROOT_DIR}/{readable_name(name)}"
         top = name.partition("/")[0]
         taken = next((own for own in TOP_LEVEL if own.casefold() == top.casefold()), None)

@@ -63,7 +63,13 @@ def test_a_linked_folder_of_root_is_published_or_reported(example_site: Path, fe
     (example_site / "root/shared").symlink_to(shared)
     result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
     assert result.code == 1
-    assert "root/shared/notes.txt: is a link leading outside root/ (hint: copy the file into root/" in result.err
+    assert "root/shared: is a link leading outside root/ (hint: copy the folder into root/" in result.err
+    (example_site / "root/shared").unlink()
+    (example_site / "root/everything").symlink_to("/")  # not walked: the whole machine would be read
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert [line for line in result.err.splitlines() if line.startswith("root/")] == [
+        "root/everything: is a link leading outside root/ (hint: copy the folder into root/ instead of linking to it)"]
 
 
 def test_one_place_says_what_root_holds(example_site: Path) -> None:
