@@ -99,6 +99,7 @@ def zone_or_none(name: str) -> ZoneInfo | None:
         return None
 
 
+@cache  # 4 ms a name: a zone misspelt the same way in many events is looked up once
 def zone_hint(name: str) -> str:
     """The hint for an unknown zone: the IANA name it most likely misspells (`America/New York`,
     `america/new_york`, `America/New_Yrok`, or the city alone, `New York`, are America/New_York), else
