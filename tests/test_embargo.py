@@ -200,3 +200,20 @@ def test_the_next_lift_is_the_soonest_of_several(example_site: Path, feeds) -> N
               if ": embargoed until " in line]
     assert listed == ["content/news/2018-11-12-b-sooner.md", "content/news/2018-11-12-a-later.md",
                       "content/news/2018-11-12-c-latest.md"]
+
+
+def test_with_an_embargo_in_the_site_feeds_keep_the_order_of_instants(tmp_path: Path, feeds) -> None:
+    """An item held past its date makes the feeds sort by when each item came out: by instants, as the
+    site's lists go, also on the night the clocks skip 02:00-03:00, where 02:49 (read as 03:49) comes
+    after 03:32 though Python puts it before, comparing two times of one zone on the clock."""
+    site = tmp_path / "site"
+    (site / "content/news").mkdir(parents=True)
+    (site / "site.toml").write_text('title = "T"\nbase_url = "https://example.org/"\ntimezone = "Europe/Zurich"\n')
+    for name, front in (("skipped", "date: 2018-03-25T02:49"), ("after", "date: 2018-03-25T03:32"),
+                        ("held", "date: 2018-03-01\nembargo: 2018-03-10T09:00:00+01:00")):
+        (site / f"content/news/{name}.md").write_text(f"---\ntitle: {name}\n{front}\n---\nText.\n")
+    assert feeds("build", "--site", site, "--now", "2018-03-26T00:00:00+01:00").code == 0
+    entries = feedparser.parse((site / "public/feeds/atom.xml").read_bytes()).entries
+    assert [entry.title for entry in entries] == ["skipped", "after", "held"]
+    page = lxml.html.parse(str(site / "public/archive/index.html")).getroot()
+    assert [link.text for link in page.iterfind(".//main//h2/a")] == ["skipped", "after", "held"]

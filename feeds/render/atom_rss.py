@@ -39,7 +39,8 @@ def feed_id(site: Site, document: Document) -> str:
 def updated(document: Document) -> datetime:
     """When the newest entry changed or came in: its `updated`, or the end of an embargo that held it
     past that. Rebuilding the same content gives the same bytes."""
-    return max((max(item.updated, public_since(item)) for item in document.entries), default=NO_ENTRIES)
+    return max((max(item.updated, public_since(item), key=datetime.timestamp) for item in document.entries),
+               key=datetime.timestamp, default=NO_ENTRIES)
 
 
 def render_atom_rss(site: Site, document: Document, entries: dict[str, Entry]) -> list[OutputFile]:

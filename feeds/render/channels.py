@@ -107,22 +107,26 @@ def _in_publication_order(items: tuple[Item, ...]) -> tuple[Item, ...]:
     """Items given newest first by date, put in the order they became public (see became_public): the
     very same tuple when no embargo held one past its date, as is the rule."""
     # Most items' embargo is their date, the same object: `is` tells so without comparing two moments.
-    if all(item.embargoed_until is None or item.embargoed_until is item.date or item.embargoed_until <= item.date
-           for item in items):
+    if all(item.embargoed_until is None or public_since(item) is item.date for item in items):
         return items
     return tuple(sorted(items, key=became_public, reverse=True))
 
 
-def became_public(item: Item) -> tuple[datetime, str]:
-    """When an item became public, and its id: the order of feeds. A release dated the 12th and
-    embargoed until the 26th goes into the newest document on the 26th, where subscribers look,
-    rather than into an archive they have read already."""
-    return public_since(item), item.id
+def became_public(item: Item) -> tuple[float, str]:
+    """When an item became public, as an instant, and its id: the order of feeds, which is the site's
+    (see model.newest_first) but for embargoes. A release dated the 12th and embargoed until the 26th
+    goes into the newest document on the 26th, where subscribers look, rather than into an archive
+    they have read already."""
+    return public_since(item).timestamp(), item.id
 
 
 def public_since(item: Item) -> datetime:
-    """When an item became public: its date, or the end of an embargo that held it past its date."""
-    return max(item.date, item.embargoed_until or item.date)
+    """When an item became public: its date, or the end of an embargo that held it past its date (the
+    later instant: Python compares two times of one zone on the clock, which around a change of the
+    clocks is not the order of the instants they stand for)."""
+    if item.embargoed_until is None or item.embargoed_until is item.date:
+        return item.date
+    return max(item.date, item.embargoed_until, key=datetime.timestamp)
 
 
 def documents(channel: Channel, limit: int) -> list[Document]:

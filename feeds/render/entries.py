@@ -80,8 +80,8 @@ def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Outpu
     # A release dated the 12th and held until the 26th is dated the 26th in feeds (its page keeps its
     # date): feed-to-email services and some readers take only entries newer than their last look.
     since = public_since(item)
-    return Entry(item, title, feed_time(since), feed_time(max(item.updated, since)), url, absolutize(body, url),
-                 author.name, image)
+    updated = max(item.updated, since, key=datetime.timestamp)  # instants: see public_since
+    return Entry(item, title, feed_time(since), feed_time(updated), url, absolutize(body, url), author.name, image)
 
 
 def _media(config: SiteConfig, value: str, files: Mapping[str, Output]) -> Media:
