@@ -83,7 +83,13 @@ def _event_lines(start: str, end: str | None, zone: str) -> list[str]:
         raise SiteError([Problem("--end", 0, "", f"must be a {'time after' if timed else 'date not before'} --start ({start})",
                                  f"give the time it ends, as {_an_hour_on(first)}" if timed
                                  else "give the event's last day, or leave --end out for one day")])
-    return [f"start: {first.isoformat()}", *([f"end: {last.isoformat()}"] if last else []), f"timezone: {zone}"]
+    if last is not None:
+        ending = [f"end: {last.isoformat()}"]
+    elif isinstance(first, datetime):  # an example to correct, not an end made up and published unnoticed
+        ending = [f"# end: {_an_hour_on(first)}  # when it ends: without an end, calendars show a moment"]
+    else:
+        ending = []  # an all-day event of one day
+    return [f"start: {first.isoformat()}", *ending, f"timezone: {zone}"]
 
 
 def _an_hour_on(start: date | datetime) -> str:

@@ -130,3 +130,16 @@ def test_the_embargo_line_once_uncommented_holds_the_item_to_the_next_morning(ex
 
     assert title not in titles_at("2018-11-21T08:59+01:00")
     assert title in titles_at("2018-11-21T09:00+01:00")
+
+
+def test_an_event_with_a_start_time_and_no_end_gets_an_end_line_to_uncomment(example_site: Path, feeds) -> None:
+    path = Path(feeds("new", "event", "Press briefing", "--site", example_site, "--start", "2018-12-03T10:00",
+                      "--now", "2018-11-20T10:00").out.strip())
+    built = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts")
+    assert "warning: start: the event has a start time but no end" in built.err  # an end is not made up
+    path.write_text(path.read_text().replace("# end:", "end:"))
+    built = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts")
+    assert built.code == 0 and "no end" not in built.err, built.err
+    calendar = icalendar.Calendar.from_ical((example_site / "public/feeds/events.ics").read_bytes())
+    [briefing] = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]) == "Press briefing"]
+    assert briefing.decoded("DTEND") == datetime(2018, 12, 3, 11, 0, tzinfo=GENEVA)
