@@ -22,7 +22,7 @@ from feeds.ids import feed_uuid
 from feeds.mediatypes import UNKNOWN, media_type
 from feeds.model import Site
 from feeds.render import OutputFile
-from feeds.render.channels import MEDIA_TYPES, Document, public_since
+from feeds.render.channels import MEDIA_TYPES, Document, last_change
 from feeds.render.entries import Entry, Media, feed_time
 
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
@@ -39,8 +39,7 @@ def feed_id(site: Site, document: Document) -> str:
 def updated(document: Document) -> datetime:
     """When the newest entry changed or came in: its `updated`, or the end of an embargo that held it
     past that. Rebuilding the same content gives the same bytes."""
-    return max((max(item.updated, public_since(item), key=datetime.timestamp) for item in document.entries),
-               key=datetime.timestamp, default=NO_ENTRIES)
+    return max(map(last_change, document.entries), key=datetime.timestamp, default=NO_ENTRIES)
 
 
 def render_atom_rss(site: Site, document: Document, entries: dict[str, Entry]) -> list[OutputFile]:

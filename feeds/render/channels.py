@@ -107,7 +107,7 @@ def _in_publication_order(items: tuple[Item, ...]) -> tuple[Item, ...]:
     """Items given newest first by date, put in the order they became public (see became_public): the
     very same tuple when no embargo held one past its date, as is the rule."""
     # Most items' embargo is their date, the same object: `is` tells so without comparing two moments.
-    if all(item.embargoed_until is None or public_since(item) is item.date for item in items):
+    if all(public_since(item) is item.date for item in items):
         return items
     return tuple(sorted(items, key=became_public, reverse=True))
 
@@ -127,6 +127,12 @@ def public_since(item: Item) -> datetime:
     if item.embargoed_until is None or item.embargoed_until is item.date:
         return item.date
     return max(item.date, item.embargoed_until, key=datetime.timestamp)
+
+
+def last_change(item: Item) -> datetime:
+    """When an item last changed, as feeds tell it: its `updated`, or when it became public if that is
+    later (compared as instants, see public_since)."""
+    return max(item.updated, public_since(item), key=datetime.timestamp)
 
 
 def documents(channel: Channel, limit: int) -> list[Document]:

@@ -17,7 +17,7 @@ from feeds.markup import with_back_labels
 from feeds.mediatypes import media_type
 from feeds.model import Event, Item, NewsItem, Site
 from feeds.render import Output
-from feeds.render.channels import public_since
+from feeds.render.channels import last_change, public_since
 from feeds.render.when import local_start, series_last
 from feeds.strings import Strings
 from feeds.timezones import on_the_clock
@@ -79,9 +79,8 @@ def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Outpu
     body = f"{event_details(item, t)}\n{own}" if isinstance(item, Event) else own
     # A release dated the 12th and held until the 26th is dated the 26th in feeds (its page keeps its
     # date): feed-to-email services and some readers take only entries newer than their last look.
-    since = public_since(item)
-    updated = max(item.updated, since, key=datetime.timestamp)  # instants: see public_since
-    return Entry(item, title, feed_time(since), feed_time(updated), url, absolutize(body, url), author.name, image)
+    return Entry(item, title, feed_time(public_since(item)), feed_time(last_change(item)), url, absolutize(body, url),
+                 author.name, image)
 
 
 def _media(config: SiteConfig, value: str, files: Mapping[str, Output]) -> Media:
