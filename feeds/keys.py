@@ -14,7 +14,7 @@ from pathlib import Path
 
 from feeds import __version__
 from feeds.config import SiteConfig
-from feeds.root_files import ROOT_DIR, linked_outside, root_files
+from feeds.root_files import ROOT_DIR, walk_root
 from feeds.template_paths import template_files
 
 CACHE_FORMAT = 5  # raise when the layout of what .feeds-cache/ stores changes
@@ -106,7 +106,8 @@ def root_key(site_dir: Path) -> str:
     from outside."""
     folder = site_dir / ROOT_DIR
     parts: list[bytes | str] = ["folder" if folder.is_dir() or not os.path.lexists(folder) else "no folder"]
-    parts += [f"outside {name}" for name in linked_outside(site_dir)]  # each an error
-    for name, path in root_files(site_dir).items():
+    files, outside = walk_root(site_dir)
+    parts += [f"outside {name}" for name in outside]  # each an error
+    for name, path in files.items():
         parts += [name, path.read_bytes()]
     return digest(*parts)

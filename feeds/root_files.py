@@ -38,15 +38,10 @@ def root_files(site_dir: Path) -> dict[str, Path]:
     files and a .git folder are not (see _scratch), so that typing in an editor changes nothing. A
     dangling link (an editor's lock file) is no file. A linked folder is walked as any other, once,
     unless it leads outside root/ (see root_problems)."""
-    return _walk(site_dir)[0]
+    return walk_root(site_dir)[0]
 
 
-def linked_outside(site_dir: Path) -> list[str]:
-    """The folders linked in root/ that lead outside it (each an error), by their paths there."""
-    return _walk(site_dir)[1]
-
-
-def _walk(site_dir: Path) -> tuple[dict[str, Path], list[str]]:
+def walk_root(site_dir: Path) -> tuple[dict[str, Path], list[str]]:
     """The files of root/ (see root_files), and the folders linked there that lead outside it, which
     are not walked: a link to /, or to the site above, would have the whole of it read."""
     folder = site_dir / ROOT_DIR
@@ -85,11 +80,15 @@ def root_problems(site_dir: Path) -> list[Problem]:
     """What is wrong with root/: a file's name that no URL can carry, a link leading out of root/, a
     file where the build writes one of its own (in any case: hosts that ignore it take either for the
     other), or a file where the folder should be."""
+    return _problems(site_dir, *walk_root(site_dir))
+
+
+def _problems(site_dir: Path, files: dict[str, Path], outside: list[str]) -> list[Problem]:
+    """What is wrong with root/, walked into these files and folders linked from outside (see root_problems)."""
     folder = site_dir / ROOT_DIR
     if os.path.lexists(folder) and not folder.is_dir():
         return [Problem(ROOT_DIR, 0, "", "is not a folder",
                         "make root/ a folder of the files to publish at the site's root, or remove it")]
-    files, outside = _walk(site_dir)
     problems = [Problem(f"{ROOT_DIR}/{readable_name(name)}", 0, "", "is a link leading outside root/",
                         "copy the folder into root/ instead of linking to it") for name in outside]
     for name, path in files.items():
@@ -110,6 +109,7 @@ def root_problems(site_dir: Path) -> list[Problem]:
 
 def root_outputs(site_dir: Path) -> list[OutputFile]:
     """The files of root/, each at its path in the output, byte for byte; SiteError if any is wrong."""
-    if problems := root_problems(site_dir):
+    files, outside = walk_root(site_dir)  # once: checked and read as walked
+    if problems := _problems(site_dir, files, outside):
         raise SiteError(problems)
-    return [OutputFile(name, path.read_bytes()) for name, path in root_files(site_dir).items()]
+    return [OutputFile(name, path.read_bytes()) for name, path in files.items()]
