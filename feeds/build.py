@@ -118,6 +118,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         found = _read_all(site_dir, config, cache, progress, listing)
         ledger = _ledger_bytes(site_dir)
         inputs = cache.inputs_key(config, templates, root, drafts, ledger, listing.strays)
+        used = dict(cache.used)  # the content files' keys the inputs' key was taken with
         moment = _resolve_now(now, config)
         unchanged = last.unchanged_build(inputs, moment)
     if unchanged is not None:
@@ -139,9 +140,11 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         stamps = written.stamps if written else _render_and_write(site, site_dir, last, templates, progress)
         result = _result(loaded, len(stamps), moments)
         # The ledger this build leaves is an input of the next one, which compares its inputs with these;
-        # taken again, as validation reads a file known by its stamp again when its item is not kept.
+        # taken again if it changed, or if validation read a file known by its stamp again (its item
+        # not kept), which keys it by the bytes read now.
         next_ledger = loaded.ledger.to_bytes() if record_ledger else ledger
-        recorded_inputs = cache.inputs_key(config, templates, root, drafts, next_ledger, listing.strays)
+        recorded_inputs = (inputs if next_ledger == ledger and cache.used == used
+                           else cache.inputs_key(config, templates, root, drafts, next_ledger, listing.strays))
         with progress.phase("write"):
             # Recorded before anything else can fail: a private cache trusts this record without
             # looking at the output, so it must describe the tree now in place.

@@ -224,11 +224,10 @@ class Parts:
             if with_moments:  # the same items show the same moments as at the last build, unless an event's changed
                 moments = known.moments if same and self._moments_as_before() else ("|", *self._moments(shows))
             if same and known.basis == basis and known.moments == moments:
-                key = known.key
+                made[name] = known
             else:
-                key = digest(*basis, *map(self._row, shows), *moments)
-            made[name] = MadeKey(basis, shows, moments, key)
-            keys.append(key)
+                made[name] = MadeKey(basis, shows, moments, digest(*basis, *map(self._row, shows), *moments))
+            keys.append(made[name].key)
         self.cache.keep_between_builds(kind, made)
         return keys
 
