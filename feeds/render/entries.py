@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime, timezone
 from html import escape
 from urllib.parse import urlsplit
@@ -47,7 +48,10 @@ class Entry:
 def entries(site: Site, items: Iterable[Item], published: Iterable[Output]) -> dict[str, Entry]:
     """Each item's entry by id, worked out when first read (the feeds a build reuses need none);
     `published` are the site's other output files, for image sizes."""
-    files = {file.path: file for file in published}
+    @cache
+    def files() -> dict[str, Output]:  # by path: looked up only for an item with an image of its own
+        return {file.path: file for file in published}
+
     return _Entries({item.id: item for item in items}, lambda item: _entry(site.config, site.strings, item, files))
 
 
@@ -70,7 +74,7 @@ def feed_time(moment: datetime) -> datetime:
     return moment if offset is None or offset.seconds % 1800 == 0 else moment.astimezone(timezone.utc)
 
 
-def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Output]) -> Entry:
+def _entry(config: SiteConfig, t: Strings, item: Item, files: Callable[[], Mapping[str, Output]]) -> Entry:
     url = config.url(item.path)
     author = item.author if isinstance(item, NewsItem) and item.author else config.author
     image = _media(config, item.image, files) if isinstance(item, NewsItem) and item.image else None
@@ -83,9 +87,10 @@ def _entry(config: SiteConfig, t: Strings, item: Item, files: Mapping[str, Outpu
                  author.name, image)
 
 
-def _media(config: SiteConfig, value: str, files: Mapping[str, Output]) -> Media:
+def _media(config: SiteConfig, value: str, files: Callable[[], Mapping[str, Output]]) -> Media:
     url, path = config.absolute(value), config.own_file(value)
-    return Media(url, media_type(urlsplit(url).path), files[path].size if path in files else None)
+    size = files()[path].size if path and path in files() else None
+    return Media(url, media_type(urlsplit(url).path), size)
 
 
 def event_details(event: Event, t: Strings) -> str:
