@@ -12,17 +12,23 @@ from feeds.model import Event, Item, tag_words, usual_name
 def check_unique(items: list[Item], lines: Mapping[str, Mapping[str, int]]) -> list[Problem]:
     """Two items may not share a page, an id or a UID; point at the key (line 1 when derived from the file name)."""
     problems = []
-    seen: dict[tuple[str, str], Item] = {}
+    pages: dict[str, Item] = {}
+    ids: dict[str, Item] = {}
+    uids: dict[str, Item] = {}
+
+    def take(item: Item, field: str, seen: dict[str, Item], value: str) -> None:
+        other = seen.setdefault(value, item)
+        if other is not item:
+            shown = value.removesuffix("/") if field == "slug" else value  # a page by section and slug: news/x
+            problems.append(Problem(item.source, _key_line(lines.get(item.source, {}), field), field,
+                                    f"{shown!r} is already used by {other.source}",
+                                    f"give one of them its own {field}: in the front matter"))
+
     for item in items:
-        keys = [("slug", f"{item.section}/{item.slug}"), ("id", item.id)]
+        take(item, "slug", pages, item.path)
+        take(item, "id", ids, item.id)
         if isinstance(item, Event):
-            keys.append(("uid", item.uid))
-        for field, value in keys:
-            other = seen.setdefault((field, value), item)
-            if other is not item:
-                problems.append(Problem(item.source, _key_line(lines.get(item.source, {}), field), field,
-                                        f"{value!r} is already used by {other.source}",
-                                        f"give one of them its own {field}: in the front matter"))
+            take(item, "uid", uids, item.uid)
     return problems
 
 

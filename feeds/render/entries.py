@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from datetime import date, datetime, timezone
+from functools import cache
 from html import escape
 from urllib.parse import urlsplit
 

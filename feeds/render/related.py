@@ -9,18 +9,16 @@ from feeds.model import Item, Site
 
 def related_items(site: Site) -> dict[str, tuple[Item, ...]]:
     """Each item's related items by item id, in the site's order (newest first); one pass over every link."""
-    by_path = {item.path: item for item in site.items}
-    links: dict[str, set[str]] = defaultdict(set)
-    for item in site.items:
+    items = site.items
+    position = {item.path: n for n, item in enumerate(items)}
+    links: dict[int, set[int]] = defaultdict(set)  # by position in the site's order, which sorting keeps
+    for n, item in enumerate(items):
         for path in item.links:
-            target = by_path.get(_page(path))
-            if target is not None and target is not item:
-                links[item.id].add(target.id)
-                links[target.id].add(item.id)
-    order = {item.id: position for position, item in enumerate(site.items)}
-    by_id = {item.id: item for item in site.items}
-    return {item_id: tuple(by_id[other] for other in sorted(others, key=order.__getitem__))
-            for item_id, others in links.items()}
+            other = position.get(_page(path))
+            if other is not None and other != n:
+                links[n].add(other)
+                links[other].add(n)
+    return {items[n].id: tuple(items[other] for other in sorted(others)) for n, others in links.items()}
 
 
 def _page(path: str) -> str:
