@@ -86,7 +86,7 @@ def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Outpu
     else:
         files = [parts.place(file) for file in render_calendar(site, parts.event_parts)]
         parts.save_events()  # the calendar is made: the rest of the build needs no VEVENT
-        files += render_site(site, site_dir, parts.pages, parts.templates)
+        files += render_site(site, site_dir, parts.pages, parts.templates, parts.last_updated)
     files += render_next_lift(site)
     files += root_outputs(site_dir) if parts is None else parts.copied(root_outputs(site_dir))
     documents = each_document if parts is None else parts.document_files

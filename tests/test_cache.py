@@ -17,6 +17,7 @@ from pathlib import Path
 
 import feedparser
 import icalendar
+import lxml.etree
 import lxml.html
 import pytest
 from conftest import EXAMPLE_NOW, ROOT, png, tree_bytes
@@ -853,6 +854,31 @@ def test_the_preview_follows_a_time_rewritten_as_the_same_instant_in_utc(site: P
     [event] = icalendar.Calendar.from_ical((output / "events/talk/event.ics").read_bytes()).walk("VEVENT")
     assert event["DTSTART"].to_ical() == b"20181203T090000Z"
     assert b'datetime="2018-10-01T08:00:00+00:00"' in (output / "news/second/index.html").read_bytes()
+    result = feeds("build", "--site", site, "--now", EXAMPLE_NOW, "--no-cache", "--base-url", base_url,
+                   "--output", tmp_path / "clean")
+    assert result.code == 0, result.err
+    assert tree_bytes(output) == tree_bytes(tmp_path / "clean")
+
+
+def test_the_preview_dates_each_list_in_the_sitemap_by_its_items_as_they_are_now(site: Path, feeds,
+                                                                                 tmp_path: Path) -> None:
+    """The sitemap dates each page of a list by the latest update of its items, which the preview
+    remembers from one build to the next for a page showing the very same items: an item updated
+    since must date every list that shows it anew."""
+    output, base_url = tmp_path / "preview", "http://127.0.0.1:8000/"
+    preview = Preview(site, output, base_url=base_url, now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False,
+                      echo=lambda line: None)
+    preview.rebuild()
+    edit(site / "content/news/2018-10-01-second.md", "date: 2018-10-01T10:00\n",
+         "date: 2018-10-01T10:00\nupdated: 2018-11-19T10:00Z\n")
+    preview.rebuild()
+    assert not preview.state.problems
+    sitemap = lxml.etree.fromstring((output / "sitemap.xml").read_bytes())
+    space = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    lastmod = {url.findtext("s:loc", namespaces=space): url.findtext("s:lastmod", namespaces=space)
+               for url in sitemap.iterfind("s:url", space)}
+    for page in ("", "archive/", "news/", "tags/policy/"):
+        assert lastmod[base_url + page] == "2018-11-19T10:00:00Z", page
     result = feeds("build", "--site", site, "--now", EXAMPLE_NOW, "--no-cache", "--base-url", base_url,
                    "--output", tmp_path / "clean")
     assert result.code == 0, result.err

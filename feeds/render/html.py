@@ -158,6 +158,8 @@ class PageJob(NamedTuple):
 
 
 Pages = Callable[[Callable[[PageJob], OutputFile], Sequence[PageJob]], list[Output]]
+# When the items a page shows last changed, by the page's folder and those items; a cache may provide it.
+LastUpdated = Callable[[str, Sequence[Item]], datetime | None]
 
 
 def each_page(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
@@ -165,12 +167,14 @@ def each_page(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) 
     return [render(job) for job in jobs]
 
 
-def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates: str | None = None) -> list[Output]:
+def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates: str | None = None,
+                updated: LastUpdated = lambda folder, items: last_updated(items)) -> list[Output]:
     """Every page of the site, its sitemap and robots.txt, and its static files.
 
     The pages of items and of lists of items are made by `pages` from the function that renders
-    one; a cache may provide it. `templates` is the digest of the template directories, when the
-    caller has it already.
+    one, and when each page's items last changed (the sitemap's dates) found by `updated`; a cache
+    may provide either. `templates` is the digest of the template directories, when the caller has
+    it already.
     """
     dirs = template_dirs(site_dir)
     t, config = site.strings, site.config
@@ -193,7 +197,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     def render(job: PageJob) -> OutputFile:
         return make(job.folder, job.template, job.title, job.description, **job.options())
 
-    whole, listed, sitemap = _site_pages(site)
+    whole, listed, sitemap = _site_pages(site, updated)
     files: list[Output] = []
     problems: list[Problem] = []  # the templates' faults, every template tried
     for job in whole:
@@ -216,7 +220,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     return files
 
 
-def _site_pages(site: Site) -> tuple[list[PageJob], list[PageJob], list[tuple[str, datetime | None]]]:
+def _site_pages(site: Site, updated: LastUpdated) -> tuple[list[PageJob], list[PageJob], list[tuple[str, datetime | None]]]:
     """Every page of the site but 404.html: those that show the whole site (the front page, the tags,
     the feeds), rendered at every build; those of items and of lists of items, which a cache may keep
     (see `Pages`); and each page's folder with when it last changed, in the order of the sitemap."""
@@ -235,7 +239,7 @@ def _site_pages(site: Site) -> tuple[list[PageJob], list[PageJob], list[tuple[st
         listed.append(PageJob(folder, shows, label, template, title, description, options))
         sitemap.append((folder, modified))
 
-    newest = _last_updated(site.items)
+    newest = updated("", site.items)
     tags = site.tags
     feeds = channels(site)
     fed = {channel.tag.slug for channel in feeds if channel.tag}  # a tag only events have has none when feeds leave events out
@@ -249,7 +253,7 @@ def _site_pages(site: Site) -> tuple[list[PageJob], list[PageJob], list[tuple[st
     for section, title, items in lists:
         for folder, listing in paginate(items, f"{section}/"):
             job(folder, "listing.html", _numbered(title, listing, t), config.description, shows=listing.items,
-                label=f"{listing.number}/{listing.count}", modified=_last_updated(listing.items),
+                label=f"{listing.number}/{listing.count}", modified=updated(folder, listing.items),
                 options=partial(dict, listing=listing, tag="", tag_feeds={}))
     related = related_items(site)
     for item in site.items:
@@ -262,12 +266,12 @@ def _site_pages(site: Site) -> tuple[list[PageJob], list[PageJob], list[tuple[st
         for folder, listing in paginate(items, f"tags/{tag.slug}/"):
             job(folder, "listing.html", _numbered(t.tag_title.format(tag=tag.name), listing, t), config.description,
                 shows=listing.items, label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {tag.slug in fed}",
-                modified=_last_updated(listing.items), options=partial(_tag_options, site, listing, tag, tag.slug in fed))
+                modified=updated(folder, listing.items), options=partial(_tag_options, site, listing, tag, tag.slug in fed))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds, modified=newest)
     return whole, listed, sitemap
 
 
-def _last_updated(items: Sequence[Item]) -> datetime | None:
+def last_updated(items: Sequence[Item]) -> datetime | None:
     """The latest `updated` of these items, in the zone its item gives it; None for no items."""
     return max(items, key=_UPDATED_AT).updated if items else None
 
