@@ -220,10 +220,12 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     return files
 
 
-def _site_pages(site: Site, updated: LastUpdated) -> tuple[list[PageJob], list[PageJob], list[tuple[str, datetime | None]]]:
+def _site_pages(site: Site,
+                updated: LastUpdated) -> tuple[list[PageJob], list[PageJob], list[tuple[str, datetime | None]]]:
     """Every page of the site but 404.html: those that show the whole site (the front page, the tags,
     the feeds), rendered at every build; those of items and of lists of items, which a cache may keep
-    (see `Pages`); and each page's folder with when it last changed, in the order of the sitemap."""
+    (see `Pages`); and each page's folder with when it last changed (by `updated`), in the order of
+    the sitemap."""
     t, config = site.strings, site.config
     whole: list[PageJob] = []
     listed: list[PageJob] = []
