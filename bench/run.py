@@ -127,6 +127,16 @@ def table(rows: list[dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
+def scale(rows: list[dict[str, float]]) -> str:
+    """How the full build grows from 10,000 items to 100,000 (the target: at most 11 times the time),
+    when both were measured; else ""."""
+    full = {row["n"]: row["full"] for row in rows}
+    if 10_000 not in full or 100_000 not in full:
+        return ""
+    return (f"Full build at 100,000 items: {full[100_000] / full[10_000]:.1f}× the time at 10,000 "
+            f"({full[100_000]:.2f} s against {full[10_000]:.2f} s).")
+
+
 def machine() -> str:
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                   if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
@@ -150,6 +160,8 @@ def main() -> None:
         rows.append(measure(n, args.runs, args.work.absolute(), args.peers))
         print(f"N = {n:,} done", file=sys.stderr)
     print(table(rows))
+    if grown := scale(rows):
+        print(f"\n{grown}")
     print(f"\nMedians of {args.runs} runs on {machine()}.")
 
 
