@@ -43,7 +43,7 @@ class Seen(NamedTuple):
 
     content: Listing  # the content files
     others: tuple[tuple[str, int, int, int, int], ...]  # the settings', the ledger's, every template file's and root/'s
-    linked: bool = False  # whether some template of the site's own or file of root/ is reached through a symbolic link
+    linked: bool = False  # whether the settings, a template of the site's own or a file of root/ is reached through a link
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ class Preview:
         of; None: look at every file."""
         due = self.state.next_change
         moved = bool(self.now is None and due and datetime.now(timezone.utc) >= due)
-        # Where a link leads, the system tells of no change: the templates are looked at each time.
+        # Where a link leads, the system tells of no change: the files behind links are looked at each time.
         if changed is not None and not changed and not moved and not seen.linked:
             return seen
         now_seen = self.look(seen.content if changed is not None else None, changed or ())
@@ -187,14 +187,16 @@ class Preview:
     def look(self, last: Listing | None = None, changed: Iterable[str] = ()) -> Seen:
         """The content files, and the stamps of the settings, the ledger, every template file and every
         file of root/ (as a content file's: a rewrite that keeps the size and the time still changes
-        the inode or the change time); with the `last` listing of the content files, only the
-        `changed` ones are looked at again."""
+        the inode or the change time), and whether a link leads to any of those but the ledger
+        (where the system tells of no change); with the `last` listing of the content files, only
+        the `changed` ones are looked at again."""
         files = [self.site_dir / CONFIG_NAME, self.site_dir / LEDGER_NAME]
         for folder in template_dirs(self.site_dir):
             files += template_files(folder)
         files += root_files(self.site_dir).values()
         own = [self.site_dir / "templates", self.site_dir / ROOT_DIR]
-        linked = any(_through_link(path, folder) for folder in own for path in files if path.is_relative_to(folder))
+        linked = (self.site_dir / CONFIG_NAME).is_symlink() or any(
+            _through_link(path, folder) for folder in own for path in files if path.is_relative_to(folder))
         stamps = []
         for path in files:
             try:

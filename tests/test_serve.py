@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -920,3 +921,22 @@ def test_an_edit_where_a_linked_template_leads_is_seen(example_site: Path, tmp_p
         seen = preview.catch_up(seen, set())  # told of nothing, as where a link leads
         page = lxml.html.fromstring((output / NEWS_PAGE / "index.html").read_bytes())
         assert page.find_class(edit.split()[-1]), edit
+
+
+def test_an_edit_where_linked_settings_lead_is_seen(example_site: Path, tmp_path: Path) -> None:
+    """site.toml linked to settings kept elsewhere (shared by several sites, say): the watcher is told
+    of nothing when that file changes, so the preview looks at the settings each time."""
+    shared = tmp_path / "shared.toml"
+    shared.write_text((example_site / "site.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (example_site / "site.toml").unlink()
+    (example_site / "site.toml").symlink_to(shared)
+    output = tmp_path / "out"
+    preview = Preview(example_site, output, base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lambda line: None)
+    seen = preview.look()
+    preview.rebuild(seen.content)
+    settings = tomllib.loads(shared.read_text(encoding="utf-8"))
+    shared.write_text(shared.read_text(encoding="utf-8").replace(settings["title"], "Shared title", 1), encoding="utf-8")
+    preview.catch_up(seen, set())  # told of nothing, as where a link leads
+    page = lxml.html.fromstring((output / "index.html").read_bytes())
+    assert page.findtext(".//title") == "Shared title"
