@@ -935,6 +935,9 @@ def test_an_edit_where_linked_settings_lead_is_seen(example_site: Path, tmp_path
                       now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lambda line: None)
     seen = preview.look()
     preview.rebuild(seen.content)
+    generation = preview.state.generation
+    seen = preview.catch_up(seen, set())
+    assert preview.state.generation == generation  # looked at, unchanged: not built again
     settings = tomllib.loads(shared.read_text(encoding="utf-8"))
     shared.write_text(shared.read_text(encoding="utf-8").replace(settings["title"], "Shared title", 1), encoding="utf-8")
     preview.catch_up(seen, set())  # told of nothing, as where a link leads
