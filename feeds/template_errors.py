@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 
 from feeds.errors import Problem, not_utf8
+from feeds.listing import litter
 from feeds.template_paths import BUILTIN_PREFIX, builtin_templates, page_templates
 from feeds.template_syntax import parsed_templates
 
@@ -22,6 +23,9 @@ def template_problem(error: BaseException, template_dirs: list[Path]) -> Problem
     filename, line = _failing_frame(error, template_dirs)
     if isinstance(error, jinja2.TemplateNotFound):
         message, hint = f"template not found: {error.name}", "add the template to templates/, or fix its name"
+        if any(litter(part) for part in str(error.name).split("/")):
+            hint = ("a template named with a leading '.' or '#', or a trailing '~', is taken for an editor's file "
+                    "and left out: rename it")
     elif isinstance(error, jinja2.TemplateError):
         message, hint = f"template error: {error.message or error}", "check the names this line uses"
     elif isinstance(error, RecursionError) and filename:  # base.html extending news.html, which extends base.html

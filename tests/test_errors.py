@@ -516,6 +516,13 @@ ERRORS = [
          ["templates/news.html:2: template error: endless recursion"]),
     Case("template-missing-include", {"templates/news.html": '{% extends "base.html" %}\n{% block main %}\n\n{% include "byline.html" %}\n{% endblock %}\n'},
          ["templates/news.html:4: template not found: byline.html"]),
+    # A hidden file is let be, as an editor's would be: changing it would change no digest, and the
+    # cache would keep the pages made with it before.
+    Case("template-include-of-a-hidden-file",
+         {"templates/news.html": '{% extends "base.html" %}\n{% block main %}\n{% include ".byline.html" %}\n{% endblock %}\n',
+          "templates/.byline.html": "<p>By the desk</p>\n"},
+         ["templates/news.html:3: template not found: .byline.html (hint: a template named with a leading '.' or "
+          "'#', or a trailing '~', is taken for an editor's file and left out: rename it)"]),
 ]
 
 # Legal but likely a mistake: warnings, which --strict turns into failures.

@@ -17,6 +17,7 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    TemplateNotFound,
     pass_context,
     select_autoescape,
 )
@@ -30,6 +31,7 @@ from feeds.errors import Problem, SiteError, name_problem, readable_name
 from feeds.event_status import banner
 from feeds.keys import templates_key
 from feeds.languages import direction
+from feeds.listing import litter
 from feeds.markup import with_back_labels
 from feeds.model import Event, Item, NewsItem, Site, Tag
 from feeds.recurrence import Occurrence, occurrences
@@ -78,9 +80,19 @@ def environment(dirs: list[Path], templates: str, t: Strings, zone: ZoneInfo) ->
     return _ENVIRONMENTS[key]
 
 
+class _TemplateFiles(FileSystemLoader):
+    """A templates folder's files, but for those its digest leaves out (an editor's, and hidden ones:
+    see template_files): a page made with one would not be made again when it changed."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        if any(litter(part) for part in template.split("/")):
+            raise TemplateNotFound(template)
+        return super().get_source(environment, template)
+
+
 def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo, sizes: ImageSizes) -> Environment:
     env = Environment(
-        loader=ChoiceLoader([*(FileSystemLoader(d) for d in dirs),
+        loader=ChoiceLoader([*(_TemplateFiles(d) for d in dirs),
                              PrefixLoader({BUILTIN_PREFIX.rstrip("/"): FileSystemLoader(builtin_templates())})]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
