@@ -71,9 +71,12 @@ def walk_root(site_dir: Path) -> tuple[dict[str, Path], list[str]]:
 def _scratch(name: str) -> bool:
     """A file or folder no one means to publish: an editor's swap file (.x.swp), autosave (#x#),
     backup (x~) or lock link (.#x), what macOS and Windows leave in folders (.DS_Store, ._x,
-    Thumbs.db), or a repository's .git."""
+    Thumbs.db), or a repository's .git and own files (.gitignore, .gitkeep)."""
     return (name.startswith(("#", ".#", "._")) or name.endswith("~") or name in FILE_MANAGER_LITTER
-            or name == ".git" or _VIM_SWAP.fullmatch(name) is not None)
+            or name in _REPOSITORY_FILES or _VIM_SWAP.fullmatch(name) is not None)
+
+
+_REPOSITORY_FILES = frozenset({".git", ".gitignore", ".gitattributes", ".gitkeep", ".gitmodules"})
 
 
 def root_problems(site_dir: Path) -> list[Problem]:

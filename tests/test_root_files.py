@@ -23,7 +23,8 @@ PUBLISHED = {
     "press/kit/Genève 2018.txt": "Genève\n".encode(),
 }
 SCRATCH = [".CNAME.swp", ".CNAME.swo", "#_redirects#", "_redirects~", ".DS_Store", "Thumbs.db", "desktop.ini",
-           "._favicon.ico", ".well-known/.security.txt.swp", ".git/HEAD", ".git/objects/ab/cdef", "press/.DS_Store"]
+           "._favicon.ico", ".well-known/.security.txt.swp", ".git/HEAD", ".git/objects/ab/cdef", "press/.DS_Store",
+           ".gitignore", ".gitattributes", "press/kit/.gitkeep"]  # a repository's own files
 
 
 def with_root(site: Path, files: dict[str, bytes]) -> None:
