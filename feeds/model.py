@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from functools import cached_property
+from heapq import merge
 from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -53,13 +54,26 @@ def by_tag(items: Iterable[Item]) -> dict[Tag, tuple[Item, ...]]:
     """Every tag of these items, in slug order, with its items in their order. A tag written in more
     than one way (Paris Call, paris call) goes by the way its items write most often (of those, the
     first in alphabetical order), so that its pages and feeds have one name."""
-    grouped: dict[str, list[Item]] = defaultdict(list)
-    names: dict[str, Counter[str]] = defaultdict(Counter)
+    items = tuple(items)
+    written: dict[Tag, list[Item]] = defaultdict(list)  # by the tag as written: one lookup per tag of an item
     for item in items:
         for tag in item.tags:
-            grouped[tag.slug].append(item)
-            names[tag.slug][tag.name] += 1
-    return {Tag(slug, usual_name(names[slug])): tuple(grouped[slug]) for slug in sorted(grouped)}
+            written[tag].append(item)
+    ways: dict[str, list[Tag]] = defaultdict(list)
+    for tag in written:
+        ways[tag.slug].append(tag)
+    grouped = {}
+    position: dict[int, int] = {}  # each item's place among `items`, by id(): found once a slug needs it
+    for slug in sorted(ways):
+        tags = ways[slug]
+        name = usual_name({tag.name: len(written[tag]) for tag in tags})
+        if len(tags) == 1:
+            grouped[Tag(slug, name)] = tuple(written[tags[0]])
+            continue
+        # Written in more than one way: the items written each way, each list in order, merged in order.
+        position = position or {id(item): n for n, item in enumerate(items)}
+        grouped[Tag(slug, name)] = tuple(merge(*(written[tag] for tag in tags), key=lambda item: position[id(item)]))
+    return grouped
 
 
 ItemT = TypeVar("ItemT", bound="Item")

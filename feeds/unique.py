@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from feeds.errors import Problem, Severity
-from feeds.model import Event, Item, tag_words, usual_name
+from feeds.model import Event, Item, Tag, tag_words, usual_name
 
 
 def check_unique(items: list[Item], lines: Mapping[str, Mapping[str, int]]) -> list[Problem]:
@@ -37,10 +37,13 @@ def check_tags(items: list[Item], lines: Mapping[str, Mapping[str, int]]) -> lis
     (C++ and C#, both tags/c/): they share one page and one feed, which the writer may not mean.
     Case, spaces, hyphens and underscores may differ (Paris Call, paris-call). Each way is reported
     once, at the first file that writes it."""
-    written: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))  # slug -> name -> files
+    files: dict[Tag, list[str]] = defaultdict(list)  # the files that write a tag each way
     for item in items:
         for tag in item.tags:
-            written[tag.slug][tag.name].append(item.source)
+            files[tag].append(item.source)
+    written: dict[str, dict[str, list[str]]] = defaultdict(dict)  # slug -> name -> files
+    for tag, sources in files.items():
+        written[tag.slug][tag.name] = sources
     problems = []
     for slug, names in sorted(written.items()):
         if len(names) < 2:

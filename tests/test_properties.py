@@ -25,7 +25,7 @@ from test_safety import assert_harmless
 
 from feeds.cli import main
 from feeds.limits import NONCHARACTERS, one_line, refused_character
-from feeds.model import NewsItem, newest_first
+from feeds.model import NewsItem, Tag, by_tag, newest_first
 from feeds.render.ics_text import plain, to_ical
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -234,3 +234,24 @@ def test_items_are_ordered_by_the_instants_of_their_dates(dated: list[tuple[date
     items = [NewsItem(source=f"content/news/{n}.md", slug=str(n), id=item_id, title="", date=date, updated=date,
                       summary="", body_html="") for n, (date, item_id) in enumerate(dated)]
     assert newest_first(items) == sorted(items, key=lambda item: (item.date.timestamp(), item.id), reverse=True)
+
+
+# A few ways of writing two tags: the same slug in other cases and spacings, as items write them.
+_WRITTEN = [Tag("paris-call", "Paris Call"), Tag("paris-call", "paris call"), Tag("paris-call", "Paris-Call"),
+            Tag("geneva", "Geneva"), Tag("geneva", "GENEVA")]
+
+
+@given(st.lists(st.lists(st.sampled_from(_WRITTEN), max_size=2, unique_by=lambda tag: tag.slug), max_size=20))
+def test_each_tag_lists_its_items_in_order_under_the_name_most_items_write(tagged: list[list[Tag]]) -> None:
+    """by_tag: every item of a slug, however it writes the tag, in the items' order, under the way
+    most of them write it (the first in alphabetical order of those written as often)."""
+    date = datetime(2018, 11, 12, tzinfo=timezone.utc)
+    items = [NewsItem(source=f"content/news/{n}.md", slug=str(n), id=str(n), title="", date=date, updated=date,
+                      summary="", body_html="", tags=tuple(sorted(tags))) for n, tags in enumerate(tagged)]
+    expected = {}
+    for slug in sorted({tag.slug for tags in tagged for tag in tags}):
+        written = [tag.name for item in items for tag in item.tags if tag.slug == slug]
+        name = min(set(written), key=lambda way: (-written.count(way), way))
+        expected[Tag(slug, name)] = tuple(item for item in items if any(tag.slug == slug for tag in item.tags))
+    assert by_tag(items) == expected
+    assert [tag.name for tag in by_tag(items)] == [tag.name for tag in expected]  # Tag == compares slug and name
