@@ -88,7 +88,7 @@ class Parts:
     used_events: dict[str, EventText] = field(default_factory=dict)
     rows: dict[str, str] = field(default_factory=dict)  # each item's row, by id, worked out once
     moments: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each event's, by id, once a build (see _moments)
-    moments_as_before: bool | None = None  # whether they are as at the last build; None: not looked at yet
+    moments_as_before: bool | None = None  # whether they are as at the last build; None: not worked out yet
     place: Callable[[OutputFile], Output] = lambda file: file  # where a rendered file goes: kept, or written
     trusted: bool = False  # the last build's files are as recorded, without looking (see BuildCache.private)
     updated_before: dict[str, tuple[Sequence[Item], datetime | None]] = field(default_factory=dict)  # see last_updated
@@ -199,22 +199,23 @@ class Parts:
     def _moments(self, shows: tuple[Item, ...]) -> tuple[str, ...]:
         """What pages showing these items take from the moment: which events are over, and the next
         occurrences of the series among them."""
-        table = self.moments or self._every_event_moments()
+        table = self.moments if self.moments_as_before is not None else self._every_event_moments()
         found = [table[item.id] for item in shows if item.id in table]  # most pages show no event
         return tuple(chain.from_iterable(found)) if found else ()
 
     def _every_event_moments(self) -> dict[str, tuple[str, ...]]:
-        """Each event's moments (see _event_moments), by id: worked out once a build, into `moments`."""
+        """Each event's moments (see _event_moments), by id: worked out once a build, into `moments`,
+        compared with the last build's and kept for the next (as a private cache remembers them)."""
         self.moments = {event.id: self._event_moments(event) for event in self.site.events}
+        self.moments_as_before = self.cache.between_builds(_MOMENTS) == self.moments
+        self.cache.keep_between_builds(_MOMENTS, self.moments)
         return self.moments
 
     def _moments_as_before(self) -> bool:
-        """True when every event's moments are as at the last build (as a private cache remembers)."""
+        """True when every event's moments are as at the last build."""
         if self.moments_as_before is None:
-            moments = self.moments or self._every_event_moments()
-            self.moments_as_before = self.cache.between_builds(_MOMENTS) == moments
-            self.cache.keep_between_builds(_MOMENTS, moments)
-        return self.moments_as_before
+            self._every_event_moments()
+        return bool(self.moments_as_before)
 
     def _event_moments(self, event: Event) -> tuple[str, ...]:
         """Whether the event is over and, for a series, its next occurrences."""
