@@ -79,9 +79,9 @@ class KeptFile(NamedTuple):
         return os.stat(self.source).st_size
 
 
-@dataclass(frozen=True)
-class PlacedFile:
-    """An output file already in the tree being built, placed there by whichever process rendered it."""
+class PlacedFile(NamedTuple):
+    """An output file already in the tree being built, placed there by whichever process rendered it.
+    (A tuple, as KeptFile is: every file a preview's build keeps is placed.)"""
 
     path: str
     stamp: tuple[str, int, int, int]  # its key or digest, size, mtime_ns and inode
