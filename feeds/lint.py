@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
 from feeds import markup
 from feeds.config import SiteConfig
 from feeds.errors import Problem, Severity
 from feeds.load import Source
 from feeds.model import Event, Item, NewsItem, Status
-from feeds.new import PLACEHOLDER
+from feeds.new import PLACEHOLDER, an_hour_on
 from feeds.validate import slug_from_name
 
 SUMMARY_LIMIT = 300  # characters; feed readers and search results show less than this
@@ -55,9 +55,8 @@ def lint_item(item: Item, source: Source) -> list[Problem]:
         warn("location", "the event has no location", "add location: a place, or 'Online'")
     if isinstance(item, Event) and isinstance(item.start, datetime) and item.end is None:
         # RFC 5545: a DTSTART with a time and no DTEND ends as it starts
-        an_hour_on = (item.start.replace(tzinfo=None) + timedelta(hours=1)).isoformat(timespec="minutes")
         warn("start", "the event has a start time but no end: calendars show it as a moment with no length",
-             f"add end: with the time it ends, such as end: {an_hour_on}")
+             f"add end: with the time it ends, such as end: {an_hour_on(item.start)}")
     return warnings
 
 

@@ -81,19 +81,19 @@ def _event_lines(start: str, end: str | None, zone: str) -> list[str]:
     if last is not None and (isinstance(first, datetime) != isinstance(last, datetime) or not _in_order(first, last)):
         timed = isinstance(first, datetime)
         raise SiteError([Problem("--end", 0, "", f"must be a {'time after' if timed else 'date not before'} --start ({start})",
-                                 f"give the time it ends, as {_an_hour_on(first)}" if timed
+                                 f"give the time it ends, as {an_hour_on(first)}" if timed
                                  else "give the event's last day, or leave --end out for one day")])
     if last is not None:
         ending = [f"end: {last.isoformat()}"]
     elif isinstance(first, datetime):  # an example to correct, not an end made up and published unnoticed
-        ending = [f"# end: {_an_hour_on(first)}  # when it ends: without an end, calendars show a moment"]
+        ending = [f"# end: {an_hour_on(first)}  # when it ends: without an end, calendars show a moment"]
     else:
         ending = []  # an all-day event of one day
     return [f"start: {first.isoformat()}", *ending, f"timezone: {zone}"]
 
 
-def _an_hour_on(start: date | datetime) -> str:
-    """The wall time an hour after a start, as --end takes it (2018-12-03T11:00 for 10:00)."""
+def an_hour_on(start: date | datetime) -> str:
+    """The wall time an hour after a start, as --end and end: take it (2018-12-03T11:00 for 10:00)."""
     assert isinstance(start, datetime)
     return (start.replace(tzinfo=None) + timedelta(hours=1)).isoformat(timespec="minutes")
 
