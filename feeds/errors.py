@@ -93,6 +93,19 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+def published_file_problem(shown: str, name: str, path: Path, folder: Path, outside: str, into: str) -> Problem | None:
+    """What is wrong with a file published as it is (at `name` in the output, from `path` under
+    `folder`; `shown` in the report), or None: a name no URL can carry, or a link leading outside the
+    folder (`outside`, as the user knows it), whose files alone are inputs: the hint says to copy the
+    file `into` its place."""
+    if (wrong := name_problem(name)) is not None:  # its name is its URL, and a line of _headers
+        return Problem(shown, 0, "", wrong, "rename it: its name is its URL")
+    if not path.resolve().is_relative_to(folder.resolve()):
+        return Problem(shown, 0, "", f"is a link leading outside {outside}",
+                       f"copy the file into {into} instead of linking to it")
+    return None
+
+
 def display_path(path: Path, root: Path) -> str:
     """The path as the user knows it: relative to the site directory, with forward slashes."""
     try:

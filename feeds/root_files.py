@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from feeds.errors import Problem, SiteError, name_problem, readable_name
+from feeds.errors import Problem, SiteError, published_file_problem, readable_name
 from feeds.listing import FILE_MANAGER_LITTER
 from feeds.render import TOP_LEVEL, OutputFile
 
@@ -98,11 +98,8 @@ def _problems(site_dir: Path, files: dict[str, Path], outside: list[str]) -> lis
         shown = f"{ROOT_DIR}/{readable_name(name)}"
         top = name.partition("/")[0]
         taken = next((own for own in TOP_LEVEL if own.casefold() == top.casefold()), None)
-        if (wrong := name_problem(name)) is not None:  # its name is its URL, and a line of _headers
-            problems.append(Problem(shown, 0, "", wrong, "rename it: its name is its URL"))
-        elif not path.resolve().is_relative_to(folder.resolve()):
-            problems.append(Problem(shown, 0, "", "is a link leading outside root/",
-                                    "copy the file into root/ instead of linking to it"))
+        if (problem := published_file_problem(shown, name, path, folder, f"{ROOT_DIR}/", f"{ROOT_DIR}/")) is not None:
+            problems.append(problem)
         elif taken is not None:
             where = "is where" if top == name else f"is in {top}/, where"
             problems.append(Problem(shown, 1, "", f"{where} the build writes {_BUILD_WRITES[taken]}",

@@ -27,7 +27,7 @@ from markupsafe import Markup
 from feeds import calendar_links
 from feeds.addresses import readable_address
 from feeds.config import site_path
-from feeds.errors import Problem, SiteError, name_problem, readable_name
+from feeds.errors import Problem, SiteError, published_file_problem, readable_name
 from feeds.event_status import banner
 from feeds.keys import templates_key
 from feeds.languages import direction
@@ -372,10 +372,5 @@ def static_files(dirs: list[Path]) -> list[OutputFile]:
 
 def _static_problem(directory: Path, path: Path, name: str) -> Problem | None:
     """What is wrong with a static file (at `name`, under the templates `directory`), or None."""
-    shown = f"templates/{readable_name(name)}"
-    if (wrong := name_problem(name)) is not None:  # its name is its URL, and a line of _headers
-        return Problem(shown, 0, "", wrong, "rename it: its name is its URL")
-    if not path.resolve().is_relative_to(directory.resolve()):
-        return Problem(shown, 0, "", "is a link leading outside the templates folder",
-                       "copy the file into templates/static/ instead of linking to it")
-    return None
+    return published_file_problem(f"templates/{readable_name(name)}", name, path, directory, "the templates folder",
+                                  "templates/static/")
