@@ -26,7 +26,7 @@ from test_hosting import headers_for, parse_headers
 
 from feeds.cache import CACHE_DIR
 from feeds.listing import list_sources
-from feeds.serve import Preview
+from feeds.serve import Preview, Seen
 from feeds.watch import Changes
 
 NEWS = "content/news/2018-11-12-forum-joins-paris-call.md"
@@ -115,6 +115,15 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
     monkeypatch.setattr(building, "datetime", Clock)
     monkeypatch.setattr(serving, "datetime", Clock)
     return now
+
+
+def built_preview(site: Path, output: Path) -> tuple[Preview, Seen]:
+    """A preview of the site as of EXAMPLE_NOW, built once into `output`, and the files as it saw them."""
+    preview = Preview(site, output, base_url="http://127.0.0.1:8000/", now=datetime.fromisoformat(EXAMPLE_NOW),
+                      drafts=False, echo=lambda line: None)
+    seen = preview.look()
+    preview.rebuild(seen.content)
+    return preview, seen
 
 
 def h1(body: bytes) -> str:
@@ -683,10 +692,7 @@ def test_a_template_rewritten_to_the_same_size_and_time_is_seen(example_site: Pa
     templates = example_site / "templates"
     templates.mkdir()
     shutil.copy(ROOT / "templates/news.html", templates / "news.html")
-    preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
-                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lambda line: None)
-    seen = preview.look()
-    preview.rebuild(seen[0])
+    preview, seen = built_preview(example_site, tmp_path / "out")
     template = templates / "news.html"
     before = template.stat()
     text = template.read_text(encoding="utf-8")
@@ -827,10 +833,7 @@ def test_an_editors_scratch_files_in_root_neither_rebuild_nor_are_published(exam
     root.mkdir()
     (root / "_redirects").write_text("/old /news/ 301\n", encoding="utf-8")
     output = tmp_path / "preview"
-    preview = Preview(example_site, output, base_url="http://127.0.0.1:8000/",
-                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lambda line: None)
-    seen = preview.look()
-    preview.rebuild(seen.content)
+    preview, seen = built_preview(example_site, output)
     scratch = [root / "._redirects.swp", root / "#_redirects#", root / "_redirects~", root / ".DS_Store"]
     for path in scratch:
         path.write_bytes(b"b0VIM 9.0\0")
@@ -907,10 +910,7 @@ def test_an_edit_where_a_linked_template_leads_is_seen(example_site: Path, tmp_p
     news.write_text(original, encoding="utf-8")
     (example_site / "templates").symlink_to(theme, target_is_directory=True)
     output = tmp_path / "out"
-    preview = Preview(example_site, output, base_url="http://127.0.0.1:8000/",
-                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lambda line: None)
-    seen = preview.look()
-    preview.rebuild(seen.content)
+    preview, seen = built_preview(example_site, output)
     for edit in ("themed", "themed again"):
         if edit == "themed again":  # the site's own folder, with one template linked to the theme's
             (example_site / "templates").unlink()
@@ -931,10 +931,7 @@ def test_an_edit_where_linked_settings_lead_is_seen(example_site: Path, tmp_path
     (example_site / "site.toml").unlink()
     (example_site / "site.toml").symlink_to(shared)
     output = tmp_path / "out"
-    preview = Preview(example_site, output, base_url="http://127.0.0.1:8000/",
-                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lambda line: None)
-    seen = preview.look()
-    preview.rebuild(seen.content)
+    preview, seen = built_preview(example_site, output)
     generation = preview.state.generation
     seen = preview.catch_up(seen, set())
     assert preview.state.generation == generation  # looked at, unchanged: not built again
