@@ -14,16 +14,16 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
 from feeds.cache import BuildCache
-from feeds.config import SiteConfig
+from feeds.config import CONFIG_NAME, SiteConfig, setting_line
 from feeds.embargo import published_but_held, split_embargoed
-from feeds.errors import Problem, SiteError
+from feeds.errors import Problem, Severity, SiteError
 from feeds.keys import templates_key
 from feeds.ledger import Ledger, apply, read_ledger, reused_withdrawn
 from feeds.listing import leads_outside, stray_problems
 from feeds.model import Event, Item, NewsItem, Site, item_path, newest_first
 from feeds.progress import Progress
 from feeds.root_files import root_problems
-from feeds.strings import Strings, load_strings
+from feeds.strings import Strings, load_strings, untranslated
 from feeds.template_paths import STATIC_DIR, files_in_use, template_dirs
 from feeds.unique import check_tags, check_unique
 
@@ -190,6 +190,13 @@ def _strings(site_dir: Path, config: SiteConfig) -> tuple[Strings, list[Problem]
 
     dirs = template_dirs(site_dir)
     problems = list(syntax_problems(templates_key(dirs), tuple(dirs)))
+    if untranslated(dirs, config.language):
+        language = config.language
+        problems.append(Problem(CONFIG_NAME, setting_line(site_dir, "language"), "language",
+                                f"the site's own words (menus, labels, dates) have no {language!r} translation: they "
+                                "stay English", f"translate the built-in strings/en.toml into "
+                                f"templates/strings/{language.split('-')[0]}.toml, as the README's Translating the site tells",
+                                Severity.WARNING))
     try:
         return load_strings(dirs, config.language), problems
     except SiteError as error:

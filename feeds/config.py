@@ -327,6 +327,12 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     return config
 
 
+def setting_line(site_dir: Path, dotted: str) -> int:
+    """The line of site.toml that sets a key (see _Reader.line_of), for a problem found after the
+    settings were read."""
+    return _Reader(_config_text(site_dir), CONFIG_NAME).line_of(dotted)
+
+
 def _config_text(site_dir: Path) -> str:
     """The text of site.toml; SiteError when there is none, or it cannot be read as UTF-8 text."""
     path = site_dir / CONFIG_NAME

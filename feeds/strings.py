@@ -110,6 +110,13 @@ def load_strings(template_dirs: list[Path], language: str) -> Strings:
     return Strings(values)
 
 
+def untranslated(template_dirs: list[Path], language: str) -> bool:
+    """Whether no strings file, the site's or a built-in one, is in `language` (fr or fr-CH for
+    fr-CH): the site's own words would be English, in pages marked as written in that language."""
+    names = [name for name in _languages(language) if name != BASE_LANGUAGE]
+    return bool(names) and not any((d / STRINGS_DIR / f"{name}.toml").is_file() for name in names for d in template_dirs)
+
+
 def _languages(language: str) -> list[str]:
     """fr-CH: fr, then fr-CH."""
     primary = language.split("-")[0]

@@ -420,23 +420,23 @@ def test_feeds_and_calendar_speak_the_sites_ui_strings(example_site: Path, feeds
     """The words of event entries and calendar text come from the same strings file as the pages."""
     event = example_site / "content/events/annual-gathering-2018.md"
     event.write_text(event.read_text().replace("start: 2018-11-26", "status: cancelled\nstart: 2018-11-26"))
-    translated(example_site, "fr",
-               'when = "Quand"\nwhere = "Où"\nstatus = "Statut"\nall_day = "toute la journée"\n'
-               'status_cancelled = "Annulé"\nbanner_cancelled = "Cet événement est annulé."\n'
-               'months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", '
-               '"octobre", "novembre", "décembre"]\n')
+    translated(example_site, "it",
+               'when = "Quando"\nwhere = "Dove"\nstatus = "Stato"\nall_day = "tutto il giorno"\n'
+               'status_cancelled = "Annullato"\nbanner_cancelled = "Questo evento è annullato."\n'
+               'months = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", '
+               '"settembre", "ottobre", "novembre", "dicembre"]\n')
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     entry = next(e for e in feedparse(example_site / "public/feeds/atom.xml").entries if "events" in e.link)
-    assert entry.title == "Annulé: Annual Gathering of the Centre for Cybersecurity"
+    assert entry.title == "Annullato: Annual Gathering of the Centre for Cybersecurity"
     text = lxml.html.fromstring(entry.content[0].value).text_content()
-    assert "Quand: 26 novembre 2018 – 27 novembre 2018 (toute la journée, Europe/Zurich)" in text
-    assert "Où: World Economic Forum, Geneva, Switzerland" in text
-    assert "Statut: Cet événement est annulé." in text
+    assert "Quando: 26 novembre 2018 – 27 novembre 2018 (tutto il giorno, Europe/Zurich)" in text
+    assert "Dove: World Economic Forum, Geneva, Switzerland" in text
+    assert "Stato: Questo evento è annullato." in text
     [vevent] = icalendar.Calendar.from_ical((example_site / "public/feeds/events.ics").read_bytes()).walk("VEVENT")
-    assert str(vevent["SUMMARY"]) == "Annulé: Annual Gathering of the Centre for Cybersecurity"
-    assert str(vevent["DESCRIPTION"]).startswith("Cet événement est annulé.\n\n")
+    assert str(vevent["SUMMARY"]) == "Annullato: Annual Gathering of the Centre for Cybersecurity"
+    assert str(vevent["DESCRIPTION"]).startswith("Questo evento è annullato.\n\n")
     page = lxml.html.parse(str(example_site / "public/events/annual-gathering-2018/index.html")).getroot()
-    assert "Cet événement est annulé." in page.find_class("banner-cancelled")[0].text_content()
+    assert "Questo evento è annullato." in page.find_class("banner-cancelled")[0].text_content()
 
 
 def test_labels_and_tag_feeds_are_punctuated_and_worded_as_the_site_writes_them(example_site: Path, feeds) -> None:
@@ -448,7 +448,7 @@ def test_labels_and_tag_feeds_are_punctuated_and_worded_as_the_site_writes_them(
                'tag_feed_title = "{title} — {tag}"\ntag_feed_about = "{description} Étiquette « {tag} »."\n')
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     entry = next(e for e in feedparse(example_site / "public/feeds/atom.xml").entries if "events" in e.link)
-    assert lxml.html.fromstring(entry.content[0].value).text_content().startswith("Quand\u202f: 26 November 2018")
+    assert lxml.html.fromstring(entry.content[0].value).text_content().startswith("Quand\u202f: 26 novembre 2018")
     tag = feedparse(example_site / "public/feeds/tags/paris-call/atom.xml").feed
     assert tag.title == "Centre for Cybersecurity Newsroom — Paris Call"
     assert tag.subtitle.endswith("Cybersecurity. Étiquette « Paris Call ».")
@@ -457,7 +457,7 @@ def test_labels_and_tag_feeds_are_punctuated_and_worded_as_the_site_writes_them(
     titles = {link.get("title") for link in page.iterfind(".//head/link[@rel='alternate']")}
     assert "Centre for Cybersecurity Newsroom — Paris Call (Atom)" in titles
     feeds_page = lxml.html.parse(str(example_site / "public/feeds/index.html")).getroot()
-    assert feeds_page.get_element_by_id("tag-paris-call").text_content().startswith("Paris Call (1 item)\u202f: Atom")
+    assert feeds_page.get_element_by_id("tag-paris-call").text_content().startswith("Paris Call (1 publication)\u202f: Atom")
 
 
 def test_footnotes_links_back_are_named_in_the_sites_words(example_site: Path, feeds) -> None:
@@ -505,16 +505,16 @@ def test_the_event_entry_says_when_in_the_sites_date_patterns(example_site: Path
     (example_site / "content/events/webinar.md").write_text(
         "---\ntitle: Webinar\ndate: 2018-11-15T09:00\nstart: 2018-12-05T16:00\nend: 2018-12-05T17:30\n"
         "location: Online\n---\nOne afternoon.\n", encoding="utf-8")
-    translated(example_site, "fr", 'span = "du {start} au {end}"\ntime_span = "{start} à {end}"\n')
+    translated(example_site, "it", 'span = "dal {start} al {end}"\ntime_span = "{start} fino alle {end}"\n')
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     entries = {e.title: e for e in feedparse(example_site / "public/feeds/atom.xml").entries}
     days = lxml.html.fromstring(entries["Annual Gathering of the Centre for Cybersecurity"].content[0].value)
-    assert "When: du 26 November 2018 au 27 November 2018 (all day, Europe/Zurich)" in days.text_content()
+    assert "When: dal 26 November 2018 al 27 November 2018 (all day, Europe/Zurich)" in days.text_content()
     assert [t.get("datetime") for t in days.iter("time")] == ["2018-11-26", "2018-11-27"]
     hours = lxml.html.fromstring(entries["Webinar"].content[0].value)
-    assert "When: 5 December 2018, 16:00 à 17:30 (Europe/Zurich, UTC+01:00)" in hours.text_content()
+    assert "When: 5 December 2018, 16:00 fino alle 17:30 (Europe/Zurich, UTC+01:00)" in hours.text_content()
     page = lxml.html.parse(str(example_site / "public/events/webinar/index.html")).getroot()
-    assert page.find_class("dt-start")[0].text_content() == "5 December 2018, 16:00 à 17:30"
+    assert page.find_class("dt-start")[0].text_content() == "5 December 2018, 16:00 fino alle 17:30"
 
 
 def test_only_real_links_are_made_absolute_and_srcset_keeps_its_commas(example_site: Path, feeds) -> None:

@@ -13,6 +13,7 @@ import feedparser
 import lxml.etree
 import lxml.html
 import mf2py
+import pytest
 from conftest import EXAMPLE_NOW, ROOT, exif_jpeg_header, png, with_news_photo
 from site_newsroom import (  # noqa: F401 - the fixture
     EVENT_COUNT,
@@ -475,8 +476,59 @@ def test_site_templates_and_strings_override_the_built_in_ones(example_site: Pat
     index = _html(example_site / "public", "index.html")
     assert index.get_element_by_id("news-heading").text == "Dernières nouvelles"
     assert "12 novembre 2018" in index.text_content()
-    assert index.get_element_by_id("past-heading").text == "Past events"  # untranslated keys stay English
+    assert index.get_element_by_id("past-heading").text == "Événements passés"  # the built-in French
     assert _html(example_site / "public", "404.html").findtext(".//h1") == "Perdu"
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("fr", {"past": "Événements passés", "date": "12 novembre 2018", "feed": "Flux Atom\u202f: chaque nouvelle "
+            "publication, dans tout lecteur de flux.", "title": "Centre for Cybersecurity Newsroom\u202f: Paris Call"}),
+    ("de-CH", {"past": "Vergangene Veranstaltungen", "date": "12. November 2018", "feed": "Atom-Feed: jeder neue "
+               "Beitrag, in jedem Feedreader.", "title": "Centre for Cybersecurity Newsroom: Paris Call"}),
+])
+def test_a_french_or_german_site_speaks_its_language_with_no_strings_of_its_own(
+        example_site: Path, feeds, language: str, words: dict[str, str]) -> None:
+    """feeds ships its words in French and German; a regional tag (de-CH) takes its language's."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace('language = "en"', f'language = "{language}"'))
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--strict")
+    assert result.code == 0, result.err
+    index = _html(example_site / "public", "index.html")
+    assert index.get_element_by_id("past-heading").text == words["past"]
+    assert words["date"] in index.text_content()
+    subscribe = index.get_element_by_id("subscribe-feeds").getparent()
+    assert subscribe.xpath("string(.//li[1])") == words["feed"]  # the label joined as the language joins it
+    tag_feed = feedparser.parse((example_site / "public/feeds/tags/paris-call/atom.xml").read_bytes())
+    assert tag_feed.feed.title == words["title"]
+
+
+def test_the_built_in_translations_give_every_word() -> None:
+    import tomllib
+
+    strings = ROOT / "templates/strings"
+    english = tomllib.loads((strings / "en.toml").read_text(encoding="utf-8"))
+    for language in ("fr", "de"):
+        words = tomllib.loads((strings / f"{language}.toml").read_text(encoding="utf-8"))
+        assert words.keys() == english.keys(), language
+        assert words != english
+
+
+def test_a_language_feeds_has_no_words_in_is_warned_of(example_site: Path, feeds) -> None:
+    """Pages marked as Japanese would show English menus and dates: a warning at `language`, until
+    the site translates them."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace('language = "en"', 'language = "ja"'))
+    line = 1 + config.read_text().splitlines().index('language = "ja"')
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0
+    assert (f"site.toml:{line}: warning: language: the site's own words (menus, labels, dates) have no 'ja' "
+            "translation: they stay English (hint: translate the built-in strings/en.toml into "
+            "templates/strings/ja.toml") in result.err, result.err
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--strict").code == 1
+    (example_site / "templates/strings").mkdir(parents=True)
+    (example_site / "templates/strings/ja.toml").write_text('latest_news = "最新ニュース"\n', encoding="utf-8")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--strict")
+    assert result.code == 0, result.err
 
 
 def test_every_template_has_item_none_where_it_renders_no_item(example_site: Path, feeds) -> None:
@@ -551,7 +603,7 @@ def test_a_translation_may_use_whatever_the_code_fills_in(example_site: Path, fe
     result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
     assert result.code == 0, result.err
     page = _html(example_site / "public", NEWS + "index.html")
-    assert page.xpath('//time[@class="dt-published"]')[0].text == "Monday, 12. November 2018"
+    assert page.xpath('//time[@class="dt-published"]')[0].text == "Montag, 12. November 2018"  # the built-in German weekday
     assert "Von World Economic Forum" in page.text_content()
 
 
