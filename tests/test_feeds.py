@@ -45,6 +45,19 @@ def absolute_urls(html: str) -> list[str]:
     return urls
 
 
+def contents(out: Path, title: str) -> dict[str, lxml.html.HtmlElement]:
+    """An entry's HTML content in each format, as feedparser (Atom content, RSS content:encoded, or
+    <description> for an item without a summary) and json (content_html) read it, each parsed inside a
+    <div> of its own."""
+    found = {}
+    for fmt, name in (("atom", "atom.xml"), ("rss", "rss.xml")):
+        [entry] = [e for e in feedparse(out / "feeds" / name).entries if e.title == title]
+        found[fmt] = entry.content[0].value if "content" in entry else entry.summary
+    [item] = [i for i in json.loads((out / "feeds/feed.json").read_bytes())["items"] if i["title"] == title]
+    found["json"] = item["content_html"]
+    return {fmt: lxml.html.fragment_fromstring(html, create_parent="div") for fmt, html in found.items()}
+
+
 def utc(text_or_struct) -> int:
     if isinstance(text_or_struct, str):
         return int(datetime.fromisoformat(text_or_struct).timestamp())
@@ -533,6 +546,19 @@ def test_only_real_links_are_made_absolute_and_srcset_keeps_its_commas(example_s
     assert html.xpath("//img/@srcset") == [
         f"https://cdn.example.net/w_300,h_200/chart.png 1x, {EXAMPLE_BASE}news/samples/chart@2x.png 2x"]
     assert html.xpath("//blockquote/@cite") == [EXAMPLE_BASE + "news/forum-joins-paris-call/"]
+
+
+def test_a_fenced_code_blocks_language_is_its_class_on_the_page_and_in_every_feed(example_site: Path, feeds) -> None:
+    """Hugo and Jekyll mark a fenced block ```python as <code class="language-python">, where a
+    template's highlighter (highlight.js, Prism) finds it: pages and feeds keep that class."""
+    body = "```python\nprint('hi')\n```\n\n```c++\nint main();\n```\n\n```\nplain\n```\n"
+    (example_site / "content/news/code.md").write_text(f"---\ntitle: Code\ndate: 2018-11-13\n---\n{body}")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    expected = [("print('hi')\n", "language-python"), ("int main();\n", "language-c++"), ("plain\n", None)]
+    page = lxml.html.parse(str(example_site / "public/news/code/index.html")).getroot()
+    shown = {"page": page.find_class("e-content")[0], **contents(example_site / "public", "Code")}
+    for where, html in shown.items():
+        assert [(code.text, code.get("class")) for code in html.iter("code")] == expected, where
 
 
 def test_when_every_item_is_archived_the_walk_skips_the_copy_of_the_newest_page(example_site: Path, feeds) -> None:

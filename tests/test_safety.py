@@ -223,6 +223,21 @@ def test_code_that_shows_attributes_keeps_them(example_site: Path, feeds) -> Non
     assert [code.text_content() for code in shown.iter("code")] == samples
 
 
+def test_a_code_blocks_language_class_is_a_plain_name_on_code_alone() -> None:
+    """A fence's info string is the writer's to type: a language that could leave its attribute or
+    add classes is dropped (the code stays), and language-... is kept on <code> and nowhere else."""
+    from feeds.markup import to_html
+
+    fences = ['"onmouseover=alert(1)', "a&b", "{.python}", "c#", "objective-c", "vue.js"]
+    body = "".join(f"```{info}\nx\n```\n\n" for info in fences)
+    raw = '<code class="language-go" onclick="x">y</code> <span class="language-go">z</span> <code class="big">w</code>'
+    html = lxml.html.fragment_fromstring(to_html(body + raw), create_parent="div")
+    assert [code.get("class") for code in html.iter("code")] == [
+        None, None, None, "language-c#", "language-objective-c", "language-vue.js", "language-go", None]
+    assert [element.tag for element in html.iter() if element.get("class")] == ["code"] * 4
+    assert_harmless(html)
+
+
 def test_a_body_links_a_calendar_to_subscribe_to_by_webcal(example_site: Path, feeds) -> None:
     """webcal: is how a page offers a calendar to subscribe to (the site's own subscribe links use it):
     a body's webcal: link stays a link, on the page and in the feeds, as written."""
