@@ -593,6 +593,66 @@ def test_an_entry_in_another_language_says_so_in_every_format(example_site: Path
     assert entry["language"] == "ar"
 
 
+NEWS_TITLE = "World Economic Forum joins the Paris Call for Trust and Security in Cyberspace"
+EVENT_TITLE = "Annual Gathering of the Centre for Cybersecurity"
+
+
+def wrapper(content: lxml.html.HtmlElement) -> tuple[str, str, str] | None:
+    """The tag, dir and lang of the one element an entry's HTML is wrapped in; None when it is not
+    wrapped in one (text or other elements beside it)."""
+    children = list(content)
+    if (content.text or "").strip() or len(children) != 1 or (children[0].tail or "").strip():
+        return None
+    return children[0].tag, children[0].get("dir"), children[0].get("lang")
+
+
+def test_entries_of_a_right_to_left_site_say_their_direction_in_every_format(example_site: Path, feeds) -> None:
+    """Feeds carry no direction (Atom's xml:lang is a language alone): a site in Arabic wraps each
+    entry's HTML in <div dir="rtl" lang="ar">, and its English entries in dir="ltr", lest a reader
+    that goes by the feed's language lay them out right to left; an English event's When and Where,
+    in the site's words, are right to left within it."""
+    translated(example_site, "ar", 'when = "متى"\n')
+    (example_site / "content/news/english.md").write_text(
+        "---\ntitle: In English\ndate: 2018-11-13\nlang: en\n---\nAn English paragraph, (with brackets).\n")
+    event = example_site / "content/events/annual-gathering-2018.md"
+    event.write_text(event.read_text(encoding="utf-8").replace("\n---\n", "\nlang: en\n---\n", 1), encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    out = example_site / "public"
+    for fmt, content in contents(out, NEWS_TITLE).items():
+        assert wrapper(content) == ("div", "rtl", "ar"), fmt
+    for fmt, content in contents(out, "In English").items():
+        assert wrapper(content) == ("div", "ltr", "en"), fmt
+        assert content.text_content().strip() == "An English paragraph, (with brackets)."
+    for fmt, content in contents(out, EVENT_TITLE).items():
+        assert wrapper(content) == ("div", "ltr", "en"), fmt
+        [details] = [div for div in content[0] if div.tag == "div"]
+        assert (details.get("dir"), details.get("lang")) == ("rtl", "ar"), fmt
+        assert details.text_content().startswith("متى"), fmt
+
+
+def test_a_right_to_left_entry_of_a_left_to_right_site_says_its_direction_in_every_format(example_site: Path,
+                                                                                         feeds) -> None:
+    """An item with `lang: ar` in an English site: its entry's HTML is wrapped in <div dir="rtl"
+    lang="ar">, an event's English details in dir="ltr" within it; the English entries are as written."""
+    (example_site / "content/news/arabic.md").write_text(
+        "---\ntitle: خبر\ndate: 2018-11-13\nlang: ar\n---\nنص الخبر (مع أقواس).\n", encoding="utf-8")
+    (example_site / "content/events/arabic.md").write_text(
+        "---\ntitle: ملتقى\ndate: 2018-11-13\nstart: 2018-12-01\nlang: ar\n---\nنص الحدث.\n", encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    out = example_site / "public"
+    for fmt, content in contents(out, "خبر").items():
+        assert wrapper(content) == ("div", "rtl", "ar"), fmt
+        assert content.text_content().strip() == "نص الخبر (مع أقواس)."
+    for fmt, content in contents(out, "ملتقى").items():
+        assert wrapper(content) == ("div", "rtl", "ar"), fmt
+        [details] = [div for div in content[0] if div.tag == "div"]
+        assert (details.get("dir"), details.get("lang")) == ("ltr", "en"), fmt
+        assert details.text_content().startswith("When:"), fmt
+    for title in (NEWS_TITLE, EVENT_TITLE):
+        for fmt, content in contents(out, title).items():
+            assert content.xpath(".//@dir | .//@lang") == [], (title, fmt)
+
+
 def test_an_image_whose_name_has_spaces_and_accents_is_a_valid_url_everywhere(example_site: Path, feeds) -> None:
     (example_site / "templates/static/images").mkdir(parents=True)
     (example_site / "templates/static/images/my photo ü.jpg").write_bytes(b"\xff\xd8\xff" + b"j" * 1231)

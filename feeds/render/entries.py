@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from feeds.addresses import readable_address
 from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title, place
+from feeds.languages import direction
 from feeds.links import absolutize
 from feeds.markup import with_back_labels
 from feeds.mediatypes import media_type
@@ -40,7 +41,7 @@ class Entry:
     published: datetime  # when the item became public (see public_since), as feeds write it
     updated: datetime  # when it last changed, never before it became public
     url: str  # the item's page
-    content_html: str  # the full body, every href, src and srcset absolute
+    content_html: str  # the full body, every href, src and srcset absolute, in a <div dir> where needed (_content)
     author: str
     image: Media | None
 
@@ -52,7 +53,9 @@ def entries(site: Site, items: Iterable[Item], published: Iterable[Output]) -> d
     def files() -> dict[str, Output]:  # by path: looked up only for an item with an image of its own
         return {file.path: file for file in published}
 
-    return _Entries({item.id: item for item in items}, lambda item: _entry(site.config, site.strings, item, files))
+    site_direction = direction(site.config.language)  # once: most items have no language of their own
+    return _Entries({item.id: item for item in items},
+                    lambda item: _entry(site.config, site.strings, site_direction, item, files))
 
 
 class _Entries(dict[str, Entry]):
@@ -74,17 +77,43 @@ def feed_time(moment: datetime) -> datetime:
     return moment if offset is None or offset.seconds % 1800 == 0 else moment.astimezone(timezone.utc)
 
 
-def _entry(config: SiteConfig, t: Strings, item: Item, files: Callable[[], Mapping[str, Output]]) -> Entry:
+def _entry(config: SiteConfig, t: Strings, site_direction: str, item: Item,
+           files: Callable[[], Mapping[str, Output]]) -> Entry:
     url = config.url(item.path)
     author = item.author if isinstance(item, NewsItem) and item.author else config.author
     image = _media(config, item.image, files) if isinstance(item, NewsItem) and item.image else None
     title = calendar_title(item, t) if isinstance(item, Event) else item.title
-    own = with_back_labels(item.body_html, t.footnote_back)
-    body = f"{event_details(item, t)}\n{own}" if isinstance(item, Event) else own
     # A release dated the 12th and held until the 26th is dated the 26th in feeds (its page keeps its
     # date): feed-to-email services and some readers take only entries newer than their last look.
-    return Entry(item, title, feed_time(public_since(item)), feed_time(last_change(item)), url, absolutize(body, url),
-                 author.name, image)
+    return Entry(item, title, feed_time(public_since(item)), feed_time(last_change(item)), url,
+                 _content(config, t, site_direction, item, url), author.name, image)
+
+
+def _content(config: SiteConfig, t: Strings, site_direction: str, item: Item, url: str) -> str:
+    """The entry's HTML: an event's details, in the site's words, then the body, links made absolute.
+
+    Pages give the direction on <html>, but no feed format can give one for its content (Atom's
+    xml:lang is a language alone, RSS and JSON Feed give none on the HTML): a reader laid Arabic out
+    left to right, its punctuation at the wrong end. So where the item's direction or the site's is
+    right to left, the HTML says its own: a reader that takes the direction from the feed's language
+    would lay an English entry of an Arabic site out right to left. Where both are left to right, the
+    common case and every reader's default, it is left as it is."""
+    body = with_back_labels(item.body_html, t.footnote_back)
+    own_direction = direction(item.lang) if item.lang else site_direction
+    if isinstance(item, Event):
+        details = event_details(item, t)
+        if own_direction != site_direction:  # the site's words, in an entry marked as the item's language
+            details = _directed(details, config.language, site_direction)
+        body = f"{details}\n{body}"
+    body = absolutize(body, url)
+    if "rtl" not in (own_direction, site_direction):
+        return body
+    return _directed(body, item.lang or config.language, own_direction)
+
+
+def _directed(html: str, language: str, way: str) -> str:
+    """The HTML in a <div> that gives its direction ("rtl" or "ltr") and language."""
+    return f'<div dir="{way}" lang="{escape(language)}">{html}</div>'
 
 
 def _media(config: SiteConfig, value: str, files: Callable[[], Mapping[str, Output]]) -> Media:
