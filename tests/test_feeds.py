@@ -747,3 +747,39 @@ def test_an_international_base_url_is_published_as_a_uri(example_site: Path, fee
     assert feedparse(out / "feeds/atom.xml").entries[0].link.startswith(base)
     assert str(icalendar.Calendar.from_ical((out / "feeds/events.ics").read_bytes())["SOURCE"]) == base + "feeds/events.ics"
     assert f"Sitemap: {base}sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_an_older_item_revised_since_the_newest_came_in_is_in_the_subscription_documents(example_site: Path,
+                                                                                        feeds) -> None:
+    """Readers poll the subscription document alone: an event announced long ago and cancelled now,
+    with its `updated:`, is in it again (at most `limit` such items, the latest change first), as well
+    as in its archive. A change made before the oldest of the newest items came in is not."""
+    from feeds.build import load_site
+    from feeds.render.channels import channels, documents
+
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace("limit = 20", "limit = 3"))
+    for day in range(13, 18):
+        (example_site / f"content/news/n{day}.md").write_text(f"---\ntitle: N{day}\ndate: 2018-11-{day}T09:00\n---\nX.\n")
+    event = example_site / "content/events/annual-gathering-2018.md"
+    event.write_text(event.read_text().replace("start:", "status: cancelled\nupdated: 2018-11-19T10:00:00+01:00\nstart:"))
+    n13 = example_site / "content/news/n13.md"
+    n13.write_text(n13.read_text().replace("date:", "updated: 2018-11-18T09:00\ndate:"))
+    release = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    release.write_text(release.read_text().replace("date:", "updated: 2018-11-14T09:00:00+01:00\ndate:", 1))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+
+    out = example_site / "public/feeds"
+    newest = ["N17", "N16", "N15"]
+    cancelled = "Cancelled: Annual Gathering of the Centre for Cybersecurity"
+    for fmt in ("atom.xml", "rss.xml"):
+        feed = feedparse(out / fmt)
+        assert [e.title for e in feed.entries] == [*newest, cancelled, "N13"], fmt
+        assert feed.feed.updated_parsed[:5] == (2018, 11, 19, 9, 0), fmt  # the cancellation, in UTC
+    assert [i["title"] for i in json.loads((out / "feed.json").read_bytes())["items"]] == [*newest, cancelled, "N13"]
+    archived = feedparse(out / "archive/1/atom.xml")
+    assert cancelled in [e.title for e in archived.entries]  # the archive keeps it, revised too
+
+    site = load_site(example_site, now=datetime.fromisoformat(EXAMPLE_NOW)).site
+    [document, *_] = documents(channels(site)[0], 1)  # one newer item: one revised item, the latest change
+    assert [item.title for item in document.entries] == ["N17", "Annual Gathering of the Centre for Cybersecurity"]

@@ -3,6 +3,7 @@ document of the newest entries plus RFC 5005 archives that together hold every i
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,8 +58,9 @@ class Document:
 
     channel: Channel
     number: int
-    entries: tuple[Item, ...]  # newest first
+    entries: tuple[Item, ...]  # newest first; the subscription document's then those revised since (see documents)
     archives: int  # how many archive documents the channel has
+    limit: int  # the items of an archive, and the newest ones the subscription document holds
 
     @property
     def is_archive(self) -> bool:
@@ -72,7 +74,7 @@ class Document:
         """The archive that prev-archive leads to (0: none). From the subscription document, past the
         newest archive when that holds just what the subscription document holds."""
         older = self.archives if self.number == 0 else self.number - 1
-        if self.number == 0 and older and len(self.channel.items) == older * len(self.entries):
+        if self.number == 0 and older and len(self.channel.items) == older * self.limit:
             older -= 1
         return older
 
@@ -136,8 +138,8 @@ def last_change(item: Item) -> datetime:
 
 
 def documents(channel: Channel, limit: int) -> list[Document]:
-    """The subscription document (the newest `limit` items), then, for the site-wide channel, every full
-    archive, oldest first.
+    """The subscription document (the newest `limit` items, then those revised since, see `revised`),
+    then, for the site-wide channel, every full archive, oldest first.
 
     Archives hold `limit` items each, counted from the first item ever published, so an archive
     never changes once full; the items not yet in a full archive are all in the subscription document.
@@ -146,8 +148,25 @@ def documents(channel: Channel, limit: int) -> list[Document]:
     """
     oldest_first = channel.items[::-1]
     archives = len(oldest_first) // limit if not channel.tag else 0
-    found = [Document(channel, 0, channel.items[:limit], archives)]
+    newest = channel.items[:limit]
+    found = [Document(channel, 0, newest + revised(channel.items, limit), archives, limit)]
     for number in range(1, archives + 1):
         chunk = oldest_first[(number - 1) * limit : number * limit]
-        found.append(Document(channel, number, tuple(reversed(chunk)), archives))
+        found.append(Document(channel, number, tuple(reversed(chunk)), archives, limit))
     return found
+
+
+def revised(items: tuple[Item, ...], limit: int) -> tuple[Item, ...]:
+    """Of a channel's items, those older than the newest `limit` (which the subscription document
+    holds) that changed (`updated:`) after the oldest of those became public: at most `limit` of them,
+    the latest change first.
+
+    Feed readers poll the subscription document alone: an event announced months ago and cancelled
+    today, or a correction to an old release, would otherwise reach no subscriber. RFC 5005 lets an
+    entry be in an archive and the subscription document both; a reader keeps the latest `updated`.
+    """
+    if len(items) <= limit:
+        return ()
+    since = public_since(items[limit - 1]).timestamp()  # each older item became public before
+    changed = [item for item in items[limit:] if item.updated.timestamp() > since]
+    return tuple(heapq.nsmallest(limit, changed, key=lambda item: (-item.updated.timestamp(), item.id)))
