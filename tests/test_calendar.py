@@ -777,8 +777,8 @@ def test_outlook_gets_each_regular_zone_as_a_standard_and_a_daylight_rule(built:
     assert shapes == {
         "Europe/Zurich": [("STANDARD", datetime(2017, 10, 29, 3), "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10", 2 * hour, hour),
                           ("DAYLIGHT", datetime(2018, 3, 25, 2), "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3", hour, 2 * hour)],
-        "America/New_York": [("STANDARD", datetime(2017, 11, 5, 2), "FREQ=YEARLY;BYDAY=1SU;BYMONTH=11", -4 * hour, -5 * hour),
-                             ("DAYLIGHT", datetime(2018, 3, 11, 2), "FREQ=YEARLY;BYDAY=2SU;BYMONTH=3", -5 * hour, -4 * hour)]}
+        "America/New_York": [("STANDARD", datetime(2018, 11, 4, 2), "FREQ=YEARLY;BYDAY=1SU;BYMONTH=11", -4 * hour, -5 * hour),
+                             ("DAYLIGHT", datetime(2019, 3, 10, 2), "FREQ=YEARLY;BYDAY=2SU;BYMONTH=3", -5 * hour, -4 * hour)]}
     # Morocco's clocks change around Ramadan, on dates no yearly rule gives: they stay listed.
     assert not any("RRULE" in o for o in zones["Africa/Casablanca"].subcomponents)
 
@@ -841,6 +841,28 @@ def test_ical_js_lands_a_series_through_yearly_rules_in_either_hemisphere(tmp_pa
         assert len(offsets) == 2, zone  # the year's dates fall on both sides of its changes
         assert [o["start"] for o in read["occurrences"]] == [
             sunday.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z") for sunday in sundays], zone
+
+
+def test_each_zone_covers_the_years_of_its_own_events_only(tmp_path: Path) -> None:
+    """An event of 2005 in Zurich stretches Zurich's VTIMEZONE back to 2005, not New York's: over
+    2005-2024 New York's rules changed (2007) and its changes would be listed one by one, which
+    Outlook reads as the last change alone, where its events of 2019 and 2024 need only yearly rules."""
+    site = _built_with(tmp_path, {
+        "old-zurich": "---\ntitle: Old\ndate: 2004-12-01\nstart: 2005-03-01T10:00\nend: 2005-03-01T11:00\n"
+                      "location: Bern\n---\nX.\n",
+        "new-york-later": "---\ntitle: Later\ndate: 2018-11-01\nstart: 2024-11-20T10:00\nend: 2024-11-20T11:00\n"
+                          "timezone: America/New_York\nlocation: New York\n---\nX.\n"})
+    for path in ("feeds/events.ics", "events/new-york-later/event.ics"):
+        ics = site / "public" / path
+        zones = {str(tz["TZID"]): tz for tz in icalendar.Calendar.from_ical(ics.read_bytes()).walk("VTIMEZONE")}
+        observances = zones["America/New_York"].subcomponents
+        assert sorted(o.name for o in observances if "RRULE" in o) == ["DAYLIGHT", "STANDARD"], path
+        assert not any("RDATE" in o for o in observances), path
+        starts = {e["summary"]: e["start"] for e in read_with_icaljs(ics)["events"]}
+        assert starts["Later"] == "2024-11-20T15:00:00.000Z", path
+    # Zurich's still reaches back to the event of 2005, read through the file's own definitions.
+    starts = {e["summary"]: e["start"] for e in read_with_icaljs(site / "public/feeds/events.ics")["events"]}
+    assert starts["Old"] == "2005-03-01T09:00:00.000Z"
 
 
 def test_an_events_web_address_is_published_as_a_uri_and_shown_as_written(tmp_path: Path) -> None:

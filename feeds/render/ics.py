@@ -102,18 +102,29 @@ def _vevent_text(site: Site, event: Event) -> EventText:
 
 def _calendar_parts(header: bytes, texts: list[EventText], zone: tuple[str, int] | None = None) -> tuple[bytes, ...]:
     """The parts of a VCALENDAR, in order: its properties, a VTIMEZONE for every zone the events
-    name (or for `zone`, a zone's name and a year, when they name none), the events, its end."""
-    tzids = sorted({tzid for text in texts for tzid in text.tzids})
+    name, covering the years of the events that name it (or for `zone`, a zone's name and a year,
+    when they name none), the events, its end."""
+    spans = _zone_years(texts)
     parts = [header]
-    if tzids:
-        first = min(text.years[0] for text in texts)
-        last = max(text.years[1] for text in texts)
-        parts += [vtimezone_ical(tzid, first, last) for tzid in tzids]
+    if spans:
+        parts += [vtimezone_ical(tzid, first, last) for tzid, (first, last) in sorted(spans.items())]
     elif zone is not None:
         parts.append(vtimezone_ical(zone[0], zone[1], zone[1] + 1))
     parts += [text.data for text in texts]
     parts.append(_END)
     return tuple(parts)
+
+
+def _zone_years(texts: list[EventText]) -> dict[str, tuple[int, int]]:
+    """Each zone the events name, with the years of the events that name it: not the years of all
+    events, since a zone whose rules changed anywhere in a wider span would be listed change by change
+    rather than as the yearly rules Outlook needs (New York in 2024 by an event of 2005 in Zurich)."""
+    spans: dict[str, tuple[int, int]] = {}
+    for text in texts:
+        for tzid in text.tzids:
+            first, last = spans.get(tzid, text.years)
+            spans[tzid] = (min(first, text.years[0]), max(last, text.years[1]))
+    return spans
 
 
 def _subscription_header(site: Site) -> bytes:
