@@ -83,6 +83,8 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
     if (refused := _refused_parts(freq, parts)) is not None:
         raise RecurrenceError("rrule", refused, "Thunderbird and other clients on ical.js cannot read a calendar that "
                               "holds such a rule; see RFC 5545 section 3.3.10 for which parts go with which FREQ")
+    if (refused_value := _refused_values(parts)) is not None:
+        raise RecurrenceError("rrule", *refused_value)
     if ("COUNT" in parts) == ("UNTIL" in parts):
         raise RecurrenceError("rrule", "needs exactly one of COUNT or UNTIL",
                               "an open-ended series cannot be given correct time zone data for every date")
@@ -196,6 +198,32 @@ def _refused_parts(freq: str, parts: Mapping[str, list[Any]]) -> str | None:
     for part, others in (("BYYEARDAY", ("BYMONTH", "BYMONTHDAY")), ("BYWEEKNO", ("BYMONTHDAY",))):
         if part in parts and (other := next((o for o in others if o in parts), None)):
             return f"{part} does not go with {other} in calendar apps on ical.js"
+    return None
+
+
+# The numbered parts, each counting from 1 or back from the end from -1 (RFC 5545 section 3.3.10):
+# the most they count to, and what they count.
+_COUNTED = {"BYMONTHDAY": (31, "day of the month"), "BYYEARDAY": (366, "day of the year"),
+            "BYWEEKNO": (53, "week of the year")}
+_CLOCK_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
+
+
+def _refused_values(parts: Mapping[str, list[Any]]) -> tuple[str, str] | None:
+    """The problem and hint of an INTERVAL or a number that RFC 5545 does not allow, or of a part that
+    sets the time of day, or None. Clients read such rules apart: given BYMONTHDAY=0, dateutil finds
+    dates and ical.js none; INTERVAL=0 gives dateutil the start three times. A time of day is start's
+    alone: BYHOUR or BYMINUTE would add dates within a day (or move the first from start), and one
+    that says start's time again adds nothing."""
+    interval = parts.get("INTERVAL", [1])[0]
+    if interval < 1:
+        return f"INTERVAL must be 1 or more, got {interval}", "INTERVAL=2 is every other one; leave it out for every one"
+    for part, (most, unit) in _COUNTED.items():
+        if (wrong := next((n for n in parts.get(part, []) if not 1 <= abs(n) <= most), None)) is not None:
+            return (f"{part}={wrong} names no {unit}: RFC 5545 counts them 1 to {most} from the start, -1 to -{most} "
+                    "from the end", f"e.g. {part}=-1 for the last {unit}")
+    if (clock := next((part for part in _CLOCK_PARTS if part in parts), None)) is not None:
+        return (f"{clock} does not go in a series' rule: each date begins at start's time",
+                "leave it out: a series repeats by the day at most; for several times a day, write an event for each")
     return None
 
 

@@ -282,6 +282,23 @@ ERRORS = [
          ["content/events/fold.md:4: start: a series cannot start at the second 02:15 of 2018-10-28 in Europe/Zurich, "
           "as the clocks go back: calendars read a series' start on the clock, as the first (hint: start it at "
           "another time, or write this date as an event of its own)"]),
+    # Values RFC 5545 section 3.3.10 forbids, which clients read apart (given BYMONTHDAY=0, dateutil
+    # finds three dates and ical.js none), and parts that would set a time of day other than start's.
+    Case("rrule-day-zero", {"content/events/zero.md": news("title: E\nstart: 2018-11-26\nrrule: FREQ=MONTHLY;COUNT=3;BYMONTHDAY=0\nlocation: Bern\n"),
+                            "content/events/yearday.md": news("title: E\nstart: 2019-06-04\nrrule: FREQ=YEARLY;COUNT=3;BYYEARDAY=155,0\nlocation: Bern\n"),
+                            "content/events/week.md": news("title: E\nstart: 2018-11-26\nrrule: FREQ=YEARLY;COUNT=3;BYWEEKNO=0\nlocation: Bern\n")},
+         ["content/events/zero.md:4: rrule: BYMONTHDAY=0 names no day of the month: RFC 5545 counts them 1 to 31 from the "
+          "start, -1 to -31 from the end (hint: e.g. BYMONTHDAY=-1 for the last day of the month)",
+          "content/events/yearday.md:4: rrule: BYYEARDAY=0 names no day of the year: RFC 5545 counts them 1 to 366",
+          "content/events/week.md:4: rrule: BYWEEKNO=0 names no week of the year: RFC 5545 counts them 1 to 53"]),
+    Case("rrule-interval-zero", {"content/events/still.md": news("title: E\nstart: 2018-11-26\nrrule: FREQ=DAILY;COUNT=3;INTERVAL=0\nlocation: Bern\n")},
+         ["content/events/still.md:4: rrule: INTERVAL must be 1 or more, got 0 (hint: INTERVAL=2 is every other one; "
+          "leave it out for every one)"]),
+    Case("rrule-time-of-day", {"content/events/halves.md": news("title: E\nstart: 2018-11-26T10:00\nrrule: FREQ=DAILY;COUNT=4;BYMINUTE=0,30\nlocation: Bern\n"),
+                               "content/events/ten.md": news("title: E\nstart: 2018-11-26T10:00\nrrule: FREQ=DAILY;COUNT=3;BYHOUR=10\nlocation: Bern\n")},
+         ["content/events/halves.md:4: rrule: BYMINUTE does not go in a series' rule: each date begins at start's time "
+          "(hint: leave it out: a series repeats by the day at most; for several times a day, write an event for each)",
+          "content/events/ten.md:4: rrule: BYHOUR does not go in a series' rule"]),
     Case("rrule-past-the-years", {"content/events/ages.md": news("title: E\nstart: 2018-11-26\nrrule: FREQ=YEARLY;COUNT=1000\nlocation: Bern\n")},
          ["content/events/ages.md:4: rrule: runs to 3017, past 2999"]),
     Case("yaml-merge-key", {"content/news/merge.md": news("title: T\ndate: 2018-11-12\n<<: {date: 2018-02-30}\n")},
