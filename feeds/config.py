@@ -396,20 +396,27 @@ def _calendar_settings(r: _Reader, data: dict[str, Any], description: str) -> Ca
             r.line(organizer_table, "calendar.organizer.name"),
             r.email(organizer_table, "calendar.organizer.email"),
         )
-    hours = r.get(table, "calendar.refresh_hours", float, 12.0)
-    if not 0 < hours <= 24 * 366:  # not NaN either
-        r.fail("calendar.refresh_hours", f"expected a number of hours over 0 and at most a year's, got {hours:g}",
-               "e.g. refresh_hours = 12")
-        hours = 12.0
     return CalendarSettings(
         name=(r.line(table, "calendar.name", "") or "") if "name" in table else None,
         description=r.get(table, "calendar.description", str, description),
-        refresh=timedelta(hours=hours),
+        refresh=_refresh(r, table),
         color=_color(r, table),
         image=r.address(table, "calendar.image", in_site=True),
         organizer=organizer,
         past=_past_days(r, table),
     )
+
+
+def _refresh(r: _Reader, table: dict[str, Any]) -> timedelta:
+    """[calendar] refresh_hours, from a minute to a year: REFRESH-INTERVAL and X-PUBLISHED-TTL are
+    written in whole seconds, so that 0.0001 (0.36 s) was published as P0D, and a client asked to
+    refresh more often than once a minute would only be polling."""
+    hours = r.get(table, "calendar.refresh_hours", float, 12.0)
+    if not 1 / 60 <= hours <= 24 * 366:  # not NaN either
+        r.fail("calendar.refresh_hours", f"expected a number of hours from a minute's (0.0167) to a year's (8784), "
+               f"got {hours:g}", "e.g. refresh_hours = 12, or 0.25 for a quarter of an hour")
+        hours = 12.0
+    return timedelta(hours=hours)
 
 
 _MOST_PAST_DAYS = 366_000  # about a thousand years: events are dated up to 2999, and each leaves the calendar by 9999

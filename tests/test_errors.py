@@ -305,11 +305,17 @@ ERRORS = [
          ["content/news/merge.md:4: YAML merge keys (<<) are not supported"]),
     Case("key-not-a-word", {"content/news/null.md": news("title: T\ndate: 2018-11-12\nnull: x\n")},
          ["content/news/null.md:4: null: a key must be a word"]),
-    Case("site-toml-refresh-infinite", {}, ["site.toml:18: calendar.refresh_hours: expected a number of hours over 0"],
+    Case("site-toml-refresh-infinite", {}, ["site.toml:18: calendar.refresh_hours: expected a number of hours from a "
+                                            "minute's (0.0167) to a year's (8784), got inf"],
          edits={"site.toml": ("refresh_hours = 12", "refresh_hours = inf")}),
-    Case("site-toml-refresh-negative", {}, ["site.toml:18: calendar.refresh_hours: expected a number of hours over 0 "
-                                            "and at most a year's, got -3 (hint: e.g. refresh_hours = 12)"],
+    Case("site-toml-refresh-negative", {}, ["site.toml:18: calendar.refresh_hours: expected a number of hours from a "
+                                            "minute's (0.0167) to a year's (8784), got -3 (hint: e.g. refresh_hours = 12, "
+                                            "or 0.25 for a quarter of an hour)"],
          edits={"site.toml": ("refresh_hours = 12", "refresh_hours = -3")}),
+    # 0.36 s: written as P0D, which asks clients to refresh without end.
+    Case("site-toml-refresh-under-a-minute", {}, ["site.toml:18: calendar.refresh_hours: expected a number of hours from "
+                                                  "a minute's (0.0167) to a year's (8784), got 0.0001"],
+         edits={"site.toml": ("refresh_hours = 12", "refresh_hours = 0.0001")}),
     Case("site-toml-past-days-negative", {}, ["site.toml:19: calendar.past_days: expected a number of days from 0 "
                                               "to 366,000, got -7 (hint: e.g. past_days = 365)"],
          edits={"site.toml": ("refresh_hours = 12", "refresh_hours = 12\npast_days = -7")}),
