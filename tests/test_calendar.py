@@ -823,6 +823,81 @@ def test_a_vtimezone_lands_every_time_around_each_change_where_the_zone_does(zon
     assert checked > 200 * (last - first)
 
 
+def _iana_changes(zone: str, first: int, last: int) -> set[tuple[datetime, timedelta, timedelta]]:
+    """Each change of the zone's offset from 1 January of `first` to 1 January of `last` (its wall
+    clock), by zoneinfo: the instant (UTC, naive) and the offsets it goes from and to."""
+    iana = ZoneInfo(zone)
+    instant = datetime(first, 1, 1, tzinfo=iana).astimezone(UTC)
+    end = datetime(last, 1, 1, tzinfo=iana).astimezone(UTC)
+    changes = set()
+    while instant < end:
+        before, after = (instant - timedelta(hours=1)).astimezone(iana).utcoffset(), instant.astimezone(iana).utcoffset()
+        if before != after:
+            at = instant - timedelta(hours=1)
+            while (at + timedelta(minutes=1)).astimezone(iana).utcoffset() == before:
+                at += timedelta(minutes=1)
+            changes.add(((at + timedelta(minutes=1)).replace(tzinfo=None), before, after))
+        instant += timedelta(hours=1)
+    return changes
+
+
+# Zones whose changes are listed (not yearly) over the range, with changes forward by an hour, half an
+# hour (Lord Howe) and a day (Samoa skipped 30 December 2011).
+LISTED = [("America/New_York", 2005, 2008), ("Africa/Casablanca", 2024, 2025), ("Australia/Lord_Howe", 2006, 2010),
+          ("Europe/Moscow", 2010, 2012), ("Pacific/Apia", 2011, 2012)]
+
+
+@pytest.mark.parametrize(("zone", "first", "last"), LISTED)
+def test_each_listed_change_is_dated_on_the_clock_before_it(zone: str, first: int, last: int) -> None:
+    """RFC 5545 (section 3.6.5) reads DTSTART and each RDATE of an observance in its TZOFFSETFROM, the
+    clock before the change: read so, the onsets are exactly the zone's changes, forward as well as back."""
+    from feeds.render.vtimezone import vtimezone_ical
+
+    defined = icalendar.Timezone.from_ical(vtimezone_ical(zone, first, last))
+    listed = set()
+    for observance in defined.subcomponents:
+        assert "RRULE" not in observance
+        before, after = observance.TZOFFSETFROM, observance.TZOFFSETTO
+        rdates = observance.get("RDATE", [])
+        onsets = [observance.DTSTART] + [d.dt for line in (rdates if isinstance(rdates, list) else [rdates]) for d in line.dts]
+        listed |= {(onset - before, before, after) for onset in onsets if before != after}
+    assert listed == _iana_changes(zone, first, last)
+
+
+def test_a_skipped_time_written_in_utc_reads_after_the_change_through_a_listed_zone(tmp_path: Path) -> None:
+    """02:30 on 10 March 2024 is skipped in New York, and a single event then is written in UTC (07:30Z),
+    to be read through the calendar's definition of its zone: an event of 2005 there makes it a list
+    (the rules changed in 2007), whose change forward must be dated 02:00, not 03:00, for 07:30Z to be
+    03:30 rather than a 02:30 that never was. So too in Casablanca, where 02:00 became 03:00 on 14 April."""
+    site = _built_with(tmp_path, {
+        "old-new-york": "---\ntitle: Old\ndate: 2004-12-01\nstart: 2005-03-01T10:00\nend: 2005-03-01T11:00\n"
+                        "timezone: America/New_York\nlocation: New York\n---\nX.\n",
+        "skipped-new-york": "---\ntitle: Skipped in New York\ndate: 2018-11-01\nstart: 2024-03-10T02:30\n"
+                            "end: 2024-03-10T04:00\ntimezone: America/New_York\nlocation: New York\n---\nX.\n",
+        "casablanca-morning": "---\ntitle: Morning\ndate: 2018-11-01\nstart: 2024-04-14T10:00\nend: 2024-04-14T11:00\n"
+                              "timezone: Africa/Casablanca\nlocation: Casablanca\n---\nX.\n",
+        "skipped-casablanca": "---\ntitle: Skipped in Casablanca\ndate: 2018-11-01\nstart: 2024-04-14T02:30\n"
+                              "end: 2024-04-14T04:00\ntimezone: Africa/Casablanca\nlocation: Casablanca\n---\nX.\n"})
+    ics = site / "public/feeds/events.ics"
+    cal = icalendar.Calendar.from_ical(ics.read_bytes())
+    definitions = {str(tz["TZID"]): tz for tz in cal.walk("VTIMEZONE")}
+    by_icaljs = {e["summary"]: e for e in read_with_icaljs(ics)["events"]}
+    half_an_hour = timedelta(minutes=30)  # from 03:30 to its end at 04:00
+    for title, zone, wall in (("Skipped in New York", "America/New_York", "2024-03-10T03:30:00"),
+                              ("Skipped in Casablanca", "Africa/Casablanca", "2024-04-14T03:30:00")):
+        assert not any("RRULE" in o for o in definitions[zone].subcomponents), zone  # the listed form
+        [event] = [e for e in cal.walk("VEVENT") if e["SUMMARY"] == title]
+        start, tz = event.decoded("DTSTART"), definitions[zone].to_tz(lookup_tzid=False)
+        assert start.utcoffset() == timedelta(0) and "TZID" not in event["DTSTART"].params
+        assert start.astimezone(tz).replace(tzinfo=None).isoformat() == wall, zone
+        assert event["DTEND"].dt.replace(tzinfo=tz) - start == half_an_hour, zone  # 04:00, written in its zone
+        read = by_icaljs[title]
+        assert datetime.fromisoformat(read["end"]) - datetime.fromisoformat(read["start"]) == half_an_hour, zone
+        walls = subprocess.run(["node", str(ROOT / "tests/node/wall_clock.mjs"), str(ics), zone], check=True,
+                               capture_output=True, text=True, input=json.dumps([read["start"]]))
+        assert json.loads(walls.stdout) == [wall], zone
+
+
 def test_ical_js_lands_a_series_through_yearly_rules_in_either_hemisphere(tmp_path: Path) -> None:
     """ical.js (Thunderbird, Nextcloud) knows only the file's own definitions: every Sunday of a year at
     04:15 lands where the zone has it through its STANDARD and DAYLIGHT rules, south of the equator,

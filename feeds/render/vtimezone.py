@@ -32,25 +32,35 @@ def vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
 @cache
 def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
     """The zone's yearly rules where its clocks follow them through the range (see _yearly), else
-    icalendar's definition from the IANA data, each change listed, each on an RDATE line of its own.
+    icalendar's definition from the IANA data, each change listed (see _listed).
+    """
+    listed = _from_tzid(tzid, date(first_year, 1, 1), date(last_year, 1, 1))
+    yearly = _yearly(tzid, listed, first_year, last_year)
+    return yearly if yearly is not None else _listed(listed)
+
+
+def _listed(timezone: Timezone) -> Timezone:
+    """icalendar's definition with each change dated as RFC 5545 dates it, each on an RDATE line of its own.
+
+    RFC 5545 (section 3.6.5) reads DTSTART and RDATE on the clock before the change, in TZOFFSETFROM;
+    icalendar dates a change by the first time on the clock after it, which is the same for a change
+    back (03:00 as Zurich's summer time ends) but the later clock for a change forward: every reader
+    placed New York's summer time an hour late (03:00 at -05:00), and Samoa's skipped 30 December 2011
+    a day late. Each onset of a change forward is moved back by its change; one observance holds the
+    changes between the same two offsets, so all of its onsets move alike.
 
     icalendar lists an observance's later onsets as one multi-valued RDATE; ical.js (Thunderbird,
     Nextcloud) reads only the first value of each RDATE line, and it and older libical skip DTSTART
     once an RDATE is present, so every onset, DTSTART's included, gets its own line.
     """
-    listed = _from_tzid(tzid, date(first_year, 1, 1), date(last_year, 1, 1))
-    yearly = _yearly(tzid, listed, first_year, last_year)
-    return yearly if yearly is not None else _one_onset_a_line(listed)
-
-
-def _one_onset_a_line(timezone: Timezone) -> Timezone:
     for observance in timezone.subcomponents:
-        if "RDATE" not in observance:
-            continue
-        onsets = _onsets(observance)
-        observance.pop("RDATE")
-        for onset in onsets:
-            observance.add("RDATE", onset)
+        forward = max(observance.TZOFFSETTO - observance.TZOFFSETFROM, timedelta(0))
+        onsets = [onset - forward for onset in _onsets(observance)]
+        observance.DTSTART = onsets[0]
+        if "RDATE" in observance:
+            observance.pop("RDATE")
+            for onset in onsets:
+                observance.add("RDATE", onset)
     return timezone
 
 
