@@ -11,8 +11,8 @@ from feeds.errors import Problem
 def github_annotation(problem: Problem, site_dir: Path, *, strict: bool = False) -> str:
     """`::error file=content/news/x.md,line=3,title=date::message`, with the path from the working
     directory (the checkout's root, in a workflow), however the site was named; with `strict`, a
-    warning is an error, as it fails the run."""
-    level = "error" if problem.is_error or strict else "warning"
+    warning is an error, as it fails the run (but one in a draft left out, which does not)."""
+    level = "error" if problem.is_error or (strict and problem.fails_strict) else "warning"
     message = f"{problem.message} (hint: {problem.hint})" if problem.hint else problem.message
     return github_command(level, checkout_path(site_dir, problem.path), message, line=problem.line,
                           title=problem.field or "feeds")

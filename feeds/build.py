@@ -122,7 +122,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         moment = _resolve_now(now, config)
         unchanged = last.unchanged_build(inputs, moment)
     if unchanged is not None:
-        if strict and unchanged.warnings:
+        if strict and any(warning.fails_strict for warning in unchanged.warnings):
             raise SiteError(list(unchanged.warnings))
         return unchanged  # type: ignore[no-any-return]
     try:

@@ -8,7 +8,7 @@ import gc
 import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
@@ -82,12 +82,21 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         strings=strings,
         next_lift=embargoed[0].embargoed_until if embargoed else None,
     )
-    if any(p.is_error for p in problems) or (strict and problems):
+    if not drafts:
+        problems = _drafts_warnings_apart(problems, {item.source for item in items if item.draft})
+    if any(p.is_error for p in problems) or (strict and any(p.fails_strict for p in problems)):
         if not any(p.path.startswith("templates/") for p in problems):
             problems += _rendering_problems(site, site_dir)
         raise SiteError(problems)
     left_out = 0 if drafts else sum(1 for item in items if item.draft)
     return Loaded(site, ledger, tuple(sorted(problems)), embargoed, left_out)
+
+
+def _drafts_warnings_apart(problems: list[Problem], drafts: set[str]) -> list[Problem]:
+    """The problems, those warnings of the drafts (their files) that the build leaves out told apart,
+    which --strict lets pass: they hold back nothing that is published."""
+    return [replace(p, severity=Severity.DRAFT_WARNING) if not p.is_error and p.path in drafts else p
+            for p in problems]
 
 
 def _text_of(path: Path) -> str:

@@ -136,7 +136,7 @@ def _failed(args: argparse.Namespace, problems: Sequence[Problem], outcome: str 
     """The last line of a run that failed on its problems: how many, and what it left undone (the
     command's `outcome`, else what the command leaves undone when it fails)."""
     errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
+    warnings = sum(p.fails_strict for p in problems) - errors
     strict = getattr(args, "strict", False)
     also = f" and {_how_many(warnings, 'warning')} (--strict)" if warnings and strict else ""
     if outcome is None:

@@ -17,6 +17,9 @@ _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    # A warning in a draft the build leaves out: shown, but no reason for --strict to stop the news
+    # that is ready (a colleague's placeholder body, say).
+    DRAFT_WARNING = "warning in a draft"
 
 
 @dataclass(frozen=True, order=True)
@@ -33,7 +36,7 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         if not self.is_error:
-            where += ": warning"
+            where += f": {self.severity.value}"
         text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         text = f"{text} (hint: {self.hint})" if self.hint else text
         return _CONTROL.sub(_written_out, text)  # one line, whatever a name or value holds
@@ -41,6 +44,11 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def fails_strict(self) -> bool:
+        """Whether --strict stops on it: an error or a warning, not one in a draft left out."""
+        return self.severity is not Severity.DRAFT_WARNING
 
 
 def _written_out(character: re.Match[str]) -> str:

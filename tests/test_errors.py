@@ -993,6 +993,26 @@ def test_broken_site_is_located_and_nothing_is_written(built, feeds, case: Case)
     assert tree_bytes(site / "public") == before
 
 
+def test_a_drafts_warnings_are_shown_but_fail_strict_only_when_it_is_published(example_site: Path, feeds) -> None:
+    """A colleague's draft, just written by feeds new, still holds its placeholder: --strict in CI
+    publishes the news that is ready, showing the draft's warning for what it is; built with --drafts,
+    the draft is published, and its warning stops --strict as any other."""
+    written = feeds("new", "news", "Work in progress", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert written.code == 0, written.err
+    draft = Path(written.out.strip()).relative_to(example_site).as_posix()
+    for command in ("check", "build"):
+        for _ in range(2):  # the second build changes nothing, and says the same
+            result = feeds(command, "--strict", "--site", example_site, "--now", EXAMPLE_NOW)
+            assert result.code == 0, result.err
+            assert re.search(rf"^{re.escape(draft)}:\d+: warning in a draft: body: still holds the placeholder",
+                             result.err, re.M), result.err
+    assert (example_site / "public/news/forum-joins-paris-call/index.html").is_file()
+    result = feeds("build", "--strict", "--drafts", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert re.search(rf"^{re.escape(draft)}:\d+: warning: body: still holds the placeholder", result.err, re.M)
+    assert result.err.rstrip().endswith("feeds: 0 errors and 1 warning (--strict); nothing was written")
+
+
 @pytest.mark.parametrize("case", WARNINGS, ids=[c.name for c in WARNINGS])
 def test_warnings_pass_unless_strict(built, feeds, case: Case) -> None:
     site, before = built
