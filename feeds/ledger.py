@@ -168,7 +168,7 @@ def _disappeared(entry: Entry) -> Problem:
         "if you renamed the file, add to its front matter: "
         f"id: \"{entry.id}\"" + (f" (and uid: \"{entry.uid}\")" if entry.uid else "")
         + ", and slug: with its old slug to keep its page where it was; to take it down, keep the "
-        "file and add withdrawn: true",
+        "file and add withdrawn: true; if it was never deployed (a test), delete its entry from published.json",
     )
 
 

@@ -151,7 +151,8 @@ def _stray_problem(path: str) -> Problem:
             f"rename it {named} if it is an item; the site's other files go in templates/static/")
         return Problem(path, 0, "", "is not named *.md, so it is not published", hint, Severity.WARNING)
     folder = closest_known(parts[1].lower(), set(KINDS)) if len(parts) > 2 else None
-    hint = f"move it into content/{folder}/" if folder else "move it into content/news/ or content/events/"
+    hint = f"move it into content/{folder}/" if folder else ("move it into content/news/ or content/events/ if "
+                                                             "it is an item: feeds publishes news and events alone")
     return Problem(path, 0, "", "is not in content/news/ or content/events/, so it is not published", hint,
                    Severity.WARNING)
 

@@ -149,7 +149,8 @@ def test_an_embargo_cannot_withdraw_a_published_item(example_site: Path, feeds) 
     assert result.code == 1
     assert result.err.splitlines()[1] == (  # after the warning that the event links to it, held
         "content/news/2018-11-12-forum-joins-paris-call.md:4: embargo: the item is already published; "
-        f"it cannot be held until {LIFT} (hint: remove the embargo, or set it back)")
+        f"it cannot be held until {LIFT} (hint: remove the embargo, or set it back; if a build with a later --now "
+        "published it by mistake, restore published.json from version control)")
     assert "disappeared" not in result.err
 
 

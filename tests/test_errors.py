@@ -889,7 +889,7 @@ WARNINGS = [
           "content/News/x.md: warning: is not in content/news/ or content/events/, so it is not published (hint: "
           "move it into content/news/)",
           "content/x.md: warning: is not in content/news/ or content/events/, so it is not published (hint: move it "
-          "into content/news/ or content/events/)",
+          "into content/news/ or content/events/ if it is an item: feeds publishes news and events alone)",
           "content/press/2018/x.md: warning: is not in content/news/ or content/events/"]),
     Case("content-not-named-md", {"content/news/x.markdown": news(OK_NEWS), "content/news/2018/y.MD": news(OK_NEWS),
                                   "content/events/photo.jpg": b"\xff\xd8\xff"},

@@ -46,6 +46,7 @@ def test_a_deleted_file_fails_the_build_naming_it(example_site: Path, feeds) -> 
     assert result.code == 1
     assert f"{NEWS}: the published item '{NEWS_ID}' has disappeared" in result.err
     assert "withdrawn: true" in result.err
+    assert "if it was never deployed (a test), delete its entry from published.json" in result.err
 
 
 def test_a_renamed_file_keeps_its_id_when_told(example_site: Path, feeds) -> None:
