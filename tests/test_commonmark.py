@@ -70,3 +70,16 @@ def test_plain_text_reads_an_image_as_its_alt_text() -> None:
 
     assert to_plain_text(to_html("Badges at ![the CICG desk](desk.png) from 8:00.\n\n![](divider.png)\n\nBring ID.")) == \
         "Badges at the CICG desk from 8:00.\n\nBring ID."
+
+
+def test_a_body_gets_typographic_punctuation_but_its_code_is_as_written() -> None:
+    """As Hugo's and Jekyll's defaults give it (the README says so): curly quotes and dashes in text,
+    never in code, where `--verbose` is an option to type."""
+    from feeds.markup import to_html
+
+    html = to_html('He said "it\'s ready" -- run `tool --verbose` --- or:\n\n```\ntool --verbose "x"\n```\n')
+    page = lxml.html.fromstring(f"<div>{html}</div>")
+    assert page.findtext("p").startswith("He said “it’s ready” – run ")
+    assert page.findtext("p/code") == "tool --verbose"
+    assert "— or:" in page.find("p").text_content()
+    assert page.findtext("pre/code") == 'tool --verbose "x"\n'
