@@ -10,6 +10,9 @@ from feeds.listing import litter
 
 STATIC_DIR = "static"
 BUILTIN_PREFIX = "builtin/"  # `{% extends "builtin/base.html" %}`: the built-in template under the site's own
+# The macros the pages import: a site's own file of this name holds the macros it changes, over the
+# built-in ones (see feeds.render.html._TemplateFiles).
+MACROS = "macros.html"
 
 
 def builtin_templates() -> Path:

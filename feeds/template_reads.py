@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import meta, nodes
 
-from feeds.template_paths import page_templates
+from feeds.template_paths import BUILTIN_PREFIX, MACROS, page_templates
 from feeds.template_syntax import parsed_templates
 
 
@@ -36,6 +36,8 @@ def templates_read_site(templates: str, template_dirs: tuple[Path, ...]) -> bool
         referenced = list(meta.find_referenced_templates(tree))
         if None in referenced:  # a template chosen at run time: it could be any
             return True
+        if name == MACROS:  # a site's macros.html holds the built-in macros it does not define
+            referenced.append(BUILTIN_PREFIX + MACROS)
         pending += referenced  # type: ignore[arg-type]
     return False
 

@@ -531,6 +531,31 @@ def test_a_language_feeds_has_no_words_in_is_warned_of(example_site: Path, feeds
     assert result.code == 0, result.err
 
 
+def test_a_sites_macros_html_changes_the_macros_it_defines_and_keeps_the_others(example_site: Path, feeds) -> None:
+    """A site that changes how a card looks writes that macro alone: the pages still show the built-in
+    tag lists and badges, which its own macro may call too, and its errors keep their lines."""
+    (example_site / "templates").mkdir()
+    macros = example_site / "templates/macros.html"
+    macros.write_text('{# Our cards #}\n{% macro card(item, level=3) %}\n<article class="ours">{{ item.title }}'
+                      '{{ status_badge(item) if item.kind == "event" else "" }}</article>\n{% endmacro %}\n')
+    event = example_site / "content/events/annual-gathering-2018.md"
+    event.write_text(event.read_text().replace("start:", "status: postponed\nstart:"))
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    index = _html(example_site / "public", "index.html")
+    cards = index.find_class("ours")
+    assert [card.text.strip() for card in cards] == ["World Economic Forum joins the Paris Call for Trust and Security in "
+                                             "Cyberspace", "Annual Gathering of the Centre for Cybersecurity"]
+    assert cards[1].find_class("badge-postponed")  # a built-in macro, called from the site's
+    assert not index.find_class("card")
+    page = _html(example_site / "public", NEWS + "index.html")
+    assert [a.text for a in page.find_class("item-tags")[0].iter("a")] == ["Centre for Cybersecurity", "Cybersecurity",
+                                                                          "Paris Call"]  # item_tags, built in
+    macros.write_text(macros.read_text().replace("{{ item.title }}", "{{ item.headline }}"))
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 1 and "templates/macros.html:3: template error: " in result.err, result.err
+
+
 def test_every_template_has_item_none_where_it_renders_no_item(example_site: Path, feeds) -> None:
     base = (ROOT / "templates/base.html").read_text()
     (example_site / "templates").mkdir(exist_ok=True)

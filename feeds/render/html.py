@@ -18,6 +18,7 @@ from jinja2 import (
     PrefixLoader,
     StrictUndefined,
     TemplateNotFound,
+    nodes,
     pass_context,
     select_autoescape,
 )
@@ -55,6 +56,7 @@ from feeds.strings import Strings
 from feeds.template_errors import template_problem
 from feeds.template_paths import (
     BUILTIN_PREFIX,
+    MACROS,
     STATIC_DIR,
     builtin_templates,
     template_dirs,
@@ -82,12 +84,37 @@ def environment(dirs: list[Path], templates: str, t: Strings, zone: ZoneInfo) ->
 
 class _TemplateFiles(FileSystemLoader):
     """A templates folder's files, but for those its digest leaves out (an editor's, and hidden ones:
-    see template_files): a page made with one would not be made again when it changed."""
+    see template_files): a page made with one would not be made again when it changed.
+
+    A site's own macros.html holds the macros it changes: the built-in ones it leaves out stay, so
+    that changing how a card looks takes one macro, not a copy of them all (see _with_builtin_macros).
+    """
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory)
+        self.builtin = directory.resolve() == builtin_templates().resolve()
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         if any(litter(part) for part in template.split("/")):
             raise TemplateNotFound(template)
-        return super().get_source(environment, template)
+        source, filename, uptodate = super().get_source(environment, template)
+        if template == MACROS and not self.builtin:
+            source = _with_builtin_macros(environment) + source
+        return source, filename, uptodate
+
+
+def _with_builtin_macros(environment: Environment) -> str:
+    """What a site's macros.html starts with: each built-in macro, which a macro of its own of that
+    name then replaces. On its first line, so that the site's lines keep their numbers in errors."""
+    names = _builtin_macro_names(environment)
+    return (f'{{% import "{BUILTIN_PREFIX}{MACROS}" as _builtin_macros with context %}}'
+            + "".join(f"{{% set {name} = _builtin_macros.{name} %}}" for name in names))
+
+
+def _builtin_macro_names(environment: Environment) -> list[str]:
+    """The names of the built-in macros.html's macros, in order."""
+    source = (builtin_templates() / MACROS).read_text(encoding="utf-8")
+    return [macro.name for macro in environment.parse(source).find_all(nodes.Macro)]
 
 
 def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo, sizes: ImageSizes) -> Environment:
