@@ -231,6 +231,10 @@ def _found(value: Any) -> str:
     return repr(value)
 
 
+# A line whose value opens a quoted text (basic or literal) that it does not close: key = "text
+_QUOTE_LEFT_OPEN = re.compile(r"""^\s*[^=#]+=\s*(?:\[[^\]]*)?("(?:[^"\\]|\\.)*|'[^']*)$""")
+
+
 def parse_toml(shown: str, text: str, hint: str) -> dict[str, Any] | Problem:
     """The TOML's tables, or the problem that keeps it from being read, at its line: a syntax error,
     a number longer than Python holds and writes out, or nesting deeper than Python recurses."""
@@ -243,9 +247,27 @@ def parse_toml(shown: str, text: str, hint: str) -> dict[str, Any] | Problem:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
+        if (line := _unclosed_quote(text, error)) is not None:
+            return Problem(shown, line, "", "TOML syntax: the quote that begins the text on this line is not closed",
+                           'end the text with the same quote mark on the same line, title = "..."; a text of '
+                           'several lines is written between triple quotes, """..."""')
         return toml_syntax(shown, error, hint)
     except RecursionError:  # tomllib reads nested arrays and tables by recursing
         return Problem(shown, 0, "", "TOML syntax: nested too deeply to be read", hint)
+
+
+def _unclosed_quote(text: str, error: tomllib.TOMLDecodeError) -> int | None:
+    """The line of a quoted text that the line does not close, where tomllib finds one: at that line's
+    end (Illegal character '\\n'), or at the end of the document (a text left open on the last line,
+    or, as tomllib reads it, any text in single quotes); else None. tomllib's words name a character,
+    not the quote to close."""
+    message, lines = str(error), text.splitlines()
+    if at_line := re.fullmatch(r"Illegal character '\\n' \(at line (\d+), column \d+\)", message):
+        line = int(at_line[1])
+        return line if line <= len(lines) and _QUOTE_LEFT_OPEN.match(lines[line - 1]) else None
+    if re.fullmatch(r"""(Unterminated string|Expected "'") \(at end of document\)""", message):
+        return next((n for n, written in enumerate(lines, 1) if _QUOTE_LEFT_OPEN.match(written)), None)
+    return None
 
 
 def _key_before(text: str, end: int) -> str:

@@ -464,6 +464,12 @@ ERRORS = [
                                                                   b'base_url = "https://newsroom.example.org/"\n'},
          ["site.toml:2: not UTF-8: byte 0xfc at offset 26"]),
     Case("site-toml-syntax", {}, ["site.toml:12: TOML syntax"], edits={"site.toml": ("limit = 20", "limit = = 20")}),
+    # tomllib says "Illegal character '\n'" at the line's end, or "Unterminated string" at the document's
+    Case("site-toml-quote-left-open", {}, ['site.toml:2: TOML syntax: the quote that begins the text on this line is '
+                                           'not closed (hint: end the text with the same quote mark on the same line'],
+         edits={"site.toml": ('Cybersecurity Newsroom"', "Cybersecurity Newsroom")}),
+    Case("ui-strings-quote-left-open", {"templates/strings/en.toml": "latest_news = 'News\nby = \"By {author}\"\n"},
+         ["templates/strings/en.toml:1: TOML syntax: the quote that begins the text on this line is not closed"]),
     Case("site-toml-number-too-long", {}, ["site.toml:12: feeds.limit: a number of more than 4,300 digits (hint: write "
                                            "a smaller one)"], edits={"site.toml": ("limit = 20", "limit = " + "9" * 5000)}),
     Case("site-toml-number-too-long-in-a-list", {}, ["site.toml:14: feeds.limit: a number of more than 4,300 digits"],
