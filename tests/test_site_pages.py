@@ -556,6 +556,22 @@ def test_a_sites_macros_html_changes_the_macros_it_defines_and_keeps_the_others(
     assert result.code == 1 and "templates/macros.html:3: template error: " in result.err, result.err
 
 
+def test_a_draft_shown_by_a_preview_is_marked_as_one(example_site: Path, feeds) -> None:
+    """feeds serve --drafts shows drafts among the published items: each says it is one, on its page
+    and its card, so that no one takes it for published."""
+    (example_site / "content/news/wip.md").write_text("---\ntitle: Work in progress\ndate: 2018-11-19\ndraft: true\n"
+                                                      "---\nNot yet.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts").code == 0
+    output = example_site / "public"
+    page = _html(output, "news/wip/index.html")
+    assert [badge.text for badge in page.find_class("badge-draft")] == ["Draft"]
+    cards = {card.findtext(".//a").strip(): card for card in _html(output, "index.html").find_class("card")}
+    assert cards["Work in progress"].find_class("badge-draft")
+    assert not cards["World Economic Forum joins the Paris Call for Trust and Security in Cyberspace"].find_class(
+        "badge-draft")
+    assert not _html(output, NEWS + "index.html").find_class("badge-draft")
+
+
 def test_every_template_has_item_none_where_it_renders_no_item(example_site: Path, feeds) -> None:
     base = (ROOT / "templates/base.html").read_text()
     (example_site / "templates").mkdir(exist_ok=True)
