@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timezone
 from functools import cached_property, lru_cache
+from itertools import accumulate
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from feeds.config import SiteConfig
@@ -15,8 +17,12 @@ from feeds.strings import Strings
 
 CALENDAR_PATH = "feeds/events.ics"
 # The most text an add-event link carries: Google cuts its details at about this many characters, and
-# many servers refuse a query string past 2 to 8 KB, so Outlook's body is cut the same way.
+# many servers refuse a query string past 2 to 8 KB, so Outlook's body is cut the same way; and the
+# most bytes it takes percent-encoded, which for Chinese (9 bytes a character) or Russian (6) is
+# reached first.
 ADD_EVENT_TEXT_LIMIT = 1000
+ADD_EVENT_QUOTED_LIMIT = 3000
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")  # as quote() keeps them
 
 
 def event_ics_path(event: Event) -> str:
@@ -31,14 +37,25 @@ def event_text(site: Site, event: Event) -> str:
 
 
 def add_event_text(site: Site, event: Event) -> str:
-    """The event's plain text for add-event links, cut to ADD_EVENT_TEXT_LIMIT with the page's URL kept
-    at its end; worked out once for both links."""
+    """The event's plain text for add-event links, cut to ADD_EVENT_TEXT_LIMIT characters and
+    ADD_EVENT_QUOTED_LIMIT bytes percent-encoded, with the page's URL kept at its end; worked out once
+    for both links."""
     text = event_text(site, event)
-    if len(text) <= ADD_EVENT_TEXT_LIMIT:
+    if len(text) <= ADD_EVENT_TEXT_LIMIT and _quoted_length(text) <= ADD_EVENT_QUOTED_LIMIT:
         return text
-    page = site.config.url(event.path)
-    room = ADD_EVENT_TEXT_LIMIT - len(page) - 3
-    return text[:room].rstrip() + "…\n\n" + page
+    tail = "…\n\n" + site.config.url(event.path)
+    kept = text[: ADD_EVENT_TEXT_LIMIT - len(tail)]
+    costs = list(accumulate(map(_quoted_character, kept)))
+    return kept[: bisect_right(costs, ADD_EVENT_QUOTED_LIMIT - _quoted_length(tail))].rstrip() + tail
+
+
+def _quoted_length(text: str) -> int:
+    """How many bytes a text takes percent-encoded (as _quote writes it)."""
+    return sum(map(_quoted_character, text))
+
+
+def _quoted_character(character: str) -> int:
+    return 1 if character in _UNRESERVED else 3 * len(character.encode("utf-8", "surrogatepass"))
 
 
 def google_event_url(event: Event, t: Strings, details: str) -> str:

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -468,6 +468,26 @@ def _over(want: Expected) -> bool:
     end = want.occurrences[-1][1] if want.occurrences else want.end
     moment = _instant(end, SITE_ZONE) if len(end) == 10 else datetime.fromisoformat(end)
     return moment <= datetime.fromisoformat(NOW)
+
+
+@pytest.mark.parametrize("words", ["中文的活动说明。", "Описание события. "])
+def test_an_add_event_link_in_another_script_is_cut_to_its_encoded_size(example_site: Path, feeds, words: str) -> None:
+    """A Chinese character takes 9 bytes percent-encoded, a Cyrillic one 6: a text cut at 1,000
+    characters made links of 6 to 9 KB, past what many servers take. The text is cut to 3,000 bytes
+    encoded as well, the page's address still at its end."""
+    event = example_site / "content/events/annual-gathering-2018.md"
+    event.write_text(event.read_text() + "\n" + words * 200 + "\n")
+    assert feeds("build", "--site", example_site, "--now", "2018-11-20T12:00:00+01:00").code == 0
+    page = lxml.html.parse(str(example_site / "public/events/annual-gathering-2018/index.html")).getroot()
+    google = _link(page, "https://calendar.google.com/calendar/render?action=TEMPLATE")
+    outlook = _link(page, "https://outlook.live.com/calendar/0/deeplink/compose")
+    assert google["details"] == outlook["body"]
+    text = google["details"]
+    assert text.endswith("…\n\nhttps://newsroom.example.org/events/annual-gathering-2018/")
+    assert words[:3] in text
+    assert 3000 - 12 <= len(quote(text, safe="")) <= 3000  # as much as fits: a character is 9 bytes at most
+    for a in page.iter("a"):
+        assert len(a.get("href", "")) < 4000
 
 
 def test_add_to_calendar_links_carry_the_right_times(built: Path) -> None:
