@@ -40,7 +40,8 @@ def in_range(moment: D) -> D:
 
 def comes_twice(moment: datetime) -> bool:
     """True when the moment's wall time comes twice in its zone, as the clocks go back (02:30 on the
-    night summer time ends in Europe): the time alone cannot say which of the two it is."""
+    night summer time ends in Europe): the time alone cannot say which of the two it is. So too for
+    one the clocks skip as they go forward, which the zone gives both offsets for (fold 0 and 1)."""
     return moment.utcoffset() != moment.replace(fold=1 - moment.fold).utcoffset()
 
 
