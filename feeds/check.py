@@ -92,6 +92,15 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
     return Loaded(site, ledger, tuple(sorted(problems)), embargoed, left_out)
 
 
+def _untranslated_problem(site_dir: Path, language: str) -> Problem:
+    """The warning for a `language` no strings file is in: pages marked as written in it around
+    English menus, labels and dates (which screen readers then read with the wrong language's rules)."""
+    return Problem(CONFIG_NAME, setting_line(site_dir, "language"), "language",
+                   f"the site's own words (menus, labels, dates) have no {language!r} translation: they stay English",
+                   f"translate the built-in strings/en.toml into templates/strings/{language.split('-')[0]}.toml, "
+                   "as the README's Translating the site tells", Severity.WARNING)
+
+
 def _drafts_warnings_apart(problems: list[Problem], drafts: set[str]) -> list[Problem]:
     """The problems, those warnings of the drafts (their files) that the build leaves out told apart,
     which --strict lets pass: they hold back nothing that is published."""
@@ -200,12 +209,7 @@ def _strings(site_dir: Path, config: SiteConfig) -> tuple[Strings, list[Problem]
     dirs = template_dirs(site_dir)
     problems = list(syntax_problems(templates_key(dirs), tuple(dirs)))
     if untranslated(dirs, config.language):
-        language = config.language
-        problems.append(Problem(CONFIG_NAME, setting_line(site_dir, "language"), "language",
-                                f"the site's own words (menus, labels, dates) have no {language!r} translation: they "
-                                "stay English", f"translate the built-in strings/en.toml into "
-                                f"templates/strings/{language.split('-')[0]}.toml, as the README's Translating the site tells",
-                                Severity.WARNING))
+        problems.append(_untranslated_problem(site_dir, config.language))
     try:
         return load_strings(dirs, config.language), problems
     except SiteError as error:

@@ -37,8 +37,9 @@ def published_but_held(held: Iterable[Item], ledger: Ledger, lines: Mapping[str,
         line = lines.get(item.source, {}).get(key, 1)
         if key == "embargo":
             problems.append(Problem(item.source, line, key, "the item is already published; it cannot be held until "
-                                    f"{item.embargoed_until.isoformat()}", "remove the embargo, or set it back; if a build with a later "
-                                    "--now published it by mistake, restore published.json from version control"))
+                                    f"{item.embargoed_until.isoformat()}", "remove the embargo, or set it back; if a "
+                                    "build with a later --now published it by mistake, restore published.json from "
+                                    "version control"))
         else:
             problems.append(Problem(item.source, line, key, f"the item is already published, and its date "
                                     f"({item.date.isoformat()}) is still to come at the moment of this build",
