@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from feeds.model import Item, Site, Tag, by_tag
 
@@ -167,6 +167,6 @@ def revised(items: tuple[Item, ...], limit: int) -> tuple[Item, ...]:
     """
     if len(items) <= limit:
         return ()
-    since = public_since(items[limit - 1]).timestamp()  # each older item became public before
-    changed = [item for item in items[limit:] if item.updated.timestamp() > since]
-    return tuple(heapq.nsmallest(limit, changed, key=lambda item: (-item.updated.timestamp(), item.id)))
+    since = public_since(items[limit - 1]).astimezone(timezone.utc)  # each older item became public before
+    changed = [item for item in items[limit:] if item.updated_at > since]  # instants of one zone: compared fast
+    return tuple(heapq.nsmallest(limit, changed, key=lambda item: (-item.updated_at.timestamp(), item.id)))
