@@ -7,6 +7,7 @@ import gc
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -91,7 +92,8 @@ def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Outpu
     files += root_outputs(site_dir) if parts is None else parts.copied(root_outputs(site_dir))
     documents = each_document if parts is None else parts.document_files
     files += render_feeds(site, published=files, document_files=documents)  # the other files give enclosure sizes
-    return [*files, render_headers(files) if parts is None else parts.headers(render_headers, files)]
+    headers = partial(render_headers, noindex=site.config.staging)
+    return [*files, headers(files) if parts is None else parts.headers(headers, files)]
 
 
 def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url: str | None = None,

@@ -76,6 +76,13 @@ class SiteConfig:
     calendar: CalendarSettings
     id_domain: str  # the host that qualifies ids and UIDs; fixed by site.toml, not --base-url
     id_path: str  # with it, base_url's path in site.toml ("cyber/" under https://org.github.io/cyber/, "" at a root)
+    production_url: str  # base_url in site.toml, where the site is published; base_url differs in a staging build
+
+    @property
+    def staging(self) -> bool:
+        """True when the build is for another address than site.toml's base_url (--base-url: a staging
+        host, the preview): a copy that search engines must not index beside, or in place of, the site."""
+        return self.base_url != self.production_url
 
     def url(self, path: str = "") -> str:
         """The absolute URL of a path inside the site, percent-encoded where it goes beyond ASCII
@@ -341,6 +348,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         calendar=calendar,
         id_domain=urlsplit(base_url).hostname or "localhost",
         id_path=quote(urlsplit(base_url).path.lstrip("/"), safe=_TAG_SAFE),
+        production_url=base_url,
     )
     if r.problems:
         # Content times without an offset are in the site's zone: against a stand-in for it, an end

@@ -170,12 +170,13 @@ class Parts:
         return _fill(found, make, _SPREAD_DOCUMENTS)
 
     def headers(self, render: Callable[[Sequence[Output]], OutputFile], files: Sequence[Output]) -> OutputFile:
-        """_headers, which the paths of the other files alone decide (in their order): as at the last
-        build when they are the same paths, as a private cache remembers, else rendered."""
-        paths = tuple(file.path for file in files)
+        """_headers, which the paths of the other files and the settings (whether the build is for
+        staging) alone decide: as at the last build when they are the same, as a private cache
+        remembers, else rendered."""
+        basis = (settings_key(self.site.config), *(file.path for file in files))
         last = self.cache.between_builds(_HEADERS)
-        made = last["file"] if last.get("paths") == paths else render(files)
-        self.cache.keep_between_builds(_HEADERS, {"paths": paths, "file": made})
+        made = last["file"] if last.get("basis") == basis else render(files)
+        self.cache.keep_between_builds(_HEADERS, {"basis": basis, "file": made})
         return made
 
     def copied(self, files: Sequence[OutputFile]) -> list[Output]:

@@ -172,6 +172,35 @@ def test_a_base_url_override_is_a_setting_too(site: Path, build, tmp_path: Path)
     assert after == clean_build(site, build, tmp_path, "--base-url", "https://staging.example.org/")
 
 
+def test_a_production_build_after_a_staging_build_is_a_clean_production_build(site: Path, build,
+                                                                             tmp_path: Path) -> None:
+    """Whether a build is for staging (robots.txt, noindex, X-Robots-Tag) follows the settings in
+    every kept part: nothing of the staging copy is left in the production build that follows it."""
+    staging = build(site, "--base-url", "https://staging.example.net/")
+    assert staging["robots.txt"] == b"User-agent: *\nDisallow: /\n"
+    after = build(site)
+    assert after == clean_build(site, build, tmp_path)
+    assert build(site, "--base-url", "https://staging.example.net/") == staging
+
+
+def test_the_preview_opens_to_crawlers_once_base_url_is_its_address(site: Path, feeds, tmp_path: Path) -> None:
+    """The preview builds for its own address, a staging copy; base_url set to that address in
+    site.toml makes it the site's own, whose _headers (kept between the preview's builds while the
+    paths are the same) no longer says noindex."""
+    output, base_url = tmp_path / "preview", "http://127.0.0.1:8000/"
+    preview = Preview(site, output, base_url=base_url, now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False,
+                      echo=lambda line: None)
+    preview.rebuild()
+    assert b"X-Robots-Tag: noindex" in (output / "_headers").read_bytes()
+    edit(site / "site.toml", 'base_url = "https://newsroom.example.org/"', f'base_url = "{base_url}"')
+    preview.rebuild()
+    assert not preview.state.problems
+    assert b"X-Robots-Tag" not in (output / "_headers").read_bytes()
+    result = feeds("build", "--site", site, "--now", EXAMPLE_NOW, "--no-cache", "--output", tmp_path / "clean")
+    assert result.code == 0, result.err
+    assert tree_bytes(output) == tree_bytes(tmp_path / "clean")
+
+
 def test_deleting_a_file_removes_exactly_its_outputs(site: Path, build, tmp_path: Path) -> None:
     before = build(site)
     (site / "content/news/2018-10-01-second.md").unlink()

@@ -25,15 +25,18 @@ def render_next_lift(site: Site) -> list[OutputFile]:
     return [OutputFile(NEXT_LIFT_PATH, text.encode())]
 
 
-def render_headers(files: Sequence[Output]) -> OutputFile:
-    """`_headers` (Netlify, Cloudflare Pages and others): cache rules and the types hosts do not guess.
+def render_headers(files: Sequence[Output], *, noindex: bool = False) -> OutputFile:
+    """`_headers` (Netlify, Cloudflare Pages and others): cache rules and the types hosts do not guess;
+    with `noindex` (a staging build), `X-Robots-Tag: noindex` for every file, which reaches search
+    engines for files that carry no robots meta (feeds, calendars, a site's own templates).
 
     Hosts merge the values of a header set by several matching rules, so each cache rule covers one
     top-level entry of the output and no two overlap; Content-Type rules share a pattern per file
     name at a depth inside a folder (`/events/:folder1/event.ics`) to stay far below Cloudflare's 100 rules.
     """
-    blocks = [_block(pattern, {"Cache-Control": cache, "X-Content-Type-Options": "nosniff"})
-              for pattern, cache in _cache_rules(files)]
+    blocks = [_block("/*", {"X-Robots-Tag": "noindex"})] if noindex else []
+    blocks += [_block(pattern, {"Cache-Control": cache, "X-Content-Type-Options": "nosniff"})
+               for pattern, cache in _cache_rules(files)]
     blocks += [_block(pattern, {"Content-Type": kind}) for pattern, kind in _type_rules(files)]
     return OutputFile(HEADERS_PATH, "\n".join(blocks).encode())
 

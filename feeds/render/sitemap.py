@@ -27,10 +27,17 @@ Page = tuple[str, datetime | None]  # a page's URL path, and when it last change
 
 def render_sitemap(site: Site, pages: Sequence[Page]) -> list[OutputFile]:
     """A sitemap of these pages (an index of several, past one sitemap's limits), and a robots.txt
-    that points at it."""
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.url(SITEMAP_PATH)}\n"
+    that points at it (see `robots`)."""
     return [*_sitemaps(site.config, tuple(pages), SITEMAP_URLS, SITEMAP_BYTES),
-            OutputFile(ROBOTS_PATH, robots.encode())]
+            OutputFile(ROBOTS_PATH, robots(site.config).encode())]
+
+
+def robots(config: SiteConfig) -> str:
+    """robots.txt: every page open to crawlers, and where the sitemap is; for a staging build (see
+    SiteConfig.staging), every page closed and no sitemap named, so that the copy is not crawled."""
+    if config.staging:
+        return "User-agent: *\nDisallow: /\n"
+    return f"User-agent: *\nAllow: /\n\nSitemap: {config.url(SITEMAP_PATH)}\n"
 
 
 @lru_cache(maxsize=1)  # a process that builds again and again (`feeds serve`) mostly lists the same pages
