@@ -29,7 +29,7 @@ from feeds.load import read_source
 from feeds.model import Item, Site
 from feeds.moments import moment_window
 from feeds.progress import Progress
-from feeds.root_files import ROOT_DIR, root_outputs
+from feeds.root_files import REPLACEABLE, ROOT_DIR, root_outputs
 from feeds.template_paths import template_dirs
 from feeds.write import Stamp, UnsafePath, new_tree, write_file
 
@@ -89,7 +89,10 @@ def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Outpu
         parts.save_events()  # the calendar is made: the rest of the build needs no VEVENT
         files += render_site(site, site_dir, parts.pages, parts.templates, parts.last_updated)
     files += render_next_lift(site)
-    files += root_outputs(site_dir) if parts is None else parts.copied(root_outputs(site_dir))
+    own = root_outputs(site_dir, staging=site.config.staging)
+    replaced = {file.path for file in own} & REPLACEABLE  # root/robots.txt, in place of the build's
+    files = [file for file in files if file.path not in replaced]
+    files += own if parts is None else parts.copied(own)
     documents = each_document if parts is None else parts.document_files
     files += render_feeds(site, published=files, document_files=documents)  # the other files give enclosure sizes
     headers = partial(render_headers, noindex=site.config.staging)

@@ -24,7 +24,12 @@ _BUILD_WRITES = {
     "_headers": "_headers, the content types and cache rules that static hosts read",
     "next-lift.txt": "when the next embargo lifts",
 }
+_ROBOTS = "robots.txt"
+# What root/ may give in place of the build's own file, by that file's exact name: robots.txt is the
+# site's to write (a host's other paths, a crawler kept out), and the build's is a default.
+REPLACEABLE = frozenset({_ROBOTS})
 _HINTS = {
+    "robots.txt": "name it robots.txt, in lower case, to publish it in place of the build's",
     "static": "put the file under templates/static/, which is published at static/",
     "index.html": "to change the front page, give the site its own templates/index.html",
     "404.html": "to change the not-found page, give the site its own templates/404.html",
@@ -81,8 +86,8 @@ _REPOSITORY_FILES = frozenset({".git", ".gitignore", ".gitattributes", ".gitkeep
 
 def root_problems(site_dir: Path) -> list[Problem]:
     """What is wrong with root/: a file's name that no URL can carry, a link leading out of root/, a
-    file where the build writes one of its own (in any case: hosts that ignore it take either for the
-    other), or a file where the folder should be."""
+    file where the build writes one of its own but one of REPLACEABLE by its exact name (in any case:
+    hosts that ignore it take either for the other), or a file where the folder should be."""
     return _problems(site_dir, *walk_root(site_dir))
 
 
@@ -100,16 +105,19 @@ def _problems(site_dir: Path, files: dict[str, Path], outside: list[str]) -> lis
         taken = next((own for own in TOP_LEVEL if own.casefold() == top.casefold()), None)
         if (problem := published_file_problem(shown, name, path, folder, f"{ROOT_DIR}/", f"{ROOT_DIR}/")) is not None:
             problems.append(problem)
-        elif taken is not None:
+        elif taken is not None and name not in REPLACEABLE:
             where = "is where" if top == name else f"is in {top}/, where"
             problems.append(Problem(shown, 1, "", f"{where} the build writes {_BUILD_WRITES[taken]}",
                                     _HINTS.get(taken, _HINT)))
     return problems
 
 
-def root_outputs(site_dir: Path) -> list[OutputFile]:
-    """The files of root/, each at its path in the output, byte for byte; SiteError if any is wrong."""
+def root_outputs(site_dir: Path, *, staging: bool = False) -> list[OutputFile]:
+    """The files of root/, each at its path in the output, byte for byte; SiteError if any is wrong.
+    In a staging build (see SiteConfig.staging), not robots.txt: the build's own, which closes the
+    copy to crawlers, stays, as the site's is written for the site itself and would open the copy."""
     files, outside = walk_root(site_dir)  # once: checked and read as walked
     if problems := _problems(site_dir, files, outside):
         raise SiteError(problems)
-    return [OutputFile(name, path.read_bytes()) for name, path in files.items()]
+    return [OutputFile(name, path.read_bytes()) for name, path in files.items()
+            if not (staging and name == _ROBOTS)]

@@ -442,7 +442,7 @@ ERRORS = [
          ["root/_headers:1: is where the build writes _headers, the content types and cache rules that static hosts "
           "read (hint: remove the file, or give it a path of its own in root/)",
           "root/Robots.txt:1: is where the build writes robots.txt, letting crawlers read every page and naming the "
-          "sitemap (hint: remove the file",
+          "sitemap (hint: name it robots.txt, in lower case, to publish it in place of the build's)",
           "root/feeds/atom.xml:1: is in feeds/, where the build writes the feeds, the calendar and the page listing them",
           "root/index.html:1: is where the build writes the front page (hint: to change the front page, give the site "
           "its own templates/index.html)",

@@ -4,6 +4,7 @@ included, an editor's scratch files and a .git folder not."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.robotparser import RobotFileParser
 
 import lxml.html
 import pytest
@@ -71,6 +72,39 @@ def test_a_linked_folder_of_root_is_published_or_reported(example_site: Path, fe
     assert result.code == 1
     assert [line for line in result.err.splitlines() if line.startswith("root/")] == [
         "root/everything: is a link leading outside root/ (hint: copy the folder into root/ instead of linking to it)"]
+
+
+OWN_ROBOTS = b"User-agent: *\nDisallow: /archive/\n\nUser-agent: BadBot\nDisallow: /\n"
+BASE, STAGING = "https://newsroom.example.org/", "https://staging.example.net/"
+
+
+def crawler(robots: bytes) -> RobotFileParser:
+    parser = RobotFileParser()
+    parser.parse(robots.decode().splitlines())
+    return parser
+
+
+def test_the_site_s_own_robots_txt_replaces_the_build_s_but_on_staging(example_site: Path, feeds,
+                                                                       tmp_path: Path) -> None:
+    """root/robots.txt is published in place of the build's, as it is; but a staging build keeps its
+    own, closed to crawlers: the site's, written for the site, would open the copy to them. Built in
+    turn into one folder, with the cache, each is as a clean build of it."""
+    with_root(example_site, {"robots.txt": OWN_ROBOTS})
+    output = tmp_path / "public"
+    for number, options in enumerate([(), ("--base-url", STAGING), ()]):
+        result = feeds("build", "--site", example_site, "--output", output, "--now", EXAMPLE_NOW, *options)
+        assert result.code == 0, result.err
+        clean = tmp_path / f"clean-{number}"
+        result = feeds("build", "--site", example_site, "--output", clean, "--now", EXAMPLE_NOW, "--no-cache", *options)
+        assert result.code == 0, result.err
+        assert tree_bytes(output) == tree_bytes(clean)
+        robots = crawler(tree_bytes(output)["robots.txt"])
+        if options:
+            assert not robots.can_fetch("Googlebot", STAGING + "news/") and robots.site_maps() is None
+        else:
+            assert tree_bytes(output)["robots.txt"] == OWN_ROBOTS
+            assert robots.can_fetch("Googlebot", BASE + "news/") and not robots.can_fetch("Googlebot", BASE + "archive/")
+            assert not robots.can_fetch("BadBot", BASE)
 
 
 def test_one_place_says_what_root_holds(example_site: Path) -> None:
