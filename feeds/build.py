@@ -50,6 +50,7 @@ class BuildResult:
     next_lift: datetime | None = None
     changes_at: datetime | None = None  # when what the outputs take from `now` next changes (None: at every moment)
     drafts: int = 0  # drafts left out
+    staging: str = ""  # the address of a staging build (see SiteConfig.staging), kept out of search engines
 
 
 def counted(news: int, events: int) -> str:
@@ -172,8 +173,9 @@ def _result(loaded: Loaded, files: int, moments: tuple[datetime, datetime] | Non
     # When time alone next changes the outputs: an embargo's lift counts even where the moments are
     # not followed (a template showing now itself).
     changes = [when for when in (moments[1] if moments else None, site.next_lift) if when]
+    config = site.config
     return BuildResult(len(site.news), len(site.events), files, loaded.warnings, loaded.embargoed, site.next_lift,
-                       min(changes, default=None), loaded.drafts)
+                       min(changes, default=None), loaded.drafts, config.base_url if config.staging else "")
 
 
 def unsafe_output(site_dir: Path, output: Path) -> str | None:

@@ -169,6 +169,9 @@ def _build(args: argparse.Namespace) -> int:
           f"into {output} ({result.files} files, {time.perf_counter() - started:.2f} s)")
     if result.drafts:
         print(f"feeds: {_how_many(result.drafts, 'draft')} left out; feeds serve --drafts previews them")
+    if result.staging:
+        print(f"feeds: a staging copy for {result.staging}, not base_url: robots.txt, its pages and _headers keep "
+              "it out of search engines")
     if result.next_lift:
         print(f"feeds: {len(result.embargoed)} embargoed; the next lifts at {utc_text(result.next_lift)} "
               f"(written to {output / NEXT_LIFT_PATH}): build again then")

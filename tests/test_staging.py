@@ -37,6 +37,9 @@ def test_a_staging_build_is_closed_to_crawlers_and_says_noindex_everywhere(examp
                                                                            tmp_path: Path) -> None:
     output = tmp_path / "staging"
     files = built(example_site, feeds, output, "--base-url", STAGING)
+    said = f"feeds: a staging copy for {STAGING}, not base_url: robots.txt, its pages and _headers keep it out of"
+    assert said in feeds("build", "--site", example_site, "--output", output, "--now", EXAMPLE_NOW, "--base-url",
+                         STAGING).out  # so too when nothing changed
     crawler = robots(output, STAGING)
     for agent in ("Googlebot", "Bingbot", "*"):
         assert not crawler.can_fetch(agent, STAGING)
@@ -63,6 +66,8 @@ def test_only_another_address_than_base_url_makes_a_staging_build(example_site: 
     assert not robots(tmp_path / "staging", STAGING).can_fetch("Googlebot", STAGING)
     for number, options in enumerate([(), ("--base-url", BASE), ("--base-url", BASE.rstrip("/"))]):
         _assert_open(built(example_site, feeds, tmp_path / str(number), *options), tmp_path / str(number), BASE)
+        result = feeds("build", "--site", example_site, "--output", tmp_path / str(number), *options)
+        assert result.code == 0 and "staging" not in result.out, result.out
     staged = example_site / "site.toml"
     staged.write_text(staged.read_text(encoding="utf-8").replace(BASE, STAGING), encoding="utf-8")
     _assert_open(built(example_site, feeds, tmp_path / "own", "--base-url", STAGING), tmp_path / "own", STAGING)
