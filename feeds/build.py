@@ -218,7 +218,7 @@ def _render_and_write(site: Site, site_dir: Path, last: LastOutput, templates: s
             with progress.phase("render"):
                 parts = Parts.open(last, site, templates, template_dirs(site_dir), tree.place)
                 files = render(site, site_dir, parts)
-            if not last.stamps() and (foreign := foreign_entries(output, files)):
+            if last.record() is None and (foreign := foreign_entries(output, files)):  # no build of ours made it
                 raise SiteError([_foreign_problem(output, foreign)])
             with progress.phase("write"):
                 stamps = tree.complete(files)

@@ -119,6 +119,19 @@ def test_every_entry_the_build_makes_at_the_top_is_explained() -> None:
 
 
 @pytest.mark.parametrize("cached", [True, False])
+def test_a_file_taken_out_of_root_leaves_the_output_the_build_made(example_site: Path, feeds, cached: bool) -> None:
+    """The output the last build made is the build's, with or without --no-cache: a CNAME taken out of
+    root/ is removed from it, not taken for someone else's file that the build must not replace."""
+    with_root(example_site, {"CNAME": b"newsroom.example.org\n"})
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    (example_site / "root/CNAME").unlink()
+    options = () if cached else ("--no-cache",)
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, *options)
+    assert result.code == 0, result.err
+    assert not (example_site / "public/CNAME").exists()
+
+
+@pytest.mark.parametrize("cached", [True, False])
 def test_an_output_folder_holding_root_s_files_is_not_called_foreign(example_site: Path, feeds, tmp_path: Path,
                                                                      cached: bool) -> None:
     """A folder a site deploys from holds its CNAME: when root/ gives that CNAME, the folder is the
