@@ -143,7 +143,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         key = cache.site_key(site, templates, root=root, exact_now=reads_now)
         moments = None if reads_now else moment_window(site)
         written = last.current(key)
-        stamps = written.stamps if written else _render_and_write(site, site_dir, last, templates, progress)
+        stamps = written.stamps if written else _render_and_write(site, site_dir, last, templates, root, progress)
         result = _result(loaded, len(stamps), moments)
         # The ledger this build leaves is an input of the next one, which compares its inputs with these;
         # taken again if it changed, or if validation read a file known by its stamp again (its item
@@ -206,7 +206,7 @@ def foreign_entries(output: Path, files: list[Output]) -> list[str]:
     return sorted(set(present) - TOP_LEVEL - {file.path.partition("/")[0] for file in files} - FILE_MANAGER_LITTER)
 
 
-def _render_and_write(site: Site, site_dir: Path, last: LastOutput, templates: str,
+def _render_and_write(site: Site, site_dir: Path, last: LastOutput, templates: str, root: str,
                       progress: Progress) -> dict[str, Stamp]:
     """Render every output into a new tree, each part written as soon as it is made (so that no
     process holds the whole site's bytes), and swap the tree in at `last.output`; return its files' stamps."""
@@ -216,7 +216,7 @@ def _render_and_write(site: Site, site_dir: Path, last: LastOutput, templates: s
     try:
         with new_tree(output, last.spare_stamps(), exact=last.spare_exact()) as tree:
             with progress.phase("render"):
-                parts = Parts.open(last, site, templates, template_dirs(site_dir), tree.place)
+                parts = Parts.open(last, site, templates, template_dirs(site_dir), root, tree.place)
                 files = render(site, site_dir, parts)
             if last.record() is None and (foreign := foreign_entries(output, files)):  # no build of ours made it
                 raise SiteError([_foreign_problem(output, foreign)])

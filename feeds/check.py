@@ -22,7 +22,7 @@ from feeds.ledger import Ledger, apply, read_ledger, reused_withdrawn
 from feeds.listing import leads_outside, stray_problems
 from feeds.model import Event, Item, NewsItem, Site, item_path, newest_first
 from feeds.progress import Progress
-from feeds.root_files import root_problems
+from feeds.root_files import root_problems, walk_root
 from feeds.strings import Strings, load_strings, untranslated
 from feeds.template_paths import STATIC_DIR, files_in_use, template_dirs
 from feeds.unique import check_tags, check_unique
@@ -68,7 +68,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
                                                    drafts, lines, config)
         problems += placing
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
-        files = _static_paths(site_dir)
+        files = _published_as_is(site_dir)
         problems += lint_timely(shown, lines, now, config.timezone) + lint_images(shown, lines, files, config)
         problems += lint_links(shown, embargoed, lines, files, _unmade_pages(found, parsed), config.base_url,
                                lambda name: _text_of(site_dir / name))
@@ -196,9 +196,11 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _static_paths(site_dir: Path) -> set[str]:
-    """The paths in the output of the static files (static/...), the site's and the built-in ones."""
-    return {name for name in files_in_use(template_dirs(site_dir)) if name.startswith(f"{STATIC_DIR}/")}
+def _published_as_is(site_dir: Path) -> set[str]:
+    """The paths in the output of the files published as they are: the static files (static/...), the
+    site's and the built-in ones, and the files of root/ (press/photo.jpg)."""
+    static = {name for name in files_in_use(template_dirs(site_dir)) if name.startswith(f"{STATIC_DIR}/")}
+    return static | walk_root(site_dir)[0].keys()
 
 
 def _strings(site_dir: Path, config: SiteConfig) -> tuple[Strings, list[Problem]]:

@@ -129,7 +129,8 @@ def _bare_image_lines(body: str) -> list[int]:
 def lint_images(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], files: set[str],
                 config: SiteConfig) -> list[Problem]:
     """A news image named as a file of the site (a path, or a URL under base_url) that the site does
-    not have: `files` are the paths of the site's static files, from templates/static/."""
+    not have: `files` are the paths of the files the site publishes as they are, from
+    templates/static/ and root/."""
     return [Problem(item.source, lines.get(item.source, {}).get("image", 1), "image",
                     f"{item.image} is not a file of the site; the page would show a broken image",
                     "put the file under templates/static/ and name it static/..., or give an https:// address",

@@ -2,7 +2,8 @@
 
 Each part's key is a digest of exactly what it is rendered from: the cache keys of the items it
 shows (their files' bytes, the settings and the software) with the ids the ledger gave them, an
-item's related items, the templates (UI strings and static files included) and, for repeating
+item's related items, the templates (UI strings and static files included), for feed documents the
+files of root/ (an item's image may be one, whose size its enclosure gives) and, for repeating
 events, their next occurrences. A part whose key is unchanged is not rendered again:
 
 - VEVENTs are kept in .feeds-cache/ beside the items (the calendar is assembled from them);
@@ -95,10 +96,11 @@ class Parts:
     updated_now: dict[str, tuple[Sequence[Item], datetime | None]] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, last: LastOutput, site: Site, templates: str, template_dirs: list[Path],
+    def open(cls, last: LastOutput, site: Site, templates: str, template_dirs: list[Path], root: str,
              place: Callable[[OutputFile], Output] | None = None) -> Parts:
-        """The parts cache of a build into `last.output`; `templates` is the digest of the template directories.
-        With `place`, each rendered part is handed to it (from the worker that rendered it) as soon as it is made."""
+        """The parts cache of a build into `last.output`; `templates` is the digest of the template
+        directories, `root` that of root/'s files. With `place`, each rendered part is handed to it
+        (from the worker that rendered it) as soon as it is made."""
         cache = last.cache
         updated: dict[str, tuple[Sequence[Item], datetime | None]] = {}
         updated_before = cache.between_builds(_UPDATED)
@@ -108,7 +110,7 @@ class Parts:
         if templates_read_site(templates, tuple(template_dirs)):
             page_base = digest(page_base, cache.site_key(site, templates, exact_now=True))
         return cls(cache, site, last.output.absolute(), last.stamps(), templates, page_base,
-                   digest("feed", cache.software, settings, templates),
+                   digest("feed", cache.software, settings, templates, root),
                    digest("event", cache.software, settings, site.strings.digest),  # calendars speak the UI words
                    cache.read(_EVENTS, dict) if cache.reuse else {},  # type: ignore[arg-type]
                    place=place or (lambda file: file), trusted=cache.private, updated_before=updated_before,

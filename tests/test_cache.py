@@ -318,6 +318,23 @@ def test_editing_strings_changes_every_page(site: Path, build, tmp_path: Path) -
     assert after == clean_build(site, build, tmp_path)
 
 
+def test_a_news_image_in_root_that_changes_gives_its_enclosure_its_new_size(site: Path, build, tmp_path: Path) -> None:
+    """An item's image may be a file of root/, published as it is: the feeds' enclosures give its
+    size, so a change to it (and nothing else) renders the feed documents again."""
+    (site / "root/press").mkdir(parents=True)
+    photo = site / "root/press/photo.png"
+    photo.write_bytes(png(4, 3))
+    edit(site / NEWS, "dateline:", "image: press/photo.png\nimage_alt: The signing\ndateline:")
+    before = build(site, "--strict")  # a file of the site: not warned of as missing
+    photo.write_bytes(png(40, 30) + b"\0" * 1000)
+    after = build(site)
+    assert after == clean_build(site, build, tmp_path)
+    assert "press/photo.png" in changed(before, after)
+    for path in ("feeds/atom.xml", "feeds/rss.xml"):
+        [enclosure] = [link for entry in feedparser.parse(after[path]).entries for link in entry.enclosures]
+        assert int(enclosure.length) == photo.stat().st_size, path
+
+
 def test_editing_the_list_template_changes_every_list_page(site: Path, build, tmp_path: Path) -> None:
     before = build(site)
     override_template(site, "listing.html", "{% block main %}", '{% block main %}<p class="edited-list"></p>')
