@@ -34,7 +34,7 @@ from feeds.template_paths import template_dirs
 from feeds.write import Stamp, UnsafePath, new_tree, write_file
 
 if TYPE_CHECKING:
-    from feeds.parts import Parts
+    from feeds.parts import Fresh, Parts
     from feeds.render import Output
 
 
@@ -71,33 +71,31 @@ def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | No
                          progress=progress, cache=cache, strays=listing.strays)
 
 
-def render(site: Site, site_dir: Path, parts: Parts | None = None) -> list[Output]:
+def render(site: Site, site_dir: Path, parts: Parts | Fresh | None = None) -> list[Output]:
     """Every output file, made by the pure renderers (as `feeds check` makes them, to try the templates).
 
     With `parts`, as a build gives them, the parts of the last build that nothing changed are reused,
-    and each part is placed in the new tree as soon as it is made (see feeds.parts).
+    and each part is placed in the new tree as soon as it is made (see feeds.parts); without, every
+    part is made here and now.
     """
     # Imported here, as feeds.parts is in _render_and_write: a build that changes nothing starts without them.
+    from feeds.parts import Fresh
     from feeds.render.hosting import render_headers, render_next_lift
     from feeds.render.html import render_site
     from feeds.render.ics import render_calendar
-    from feeds.render.syndication import each_document, render_feeds
+    from feeds.render.syndication import render_feeds
 
-    if parts is None:
-        files: list[Output] = [*render_calendar(site), *render_site(site, site_dir)]
-    else:
-        files = [parts.place(file) for file in render_calendar(site, parts.event_parts)]
-        parts.save_events()  # the calendar is made: the rest of the build needs no VEVENT
-        files += render_site(site, site_dir, parts.pages, parts.templates, parts.last_updated)
+    parts = Fresh() if parts is None else parts
+    files = [parts.place(file) for file in render_calendar(site, parts.event_parts)]
+    parts.save_events()  # the calendar is made: the rest of the build needs no VEVENT
+    files += render_site(site, site_dir, parts.pages, parts.templates, parts.last_updated)
     files += render_next_lift(site)
     own = root_outputs(site_dir, staging=site.config.staging)
     replaced = {file.path for file in own} & REPLACEABLE  # root/robots.txt, in place of the build's
     files = [file for file in files if file.path not in replaced]
-    files += own if parts is None else parts.copied(own)
-    documents = each_document if parts is None else parts.document_files
-    files += render_feeds(site, published=files, document_files=documents)  # the other files give enclosure sizes
-    headers = partial(render_headers, noindex=site.config.staging)
-    return [*files, headers(files) if parts is None else parts.headers(headers, files)]
+    files += parts.copied(own)
+    files += render_feeds(site, published=files, document_files=parts.document_files)  # the files give enclosure sizes
+    return [*files, parts.headers(partial(render_headers, noindex=site.config.staging), files)]
 
 
 def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url: str | None = None,

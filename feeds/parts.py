@@ -38,8 +38,9 @@ from feeds.pool import spread
 from feeds.recurrence import occurrences
 from feeds.render import KeptFile, Output, OutputFile
 from feeds.render.channels import FORMATS, Document
-from feeds.render.html import PageJob, last_updated
-from feeds.render.ics import EventPart, EventText
+from feeds.render.html import PageJob, each_page, last_updated
+from feeds.render.ics import EventPart, EventText, each_event
+from feeds.render.syndication import each_document
 from feeds.template_reads import templates_read_site
 from feeds.write import Stamp
 
@@ -265,6 +266,35 @@ class Parts:
         except FileNotFoundError:
             return None
         return KeptFile(path, key, source) if (st.st_size, st.st_mtime_ns, st.st_ino) == stamp[1:] else None
+
+
+class Fresh:
+    """The parts of a render with no cache, as `feeds check` renders: each part made here and now, and
+    left where it is made (Parts' interface, with nothing reused and nothing placed)."""
+
+    templates = None  # the template directories' digest, worked out by the renderer
+    pages = staticmethod(each_page)
+    event_parts = staticmethod(each_event)
+    document_files = staticmethod(each_document)
+
+    @staticmethod
+    def place(file: Output) -> Output:
+        return file
+
+    @staticmethod
+    def last_updated(folder: str, items: Sequence[Item]) -> datetime | None:
+        return last_updated(items)
+
+    @staticmethod
+    def copied(files: Sequence[OutputFile]) -> list[Output]:
+        return list(files)
+
+    @staticmethod
+    def headers(render: Callable[[Sequence[Output]], OutputFile], files: Sequence[Output]) -> OutputFile:
+        return render(files)
+
+    def save_events(self) -> None:
+        pass
 
 
 def _same(these: Sequence[Item], those: Sequence[Item]) -> bool:
