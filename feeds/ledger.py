@@ -22,7 +22,7 @@ from feeds.model import Event, Item
 LEDGER_NAME = "published.json"
 
 
-class Entry(NamedTuple):
+class LedgerEntry(NamedTuple):
     """One published item's record. (A tuple: a build makes one for each of thousands of items, which a
     frozen dataclass takes three times as long to make.)"""
 
@@ -37,7 +37,7 @@ class Entry(NamedTuple):
 
 @dataclass(frozen=True)
 class Ledger:
-    entries: tuple[Entry, ...] = ()
+    entries: tuple[LedgerEntry, ...] = ()
 
     def to_bytes(self) -> bytes:
         """Deterministic JSON sorted by path, for readable diffs."""
@@ -45,7 +45,7 @@ class Ledger:
         return (json.dumps({"version": 1, "items": rows}, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def _row(entry: Entry) -> dict[str, object]:
+def _row(entry: LedgerEntry) -> dict[str, object]:
     row = entry._asdict() if entry.kind == "event" else {"id": entry.id, "path": entry.path, "kind": entry.kind}
     row.pop("withdrawn", None)
     return {**row, "withdrawn": True} if entry.withdrawn else row
@@ -72,7 +72,7 @@ def _parse(data: bytes) -> Ledger:
         rows = json.loads(text)
         if not isinstance(rows, dict) or not isinstance(rows.get("items"), list):
             raise ValueError('expected {"version": 1, "items": [...]}')
-        entries = tuple(Entry(**row) for row in rows["items"])
+        entries = tuple(LedgerEntry(**row) for row in rows["items"])
     except (ValueError, KeyError, TypeError) as error:
         raise SiteError([Problem(LEDGER_NAME, 0, "", f"unreadable ledger: {error}",
                                  "restore it from version control")]) from None
@@ -87,7 +87,7 @@ _TYPES: dict[str, type] = {"id": str, "path": str, "kind": str, "uid": str, "seq
 _TYPE_NAMES = {str: "text", int: "a number", bool: "true or false"}
 
 
-def _edited(entry: Entry, text: str) -> list[Problem]:
+def _edited(entry: LedgerEntry, text: str) -> list[Problem]:
     """What an entry edited by hand holds that the build would not have written: a value of another
     kind, or an id that feeds cannot carry; each at the entry's line (of its id, which is unique)."""
     problems = []
@@ -123,7 +123,7 @@ def apply(ledger: Ledger, items: list[Item], present: Collection[str] = ()) -> t
     by_uid = {e.uid: e for e in ledger.entries if e.uid}
     problems: list[Problem] = []
     placed: list[Item] = []
-    kept: dict[str, Entry] = {}
+    kept: dict[str, LedgerEntry] = {}
     for item in items:
         entry = _recorded(item, by_id, by_uid, by_path)
         if entry and item.id_given and entry.id != item.id:
@@ -148,7 +148,7 @@ def apply(ledger: Ledger, items: list[Item], present: Collection[str] = ()) -> t
     return placed, Ledger(tuple(kept.values())), problems
 
 
-def _recorded(item: Item, by_id: dict[str, Entry], by_uid: dict[str, Entry], by_path: dict[str, Entry]) -> Entry | None:
+def _recorded(item: Item, by_id: dict[str, LedgerEntry], by_uid: dict[str, LedgerEntry], by_path: dict[str, LedgerEntry]) -> LedgerEntry | None:
     """The ledger's entry for an item, or None for a new one: by the id or UID its front matter gives,
     else by its file's path."""
     entry = by_id.get(item.id) if item.id_given else None
@@ -161,7 +161,7 @@ def _recorded(item: Item, by_id: dict[str, Entry], by_uid: dict[str, Entry], by_
     return entry
 
 
-def _disappeared(entry: Entry) -> Problem:
+def _disappeared(entry: LedgerEntry) -> Problem:
     """A published item whose file is gone, and how to keep it or take it down."""
     return Problem(
         entry.path, 0, "", f"the published item {entry.id!r} has disappeared",
@@ -211,15 +211,15 @@ def _before_paths(item: Item, id_domain: str, id_path: str) -> tuple[str, str]:
     return before_id, uid_of(item.slug, id_domain, "") if made_uid else ""
 
 
-def _entry_for(item: Item, entry: Entry | None) -> tuple[Item, Entry]:
+def _entry_for(item: Item, entry: LedgerEntry | None) -> tuple[Item, LedgerEntry]:
     """The item with the id (and, for an event, the UID and SEQUENCE) the ledger keeps for it, and its
     entry now; `entry` is its entry so far, None for a new item."""
     if entry is not None and (entry.id != item.id or isinstance(item, Event) and entry.uid not in ("", item.uid)):
         item = replace(item, id=entry.id, **({"uid": entry.uid} if isinstance(item, Event) and entry.uid else {}))
     if not isinstance(item, Event):
-        return item, Entry(item.id, item.source, item.kind)
+        return item, LedgerEntry(item.id, item.source, item.kind)
     digest = item.fingerprint
     sequence = 0 if entry is None else entry.sequence + (entry.fingerprint != digest)
     if item.sequence != sequence:
         item = replace(item, sequence=sequence)
-    return item, Entry(item.id, item.source, item.kind, item.uid, sequence, digest)
+    return item, LedgerEntry(item.id, item.source, item.kind, item.uid, sequence, digest)
