@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from feeds.cache import CACHE_DIR, BuildCache
 from feeds.check import Found, Loaded, validate_site
 from feeds.config import CONFIG_NAME, SettingsError, SiteConfig, load_config
-from feeds.errors import Problem, SiteError
+from feeds.errors import Problem, SiteError, how_many
 from feeds.keys import root_key, templates_key
 from feeds.last_output import LastOutput
 from feeds.ledger import LEDGER_NAME
@@ -55,7 +55,7 @@ class BuildResult:
 
 def counted(news: int, events: int) -> str:
     """How many items, as the command line reports a build or a check: "1 news item and 2 events"."""
-    return f"{news} news item{'s' * (news != 1)} and {events} event{'s' * (events != 1)}"
+    return f"{how_many(news, 'news item')} and {how_many(events, 'event')}"
 
 
 def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | None = None, drafts: bool = False,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from feeds import __version__
 from feeds.addresses import site_address
-from feeds.errors import Problem, SiteError
+from feeds.errors import Problem, SiteError, how_many
 from feeds.timezones import OutOfRange, day_or_moment, in_range
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -138,11 +138,11 @@ def _failed(args: argparse.Namespace, problems: Sequence[Problem], outcome: str 
     errors = sum(p.is_error for p in problems)
     warnings = sum(p.fails_strict for p in problems) - errors
     strict = getattr(args, "strict", False)
-    also = f" and {_how_many(warnings, 'warning')} (--strict)" if warnings and strict else ""
+    also = f" and {how_many(warnings, 'warning')} (--strict)" if warnings and strict else ""
     if outcome is None:
         outcome = {"check": "", "new": "; no file was written", "ping": "; no hub was told"}.get(args.command,
                                                                                                  "; nothing was written")
-    print(f"feeds: {_how_many(errors, 'error')}{also}{outcome}", file=sys.stderr)
+    print(f"feeds: {how_many(errors, 'error')}{also}{outcome}", file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -168,7 +168,7 @@ def _build(args: argparse.Namespace) -> int:
     print(f"feeds: built {counted(result.news, result.events)} "
           f"into {output} ({result.files} files, {time.perf_counter() - started:.2f} s)")
     if result.drafts:
-        print(f"feeds: {_how_many(result.drafts, 'draft')} left out; feeds serve --drafts previews them")
+        print(f"feeds: {how_many(result.drafts, 'draft')} left out; feeds serve --drafts previews them")
     if result.staging:
         print(f"feeds: a staging copy for {result.staging}, not base_url: robots.txt, its pages and _headers keep "
               "it out of search engines")
@@ -213,13 +213,8 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{item.source}: {when}: {item.title}")
     print(f"feeds: {counted(len(loaded.site.news), len(loaded.site.events))} are valid"
           + (f"; {len(loaded.embargoed)} embargoed" if loaded.embargoed else "")
-          + (f"; {_how_many(loaded.drafts, 'draft')} left out" if loaded.drafts else ""))
+          + (f"; {how_many(loaded.drafts, 'draft')} left out" if loaded.drafts else ""))
     return EXIT_OK
-
-
-def _how_many(number: int, noun: str) -> str:
-    """A number of things, as the reports say it: "1 draft", "2 drafts"."""
-    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -265,7 +260,7 @@ def _ping(args: argparse.Namespace) -> int:
         _report(problems)
         _failed(args, problems, f"; the hub took {accepted or 'none'} of the {len(feeds)} feeds")
         return EXIT_CONTENT
-    print(f"feeds: {hub} accepted {_how_many(accepted, 'feed')}")
+    print(f"feeds: {hub} accepted {how_many(accepted, 'feed')}")
     return EXIT_OK
 
 

@@ -51,6 +51,11 @@ class Problem:
         return self.severity is not Severity.DRAFT_WARNING
 
 
+def how_many(number: int, noun: str) -> str:
+    """A number of things, as the reports say it: "1 draft", "2 drafts"."""
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 def _written_out(character: re.Match[str]) -> str:
     """A control character as Python writes it in a string: \\n, \\x1b."""
     return character[0].encode("unicode_escape").decode("ascii")

@@ -115,12 +115,18 @@ class Handler(BaseHTTPRequestHandler):
                     if preview.stopping:
                         return
                     generation = preview.state.generation
-                message = f"data: {generation}\n\n" if generation != sent else ": still here\n\n"
+                message = f"data: {build_label(preview.state)}\n\n" if generation != sent else ": still here\n\n"
                 self.wfile.write(message.encode())
                 self.wfile.flush()
                 sent = generation
         except (BrokenPipeError, ConnectionResetError):
             return
+
+
+def build_label(state: State) -> str:
+    """What a page and the stream name a build by: its generation, and the run of the preview it
+    belongs to, so that a page left open while the preview restarts reloads too."""
+    return f"{state.run}.{state.generation}"
 
 
 def _not_modified(if_none_match: str | None, if_modified_since: str | None, etag: str, modified: int) -> bool:
@@ -136,10 +142,26 @@ def _not_modified(if_none_match: str | None, if_modified_since: str | None, etag
     return False
 
 
+# One stream a browser, not one a tab: a browser opens at most six connections to a host over HTTP/1.1,
+# and each open stream holds one, so a seventh tab of the preview would never load. The tab that
+# holds the lock listens and tells the others; when it closes, another takes the lock and listens.
 _SCRIPT = """<script>/* feeds serve: reload when the site is rebuilt */
-new EventSource("%s").onmessage = function (event) {
-  if (event.data !== "%d") location.reload();
-};
+(function () {
+  var shown = "%s", channel = window.BroadcastChannel && new BroadcastChannel("feeds-serve");
+  function told(build) { if (build !== shown) location.reload(); }
+  function listen() {
+    return new Promise(function () {
+      new EventSource("%s").onmessage = function (event) {
+        if (channel) channel.postMessage(event.data);
+        told(event.data);
+      };
+    });
+  }
+  if (channel && navigator.locks) {
+    channel.onmessage = function (event) { told(event.data); };
+    navigator.locks.request("feeds-serve", listen);
+  } else listen();
+})();
 </script>
 """
 _ERROR = """<div id="feeds-build-error" role="alert" style="position:fixed;inset:auto 0 0 0;max-height:50vh;\
@@ -150,7 +172,7 @@ overflow:auto;margin:0;padding:1rem;background:#fff0f0;color:#600;border-top:3px
 
 def _with_live_reload(page: bytes, state: State) -> bytes:
     """The page with the reload script, and the build's errors when it failed."""
-    extra = _SCRIPT % (LIVE_PATH, state.generation)
+    extra = _SCRIPT % (build_label(state), LIVE_PATH)
     if state.problems:
         headline = ("The last build failed; this is the last good build." if state.served
                     else "The build failed; there is no good build to show yet.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import secrets
 import shutil
 import signal
 import tempfile
@@ -20,10 +21,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import NamedTuple
 
-from feeds.build import build, counted
+from feeds.build import BuildResult, build, counted
 from feeds.cache import BuildCache
 from feeds.config import CONFIG_NAME
-from feeds.errors import SiteError
+from feeds.embargo import utc_text
+from feeds.errors import SiteError, how_many
 from feeds.last_output import LastOutput
 from feeds.ledger import LEDGER_NAME
 from feeds.listing import Listing, list_sources, source_stamp
@@ -55,6 +57,7 @@ class State:
     changed: int  # when, in whole seconds since the epoch: the Last-Modified of everything served
     next_change: datetime | None = None  # when the outputs change with time alone: an event ends, an embargo lifts
     served: bool = True  # whether a good build is served (none is when the first one failed)
+    run: str = ""  # this run of the preview's own, which another run (a restart) does not share
 
 
 class Preview:
@@ -65,11 +68,13 @@ class Preview:
         self.site_dir, self.output, self.base_url = site_dir, output, base_url
         self.now, self.drafts, self.echo = now, drafts, echo
         self.changed = threading.Condition()
-        self.state = State(0, (), int(time.time()))
+        self.state = State(0, (), int(time.time()), run=secrets.token_hex(4))
         self.stopping = False
         self.built_once = False  # whether there is a good build to serve
         self.collected = 0  # how many objects were frozen when last collected
         self.rebuilds = 0
+        self.building = False  # whether a build is under way
+        self.held: tuple[int, int, datetime | None] = (0, 0, None)  # drafts and embargoes last said (_held_back)
         # Items, rendered parts and what the output holds, from one build to the next: a change
         # parses, renders and writes only what it affects.
         self.memory: dict[str, object] = {}
@@ -80,9 +85,11 @@ class Preview:
         # The collector would scan all the preview keeps, again and again, while the rebuild makes
         # little garbage: it runs once the new build is served (workers collect as usual).
         gc.disable()
+        self.building = True
         try:
             self._rebuild(listing)
         finally:
+            self.building = False
             gc.enable()
             self._collect_frozen()
 
@@ -111,8 +118,11 @@ class Preview:
                 self._say(str(warning))
             self._say(f"feeds: built {counted(result.news, result.events)} "
                       f"({time.perf_counter() - started:.2f} s)")
+            self._held_back(result)
         except SiteError as error:
-            problems = tuple(str(problem) for problem in error.problems)
+            # The errors first, then the warnings: in a page's box, or a terminal's last lines, an
+            # error under a newsroom's dozen warnings went unseen.
+            problems = tuple(str(problem) for problem in sorted(error.problems, key=lambda p: not p.is_error))
             self._failed(problems)
         except Exception as error:  # a fault of feeds itself: say so, and keep watching for the next change
             self._say(_traceback(error))
@@ -123,8 +133,23 @@ class Preview:
             # Last-Modified has whole seconds: two states must never share one, or If-Modified-Since
             # would answer 304 with the page of the state before.
             changed = max(int(time.time()), self.state.changed + 1)
-            self.state = State(self.state.generation + 1, problems, changed, next_change, self.built_once)
+            self.state = State(self.state.generation + 1, problems, changed, next_change, self.built_once,
+                               self.state.run)
             self.changed.notify_all()
+
+    def _held_back(self, result: BuildResult) -> None:
+        """Say what the build left out, drafts and embargoed items, when that changed: an item just
+        written by feeds new (a draft), or dated ahead, is in no page, and the count alone went down."""
+        held = (result.drafts, len(result.embargoed), result.next_lift)
+        if held == self.held:
+            return
+        self.held = held
+        if result.drafts:
+            self._say(f"feeds: {how_many(result.drafts, 'draft')} left out; feeds serve --drafts shows them")
+        if result.next_lift:
+            then = ("when the preview shows it (--now shows it sooner)" if self.now is None
+                    else "after this preview's --now: a later --now shows it")
+            self._say(f"feeds: {len(result.embargoed)} embargoed; the next lifts at {utc_text(result.next_lift)}, {then}")
 
     def _say(self, line: str) -> None:
         """Print a line of the build's report, unless the preview is stopping: a build under way at
@@ -230,26 +255,49 @@ def serve(site_dir: Path, *, host: str, port: int, now: datetime | None, drafts:
     server.preview = preview
     previous = signal.signal(signal.SIGTERM, _interrupt)
     changes = Changes(site_dir)  # told of every change from before the first look on
-    watcher = None
+    watched = threading.Event()  # set when the watcher has stopped, its last build done
+    watched.set()
     try:
         seen = preview.look()
         preview.rebuild(seen.content)
         preview.prepare_spare()
-        watcher = threading.Thread(target=preview.watch, args=(changes, seen), name="feeds-watch", daemon=True)
-        watcher.start()
+        watched.clear()
+        threading.Thread(target=_watch, args=(preview, changes, seen, watched), name="feeds-watch", daemon=True).start()
         echo(f"feeds: serving {base_url} (Ctrl+C to stop)")
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         preview.stop()  # first, so that a build under way says nothing after this
-        echo("feeds: stopped")
+        if preview.building:
+            echo("feeds: stopping when the build under way ends")
     finally:
         preview.stop()
-        if watcher is not None:
-            watcher.join()  # a rebuild under way writes into `scratch` until it ends
+        _wait_for(watched)  # a rebuild under way writes into `scratch` until it ends
         changes.stop()
         server.server_close()
         signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(scratch, ignore_errors=True)
+    echo("feeds: stopped")
+
+
+def _watch(preview: Preview, changes: Changes, seen: Seen, watched: threading.Event) -> None:
+    """The watcher thread: rebuild as the files change (see Preview.watch), and say when it stopped."""
+    try:
+        preview.watch(changes, seen)
+    finally:
+        watched.set()
+
+
+def _wait_for(watched: threading.Event) -> None:
+    """Wait for the watcher to end its build, through any further Ctrl+C: cut short, the wait would
+    leave the build writing into the preview's copy of the site as it was removed, and the copy
+    behind (a second Ctrl+C left 150 MB in /tmp at 2,000 items). The first Ctrl+C said it waits.
+    (An Event, not Thread.join: Python 3.11's join, once interrupted, may say a thread ended that has not.)"""
+    while True:
+        try:
+            if watched.wait(0.25):
+                return
+        except KeyboardInterrupt:
+            continue
 
 
 def _interrupt(signum: int, frame: object) -> None:

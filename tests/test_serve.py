@@ -39,11 +39,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 class Server:
     """`feeds serve` in a subprocess on a free loopback port; its terminal output collected as it comes."""
 
-    def __init__(self, site: Path, *args: str) -> None:
+    def __init__(self, site: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.lines: list[str] = []
         self.process = subprocess.Popen(
             [sys.executable, "-m", "feeds", "serve", "--site", str(site), "--port", "0", *args],
-            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
         )
         threading.Thread(target=self._collect, daemon=True).start()
         wait_until(lambda: any("serving http://" in line for line in self.lines), "the server to start")
@@ -272,6 +272,109 @@ def test_the_open_page_reloads_itself_in_a_browser(server: Server, example_site:
             expect(page.locator("h1")).to_have_text("Live reload works")
         finally:
             browser.close()
+
+
+def test_many_tabs_of_one_browser_load_and_all_reload(server: Server, example_site: Path) -> None:
+    """A browser opens six connections to a host at most: with a live stream a tab, a seventh tab of
+    the preview never loaded. One tab listens for the browser's tabs, which all reload."""
+    from playwright.sync_api import expect, sync_playwright
+
+    source = example_site / NEWS
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context()
+            tabs = []
+            for _ in range(8):
+                tab = context.new_page()
+                tab.goto(server.url + NEWS_PAGE, timeout=15_000)
+                tab.wait_for_function("document.readyState === 'complete'")
+                tabs.append(tab)
+            source.write_text(source.read_text().replace(f"title: {TITLE}", "title: Every tab reloads"))
+            for tab in tabs:
+                expect(tab.locator("h1")).to_have_text("Every tab reloads", timeout=30_000)
+            tabs[0].close()  # the tab that listened, say: another listens in its place
+            source.write_text(source.read_text().replace("title: Every tab reloads", "title: And again"))
+            for tab in tabs[1:]:
+                expect(tab.locator("h1")).to_have_text("And again", timeout=30_000)
+        finally:
+            browser.close()
+
+
+def test_a_page_open_across_a_restart_is_told_of_another_build(example_site: Path) -> None:
+    """Each run of the preview numbers its builds from one: a page left open while it restarts (with
+    --drafts, say) heard build 1 again and kept showing the other run's page. Builds are named by
+    their run too."""
+    labels = []
+    for _ in range(2):
+        running = Server(example_site, "--now", EXAMPLE_NOW)
+        try:
+            page = get(running.url + NEWS_PAGE)[2].decode()
+            [shown] = re.findall(r'var shown = "([^"]+)"', page)
+            with urllib.request.urlopen(running.url + "_feeds/live", timeout=10) as stream:
+                assert stream.readline().decode() == f"data: {shown}\n"
+            labels.append(shown)
+        finally:
+            assert running.stop() == 0
+    assert labels[0] != labels[1]
+
+
+def test_a_failed_builds_errors_come_before_its_warnings(server: Server, example_site: Path) -> None:
+    """In the page's box and at the terminal's end, the error that stops the build comes first: under
+    a newsroom's warnings it went unseen."""
+    for n in range(5):  # events with no location: a warning each
+        (example_site / f"content/events/e{n}.md").write_text(
+            f"---\ntitle: E{n}\ndate: 2018-11-13\nstart: 2018-12-0{n + 1}\n---\nX.\n")
+    wait_until(lambda: server.terminal.count("warning: location") >= 5, "the warnings")
+    source = example_site / NEWS
+    source.write_text(source.read_text().replace("date: 2018-11-12T09:00:00+01:00", "date: 2018-11-31"))
+    wait_until(lambda: "the build failed" in server.terminal, "the failed build")
+    box = lxml.html.fromstring(get(server.url + NEWS_PAGE)[2]).get_element_by_id("feeds-build-error")
+    lines = box.findtext("pre").splitlines()
+    assert lines[0].startswith(f"{NEWS}:3: date: not a date or time") and len(lines) == 6, lines
+    reported = server.terminal.split("date: not a date or time", 1)[1]
+    assert reported.count("warning: location") == 5  # after the error
+
+
+def test_ctrl_c_during_a_build_says_it_waits_and_a_second_leaves_nothing_behind(example_site: Path,
+                                                                                tmp_path: Path) -> None:
+    """Stopped while a build is under way, the preview waits for it: it says so, rather than saying it
+    stopped and then hanging, which had people press Ctrl+C again; and a second Ctrl+C, which cuts
+    the wait short, still removes the preview's copy of the site."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    (example_site / "templates").mkdir()
+    (example_site / "templates/base.html").write_text(  # a page that takes a while: seconds a build
+        '{% for _ in range(10_000_000) %}{% endfor %}{% extends "builtin/base.html" %}\n')
+    running = Server(example_site, "--now", EXAMPLE_NOW, env={**os.environ, "TMPDIR": str(scratch)})
+    try:
+        assert [path.name for path in scratch.iterdir()][0].startswith("feeds-serve-")
+        config = example_site / "site.toml"
+        config.write_text(config.read_text().replace("Centre for Cybersecurity Newsroom", "Newsroom"))
+        time.sleep(1.5)  # the change seen, the build under way
+        running.process.send_signal(signal.SIGINT)
+        wait_until(lambda: "stopping when the build under way ends" in running.terminal, "the first stop")
+        running.process.send_signal(signal.SIGINT)
+        running.process.wait(timeout=30)
+    finally:
+        if running.process.poll() is None:
+            running.process.kill()
+    assert list(scratch.iterdir()) == [], (running.terminal, sorted(str(p) for p in scratch.rglob("*"))[:20])
+
+
+def test_the_preview_says_what_it_leaves_out_when_that_changes(server: Server, example_site: Path, feeds) -> None:
+    """An item just written by feeds new is a draft, and one dated ahead is held: neither is in any
+    page, and the count alone went down; the preview says so, as feeds build does, when it changes."""
+    assert feeds("new", "news", "Work in progress", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    wait_until(lambda: "feeds: 1 draft left out; feeds serve --drafts shows them" in server.terminal, "the draft")
+    (example_site / "content/news/later.md").write_text("---\ntitle: Later\ndate: 2018-12-01T09:00:00+01:00\n---\nX.\n")
+    wait_until(lambda: "feeds: 1 embargoed; the next lifts at 2018-12-01T08:00:00Z, after this preview's --now: "
+                       "a later --now shows it" in server.terminal, "the embargo")
+    said = server.terminal.count("embargoed")
+    source = example_site / NEWS
+    source.write_text(source.read_text().replace(f"title: {TITLE}", "title: Edited"))
+    wait_until(lambda: h1(get(server.url + NEWS_PAGE)[2]) == "Edited", "the edit")
+    assert server.terminal.count("embargoed") == said  # unchanged: not said again
 
 
 def test_published_pages_carry_no_script(example_output: Path) -> None:
