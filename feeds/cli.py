@@ -91,6 +91,9 @@ def parser() -> argparse.ArgumentParser:
     site_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="the port; 0 picks a free one (default: 8000)")
+    serve.add_argument("--base-url", type=_site_address, metavar="URL",
+                       help="the address other devices reach the preview at, for its absolute links (feeds, "
+                            "calendar), e.g. http://192.168.1.20:8000/ with --host 0.0.0.0 (default: its own)")
 
     ping = commands.add_parser("ping", help="tell the WebSub hub (feeds.hub) that the feeds changed, after a deploy")
     site_options(ping)
@@ -238,7 +241,8 @@ def _serve(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr, flush=True)
 
     try:
-        serve(args.site, host=args.host, port=args.port, now=args.now, drafts=args.drafts, echo=echo)
+        serve(args.site, host=args.host, port=args.port, now=args.now, drafts=args.drafts, echo=echo,
+              base_url=args.base_url)
     except OSError as error:
         print(f"feeds: cannot serve on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
         return EXIT_USAGE

@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from ipaddress import ip_address
 from pathlib import Path
 from typing import NamedTuple
 
@@ -245,12 +246,18 @@ def _traceback(error: BaseException) -> str:
     return "".join(traceback.format_exception(error)).rstrip()
 
 
-def serve(site_dir: Path, *, host: str, port: int, now: datetime | None, drafts: bool, echo: Echo) -> None:
-    """Serve the site until interrupted (Ctrl+C or SIGTERM); raises OSError when the port is taken."""
+def serve(site_dir: Path, *, host: str, port: int, now: datetime | None, drafts: bool, echo: Echo,
+          base_url: str | None = None) -> None:
+    """Serve the site until interrupted (Ctrl+C or SIGTERM); raises OSError when the port is taken.
+    The pages' absolute links lead to `base_url`, else to the address served."""
     server = (PreviewServer6 if ":" in host else PreviewServer)((host, port), Handler)
     scratch = Path(tempfile.mkdtemp(prefix="feeds-serve-"))
     shown_host = f"[{host}]" if ":" in host else host
-    base_url = f"http://{shown_host}:{server.server_address[1]}/"
+    served = f"http://{shown_host}:{server.server_address[1]}/"
+    if base_url is None and _every_address(host):
+        echo(f"feeds: the pages' absolute links (feeds, calendar) lead to {served}, which other devices cannot "
+             "reach: give --base-url with this machine's address")
+    base_url = base_url or served
     preview = Preview(site_dir, scratch / "site", base_url=base_url, now=now, drafts=drafts, echo=echo)
     server.preview = preview
     previous = signal.signal(signal.SIGTERM, _interrupt)
@@ -263,7 +270,7 @@ def serve(site_dir: Path, *, host: str, port: int, now: datetime | None, drafts:
         preview.prepare_spare()
         watched.clear()
         threading.Thread(target=_watch, args=(preview, changes, seen, watched), name="feeds-watch", daemon=True).start()
-        echo(f"feeds: serving {base_url} (Ctrl+C to stop)")
+        echo(f"feeds: serving {served} (Ctrl+C to stop)" + (f", its links as {base_url}" if base_url != served else ""))
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         preview.stop()  # first, so that a build under way says nothing after this
@@ -277,6 +284,14 @@ def serve(site_dir: Path, *, host: str, port: int, now: datetime | None, drafts:
         signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(scratch, ignore_errors=True)
     echo("feeds: stopped")
+
+
+def _every_address(host: str) -> bool:
+    """Whether `host` is 0.0.0.0 or ::, which listens on every address and is no address to reach."""
+    try:
+        return ip_address(host).is_unspecified
+    except ValueError:  # a name, such as localhost
+        return False
 
 
 def _watch(preview: Preview, changes: Changes, seen: Seen, watched: threading.Event) -> None:

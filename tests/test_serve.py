@@ -48,7 +48,8 @@ class Server:
         threading.Thread(target=self._collect, daemon=True).start()
         wait_until(lambda: any("serving http://" in line for line in self.lines), "the server to start")
         self.url = re.search(r"serving (http://\S+/)", "".join(self.lines))[1]
-        assert self.url.startswith("http://[::1]:" if "::1" in args else "http://127.0.0.1:")
+        assert self.url.startswith("http://[::1]:" if "::1" in args else "http://0.0.0.0:" if "0.0.0.0" in args
+                                   else "http://127.0.0.1:")
 
     def _collect(self) -> None:
         assert self.process.stderr
@@ -375,6 +376,27 @@ def test_the_preview_says_what_it_leaves_out_when_that_changes(server: Server, e
     source.write_text(source.read_text().replace(f"title: {TITLE}", "title: Edited"))
     wait_until(lambda: h1(get(server.url + NEWS_PAGE)[2]) == "Edited", "the edit")
     assert server.terminal.count("embargoed") == said  # unchanged: not said again
+
+
+def test_a_preview_for_other_devices_links_to_the_address_given(example_site: Path) -> None:
+    """Listening on every address (--host 0.0.0.0), the preview's own address is no address to reach:
+    feed and calendar links led to http://0.0.0.0:port/ on a phone. It says so, and --base-url gives
+    the address its absolute links lead to."""
+    running = Server(example_site, "--now", EXAMPLE_NOW, "--host", "0.0.0.0")
+    try:
+        assert "lead to http://0.0.0.0:" in running.terminal and "give --base-url" in running.terminal
+    finally:
+        assert running.stop() == 0
+    running = Server(example_site, "--now", EXAMPLE_NOW, "--base-url", "http://preview.test:8123/")
+    try:
+        assert ", its links as http://preview.test:8123/" in running.terminal
+        page = lxml.html.fromstring(get(running.url + NEWS_PAGE)[2])
+        assert page.xpath('//link[@rel="canonical"]/@href') == ["http://preview.test:8123/" + NEWS_PAGE.removesuffix(
+            "index.html")]
+        assert feedparser.parse(get(running.url + "feeds/atom.xml")[2]).feed.link.startswith("http://preview.test:8123/")
+        assert "give --base-url" not in running.terminal
+    finally:
+        assert running.stop() == 0
 
 
 def test_published_pages_carry_no_script(example_output: Path) -> None:
