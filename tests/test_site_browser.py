@@ -264,6 +264,27 @@ def test_a_bodys_wide_code_and_tables_scroll_from_the_keyboard(browser, example_
         assert violations == [], _describe(violations)
 
 
+def test_a_bodys_wide_code_and_tables_print_whole(browser, example_site: Path, feeds) -> None:
+    """Paper does not scroll: printed, a table or code block wider than the page is laid out whole,
+    its lines wrapped, where on screen it scrolls in its box (and was printed cut at the box's edge)."""
+    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    news.write_text(news.read_text(encoding="utf-8") + "\n```\n" + "openssl dgst -sha256 " * 12 + "\n```\n\n"
+                    + "| " + " | ".join(f"Signatory {n}" for n in range(12)) + " |\n" + "|---" * 12 + "|\n"
+                    + "| " + " | ".join(f"State {n}" for n in range(12)) + " |\n", encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    visit = Visit(browser, width=700)
+    with _serving(example_site / "public") as site, contextlib.closing(visit):
+        page = visit.open(site + "news/forum-joins-paris-call/")
+        for box in (page.locator(".body pre"), page.locator(".body table")):
+            assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # on screen: it scrolls
+        page.emulate_media(media="print")
+        body = page.locator(".body")
+        for box in (page.locator(".body pre"), page.locator(".body table")):
+            assert box.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # printed: nothing past its edge
+            assert box.evaluate("(e, b) => e.getBoundingClientRect().right <= b.getBoundingClientRect().right + 1",
+                                body.element_handle())
+
+
 def test_the_add_to_calendar_buttons_keep_their_shape_in_forced_colours(browser, example_site: Path, feeds) -> None:
     """Windows' high-contrast themes (forced colours) drop backgrounds: the add-to-calendar links, drawn
     as buttons by their background alone, would read as bold text; a border the theme colours keeps

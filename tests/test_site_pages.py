@@ -939,6 +939,34 @@ def test_an_svgs_size_is_its_own_in_whole_pixels_or_none(example_site: Path, fee
     assert (graph["og:image:width"], graph["og:image:height"]) == ("100", "50")
 
 
+def test_an_event_online_from_the_start_is_a_virtual_location(example_site: Path, feeds) -> None:
+    """location: Online, as the lint suggests for an event without a place, is no address: search
+    engines are told of an online event at its url, not of a place called Online."""
+    event = example_site / "content/events/annual-gathering-2018.md"
+    text = event.read_text(encoding="utf-8")
+    start = text.index("location:")
+    end = text.index("summary:")
+    event.write_text(text[:start] + "location: Online\nurl: https://meet.example.org/gathering\n" + text[end:],
+                     encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    data = _json_ld(example_site / "public", "events/annual-gathering-2018/index.html")
+    assert data["location"] == {"@type": "VirtualLocation", "url": "https://meet.example.org/gathering"}
+    assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+
+
+def test_a_news_item_without_an_image_is_previewed_with_the_sites_logo(example_site: Path, feeds) -> None:
+    """Link previews of a release with no image of its own show the site's logo, as the lists' do."""
+    (example_site / "templates/static/images").mkdir(parents=True)
+    (example_site / "templates/static/images/logo.png").write_bytes(png(200, 100))
+    config = example_site / "site.toml"
+    config.write_text(config.read_text().replace("[feeds]\n", '[feeds]\nlogo = "static/images/logo.png"\n'))
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    head = _html(example_site / "public", NEWS + "index.html").head
+    assert head.xpath('meta[@property="og:image"]/@content') == [BASE + "static/images/logo.png"]
+    assert head.xpath('meta[@property="og:image:width"]/@content') == ["200"]
+    assert head.xpath('meta[@name="twitter:card"]/@content') == ["summary"]
+
+
 def test_a_series_that_leaves_out_its_last_date_is_over_after_the_last_date_kept(example_site: Path, feeds) -> None:
     """The last date called off with exdate: once the date before it has passed, the series is over
     (listed with the past events, its page saying it has taken place), not upcoming until the

@@ -59,7 +59,7 @@ def event(site: Site, item: Event) -> dict[str, Any]:
     """An Event with every property Google's event rich results require, and the recommended ones we know."""
     config = site.config
     url = config.url(item.path)
-    online = item.status is Status.MOVED_ONLINE
+    online = _online(site, item)
     start, end = _dates(site, item)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -76,7 +76,7 @@ def event(site: Site, item: Event) -> dict[str, Any]:
     }
     if item.previous_start:
         data["previousStartDate"] = item.previous_start.isoformat()
-    location = _location(item, url)
+    location = _location(item, url, online)
     if location:  # Google requires one; an event without a place has none to give
         data["location"] = location
     if item.tags:
@@ -97,7 +97,8 @@ def open_graph(site: Site, url: str, title: str, description: str, item: Item | 
         ("og:type", "article" if isinstance(item, NewsItem) else "website"),
         ("og:locale", _locale(item.lang if item and item.lang else config.language)),
     ]
-    image, alt = (item.image, item.image_alt) if isinstance(item, NewsItem) else (config.feeds.logo, "")
+    # A news item's own image, else (for it too) the site's logo: a link preview with a picture.
+    image, alt = (item.image, item.image_alt) if isinstance(item, NewsItem) and item.image else (config.feeds.logo, "")
     if image:
         size = sizes(config.own_file(image))
         properties += [("og:image", config.absolute(image)), ("og:image:width", str(size[0]) if size else ""),
@@ -140,8 +141,19 @@ def _organizer(site: Site) -> dict[str, Any]:
             "url": site.config.url()}
 
 
-def _location(item: Event, url: str) -> dict[str, Any] | None:
+def _online(site: Site, item: Event) -> bool:
+    """Whether the event is held online: moved online, or online from the start, its location the
+    word the lint suggests for it ('Online', or the site's own word for it) and nowhere on a map."""
     if item.status is Status.MOVED_ONLINE:
+        return True
+    where = item.location
+    words = {"online", site.strings.online.casefold()}
+    return where is not None and where.geo is None and where.text.strip().casefold() in words
+
+
+def _location(item: Event, url: str, online: bool) -> dict[str, Any] | None:
+    """The event's schema.org location: a Place, or a VirtualLocation (its url:, else its page) online."""
+    if online:
         return {"@type": "VirtualLocation", "url": item.url or url}
     location = item.location
     if location is None:
