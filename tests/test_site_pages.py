@@ -939,6 +939,22 @@ def test_an_svgs_size_is_its_own_in_whole_pixels_or_none(example_site: Path, fee
     assert (graph["og:image:width"], graph["og:image:height"]) == ("100", "50")
 
 
+def test_every_list_page_has_a_description_of_its_own(built_sites) -> None:
+    """Pages that share a description are taken by search engines for copies of one another: each
+    page of the archive, the news, the events and each tag's list says which it is."""
+    output = built_sites["large"].output
+    lists = [path for path in output.rglob("index.html")
+             if path.relative_to(output).parts[0] in ("archive", "news", "events", "tags")
+             and (len(path.relative_to(output).parts) == 2 or "page" in path.relative_to(output).parts
+                  or path.relative_to(output).parts[0] == "tags")]
+    described = {}
+    for path in lists:
+        [description] = lxml.html.parse(str(path)).getroot().head.xpath('meta[@name="description"]/@content')
+        described.setdefault(description, []).append(path.relative_to(output).as_posix())
+    assert len(lists) > 10 and "tags/index.html" in {p for paths in described.values() for p in paths}
+    assert {d: paths for d, paths in described.items() if len(paths) > 1} == {}
+
+
 def test_an_event_online_from_the_start_is_a_virtual_location(example_site: Path, feeds) -> None:
     """location: Online, as the lint suggests for an event without a place, is no address: search
     engines are told of an online event at its url, not of a place called Online."""

@@ -293,7 +293,8 @@ def _site_pages(site: Site,
              (Event.section, t.all_events, (*site.upcoming, *site.past)))
     for section, title, items in lists:
         for folder, listing in paginate(items, f"{section}/"):
-            job(folder, "listing.html", _numbered(title, listing, t), config.description, shows=listing.items,
+            numbered = _numbered(title, listing, t)
+            job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items,
                 label=f"{listing.number}/{listing.count}", modified=updated(folder, listing.items),
                 options=partial(dict, listing=listing, tag="", tag_feeds={}))
     related = related_items(site)
@@ -301,12 +302,12 @@ def _site_pages(site: Site,
         shown = related.get(item.id, ())
         job(item.path, "news.html" if isinstance(item, NewsItem) else "event.html", item.title, item.summary,
             shows=(item, *shown), label="", modified=item.updated, options=partial(_item_options, site, item, shown))
-    page("tags/", "tags.html", t.all_tags, config.description, tags=tags, modified=newest)
+    page("tags/", "tags.html", t.all_tags, _described(t.all_tags, site), tags=tags, modified=newest)
     for tag, items in tags.items():
         # The tag's name, and whether it has feeds, are in the label: items elsewhere decide them.
         for folder, listing in paginate(items, f"tags/{tag.slug}/"):
-            job(folder, "listing.html", _numbered(t.tag_title.format(tag=tag.name), listing, t), config.description,
-                shows=listing.items, label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {tag.slug in fed}",
+            numbered = _numbered(t.tag_title.format(tag=tag.name), listing, t)
+            job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items, label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {tag.slug in fed}",
                 modified=updated(folder, listing.items), options=partial(_tag_options, site, listing, tag, tag.slug in fed))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds, modified=newest)
     return whole, listed, sitemap
@@ -344,6 +345,13 @@ def _tag_options(site: Site, listing: ListPage, tag: Tag, fed: bool) -> dict[str
     page that is rendered)."""
     return {"listing": listing, "tag": tag, "tag_feeds": tag_feed_paths(tag.slug) if fed else {},
             "extra": tag_alternates(site, tag) if fed else ()}
+
+
+def _described(title: str, site: Site) -> str:
+    """A list page's description: its title, then the site's (search engines take pages that share a
+    description for copies of one another, and a tag's pages are not)."""
+    description = site.config.description
+    return f"{site.strings.labelled.format(label=title)} {description}" if description else title
 
 
 def _numbered(title: str, listing: ListPage, t: Strings) -> str:
