@@ -14,8 +14,10 @@ from feeds.render import Output, OutputFile
 HEADERS_PATH = "_headers"
 NEXT_LIFT_PATH = "next-lift.txt"
 
-STATIC_CACHE = "public, max-age=86400"
-CACHE = "public, max-age=300"  # feeds, calendars and pages: a lifted embargo shows within minutes
+# Pages, feeds and calendars, and static files alike: a lifted embargo shows within minutes, and a
+# style sheet (static/style.css, named the same whatever it holds) comes with the pages written for it,
+# where a day's cache of it served new pages with the old style for up to a day.
+CACHE = "public, max-age=300"
 NO_CACHE = "no-cache"
 
 
@@ -48,7 +50,7 @@ def _cache_rules(files: Sequence[Output]) -> list[tuple[str, str]]:
         if file.path == NEXT_LIFT_PATH:
             rules[f"/{top}"] = NO_CACHE
         elif rest:
-            rules[f"/{top}/*"] = STATIC_CACHE if top == "static" else CACHE
+            rules[f"/{top}/*"] = CACHE
         else:
             rules[f"/{top}"] = CACHE
             if top == "index.html":
