@@ -955,6 +955,20 @@ def test_every_list_page_has_a_description_of_its_own(built_sites) -> None:
     assert {d: paths for d, paths in described.items() if len(paths) > 1} == {}
 
 
+def test_a_bodys_images_load_lazily_and_the_lead_image_at_once(example_site: Path, feeds) -> None:
+    """Charts and photos down a release cost a phone nothing until read to; the lead image (`image:`),
+    at the top, loads at once; a writer's own loading="eager" is kept."""
+    news = with_news_photo(example_site, 120, 80)
+    news.write_text(news.read_text(encoding="utf-8") + "\n![A chart](../../static/images/photo.png)\n\n"
+                    '<img src="https://cdn.example.org/map.png" alt="A map" loading="eager">\n', encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    page = _html(example_site / "public", NEWS + "index.html")
+    loading = {img.get("alt"): img.get("loading") for img in page.iter("img")}
+    assert loading == {"A room": None, "A chart": "lazy", "A map": "eager"}, loading
+    chart = next(img for img in page.iter("img") if img.get("alt") == "A chart")
+    assert chart.get("width") and chart.get("height")  # sized as before
+
+
 def test_an_event_online_from_the_start_is_a_virtual_location(example_site: Path, feeds) -> None:
     """location: Online, as the lint suggests for an event without a place, is no address: search
     engines are told of an online event at its url, not of a place called Online."""

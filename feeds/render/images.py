@@ -51,15 +51,20 @@ class ImageSizes:
 
     def in_html(self, body_html: str, page_url: str, base_url: str) -> str:
         """Sanitised HTML with the size added to each <img> and <picture> source of the site that has
-        neither a width nor a height (the writer's own are kept): browsers take the chosen source's."""
+        neither a width nor a height (the writer's own are kept): browsers take the chosen source's.
+        Each <img> is loaded lazily unless the writer says otherwise: a release's charts and photos
+        further down cost a reader on a phone nothing until they scroll to them."""
         if "<img" not in body_html:
             return body_html
 
         def sized(tag: re.Match[str]) -> str:
-            if ' width="' in tag[0] or ' height="' in tag[0]:
-                return tag[0]
-            path = next(iter(image_paths(tag[0], page_url, base_url)), None)
-            return f"{tag[0][:-1]}{self.attributes(path, source_density(tag[0]))}>"
+            found, extra = tag[0], ""
+            if ' width="' not in found and ' height="' not in found:
+                path = next(iter(image_paths(found, page_url, base_url)), None)
+                extra = str(self.attributes(path, source_density(found)))  # not Markup, which would escape the rest
+            if found.startswith("<img") and ' loading="' not in found:
+                extra += ' loading="lazy"'
+            return f"{found[:-1]}{extra}>" if extra else found
 
         return _IMAGE_TAG.sub(sized, body_html)
 
