@@ -5,6 +5,8 @@ What is kept:
 - every content file's validated item (and its problems), keyed by the file's path and bytes, the
   settings and the versions of this package and the libraries that shape an item;
 - each content file's size, times and inode with its key, so an untouched file is known unread;
+- each template file's (static files' too) size, times and inode with the digest of its bytes, so
+  that a build does not read again the press photos of templates/static/ (see feeds.template_digests);
 - what the last build wrote: a key of everything the renderers read (the items, the templates, the
   settings, which events are over), a digest of every input, the span of time in which `now`
   changes nothing, and each output file's key (or digest) with its size, time and inode, so a
@@ -38,10 +40,14 @@ CACHE_DIR = ".feeds-cache"
 _ITEMS = "items.pickle"
 OUTPUT_RECORD = "output.pickle"  # read and written by feeds.last_output
 _SOURCES = "sources.pickle"
+_TEMPLATES = "templates.pickle"
 _RACY_NS = 2_000_000_000  # files changed this close before their key was taken are read again
 # A content file as its key was taken: its size, times and inode (listing.source_stamp), the key, and
 # whether it led outside the site.
 SourceSeen = tuple[int, int, int, int, str, bool]
+# A template file as its digest was taken: its size, times and inode (listing.source_stamp), and the
+# digest of its bytes.
+FileSeen = tuple[int, int, int, int, str]
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,15 @@ class SourceRecord:
     prefix: str
     taken: int  # ns since the epoch, before the files were looked at
     stamps: dict[str, SourceSeen]  # by content path
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """Each template file's size, times, inode and digest when last read, by its path."""
+
+    software: str
+    taken: int  # ns since the epoch, before the files were looked at
+    stamps: dict[str, FileSeen]
 
 
 @dataclass(frozen=True)
@@ -135,8 +150,7 @@ class BuildCache:
         keys: list[str | None] = []
         for path, stat, outside in files:
             known = record.stamps.get(path)
-            if (known is None or known[:4] != source_stamp(stat) or known[5] != outside or stat.st_mtime_ns >= racy
-                    or stat.st_ctime_ns >= racy):
+            if known is None or not _unchanged(known, stat, racy) or known[5] != outside:
                 keys.append(None)
                 continue
             self.seen[path] = known
@@ -152,6 +166,26 @@ class BuildCache:
         if isinstance(record, SourceRecord) and record.prefix == prefix and record.stamps == self.seen:
             return
         self.write(_SOURCES, SourceRecord(prefix, taken, dict(self.seen)))
+
+    def known_files(self, files: Iterable[tuple[str, os.stat_result]]) -> list[FileSeen | None]:
+        """What was seen of each template file, by its path and status, when its digest was taken, where
+        it is trusted as content files' keys are (see known_keys); None for the others, to be read."""
+        record = self.read(_TEMPLATES, FileRecord) if self.reuse else None
+        if not isinstance(record, FileRecord) or record.software != self.software:
+            return [None for _ in files]
+        racy = record.taken - _RACY_NS
+        return [known if (known := record.stamps.get(path)) is not None and _unchanged(known, stat, racy) else None
+                for path, stat in files]
+
+    def save_files(self, taken: int, seen: dict[str, FileSeen], read: bool) -> None:
+        """Remember each template file's stamp and digest, by its path; `taken` is when the files were
+        first looked at (ns since the epoch), and `read` whether any was read. Saved again whenever one
+        was: a file read only for having been written just before the record was taken is trusted
+        under a later one (else a theme copied in just before a first build would be read at every build)."""
+        record = self.read(_TEMPLATES, FileRecord)
+        if not read and isinstance(record, FileRecord) and record.software == self.software and record.stamps == seen:
+            return
+        self.write(_TEMPLATES, FileRecord(self.software, taken, seen))
 
     def item_row(self, item: Item) -> str:
         """What an item's outputs are made from: its file's key and the ids the ledger gave it."""
@@ -220,6 +254,13 @@ class BuildCache:
         except (FileExistsError, NotADirectoryError):  # a file stands in its place: build without a cache
             return
         write_stream(self.directory / name, lambda stream: pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _unchanged(known: tuple[Any, ...], stat: os.stat_result, racy: int) -> bool:
+    """True when a file's size, times and inode are those `known` when it was read, and it was not
+    written after `racy` (the racy window before that record was taken, which a coarse clock blurs).
+    Any write changes the change time (ctime), which no one can set back."""
+    return known[:4] == source_stamp(stat) and stat.st_mtime_ns < racy and stat.st_ctime_ns < racy
 
 
 def _read_pickle(path: Path, kind: type) -> object:

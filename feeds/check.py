@@ -17,13 +17,13 @@ from feeds.cache import BuildCache
 from feeds.config import CONFIG_NAME, SiteConfig, setting_line
 from feeds.embargo import published_but_held, split_embargoed
 from feeds.errors import Problem, Severity, SiteError
-from feeds.keys import templates_key
 from feeds.ledger import Ledger, apply, read_ledger, reused_withdrawn
 from feeds.listing import leads_outside, stray_problems
 from feeds.model import Event, Item, NewsItem, Site, item_path, newest_first
 from feeds.progress import Progress
 from feeds.root_files import root_problems, walk_root
 from feeds.strings import Strings, load_strings, untranslated
+from feeds.template_digests import Templates
 from feeds.template_paths import STATIC_DIR, files_in_use, template_dirs
 from feeds.unique import check_tags, check_unique
 
@@ -52,9 +52,11 @@ class Loaded:
 
 
 def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now: datetime, drafts: bool,
-                  strict: bool, progress: Progress, cache: BuildCache, strays: tuple[str, ...]) -> Loaded:
+                  strict: bool, progress: Progress, cache: BuildCache, strays: tuple[str, ...],
+                  templates: Templates) -> Loaded:
     """Validate the content files read, as of `now`; raise SiteError listing every error (and, if
-    strict, warning). `strays` are the files under content/ that are not published, each a warning."""
+    strict, warning). `strays` are the files under content/ that are not published, each a warning;
+    `templates` are the files of the template folders (see feeds.template_digests)."""
     # Imported here, with the parsers and checks they bring: a build that changes nothing needs none.
     from feeds.lint import lint_images, lint_timely
     from feeds.lint_links import lint_links
@@ -72,7 +74,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems += lint_timely(shown, lines, now, config.timezone) + lint_images(shown, lines, files, config)
         problems += lint_links(shown, embargoed, lines, files, _unmade_pages(found, parsed), config.base_url,
                                lambda name: _text_of(site_dir / name))
-        strings, string_problems = _strings(site_dir, config)
+        strings, string_problems = _strings(site_dir, config, templates.key)
         problems += string_problems + root_problems(site_dir)
     site = Site(
         config=config,
@@ -86,7 +88,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems = _drafts_warnings_apart(problems, {item.source for item in items if item.draft})
     if any(p.is_error for p in problems) or (strict and any(p.fails_strict for p in problems)):
         if not any(p.path.startswith("templates/") for p in problems):
-            problems += _rendering_problems(site, site_dir)
+            problems += _rendering_problems(site, site_dir, templates)
         raise SiteError(problems)
     left_out = 0 if drafts else sum(1 for item in items if item.draft)
     return Loaded(site, ledger, tuple(sorted(problems)), embargoed, left_out)
@@ -126,14 +128,14 @@ def _unmade_pages(found: list[Found], parsed: list[Parsed]) -> set[str]:
     return {item_path(path.parts[1], slug_from_name(unicodedata.normalize("NFC", path.stem))) for path in unmade}
 
 
-def _rendering_problems(site: Site, site_dir: Path) -> list[Problem]:
+def _rendering_problems(site: Site, site_dir: Path, templates: Templates) -> list[Problem]:
     """The templates' faults that show only when they run (an unknown attribute, a division by zero),
     found on the items that are valid, so that they come with the content's errors: the pages no
     list or item makes, and the first page of each template that does."""
     from feeds.render.html import first_pages, render_site
 
     try:
-        render_site(site, site_dir, pages=first_pages)
+        render_site(site, site_dir, pages=first_pages, templates=templates)
     except SiteError as error:
         return list(error.problems)
     return []
@@ -203,13 +205,13 @@ def _published_as_is(site_dir: Path) -> set[str]:
     return static | walk_root(site_dir)[0].keys()
 
 
-def _strings(site_dir: Path, config: SiteConfig) -> tuple[Strings, list[Problem]]:
+def _strings(site_dir: Path, config: SiteConfig, templates: str) -> tuple[Strings, list[Problem]]:
     """The UI words, and their problems with the templates' syntax errors, which join those of the
-    content, so that one run reports them all."""
+    content, so that one run reports them all; `templates` is the template folders' digest."""
     from feeds.template_errors import syntax_problems
 
     dirs = template_dirs(site_dir)
-    problems = list(syntax_problems(templates_key(dirs), tuple(dirs)))
+    problems = list(syntax_problems(templates, tuple(dirs)))
     if untranslated(dirs, config.language):
         problems.append(_untranslated_problem(site_dir, config.language))
     try:

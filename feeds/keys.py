@@ -1,5 +1,5 @@
 """What a build's results are keyed by: digests of parts, of the software that made them, of the
-settings and of the template folders."""
+settings and of root/'s files (for the template folders', see feeds.template_digests)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ import hashlib
 import os
 import platform
 import zoneinfo
-from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
 from feeds import __version__
 from feeds.config import SiteConfig
 from feeds.root_files import ROOT_DIR, walk_root
-from feeds.template_paths import template_files
 
 CACHE_FORMAT = 5  # raise when the layout of what .feeds-cache/ stores changes
 # Where a folder of the system's IANA zone data says which data it holds: Linux's, and macOS's.
@@ -88,16 +86,6 @@ def settings_key(config: SiteConfig) -> str:
 def source_prefix(software: str, config: SiteConfig) -> str:
     """What every content file's key starts from: the software and the settings."""
     return digest(software, settings_key(config))
-
-
-def templates_key(directories: Iterable[Path]) -> str:
-    """A digest of every file under the template directories (static files included; see template_files)."""
-    parts: list[bytes | str] = []
-    for directory in directories:
-        parts.append(str(directory))
-        for path in template_files(directory):
-            parts += [path.relative_to(directory).as_posix(), path.read_bytes()]
-    return digest(*parts)
 
 
 def root_key(site_dir: Path) -> str:

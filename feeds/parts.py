@@ -36,11 +36,12 @@ from feeds.last_output import LastOutput
 from feeds.model import Event, Item, Site
 from feeds.pool import spread
 from feeds.recurrence import occurrences
-from feeds.render import KeptFile, Output, OutputFile
+from feeds.render import CopiedFile, KeptFile, Output, OutputFile
 from feeds.render.channels import FORMATS, Document
 from feeds.render.html import PageJob, each_page, last_updated
 from feeds.render.ics import EventPart, EventText, each_event
 from feeds.render.syndication import each_document
+from feeds.template_digests import Templates
 from feeds.template_reads import templates_read_site
 from feeds.write import Stamp
 
@@ -82,7 +83,7 @@ class Parts:
     site: Site
     output: Path
     kept: Mapping[str, Stamp]  # the last build's output tree: path -> (key or digest, size, mtime, inode)
-    templates: str  # the digest of the template directories
+    templates: Templates  # the files of the template folders
     page_base: str
     feed_base: str
     event_base: str
@@ -97,21 +98,21 @@ class Parts:
     updated_now: dict[str, tuple[Sequence[Item], datetime | None]] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, last: LastOutput, site: Site, templates: str, template_dirs: list[Path], root: str,
+    def open(cls, last: LastOutput, site: Site, templates: Templates, root: str,
              place: Callable[[OutputFile], Output] | None = None) -> Parts:
-        """The parts cache of a build into `last.output`; `templates` is the digest of the template
-        directories, `root` that of root/'s files. With `place`, each rendered part is handed to it
-        (from the worker that rendered it) as soon as it is made."""
+        """The parts cache of a build into `last.output`, from the files of the template folders; `root`
+        is the digest of root/'s files. With `place`, each rendered part is handed to it (from the
+        worker that rendered it) as soon as it is made."""
         cache = last.cache
         updated: dict[str, tuple[Sequence[Item], datetime | None]] = {}
         updated_before = cache.between_builds(_UPDATED)
         cache.keep_between_builds(_UPDATED, updated)  # filled as the pages' dates are found
         settings = settings_key(site.config)
-        page_base = digest("page", cache.software, settings, templates)
-        if templates_read_site(templates, tuple(template_dirs)):
-            page_base = digest(page_base, cache.site_key(site, templates, exact_now=True))
+        page_base = digest("page", cache.software, settings, templates.key)
+        if templates_read_site(templates.key, templates.directories):
+            page_base = digest(page_base, cache.site_key(site, templates.key, exact_now=True))
         return cls(cache, site, last.output.absolute(), last.stamps(), templates, page_base,
-                   digest("feed", cache.software, settings, templates, root),
+                   digest("feed", cache.software, settings, templates.key, root),
                    digest("event", cache.software, settings, site.strings.digest),  # calendars speak the UI words
                    cache.read(_EVENTS, dict) if cache.reuse else {},  # type: ignore[arg-type]
                    place=place or (lambda file: file), trusted=cache.private, updated_before=updated_before,
@@ -182,9 +183,9 @@ class Parts:
         self.cache.keep_between_builds(_HEADERS, {"basis": basis, "file": made})
         return made
 
-    def copied(self, files: Sequence[OutputFile]) -> list[Output]:
-        """Files copied as they are (root/'s): each linked from the last build where it has the same
-        bytes there, untouched since, rather than written again."""
+    def copied(self, files: Sequence[OutputFile | CopiedFile]) -> list[Output]:
+        """Files copied as they are (root/'s, the static ones): each linked from the last build where it
+        has the same bytes there, untouched since, rather than read and written again."""
         return [self._kept(file.path, file.digest) or file for file in files]
 
     def save_events(self) -> None:
@@ -272,7 +273,7 @@ class Fresh:
     """The parts of a render with no cache, as `feeds check` renders: each part made here and now, and
     left where it is made (Parts' interface, with nothing reused and nothing placed)."""
 
-    templates = None  # the template directories' digest, worked out by the renderer
+    templates = None  # the files of the template folders, looked at by the renderer
     pages = staticmethod(each_page)
     event_parts = staticmethod(each_event)
     document_files = staticmethod(each_document)
@@ -286,7 +287,7 @@ class Fresh:
         return last_updated(items)
 
     @staticmethod
-    def copied(files: Sequence[OutputFile]) -> list[Output]:
+    def copied(files: Sequence[OutputFile | CopiedFile]) -> list[Output]:
         return list(files)
 
     @staticmethod

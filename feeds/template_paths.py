@@ -38,12 +38,18 @@ def template_dirs(site_dir: Path) -> list[Path]:
 
 
 def template_files(directory: Path) -> list[Path]:
-    """Every file under a templates folder (or its static/), sorted. An editor's swap file, autosave or
-    backup (.news.html.swp, #news.html#, news.html~) and other hidden files and folders are let be,
-    as in content/: typing in an editor neither changes the site nor rebuilds the preview. A dangling
-    link (an editor's lock file, .#news.html) is no file."""
-    return sorted(path for path in directory.rglob("*")
-                  if path.is_file() and not any(litter(part) for part in path.relative_to(directory).parts))
+    """Every file under a templates folder, sorted. An editor's swap file, autosave or backup
+    (.news.html.swp, #news.html#, news.html~) and other hidden files and folders are let be, as in
+    content/: typing in an editor neither changes the site nor rebuilds the preview. A dangling link
+    (an editor's lock file, .#news.html) is no file. A static/ that is a link to a folder is walked
+    too, which rglob does not follow: its files are published (or refused, when it leads outside the
+    templates folder: see render.html.static_files)."""
+    found = [path for path in directory.rglob("*")
+             if path.is_file() and not any(litter(part) for part in path.relative_to(directory).parts)]
+    static = directory / STATIC_DIR
+    if static.is_symlink() and static.is_dir():
+        found += template_files(static)
+    return sorted(found)
 
 
 def files_in_use(template_dirs: Sequence[Path]) -> dict[str, Path]:

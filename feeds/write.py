@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from feeds.render import JoinedFile, KeptFile, Output, OutputFile, PlacedFile
+from feeds.render import (
+    CopiedFile,
+    JoinedFile,
+    KeptFile,
+    Output,
+    OutputFile,
+    PlacedFile,
+)
 
 Stamp = tuple[str, int, int, int]  # an output file's key (or digest of its bytes), size, mtime_ns, inode
 
@@ -122,7 +129,7 @@ class Tree:
         """Put the file in the tree unless the same bytes are there already; say where and what it is."""
         return file if isinstance(file, PlacedFile) else PlacedFile(file.path, self._put(file))
 
-    def _put(self, file: OutputFile | JoinedFile | KeptFile) -> Stamp:
+    def _put(self, file: OutputFile | JoinedFile | KeptFile | CopiedFile) -> Stamp:
         """Put the file in unless the same bytes are there already; its stamp in the tree."""
         digest = file.digest
         old = self.known.get(file.path)  # a known path was checked when its file was first written
@@ -210,7 +217,7 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-def _create(file: OutputFile | JoinedFile | KeptFile, target: str) -> tuple[int, int, int]:
+def _create(file: OutputFile | JoinedFile | KeptFile | CopiedFile, target: str) -> tuple[int, int, int]:
     """Create target with the file's bytes: a hard link to the same bytes in the last tree where there
     are some. Its size, mtime_ns and inode."""
     if isinstance(file, KeptFile) and _linked(file.source, target):

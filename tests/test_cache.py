@@ -20,7 +20,7 @@ import icalendar
 import lxml.etree
 import lxml.html
 import pytest
-from conftest import EXAMPLE_NOW, ROOT, png, tree_bytes
+from conftest import EXAMPLE_NOW, ROOT, png, tree_bytes, with_news_photo
 
 from feeds.cache import CACHE_DIR, BuildCache
 from feeds.config import load_config
@@ -861,6 +861,135 @@ def test_linked_content_known_by_its_stamp_is_not_read_again(site: Path, build, 
         patched.setattr(builtins, "open", noting_open)
         assert build(site) == before
     assert opened == []
+
+
+def age_template_record(site: Path) -> None:
+    """Move the recorded moment the template files were stamped ten seconds on (see age_source_record)."""
+    from feeds.cache import FileRecord
+
+    stored = site / CACHE_DIR / "templates.pickle"
+    record = pickle.loads(stored.read_bytes())
+    assert isinstance(record, FileRecord) and record.stamps
+    stored.write_bytes(pickle.dumps(dataclasses.replace(record, taken=record.taken + 10_000_000_000)))
+
+
+def reads_of(monkeypatch: pytest.MonkeyPatch, folder: Path) -> list[str]:
+    """The files under `folder` that are read whole from now on (as a template file is to be digested
+    or copied), in order."""
+    read: list[str] = []
+    real_read_bytes = Path.read_bytes
+
+    def noting_read_bytes(path: Path) -> bytes:
+        if path.absolute().is_relative_to(folder):
+            read.append(path.relative_to(folder).as_posix())
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", noting_read_bytes)
+    return read
+
+
+def test_static_files_known_by_their_stamps_are_not_read_again(site: Path, build, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """templates/static/ holds a newsroom's press photos: a build reads and digests only the template
+    files whose stamp changed since the last (as it does content files), whether it renders or
+    changes nothing; --no-cache reads them all."""
+    news = with_news_photo(site, 120, 80)
+    (site / "templates/static/images/other.png").write_bytes(png(60, 40))
+    build(site)
+    age_source_record(site)
+    age_template_record(site)
+    with monkeypatch.context() as patched:
+        read = reads_of(patched, site / "templates")
+        edit(news, "title: World", "title: Wxrld")
+        build(site)  # renders the pages
+        build(site)  # changes nothing
+        assert read == []
+        (site / "templates/static/images/photo.png").write_bytes(png(90, 90))
+        after = build(site)
+        assert set(read) == {"static/images/photo.png"}  # digested, then copied
+        read.clear()
+        build(site, "--no-cache")
+        assert {"static/images/photo.png", "static/images/other.png"} <= set(read)
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_the_preview_reads_no_static_file_an_edit_leaves_alone(site: Path, build, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview keeps what it knows of the template files in memory: a rebuild after an edit reads
+    none of the press photos, and shows a changed one as a clean build does."""
+    import feeds.cache as cache
+
+    monkeypatch.setattr(cache, "_RACY_NS", 0)  # files written just now are known by their stamps
+    news = with_news_photo(site, 120, 80)
+    output = tmp_path / "preview"
+    preview = Preview(site, output, base_url="http://127.0.0.1:8000/", now=datetime.fromisoformat(EXAMPLE_NOW),
+                      drafts=False, echo=lambda line: None)
+    preview.rebuild()
+    with monkeypatch.context() as patched:
+        read = reads_of(patched, site / "templates")
+        edit(news, "title: World", "title: Wxrld")
+        preview.rebuild()
+        assert read == []
+        (site / "templates/static/images/photo.png").write_bytes(png(90, 90))
+        preview.rebuild()
+        assert set(read) == {"static/images/photo.png"}
+    assert not preview.state.problems
+    assert tree_bytes(output) == clean_build(site, build, tmp_path, "--base-url", "http://127.0.0.1:8000/")
+
+
+def test_a_template_file_written_just_before_its_record_is_read_until_a_later_record(site: Path) -> None:
+    """A file written in the seconds before its stamp was recorded may change again within the clock's
+    grain, stamp unchanged: it is read again, and its record taken anew, which a later build trusts
+    (else a theme copied in just before a first build would be read at every build). Any write is
+    seen, even one that keeps the size and the modification time."""
+    from feeds.cache import FileRecord
+    from feeds.template_digests import look_at_templates
+
+    def record() -> FileRecord:
+        return pickle.loads((site / CACHE_DIR / "templates.pickle").read_bytes())
+
+    with_news_photo(site, 120, 80)
+    photo, dirs = site / "templates/static/images/photo.png", [site / "templates"]
+    look_at_templates(dirs, BuildCache.open(site))
+    first = record().taken
+    assert BuildCache.open(site).known_files([(str(photo), photo.stat())]) == [None]  # written just now
+    look_at_templates(dirs, BuildCache.open(site))
+    assert record().taken > first
+    age_template_record(site)
+    [known] = BuildCache.open(site).known_files([(str(photo), photo.stat())])
+    assert known is not None
+    stat, data = photo.stat(), photo.read_bytes()
+    photo.write_bytes(data[::-1])  # the same size
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same modification time
+    assert BuildCache.open(site).known_files([(str(photo), photo.stat())]) == [None]  # its change time moved
+
+
+def test_a_static_file_changed_as_the_build_publishes_it_fails_the_build(site: Path, build, feeds, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A static file is copied into the output after its digest was taken: one that changed in between
+    would be kept under a digest its bytes do not have, and never published again. The build fails
+    instead; the next one publishes it."""
+    import feeds.build as building
+
+    with_news_photo(site, 120, 80)
+    build(site)
+    photo = site / "templates/static/images/photo.png"
+    looked = building.look_at_templates
+
+    def changed_after_the_look(*args: object, **kwargs: object) -> object:
+        templates = looked(*args, **kwargs)
+        photo.write_bytes(png(30, 30))
+        return templates
+
+    photo.write_bytes(png(90, 90))
+    with monkeypatch.context() as patched:
+        patched.setattr(building, "look_at_templates", changed_after_the_look)
+        result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert "templates/static/images/photo.png: changed while the build was publishing it" in result.err
+    after = build(site)
+    assert after["static/images/photo.png"] == png(30, 30)
+    assert after == clean_build(site, build, tmp_path)
 
 
 def test_a_link_pointed_outside_at_the_very_same_file_fails_as_in_a_clean_build(site: Path, build, feeds,

@@ -427,6 +427,9 @@ ERRORS = [
          ["content/news/partner/x.md:1: is a link (or inside a linked folder) leading outside the site directory"]),
     Case("static-link-outside-site", {"templates/static/secret.txt": Outside("not for the web\n")},
          ["templates/static/secret.txt: is a link leading outside the templates folder"]),
+    # static/ a link to a folder, which a walk of the templates folder does not follow: its files are still refused
+    Case("static-folder-link-outside-site", {"templates/static/secret.txt": Outside("not for the web\n", folder=True)},
+         ["templates/static/secret.txt: is a link leading outside the templates folder"]),
     Case("content-name-with-a-terminal-escape", {"content/news/a\x1b[2Jb.md": news(OK_NEWS)},
          ["content/news/a\\x1b[2Jb.md:1: the file's name holds a control character (hint: rename it"]),
     # A static file's name is its URL, and a line of _headers: a line break there would add header lines.

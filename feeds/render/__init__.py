@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from feeds.errors import Problem, SiteError
+
 # What a build may make at the top of its output folder, whatever the content holds: the pages of
 # items, tags and archives, the feeds, the static files, and the files of the site's root.
 TOP_LEVEL = frozenset({"news", "events", "tags", "archive", "feeds", "static",
@@ -79,6 +81,41 @@ class KeptFile(NamedTuple):
         return os.stat(self.source).st_size
 
 
+def file_digest(data: bytes) -> str:
+    """The digest of a file published as it is from the template folders (see CopiedFile): two files
+    with the same bytes have the same."""
+    return "f:" + hashlib.sha256(data).hexdigest()
+
+
+class CopiedFile(NamedTuple):
+    """A file published as it is from the template folders (a static file), known by the digest of
+    its bytes that the build took (see feeds.template_digests) and read only when the tree must have
+    it written: a build does not read a newsroom's press photos to find them unchanged."""
+
+    path: str
+    key: str  # the digest of its bytes
+    source: str  # the file in the template folder
+    length: int  # its size, in bytes, when the digest was taken
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes; SiteError if they are no longer those digested (it changed during the
+        build), which the tree would keep under a digest they do not have."""
+        data = Path(self.source).read_bytes()
+        if file_digest(data) != self.key:
+            raise SiteError([Problem(self.source, 0, "", "changed while the build was publishing it",
+                                     "build again")])
+        return data
+
+    @property
+    def digest(self) -> str:
+        return self.key
+
+    @property
+    def size(self) -> int:
+        return self.length
+
+
 class PlacedFile(NamedTuple):
     """An output file already in the tree being built, placed there by whichever process rendered it.
     (A tuple, as KeptFile is: every file a preview's build keeps is placed.)"""
@@ -95,4 +132,4 @@ class PlacedFile(NamedTuple):
         return self.stamp[1]
 
 
-Output = OutputFile | JoinedFile | KeptFile | PlacedFile
+Output = OutputFile | JoinedFile | KeptFile | CopiedFile | PlacedFile

@@ -30,13 +30,12 @@ from feeds.addresses import readable_address
 from feeds.config import site_path
 from feeds.errors import Problem, SiteError, published_file_problem, readable_name
 from feeds.event_status import banner
-from feeds.keys import templates_key
 from feeds.languages import direction
 from feeds.listing import litter
 from feeds.markup import with_back_labels
 from feeds.model import Event, Item, NewsItem, Site, Tag
 from feeds.recurrence import Occurrence, occurrences
-from feeds.render import Output, OutputFile, structured
+from feeds.render import CopiedFile, Output, OutputFile, structured
 from feeds.render.channels import SITE_FOLDER, channels, tag_feed_paths
 from feeds.render.images import ImageSizes, image_sizes
 from feeds.render.pages import (
@@ -53,6 +52,7 @@ from feeds.render.related import related_items
 from feeds.render.sitemap import render_sitemap
 from feeds.render.when import event_dates, event_zone, series_last
 from feeds.strings import Strings
+from feeds.template_digests import Templates, look_at_templates
 from feeds.template_errors import template_problem
 from feeds.template_paths import (
     BUILTIN_PREFIX,
@@ -60,7 +60,6 @@ from feeds.template_paths import (
     STATIC_DIR,
     builtin_templates,
     template_dirs,
-    template_files,
 )
 from feeds.timezones import on_the_clock
 
@@ -206,20 +205,21 @@ def each_page(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) 
     return [render(job) for job in jobs]
 
 
-def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates: str | None = None,
-                updated: LastUpdated = lambda folder, items: last_updated(items)) -> list[Output]:
+def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates: Templates | None = None,
+                updated: LastUpdated = lambda folder, items: last_updated(items),
+                copied: Callable[[Sequence[CopiedFile]], list[Output]] = list) -> list[Output]:
     """Every page of the site, its sitemap and robots.txt, and its static files.
 
     The pages of items and of lists of items are made by `pages` from the function that renders
-    one, and when each page's items last changed (the sitemap's dates) found by `updated`; a cache
-    may provide either. `templates` is the digest of the template directories, when the caller has
-    it already.
+    one, when each page's items last changed (the sitemap's dates) found by `updated`, and the static
+    files taken by `copied`; a cache may provide any of them. `templates` are the files of the
+    template folders, when the caller has looked at them already.
     """
     dirs = template_dirs(site_dir)
     t, config = site.strings, site.config
-    templates = templates or templates_key(dirs)
-    env = environment(dirs, templates, t, config.timezone)
-    sizes = image_sizes(templates, tuple(dirs))
+    templates = templates or look_at_templates(dirs)
+    env = environment(dirs, templates.key, t, config.timezone)
+    sizes = image_sizes(templates.key, tuple(dirs))
     common = {"site": site, "config": config, "t": t, "links": subscribe_links(site)}
     alternates = site_alternates(site)
 
@@ -255,7 +255,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     if problems:
         raise SiteError(sorted(set(problems)))
     files += render_sitemap(site, sitemap)
-    files += static_files(dirs)
+    files += copied(static_files(templates))
     return files
 
 
@@ -388,21 +388,17 @@ def render_template(env: Environment, dirs: list[Path], name: str, **context: An
         raise SiteError([problem]) from None
 
 
-def static_files(dirs: list[Path]) -> list[OutputFile]:
+def static_files(templates: Templates) -> list[CopiedFile]:
     """Files under templates/static/, copied as they are: the site's own in place of a built-in one of
-    the same name."""
-    found: dict[str, Path] = {}
+    the same name. Each is known by its digest, and read only if the output lacks it."""
     problems = []
-    for directory in reversed(dirs):
-        root = directory / STATIC_DIR
-        for path in template_files(root) if root.is_dir() else []:
-            name = path.relative_to(directory).as_posix()
-            if (problem := _static_problem(directory, path, name)) is not None:
+    for directory, files in zip(templates.directories, templates.files):
+        for file in files:
+            if file.name.startswith(f"{STATIC_DIR}/") and (problem := _static_problem(directory, file.path, file.name)):
                 problems.append(problem)
-            found[name] = path
     if problems:
         raise SiteError(problems)
-    return [OutputFile(name, found[name].read_bytes()) for name in sorted(found)]
+    return [CopiedFile(name, file.digest, str(file.path), file.size) for name, file in templates.static.items()]
 
 
 def _static_problem(directory: Path, path: Path, name: str) -> Problem | None:

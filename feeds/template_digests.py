@@ -1,0 +1,95 @@
+"""The files of the template folders as a build finds them, each known by a digest of its bytes.
+
+A file is read only when the build cache does not know it unchanged (by its size, times and inode,
+as a content file is known: see BuildCache.known_files). templates/static/ holds a newsroom's press
+photos: reading and digesting them all at every build, to find them unchanged, made a preview's
+rebuild after one edit take 0.46 s instead of 0.07 s with 200 MB of them (1,000 items).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from feeds.keys import digest
+from feeds.listing import source_stamp
+from feeds.render import file_digest
+from feeds.template_paths import STATIC_DIR, template_files
+
+if TYPE_CHECKING:
+    from feeds.cache import BuildCache, FileSeen
+
+
+class TemplateFile(NamedTuple):
+    """One file of a template folder. (A tuple: a newsroom may have 10,000 photos.)"""
+
+    path: Path
+    name: str  # its path in the folder: news.html, static/images/photo.jpg
+    digest: str  # of its bytes (see render.file_digest): the key of its copy in the output
+    size: int  # in bytes
+
+
+@dataclass(frozen=True)
+class Templates:
+    """Every file of the template folders (`directories`, in lookup order: the site's own first), as
+    one look found them."""
+
+    directories: tuple[Path, ...]
+    files: tuple[tuple[TemplateFile, ...], ...]  # each folder's, sorted as template_files sorts them
+
+    @cached_property
+    def key(self) -> str:
+        """A digest of every file, by its folder, its name and its bytes."""
+        parts: list[str] = []
+        for directory, files in zip(self.directories, self.files):
+            parts.append(str(directory))
+            for file in files:
+                parts += [file.name, file.digest]
+        return digest(*parts)
+
+    @cached_property
+    def static(self) -> dict[str, TemplateFile]:
+        """The static files published, by their names (static/style.css), sorted: the site's own over
+        a built-in one of the same name."""
+        found: dict[str, TemplateFile] = {}
+        for files in reversed(self.files):
+            found.update((file.name, file) for file in files if file.name.startswith(f"{STATIC_DIR}/"))
+        return dict(sorted(found.items()))
+
+
+def look_at_templates(directories: Sequence[Path], cache: BuildCache | None = None) -> Templates:
+    """Every file of the template folders, each read and digested unless `cache` knows it unchanged
+    (without one, every file is read); what was seen is kept in the cache for the next build."""
+    taken = time.time_ns()
+    listed: list[tuple[int, Path, os.stat_result]] = []
+    for number, directory in enumerate(directories):
+        for path in template_files(directory):
+            try:
+                listed.append((number, path, os.stat(path)))
+            except FileNotFoundError:  # removed since it was listed
+                continue
+    known = (cache.known_files((str(path), stat) for _, path, stat in listed) if cache is not None
+             else [None] * len(listed))
+    files: list[list[TemplateFile]] = [[] for _ in directories]
+    seen: dict[str, FileSeen] = {}
+    for (number, path, stat), file in zip(listed, known):
+        if file is None:
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            file = (*source_stamp(stat), file_digest(data))
+            size = len(data)
+        else:
+            size = file[0]  # unchanged since it was read: the size it had then
+        seen[str(path)] = file
+        files[number].append(TemplateFile(path, path.relative_to(directories[number]).as_posix(), file[4], size))
+    if cache is not None:
+        cache.save_files(taken, seen, read=any(file is None for file in known))
+    return Templates(tuple(directories), tuple(map(tuple, files)))
+
