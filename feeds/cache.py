@@ -5,8 +5,9 @@ What is kept:
 - every content file's validated item (and its problems), keyed by the file's path and bytes, the
   settings and the versions of this package and the libraries that shape an item;
 - each content file's size, times and inode with its key, so an untouched file is known unread;
-- each template file's (static files' too) size, times and inode with the digest of its bytes, so
-  that a build does not read again the press photos of templates/static/ (see feeds.template_digests);
+- each template file's (static files' too) size, times and inode with the digest of its bytes (and
+  a static image's width and height), so that a build does not read again the press photos of
+  templates/static/ (see feeds.template_digests);
 - what the last build wrote: a key of everything the renderers read (the items, the templates, the
   settings, which events are over), a digest of every input, the span of time in which `now`
   changes nothing, and each output file's key (or digest) with its size, time and inode, so a
@@ -45,9 +46,9 @@ _RACY_NS = 2_000_000_000  # files changed this close before their key was taken 
 # A content file as its key was taken: its size, times and inode (listing.source_stamp), the key, and
 # whether it led outside the site.
 SourceSeen = tuple[int, int, int, int, str, bool]
-# A template file as its digest was taken: its size, times and inode (listing.source_stamp), and the
-# digest of its bytes.
-FileSeen = tuple[int, int, int, int, str]
+# A template file as its digest was taken: its size, times and inode (listing.source_stamp), the
+# digest of its bytes and, for a static file, its width and height as an image (see feeds.dimensions).
+FileSeen = tuple[int, int, int, int, str, tuple[int, int] | None]
 
 
 @dataclass(frozen=True)

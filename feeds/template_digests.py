@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from feeds.dimensions import dimensions
 from feeds.keys import digest
 from feeds.listing import source_stamp
 from feeds.render import file_digest
@@ -32,6 +33,7 @@ class TemplateFile(NamedTuple):
     name: str  # its path in the folder: news.html, static/images/photo.jpg
     digest: str  # of its bytes (see render.file_digest): the key of its copy in the output
     size: int  # in bytes
+    dimensions: tuple[int, int] | None  # a static image's width and height (see feeds.dimensions)
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,32 @@ class Templates:
         return digest(*parts)
 
     @cached_property
+    def pages(self) -> str:
+        """A digest of what pages take from the template folders: every file but the static ones (the
+        templates, the UI strings), the width and height of each static image, and the bytes of the
+        static files that templates use as templates ({% include "static/logo.svg" %}). Not every
+        static byte: a change to static/style.css, which no page reads, renders no page again."""
+        # Imported here: it brings Jinja2, which a build that changes nothing needs not.
+        from feeds.template_reads import static_templates
+
+        used = static_templates(self.key, self.directories)  # None: any static file may be one
+        parts: list[str] = []
+        for directory, files in zip(self.directories, self.files):
+            parts.append(str(directory))
+            for file in files:
+                if not _static(file.name) or used is None or file.name in used:
+                    parts += [file.name, file.digest]
+        sizes = [f"{name} {file.dimensions[0]}x{file.dimensions[1]}" for name, file in self.static.items()
+                 if file.dimensions]
+        return digest("pages", digest(*parts), *sizes)
+
+    @cached_property
     def static(self) -> dict[str, TemplateFile]:
         """The static files published, by their names (static/style.css), sorted: the site's own over
         a built-in one of the same name."""
         found: dict[str, TemplateFile] = {}
         for files in reversed(self.files):
-            found.update((file.name, file) for file in files if file.name.startswith(f"{STATIC_DIR}/"))
+            found.update((file.name, file) for file in files if _static(file.name))
         return dict(sorted(found.items()))
 
 
@@ -78,18 +100,23 @@ def look_at_templates(directories: Sequence[Path], cache: BuildCache | None = No
     files: list[list[TemplateFile]] = [[] for _ in directories]
     seen: dict[str, FileSeen] = {}
     for (number, path, stat), file in zip(listed, known):
+        name = path.relative_to(directories[number]).as_posix()
         if file is None:
             try:
                 data = path.read_bytes()
             except FileNotFoundError:
                 continue
-            file = (*source_stamp(stat), file_digest(data))
+            file = (*source_stamp(stat), file_digest(data), dimensions(name, data) if _static(name) else None)
             size = len(data)
         else:
             size = file[0]  # unchanged since it was read: the size it had then
         seen[str(path)] = file
-        files[number].append(TemplateFile(path, path.relative_to(directories[number]).as_posix(), file[4], size))
+        files[number].append(TemplateFile(path, name, file[4], size, file[5]))
     if cache is not None:
         cache.save_files(taken, seen, read=any(file is None for file in known))
     return Templates(tuple(directories), tuple(map(tuple, files)))
 
+
+def _static(name: str) -> bool:
+    """True for a file of a template folder's static/, which is published as it is."""
+    return name.startswith(f"{STATIC_DIR}/")

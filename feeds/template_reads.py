@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import meta, nodes
 
-from feeds.template_paths import BUILTIN_PREFIX, MACROS, page_templates
+from feeds.template_paths import BUILTIN_PREFIX, MACROS, STATIC_DIR, page_templates
 from feeds.template_syntax import parsed_templates
 
 
@@ -59,6 +59,32 @@ def templates_read_now(templates: str, template_dirs: tuple[Path, ...]) -> bool:
                for node in tree.find_all(nodes.Name)):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=8)
+def static_templates(templates: str, template_dirs: tuple[Path, ...]) -> frozenset[str] | None:
+    """The static files that templates use as templates ({% include "static/logo.svg" %}), by their
+    names in a template folder (static/logo.svg); None when a template names one at run time, which
+    could be any. `templates` is the digest of the template directories."""
+    parsed = parsed_templates(templates, template_dirs)
+    pending, seen, found = page_templates(template_dirs), set(), set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name.removeprefix(BUILTIN_PREFIX).startswith(f"{STATIC_DIR}/"):
+            found.add(name.removeprefix(BUILTIN_PREFIX))
+        tree = parsed[name]
+        if tree is None or isinstance(tree, Exception):
+            continue  # rendering will say so
+        referenced = list(meta.find_referenced_templates(tree))
+        if None in referenced:
+            return None
+        if name == MACROS:  # a site's macros.html holds the built-in macros it does not define
+            referenced.append(BUILTIN_PREFIX + MACROS)
+        pending += referenced  # type: ignore[arg-type]
+    return frozenset(found)
 
 
 def _asking_occurrences(tree: nodes.Template) -> set[int]:

@@ -318,6 +318,77 @@ def test_editing_strings_changes_every_page(site: Path, build, tmp_path: Path) -
     assert after == clean_build(site, build, tmp_path)
 
 
+def output_keys(site: Path) -> dict[str, str]:
+    """The key (or digest) of each file the last build wrote, by path: a file rendered again under a
+    new key is told from one kept, whatever its bytes."""
+    from feeds.cache import OutputRecord
+
+    record = pickle.loads((site / CACHE_DIR / "output.pickle").read_bytes())
+    assert isinstance(record, OutputRecord)
+    return {path: stamp[0] for path, stamp in record.stamps.items()}
+
+
+def rekeyed(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+def test_editing_the_style_sheet_publishes_it_alone(site: Path, build, tmp_path: Path) -> None:
+    """No page reads static/style.css (pages take from static files the sizes of images alone): an
+    edit to it publishes that file, and renders no page or feed again (each keeps its key)."""
+    (site / "templates/static").mkdir(parents=True)
+    shutil.copy(ROOT / "templates/static/style.css", site / "templates/static/style.css")
+    before, keys = build(site), output_keys(site)
+    with open(site / "templates/static/style.css", "a", encoding="utf-8") as sheet:
+        sheet.write(".site-footer { color: navy; }\n")
+    after = build(site)
+    assert changed(before, after) == {"static/style.css"}
+    assert rekeyed(keys, output_keys(site)) == {"static/style.css"}
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_an_image_of_other_dimensions_renders_again_the_pages_that_show_it(site: Path, build, tmp_path: Path) -> None:
+    """A page takes from a static image its width and height (an item's image, one in a body, a link
+    preview's): another picture of other dimensions renders again the pages that show it. One of the
+    same dimensions renders no page again, but the feed documents whose enclosures give its size."""
+    with_news_photo(site, 120, 80)
+    edit(site / "content/news/2018-10-01-second.md", "Its body.", "Its body.\n\n![A room](../../static/images/photo.png)")
+    photo = site / "templates/static/images/photo.png"
+    before, keys = build(site), output_keys(site)
+    photo.write_bytes(png(90, 60))
+    after = build(site)
+    for path in (NEWS_PAGE, "news/second/index.html"):
+        [image] = lxml.html.fromstring(after[path]).xpath('//img[contains(@src, "static/images/photo.png")]')
+        assert (image.get("width"), image.get("height")) == ("90", "60")
+    assert b'<meta property="og:image:width" content="90">' in after[NEWS_PAGE]
+    assert {NEWS_PAGE, "news/second/index.html"} <= rekeyed(keys, output_keys(site))
+    assert changed(before, after) <= mentioning(before, needles=("static/images/photo.png",)) | {
+        "static/images/photo.png"}
+    assert after == clean_build(site, build, tmp_path)
+    before, keys = after, output_keys(site)
+    photo.write_bytes(png(90, 60) + b"\0" * 1000)  # the same dimensions, a longer file
+    after = build(site)
+    assert not {path for path in rekeyed(keys, output_keys(site)) if path.endswith(".html")}
+    assert FEEDS <= changed(before, after) <= {"static/images/photo.png", *(p for p in after if p.startswith("feeds/"))}
+    assert after == clean_build(site, build, tmp_path)
+
+
+@pytest.mark.parametrize("include", ['{% include "static/mark.svg" %}', '{% include "static/" ~ "mark.svg" %}'])
+def test_a_static_file_a_template_includes_is_part_of_the_pages(site: Path, build, tmp_path: Path,
+                                                                include: str) -> None:
+    """A template may include a static file ({% include "static/mark.svg" %}, an SVG drawn inline):
+    the pages then hold its bytes, and a change to it renders them again; so does any static file
+    when a template names the one it includes at run time."""
+    (site / "templates/static").mkdir(parents=True)
+    mark = site / "templates/static/mark.svg"
+    mark.write_text('<svg xmlns="http://www.w3.org/2000/svg"><title>Old mark</title></svg>\n', encoding="utf-8")
+    override_template(site, "base.html", '<a class="skip"', include + '<a class="skip"')
+    build(site)
+    edit(mark, "Old mark", "New mark")
+    after = build(site)
+    assert b"New mark" in after[NEWS_PAGE] and b"New mark" in after["archive/index.html"]
+    assert after == clean_build(site, build, tmp_path)
+
+
 def test_a_news_image_in_root_that_changes_gives_its_enclosure_its_new_size(site: Path, build, tmp_path: Path) -> None:
     """An item's image may be a file of root/, published as it is: the feeds' enclosures give its
     size, so a change to it (and nothing else) renders the feed documents again."""

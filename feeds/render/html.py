@@ -68,16 +68,16 @@ _UPDATED_AT = attrgetter("updated_at")
 _ENVIRONMENTS: dict[tuple[tuple[Path, ...], str, str, str], Environment] = {}
 
 
-def environment(dirs: list[Path], templates: str, t: Strings, zone: ZoneInfo) -> Environment:
-    """The templates' environment, kept for as long as the templates' files (whose digest is
-    `templates`), words and zone stay the same, so that a process that builds again and again
-    (`feeds serve`) compiles a template once. As any change to a template makes another environment,
-    none looks for changes before each page."""
-    key = (tuple(dirs), templates, t.digest, zone.key)
+def environment(dirs: list[Path], templates: Templates, t: Strings, zone: ZoneInfo) -> Environment:
+    """The templates' environment, kept for as long as what pages take from the template folders
+    (Templates.pages: the templates, and the sizes of the static images), words and zone stay the
+    same, so that a process that builds again and again (`feeds serve`) compiles a template once. As
+    any change to a template makes another environment, none looks for changes before each page."""
+    key = (tuple(dirs), templates.pages, t.digest, zone.key)
     if key not in _ENVIRONMENTS:
         if len(_ENVIRONMENTS) >= 8:
             _ENVIRONMENTS.clear()
-        _ENVIRONMENTS[key] = _environment(dirs, t, zone, image_sizes(templates, tuple(dirs)))
+        _ENVIRONMENTS[key] = _environment(dirs, t, zone, image_sizes(templates))
     return _ENVIRONMENTS[key]
 
 
@@ -218,8 +218,8 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     dirs = template_dirs(site_dir)
     t, config = site.strings, site.config
     templates = templates or look_at_templates(dirs)
-    env = environment(dirs, templates.key, t, config.timezone)
-    sizes = image_sizes(templates.key, tuple(dirs))
+    env = environment(dirs, templates, t, config.timezone)
+    sizes = image_sizes(templates)
     common = {"site": site, "config": config, "t": t, "links": subscribe_links(site)}
     alternates = site_alternates(site)
 
