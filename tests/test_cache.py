@@ -1008,6 +1008,38 @@ def test_the_preview_reads_no_static_file_an_edit_leaves_alone(site: Path, build
     assert tree_bytes(output) == clean_build(site, build, tmp_path, "--base-url", "http://127.0.0.1:8000/")
 
 
+def test_the_preview_parses_again_only_the_template_that_changed(site: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """What each template parses to is remembered by its bytes: after an edit to static/style.css
+    (which changes the digest of the template folders) the preview parses no template again, and
+    after an edit to one template, that one alone."""
+    import jinja2
+
+    (site / "templates/static").mkdir(parents=True)
+    shutil.copy(ROOT / "templates/static/style.css", site / "templates/static/style.css")
+    preview = Preview(site, tmp_path / "preview", base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lambda line: None)
+    preview.rebuild()
+    parsed: list[str] = []
+    parse = jinja2.Environment.parse
+
+    def noting_parse(self: jinja2.Environment, source: str, name: str | None = None,
+                     filename: str | None = None) -> object:
+        parsed.append(name or "")
+        return parse(self, source, name, filename)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(jinja2.Environment, "parse", noting_parse)
+        with open(site / "templates/static/style.css", "a", encoding="utf-8") as sheet:
+            sheet.write(".site-footer { color: navy; }\n")
+        preview.rebuild()
+        assert parsed == []
+        override_template(site, "news.html", "{% block main %}", '{% block main %}<p class="note">Note</p>')
+        preview.rebuild()
+        assert parsed == ["news.html"]
+    assert not preview.state.problems
+
+
 def test_a_template_file_written_just_before_its_record_is_read_until_a_later_record(site: Path) -> None:
     """A file written in the seconds before its stamp was recorded may change again within the clock's
     grain, stamp unchanged: it is read again, and its record taken anew, which a later build trusts
