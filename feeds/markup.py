@@ -66,6 +66,9 @@ _PLACEHOLDER = re.compile(r'<a((?: (?!href=)[\w-]+="[^"]*")*) rel="noopener nore
 _HREFLANG = re.compile(r' hreflang="[^"]*"')
 
 
+_FOOTNOTES = '<section class="footnotes">'  # as the sanitiser leaves cmark-gfm's
+
+
 def to_html(markdown: str) -> str:
     """Render Markdown to HTML with scripts, event handlers and unsafe URLs removed."""
     raw = commonmark.to_html(markdown, options=_OPTIONS, extensions=_EXTENSIONS)
@@ -160,6 +163,14 @@ def with_back_labels(fragment: str, label: str) -> str:
     if label == "Back to reference {number}" or 'class="footnote-backref"' not in fragment:
         return fragment
     return _BACK_LABEL.sub(lambda found: f'aria-label="{html.escape(label.format(number=found[1]))}"', fragment)
+
+
+def with_footnotes_heading(fragment: str, heading: str) -> str:
+    """The fragment with a heading, for screen readers alone, at the top of its footnotes' section: a
+    section without one is a landmark no one can find by its name (the Nu Html Checker warns of it)."""
+    if _FOOTNOTES not in fragment:
+        return fragment
+    return fragment.replace(_FOOTNOTES, f'{_FOOTNOTES}<h2 class="visually-hidden">{html.escape(heading)}</h2>', 1)
 
 
 def _with_safe_urls(attribute: re.Match[str]) -> str:

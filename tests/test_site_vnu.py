@@ -50,3 +50,20 @@ def test_a_link_left_without_its_address_is_valid_html(example_site: Path, feeds
     assert [(a.get("href"), a.get("rel"), a.get("title")) for a in content.iter("a")] == [
         (None, None, None), (None, None, None), (None, None, "Kit"),
         ("https://example.org/", "noopener noreferrer", None)]
+
+
+def test_a_bodys_footnotes_are_a_section_with_a_heading(example_site: Path, feeds) -> None:
+    """cmark-gfm's footnotes are a <section>, which the checker warns of with no heading, and which a
+    screen reader lists by its heading: one it alone reads, in the site's words."""
+    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    news.write_text(news.read_text(encoding="utf-8") + "\nSigned in Paris.[^1]\n\n[^1]: On 12 November 2018.\n",
+                    encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    page = example_site / "public/news/forum-joins-paris-call/index.html"
+    result = subprocess.run(["java", "-jar", str(VNU), "--format", "json", str(page)], capture_output=True, text=True,
+                            check=False)
+    messages = json.loads(result.stderr)["messages"]
+    assert [m["message"] for m in messages if "heading" in m["message"]] == [], messages
+    [section] = lxml.html.parse(str(page)).getroot().find_class("footnotes")
+    heading = section[0]
+    assert (heading.tag, heading.get("class"), heading.text) == ("h2", "visually-hidden", "Footnotes")

@@ -32,7 +32,7 @@ from feeds.errors import Problem, SiteError, published_file_problem, readable_na
 from feeds.event_status import banner
 from feeds.languages import direction
 from feeds.listing import litter
-from feeds.markup import with_back_labels
+from feeds.markup import with_back_labels, with_footnotes_heading
 from feeds.model import Event, Item, NewsItem, Site, Tag
 from feeds.recurrence import Occurrence, occurrences
 from feeds.render import CopiedFile, Output, OutputFile, structured
@@ -138,7 +138,8 @@ def _environment(dirs: list[Path], t: Strings, zone: ZoneInfo, sizes: ImageSizes
     env.filters["direction"] = direction
     env.filters["lang_attributes"] = lang_attributes
     env.filters["image_size"] = pass_context(lambda context, value: sizes.attributes(context["config"].own_file(value)))
-    env.filters["footnote_labels"] = lambda body: with_back_labels(body, t.footnote_back)
+    env.filters["footnote_labels"] = lambda body: with_footnotes_heading(with_back_labels(body, t.footnote_back),
+                                                                         t.footnotes)
     env.filters["with_image_sizes"] = pass_context(
         lambda context, body, page_url: Markup(sizes.in_html(body, page_url, context["config"].base_url)))
     env.globals["occurrences"] = _occurrences
