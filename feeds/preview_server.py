@@ -114,8 +114,9 @@ class Handler(BaseHTTPRequestHandler):
                                              timeout=KEEP_ALIVE_SECONDS)
                     if preview.stopping:
                         return
-                    generation = preview.state.generation
-                message = f"data: {build_label(preview.state)}\n\n" if generation != sent else ": still here\n\n"
+                    state = preview.state
+                generation = state.generation
+                message = f"data: {build_label(state)}\n\n" if generation != sent else ": still here\n\n"
                 self.wfile.write(message.encode())
                 self.wfile.flush()
                 sent = generation
