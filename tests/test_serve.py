@@ -352,7 +352,8 @@ def test_ctrl_c_during_a_build_says_it_waits_and_a_second_leaves_nothing_behind(
         assert [path.name for path in scratch.iterdir()][0].startswith("feeds-serve-")
         config = example_site / "site.toml"
         config.write_text(config.read_text().replace("Centre for Cybersecurity Newsroom", "Newsroom"))
-        time.sleep(1.5)  # the change seen, the build under way
+        # the change seen, the build under way: writing its new tree beside the preview's
+        wait_until(lambda: any(scratch.glob("feeds-serve-*/.site.new-*")), "the build to be under way")
         running.process.send_signal(signal.SIGINT)
         wait_until(lambda: "stopping when the build under way ends" in running.terminal, "the first stop")
         running.process.send_signal(signal.SIGINT)
