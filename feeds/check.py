@@ -24,7 +24,7 @@ from feeds.progress import Progress
 from feeds.root_files import root_problems, walk_root
 from feeds.strings import Strings, load_strings, untranslated
 from feeds.template_digests import Templates
-from feeds.template_paths import STATIC_DIR, files_in_use, template_dirs
+from feeds.template_paths import template_dirs
 from feeds.unique import check_tags, check_unique
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
                                                    drafts, lines, config)
         problems += placing
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
-        files = _published_as_is(site_dir)
+        files = _published_as_is(site_dir, templates)
         problems += lint_timely(shown, lines, now, config.timezone) + lint_images(shown, lines, files, config)
         problems += lint_links(shown, embargoed, lines, files, _unmade_pages(found, parsed), config.base_url,
                                lambda name: _text_of(site_dir / name))
@@ -198,11 +198,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _published_as_is(site_dir: Path) -> set[str]:
+def _published_as_is(site_dir: Path, templates: Templates) -> set[str]:
     """The paths in the output of the files published as they are: the static files (static/...), the
     site's and the built-in ones, and the files of root/ (press/photo.jpg)."""
-    static = {name for name in files_in_use(template_dirs(site_dir)) if name.startswith(f"{STATIC_DIR}/")}
-    return static | walk_root(site_dir)[0].keys()
+    return set(templates.static) | walk_root(site_dir)[0].keys()
 
 
 def _strings(site_dir: Path, config: SiteConfig, templates: str) -> tuple[Strings, list[Problem]]:

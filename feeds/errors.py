@@ -106,14 +106,15 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def published_file_problem(shown: str, name: str, path: Path, folder: Path, outside: str, into: str) -> Problem | None:
+def published_file_problem(shown: str, name: str, path: Path, folder: Path, outside: str, into: str,
+                           linked: bool = True) -> Problem | None:
     """What is wrong with a file published as it is (at `name` in the output, from `path` under
     `folder`; `shown` in the report), or None: a name no URL can carry, or a link leading outside the
     folder (`outside`, as the user knows it), whose files alone are inputs: the hint says to copy the
-    file `into` its place."""
+    file `into` its place. Only a file reached through a link (`linked`) can lead outside."""
     if (wrong := name_problem(name)) is not None:  # its name is its URL, and a line of _headers
         return Problem(shown, 0, "", wrong, "rename it: its name is its URL")
-    if not path.resolve().is_relative_to(folder.resolve()):
+    if linked and not path.resolve().is_relative_to(folder.resolve()):
         return Problem(shown, 0, "", f"is a link leading outside {outside}",
                        f"copy the file into {into} instead of linking to it")
     return None

@@ -216,20 +216,23 @@ class Preview:
         the inode or the change time), and whether a link leads to any of those but the ledger
         (where the system tells of no change); with the `last` listing of the content files, only
         the `changed` ones are looked at again."""
-        files = [self.site_dir / CONFIG_NAME, self.site_dir / LEDGER_NAME]
+        files = [str(self.site_dir / CONFIG_NAME), str(self.site_dir / LEDGER_NAME)]
+        own_templates = self.site_dir / "templates"
+        linked = (self.site_dir / CONFIG_NAME).is_symlink() or own_templates.is_symlink()
         for folder in template_dirs(self.site_dir):
-            files += template_files(folder)
-        files += root_files(self.site_dir).values()
-        own = [self.site_dir / "templates", self.site_dir / ROOT_DIR]
-        linked = (self.site_dir / CONFIG_NAME).is_symlink() or any(
-            _through_link(path, folder) for folder in own for path in files if path.is_relative_to(folder))
+            for name, through_link in template_files(folder):
+                files.append(os.path.join(folder, name))
+                linked = linked or (through_link and folder == own_templates)
+        published_as_they_are = list(root_files(self.site_dir).values())
+        files += map(str, published_as_they_are)
+        linked = linked or any(_through_link(path, self.site_dir / ROOT_DIR) for path in published_as_they_are)
         stamps = []
         for path in files:
             try:
-                status = path.stat()
+                status = os.stat(path)
             except FileNotFoundError:
                 continue
-            stamps.append((str(path), *source_stamp(status)))
+            stamps.append((path, *source_stamp(status)))
         listing = last.restated(self.site_dir, changed) if last is not None else None
         return Seen(listing if listing is not None else list_sources(self.site_dir), tuple(sorted(stamps)), linked)
 

@@ -29,11 +29,12 @@ if TYPE_CHECKING:
 class TemplateFile(NamedTuple):
     """One file of a template folder. (A tuple: a newsroom may have 10,000 photos.)"""
 
-    path: Path
+    path: str  # the file's own
     name: str  # its path in the folder: news.html, static/images/photo.jpg
     digest: str  # of its bytes (see render.file_digest): the key of its copy in the output
     size: int  # in bytes
     dimensions: tuple[int, int] | None  # a static image's width and height (see feeds.dimensions)
+    linked: bool  # whether it is reached through a symbolic link (see template_files)
 
 
 @dataclass(frozen=True)
@@ -88,30 +89,30 @@ def look_at_templates(directories: Sequence[Path], cache: BuildCache | None = No
     """Every file of the template folders, each read and digested unless `cache` knows it unchanged
     (without one, every file is read); what was seen is kept in the cache for the next build."""
     taken = time.time_ns()
-    listed: list[tuple[int, Path, os.stat_result]] = []
+    listed: list[tuple[int, str, str, bool, os.stat_result]] = []
     for number, directory in enumerate(directories):
-        for path in template_files(directory):
+        for name, linked in template_files(directory):
+            path = os.path.join(directory, name)
             try:
-                listed.append((number, path, os.stat(path)))
+                listed.append((number, path, name, linked, os.stat(path)))
             except FileNotFoundError:  # removed since it was listed
                 continue
-    known = (cache.known_files((str(path), stat) for _, path, stat in listed) if cache is not None
+    known = (cache.known_files((path, stat) for _, path, _, _, stat in listed) if cache is not None
              else [None] * len(listed))
     files: list[list[TemplateFile]] = [[] for _ in directories]
     seen: dict[str, FileSeen] = {}
-    for (number, path, stat), file in zip(listed, known):
-        name = path.relative_to(directories[number]).as_posix()
+    for (number, path, name, linked, stat), file in zip(listed, known):
         if file is None:
             try:
-                data = path.read_bytes()
+                data = Path(path).read_bytes()
             except FileNotFoundError:
                 continue
             file = (*source_stamp(stat), file_digest(data), dimensions(name, data) if _static(name) else None)
             size = len(data)
         else:
             size = file[0]  # unchanged since it was read: the size it had then
-        seen[str(path)] = file
-        files[number].append(TemplateFile(path, name, file[4], size, file[5]))
+        seen[path] = file
+        files[number].append(TemplateFile(path, name, file[4], size, file[5], linked))
     if cache is not None:
         cache.save_files(taken, seen, read=any(file is None for file in known))
     return Templates(tuple(directories), tuple(map(tuple, files)))

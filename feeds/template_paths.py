@@ -3,6 +3,7 @@ are in use (what each template parses to is feeds.template_syntax's)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,30 +38,47 @@ def template_dirs(site_dir: Path) -> list[Path]:
     return [own, builtin] if own.is_dir() and own.resolve() != builtin.resolve() else [builtin]
 
 
-def template_files(directory: Path) -> list[Path]:
-    """Every file under a templates folder, sorted. An editor's swap file, autosave or backup
-    (.news.html.swp, #news.html#, news.html~) and other hidden files and folders are let be, as in
-    content/: typing in an editor neither changes the site nor rebuilds the preview. A dangling link
-    (an editor's lock file, .#news.html) is no file. A static/ that is a link to a folder is walked
-    too, which rglob does not follow: its files are published (or refused, when it leads outside the
+def template_files(directory: Path) -> list[tuple[str, bool]]:
+    """Every file under a templates folder, by its path in it (static/images/photo.jpg), sorted, each
+    with whether it is reached through a symbolic link (it is one, or lies in a static/ that is one):
+    only such a file can lead outside the folder, so only its real path is looked up (a newsroom's
+    static/ may hold 10,000 photos: the walk makes no Path of each). An editor's swap file, autosave
+    or backup (.news.html.swp, #news.html#, news.html~) and other hidden files and folders are let
+    be, as in content/: typing in an editor neither changes the site nor rebuilds the preview. A
+    dangling link (an editor's lock file, .#news.html) is no file. A folder that is a link is not
+    walked, but for static/: its files are published (or refused, when it leads outside the
     templates folder: see render.html.static_files)."""
-    found = [path for path in directory.rglob("*")
-             if path.is_file() and not any(litter(part) for part in path.relative_to(directory).parts)]
-    static = directory / STATIC_DIR
-    if static.is_symlink() and static.is_dir():
-        found += template_files(static)
-    return sorted(found)
+    found: list[tuple[str, bool]] = []
+    pending = [("", False)]
+    while pending:
+        prefix, linked = pending.pop()
+        try:
+            entries = list(os.scandir(os.path.join(directory, prefix)))
+        except OSError:  # gone, or not to be read
+            continue
+        for entry in entries:
+            if litter(entry.name):
+                continue
+            name = prefix + entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((name + "/", linked))
+                elif entry.is_symlink() and name == STATIC_DIR and entry.is_dir():
+                    pending.append((name + "/", True))
+                elif entry.is_file():
+                    found.append((name, linked or entry.is_symlink()))
+            except OSError:  # a link in a loop leads nowhere, as a dangling one does
+                continue
+    return sorted(found, key=lambda file: file[0].split("/"))
 
 
-def files_in_use(template_dirs: Sequence[Path]) -> dict[str, Path]:
-    """Every file of the template folders (see template_files) by its path in them, sorted: the site's
-    own over a built-in one of the same name."""
-    found: dict[str, Path] = {}
-    for directory in reversed(template_dirs):
-        found.update((path.relative_to(directory).as_posix(), path) for path in template_files(directory))
-    return dict(sorted(found.items()))
+def template_names(template_dirs: Sequence[Path]) -> list[str]:
+    """The path in its folder of every file of the template folders (see template_files), sorted: the
+    site's own and the built-in ones."""
+    return sorted({name for directory in template_dirs for name, _ in template_files(directory)})
 
 
 def page_templates(template_dirs: Sequence[Path]) -> list[str]:
     """The names of the HTML templates in use; the files under static/ are copied, not templates."""
-    return [name for name in files_in_use(template_dirs) if name.endswith(".html") and not name.startswith(f"{STATIC_DIR}/")]
+    return [name for name in template_names(template_dirs)
+            if name.endswith(".html") and not name.startswith(f"{STATIC_DIR}/")]
