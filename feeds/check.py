@@ -42,11 +42,13 @@ class Found(NamedTuple):
 
 @dataclass(frozen=True)
 class Loaded:
-    """A validated site, the ledger it implies, the warnings found on the way, and what is embargoed."""
+    """A validated site, the ledger it implies, the warnings found on the way, the template files it was
+    checked with, and what is embargoed."""
 
     site: Site
     ledger: Ledger
     warnings: tuple[Problem, ...]
+    templates: Templates
     embargoed: tuple[Item, ...] = ()  # held out of every output, the soonest to lift first
     drafts: int = 0  # drafts left out (none when the build shows them)
 
@@ -91,7 +93,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
             problems += _rendering_problems(site, site_dir, templates)
         raise SiteError(problems)
     left_out = 0 if drafts else sum(1 for item in items if item.draft)
-    return Loaded(site, ledger, tuple(sorted(problems)), embargoed, left_out)
+    return Loaded(site, ledger, tuple(sorted(problems)), templates, embargoed, left_out)
 
 
 def _untranslated_problem(site_dir: Path, language: str) -> Problem:

@@ -189,12 +189,13 @@ def _check(args: argparse.Namespace) -> int:
     from feeds.build import counted, load_site, render
     from feeds.cache import BuildCache
     from feeds.embargo import utc_text
+    from feeds.parts import Fresh
 
     github = args.format == "github"
     try:
         loaded = load_site(args.site, now=args.now, drafts=args.drafts, strict=args.strict,
                            cache=BuildCache.open(args.site, read_only=True))
-        render(loaded.site, args.site)  # templates are checked too; the files are not written
+        render(loaded.site, args.site, Fresh(loaded.templates))  # templates are checked too; no file is written
     except SiteError as error:
         if not github:
             raise

@@ -276,7 +276,9 @@ class Fresh:
     """The parts of a render with no cache, as `feeds check` renders: each part made here and now, and
     left where it is made (Parts' interface, with nothing reused and nothing placed)."""
 
-    templates = None  # the files of the template folders, looked at by the renderer
+    def __init__(self, templates: Templates | None = None) -> None:
+        self.templates = templates  # the files of the template folders, as validation found them; None: look again
+
     pages = staticmethod(each_page)
     event_parts = staticmethod(each_event)
     document_files = staticmethod(each_document)
