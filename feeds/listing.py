@@ -60,9 +60,11 @@ def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
                     if entry.is_dir():
                         if not litter(entry.name):  # a hidden folder (.git, .obsidian) holds no content
                             pending.append(prefix + entry.name + "/")
+                    elif litter(entry.name):  # hidden (.draft.md, macOS's ._x.md) or an editor's: never read
+                        continue
                     elif entry.name.endswith(".md") and entry.is_file():
                         names.append((prefix + entry.name, linked_folder or entry.is_symlink()))
-                    elif not litter(entry.name) and entry.is_file():
+                    elif entry.is_file():
                         strays.append(top + prefix + entry.name)
                 except OSError:  # a link in a loop leads nowhere, as a dangling one does
                     continue
@@ -185,7 +187,9 @@ class Listing:
         for path in paths:
             path = os.path.abspath(path)
             if path.startswith(content) and path.endswith(".md"):
-                changed[os.path.relpath(path, site_dir).replace(os.sep, "/")] = path
+                name = os.path.relpath(path, site_dir).replace(os.sep, "/")
+                if not any(map(litter, name.split("/"))):  # a hidden file, or one in a hidden folder, is never read
+                    changed[name] = path
         if not changed:
             return self
         files, differs = list(self.files), False

@@ -1237,6 +1237,18 @@ def test_hidden_files_and_backups_under_content_are_no_strays(example_site: Path
     assert "1 news item and" in result.out  # a hidden folder holds no content: its files are not read
 
 
+def test_hidden_markdown_files_under_content_are_not_read(example_site: Path, feeds) -> None:
+    """A hidden file named *.md is let be as any hidden file is: a draft kept out of sight, or the
+    AppleDouble file macOS writes beside each file it copies to a share or an archive (._x.md), which
+    holds no text at all."""
+    (example_site / "content/news/.unfinished.md").write_text(news(OK_NEWS))
+    (example_site / "content/events/._annual-gathering-2018.md").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X\xa0")
+    result = feeds("check", "--strict", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    assert result.err == ""
+    assert "1 news item and 1 event are valid" in result.out
+
+
 def test_only_files_reached_through_a_link_are_marked_for_resolving(tmp_path: Path) -> None:
     """The walk marks what could lead outside (a linked file, a file in a linked folder), and nothing else:
     read_source resolves the marked paths alone, so a site reached by a link of its own is no exception."""

@@ -584,6 +584,11 @@ def test_a_listing_takes_again_only_the_files_it_is_told_of(example_site: Path) 
     assert again is not None and again.stamps == list_sources(example_site).stamps != listing.stamps
     assert listing.restated(example_site, [str(example_site / "site.toml")]) is listing  # no content file
     assert again.restated(example_site, [str(news)]) is again  # told of a file that did not change
+    hidden = [example_site / "content/news/.unfinished.md", example_site / "content/news/.drafts/x.md"]
+    for path in hidden:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("---\ntitle: Hidden\ndate: 2018-10-02\n---\n", encoding="utf-8")
+    assert again.restated(example_site, list(map(str, hidden))) is again  # hidden: never read, no new look
     added = example_site / "content/news/2018-10-02-new.md"
     added.write_text("---\ntitle: New\ndate: 2018-10-02\n---\n", encoding="utf-8")
     assert listing.restated(example_site, [str(added)]) is None  # not listed: a new look is needed
