@@ -141,11 +141,14 @@ def _failed(args: argparse.Namespace, problems: Sequence[Problem], outcome: str 
     errors = sum(p.is_error for p in problems)
     warnings = sum(p.fails_strict for p in problems) - errors
     strict = getattr(args, "strict", False)
-    also = f" and {how_many(warnings, 'warning')} (--strict)" if warnings and strict else ""
     if outcome is None:
         outcome = {"check": "", "new": "; no file was written", "ping": "; no hub was told"}.get(args.command,
                                                                                                  "; nothing was written")
-    print(f"feeds: {how_many(errors, 'error')}{also}{outcome}", file=sys.stderr)
+    if warnings and strict and not errors:
+        counted = f"{how_many(warnings, 'warning')}, which --strict counts as {'an error' if warnings == 1 else 'errors'}"
+    else:
+        counted = how_many(errors, "error") + (f" and {how_many(warnings, 'warning')} (--strict)" if warnings and strict else "")
+    print(f"feeds: {counted}{outcome}", file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> int:

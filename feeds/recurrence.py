@@ -77,7 +77,8 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
                               'e.g. rrule: "FREQ=MONTHLY;BYDAY=1TU;COUNT=12"') from None
     freq = parts.get("FREQ", [""])[0]
     if freq not in FREQUENCIES:
-        raise RecurrenceError("rrule", f"FREQ must be one of {', '.join(FREQUENCIES)}, got {freq or 'nothing'!r}",
+        raise RecurrenceError("rrule", f"FREQ must be one of {', '.join(FREQUENCIES)}, got {freq!r}" if freq else
+                              f"the rule gives no FREQ, which must be one of {', '.join(FREQUENCIES)}",
                               "a series repeats by the day at most; for several times a day, write an event for each"
                               if freq else 'e.g. rrule: "FREQ=MONTHLY;BYDAY=1TU;COUNT=12"')
     if (refused := _refused_parts(freq, parts)) is not None:

@@ -84,6 +84,7 @@ BAD_SERIES = [
     ("rrule: FREQ=MONTHLY;BYDAY=1TU", "rrule: needs exactly one of COUNT or UNTIL"),
     ("rrule: FREQ=SOMETIMES;COUNT=3", "rrule: not an iCalendar rule"),
     ("rrule: FREQ=HOURLY;COUNT=3", "rrule: FREQ must be one of DAILY, WEEKLY, MONTHLY, YEARLY"),
+    ("rrule: COUNT=3", "rrule: the rule gives no FREQ, which must be one of DAILY, WEEKLY, MONTHLY, YEARLY"),
     ("rrule: FREQ=MONTHLY;BYDAY=2TU;COUNT=3", "rrule: does not include start (2018-11-06T10:00:00+01:00)"),
     ("rrule: FREQ=MONTHLY;BYDAY=1TU;COUNT=3\nexdate: [2018-12-05T10:00]", "exdate: 2018-12-05T10:00 is not an occurrence"),
     ("exdate: [2018-12-04T10:00]", "exdate: needs an rrule"),

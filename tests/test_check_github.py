@@ -32,7 +32,7 @@ def test_with_strict_a_warning_is_an_error_annotation_as_it_fails_the_run(exampl
     failed = feeds("check", "--site", example_site, "--format", "github", "--strict")
     assert failed.code == 1 and any(line.startswith("::error file=site/content/news/typo.md,line=4,title=colour::")
                                     for line in failed.out.splitlines()), failed.out
-    assert failed.err == "feeds: 0 errors and 1 warning (--strict)\n"  # the log's last line, as without --format
+    assert failed.err == "feeds: 1 warning, which --strict counts as an error\n"  # the log's last line, as without --format
 
 
 def test_paths_are_relative_to_the_checkout_when_run_from_it(example_site: Path, feeds, monkeypatch) -> None:
