@@ -61,17 +61,26 @@ def readable_address(address: str) -> str:
     return _KEPT_ESCAPED.sub(lambda character: quote(character[0]), shown)
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def site_address(value: str) -> str | None:
-    """A site's base URL as published (see `web_address`), or None: one with a query or a fragment
-    would break every link made from it, one with a user name or password would publish them in
-    every link, and port 0 is none a reader can reach."""
+    """A site's base URL as published (see `web_address`), its host in lower case and without the
+    scheme's own port, as browsers write it (HTTPS://Example.org:443/ is https://example.org/: the
+    same site, not a staging copy of it); or None: one with a query or a fragment would break every
+    link made from it, one with a user name or password would publish them in every link, and port 0
+    is none a reader can reach."""
     address = web_address(value)
     if address is None or "?" in address or "#" in address:
         return None
     parts = urlsplit(address)
     if "@" in parts.netloc or parts.port == 0:
         return None
-    return address
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port is not None and parts.port != _DEFAULT_PORTS[parts.scheme]:
+        netloc += f":{parts.port}"
+    return parts._replace(netloc=netloc).geturl()
 
 
 def uri_path(path: str) -> str:

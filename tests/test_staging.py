@@ -60,11 +60,13 @@ def test_a_staging_build_is_closed_to_crawlers_and_says_noindex_everywhere(examp
 
 
 def test_only_another_address_than_base_url_makes_a_staging_build(example_site: Path, feeds, tmp_path: Path) -> None:
-    """--base-url giving base_url itself (with or without its last slash) is no staging build, and a
-    site.toml whose base_url is the staging address makes that host's build the site's own."""
+    """--base-url giving base_url itself (with or without its last slash, its host in capitals or with
+    the scheme's own port, as browsers take it) is no staging build, and a site.toml whose base_url is
+    the staging address makes that host's build the site's own."""
     built(example_site, feeds, tmp_path / "staging", "--base-url", STAGING)
     assert not robots(tmp_path / "staging", STAGING).can_fetch("Googlebot", STAGING)
-    for number, options in enumerate([(), ("--base-url", BASE), ("--base-url", BASE.rstrip("/"))]):
+    for number, options in enumerate([(), ("--base-url", BASE), ("--base-url", BASE.rstrip("/")),
+                                      ("--base-url", "HTTPS://Newsroom.Example.ORG:443/")]):
         _assert_open(built(example_site, feeds, tmp_path / str(number), *options), tmp_path / str(number), BASE)
         result = feeds("build", "--site", example_site, "--output", tmp_path / str(number), *options)
         assert result.code == 0 and "staging" not in result.out, result.out
@@ -81,3 +83,15 @@ def _assert_open(files: dict[str, bytes], output: Path, base: str) -> None:
     noindex = {name for name in files if name.endswith(".html") and robots_metas(files[name])}
     assert noindex == {"404.html"}
     assert not any("X-Robots-Tag" in headers for _, headers in parse_headers(files["_headers"].decode()))
+
+
+def test_base_url_is_published_as_browsers_write_it(example_site: Path, feeds, tmp_path: Path) -> None:
+    """A base_url written with its host in capitals and the scheme's own port is published as
+    browsers write it, in links and feeds alike."""
+    settings = example_site / "site.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(BASE, "HTTPS://Newsroom.Example.ORG:443/"),
+                        encoding="utf-8")
+    files = built(example_site, feeds, tmp_path / "out")
+    _assert_open(files, tmp_path / "out", BASE)
+    [canonical] = lxml.html.fromstring(files[NEWS + "index.html"]).head.xpath('link[@rel="canonical"]/@href')
+    assert canonical == BASE + NEWS
