@@ -15,7 +15,6 @@ from feeds.cache import CACHE_DIR, BuildCache
 from feeds.check import Found, Loaded, validate_site
 from feeds.config import CONFIG_NAME, SettingsError, SiteConfig, load_config
 from feeds.errors import Problem, SiteError, how_many
-from feeds.keys import root_key
 from feeds.last_output import LastOutput
 from feeds.ledger import LEDGER_NAME
 from feeds.listing import (
@@ -29,7 +28,7 @@ from feeds.load import read_source
 from feeds.model import Item, Site
 from feeds.moments import moment_window
 from feeds.progress import Progress
-from feeds.root_files import REPLACEABLE, ROOT_DIR, root_outputs
+from feeds.root_files import REPLACEABLE, ROOT_DIR, RootFiles, look_at_root
 from feeds.template_digests import Templates, look_at_templates
 from feeds.template_paths import template_dirs
 from feeds.write import Stamp, UnsafePath, new_tree, write_file
@@ -66,15 +65,17 @@ def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | No
     config = _config(site_dir, base_url)
     cache = cache or BuildCache.open(site_dir)
     templates = look_at_templates(template_dirs(site_dir), cache)
+    root = look_at_root(site_dir, cache)
     with progress.phase("read"):
         listing = list_sources(site_dir)
         found = _read_all(site_dir, config, cache, progress, listing)
     return validate_site(site_dir, config, found, now=_resolve_now(now, config), drafts=drafts, strict=strict,
-                         progress=progress, cache=cache, strays=listing.strays, templates=templates)
+                         progress=progress, cache=cache, strays=listing.strays, templates=templates, root=root)
 
 
-def render(site: Site, site_dir: Path, parts: Parts | Fresh | None = None) -> list[Output]:
-    """Every output file, made by the pure renderers (as `feeds check` makes them, to try the templates).
+def render(site: Site, site_dir: Path, root: RootFiles, parts: Parts | Fresh | None = None) -> list[Output]:
+    """Every output file, made by the pure renderers (as `feeds check` makes them, to try the templates),
+    and the files of `root` (see feeds.root_files).
 
     With `parts`, as a build gives them, the parts of the last build that nothing changed are reused,
     and each part is placed in the new tree as soon as it is made (see feeds.parts); without, every
@@ -92,7 +93,7 @@ def render(site: Site, site_dir: Path, parts: Parts | Fresh | None = None) -> li
     parts.save_events()  # the calendar is made: the rest of the build needs no VEVENT
     files += render_site(site, site_dir, parts.pages, parts.templates, parts.last_updated, parts.copied)
     files += render_next_lift(site)
-    own = root_outputs(site_dir, staging=site.config.staging)
+    own = root.outputs(staging=site.config.staging)
     replaced = {file.path for file in own} & REPLACEABLE  # root/robots.txt, in place of the build's
     files = [file for file in files if file.path not in replaced]
     files += parts.copied(own)
@@ -118,12 +119,12 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
     last = LastOutput(cache, output)
     config = _config(site_dir, base_url)
     templates = look_at_templates(template_dirs(site_dir), cache)
-    root = root_key(site_dir)
+    root = look_at_root(site_dir, cache)
     with progress.phase("read"):
         listing = list_sources(site_dir) if listing is None else listing
         found = _read_all(site_dir, config, cache, progress, listing)
         ledger = _ledger_bytes(site_dir)
-        inputs = cache.inputs_key(config, templates.key, root, drafts, ledger, listing.strays)
+        inputs = cache.inputs_key(config, templates.key, root.key, drafts, ledger, listing.strays)
         used = dict(cache.used)  # the content files' keys the inputs' key was taken with
         moment = _resolve_now(now, config)
         unchanged = last.unchanged_build(inputs, moment)
@@ -133,14 +134,15 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         return unchanged  # type: ignore[no-any-return]
     try:
         loaded = validate_site(site_dir, config, found, now=moment, drafts=drafts, strict=strict,
-                               progress=progress, cache=cache, strays=listing.strays, templates=templates)
+                               progress=progress, cache=cache, strays=listing.strays, templates=templates,
+                               root=root)
         del found  # the files' bytes, parsed now: 80 MB at 10,000 items, which every worker would inherit
         # Imported here: it brings Jinja2, which a build that changes nothing needs not.
         from feeds.template_reads import templates_read_now
 
         reads_now = templates_read_now(templates.key, templates.directories)  # then no other moment will do
         site = loaded.site
-        key = cache.site_key(site, templates.key, root=root, exact_now=reads_now)
+        key = cache.site_key(site, templates.key, root=root.key, exact_now=reads_now)
         moments = None if reads_now else moment_window(site)
         written = last.current(key)
         stamps = written.stamps if written else _render_and_write(site, site_dir, last, templates, root, progress)
@@ -150,7 +152,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         # not kept), which keys it by the bytes read now.
         next_ledger = loaded.ledger.to_bytes() if record_ledger else ledger
         recorded_inputs = (inputs if next_ledger == ledger and cache.used == used
-                           else cache.inputs_key(config, templates.key, root, drafts, next_ledger, listing.strays))
+                           else cache.inputs_key(config, templates.key, root.key, drafts, next_ledger, listing.strays))
         with progress.phase("write"):
             # Recorded before anything else can fail: a private cache trusts this record without
             # looking at the output, so it must describe the tree now in place.
@@ -206,7 +208,7 @@ def foreign_entries(output: Path, files: list[Output]) -> list[str]:
     return sorted(set(present) - TOP_LEVEL - {file.path.partition("/")[0] for file in files} - FILE_MANAGER_LITTER)
 
 
-def _render_and_write(site: Site, site_dir: Path, last: LastOutput, templates: Templates, root: str,
+def _render_and_write(site: Site, site_dir: Path, last: LastOutput, templates: Templates, root: RootFiles,
                       progress: Progress) -> dict[str, Stamp]:
     """Render every output into a new tree, each part written as soon as it is made (so that no
     process holds the whole site's bytes), and swap the tree in at `last.output`; return its files' stamps."""
@@ -216,8 +218,8 @@ def _render_and_write(site: Site, site_dir: Path, last: LastOutput, templates: T
     try:
         with new_tree(output, last.spare_stamps(), exact=last.spare_exact()) as tree:
             with progress.phase("render"):
-                parts = Parts.open(last, site, templates, root, tree.place)
-                files = render(site, site_dir, parts)
+                parts = Parts.open(last, site, templates, root.key, tree.place)
+                files = render(site, site_dir, root, parts)
             if last.record() is None and (foreign := foreign_entries(output, files)):  # no build of ours made it
                 raise SiteError([_foreign_problem(output, foreign)])
             with progress.phase("write"):

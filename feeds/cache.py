@@ -5,9 +5,9 @@ What is kept:
 - every content file's validated item (and its problems), keyed by the file's path and bytes, the
   settings and the versions of this package and the libraries that shape an item;
 - each content file's size, times and inode with its key, so an untouched file is known unread;
-- each template file's (static files' too) size, times and inode with the digest of its bytes (and
-  a static image's width and height), so that a build does not read again the press photos of
-  templates/static/ (see feeds.template_digests);
+- each template file's (static files' too) and each file of root/'s size, times and inode with the
+  digest of its bytes (and a static image's width and height), so that a build does not read again
+  the press photos of templates/static/ or root/ (see feeds.file_digests);
 - what the last build wrote: a key of everything the renderers read (the items, the templates, the
   settings, which events are over), a digest of every input, the span of time in which `now`
   changes nothing, and each output file's key (or digest) with its size, time and inode, so a
@@ -41,13 +41,16 @@ CACHE_DIR = ".feeds-cache"
 _ITEMS = "items.pickle"
 OUTPUT_RECORD = "output.pickle"  # read and written by feeds.last_output
 _SOURCES = "sources.pickle"
-_TEMPLATES = "templates.pickle"
+# The records of the files known by their digests (see BuildCache.known_files), each folder's own.
+TEMPLATE_FILES = "templates.pickle"
+ROOT_FILES = "root.pickle"
 _RACY_NS = 2_000_000_000  # files changed this close before their key was taken are read again
 # A content file as its key was taken: its size, times and inode (listing.source_stamp), the key, and
 # whether it led outside the site.
 SourceSeen = tuple[int, int, int, int, str, bool]
-# A template file as its digest was taken: its size, times and inode (listing.source_stamp), the
-# digest of its bytes and, for a static file, its width and height as an image (see feeds.dimensions).
+# A template file or a file of root/ as its digest was taken: its size, times and inode
+# (listing.source_stamp), the digest of its bytes and, for a static file, its width and height as an
+# image (see feeds.dimensions).
 FileSeen = tuple[int, int, int, int, str, tuple[int, int] | None]
 
 
@@ -62,7 +65,7 @@ class SourceRecord:
 
 @dataclass(frozen=True)
 class FileRecord:
-    """Each template file's size, times, inode and digest when last read, by its path."""
+    """Each template file's (or each file of root/'s) size, times, inode and digest when last read, by its path."""
 
     software: str
     taken: int  # ns since the epoch, before the files were looked at
@@ -168,25 +171,27 @@ class BuildCache:
             return
         self.write(_SOURCES, SourceRecord(prefix, taken, dict(self.seen)))
 
-    def known_files(self, files: Iterable[tuple[str, os.stat_result]]) -> list[FileSeen | None]:
-        """What was seen of each template file, by its path and status, when its digest was taken, where
-        it is trusted as content files' keys are (see known_keys); None for the others, to be read."""
-        record = self.read(_TEMPLATES, FileRecord) if self.reuse else None
+    def known_files(self, name: str, files: Iterable[tuple[str, os.stat_result]]) -> list[FileSeen | None]:
+        """What the record `name` (TEMPLATE_FILES, ROOT_FILES) says was seen of each file, by its path and
+        status, when its digest was taken, where it is trusted as content files' keys are (see
+        known_keys); None for the others, to be read."""
+        record = self.read(name, FileRecord) if self.reuse else None
         if not isinstance(record, FileRecord) or record.software != self.software:
             return [None for _ in files]
         racy = record.taken - _RACY_NS
         return [known if (known := record.stamps.get(path)) is not None and _unchanged(known, stat, racy) else None
                 for path, stat in files]
 
-    def save_files(self, taken: int, seen: dict[str, FileSeen], read: bool) -> None:
-        """Remember each template file's stamp and digest, by its path; `taken` is when the files were
-        first looked at (ns since the epoch), and `read` whether any was read. Saved again whenever one
-        was: a file read only for having been written just before the record was taken is trusted
-        under a later one (else a theme copied in just before a first build would be read at every build)."""
-        record = self.read(_TEMPLATES, FileRecord)
+    def save_files(self, name: str, taken: int, seen: dict[str, FileSeen], read: bool) -> None:
+        """Remember in the record `name` each file's stamp and digest, by its path; `taken` is when the
+        files were first looked at (ns since the epoch), and `read` whether any was read. Saved again
+        whenever one was: a file read only for having been written just before the record was taken is
+        trusted under a later one (else a theme copied in just before a first build would be read at
+        every build)."""
+        record = self.read(name, FileRecord)
         if not read and isinstance(record, FileRecord) and record.software == self.software and record.stamps == seen:
             return
-        self.write(_TEMPLATES, FileRecord(self.software, taken, seen))
+        self.write(name, FileRecord(self.software, taken, seen))
 
     def item_row(self, item: Item) -> str:
         """What an item's outputs are made from: its file's key and the ids the ledger gave it."""

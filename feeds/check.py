@@ -21,7 +21,7 @@ from feeds.ledger import Ledger, apply, read_ledger, reused_withdrawn
 from feeds.listing import leads_outside, stray_problems
 from feeds.model import Event, Item, NewsItem, Site, item_path, newest_first
 from feeds.progress import Progress
-from feeds.root_files import root_problems, walk_root
+from feeds.root_files import RootFiles
 from feeds.strings import Strings, load_strings, untranslated
 from feeds.template_digests import Templates
 from feeds.template_paths import template_dirs
@@ -42,23 +42,25 @@ class Found(NamedTuple):
 
 @dataclass(frozen=True)
 class Loaded:
-    """A validated site, the ledger it implies, the warnings found on the way, the template files it was
-    checked with, and what is embargoed."""
+    """A validated site, the ledger it implies, the warnings found on the way, the template files and
+    root/'s files it was checked with, and what is embargoed."""
 
     site: Site
     ledger: Ledger
     warnings: tuple[Problem, ...]
     templates: Templates
+    root: RootFiles  # what the site publishes at its output's root as it is
     embargoed: tuple[Item, ...] = ()  # held out of every output, the soonest to lift first
     drafts: int = 0  # drafts left out (none when the build shows them)
 
 
 def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now: datetime, drafts: bool,
                   strict: bool, progress: Progress, cache: BuildCache, strays: tuple[str, ...],
-                  templates: Templates) -> Loaded:
+                  templates: Templates, root: RootFiles) -> Loaded:
     """Validate the content files read, as of `now`; raise SiteError listing every error (and, if
     strict, warning). `strays` are the files under content/ that are not published, each a warning;
-    `templates` are the files of the template folders (see feeds.template_digests)."""
+    `templates` are the files of the template folders (see feeds.template_digests), and `root` those
+    of root/ (see feeds.root_files)."""
     # Imported here, with the parsers and checks they bring: a build that changes nothing needs none.
     from feeds.lint import lint_images, lint_timely
     from feeds.lint_links import lint_links
@@ -72,12 +74,12 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
                                                    drafts, lines, config)
         problems += placing
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
-        files = _published_as_is(site_dir, templates)
+        files = _published_as_is(templates, root)
         problems += lint_timely(shown, lines, now, config.timezone) + lint_images(shown, lines, files, config)
         problems += lint_links(shown, embargoed, lines, files, _unmade_pages(found, parsed), config.base_url,
                                lambda name: _text_of(site_dir / name))
         strings, string_problems = _strings(site_dir, config, templates.key)
-        problems += string_problems + root_problems(site_dir)
+        problems += string_problems + list(root.problems)
     site = Site(
         config=config,
         news=tuple(newest_first(i for i in shown if isinstance(i, NewsItem))),
@@ -93,7 +95,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
             problems += _rendering_problems(site, site_dir, templates)
         raise SiteError(problems)
     left_out = 0 if drafts else sum(1 for item in items if item.draft)
-    return Loaded(site, ledger, tuple(sorted(problems)), templates, embargoed, left_out)
+    return Loaded(site, ledger, tuple(sorted(problems)), templates, root, embargoed, left_out)
 
 
 def _untranslated_problem(site_dir: Path, language: str) -> Problem:
@@ -200,10 +202,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _published_as_is(site_dir: Path, templates: Templates) -> set[str]:
+def _published_as_is(templates: Templates, root: RootFiles) -> set[str]:
     """The paths in the output of the files published as they are: the static files (static/...), the
     site's and the built-in ones, and the files of root/ (press/photo.jpg)."""
-    return set(templates.static) | walk_root(site_dir)[0].keys()
+    return set(templates.static) | {file.name for file in root.files}
 
 
 def _strings(site_dir: Path, config: SiteConfig, templates: str) -> tuple[Strings, list[Problem]]:

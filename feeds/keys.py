@@ -1,11 +1,10 @@
-"""What a build's results are keyed by: digests of parts, of the software that made them, of the
-settings and of root/'s files (for the template folders', see feeds.template_digests)."""
+"""What a build's results are keyed by: digests of parts, of the software that made them and of the
+settings (for the template folders' and root/'s files, see feeds.template_digests and feeds.root_files)."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import platform
 import zoneinfo
 from importlib import metadata
@@ -13,7 +12,6 @@ from pathlib import Path
 
 from feeds import __version__
 from feeds.config import SiteConfig
-from feeds.root_files import ROOT_DIR, walk_root
 
 CACHE_FORMAT = 5  # raise when the layout of what .feeds-cache/ stores changes
 # Where a folder of the system's IANA zone data says which data it holds: Linux's, and macOS's.
@@ -86,16 +84,3 @@ def settings_key(config: SiteConfig) -> str:
 def source_prefix(software: str, config: SiteConfig) -> str:
     """What every content file's key starts from: the software and the settings."""
     return digest(software, settings_key(config))
-
-
-def root_key(site_dir: Path) -> str:
-    """A digest of the files of root/ (see feeds.root_files) by their paths in the output, and of
-    what is wrong there that no file shows: something else where the folder goes, a folder linked
-    from outside."""
-    folder = site_dir / ROOT_DIR
-    parts: list[bytes | str] = ["folder" if folder.is_dir() or not os.path.lexists(folder) else "no folder"]
-    files, outside = walk_root(site_dir)
-    parts += [f"outside {name}" for name in outside]  # each an error
-    for name, path in files.items():
-        parts += [name, path.read_bytes()]
-    return digest(*parts)

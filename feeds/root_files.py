@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from feeds.errors import Problem, SiteError, published_file_problem, readable_name
+from feeds.cache import ROOT_FILES
+from feeds.errors import Problem, published_file_problem, readable_name
+from feeds.file_digests import DigestedFile, look_at_files
+from feeds.keys import digest
 from feeds.listing import FILE_MANAGER_LITTER
-from feeds.render import TOP_LEVEL, OutputFile
+from feeds.render import TOP_LEVEL, CopiedFile
+
+if TYPE_CHECKING:
+    from feeds.cache import BuildCache
 
 ROOT_DIR = "root"
 _VIM_SWAP = re.compile(r"\..*\.sw[a-p]")  # .x.swp, and .x.swo... when that one is taken
@@ -37,16 +46,78 @@ _HINTS = {
 _HINT = "remove the file, or give it a path of its own in root/"
 
 
+@dataclass(frozen=True)
+class RootFiles:
+    """root/ as one look found it: its files, each known by a digest of its bytes, by their paths in the
+    output; the folders linked there that lead outside it, which were not walked; and whether
+    something else stands where the folder goes."""
+
+    folder: Path
+    files: tuple[DigestedFile, ...]  # sorted by name, their paths in the output
+    outside: tuple[str, ...]
+    not_a_folder: bool
+
+    @cached_property
+    def key(self) -> str:
+        """A digest of the files by their paths in the output and their bytes, and of what is wrong
+        that no file shows: something else where the folder goes, a folder linked from outside."""
+        parts = ["no folder" if self.not_a_folder else "folder", *(f"outside {name}" for name in self.outside)]
+        for file in self.files:
+            parts += [file.name, file.digest]
+        return digest(*parts)
+
+    @cached_property
+    def problems(self) -> tuple[Problem, ...]:
+        """What is wrong with root/: a file's name that no URL can carry, a link leading out of root/, a
+        file where the build writes one of its own but one of REPLACEABLE by its exact name (in any
+        case: hosts that ignore it take either for the other), or a file where the folder should be."""
+        if self.not_a_folder:
+            return (Problem(ROOT_DIR, 0, "", "is not a folder",
+                            "make root/ a folder of the files to publish at the site's root, or remove it"),)
+        problems = [Problem(f"{ROOT_DIR}/{readable_name(name)}", 0, "", "is a link leading outside root/",
+                            "copy the folder into root/ instead of linking to it") for name in self.outside]
+        for file in self.files:
+            name = file.name
+            shown = f"{ROOT_DIR}/{readable_name(name)}"
+            top = name.partition("/")[0]
+            taken = next((own for own in TOP_LEVEL if own.casefold() == top.casefold()), None)
+            if (problem := published_file_problem(shown, name, Path(file.path), self.folder, f"{ROOT_DIR}/",
+                                                  f"{ROOT_DIR}/")) is not None:
+                problems.append(problem)
+            elif taken is not None and name not in REPLACEABLE:
+                where = "is where" if top == name else f"is in {top}/, where"
+                problems.append(Problem(shown, 1, "", f"{where} the build writes {_BUILD_WRITES[taken]}",
+                                        _HINTS.get(taken, _HINT)))
+        return tuple(problems)
+
+    def outputs(self, *, staging: bool) -> list[CopiedFile]:
+        """The files, each at its path in the output, to be copied byte for byte (validation reports
+        the problems). In a staging build (see SiteConfig.staging), not robots.txt: the build's own,
+        which closes the copy to crawlers, stays, as the site's is written for the site itself and
+        would open the copy."""
+        return [CopiedFile(file.name, file.digest, file.path, file.size) for file in self.files
+                if not (staging and file.name == _ROBOTS)]
+
+
+def look_at_root(site_dir: Path, cache: BuildCache) -> RootFiles:
+    """root/ as a build finds it: walked once (see root_files), and each file read and digested unless
+    `cache` knows it unchanged, as a template file is (see feeds.file_digests)."""
+    folder = site_dir / ROOT_DIR
+    found, outside = _walk(site_dir)
+    files = look_at_files([(str(path), name) for name, path in found.items()], cache, ROOT_FILES)
+    return RootFiles(folder, tuple(files), tuple(outside), os.path.lexists(folder) and not folder.is_dir())
+
+
 def root_files(site_dir: Path) -> dict[str, Path]:
     """Every file under root/ by its path in the output, sorted. Hidden files and folders are
     published (.well-known/, .nojekyll), as hosts read them; an editor's or a file manager's scratch
     files and a .git folder are not (see _scratch), so that typing in an editor changes nothing. A
     dangling link (an editor's lock file) is no file. A linked folder is walked as any other, once,
-    unless it leads outside root/ (see root_problems)."""
-    return walk_root(site_dir)[0]
+    unless it leads outside root/ (see RootFiles.problems)."""
+    return _walk(site_dir)[0]
 
 
-def walk_root(site_dir: Path) -> tuple[dict[str, Path], list[str]]:
+def _walk(site_dir: Path) -> tuple[dict[str, Path], list[str]]:
     """The files of root/ (see root_files), and the folders linked there that lead outside it, which
     are not walked: a link to /, or to the site above, would have the whole of it read."""
     folder = site_dir / ROOT_DIR
@@ -83,41 +154,3 @@ def _scratch(name: str) -> bool:
 
 _REPOSITORY_FILES = frozenset({".git", ".gitignore", ".gitattributes", ".gitkeep", ".gitmodules"})
 
-
-def root_problems(site_dir: Path) -> list[Problem]:
-    """What is wrong with root/: a file's name that no URL can carry, a link leading out of root/, a
-    file where the build writes one of its own but one of REPLACEABLE by its exact name (in any case:
-    hosts that ignore it take either for the other), or a file where the folder should be."""
-    return _problems(site_dir, *walk_root(site_dir))
-
-
-def _problems(site_dir: Path, files: dict[str, Path], outside: list[str]) -> list[Problem]:
-    """What is wrong with root/, walked into these files and folders linked from outside (see root_problems)."""
-    folder = site_dir / ROOT_DIR
-    if os.path.lexists(folder) and not folder.is_dir():
-        return [Problem(ROOT_DIR, 0, "", "is not a folder",
-                        "make root/ a folder of the files to publish at the site's root, or remove it")]
-    problems = [Problem(f"{ROOT_DIR}/{readable_name(name)}", 0, "", "is a link leading outside root/",
-                        "copy the folder into root/ instead of linking to it") for name in outside]
-    for name, path in files.items():
-        shown = f"{ROOT_DIR}/{readable_name(name)}"
-        top = name.partition("/")[0]
-        taken = next((own for own in TOP_LEVEL if own.casefold() == top.casefold()), None)
-        if (problem := published_file_problem(shown, name, path, folder, f"{ROOT_DIR}/", f"{ROOT_DIR}/")) is not None:
-            problems.append(problem)
-        elif taken is not None and name not in REPLACEABLE:
-            where = "is where" if top == name else f"is in {top}/, where"
-            problems.append(Problem(shown, 1, "", f"{where} the build writes {_BUILD_WRITES[taken]}",
-                                    _HINTS.get(taken, _HINT)))
-    return problems
-
-
-def root_outputs(site_dir: Path, *, staging: bool = False) -> list[OutputFile]:
-    """The files of root/, each at its path in the output, byte for byte; SiteError if any is wrong.
-    In a staging build (see SiteConfig.staging), not robots.txt: the build's own, which closes the
-    copy to crawlers, stays, as the site's is written for the site itself and would open the copy."""
-    files, outside = walk_root(site_dir)  # once: checked and read as walked
-    if problems := _problems(site_dir, files, outside):
-        raise SiteError(problems)
-    return [OutputFile(name, path.read_bytes()) for name, path in files.items()
-            if not (staging and name == _ROBOTS)]

@@ -22,7 +22,7 @@ import lxml.html
 import pytest
 from conftest import EXAMPLE_NOW, ROOT, png, tree_bytes, with_news_photo
 
-from feeds.cache import CACHE_DIR, BuildCache
+from feeds.cache import CACHE_DIR, ROOT_FILES, TEMPLATE_FILES, BuildCache
 from feeds.config import load_config
 from feeds.listing import source_files
 from feeds.parse import parse_file, parse_files
@@ -934,11 +934,12 @@ def test_linked_content_known_by_its_stamp_is_not_read_again(site: Path, build, 
     assert opened == []
 
 
-def age_template_record(site: Path) -> None:
-    """Move the recorded moment the template files were stamped ten seconds on (see age_source_record)."""
+def age_file_record(site: Path, name: str) -> None:
+    """Move the recorded moment the template files (TEMPLATE_FILES) or root/'s (ROOT_FILES) were stamped
+    ten seconds on (see age_source_record)."""
     from feeds.cache import FileRecord
 
-    stored = site / CACHE_DIR / "templates.pickle"
+    stored = site / CACHE_DIR / name
     record = pickle.loads(stored.read_bytes())
     assert isinstance(record, FileRecord) and record.stamps
     stored.write_bytes(pickle.dumps(dataclasses.replace(record, taken=record.taken + 10_000_000_000)))
@@ -968,7 +969,7 @@ def test_static_files_known_by_their_stamps_are_not_read_again(site: Path, build
     (site / "templates/static/images/other.png").write_bytes(png(60, 40))
     build(site)
     age_source_record(site)
-    age_template_record(site)
+    age_file_record(site, TEMPLATE_FILES)
     with monkeypatch.context() as patched:
         read = reads_of(patched, site / "templates")
         edit(news, "title: World", "title: Wxrld")
@@ -1050,22 +1051,22 @@ def test_a_template_file_written_just_before_its_record_is_read_until_a_later_re
     from feeds.template_digests import look_at_templates
 
     def record() -> FileRecord:
-        return pickle.loads((site / CACHE_DIR / "templates.pickle").read_bytes())
+        return pickle.loads((site / CACHE_DIR / TEMPLATE_FILES).read_bytes())
 
     with_news_photo(site, 120, 80)
     photo, dirs = site / "templates/static/images/photo.png", [site / "templates"]
     look_at_templates(dirs, BuildCache.open(site))
     first = record().taken
-    assert BuildCache.open(site).known_files([(str(photo), photo.stat())]) == [None]  # written just now
+    assert BuildCache.open(site).known_files(TEMPLATE_FILES, [(str(photo), photo.stat())]) == [None]  # written just now
     look_at_templates(dirs, BuildCache.open(site))
     assert record().taken > first
-    age_template_record(site)
-    [known] = BuildCache.open(site).known_files([(str(photo), photo.stat())])
+    age_file_record(site, TEMPLATE_FILES)
+    [known] = BuildCache.open(site).known_files(TEMPLATE_FILES, [(str(photo), photo.stat())])
     assert known is not None
     stat, data = photo.stat(), photo.read_bytes()
     photo.write_bytes(data[::-1])  # the same size
     os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same modification time
-    assert BuildCache.open(site).known_files([(str(photo), photo.stat())]) == [None]  # its change time moved
+    assert BuildCache.open(site).known_files(TEMPLATE_FILES, [(str(photo), photo.stat())]) == [None]  # its change time moved
 
 
 def test_a_static_file_changed_as_the_build_publishes_it_fails_the_build(site: Path, build, feeds, tmp_path: Path,
@@ -1093,6 +1094,62 @@ def test_a_static_file_changed_as_the_build_publishes_it_fails_the_build(site: P
     assert "templates/static/images/photo.png: changed while the build was publishing it" in result.err
     after = build(site)
     assert after["static/images/photo.png"] == png(30, 30)
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_files_of_root_known_by_their_stamps_are_not_read_again(site: Path, build, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """root/ may hold a press kit, as templates/static/ does: a build reads and digests only the files
+    of root/ whose stamp changed since the last, whether it renders or changes nothing; --no-cache
+    reads them all."""
+    (site / "root/press").mkdir(parents=True)
+    photo = site / "root/press/photo.png"
+    photo.write_bytes(png(120, 80))
+    (site / "root/CNAME").write_bytes(b"newsroom.example.org\n")
+    build(site)
+    age_source_record(site)
+    age_file_record(site, ROOT_FILES)
+    with monkeypatch.context() as patched:
+        read = reads_of(patched, site / "root")
+        edit(site / NEWS, "title: World", "title: Wxrld")
+        build(site)  # renders the pages
+        build(site)  # changes nothing
+        assert read == []
+        photo.write_bytes(png(90, 90))
+        after = build(site)
+        assert set(read) == {"press/photo.png"}  # digested, then copied
+        read.clear()
+        build(site, "--no-cache")
+        assert set(read) == {"press/photo.png", "CNAME"}
+    assert after["press/photo.png"] == png(90, 90)
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_a_file_of_root_changed_as_the_build_publishes_it_fails_the_build(site: Path, build, feeds, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of root/ is copied into the output after its digest was taken, as a static file is: one
+    that changed in between fails the build, and the next one publishes it."""
+    import feeds.build as building
+
+    (site / "root").mkdir()
+    cname = site / "root/CNAME"
+    cname.write_bytes(b"old.example.org\n")
+    build(site)
+    looked = building.look_at_root
+
+    def changed_after_the_look(*args: object, **kwargs: object) -> object:
+        root = looked(*args, **kwargs)
+        cname.write_bytes(b"newer.example.org\n")
+        return root
+
+    cname.write_bytes(b"new.example.org\n")
+    with monkeypatch.context() as patched:
+        patched.setattr(building, "look_at_root", changed_after_the_look)
+        result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert "root/CNAME: changed while the build was publishing it" in result.err
+    after = build(site)
+    assert after["CNAME"] == b"newer.example.org\n"
     assert after == clean_build(site, build, tmp_path)
 
 

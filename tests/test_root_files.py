@@ -10,8 +10,9 @@ import lxml.html
 import pytest
 from conftest import EXAMPLE_NOW, tree_bytes
 
+from feeds.cache import BuildCache
 from feeds.render import TOP_LEVEL
-from feeds.root_files import _BUILD_WRITES, root_files
+from feeds.root_files import _BUILD_WRITES, look_at_root, root_files
 
 FAVICON = b"\x00\x00\x01\x00\x01\x00\x10\x10\x00\x00\x01\x00\x20\x00\xff\xfe\r\n\x80"  # not text: copied as it is
 PUBLISHED = {
@@ -108,9 +109,12 @@ def test_the_site_s_own_robots_txt_replaces_the_build_s_but_on_staging(example_s
 
 
 def test_one_place_says_what_root_holds(example_site: Path) -> None:
-    """The build, the cache's keys and the preview take root/'s files from root_files."""
+    """The build (and its keys: see RootFiles) takes root/'s files from look_at_root, and the preview
+    watches those of root_files: one walk says what both are."""
     with_root(example_site, PUBLISHED | dict.fromkeys(SCRATCH, b"scratch"))
     assert list(root_files(example_site)) == sorted(PUBLISHED)
+    root = look_at_root(example_site, BuildCache.open(example_site, memory={}))
+    assert [(file.name, file.size) for file in root.files] == sorted((name, len(data)) for name, data in PUBLISHED.items())
     assert root_files(example_site / "nowhere") == {}
 
 

@@ -82,19 +82,19 @@ class KeptFile(NamedTuple):
 
 
 def file_digest(data: bytes) -> str:
-    """The digest of a file published as it is from the template folders (see CopiedFile): two files
-    with the same bytes have the same."""
+    """The digest of a file published as it is from the template folders or root/ (see CopiedFile):
+    two files with the same bytes have the same."""
     return "f:" + hashlib.sha256(data).hexdigest()
 
 
 class CopiedFile(NamedTuple):
-    """A file published as it is from the template folders (a static file), known by the digest of
-    its bytes that the build took (see feeds.template_digests) and read only when the tree must have
-    it written: a build does not read a newsroom's press photos to find them unchanged."""
+    """A file published as it is from the template folders (a static file) or root/, known by the
+    digest of its bytes that the build took (see feeds.file_digests) and read only when the tree must
+    have it written: a build does not read a newsroom's press photos to find them unchanged."""
 
     path: str
     key: str  # the digest of its bytes
-    source: str  # the file in the template folder
+    source: str  # the file in the template folder or root/
     length: int  # its size, in bytes, when the digest was taken
 
     @property

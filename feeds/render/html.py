@@ -30,6 +30,7 @@ from feeds.addresses import readable_address
 from feeds.config import site_path
 from feeds.errors import Problem, SiteError, published_file_problem, readable_name
 from feeds.event_status import banner
+from feeds.file_digests import DigestedFile
 from feeds.languages import direction
 from feeds.listing import litter
 from feeds.markup import with_back_labels, with_footnotes_heading
@@ -52,7 +53,7 @@ from feeds.render.related import related_items
 from feeds.render.sitemap import render_sitemap
 from feeds.render.when import event_dates, event_zone, series_last
 from feeds.strings import Strings
-from feeds.template_digests import TemplateFile, Templates, look_at_templates
+from feeds.template_digests import Templates, look_at_templates
 from feeds.template_errors import template_problem
 from feeds.template_paths import (
     BUILTIN_PREFIX,
@@ -393,13 +394,14 @@ def static_files(templates: Templates) -> list[CopiedFile]:
     """Files under templates/static/, copied as they are: the site's own in place of a built-in one of
     the same name. Each is known by its digest, and read only if the output lacks it."""
     problems = [problem for directory, files in zip(templates.directories, templates.files) for file in files
-                if file.name.startswith(f"{STATIC_DIR}/") and (problem := _static_problem(directory, file))]
+                if file.name.startswith(f"{STATIC_DIR}/")
+                and (problem := _static_problem(directory, file, file.path in templates.linked))]
     if problems:
         raise SiteError(problems)
     return [CopiedFile(name, file.digest, file.path, file.size) for name, file in templates.static.items()]
 
 
-def _static_problem(directory: Path, file: TemplateFile) -> Problem | None:
+def _static_problem(directory: Path, file: DigestedFile, linked: bool) -> Problem | None:
     """What is wrong with a static file of the templates `directory`, or None."""
     return published_file_problem(f"templates/{readable_name(file.name)}", file.name, Path(file.path), directory,
-                                  "the templates folder", "templates/static/", file.linked)
+                                  "the templates folder", "templates/static/", linked)
