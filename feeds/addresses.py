@@ -25,7 +25,9 @@ def web_address(value: str, *, in_site: bool = False) -> str | None:
     (xn--, IDNA 2008) and what a URI cannot hold (spaces, other characters than ASCII) percent-encoded,
     as calendars' URI values and RSS require. With `in_site`, a path inside the site
     (static/images/photo.jpg), which has neither scheme nor host, as it is. Otherwise None: other
-    schemes (javascript:, data:) are refused, as the value becomes a link or an image in every output."""
+    schemes (javascript:, data:) are refused, as the value becomes a link or an image in every output.
+    White space around the value is none of it, as browsers read an address (urlsplit drops what leads)."""
+    value = value.strip(" \t\n\r")
     try:
         parts = urlsplit(value)
         host, port = parts.hostname, parts.port

@@ -749,6 +749,24 @@ def test_an_international_base_url_is_published_as_a_uri(example_site: Path, fee
     assert f"Sitemap: {base}sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
 
 
+def test_white_space_around_an_address_in_site_toml_is_not_published(example_site: Path, feeds) -> None:
+    """A base_url pasted with a space inside its quotes, or a hub and an icon with one, are published
+    as browsers read them: without it, not as every link's %20https://... or .../%20/."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'base_url = "https://newsroom.example.org/"', 'base_url = " https://newsroom.example.org/ "').replace(
+        "include_events = true", 'include_events = true\nhub = "https://hub.example.org/\\n"\nicon = " static/icon.png"'),
+        encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    out = example_site / "public"
+    feed = feedparse(out / "feeds/atom.xml")
+    assert all(entry.link.startswith("https://newsroom.example.org/") for entry in feed.entries)
+    assert feed.feed.icon == "https://newsroom.example.org/static/icon.png"
+    assert [link.href for link in feed.feed.links if link.rel == "hub"] == ["https://hub.example.org/"]
+    assert str(icalendar.Calendar.from_ical((out / "feeds/events.ics").read_bytes())["SOURCE"]) == (
+        "https://newsroom.example.org/feeds/events.ics")
+
+
 def test_an_older_item_revised_since_the_newest_came_in_is_in_the_subscription_documents(example_site: Path,
                                                                                         feeds) -> None:
     """Readers poll the subscription document alone: an event announced long ago and cancelled now,
