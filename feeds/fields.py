@@ -157,6 +157,9 @@ class Fields:
     def flag(self, key: str) -> bool:
         """A true-or-false key; false when it is left out or is not true or false."""
         value = self.meta.get(key, False)
+        if value is None:  # draft: with nothing after it
+            self.fail(key, "is empty", f"write {key}: true or {key}: false, unquoted, or leave the key out")
+            return False
         if not isinstance(value, bool):
             self.fail(key, f"expected true or false, got {describe(value)}", f"write {key}: true or {key}: false, unquoted")
             return False
@@ -247,9 +250,11 @@ class Fields:
     def instant(self, key: str) -> datetime | None:
         """A date-time with its zone (an offset or Z): no guessing for the moment something goes public."""
         value = self.meta.get(key)
-        if value is None:
-            return None
         hint = f"write the time with its offset, e.g. {key}: 2018-11-26T09:00:00+01:00"
+        if value is None:
+            if key in self.meta:  # embargo: with nothing after it holds nothing back: not what was meant
+                self.fail(key, "is empty: it would hold nothing back", f"{hint}, or leave the key out")
+            return None
         text = value.strip() if isinstance(value, str) else ""
         try:
             moment = datetime.fromisoformat(text) if len(text) > 10 else None

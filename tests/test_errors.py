@@ -66,6 +66,11 @@ ERRORS = [
     Case("start-with-a-zone-name", {"content/events/cet.md": news("title: E\nstart: 2026-12-01T10:00:00 CET\nlocation: Geneva\n")},
          ["content/events/cet.md:3: start: not a date or time: '2026-12-01T10:00:00 CET'"],
          unreported=("content/events/cet.md:1: date:",)),
+    Case("empty-embargo", {"content/news/held.md": news(OK_NEWS + "embargo:\n")},  # publishing it would be no guess
+         ["content/news/held.md:4: embargo: is empty: it would hold nothing back (hint: write the time with its "
+          "offset, e.g. embargo: 2018-11-26T09:00:00+01:00, or leave the key out)"]),
+    Case("empty-flag", {"content/news/flag.md": news(OK_NEWS + "draft:\n")},
+         ["content/news/flag.md:4: draft: is empty (hint: write draft: true or draft: false, unquoted, or leave the key out)"]),
     Case("text-flag", {"content/news/text-flag.md": news(OK_NEWS + 'draft: "yes"\n')},
          ["content/news/text-flag.md:4: draft: expected true or false, got text ('yes')"]),
     Case("line-separator-keeps-the-lines", {"content/news/ls.md": news('title: "A\u2028B"\ndate: 2018-11-12\ntags: {a: b}\n')},
