@@ -254,9 +254,13 @@ def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: P
     for (name, linked, stat), key in progress.track(list(zip(listing.files, known)), "reading"):
         data = None
         if key is None:
-            with open(os.path.join(site_dir, name), "rb") as stream:
-                data = stream.read()
-            key = cache.item_key(config, name, data, stat, outside=name in outside)
+            try:
+                with open(os.path.join(site_dir, name), "rb") as stream:
+                    data = stream.read()
+            except OSError:  # no permission to read it, say: an error of the file, which validation reports
+                key = cache.unread_key(config, name)
+            else:
+                key = cache.item_key(config, name, data, stat, outside=name in outside)
         found.append(Found(key, name, data, linked))
     cache.save_sources(config, listing.taken)
     return found
@@ -285,7 +289,7 @@ def _content_problems(site_dir: Path, config: SiteConfig | None) -> list[Problem
         try:
             jobs.append((site_dir / name, (site_dir / name).read_bytes(), linked))
         except OSError:
-            continue  # reported by the build once the settings are right
+            jobs.append((site_dir / name, None, linked))  # read_source says why it cannot be read
     return [problem for parsed in parse_files(jobs, site_dir, config) for problem in parsed.problems]
 
 

@@ -139,6 +139,14 @@ class BuildCache:
             self.seen[path] = (*source_stamp(stat), key, outside)
         return key
 
+    def unread_key(self, config: SiteConfig, path: str) -> str:
+        """The key of a content file that cannot be read (its permissions), which is an error whatever
+        it holds: an input of the build all the same, so that a build that can read it is another one.
+        Its stamp is not remembered: the next build tries to read it again."""
+        key = digest(self.software, settings_key(config), path, "unreadable")
+        self.used[path] = key
+        return key
+
     def known_keys(self, config: SiteConfig, files: Iterable[tuple[str, os.stat_result, bool]]) -> list[str | None]:
         """The key of each content file whose size, times and inode are as when its key was taken,
         and which leads outside the site as it did then (None for the others), by its path, status

@@ -36,7 +36,7 @@ class Found(NamedTuple):
 
     key: str  # in the cache
     name: str  # its path relative to the site directory
-    data: bytes | None  # its bytes; None when the cache knew the file and it was not read
+    data: bytes | None  # its bytes; None when the cache knew the file and it was not read, or it cannot be read
     linked: bool  # reached through a symbolic link
 
 
@@ -70,8 +70,10 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems = [problem for result in parsed for problem in result.problems] + stray_problems(strays)
         items = [result.item for result in parsed if result.item is not None]
         lines = {result.item.source: result.lines for result in parsed if result.item is not None}
-        shown, embargoed, ledger, placing = _place(items, read_ledger(site_dir), [file.name for file in found], now,
-                                                   drafts, lines, config)
+        recorded = read_ledger(site_dir)
+        unread = tuple(path for path in strays if path.endswith("/"))  # folders that cannot be read: reported
+        present = [file.name for file in found] + [entry.path for entry in recorded.entries if entry.path.startswith(unread)]
+        shown, embargoed, ledger, placing = _place(items, recorded, present, now, drafts, lines, config)
         problems += placing
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
         files = _published_as_is(templates, root)
@@ -172,10 +174,14 @@ def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache:
     for n, (file, parsed) in enumerate(zip(found, cached)):
         if parsed is None:
             data = file.data
-            if data is None:  # known by its stamp, but its item is not kept: keyed by the bytes read now
-                data = (site_dir / file.name).read_bytes()
-                outside = file.linked and leads_outside(site_dir / file.name, site_dir)
-                keys[n] = cache.item_key(config, file.name, data, outside=outside)
+            if data is None:  # known by its stamp, but its item is not kept, or unread: keyed by the bytes read now
+                try:
+                    data = (site_dir / file.name).read_bytes()
+                except OSError:  # unreadable: read_source says why, as this file's problem
+                    keys[n] = cache.unread_key(config, file.name)
+                else:
+                    outside = file.linked and leads_outside(site_dir / file.name, site_dir)
+                    keys[n] = cache.item_key(config, file.name, data, outside=outside)
             missing.append((site_dir / file.name, data, file.linked))
     fresh = iter(parse_files(missing, site_dir, config))
     results = []

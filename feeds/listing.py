@@ -52,6 +52,9 @@ def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
             visited.add(real)
             try:
                 entries = _in_order(directory)
+            except PermissionError:  # not ours to read: its items would be left out unsaid
+                strays.append(top + prefix)
+                continue
             except OSError:  # no such folder, or a link in a loop
                 continue
             linked_folder = real != os.path.normpath(os.path.join(site_real, top + prefix))
@@ -139,12 +142,17 @@ _MARKDOWN = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt"})
 
 
 def stray_problems(strays: Iterable[str]) -> list[Problem]:
-    """A warning for each file under content/ that is not published (see Listing.strays)."""
+    """A warning for each file under content/ that is not published, an error for each folder of a
+    kind that cannot be read (see Listing.strays)."""
     return [_stray_problem(readable_name(path)) for path in strays]
 
 
 def _stray_problem(path: str) -> Problem:
-    """Why a file under content/ is not published: it is not named *.md, or not in a folder of a kind."""
+    """Why a file under content/ is not published: it is not named *.md, or not in a folder of a kind;
+    or why a folder's are not: it cannot be read."""
+    if path.endswith("/"):  # the items in it would be left out, taken down if published: an error
+        return Problem(path, 0, "", "cannot be read: Permission denied; the items in it would be left out",
+                       "let the user who builds the site read it: chmod a+rx, or change its owner")
     parts = path.split("/")
     if len(parts) > 2 and parts[1] in KINDS:
         stem, dot, extension = parts[-1].rpartition(".")
@@ -165,7 +173,8 @@ class Listing:
 
     taken: int  # ns since the epoch, before the first file was looked at
     files: tuple[tuple[str, bool, os.stat_result], ...]  # path relative to the site, whether linked, status
-    strays: tuple[str, ...] = ()  # the other files under content/, which no build reads: misplaced or misnamed
+    strays: tuple[str, ...] = ()  # the other files under content/, which no build reads: misplaced or misnamed, or
+    # in a folder that cannot be read (named with its "/")
 
     @cached_property
     def stamps(self) -> tuple[tuple[str, tuple[int, int, int, int]], ...]:

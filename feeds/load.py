@@ -43,6 +43,7 @@ class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
     }
 
 
+UNREADABLE_HINT = "let the user who builds the site read it: chmod a+r, or change its owner"
 _LAYOUT = "start it with a --- line, the front matter, a --- line, then the body"
 
 
@@ -86,11 +87,14 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
     if linked and leads_outside(path, site_dir):
         return Problem(shown, 1, "", "is a link (or inside a linked folder) leading outside the site directory",
                        "copy the file into content/ instead of linking to it")
-    size = len(data) if data is not None else path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        return Problem(shown, 1, "", f"too large: {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                       "split it, or move large media out of the Markdown")
-    data = path.read_bytes() if data is None else data
+    try:
+        size = len(data) if data is not None else path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return Problem(shown, 1, "", f"too large: {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                           "split it, or move large media out of the Markdown")
+        data = path.read_bytes() if data is None else data
+    except OSError as error:  # not ours to read, as a file saved by another user with no read permission
+        return Problem(shown, 1, "", f"cannot be read: {error.strerror}", UNREADABLE_HINT)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -22,14 +22,15 @@ class Parsed(NamedTuple):
     lines: dict[str, int]  # the line of each front matter key, and of the body
 
 
-# One file to parse: its path, its bytes, and whether it is reached through a symbolic link.
-Job = tuple[Path, bytes, bool]
+# One file to parse: its path, its bytes (None for one that could not be read: read_source tries again,
+# and says why it cannot), and whether it is reached through a symbolic link.
+Job = tuple[Path, bytes | None, bool]
 
 _PARALLEL_FROM = 200  # below this, starting workers costs more than it saves
 _MAKE = {"news": news_item, "event": event}
 
 
-def parse_file(path: Path, data: bytes, site_dir: Path, config: SiteConfig, linked: bool = True) -> Parsed:
+def parse_file(path: Path, data: bytes | None, site_dir: Path, config: SiteConfig, linked: bool = True) -> Parsed:
     """One file's item, problems and key lines."""
     source = read_source(path, site_dir, data, linked)
     if isinstance(source, Problem):

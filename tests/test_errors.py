@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import builtins
+import errno
+import io
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import EXAMPLE_NOW, tree_bytes
@@ -1124,6 +1128,62 @@ def test_unreadable_files_are_reported_with_a_bad_site_toml(built, feeds) -> Non
     assert result.code == 1
     assert_reported(result.err, ["site.toml:6: timezone:", "content/news/latin1.md:2: not UTF-8",
                                  "content/news/bad-yaml.md:3: YAML syntax"])
+    assert tree_bytes(site / "public") == before
+
+
+def unreadable(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
+    """These files and folders refuse to be read, as they do a user without permission to read them
+    (chmod 000 would not do: the tests may run as root, who reads anything)."""
+    denied = {os.path.abspath(path) for path in paths}
+    real_open, real_scandir = io.open, os.scandir
+
+    def refuse(path: Any) -> None:
+        if isinstance(path, (str, os.PathLike)) and os.path.abspath(path) in denied:
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+
+    def guarded_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        refuse(file)
+        return real_open(file, *args, **kwargs)
+
+    def guarded_scandir(path: Any = ".") -> Any:
+        refuse(path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(io, "open", guarded_open)
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(os, "scandir", guarded_scandir)
+
+
+def test_a_content_file_that_cannot_be_read_is_reported_with_the_other_errors(built, feeds, monkeypatch) -> None:
+    site, before = built
+    (site / "content/news/locked.md").write_text(news(OK_NEWS))
+    (site / "content/news/bad.md").write_text(news("title: T\ndate: 2018-02-30\n"))
+    unreadable(monkeypatch, site / "content/news/locked.md")
+    for command in ("check", "build"):
+        result = feeds(command, "--site", site, "--now", EXAMPLE_NOW)
+        assert result.code == 1, result.err
+        assert_reported(result.err, ["content/news/bad.md:3: date: not a date or time",
+                                     "content/news/locked.md:1: cannot be read: Permission denied (hint: let the user "
+                                     "who builds the site read it: chmod a+r, or change its owner)"])
+    assert tree_bytes(site / "public") == before
+
+
+def test_a_content_folder_that_cannot_be_read_is_reported_once_for_the_items_in_it(built, feeds, monkeypatch) -> None:
+    """Its items are not left out unsaid, nor each reported as gone from the ledger."""
+    site, before = built
+    (site / "content/news/2018").mkdir()
+    os.replace(site / PUBLISHED, site / "content/news/2018/release.md")
+    ledger = site / "published.json"
+    ledger.write_text(ledger.read_text().replace(PUBLISHED, "content/news/2018/release.md"))
+    assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
+    before = tree_bytes(site / "public")
+    unreadable(monkeypatch, site / "content/news/2018")
+    result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    errors = [line for line in result.err.splitlines() if ": warning" not in line]
+    assert errors == ["content/news/2018/: cannot be read: Permission denied; the items in it would be left out "
+                      "(hint: let the user who builds the site read it: chmod a+rx, or change its owner)",
+                      "feeds: 1 error; nothing was written"]
     assert tree_bytes(site / "public") == before
 
 
