@@ -90,6 +90,12 @@ def not_utf8(shown: str, data: bytes, error: UnicodeDecodeError, *, after_mark: 
                    "save the file as UTF-8")
 
 
+def unreadable(shown: str, error: OSError, line: int = 0) -> Problem:
+    """A file that is there but cannot be read, as one saved by another user without read permission."""
+    return Problem(shown, line, "", f"cannot be read: {error.strerror}",
+                   "let the user who builds the site read it: chmod a+r, or change its owner")
+
+
 def readable_name(name: str) -> str:
     """A file's name as text: the bytes of a name that is not UTF-8, which Python holds as surrogates
     (os.fsdecode), written out as \\xe8."""

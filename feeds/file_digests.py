@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from feeds.errors import SiteError, unreadable
 from feeds.listing import source_stamp
 from feeds.render import file_digest
 
@@ -33,11 +34,13 @@ class DigestedFile(NamedTuple):
 
 
 def look_at_files(files: Sequence[tuple[str, str]], cache: BuildCache | None, record: str,
-                  measure: Callable[[str, bytes], tuple[int, int] | None] | None = None) -> list[DigestedFile]:
+                  measure: Callable[[str, bytes], tuple[int, int] | None] | None = None, *,
+                  folder: str) -> list[DigestedFile]:
     """Each file, by its path and name, but one removed since it was listed: read and digested unless
     `cache` knows it unchanged (without one, every file is read), and `measure`d by its name and
     bytes as it is read. What was seen is kept in the cache's `record` (see BuildCache.known_files)
-    for the next build."""
+    for the next build. A file that cannot be read is a SiteError at once, named in its `folder` as
+    the user knows it (templates, root), as site.toml is."""
     taken = time.time_ns()
     listed: list[tuple[str, str, os.stat_result]] = []
     for path, name in files:
@@ -55,6 +58,8 @@ def look_at_files(files: Sequence[tuple[str, str]], cache: BuildCache | None, re
                 data = Path(path).read_bytes()
             except FileNotFoundError:
                 continue
+            except OSError as error:  # there, but not ours to read (its permissions)
+                raise SiteError([unreadable(f"{folder}/{name}", error)]) from None
             file = (*source_stamp(stat), file_digest(data), measure(name, data) if measure else None)
             size = len(data)
         else:

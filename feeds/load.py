@@ -12,7 +12,14 @@ from typing import Any
 
 import yaml
 
-from feeds.errors import Problem, display_path, name_problem, not_utf8, readable_name
+from feeds.errors import (
+    Problem,
+    display_path,
+    name_problem,
+    not_utf8,
+    readable_name,
+    unreadable,
+)
 from feeds.limits import (
     MAX_FILE_BYTES,
     MAX_YAML_DEPTH,
@@ -43,7 +50,6 @@ class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
     }
 
 
-UNREADABLE_HINT = "let the user who builds the site read it: chmod a+r, or change its owner"
 _LAYOUT = "start it with a --- line, the front matter, a --- line, then the body"
 
 
@@ -94,7 +100,7 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
                            "split it, or move large media out of the Markdown")
         data = path.read_bytes() if data is None else data
     except OSError as error:  # not ours to read, as a file saved by another user with no read permission
-        return Problem(shown, 1, "", f"cannot be read: {error.strerror}", UNREADABLE_HINT)
+        return unreadable(shown, error, line=1)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

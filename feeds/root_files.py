@@ -104,7 +104,7 @@ def look_at_root(site_dir: Path, cache: BuildCache) -> RootFiles:
     `cache` knows it unchanged, as a template file is (see feeds.file_digests)."""
     folder = site_dir / ROOT_DIR
     found, outside = _walk(site_dir)
-    files = look_at_files([(str(path), name) for name, path in found.items()], cache, ROOT_FILES)
+    files = look_at_files([(str(path), name) for name, path in found.items()], cache, ROOT_FILES, folder=ROOT_DIR)
     return RootFiles(folder, tuple(files), tuple(outside), os.path.lexists(folder) and not folder.is_dir())
 
 

@@ -75,7 +75,7 @@ def look_at_templates(directories: Sequence[Path], cache: BuildCache | None = No
     listed = [[(os.path.join(directory, name), name, linked) for name, linked in template_files(directory)]
               for directory in directories]
     found = {file.path: file for file in look_at_files([(path, name) for files in listed for path, name, _ in files],
-                                                        cache, TEMPLATE_FILES, _static_dimensions)}
+                                                        cache, TEMPLATE_FILES, _static_dimensions, folder="templates")}
     return Templates(tuple(directories),
                      tuple(tuple(found[path] for path, _, _ in files if path in found) for files in listed),
                      frozenset(path for files in listed for path, _, linked in files if linked))

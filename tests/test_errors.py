@@ -1168,6 +1168,21 @@ def test_a_content_file_that_cannot_be_read_is_reported_with_the_other_errors(bu
     assert tree_bytes(site / "public") == before
 
 
+@pytest.mark.parametrize("name", ["templates/static/press/photo.jpg", "templates/strings/en.toml", "root/CNAME"])
+def test_a_template_static_or_root_file_that_cannot_be_read_is_reported_at_its_path(built, feeds, monkeypatch,
+                                                                                     name: str) -> None:
+    """As site.toml is, at once: the content is checked once the site's own files can be read."""
+    site, before = built
+    (site / name).parent.mkdir(parents=True, exist_ok=True)
+    (site / name).write_bytes(b'latest_news = "News"\n' if name.endswith(".toml") else b"x")
+    unreadable(monkeypatch, site / name)
+    result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
+    assert result.code == 1
+    assert result.err.splitlines() == [f"{name}: cannot be read: Permission denied (hint: let the user who builds the "
+                                       "site read it: chmod a+r, or change its owner)", "feeds: 1 error; nothing was written"]
+    assert tree_bytes(site / "public") == before
+
+
 def test_a_content_folder_that_cannot_be_read_is_reported_once_for_the_items_in_it(built, feeds, monkeypatch) -> None:
     """Its items are not left out unsaid, nor each reported as gone from the ledger."""
     site, before = built
