@@ -25,10 +25,12 @@ class OutOfRange(ValueError):
 
 
 def day_or_moment(text: str) -> date | datetime:
-    """A date (all-day) or a date-time, written as front matter takes them; ValueError otherwise
-    (OutOfRange for one outside YEARS)."""
+    """A date (all-day) or a date-time, written as front matter takes them, to the second; ValueError
+    otherwise (OutOfRange for one outside YEARS). A fraction of a second, as a script moving a site over
+    may write (Python's isoformat: 10:00:00.123456), is dropped, as Hugo and Jekyll drop it: a page's
+    <time datetime> takes three digits of one at most, and no newsroom's date needs them."""
     text = text.strip()
-    return in_range(date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text))
+    return in_range(date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text).replace(microsecond=0))
 
 
 def in_range(moment: D) -> D:

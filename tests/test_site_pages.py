@@ -413,6 +413,18 @@ def test_an_updated_news_item_says_when_it_was_published_and_when_it_changed(exa
         data["datePublished"], data["dateModified"]) == ("2018-11-13T09:00:00+01:00", "2018-11-15T16:30:00+01:00")
 
 
+def test_a_date_written_to_the_microsecond_is_published_to_the_second(example_site: Path, feeds) -> None:
+    """As a script moving a site over writes dates (Python's isoformat): HTML's <time datetime> takes
+    three digits of a second's fraction at most, and a page holding six is invalid."""
+    (example_site / "content/news/moved.md").write_text(
+        "---\ntitle: Moved\ndate: 2018-11-13T09:00:00.123456+01:00\nupdated: 2018-11-15T16:30:00.5+01:00\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    page = _html(example_site / "public", "news/moved/index.html")
+    assert [time.get("datetime") for time in page.iter("time")] == ["2018-11-13T09:00:00+01:00", "2018-11-15T16:30:00+01:00"]
+    entry = feedparser.parse((example_site / "public/feeds/atom.xml").read_bytes()).entries[0]
+    assert (entry.published, entry.updated) == ("2018-11-13T09:00:00+01:00", "2018-11-15T16:30:00+01:00")
+
+
 def test_a_sitemap_past_the_protocols_limits_is_an_index_of_several(example_site: Path, feeds, monkeypatch,
                                                                       tmp_path: Path) -> None:
     """A sitemap lists at most 50,000 URLs in at most 50 MB (sitemaps.org), which a newsroom of 100,000
