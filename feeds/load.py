@@ -173,6 +173,10 @@ def _syntax_problem(shown: str, error: yaml.MarkedYAMLError, front: str, lines: 
     if (dashed := _DASHED_LINE.match(lines[line - 1])) and "expected ':'" in (error.problem or ""):  # tags:⏎-Cyber
         return Problem(shown, line, "", "YAML syntax: a list's line needs a space after its '-'",
                        f"write - {dashed['item']}")
+    if "invalid Unicode character escape" in (error.problem or ""):  # "\ud83d\ude80", 🚀 as JSON escapes it
+        return Problem(shown, line, "", "YAML syntax: a \\u escape that is no character (\\ud800 to \\udfff are "
+                       "halves of the pairs JSON writes emoji as, which YAML does not join)", "write the character itself, or its code point in one "
+                       "escape: \\U0001F680 for \\ud83d\\ude80")
     if _indented_by_tab(lines[line - 1]):  # libyaml's message does not name the tab
         return Problem(shown, line, "", "YAML syntax: a tab indents this line; YAML indents with spaces only",
                        "replace the tab with spaces")

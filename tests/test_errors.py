@@ -183,6 +183,10 @@ ERRORS = [
          ["content/news/deep.md:4: x: nested more than 16 levels deep"]),
     Case("yaml-control-escape", {"content/news/bell.md": news('title: "ring \\a"\ndate: 2018-11-12\n')},
          ["content/news/bell.md:2: title: contains the control character U+0007"]),
+    Case("yaml-surrogate-escape", {"content/news/json.md": news('date: 2018-11-12\ntitle: "\\ud83d\\ude80 Launch"\n')},
+         ["content/news/json.md:3: YAML syntax: a \\u escape that is no character (\\ud800 to \\udfff are halves of "
+          "the pairs JSON writes emoji as, which YAML does not join) (hint: write the character itself, or its code point in one escape: \\U0001F680 for "
+          "\\ud83d\\ude80)"]),
     # Unicode's noncharacters: HTML's parser reports each one, as the Nu Html Checker does on the page.
     Case("yaml-noncharacter-escape", {"content/news/nonchar-escape.md": news('title: "Not \\uFDD0 one"\ndate: 2018-11-12\n')},
          ["content/news/nonchar-escape.md:2: title: contains the noncharacter U+FDD0"]),
