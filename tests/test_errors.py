@@ -404,6 +404,8 @@ ERRORS = [
     # Files that cannot be read
     Case("not-utf8", {"content/news/latin1.md": b"---\ntitle: Z\xfcrich\ndate: 2018-11-12\n---\n"},
          ["content/news/latin1.md:2: not UTF-8: byte 0xfc at offset 12"]),
+    Case("not-utf8-with-lines-ended-by-cr", {"content/news/mac.md": b"---\rtitle: T\rdate: 2018-11-12\r---\rZ\x9frich\r"},
+         ["content/news/mac.md:5: not UTF-8: byte 0x9f at offset 35"]),
     Case("not-utf8-after-a-byte-order-mark", {"content/news/bom.md": b"\xef\xbb\xbf" + news(OK_NEWS).encode()
                                               + b"\xc9t\xe9 2018.\n"},
          ["content/news/bom.md:6: not UTF-8: byte 0xc9 at offset 43"]),
