@@ -802,6 +802,20 @@ def test_tags_keep_their_written_names_and_a_shared_slug_is_reported(example_sit
     assert "content/news/2018-11-15-c.md:4: tags: '🚀' gives no slug" in result.err
 
 
+def test_a_tag_written_in_either_unicode_form_is_one_tag_named_alike_everywhere(example_site: Path, feeds) -> None:
+    """Café with its é as one character (NFC) or as e and an accent (NFD, as a Mac may give it) is the
+    same text: one tag, without a warning that it shares its page with itself, and one category to
+    the feed readers that match them by their text."""
+    news = example_site / "content/news"
+    (news / "a.md").write_text("---\ntitle: A\ndate: 2018-11-13T09:00:00+01:00\ntags: [Caf\u00e9]\n---\nA.\n")
+    (news / "b.md").write_text("---\ntitle: B\ndate: 2018-11-14T09:00:00+01:00\ntags: [Cafe\u0301]\n---\nB.\n")
+    result = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0 and result.err == "", result.err
+    entries = feedparser.parse(str(example_site / "public/feeds/atom.xml")).entries
+    assert {entry.title: [tag.term for tag in entry.tags] for entry in entries if entry.title in ("A", "B")} == {
+        "A": ["Caf\u00e9"], "B": ["Caf\u00e9"]}
+
+
 def test_a_language_tag_is_checked(example_site: Path, feeds) -> None:
     config = example_site / "site.toml"
     config.write_text(config.read_text(encoding="utf-8").replace('language = "en"', 'language = "fr_CH"'), encoding="utf-8")
