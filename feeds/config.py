@@ -131,7 +131,7 @@ class _Reader:
         *tables, key = dotted.split(".")
         header = re.compile(r"^\s*\[\s*" + re.escape(".".join(tables)) + r"\s*\]") if tables else None
         assign = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
-        table_header = re.compile(r"^\s*\[\s*" + re.escape(dotted) + r"\s*\]")
+        table_header = re.compile(r"^\s*\[\[?\s*" + re.escape(dotted) + r"\s*\]")  # [feeds], or [[feeds]] by mistake
         in_table = header is None
         for number, line in enumerate(self.lines, 1):
             if table_header.match(line):

@@ -519,6 +519,8 @@ ERRORS = [
          edits={"site.toml": ('title = "Centre for Cybersecurity Newsroom"', "title = 2018-11-12")}),
     Case("site-toml-true-as-number", {}, ["site.toml:12: feeds.limit: expected a whole number, got true"],
          edits={"site.toml": ("limit = 20", "limit = true")}),
+    Case("site-toml-array-of-tables", {}, ["site.toml:11: feeds: expected a table (hint: write it as a [feeds] section)"],
+         edits={"site.toml": ("[feeds]", "[[feeds]]")}),
     Case("site-toml-list-as-flag", {}, ["site.toml:13: feeds.include_events: expected true or false, got a list"],
          edits={"site.toml": ("include_events = true", "include_events = []")}),
     Case("template-not-utf8", {"templates/news.html": b'\xef\xbb\xbf{% extends "base.html" %}\n{% block main %}\nZ\xfcrich\n{% endblock %}\n'},
