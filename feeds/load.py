@@ -175,8 +175,8 @@ def _syntax_problem(shown: str, error: yaml.MarkedYAMLError, front: str, lines: 
                        f"write - {dashed['item']}")
     if "invalid Unicode character escape" in (error.problem or ""):  # "\ud83d\ude80", 🚀 as JSON escapes it
         return Problem(shown, line, "", "YAML syntax: a \\u escape that is no character (\\ud800 to \\udfff are "
-                       "halves of the pairs JSON writes emoji as, which YAML does not join)", "write the character itself, or its code point in one "
-                       "escape: \\U0001F680 for \\ud83d\\ude80")
+                       "halves of the pairs JSON writes emoji as, which YAML does not join)",
+                       "write the character itself, or its code point in one escape: \\U0001F680 for \\ud83d\\ude80")
     if _indented_by_tab(lines[line - 1]):  # libyaml's message does not name the tab
         return Problem(shown, line, "", "YAML syntax: a tab indents this line; YAML indents with spaces only",
                        "replace the tab with spaces")
