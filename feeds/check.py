@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -62,7 +63,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
     `templates` are the files of the template folders (see feeds.template_digests), and `root` those
     of root/ (see feeds.root_files)."""
     # Imported here, with the parsers and checks they bring: a build that changes nothing needs none.
-    from feeds.lint import lint_images, lint_timely
+    from feeds.lint import lint_images, lint_setting_images, lint_timely
     from feeds.lint_links import lint_links
 
     with progress.phase("validate"), _collector_paused():
@@ -78,6 +79,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
         files = _published_as_is(templates, root)
         problems += lint_timely(shown, lines, now, config.timezone) + lint_images(shown, lines, files, config)
+        problems += lint_setting_images(config, files, partial(setting_line, site_dir))
         problems += lint_links(shown, embargoed, lines, files, _unmade_pages(found, parsed), config.base_url,
                                lambda name: _text_of(site_dir / name))
         strings, string_problems = _strings(site_dir, config, templates.key)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, tzinfo
 
 from feeds import markup
-from feeds.config import SiteConfig
+from feeds.config import CONFIG_NAME, SiteConfig
 from feeds.errors import Problem, Severity
 from feeds.load import Source
 from feeds.model import Event, Item, NewsItem, Status
@@ -137,6 +137,17 @@ def lint_images(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], f
                     Severity.WARNING)
             for item in items if isinstance(item, NewsItem) and item.image
             and (path := config.own_file(item.image)) is not None and path not in files]
+
+
+def lint_setting_images(config: SiteConfig, files: set[str], line_of: Callable[[str], int]) -> list[Problem]:
+    """A warning for each image of the settings ([feeds] icon and logo, [calendar] image) named as a file
+    of the site that the site does not have (see lint_images), at its line of site.toml (`line_of`)."""
+    named = {"feeds.icon": config.feeds.icon, "feeds.logo": config.feeds.logo, "calendar.image": config.calendar.image}
+    return [Problem(CONFIG_NAME, line_of(key), key,
+                    f"{value} is not a file of the site; feed readers and calendar apps would show a broken image",
+                    "put the file under templates/static/ and name it static/..., or give an https:// address",
+                    Severity.WARNING)
+            for key, value in named.items() if value and (path := config.own_file(value)) is not None and path not in files]
 
 
 def lint_timely(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], now: datetime,

@@ -610,6 +610,16 @@ WARNINGS = [
          ["content/news/picture.md:4: warning: image: has no image_alt"]),
     Case("image-not-in-the-site", {"content/news/missing.md": news(OK_NEWS + "image: static/nowhere.png\nimage_alt: A\n")},
          ["content/news/missing.md:4: warning: image: static/nowhere.png is not a file of the site"]),
+    # A feed's icon or logo, or the calendar's image, that the site lacks: every reader shows it broken.
+    Case("setting-images-not-in-the-site", {},
+         ["site.toml:15: warning: feeds.logo: https://newsroom.example.org/static/logo.png is not a file of the "
+          "site; feed readers and calendar apps would show a broken image (hint: put the file under templates/static/",
+          "site.toml:18: warning: calendar.image: static/calendar.png is not a file of the site"],
+         unreported=("site.toml:14",),  # the icon, a file the site has
+         edits={"site.toml": ("include_events = true\n\n[calendar]",
+                              'include_events = true\nicon = "static/favicon.svg"\n'
+                              'logo = "https://newsroom.example.org/static/logo.png"\n\n[calendar]\n'
+                              'image = "static/calendar.png"')}),
     Case("image-by-the-sites-address-not-in-the-site",  # the site's own address names a file of the site too
          {"content/news/missing.md": news(OK_NEWS + "image: https://newsroom.example.org/static/nowhere.png\nimage_alt: A\n"),
           "content/news/found.md": news(OK_NEWS + "image: https://newsroom.example.org/static/favicon.svg\nimage_alt: A\n")},
