@@ -1069,27 +1069,34 @@ def test_a_template_file_written_just_before_its_record_is_read_until_a_later_re
     assert BuildCache.open(site).known_files(TEMPLATE_FILES, [(str(photo), photo.stat())]) == [None]  # its change time moved
 
 
+def build_changing_after_the_look(feeds, site: Path, monkeypatch: pytest.MonkeyPatch, look: str, path: Path,
+                                  data: bytes):
+    """A build of the site in which `path` is given `data` right after the build's `look` at its folder
+    (feeds.build.look_at_templates or look_at_root) has digested it."""
+    import feeds.build as building
+
+    looked = getattr(building, look)
+
+    def changed_after_the_look(*args: object, **kwargs: object) -> object:
+        found = looked(*args, **kwargs)
+        path.write_bytes(data)
+        return found
+
+    with monkeypatch.context() as patched:
+        patched.setattr(building, look, changed_after_the_look)
+        return feeds("build", "--site", site, "--now", EXAMPLE_NOW)
+
+
 def test_a_static_file_changed_as_the_build_publishes_it_fails_the_build(site: Path, build, feeds, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """A static file is copied into the output after its digest was taken: one that changed in between
     would be kept under a digest its bytes do not have, and never published again. The build fails
     instead; the next one publishes it."""
-    import feeds.build as building
-
     with_news_photo(site, 120, 80)
     build(site)
     photo = site / "templates/static/images/photo.png"
-    looked = building.look_at_templates
-
-    def changed_after_the_look(*args: object, **kwargs: object) -> object:
-        templates = looked(*args, **kwargs)
-        photo.write_bytes(png(30, 30))
-        return templates
-
     photo.write_bytes(png(90, 90))
-    with monkeypatch.context() as patched:
-        patched.setattr(building, "look_at_templates", changed_after_the_look)
-        result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
+    result = build_changing_after_the_look(feeds, site, monkeypatch, "look_at_templates", photo, png(30, 30))
     assert result.code == 1
     assert "templates/static/images/photo.png: changed while the build was publishing it" in result.err
     after = build(site)
@@ -1129,23 +1136,12 @@ def test_a_file_of_root_changed_as_the_build_publishes_it_fails_the_build(site: 
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """A file of root/ is copied into the output after its digest was taken, as a static file is: one
     that changed in between fails the build, and the next one publishes it."""
-    import feeds.build as building
-
     (site / "root").mkdir()
     cname = site / "root/CNAME"
     cname.write_bytes(b"old.example.org\n")
     build(site)
-    looked = building.look_at_root
-
-    def changed_after_the_look(*args: object, **kwargs: object) -> object:
-        root = looked(*args, **kwargs)
-        cname.write_bytes(b"newer.example.org\n")
-        return root
-
     cname.write_bytes(b"new.example.org\n")
-    with monkeypatch.context() as patched:
-        patched.setattr(building, "look_at_root", changed_after_the_look)
-        result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
+    result = build_changing_after_the_look(feeds, site, monkeypatch, "look_at_root", cname, b"newer.example.org\n")
     assert result.code == 1
     assert "root/CNAME: changed while the build was publishing it" in result.err
     after = build(site)
