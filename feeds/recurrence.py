@@ -140,6 +140,22 @@ def occurrences(event: Event, after: datetime, count: int) -> list[Occurrence]:
     return list(islice(found, count))
 
 
+def last_ended(event: Event, now: datetime) -> datetime | None:
+    """The end of the event's last date over at `now`, when time alone last changed how pages show it
+    (the event marked over, or a series' next dates moved on), as an instant; None while none is over."""
+    if event.ends_before(now):
+        return event.ends_at
+    if event.recurrence is None:
+        return None
+    ended = None
+    for occurrence in _all_occurrences(event):
+        end = instant(occurrence.end, event.timezone)
+        if end > now:
+            return ended
+        ended = end
+    return ended
+
+
 def first_occurrence(event: Event) -> Occurrence:
     """The event's first instance: its start, or a series' first date that is not excluded."""
     return next(_all_occurrences(event), Occurrence(event.start, event.end_exclusive or event.start))

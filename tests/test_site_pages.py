@@ -402,6 +402,32 @@ def test_sitemap_lists_every_page_and_robots_points_at_it(built_sites) -> None:
     assert lastmod[BASE + EVENT] == lastmod[BASE + "tags/cybersecurity/"] == lastmod[BASE + "archive/"] == "2018-11-12T08:30:00Z"
 
 
+def test_a_page_showing_an_event_changed_when_the_event_ended(example_site: Path, feeds, tmp_path: Path) -> None:
+    """Once the Annual Gathering is over, its page says so and the lists move it among the past events:
+    the sitemap dates those pages at its end (midnight in Geneva after its last day), not at its
+    announcement, so that search engines read them again; a page that shows no event keeps its date.
+    A weekly series' page changed when its last date over ended, as its next dates moved on."""
+    (example_site / "content/events/weekly.md").write_text(
+        "---\ntitle: Weekly briefing\ndate: 2018-11-01T09:00:00+01:00\nstart: 2018-11-05T10:00\n"
+        "end: 2018-11-05T11:00\nrrule: FREQ=WEEKLY;COUNT=10\ntags: [Briefings]\n---\nEvery Monday.\n", encoding="utf-8")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+    def lastmod(now: str) -> dict[str, str]:
+        output = tmp_path / now
+        assert feeds("build", "--site", example_site, "--output", output, "--now", now).code == 0
+        sitemap = lxml.etree.parse(str(output / "sitemap.xml"))
+        return {url.findtext("s:loc", namespaces=ns).removeprefix(BASE): url.findtext("s:lastmod", namespaces=ns)
+                for url in sitemap.xpath("//s:url", namespaces=ns)}
+
+    before, after = lastmod(EXAMPLE_NOW), lastmod("2018-12-01T12:00:00+01:00")
+    assert before[EVENT] == "2018-11-12T08:30:00Z"  # announced; on 20 November it is still to come
+    for page in (EVENT, "", "events/", "archive/", "tags/cybersecurity/"):
+        assert after[page] == "2018-11-27T23:00:00Z", page
+    assert after[NEWS] == before[NEWS] == "2018-11-12T08:00:00Z"
+    assert before["events/weekly/"] == "2018-11-19T10:00:00Z"  # its third Monday, 10:00 to 11:00 in Zurich
+    assert after["events/weekly/"] == "2018-11-26T10:00:00Z"
+
+
 def test_an_updated_news_item_says_when_it_was_published_and_when_it_changed(example_site: Path, feeds) -> None:
     (example_site / "content/news/changed.md").write_text(
         "---\ntitle: Changed\ndate: 2018-11-13T09:00:00+01:00\nupdated: 2018-11-15T16:30:00+01:00\n---\nX.\n")

@@ -35,7 +35,7 @@ from feeds.languages import direction
 from feeds.listing import litter
 from feeds.markup import with_back_labels, with_footnotes_heading
 from feeds.model import Event, Item, NewsItem, Site, Tag
-from feeds.recurrence import Occurrence, occurrences
+from feeds.recurrence import Occurrence, last_ended, occurrences
 from feeds.render import CopiedFile, Output, OutputFile, structured
 from feeds.render.channels import SITE_FOLDER, channels, tag_feed_paths
 from feeds.render.images import ImageSizes, image_sizes
@@ -282,12 +282,26 @@ def _site_pages(site: Site,
         listed.append(PageJob(folder, shows, label, template, title, description, options))
         sitemap.append((folder, modified))
 
+    ended: dict[str, datetime | None] = {}  # each event's last_ended, worked out once
+
+    def changed(modified: datetime | None, items: Sequence[Item]) -> datetime | None:
+        """When a page showing these items last changed: at `modified`, or later, when time alone changed
+        how one of their events is shown (marked over, a series' next dates moved on)."""
+        for event in items:
+            if isinstance(event, Event):
+                if event.id not in ended:
+                    ended[event.id] = last_ended(event, site.now)
+                if (moment := ended[event.id]) and (modified is None or moment > modified):
+                    modified = moment
+        return modified
+
     newest = updated("", site.items)
     tags = site.tags
     feeds = channels(site)
     fed = {channel.tag.slug for channel in feeds if channel.tag}  # a tag only events have has none when feeds leave events out
-    page("", "index.html", config.title, config.description, data=structured.website(site), modified=newest,
-         news=site.news[:INDEX_LIMIT], upcoming=site.upcoming[:INDEX_LIMIT], past=site.past[:INDEX_LIMIT],
+    upcoming, past = site.upcoming[:INDEX_LIMIT], site.past[:INDEX_LIMIT]
+    page("", "index.html", config.title, config.description, data=structured.website(site),
+         modified=changed(newest, (*upcoming, *past)), news=site.news[:INDEX_LIMIT], upcoming=upcoming, past=past,
          tags=tags)
     # archive/ lists every item; news/ and events/ each kind alone, events soonest first. Each list has one
     # page, empty, when it has no items: the menu links it.
@@ -297,20 +311,23 @@ def _site_pages(site: Site,
         for folder, listing in paginate(items, f"{section}/"):
             numbered = _numbered(title, listing, t)
             job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items,
-                label=f"{listing.number}/{listing.count}", modified=updated(folder, listing.items),
+                label=f"{listing.number}/{listing.count}", modified=changed(updated(folder, listing.items), listing.items),
                 options=partial(dict, listing=listing, tag="", tag_feeds={}))
     related = related_items(site)
     for item in site.items:
         shown = related.get(item.id, ())
         job(item.path, "news.html" if isinstance(item, NewsItem) else "event.html", item.title, item.summary,
-            shows=(item, *shown), label="", modified=item.updated, options=partial(_item_options, site, item, shown))
+            shows=(item, *shown), label="", modified=changed(item.updated, (item,)),
+            options=partial(_item_options, site, item, shown))
     page("tags/", "tags.html", t.all_tags, _described(t.all_tags, site), tags=tags, modified=newest)
     for tag, items in tags.items():
         # The tag's name, and whether it has feeds, are in the label: items elsewhere decide them.
         for folder, listing in paginate(items, f"tags/{tag.slug}/"):
             numbered = _numbered(t.tag_title.format(tag=tag.name), listing, t)
-            job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items, label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {tag.slug in fed}",
-                modified=updated(folder, listing.items), options=partial(_tag_options, site, listing, tag, tag.slug in fed))
+            job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items,
+                label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {tag.slug in fed}",
+                modified=changed(updated(folder, listing.items), listing.items),
+                options=partial(_tag_options, site, listing, tag, tag.slug in fed))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds, modified=newest)
     return whole, listed, sitemap
 
