@@ -68,8 +68,36 @@ def describe_character(text: str, index: int) -> str:
 
 
 def one_line(text: str) -> str:
-    """A text field as published: runs of spaces, tabs and line breaks become one space; ends trimmed."""
-    return _WHITESPACE_RUN.sub(" ", text).strip()
+    """A text field as published: runs of spaces, tabs and line breaks become one space; ends trimmed;
+    directions it opens, closed (see directions_closed)."""
+    return directions_closed(_WHITESPACE_RUN.sub(" ", text).strip())
+
+
+# Unicode's explicit directional formatting: embeddings and overrides (LRE, RLE, LRO, RLO) that PDF
+# closes, and isolates (LRI, RLI, FSI) that PDI closes.
+_DIRECTIONAL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_PDF, _PDI = "\u202c", "\u2069"
+
+
+def directions_closed(text: str) -> str:
+    """The text with every direction it opens and leaves open closed at its end, as the end of a
+    paragraph closes them on a page. A title is also shown beside other text, in a window's title bar
+    (before the site's name), a feed reader's list or a calendar: a right-to-left override (U+202E)
+    left open there would reverse that text too."""
+    if not _DIRECTIONAL.search(text):
+        return text
+    still_open: list[str] = []  # the closer of each direction opened, the innermost last
+    for mark in _DIRECTIONAL.findall(text):
+        if mark == _PDF:
+            if still_open and still_open[-1] == _PDF:
+                still_open.pop()
+        elif mark == _PDI:
+            if _PDI in still_open:  # closes its isolate, and what was opened inside it
+                while still_open.pop() != _PDI:
+                    pass
+        else:
+            still_open.append(_PDI if mark >= "\u2066" else _PDF)
+    return text + "".join(reversed(still_open))
 
 
 def html_depth(fragment: str) -> int:

@@ -11,7 +11,7 @@ import nh3
 from cmarkgfm.cmark import Options
 
 from feeds import commonmark
-from feeds.limits import check_depth
+from feeds.limits import check_depth, directions_closed
 
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tasklist"]
 # Raw HTML is let through cmark and then cleaned by nh3, so safe markup a writer pastes survives and
@@ -204,7 +204,7 @@ def _text_on_one_line(fragment: str) -> str:
     check_depth(fragment)
     if "footnote-" in fragment:
         fragment = _FOOTNOTE_BACK.sub("", _FOOTNOTE_REF.sub("", fragment))
-    return " ".join(html.unescape(_TEXT_ONLY.clean(_with_alt_texts(fragment))).split())
+    return directions_closed(" ".join(html.unescape(_TEXT_ONLY.clean(_with_alt_texts(fragment))).split()))
 
 
 def _with_alt_texts(fragment: str) -> str:

@@ -124,6 +124,37 @@ def test_calendar_fields_never_start_a_new_property(hostile: Path) -> None:
     assert starts.count(b"BEGIN") == starts.count(b"END") and b"ATTENDEE" not in starts
 
 
+def _open_overrides(text: str) -> int:
+    """How many embeddings and overrides (U+202A, B, D, E) the text leaves open: each PDF (U+202C) closes one."""
+    depth = 0
+    for character in text:
+        if character in "\u202a\u202b\u202d\u202e":
+            depth += 1
+        elif character == "\u202c" and depth:
+            depth -= 1
+    return depth
+
+
+def test_a_right_to_left_override_in_a_title_reverses_no_other_text(example_site: Path, feeds) -> None:
+    """A title or summary holding a right-to-left override (U+202E), as a spoofed file name does, is
+    closed at its end: in the window's title, the site's name after it, in a feed reader or calendar
+    the text beside it, would read backwards otherwise."""
+    (example_site / "content/news/spoof.md").write_text(
+        "---\ntitle: \"Invoice \\u202Efdp.exe\"\ndate: 2018-11-13\nsummary: \"Read \\u202Eit now\"\n---\n"
+        "Body \u202ereversed.\n\n## Section\n", encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    output = example_site / "public"
+    page = lxml.html.fromstring((output / "news/spoof/index.html").read_bytes())
+    title, _, site_name = page.findtext(".//title").partition(" · ")
+    assert title == "Invoice \u202efdp.exe\u202c" and site_name == "Centre for Cybersecurity Newsroom"
+    assert _open_overrides(title) == 0  # closed before the site's name
+    feed = feedparser.parse((output / "feeds/atom.xml").read_bytes())
+    entry = next(e for e in feed.entries if e.link.endswith("/news/spoof/"))
+    assert entry.title == title and _open_overrides(entry.summary) == 0
+    card = lxml.html.fromstring((output / "index.html").read_bytes()).xpath('//a[contains(@href, "news/spoof/")]')[0]
+    assert _open_overrides(card.text_content()) == 0
+
+
 def test_bom_and_crlf_files_build(example_site: Path, feeds) -> None:
     text = "---\r\ntitle: Windows note\r\ndate: 2018-11-13\r\nsummary: Written on Windows.\r\n---\r\nBody line.\r\n"
     (example_site / "content/news/windows.md").write_bytes("\ufeff".encode() + text.encode())
