@@ -86,6 +86,9 @@ def not_utf8(shown: str, data: bytes, error: UnicodeDecodeError, *, after_mark: 
     from the first byte), are not UTF-8: the byte, its offset in the file and its line."""
     # The decoder counts from after the byte order mark, which the file holds all the same.
     at = error.start + (len(codecs.BOM_UTF8) if after_mark and data.startswith(codecs.BOM_UTF8) else 0)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # as Windows' Notepad saves "Unicode"
+        return Problem(shown, 1, "", "not UTF-8: the file is UTF-16, as its first two bytes say",
+                       "save the file as UTF-8 (in Notepad: Save as, Encoding: UTF-8)")
     before = data[:at]  # its lines end as files end them: LF, CRLF, or CR alone (an old Mac's, as its MacRoman)
     line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
     return Problem(shown, line, "", f"not UTF-8: byte 0x{data[at]:02x} at offset {at}", "save the file as UTF-8")

@@ -404,6 +404,9 @@ ERRORS = [
     # Files that cannot be read
     Case("not-utf8", {"content/news/latin1.md": b"---\ntitle: Z\xfcrich\ndate: 2018-11-12\n---\n"},
          ["content/news/latin1.md:2: not UTF-8: byte 0xfc at offset 12"]),
+    Case("utf16-from-notepad", {"content/news/notepad.md": news(OK_NEWS).encode("utf-16")},
+         ["content/news/notepad.md:1: not UTF-8: the file is UTF-16, as its first two bytes say (hint: save the file "
+          "as UTF-8 (in Notepad: Save as, Encoding: UTF-8))"]),
     Case("not-utf8-with-lines-ended-by-cr", {"content/news/mac.md": b"---\rtitle: T\rdate: 2018-11-12\r---\rZ\x9frich\r"},
          ["content/news/mac.md:5: not UTF-8: byte 0x9f at offset 35"]),
     Case("not-utf8-after-a-byte-order-mark", {"content/news/bom.md": b"\xef\xbb\xbf" + news(OK_NEWS).encode()
@@ -530,7 +533,8 @@ ERRORS = [
          ["templates/strings/fr.toml:1: not UTF-8: byte 0xe8 at offset 20 (hint: save the file as UTF-8)"],
          edits={"site.toml": ('language = "en"', 'language = "fr"')}),
     Case("ui-strings-utf16", {"templates/strings/en.toml": 'latest_news = "News"\n'.encode("utf-16")},
-         ["templates/strings/en.toml:1: not UTF-8: byte 0xff at offset 0"]),
+         ["templates/strings/en.toml:1: not UTF-8: the file is UTF-16, as its first two bytes say (hint: save the "
+          "file as UTF-8"]),
     Case("ui-strings-syntax", {"templates/strings/en.toml": 'latest_news = "News"\nby = "By" {author}\n'},
          ['templates/strings/en.toml:2: TOML syntax: Expected newline or end of document after a statement '
           '(hint: write key = "text", one to a line, quoting the text)']),
