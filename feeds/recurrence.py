@@ -215,7 +215,8 @@ def _exdates(values: Any, start: date | datetime, starts: set[date | datetime]) 
         moment = _moment(value, start.tzinfo if isinstance(start, datetime) else None)
         if moment is None or isinstance(moment, datetime) != isinstance(start, datetime):
             kind = "a date-time like start" if isinstance(start, datetime) else "a date like start"
-            raise RecurrenceError("exdate", f"{value!r} is not {kind}", "list the starts to leave out")
+            shown = "an empty entry" if value is None else repr(value)  # a list's "-" with nothing after it
+            raise RecurrenceError("exdate", f"{shown} is not {kind}", "list the starts to leave out")
         if isinstance(moment, datetime):
             moment = moment.astimezone(start.tzinfo)
         if moment not in starts:

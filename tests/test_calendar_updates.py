@@ -88,6 +88,8 @@ BAD_SERIES = [
     ("rrule: FREQ=MONTHLY;BYDAY=2TU;COUNT=3", "rrule: does not include start (2018-11-06T10:00:00+01:00)"),
     ("rrule: FREQ=MONTHLY;BYDAY=1TU;COUNT=3\nexdate: [2018-12-05T10:00]", "exdate: 2018-12-05T10:00 is not an occurrence"),
     ("exdate: [2018-12-04T10:00]", "exdate: needs an rrule"),
+    ("rrule: FREQ=MONTHLY;BYDAY=1TU;COUNT=3\nexdate:\n  - 2018-12-04T10:00\n  -",
+     "exdate: an empty entry is not a date-time like start"),
     ("rrule: FREQ=WEEKLY;COUNT=2\nexdate: [2018-11-06T10:00, 2018-11-13T10:00]", "exdate: leaves out every date of the series"),
     # Parts that RFC 5545 section 3.3.10 forbids together, or that ical.js (Thunderbird) will not expand:
     # the whole calendar would fail to load there.
