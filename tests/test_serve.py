@@ -625,7 +625,7 @@ def test_the_preview_survives_a_build_that_fails_unexpectedly(example_site: Path
     strings.parent.mkdir(parents=True)
     strings.write_bytes('latest_news = "News"\n'.encode("utf-16"))
     preview.rebuild()
-    assert preview.state.problems[0].startswith("templates/strings/en.toml:1: not UTF-8: byte 0xff at offset 0")
+    assert preview.state.problems[0].startswith("templates/strings/en.toml:1: not UTF-8: the file is UTF-16")
     strings.unlink()
 
     def fault(*args: object) -> None:
