@@ -198,7 +198,8 @@ def _check(args: argparse.Namespace) -> int:
     try:
         loaded = load_site(args.site, now=args.now, drafts=args.drafts, strict=args.strict,
                            cache=BuildCache.open(args.site, read_only=True))
-        render(loaded.site, args.site, loaded.root, Fresh(loaded.templates))  # templates are checked too; no file is written
+        # The templates are tried on every page too; no file is written.
+        render(loaded.site, args.site, loaded.root, Fresh(loaded.templates))
     except SiteError as error:
         if not github:
             raise
