@@ -153,7 +153,9 @@ class Parts:
             part = make(events[n])
             return EventPart(part.text, self.place(OutputFile(part.file.path, part.file.data, keys[n])))
 
-        parts = _fill(found, made, _SPREAD_EVENTS)
+        # Made zone by zone: a process makes a zone's VTIMEZONE for a span of years once, so a worker
+        # given the events of a few zones makes a few (given them by their starts, both made nearly all).
+        parts = _fill(found, made, _SPREAD_EVENTS, order=lambda n: events[n].timezone.key)
         self.used_events.update((key, part.text) for key, part in zip(keys, parts))
         return parts
 
@@ -326,9 +328,13 @@ def _same(these: Sequence[Item], those: Sequence[Item]) -> bool:
     return len(these) == len(those) and all(map(operator.is_, these, those))
 
 
-def _fill(found: list[T | None], make: Callable[[int], T], minimum: int) -> list[T]:
-    """`found` with each gap n filled by make(n), over the cores when there are at least `minimum` gaps."""
+def _fill(found: list[T | None], make: Callable[[int], T], minimum: int,
+          order: Callable[[int], str] | None = None) -> list[T]:
+    """`found` with each gap n filled by make(n), over the cores when there are at least `minimum` gaps,
+    made in the `order` given (by the key of each n), if any."""
     missing = [n for n, part in enumerate(found) if part is None]
+    if order is not None:
+        missing.sort(key=order)
     for n, part in zip(missing, spread(make, missing, minimum=minimum)):
         found[n] = part
     return found  # type: ignore[return-value]
