@@ -282,17 +282,13 @@ def _site_pages(site: Site,
         listed.append(PageJob(folder, shows, label, template, title, description, options))
         sitemap.append((folder, modified))
 
-    ended: dict[str, datetime | None] = {}  # each event's last_ended, worked out once
+    # When time alone last changed how each event is shown (marked over, a series' next dates moved on).
+    ended = {event.id: moment for event in site.events if (moment := last_ended(event, site.now))}
 
     def changed(modified: datetime | None, items: Sequence[Item]) -> datetime | None:
-        """When a page showing these items last changed: at `modified`, or later, when time alone changed
-        how one of their events is shown (marked over, a series' next dates moved on)."""
-        for event in items:
-            if isinstance(event, Event):
-                if event.id not in ended:
-                    ended[event.id] = last_ended(event, site.now)
-                if (moment := ended[event.id]) and (modified is None or moment > modified):
-                    modified = moment
+        """When a page showing these items last changed: at `modified`, or later, at an event's `ended`."""
+        if ended and (moments := [ended[item.id] for item in items if item.id in ended]):
+            return max(moments) if modified is None else max(modified, *moments)
         return modified
 
     newest = updated("", site.items)
@@ -316,9 +312,9 @@ def _site_pages(site: Site,
     related = related_items(site)
     for item in site.items:
         shown = related.get(item.id, ())
+        modified = max(item.updated, ended[item.id]) if item.id in ended else item.updated
         job(item.path, "news.html" if isinstance(item, NewsItem) else "event.html", item.title, item.summary,
-            shows=(item, *shown), label="", modified=changed(item.updated, (item,)),
-            options=partial(_item_options, site, item, shown))
+            shows=(item, *shown), label="", modified=modified, options=partial(_item_options, site, item, shown))
     page("tags/", "tags.html", t.all_tags, _described(t.all_tags, site), tags=tags, modified=newest)
     for tag, items in tags.items():
         # The tag's name, and whether it has feeds, are in the label: items elsewhere decide them.
