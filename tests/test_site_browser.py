@@ -242,24 +242,25 @@ def test_a_task_lists_tick_boxes_are_named_by_their_items(browser, example_site:
         assert violations == [], _describe(violations)
 
 
-def _with_wide_code_and_table(site: Path, columns: int) -> None:
+@contextlib.contextmanager
+def _wide_code_and_table_page(browser: Browser, site: Path, feeds, columns: int, width: int) -> Iterator[tuple[Visit, Page]]:
     """The example's news item ending with a code block and a table of `columns` columns, both wider
-    than a page."""
+    than a page, built and opened in a window `width` pixels wide; yields the visit and the page."""
     news = site / "content/news/2018-11-12-forum-joins-paris-call.md"
     news.write_text(news.read_text(encoding="utf-8") + "\n```\n" + "openssl dgst -sha256 " * columns + "\n```\n\n"
                     + "| " + " | ".join(f"Signatory {n}" for n in range(columns)) + " |\n" + "|---" * columns + "|\n"
                     + "| " + " | ".join(f"State {n}" for n in range(columns)) + " |\n", encoding="utf-8")
+    assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
+    visit = Visit(browser, width=width)
+    with _serving(site / "public") as address, contextlib.closing(visit):
+        yield visit, visit.open(address + "news/forum-joins-paris-call/")
 
 
 def test_a_bodys_wide_code_and_tables_scroll_from_the_keyboard(browser, example_site: Path, feeds) -> None:
     """On a phone, a code block or a table wider than the page scrolls in its box: each is a stop of the
     Tab key, so one who reads without a mouse can scroll it with the arrow keys (browsers that do not
     focus such a box of their own leave them no way to), and axe's audit passes at that width."""
-    _with_wide_code_and_table(example_site, 8)
-    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
-    visit = Visit(browser, width=320)
-    with _serving(example_site / "public") as site, contextlib.closing(visit):
-        page = visit.open(site + "news/forum-joins-paris-call/")
+    with _wide_code_and_table_page(browser, example_site, feeds, columns=8, width=320) as (visit, page):
         for box in (page.locator(".body pre"), page.locator(".body table")):
             assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # it scrolls
             assert box.evaluate("e => e.tabIndex") == 0
@@ -273,11 +274,7 @@ def test_a_bodys_wide_code_and_tables_scroll_from_the_keyboard(browser, example_
 def test_a_bodys_wide_code_and_tables_print_whole(browser, example_site: Path, feeds) -> None:
     """Paper does not scroll: printed, a table or code block wider than the page is laid out whole,
     its lines wrapped, where on screen it scrolls in its box (and was printed cut at the box's edge)."""
-    _with_wide_code_and_table(example_site, 12)
-    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
-    visit = Visit(browser, width=700)
-    with _serving(example_site / "public") as site, contextlib.closing(visit):
-        page = visit.open(site + "news/forum-joins-paris-call/")
+    with _wide_code_and_table_page(browser, example_site, feeds, columns=12, width=700) as (_, page):
         for box in (page.locator(".body pre"), page.locator(".body table")):
             assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # on screen: it scrolls
         page.emulate_media(media="print")
