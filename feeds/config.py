@@ -53,6 +53,12 @@ class CalendarSettings:
     past: timedelta | None = None  # past_days: how long events.ics keeps an event after it ends; None: for good
 
 
+@dataclass(frozen=True)
+class PageSettings:
+    per_page: int = 20  # items on each page of a list: the archive, all news, all events, a tag
+    front_page: int = 10  # items in each list of the front page: the latest news, upcoming and past events
+
+
 # What a path inside the site may hold as it is: all but spaces, non-ASCII and the few characters no
 # URL may hold (a query or fragment, and what is already percent-encoded, are kept).
 _URL_SAFE = "/%?#=&;:@!$'()*+,[]"
@@ -74,6 +80,7 @@ class SiteConfig:
     author: Person
     feeds: FeedSettings
     calendar: CalendarSettings
+    pages: PageSettings
     id_domain: str  # the host that qualifies ids and UIDs; fixed by site.toml, not --base-url
     id_path: str  # with it, base_url's path in site.toml ("cyber/" under https://org.github.io/cyber/, "" at a root)
     production_url: str  # base_url in site.toml, where the site is published; base_url differs in a staging build
@@ -109,11 +116,12 @@ _KIND_HINTS = {str: '{key} = "..." (quoted)', int: "{key} = 20 (unquoted)", floa
                bool: "{key} = true or {key} = false (unquoted)"}
 
 _KNOWN = {
-    "": {"title", "description", "base_url", "language", "timezone", "author", "feeds", "calendar"},
+    "": {"title", "description", "base_url", "language", "timezone", "author", "feeds", "calendar", "pages"},
     "author": {"name", "email"},
     "feeds": {"limit", "include_events", "hub", "icon", "logo"},
     "calendar": {"name", "description", "refresh_hours", "past_days", "color", "image", "organizer"},
     "calendar.organizer": {"name", "email"},
+    "pages": {"per_page", "front_page"},
 }
 
 
@@ -331,6 +339,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     author = _author(r, data, title)
     feeds = _feed_settings(r, data)
     calendar = _calendar_settings(r, data, description)
+    pages = _page_settings(r, data)
     language = r.get(data, "language", str, "en")
     if (problem := language_problem(language)) is not None:
         r.fail("language", *problem)
@@ -346,6 +355,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         author=author,
         feeds=feeds,
         calendar=calendar,
+        pages=pages,
         id_domain=urlsplit(base_url).hostname or "localhost",
         id_path=quote(urlsplit(base_url).path.lstrip("/"), safe=_TAG_SAFE),
         production_url=base_url,
@@ -401,16 +411,30 @@ def _feed_settings(r: _Reader, data: dict[str, Any]) -> FeedSettings:
     """[feeds]: how many entries a feed holds, whether events are among them, the hub, the icon and the logo."""
     table = r.table(data, "feeds")
     r.check_unknown(table, "feeds")
-    limit = r.get(table, "feeds.limit", int, 20)
-    if limit < 1:
-        r.fail("feeds.limit", f"expected a positive number, got {limit}", "e.g. limit = 20")
     return FeedSettings(
-        limit=limit,
+        limit=_count(r, table, "feeds.limit", FeedSettings.limit),
         include_events=r.get(table, "feeds.include_events", bool, True),
         hub=r.address(table, "feeds.hub"),
         icon=r.address(table, "feeds.icon", in_site=True),
         logo=r.address(table, "feeds.logo", in_site=True),
     )
+
+
+def _page_settings(r: _Reader, data: dict[str, Any]) -> PageSettings:
+    """[pages]: how many items a page of a list shows, and each list of the front page."""
+    table = r.table(data, "pages")
+    r.check_unknown(table, "pages")
+    return PageSettings(per_page=_count(r, table, "pages.per_page", PageSettings.per_page),
+                        front_page=_count(r, table, "pages.front_page", PageSettings.front_page))
+
+
+def _count(r: _Reader, table: dict[str, Any], dotted: str, default: int) -> int:
+    """A number of items, 1 or more; the default when it is not one (a problem recorded)."""
+    count = r.get(table, dotted, int, default)
+    if count < 1:
+        r.fail(dotted, f"expected a positive number, got {count}", f"e.g. {dotted.rpartition('.')[2]} = {default}")
+        return default
+    return count
 
 
 def _calendar_settings(r: _Reader, data: dict[str, Any], description: str) -> CalendarSettings:

@@ -164,6 +164,17 @@ def test_editing_a_setting_changes_every_output_that_shows_it(site: Path, build,
     assert after == clean_build(site, build, tmp_path)
 
 
+def test_a_smaller_page_of_lists_pages_every_list_anew(site: Path, build, tmp_path: Path) -> None:
+    before = build(site)
+    with (site / "site.toml").open("a") as settings:
+        settings.write("\n[pages]\nper_page = 1\n")
+    after = build(site)
+    added = set(after) - set(before)
+    assert {"archive/page/2/index.html", "tags/cybersecurity/page/2/index.html"} <= added
+    assert lxml.html.fromstring(after["archive/page/2/index.html"]).xpath('//nav[@class="pagination"]')
+    assert after == clean_build(site, build, tmp_path)
+
+
 def test_a_base_url_override_is_a_setting_too(site: Path, build, tmp_path: Path) -> None:
     before = build(site)
     after = build(site, "--base-url", "https://staging.example.org/")
@@ -768,9 +779,9 @@ def test_a_series_date_that_ends_moves_its_page_on_despite_the_cache(site: Path,
 def test_a_tags_name_changed_by_one_item_follows_on_every_page_and_feed(site: Path, build, tmp_path: Path) -> None:
     """A tag goes by the way most of its items write it: an edit to one item can rename it on pages
     and in feeds that do not show that item."""
-    from feeds.render.pages import PER_PAGE
+    from feeds.config import PageSettings
 
-    for n in range(PER_PAGE + 1):  # a second tag page, showing the oldest item only
+    for n in range(PageSettings.per_page + 1):  # a second tag page, showing the oldest item only
         written = "Policy Papers" if n % 2 else "policy-papers"  # one more of these
         (site / f"content/news/2018-09-{n + 1:02d}-p{n}.md").write_text(
             f"---\ntitle: Paper {n}\ndate: 2018-09-{n + 1:02d}T10:00\ntags: [{written}]\n---\n\nA paper.\n", encoding="utf-8")

@@ -340,6 +340,11 @@ ERRORS = [
     Case("site-toml-dotted-key", {}, ["site.toml:7: feeds.limit: expected a positive number, got 0"],
          edits={"site.toml": ('timezone = "Europe/Zurich"\n\n[author]\nname = "World Economic Forum"\n\n[feeds]\nlimit = 20\n',
                               'timezone = "Europe/Zurich"\nfeeds . limit = 0\n\n[author]\nname = "World Economic Forum"\n\n')}),
+    Case("site-toml-pages", {}, ["site.toml:25: pages.per_page: expected a positive number, got 0 (hint: e.g. per_page = 20)",
+                                 "site.toml:26: pages.front_page: expected a whole number, got '5' (hint: front_page = 20 (unquoted))",
+                                 "site.toml:27: pages.per_pgae: unknown setting (hint: did you mean 'per_page'?)"],
+         edits={"site.toml": ('email = "events@newsroom.example.org"\n',
+                              'email = "events@newsroom.example.org"\n\n[pages]\nper_page = 0\nfront_page = "5"\nper_pgae = 3\n')}),
     # A wrong setting does not hide the content's errors: they are found against a stand-in for it.
     Case("site-toml-and-content-errors-at-once",
          {"content/events/zone.md": news("title: E\nstart: 2018-12-01T10:00\ntimezone: America/New_Yrok\nlocation: Bern\n")},

@@ -777,6 +777,35 @@ def test_every_page_of_a_list_has_its_own_title(example_site: Path, feeds) -> No
     assert _html(output, "tags/bulk/page/2/index.html").findtext(".//h1") == "Tagged “bulk” (Page 2 of 2)"
 
 
+def test_pages_settings_size_every_list_and_the_front_pages_lists(example_site: Path, feeds) -> None:
+    """[pages] per_page sizes the archive, the news, the events and each tag's pages; front_page the
+    front page's lists. Read back as microformats: the entries each page lists, and its rel=next."""
+    for n in range(7):
+        (example_site / f"content/news/bulk-{n}.md").write_text(
+            f"---\ntitle: Bulk {n}\ndate: 2018-10-{n + 1:02d}\ntags: [bulk]\n---\nItem {n}.\n")
+    with (example_site / "site.toml").open("a") as settings:
+        settings.write("\n[pages]\nper_page = 3\nfront_page = 2\n")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
+    output = example_site / "public"
+
+    def pages_of(first: str) -> list[int]:
+        """How many entries each page of a list shows, following rel=next from its first page."""
+        counts, path = [], first
+        while path:
+            parsed = _mf2(output, path + "index.html", BASE)
+            counts.append(len(_h_feed(parsed)["children"]))
+            following = parsed["rels"].get("next", [])
+            path = urlsplit(following[0]).path.lstrip("/") if following else ""
+        return counts
+
+    assert pages_of("archive/") == [3, 3, 3]  # 9 items: the example's two and seven more
+    assert pages_of("news/") == [3, 3, 2]
+    assert pages_of("tags/bulk/") == [3, 3, 1]
+    news = _html(output, "index.html").get_element_by_id("news-heading").getparent()
+    assert [a.text for a in news.xpath(".//h3/a")] == ["World Economic Forum joins the Paris Call for Trust and Security in Cyberspace",
+                                                        "Bulk 6"]
+
+
 def test_an_item_in_another_language_is_marked_so_wherever_it_is_shown(example_site: Path, feeds) -> None:
     (example_site / "content/news/geneve.md").write_text(
         "---\ntitle: Genève\ndate: 2018-11-13\nlang: fr-CH\n---\nLe Forum à Genève.\n")

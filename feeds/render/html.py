@@ -40,7 +40,6 @@ from feeds.render import CopiedFile, Output, OutputFile, structured
 from feeds.render.channels import SITE_FOLDER, channels, tag_feed_paths
 from feeds.render.images import ImageSizes, image_sizes
 from feeds.render.pages import (
-    INDEX_LIMIT,
     Alternate,
     ListPage,
     Page,
@@ -295,16 +294,17 @@ def _site_pages(site: Site,
     tags = site.tags
     feeds = channels(site)
     fed = {channel.tag.slug for channel in feeds if channel.tag}  # a tag only events have has none when feeds leave events out
-    upcoming, past = site.upcoming[:INDEX_LIMIT], site.past[:INDEX_LIMIT]
+    shown, per_page = config.pages.front_page, config.pages.per_page
+    upcoming, past = site.upcoming[:shown], site.past[:shown]
     page("", "index.html", config.title, config.description, data=structured.website(site),
-         modified=changed(newest, (*upcoming, *past)), news=site.news[:INDEX_LIMIT], upcoming=upcoming, past=past,
+         modified=changed(newest, (*upcoming, *past)), news=site.news[:shown], upcoming=upcoming, past=past,
          tags=tags)
     # archive/ lists every item; news/ and events/ each kind alone, events soonest first. Each list has one
     # page, empty, when it has no items: the menu links it.
     lists = (("archive", t.archive, site.items), (NewsItem.section, t.all_news, site.news),
              (Event.section, t.all_events, (*site.upcoming, *site.past)))
     for section, title, items in lists:
-        for folder, listing in paginate(items, f"{section}/"):
+        for folder, listing in paginate(items, f"{section}/", per_page):
             numbered = _numbered(title, listing, t)
             job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items,
                 label=f"{listing.number}/{listing.count}", modified=changed(updated(folder, listing.items), listing.items),
@@ -318,7 +318,7 @@ def _site_pages(site: Site,
     page("tags/", "tags.html", t.all_tags, _described(t.all_tags, site), tags=tags, modified=newest)
     for tag, items in tags.items():
         # The tag's name, and whether it has feeds, are in the label: items elsewhere decide them.
-        for folder, listing in paginate(items, f"tags/{tag.slug}/"):
+        for folder, listing in paginate(items, f"tags/{tag.slug}/", per_page):
             numbered = _numbered(t.tag_title.format(tag=tag.name), listing, t)
             job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items,
                 label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {tag.slug in fed}",

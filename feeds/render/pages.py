@@ -16,9 +16,6 @@ from feeds.render.channels import (
     tag_feed_paths,
 )
 
-PER_PAGE = 20  # items on each page of a list: the archive, all news, all events, a tag
-INDEX_LIMIT = 10  # items in each list of the front page
-
 
 @dataclass(frozen=True)
 class Alternate:
@@ -128,8 +125,8 @@ def _feed_alternates(site: Site, paths: dict[str, str], name: str) -> tuple[Alte
     return tuple(Alternate(MEDIA_TYPES[fmt], f"{name} ({NAMES[fmt]})", site.config.url(path)) for fmt, path in paths.items())
 
 
-def paginate(items: Sequence[Item], first: str) -> list[tuple[str, ListPage]]:
-    """Items in pages of PER_PAGE, each with its folder: the first at `first`, then `first`page/2/ and on."""
-    count = max(1, -(-len(items) // PER_PAGE))
-    pages = [ListPage(tuple(items[n * PER_PAGE:(n + 1) * PER_PAGE]), n + 1, count, first) for n in range(count)]
+def paginate(items: Sequence[Item], first: str, per_page: int) -> list[tuple[str, ListPage]]:
+    """Items in pages of `per_page`, each with its folder: the first at `first`, then `first`page/2/ and on."""
+    count = max(1, -(-len(items) // per_page))
+    pages = [ListPage(tuple(items[n * per_page:(n + 1) * per_page]), n + 1, count, first) for n in range(count)]
     return [(page.path(page.number), page) for page in pages]
