@@ -10,7 +10,7 @@ from feeds import markup
 from feeds.config import CONFIG_NAME, SiteConfig
 from feeds.errors import Problem, Severity
 from feeds.load import Source
-from feeds.model import Event, Item, NewsItem, Status
+from feeds.model import Event, Item, Status
 from feeds.new import PLACEHOLDER, an_hour_on
 from feeds.validate import slug_from_name
 
@@ -49,7 +49,7 @@ def lint_item(item: Item, source: Source) -> list[Problem]:
     for line, problem in _outline_problems(item, source):
         warn("body", problem, "the page's title is its heading of level 1 (#): begin the body's headings at ## "
              "and go down one level at a time (## then ###)", source.body_line + line - 1)
-    if isinstance(item, NewsItem) and item.image and not item.image_alt:
+    if item.image and not item.image_alt:
         warn("image", "has no image_alt", "add image_alt: a few words saying what the picture shows")
     if isinstance(item, Event) and item.location is None and item.status is not Status.CANCELLED:
         warn("location", "the event has no location", "add location: a place, or 'Online'")
@@ -128,14 +128,14 @@ def _bare_image_lines(body: str) -> list[int]:
 
 def lint_images(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], files: set[str],
                 config: SiteConfig) -> list[Problem]:
-    """A news image named as a file of the site (a path, or a URL under base_url) that the site does
+    """An item's image named as a file of the site (a path, or a URL under base_url) that the site does
     not have: `files` are the paths of the files the site publishes as they are, from
     templates/static/ and root/."""
     return [Problem(item.source, lines.get(item.source, {}).get("image", 1), "image",
                     f"{item.image} is not a file of the site; the page would show a broken image",
                     "put the file under templates/static/ and name it static/..., or give an https:// address",
                     Severity.WARNING)
-            for item in items if isinstance(item, NewsItem) and item.image
+            for item in items if item.image
             and (path := config.own_file(item.image)) is not None and path not in files]
 
 

@@ -133,6 +133,8 @@ class Item:
     links: tuple[str, ...] = ()  # the paths inside the site its body links to (news/x/, static/a.pdf), once
     images: tuple[str, ...] = ()  # the paths inside the site of its body's images (static/chart.png)
     tags: tuple[Tag, ...] = ()  # in slug order, one for each slug
+    image: str = ""  # a picture for the item: a path inside the site (static/images/photo.jpg) or an https:// address
+    image_alt: str = ""  # its text alternative
     lang: str = ""
     draft: bool = False
     withdrawn: bool = False  # taken down after publication; its id stays reserved in the ledger
@@ -163,8 +165,6 @@ class Item:
 class NewsItem(Item):
     dateline: str = ""
     author: Person | None = None
-    image: str = ""
-    image_alt: str = ""
 
     kind = "news"
     section = "news"

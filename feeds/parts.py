@@ -4,9 +4,9 @@ Each part's key is a digest of exactly what it is rendered from: the cache keys 
 shows (their files' bytes, the settings and the software) with the ids the ledger gave them, an
 item's related items, what they take from the template folders (see Templates.pages: the templates
 and UI strings, and the width and height of each static image, not the bytes of static files no
-page reads), for feed documents the size of each static file a news item gives as its image and the
-files of root/ (an item's image may be one, whose size its enclosure gives) and, for repeating
-events, their next occurrences. A part whose key is unchanged is not rendered again:
+page reads), for feed documents the size of each static file an item of the feeds gives as its
+image and the files of root/ (an item's image may be one, whose size its enclosure gives) and, for
+repeating events, their next occurrences. A part whose key is unchanged is not rendered again:
 
 - VEVENTs are kept in .feeds-cache/ beside the items (the calendar is assembled from them);
 - pages, event files and feed documents are kept where the last build wrote them: the output tree,
@@ -53,7 +53,7 @@ _EVENTS = "events.pickle"
 _PAGE_KEYS, _DOCUMENT_KEYS, _EVENT_KEYS, _MOMENTS = "page keys", "document keys", "event keys", "moments"  # kept between builds
 _HEADERS = "headers"  # kept between builds: the paths of the output, and the _headers they make
 _UPDATED = "updated"  # kept between builds: each page's items, and when they last changed
-_IMAGE_FILES = "image files"  # kept between builds: the file of the site each news image names
+_IMAGE_FILES = "image files"  # kept between builds: the file of the site each image in the feeds names
 _SPREAD_PAGES = 200  # parts to render before it pays to start workers
 _SPREAD_EVENTS = 200
 _SPREAD_DOCUMENTS = 40
@@ -306,14 +306,15 @@ class Fresh:
 
 
 def _enclosed(cache: BuildCache, site: Site, templates: Templates) -> list[str]:
-    """The static files that news items give as their image, each with its size, which their feed
-    entries' enclosures say (see render.entries._media): what feeds take from the static files. Which
-    file each image names is remembered from one build to the next by a private cache (working it
-    out for 10,000 images takes 30 ms)."""
+    """The static files that the items of the feeds (news, and events unless left out of them) give
+    as their image, each with its size, which their feed entries' enclosures say (see
+    render.entries._media): what feeds take from the static files. Which file each image names is
+    remembered from one build to the next by a private cache (working it out for 10,000 images takes
+    30 ms)."""
     last: dict[tuple[str, str], str | None] = cache.between_builds(_IMAGE_FILES)
     named: dict[tuple[str, str], str | None] = {}
     config = site.config
-    for item in site.news:
+    for item in site.items if config.feeds.include_events else site.news:
         if item.image:
             asked = (config.base_url, item.image)
             named[asked] = last[asked] if asked in last else config.own_file(item.image)

@@ -27,8 +27,9 @@ from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence, unsu
 from feeds.slugs import cut_at_word, slug_of
 from feeds.timezones import comes_twice, instant, zone_hint, zone_or_none
 
-COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn"}
-NEWS_KEYS = COMMON_KEYS | {"dateline", "author", "image", "image_alt", "id"}
+COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn",
+               "image", "image_alt"}
+NEWS_KEYS = COMMON_KEYS | {"dateline", "author", "id"}
 EVENT_KEYS = COMMON_KEYS | {"start", "end", "timezone", "location", "url", "status", "uid", "id",
                             "rrule", "exdate", "previous_start"}
 _LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
@@ -50,6 +51,8 @@ class Common(NamedTuple):
     summary: str
     body_html: str
     tags: tuple[Tag, ...]
+    image: str
+    image_alt: str
     lang: str
     draft: bool
     withdrawn: bool
@@ -87,6 +90,8 @@ def _common(f: Fields, config: SiteConfig, default_date: datetime | None = None,
         summary=summary,
         body_html=body_html,
         tags=f.tags(),
+        image=f.web_address("image", in_site=True),
+        image_alt=f.text("image_alt"),
         lang=f.language(),
         draft=f.flag("draft"),
         withdrawn=f.flag("withdrawn"),
@@ -151,7 +156,7 @@ def news_item(source: Source, config: SiteConfig, problems: list[Problem]) -> Ne
     author = f.text("author")
     made_id = _tag_uri(config, common, NewsItem.section)
     given_id = f.feed_id("id", made_id)
-    dateline, image, image_alt = f.text("dateline"), f.web_address("image", in_site=True), f.text("image_alt")
+    dateline = f.text("dateline")
     if _has_errors(problems, before):
         return None
     return NewsItem(
@@ -161,8 +166,6 @@ def news_item(source: Source, config: SiteConfig, problems: list[Problem]) -> Ne
         id_given=bool(given_id),
         dateline=dateline,
         author=Person(author) if author else None,
-        image=image,
-        image_alt=image_alt,
     )
 
 

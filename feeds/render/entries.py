@@ -81,7 +81,7 @@ def _entry(config: SiteConfig, t: Strings, site_direction: str, item: Item,
            files: Callable[[], Mapping[str, Output]]) -> Entry:
     url = config.url(item.path)
     author = item.author if isinstance(item, NewsItem) and item.author else config.author
-    image = _media(config, item.image, files) if isinstance(item, NewsItem) and item.image else None
+    image = _media(config, item.image, files) if item.image else None
     title = calendar_title(item, t) if isinstance(item, Event) else item.title
     # A release dated the 12th and held until the 26th is dated the 26th in feeds (its page keeps its
     # date): feed-to-email services and some readers take only entries newer than their last look.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from html import escape
+from urllib.parse import urlsplit
 
 from icalendar import Calendar, vCalAddress, vDuration, vGeo, vRecur, vUri
 from icalendar import Event as VEvent
@@ -21,6 +22,7 @@ from feeds.ids import uid_of
 from feeds.languages import direction
 from feeds.links import absolutize
 from feeds.markup import with_back_labels
+from feeds.mediatypes import media_type
 from feeds.model import Event, Site
 from feeds.recurrence import length_on_the_clock, series_end
 from feeds.render import JoinedFile, Output, OutputFile
@@ -217,7 +219,18 @@ def _vevent(site: Site, event: Event) -> VEvent:
         vevent.add("RRULE", vRecur.from_ical(event.recurrence.rule))
         if event.recurrence.exdates:
             vevent.add("EXDATE", [_unambiguous(moment, event) for moment in event.recurrence.exdates])
+    if event.image:
+        image = config.absolute(event.image)
+        vevent.add("IMAGE", vUri(image), parameters=_image_parameters(image))
     return vevent
+
+
+def _image_parameters(url: str) -> dict[str, str]:
+    """The parameters of an event's IMAGE (RFC 7986), given by its URI as the calendar's own is: shown
+    as a picture that enhances the event (DISPLAY=FULLSIZE: a poster, the venue; the calendar's is a
+    BADGE beside its name), with its media type when the name tells it."""
+    kind = media_type(urlsplit(url).path)
+    return {"VALUE": "URI", "DISPLAY": "FULLSIZE", **({"FMTTYPE": kind} if kind.startswith("image/") else {})}
 
 
 def _wall_length(event: Event) -> timedelta | None:

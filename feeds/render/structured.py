@@ -50,9 +50,7 @@ def news_article(site: Site, item: NewsItem) -> dict[str, Any]:
         data["dateline"] = item.dateline
     if item.tags:
         data["keywords"] = [tag.name for tag in item.tags]
-    if item.image:
-        data["image"] = [config.absolute(item.image)]
-    return data
+    return data | _image(site, item)
 
 
 def event(site: Site, item: Event) -> dict[str, Any]:
@@ -81,7 +79,7 @@ def event(site: Site, item: Event) -> dict[str, Any]:
         data["location"] = location
     if item.tags:
         data["keywords"] = [tag.name for tag in item.tags]
-    return data
+    return data | _image(site, item)  # an Event's image, which Google's event rich results recommend
 
 
 def open_graph(site: Site, url: str, title: str, description: str, item: Item | None = None,
@@ -97,8 +95,8 @@ def open_graph(site: Site, url: str, title: str, description: str, item: Item | 
         ("og:type", "article" if isinstance(item, NewsItem) else "website"),
         ("og:locale", _locale(item.lang if item and item.lang else config.language)),
     ]
-    # A news item's own image, else (for it too) the site's logo: a link preview with a picture.
-    image, alt = (item.image, item.image_alt) if isinstance(item, NewsItem) and item.image else (config.feeds.logo, "")
+    # An item's own image, else (for it too) the site's logo: a link preview with a picture.
+    image, alt = (item.image, item.image_alt) if item is not None and item.image else (config.feeds.logo, "")
     if image:
         size = sizes(config.own_file(image))
         properties += [("og:image", config.absolute(image)), ("og:image:width", str(size[0]) if size else ""),
@@ -125,6 +123,11 @@ def _dates(site: Site, item: Event) -> tuple[date | datetime, date | datetime]:
     if following := site.next_occurrences.get(item.id):
         start, end = following.start, following.end - timedelta(days=1) if item.all_day else following.end
     return start, end
+
+
+def _image(site: Site, item: Item) -> dict[str, Any]:
+    """The item's image as its schema.org data gives it, if it has one."""
+    return {"image": [site.config.absolute(item.image)]} if item.image else {}
 
 
 def _publisher(site: Site) -> dict[str, Any]:
