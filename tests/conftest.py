@@ -112,6 +112,18 @@ def with_news_photo(site: Path, width: int, height: int) -> Path:
     return news
 
 
+def with_event_photo(site: Path, width: int, height: int) -> Path:
+    """The example's event given a poster of its own, static/images/poster.png of width x height;
+    the event's file."""
+    images = site / "templates/static/images"
+    images.mkdir(parents=True, exist_ok=True)
+    (images / "poster.png").write_bytes(png(width, height))
+    event = site / "content/events/annual-gathering-2018.md"
+    event.write_text(event.read_text(encoding="utf-8").replace(
+        "timezone:", "image: static/images/poster.png\nimage_alt: The gathering's poster\ntimezone:", 1), encoding="utf-8")
+    return event
+
+
 def translated(site: Path, language: str, strings: str) -> None:
     """The example site set in another `language`, with these UI strings (TOML) for it."""
     config = site / "site.toml"

@@ -1,6 +1,6 @@
 """A larger test newsroom, written into a directory: enough items for several archive documents,
 titles that need escaping, images in and outside the site, relative links of every kind, a site
-under a path, a WebSub hub, and events timed, all-day, cancelled and with their own URL."""
+under a path, a WebSub hub, and events timed, all-day, cancelled, with their own URL and with images."""
 
 from __future__ import annotations
 
@@ -62,6 +62,7 @@ feeds build --site /srv/newsroom --output /srv/www/newsroom --base-url https://s
 <img src="../../static/images/diagram.png" srcset="../../static/images/diagram.png 1x, ../../static/images/photo.jpg 2x" alt="Diagram">
 """
 
+EVENT_IMAGES = {"conference": "static/images/diagram.png", "summit": "https://cdn.example.org/pictures/venue.jpg"}  # by slug
 EVENTS = {
     "conference.md": """---
 title: Conference on "Trust" & <Safety>
@@ -73,6 +74,8 @@ location:
   name: Hall A
   address: New York, USA
 tags: [alpha]
+image: static/images/diagram.png
+image_alt: The hall's plan
 ---
 Join us. See [the programme](../../news/item-1/).
 """,
@@ -84,6 +87,8 @@ end: 2019-04-02
 location: Geneva, Switzerland
 url: https://summit.example.org/
 tags: [beta]
+image: https://cdn.example.org/pictures/venue.jpg
+image_alt: The venue
 ---
 Two days in Geneva.
 """,

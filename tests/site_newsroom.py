@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_NOW, ROOT, loopback
+from conftest import EXAMPLE_NOW, ROOT, loopback, png
 
 from feeds.cli import main
 
@@ -29,9 +29,12 @@ class BuiltSite:
 
 
 def write_large_newsroom(site: Path) -> None:
-    """A newsroom of 60 items over a year, with many tags and events of every status, zone and kind."""
+    """A newsroom of 60 items over a year, with many tags and events of every status, zone and kind,
+    the first with a photo of its venue."""
     (site / "content/news").mkdir(parents=True)
     (site / "content/events").mkdir(parents=True)
+    (site / "templates/static/images").mkdir(parents=True)
+    (site / "templates/static/images/venue.png").write_bytes(png(800, 450))
     (site / "site.toml").write_text(
         'title = "Large Test Newsroom"\ndescription = "Many items, for pagination."\n'
         'base_url = "https://large.example.org/"\ntimezone = "Europe/Zurich"\n'
@@ -50,8 +53,9 @@ def write_large_newsroom(site: Path) -> None:
             when = f"start: {year}-{month:02d}-{day:02d}T09:30\nend: {year}-{month:02d}-{day:02d}T17:00\ntimezone: Asia/Tokyo\n"
         location = ("location:\n  name: Conference Centre\n  address: Rue de Varembé 9, Geneva, Switzerland\n"
                     "  geo: [46.2226, 6.1369]\n") if n % 2 == 0 else f"location: Hall {n}, Tokyo, Japan\n"
+        image = "image: static/images/venue.png\nimage_alt: The conference centre's hall, set for the event\n" if n == 0 else ""
         (site / f"content/events/event-{n:02d}.md").write_text(
-            f"---\ntitle: Test event number {n}\ndate: {year}-01-01T08:00\n{when}{location}"
+            f"---\ntitle: Test event number {n}\ndate: {year}-01-01T08:00\n{when}{location}{image}"
             f"status: {statuses[n % len(statuses)]}\ntags: [{', '.join(tags)}]\n"
             f"summary: The event numbered {n}, for the tests.\n---\n"
             f"Event {n} follows [the news item {n}](../../news/news-{n:02d}/).\n"

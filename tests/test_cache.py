@@ -20,7 +20,14 @@ import icalendar
 import lxml.etree
 import lxml.html
 import pytest
-from conftest import EXAMPLE_NOW, ROOT, png, tree_bytes, with_news_photo
+from conftest import (
+    EXAMPLE_NOW,
+    ROOT,
+    png,
+    tree_bytes,
+    with_event_photo,
+    with_news_photo,
+)
 
 from feeds.cache import CACHE_DIR, ROOT_FILES, TEMPLATE_FILES, BuildCache
 from feeds.config import load_config
@@ -415,6 +422,74 @@ def test_a_news_image_in_root_that_changes_gives_its_enclosure_its_new_size(site
     for path in ("feeds/atom.xml", "feeds/rss.xml"):
         [enclosure] = [link for entry in feedparser.parse(after[path]).entries for link in entry.enclosures]
         assert int(enclosure.length) == photo.stat().st_size, path
+
+
+EVENT_ID = "tag:newsroom.example.org,2018-11-12:events/annual-gathering-2018"
+EVENT_FILES = {EVENT_PAGE, "events/annual-gathering-2018/event.ics", "feeds/events.ics"}
+
+
+def holding_the_event(tree: dict[str, bytes]) -> set[str]:
+    """The feed documents that hold the example's event as an entry."""
+    return {path for path, data in tree.items() if path.startswith("feeds/") and EVENT_ID.encode() in data}
+
+
+def test_giving_an_event_an_image_changes_its_page_calendars_and_feed_entries_only(site: Path, build,
+                                                                                   tmp_path: Path) -> None:
+    """An event's image is on its page, in its VEVENT (events.ics and its own file) and in its feed
+    entries: giving it one changes those, and no list page, which shows no image."""
+    event = with_event_photo(site, 120, 80)
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text.replace("image: static/images/poster.png\nimage_alt: The gathering's poster\n", ""),
+                     encoding="utf-8")
+    before = build(site)
+    event.write_text(text, encoding="utf-8")
+    after = build(site)
+    assert len(holding_the_event(before)) == 9  # the site's feeds and two tags', in three formats
+    assert changed(before, after) == EVENT_FILES | holding_the_event(before)
+    [vevent] = icalendar.Calendar.from_ical(after["feeds/events.ics"]).walk("VEVENT")
+    assert [image.uri for image in vevent.images] == ["https://newsroom.example.org/static/images/poster.png"]
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_an_event_image_of_other_dimensions_or_length_renders_again_what_gives_them(site: Path, build,
+                                                                                  tmp_path: Path) -> None:
+    """An event's page gives its image's width and height, and its feed entries the file's length: a
+    picture of other dimensions renders its page again, one of another length the feed documents that
+    hold it; the calendars, which give its address alone, are kept."""
+    with_event_photo(site, 120, 80)
+    poster = site / "templates/static/images/poster.png"
+    before, keys = build(site), output_keys(site)
+    poster.write_bytes(png(90, 60))
+    after = build(site)
+    [hero] = lxml.html.fromstring(after[EVENT_PAGE]).find_class("u-photo")
+    assert (hero.get("width"), hero.get("height")) == ("90", "60")
+    assert changed(before, after) == {EVENT_PAGE, "static/images/poster.png"} | holding_the_event(before)
+    assert not rekeyed(keys, output_keys(site)) & EVENT_FILES - {EVENT_PAGE}
+    assert after == clean_build(site, build, tmp_path)
+    before, keys = after, output_keys(site)
+    poster.write_bytes(png(90, 60) + b"\0" * 1000)  # the same dimensions, a longer file
+    after = build(site)
+    assert changed(before, after) == {"static/images/poster.png"} | holding_the_event(before)
+    assert not {path for path in rekeyed(keys, output_keys(site)) if path.endswith((".html", ".ics"))}
+    for path in ("feeds/atom.xml", "feeds/rss.xml"):
+        [enclosure] = [link for entry in feedparser.parse(after[path]).entries for link in entry.enclosures]
+        assert int(enclosure.length) == poster.stat().st_size, path
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_an_event_image_left_out_of_the_feeds_does_not_render_them_again(site: Path, build, tmp_path: Path) -> None:
+    """With `[feeds] include_events = false` no feed gives an event's image, which its page and
+    calendars still give: a new length of its file renders no feed document again."""
+    with_event_photo(site, 120, 80)
+    edit(site / "site.toml", "include_events = true", "include_events = false")
+    poster = site / "templates/static/images/poster.png"
+    before, keys = build(site), output_keys(site)
+    assert not holding_the_event(before)
+    assert all(b"static/images/poster.png" in before[path] for path in EVENT_FILES)
+    poster.write_bytes(png(120, 80) + b"\0" * 1000)
+    after = build(site)
+    assert changed(before, after) == rekeyed(keys, output_keys(site)) == {"static/images/poster.png"}
+    assert after == clean_build(site, build, tmp_path)
 
 
 def test_editing_the_list_template_changes_every_list_page(site: Path, build, tmp_path: Path) -> None:

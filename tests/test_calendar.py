@@ -323,6 +323,35 @@ def test_a_rescheduled_events_times_name_their_zone_for_readers_in_another(tmp_p
     assert said in page.find_class("banner-rescheduled")[0].text_content()
 
 
+def test_an_events_image_is_its_rfc_7986_image_in_both_calendars(tmp_path: Path) -> None:
+    """An event's image (a poster, the venue) is its IMAGE by URI, shown full size, with its media type
+    when the name tells it, in events.ics and in its own file, as icalendar and ical.js read them;
+    an event without one has none."""
+    front = "---\ntitle: {title}\ndate: 2018-11-01T09:00\nstart: 2019-06-0{day}T10:00\nend: 2019-06-0{day}T12:00\n" \
+            "location: Bern\nimage: {image}\nimage_alt: A picture\n---\nX.\n"
+    site = _built_with(tmp_path, {
+        "poster": front.format(title="Poster", day=3, image="https://cdn.example.org/posters/summer forum.jpg"),
+        "venue": front.format(title="Venue", day=4, image="https://cdn.example.org/venue?size=large")})
+    expected = {"poster@calendar.example.org": ("https://cdn.example.org/posters/summer%20forum.jpg", "image/jpeg"),
+                "venue@calendar.example.org": ("https://cdn.example.org/venue?size=large", None)}
+    seen = []
+    for path in ("feeds/events.ics", "events/poster/event.ics", "events/venue/event.ics"):
+        data = (site / "public" / path).read_bytes()
+        for vevent in icalendar.Calendar.from_ical(data).walk("VEVENT"):
+            images = [(image.uri, image.fmttype, image.display) for image in vevent.images]
+            if (uid := str(vevent["UID"])) in expected:
+                assert images == [(*expected[uid], "FULLSIZE")], (path, uid)
+                assert vevent["IMAGE"].params["VALUE"] == "URI"
+                seen.append(("icalendar", path, uid))
+            else:
+                assert images == [], (path, uid)
+        for event in read_with_icaljs(site / "public" / path)["events"]:
+            uri, kind = expected.get(event["uid"], (None, None))
+            assert event["image"] == (uri and {"value": uri, "type": "uri", "display": "FULLSIZE", "fmttype": kind})
+            seen += [("ical.js", path, event["uid"])] if uri else []
+    assert len(seen) == 8  # each reader: both events in events.ics, and each in its own file
+
+
 def test_each_event_has_its_own_importable_file(built: Path) -> None:
     for want in EXPECTED.values():
         path = built / f"events/{want.slug}/event.ics"

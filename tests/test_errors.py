@@ -391,6 +391,9 @@ ERRORS = [
          ["content/news/data.md:4: image: not a web address: 'data:image/png;base64,AAAA'"]),
     Case("image-protocol-relative", {"content/news/cdn.md": news(OK_NEWS + "image: //cdn.example.org/photo.jpg\nimage_alt: A\n")},
          ["content/news/cdn.md:4: image: not a web address: '//cdn.example.org/photo.jpg'"]),
+    Case("event-image-data-url", {"content/events/data.md": news("title: E\nstart: 2018-12-01\nlocation: Bern\n"
+                                                                 "image: data:image/png;base64,AAAA\nimage_alt: A\n")},
+         ["content/events/data.md:5: image: not a web address: 'data:image/png;base64,AAAA'"]),
     Case("slug-too-long", {"content/news/long.md": news(OK_NEWS + f"slug: {'a' * 260}\n")},
          ["content/news/long.md:4: slug: gives a slug of 260 bytes in UTF-8; the limit is 200"]),
     Case("tag-too-long", {"content/news/long-tag.md": news(OK_NEWS + f"tags: [short, {'word-' * 60}end]\n")},
@@ -619,6 +622,11 @@ WARNINGS = [
          ["content/news/picture.md:4: warning: image: has no image_alt"]),
     Case("image-not-in-the-site", {"content/news/missing.md": news(OK_NEWS + "image: static/nowhere.png\nimage_alt: A\n")},
          ["content/news/missing.md:4: warning: image: static/nowhere.png is not a file of the site"]),
+    Case("event-image-without-alt-nor-file", {"content/events/poster.md": news("title: E\ndate: 2018-11-12\nstart: 2018-12-01\n"
+                                                                           "location: Bern\nimage: static/nowhere.png\n")},
+         ["content/events/poster.md:6: warning: image: has no image_alt",
+          "content/events/poster.md:6: warning: image: static/nowhere.png is not a file of the site"],
+         unreported=("content/events/poster.md:6: warning: image: unknown key",)),
     # A feed's icon or logo, or the calendar's image, that the site lacks: every reader shows it broken.
     Case("setting-images-not-in-the-site", {},
          ["site.toml:15: warning: feeds.logo: https://newsroom.example.org/static/logo.png is not a file of the "

@@ -14,9 +14,25 @@ import jsonschema
 import lxml.html
 import pytest
 from conftest import EXAMPLE_NOW, translated, tree_bytes
-from feed_readers import feedparse, feedsmith, links, smith_entries, smith_id, smith_links
+from feed_readers import (
+    feedparse,
+    feedsmith,
+    links,
+    smith_entries,
+    smith_id,
+    smith_links,
+)
 from lxml import etree
-from newsroom import BASE, HUB, IMAGES, LIMIT, NEWS, news_files, write_newsroom
+from newsroom import (
+    BASE,
+    EVENT_IMAGES,
+    HUB,
+    IMAGES,
+    LIMIT,
+    NEWS,
+    news_files,
+    write_newsroom,
+)
 
 from feeds.render.channels import tag_feed_paths
 
@@ -231,13 +247,49 @@ def _check_image(fmt: str, entry: dict, image: str) -> None:
     assert thumbnail == ((BASE + image if image.startswith("static/") else image) or None)
 
 
-def test_an_items_image_is_one_address_on_its_page_and_in_its_data(big: Path) -> None:
-    """A site file named as `image: static/...` is found from the item's page, in its Open Graph and
-    JSON-LD, as in the feeds; an image elsewhere keeps its address."""
-    expected = {BASE + "static/images/photo.jpg", BASE + "static/images/diagram.png",
-                "https://cdn.example.org/pictures/outside.png"}
+def _entry_page(fmt: str, entry: dict) -> str:
+    """The address of the page an entry, as feedsmith reads it, links to."""
+    if fmt == "atom":
+        return next(link["href"] for link in entry["links"] if link.get("rel", "alternate") == "alternate")
+    return entry["link"] if fmt == "rss" else entry["url"]
+
+
+def test_an_events_image_is_in_its_feed_entries_as_a_news_items_is(big: Path) -> None:
+    """An event's image, as a news item's: a thumbnail and JSON Feed's image, and for a file of the
+    site an enclosure with its type and size, in every document that holds the event (read by
+    feedsmith and by feedparser); an event without one has none."""
+    paths = sorted(path for path in (big / "feeds").rglob("*") if path.name in ("atom.xml", "rss.xml", "feed.json"))
+    images = {BASE + f"events/{slug}/": image for slug, image in EVENT_IMAGES.items()}
     seen = set()
-    for page in sorted(big.glob("news/*/index.html")):
+    for doc in feedsmith(*paths):
+        for entry in smith_entries(doc):
+            page = _entry_page(doc["format"], entry)
+            if "/events/" in page:
+                _check_image(doc["format"], entry, images.get(page, ""))
+                seen.add((doc["format"], page))
+    assert {page for _, page in seen} > set(images) and {fmt for fmt, _ in seen} == {"atom", "rss", "json"}
+    found = set()
+    for path in (path for path in paths if path.suffix == ".xml"):
+        for entry in feedparse(path).entries:
+            if entry.link == BASE + "events/conference/":
+                assert [(e.href, int(e.length), e.type) for e in entry.enclosures] == [
+                    (BASE + "static/images/diagram.png", len(IMAGES["static/images/diagram.png"]), "image/png")]
+                assert [thumbnail["url"] for thumbnail in entry.media_thumbnail] == [BASE + "static/images/diagram.png"]
+                found.add(path.name)
+            elif entry.link == BASE + "events/summit/":
+                assert entry.enclosures == []  # another site's file: its length is not known
+                assert [thumbnail["url"] for thumbnail in entry.media_thumbnail] == [EVENT_IMAGES["summit"]]
+                found.add(path.name)
+    assert found == {"atom.xml", "rss.xml"}
+
+
+def test_an_items_image_is_one_address_on_its_page_and_in_its_data(big: Path) -> None:
+    """A site file named as `image: static/...` is found from the item's page (a news item's or an
+    event's), in its Open Graph and JSON-LD, as in the feeds; an image elsewhere keeps its address."""
+    expected = {BASE + "static/images/photo.jpg", BASE + "static/images/diagram.png",
+                "https://cdn.example.org/pictures/outside.png", "https://cdn.example.org/pictures/venue.jpg"}
+    seen = set()
+    for page in sorted([*big.glob("news/*/index.html"), *big.glob("events/*/index.html")]):
         html = lxml.html.parse(str(page)).getroot()
         photos = html.xpath('//img[contains(@class, "u-photo")]/@src')
         if not photos:

@@ -14,7 +14,14 @@ import lxml.etree
 import lxml.html
 import mf2py
 import pytest
-from conftest import EXAMPLE_NOW, ROOT, exif_jpeg_header, png, with_news_photo
+from conftest import (
+    EXAMPLE_NOW,
+    ROOT,
+    exif_jpeg_header,
+    png,
+    with_event_photo,
+    with_news_photo,
+)
 from site_newsroom import (  # noqa: F401 - the fixture
     EVENT_COUNT,
     LARGE_NOW,
@@ -938,6 +945,30 @@ def test_a_news_items_photo_is_previewed_large_where_its_link_is_shared(example_
     for path in html_pages(output):
         if path != NEWS + "index.html":
             assert _html(output, path).head.xpath('meta[@name="twitter:card"]') == [], path
+
+
+def test_an_events_poster_is_shown_on_its_page_and_previewed_as_a_news_items_photo(example_site: Path, feeds) -> None:
+    """An event's image (a poster, the venue) is on its page below the time and place, with its alt
+    text and its size read from the file; link previews show it large with that size and alt, and
+    search engines find it in the page's schema.org Event."""
+    with_event_photo(example_site, 1200, 630)
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--strict").code == 0
+    output, poster = example_site / "public", BASE + "static/images/poster.png"
+    page = _html(output, EVENT + "index.html")
+    [hero] = page.find_class("u-photo")
+    assert urljoin(BASE + EVENT, hero.get("src")) == poster and (output / "static/images/poster.png").is_file()
+    assert (hero.get("alt"), hero.get("width"), hero.get("height")) == ("The gathering's poster", "1200", "630")
+    assert hero.getprevious().tag == "dl" and "facts" in hero.getprevious().classes  # below the time and place
+    graph = {meta.get("property"): meta.get("content") for meta in page.head.iter("meta") if meta.get("property")}
+    assert (graph["og:image"], graph["og:image:width"], graph["og:image:height"], graph["og:image:alt"]) == (
+        poster, "1200", "630", "The gathering's poster")
+    assert page.head.xpath('meta[@name="twitter:card"]/@content') == ["summary_large_image"]
+    data = _json_ld(output, EVENT + "index.html")
+    assert data["@type"] == "Event" and data["image"] == [poster]
+    [event, *_] = _mf2(output, EVENT + "index.html", BASE)["items"]
+    assert event["type"] == ["h-event"] and event["properties"]["photo"] == [
+        {"value": poster, "alt": "The gathering's poster"}]
+    assert _html(output, NEWS + "index.html").head.xpath('meta[@name="twitter:card"]') == []  # the news has none
 
 
 def _built_picture(example_site: Path, feeds, picture: str) -> lxml.html.HtmlElement:

@@ -1,7 +1,8 @@
 // Read an .ics with ical.js (Mozilla's parser) and print, as JSON, what a calendar client would show:
 // each event's UID, SEQUENCE, STATUS, SUMMARY, all-day flag, start and end (UTC instants, or dates for
-// all-day events) and, for a repeating event, its occurrences. TZIDs resolve only through the file's
-// own VTIMEZONEs (ical.js has no time zone database), so wrong or missing definitions show up here.
+// all-day events), its IMAGE (RFC 7986) and, for a repeating event, its occurrences. TZIDs resolve
+// only through the file's own VTIMEZONEs (ical.js has no time zone database), so wrong or missing
+// definitions show up here.
 import { readFileSync } from "node:fs";
 import ICAL from "ical.js";
 
@@ -29,6 +30,7 @@ const events = calendar.getAllSubcomponents("vevent").map((component) => {
       occurrences.push({ start: moment(details.startDate), end: moment(details.endDate) });
     }
   }
+  const image = component.getFirstProperty("image");
   return {
     uid: event.uid,
     sequence: event.sequence,
@@ -38,6 +40,12 @@ const events = calendar.getAllSubcomponents("vevent").map((component) => {
     tzid: event.startDate.isDate ? null : event.startDate.zone.tzid,
     start: moment(event.startDate),
     end: moment(event.endDate),
+    image: image && {
+      value: image.getFirstValue(),
+      type: image.type,
+      display: image.getParameter("display") ?? null,
+      fmttype: image.getParameter("fmttype") ?? null,
+    },
     occurrences,
   };
 });
