@@ -21,6 +21,7 @@ from feeds.limits import (
     REFUSED_HINT,
     one_line,
     refused_problem,
+    shows_nothing,
 )
 from feeds.timezones import zone_hint, zone_or_none
 
@@ -328,8 +329,9 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     r = _Reader(text, CONFIG_NAME)
     r.check_unknown(data, "")
     title = r.line(data, "title")
-    if title is not None and not title:
-        r.fail("title", "is empty", 'name the newsroom, e.g. title = "Newsroom"')
+    if title is not None and shows_nothing(title):
+        r.fail("title", "is empty" if not title else "shows nothing: it holds only invisible characters",
+               'name the newsroom, e.g. title = "Newsroom"')
     description = r.get(data, "description", str, "")
     base_url = _base_url(r, data)
     zone_name = r.get(data, "timezone", str, "UTC")

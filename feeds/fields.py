@@ -20,6 +20,7 @@ from feeds.limits import (
     REFUSED_HINT,
     one_line,
     refused_problem,
+    shows_nothing,
 )
 from feeds.load import Source
 from feeds.model import Tag, tag_words
@@ -93,8 +94,9 @@ class Fields:
             return default
         if not self.checked(key, value):
             return default
-        if required and not value.strip():
-            self.fail(key, "is empty", "give it a value")
+        if required and shows_nothing(value):
+            self.fail(key, "is empty" if not value.strip() else "shows nothing: it holds only invisible characters",
+                      "give it a value")
         return one_line(value)
 
     def empty(self, key: str) -> None:

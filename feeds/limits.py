@@ -79,6 +79,15 @@ _DIRECTIONAL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _PDF, _PDI = "\u202c", "\u2069"
 
 
+_UNSEEN = {"Zs", "Zl", "Zp", "Cc", "Cf"}  # Unicode's separators, controls and format characters
+
+
+def shows_nothing(text: str) -> bool:
+    """True when no character of the text is seen: it is empty, or holds only spaces and characters
+    that format others (a zero-width space, joiner or mark of direction, a soft hyphen)."""
+    return all(unicodedata.category(character) in _UNSEEN for character in text)
+
+
 def directions_closed(text: str) -> str:
     """The text with every direction it opens and leaves open closed at its end, as the end of a
     paragraph closes them on a page. A title is also shown beside other text, in a window's title bar

@@ -53,6 +53,8 @@ ERRORS = [
          ["content/news/no-title.md:1: title: missing; it is required"]),
     Case("empty-title", {"content/news/empty-title.md": news("date: 2018-11-12\ntitle:\n")},
          ["content/news/empty-title.md:3: title: is empty"]),
+    Case("invisible-title", {"content/news/invisible-title.md": news('date: 2018-11-12\ntitle: "\\u200b\\u200d \\u00ad"\n')},
+         ["content/news/invisible-title.md:3: title: shows nothing: it holds only invisible characters"]),
     Case("title-read-as-a-comment", {"content/news/hash-title.md": news("title: #1 ranked\ndate: 2018-11-12\n")},
          ["content/news/hash-title.md:2: title: is empty: YAML reads ' #' and what follows as a comment (hint: quote "
           'the value: title: "#1 ranked")']),
@@ -340,6 +342,8 @@ ERRORS = [
     Case("site-toml-dotted-key", {}, ["site.toml:7: feeds.limit: expected a positive number, got 0"],
          edits={"site.toml": ('timezone = "Europe/Zurich"\n\n[author]\nname = "World Economic Forum"\n\n[feeds]\nlimit = 20\n',
                               'timezone = "Europe/Zurich"\nfeeds . limit = 0\n\n[author]\nname = "World Economic Forum"\n\n')}),
+    Case("site-toml-invisible-title", {}, ["site.toml:2: title: shows nothing: it holds only invisible characters"],
+         edits={"site.toml": ('title = "Centre for Cybersecurity Newsroom"', 'title = "\\u2060\\u200b"')}),
     Case("site-toml-pages", {}, ["site.toml:25: pages.per_page: expected a positive number, got 0 (hint: e.g. per_page = 20)",
                                  "site.toml:26: pages.front_page: expected a whole number, got '5' (hint: front_page = 20 (unquoted))",
                                  "site.toml:27: pages.per_pgae: unknown setting (hint: did you mean 'per_page'?)"],
