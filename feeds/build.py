@@ -70,7 +70,7 @@ def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | No
         listing = list_sources(site_dir)
         found = _read_all(site_dir, config, cache, progress, listing)
     return validate_site(site_dir, config, found, now=_resolve_now(now, config), drafts=drafts, strict=strict,
-                         progress=progress, cache=cache, strays=listing.strays, templates=templates, root=root)
+                         progress=progress, cache=cache, listing=listing, templates=templates, root=root)
 
 
 def render(site: Site, site_dir: Path, root: RootFiles, parts: Parts | Fresh | None = None) -> list[Output]:
@@ -124,7 +124,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         listing = list_sources(site_dir) if listing is None else listing
         found = _read_all(site_dir, config, cache, progress, listing)
         ledger = _ledger_bytes(site_dir)
-        inputs = cache.inputs_key(config, templates.key, root.key, drafts, ledger, listing.strays)
+        inputs = cache.inputs_key(config, templates.key, root.key, drafts, ledger, listing)
         used = dict(cache.used)  # the content files' keys the inputs' key was taken with
         moment = _resolve_now(now, config)
         unchanged = last.unchanged_build(inputs, moment)
@@ -134,8 +134,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         return unchanged  # type: ignore[no-any-return]
     try:
         loaded = validate_site(site_dir, config, found, now=moment, drafts=drafts, strict=strict,
-                               progress=progress, cache=cache, strays=listing.strays, templates=templates,
-                               root=root)
+                               progress=progress, cache=cache, listing=listing, templates=templates, root=root)
         del found  # the files' bytes, parsed now: 80 MB at 10,000 items, which every worker would inherit
         # Imported here: it brings Jinja2, which a build that changes nothing needs not.
         from feeds.template_reads import templates_read_now
@@ -152,7 +151,7 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         # not kept), which keys it by the bytes read now.
         next_ledger = loaded.ledger.to_bytes() if record_ledger else ledger
         recorded_inputs = (inputs if next_ledger == ledger and cache.used == used
-                           else cache.inputs_key(config, templates.key, root.key, drafts, next_ledger, listing.strays))
+                           else cache.inputs_key(config, templates.key, root.key, drafts, next_ledger, listing))
         with progress.phase("write"):
             # Recorded before anything else can fail: a private cache trusts this record without
             # looking at the output, so it must describe the tree now in place.

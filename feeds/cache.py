@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from feeds.config import SiteConfig
 from feeds.keys import digest, settings_key, software_key, source_prefix
-from feeds.listing import source_stamp
+from feeds.listing import Listing, source_stamp
 from feeds.moments import moment_key
 from feeds.write import Stamp, write_stream
 
@@ -222,12 +222,14 @@ class BuildCache:
         return digest(self.software, settings_key(site.config), templates, root, *moments, *rows)
 
     def inputs_key(self, config: SiteConfig, templates: str, root: str, drafts: bool, ledger: bytes,
-                   strays: tuple[str, ...]) -> str:
+                   listing: Listing) -> str:
         """A digest of every file a build reads (the content files read so far; the templates' and
-        root/'s by their keys), of the files under content/ it does not read (`strays`, each a
-        warning), and of its options."""
+        root/'s by their keys), of what under content/ it does not read (the files `listing` found
+        that are not published, each a warning, and the folders that cannot be read, each an error),
+        and of its options."""
         return digest(self.software, settings_key(config), templates, root, str(drafts), ledger,
-                      *(f"{path} {key}" for path, key in sorted(self.used.items())), *(f"{path} -" for path in strays))
+                      *(f"{path} {key}" for path, key in sorted(self.used.items())),
+                      *(f"{path} -" for path in listing.strays), *(f"{path} unreadable" for path in listing.unreadable))
 
     def between_builds(self, name: str) -> dict[Any, Any]:
         """What a private cache keeps under `name` from one build to the next; empty for any other."""

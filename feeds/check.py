@@ -19,7 +19,7 @@ from feeds.config import CONFIG_NAME, SiteConfig, setting_line
 from feeds.embargo import published_but_held, split_embargoed
 from feeds.errors import Problem, Severity, SiteError
 from feeds.ledger import Ledger, apply, read_ledger, reused_withdrawn
-from feeds.listing import leads_outside, stray_problems
+from feeds.listing import Listing, leads_outside, stray_problems, unreadable_problems
 from feeds.model import Event, Item, NewsItem, Site, item_path, newest_first
 from feeds.progress import Progress
 from feeds.root_files import RootFiles
@@ -56,24 +56,27 @@ class Loaded:
 
 
 def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now: datetime, drafts: bool,
-                  strict: bool, progress: Progress, cache: BuildCache, strays: tuple[str, ...],
+                  strict: bool, progress: Progress, cache: BuildCache, listing: Listing,
                   templates: Templates, root: RootFiles) -> Loaded:
     """Validate the content files read, as of `now`; raise SiteError listing every error (and, if
-    strict, warning). `strays` are the files under content/ that are not published, each a warning;
-    `templates` are the files of the template folders (see feeds.template_digests), and `root` those
-    of root/ (see feeds.root_files)."""
+    strict, warning). `listing` is the look at content/ they were read from: each file there that is
+    not published is a warning, each folder of a kind that cannot be read an error; `templates` are
+    the files of the template folders (see feeds.template_digests), and `root` those of root/ (see
+    feeds.root_files)."""
     # Imported here, with the parsers and checks they bring: a build that changes nothing needs none.
     from feeds.lint import lint_images, lint_setting_images, lint_timely
     from feeds.lint_links import lint_links
 
     with progress.phase("validate"), _collector_paused():
         parsed = _validate_all(found, site_dir, config, cache)
-        problems = [problem for result in parsed for problem in result.problems] + stray_problems(strays)
+        problems = [problem for result in parsed for problem in result.problems]
+        problems += stray_problems(listing.strays) + unreadable_problems(listing.unreadable)
         items = [result.item for result in parsed if result.item is not None]
         lines = {result.item.source: result.lines for result in parsed if result.item is not None}
         recorded = read_ledger(site_dir)
-        unread = tuple(path for path in strays if path.endswith("/"))  # folders that cannot be read: reported
-        present = [file.name for file in found] + [entry.path for entry in recorded.entries if entry.path.startswith(unread)]
+        # The items published from a folder that cannot be read are not gone: the folder is reported.
+        present = [file.name for file in found] + [entry.path for entry in recorded.entries
+                                                   if entry.path.startswith(listing.unreadable)]
         shown, embargoed, ledger, placing = _place(items, recorded, present, now, drafts, lines, config)
         problems += placing
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)

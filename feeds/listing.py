@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -31,12 +31,14 @@ def leads_outside(path: Path, site_dir: Path) -> bool:
     return not path.resolve().is_relative_to(site_dir.resolve())
 
 
-def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
-    """The content files (see source_files), and the other files under content/, which are not
-    published (see stray_problems): found on the same walk, and not read."""
+def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str], list[str]]:
+    """The content files (see source_files), the other files under content/, which are not
+    published (see stray_problems), and the folders of a kind that cannot be read (see
+    unreadable_problems): found on the same walk, and not read."""
     site_real = os.path.realpath(site_dir)
     found: list[tuple[str, bool]] = []
     strays: list[str] = []
+    unreadable: list[str] = []
     walked: set[str] = set()  # the real path of every folder whose files are published
     for folder in KINDS:
         top = f"content/{folder}/"
@@ -53,7 +55,7 @@ def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
             try:
                 entries = _in_order(directory)
             except PermissionError:  # not ours to read: its items would be left out unsaid
-                strays.append(top + prefix)
+                unreadable.append(top + prefix)
                 continue
             except OSError:  # no such folder, or a link in a loop
                 continue
@@ -74,7 +76,7 @@ def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
         found += [(top + name, linked) for name, linked in sorted(names, key=lambda named: named[0].split("/"))]
         walked |= visited
     strays += _outside_kinds(site_dir, walked)
-    return found, sorted(strays, key=lambda name: name.split("/"))
+    return found, sorted(strays, key=lambda name: name.split("/")), unreadable
 
 
 def _outside_kinds(site_dir: Path, walked: set[str]) -> list[str]:
@@ -142,17 +144,20 @@ _MARKDOWN = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt"})
 
 
 def stray_problems(strays: Iterable[str]) -> list[Problem]:
-    """A warning for each file under content/ that is not published, an error for each folder of a
-    kind that cannot be read (see Listing.strays)."""
+    """A warning for each file under content/ that is not published (see Listing.strays)."""
     return [_stray_problem(readable_name(path)) for path in strays]
 
 
+def unreadable_problems(folders: Iterable[str]) -> list[Problem]:
+    """An error for each folder of a kind that cannot be read (see Listing.unreadable): the items in it
+    would be left out, and taken down if they were published."""
+    return [Problem(readable_name(folder), 0, "", "cannot be read: Permission denied; the items in it would be "
+                    "left out", "let the user who builds the site read it: chmod a+rx, or change its owner")
+            for folder in folders]
+
+
 def _stray_problem(path: str) -> Problem:
-    """Why a file under content/ is not published: it is not named *.md, or not in a folder of a kind;
-    or why a folder's are not: it cannot be read."""
-    if path.endswith("/"):  # the items in it would be left out, taken down if published: an error
-        return Problem(path, 0, "", "cannot be read: Permission denied; the items in it would be left out",
-                       "let the user who builds the site read it: chmod a+rx, or change its owner")
+    """Why a file under content/ is not published: it is not named *.md, or not in a folder of a kind."""
     parts = path.split("/")
     if len(parts) > 2 and parts[1] in KINDS:
         stem, dot, extension = parts[-1].rpartition(".")
@@ -173,8 +178,8 @@ class Listing:
 
     taken: int  # ns since the epoch, before the first file was looked at
     files: tuple[tuple[str, bool, os.stat_result], ...]  # path relative to the site, whether linked, status
-    strays: tuple[str, ...] = ()  # the other files under content/, which no build reads: misplaced or misnamed, or
-    # in a folder that cannot be read (named with its "/")
+    strays: tuple[str, ...] = ()  # the other files under content/, which no build reads: misplaced or misnamed
+    unreadable: tuple[str, ...] = ()  # the folders of a kind that cannot be read, each named with its "/"
 
     @cached_property
     def stamps(self) -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
@@ -213,7 +218,7 @@ class Listing:
                 files[n] = (name, linked, new)
         if changed:
             return None
-        return Listing(self.taken, tuple(files), self.strays) if differs else self
+        return replace(self, files=tuple(files)) if differs else self
 
 
 def source_stamp(status: os.stat_result) -> tuple[int, int, int, int]:
@@ -222,14 +227,14 @@ def source_stamp(status: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def list_sources(site_dir: Path) -> Listing:
-    """Every content file and its status now, and the files under content/ that are not published; a
-    file removed while looking is left out."""
+    """Every content file and its status now, the files under content/ that are not published, and the
+    folders of a kind that cannot be read; a file removed while looking is left out."""
     taken = time.time_ns()
     files = []
-    names, strays = _content_walk(site_dir)
+    names, strays, unreadable = _content_walk(site_dir)
     for name, linked in names:
         try:
             files.append((name, linked, os.stat(os.path.join(site_dir, name))))
         except OSError:  # removed while looking, or a link that became a loop
             continue
-    return Listing(taken, tuple(files), tuple(strays))
+    return Listing(taken, tuple(files), tuple(strays), tuple(unreadable))

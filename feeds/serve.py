@@ -203,9 +203,10 @@ class Preview:
         now_seen = self.look(seen.content if changed is not None else None, changed or ())
         listing, last = now_seen.content, seen.content
         # A listing taken again from the last one is a new one only when some file's stamp differs; a
-        # file that is not published counts only by its name (its warning says no more).
+        # file that is not published, or a folder that cannot be read, counts only by its name (its
+        # problem says no more).
         differs = listing is not last and (changed is not None or listing.stamps != last.stamps
-                                           or listing.strays != last.strays)
+                                           or listing.strays != last.strays or listing.unreadable != last.unreadable)
         if differs or now_seen.others != seen.others or moved:
             self.rebuild(listing)
         return now_seen
