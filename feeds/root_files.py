@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -56,6 +57,7 @@ class RootFiles:
     files: tuple[DigestedFile, ...]  # sorted by name, their paths in the output
     outside: tuple[str, ...]
     not_a_folder: bool
+    linked: frozenset[str] = frozenset()  # the names of the files reached through a symbolic link (see root_files)
 
     @cached_property
     def key(self) -> str:
@@ -82,7 +84,7 @@ class RootFiles:
             top = name.partition("/")[0]
             taken = next((own for own in TOP_LEVEL if own.casefold() == top.casefold()), None)
             if (problem := published_file_problem(shown, name, Path(file.path), self.folder, f"{ROOT_DIR}/",
-                                                  f"{ROOT_DIR}/")) is not None:
+                                                  f"{ROOT_DIR}/", name in self.linked)) is not None:
                 problems.append(problem)
             elif taken is not None and name not in REPLACEABLE:
                 where = "is where" if top == name else f"is in {top}/, where"
@@ -104,44 +106,65 @@ def look_at_root(site_dir: Path, cache: BuildCache) -> RootFiles:
     `cache` knows it unchanged, as a template file is (see feeds.file_digests)."""
     folder = site_dir / ROOT_DIR
     found, outside = _walk(site_dir)
-    files = look_at_files([(str(path), name) for name, path in found.items()], cache, ROOT_FILES, folder=ROOT_DIR)
-    return RootFiles(folder, tuple(files), tuple(outside), os.path.lexists(folder) and not folder.is_dir())
+    files = look_at_files([(os.path.join(folder, name), name) for name, _ in found], cache, ROOT_FILES,
+                          folder=ROOT_DIR)
+    return RootFiles(folder, tuple(files), tuple(outside), os.path.lexists(folder) and not folder.is_dir(),
+                     frozenset(name for name, linked in found if linked))
 
 
-def root_files(site_dir: Path) -> dict[str, Path]:
-    """Every file under root/ by its path in the output, sorted. Hidden files and folders are
-    published (.well-known/, .nojekyll), as hosts read them; an editor's or a file manager's scratch
-    files and a .git folder are not (see _scratch), so that typing in an editor changes nothing. A
-    dangling link (an editor's lock file) is no file. A linked folder is walked as any other, once,
-    unless it leads outside root/ (see RootFiles.problems)."""
+def root_files(site_dir: Path) -> list[tuple[str, bool]]:
+    """Every file under root/ by its path in it, which is its path in the output, sorted, each with
+    whether it is reached through a symbolic link (it is one, or lies in a folder that is one, root/
+    itself included): only such a file can lead outside root/, or change where the watcher is told
+    of nothing. Hidden files and folders are published (.well-known/, .nojekyll), as hosts read them;
+    an editor's or a file manager's scratch files and a .git folder are not (see _scratch), so that
+    typing in an editor changes nothing. A dangling link (an editor's lock file) is no file. A linked
+    folder is walked as any other, once, unless it leads outside root/ (see RootFiles.problems)."""
     return _walk(site_dir)[0]
 
 
-def _walk(site_dir: Path) -> tuple[dict[str, Path], list[str]]:
+def _walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
     """The files of root/ (see root_files), and the folders linked there that lead outside it, which
     are not walked: a link to /, or to the site above, would have the whole of it read."""
-    folder = site_dir / ROOT_DIR
+    folder = str(site_dir / ROOT_DIR)
     inside = os.path.realpath(folder)
-    found: dict[str, Path] = {}
+    found: list[tuple[str, bool]] = []
     outside: list[str] = []
     walked: set[str] = set()  # the real paths of the folders walked: a link to a folder above is no loop
+    linked = {folder} if os.path.islink(folder) else set()  # the folders walked that are reached through a link
     for top, folders, names in os.walk(folder, followlinks=True):
         walked.add(os.path.realpath(top))
+        prefix = "" if top == folder else os.path.relpath(top, folder).replace(os.sep, "/") + "/"
+        through_link = top in linked
         kept = []
         for name in folders:
-            real = os.path.realpath(os.path.join(top, name))
+            path = os.path.join(top, name)
+            real = os.path.realpath(path)
             if _scratch(name) or real in walked:
                 continue
             if os.path.commonpath([real, inside]) != inside:
-                outside.append(Path(top, name).relative_to(folder).as_posix())
+                outside.append(prefix + name)
             else:
                 kept.append(name)
+                if through_link or os.path.islink(path):
+                    linked.add(path)
         folders[:] = kept  # the others are not walked at all
         for name in names:
-            path = Path(top, name)
-            if not _scratch(name) and path.is_file():
-                found[path.relative_to(folder).as_posix()] = path
-    return dict(sorted(found.items())), sorted(outside)
+            if not _scratch(name) and (is_link := _file_or_link(os.path.join(top, name))) is not None:
+                found.append((prefix + name, through_link or is_link))
+    return sorted(found), sorted(outside)
+
+
+def _file_or_link(path: str) -> bool | None:
+    """True when the entry at `path` is a symbolic link to a file, False when it is a file; None when
+    it is neither (a dangling link, say), or is gone."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISLNK(mode):
+        return True if os.path.isfile(path) else None
+    return False if stat.S_ISREG(mode) else None
 
 
 def _scratch(name: str) -> bool:

@@ -224,9 +224,9 @@ class Preview:
             for name, through_link in template_files(folder):
                 files.append(os.path.join(folder, name))
                 linked = linked or (through_link and folder == own_templates)
-        published_as_they_are = list(root_files(self.site_dir).values())
-        files += map(str, published_as_they_are)
-        linked = linked or any(_through_link(path, self.site_dir / ROOT_DIR) for path in published_as_they_are)
+        for name, through_link in root_files(self.site_dir):
+            files.append(os.path.join(self.site_dir, ROOT_DIR, name))
+            linked = linked or through_link
         stamps = []
         for path in files:
             try:
@@ -236,13 +236,6 @@ class Preview:
             stamps.append((path, *source_stamp(status)))
         listing = last.restated(self.site_dir, changed) if last is not None else None
         return Seen(listing if listing is not None else list_sources(self.site_dir), tuple(sorted(stamps)), linked)
-
-
-def _through_link(path: Path, folder: Path) -> bool:
-    """True when the file at `path`, in `folder`, is a symbolic link or lies in one (a theme kept
-    elsewhere and linked as templates/, say): its real path is not where its name says."""
-    real_folder = os.path.join(os.path.realpath(folder.parent), folder.name)
-    return os.path.realpath(path) != os.path.join(real_folder, os.path.relpath(path, folder))
 
 
 def _traceback(error: BaseException) -> str:

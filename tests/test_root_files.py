@@ -112,10 +112,26 @@ def test_one_place_says_what_root_holds(example_site: Path) -> None:
     """The build (and its keys: see RootFiles) takes root/'s files from look_at_root, and the preview
     watches those of root_files: one walk says what both are."""
     with_root(example_site, PUBLISHED | dict.fromkeys(SCRATCH, b"scratch"))
-    assert list(root_files(example_site)) == sorted(PUBLISHED)
+    assert root_files(example_site) == [(name, False) for name in sorted(PUBLISHED)]
     root = look_at_root(example_site, BuildCache.open(example_site, memory={}))
     assert [(file.name, file.size) for file in root.files] == sorted((name, len(data)) for name, data in PUBLISHED.items())
-    assert root_files(example_site / "nowhere") == {}
+    assert root_files(example_site / "nowhere") == []
+
+
+def test_the_walk_of_root_says_which_files_it_reached_through_a_link(example_site: Path, tmp_path: Path) -> None:
+    """A file that is a link, or lies in a folder that is one (root/ itself included), is reached
+    through a link: where it leads is looked up (RootFiles.problems), and the preview looks at it at
+    every change, as the system tells of no change where a link leads. Any other file is neither."""
+    with_root(example_site, {".well-known/security.txt": PUBLISHED[".well-known/security.txt"], "CNAME": b"x\n"})
+    (example_site / "root/security").symlink_to(".well-known")
+    (example_site / "root/.well-known/CNAME").symlink_to("../CNAME")
+    assert root_files(example_site) == [(".well-known/CNAME", True), (".well-known/security.txt", False),
+                                        ("CNAME", False), ("security/CNAME", True), ("security/security.txt", True)]
+    (example_site / "root").rename(tmp_path / "kit")
+    (example_site / "root").symlink_to(tmp_path / "kit", target_is_directory=True)
+    assert all(linked for _, linked in root_files(example_site))
+    root = look_at_root(example_site, BuildCache.open(example_site, memory={}))
+    assert root.linked == {name for name, _ in root_files(example_site)} and not root.problems
 
 
 def test_every_entry_the_build_makes_at_the_top_is_explained() -> None:

@@ -1054,6 +1054,21 @@ def test_an_edit_where_a_linked_template_leads_is_seen(example_site: Path, tmp_p
         assert page.find_class(edit.split()[-1]), edit
 
 
+def test_an_edit_where_a_linked_root_leads_is_seen(example_site: Path, tmp_path: Path) -> None:
+    """root/ linked to a folder kept elsewhere (a press kit shared by several sites, say): the watcher
+    is told of nothing when its files change, so the preview looks at root/ each time."""
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    (kit / "CNAME").write_bytes(b"one.example.org\n")
+    (example_site / "root").symlink_to(kit, target_is_directory=True)
+    output = tmp_path / "out"
+    preview, seen = built_preview(example_site, output)
+    assert (output / "CNAME").read_bytes() == b"one.example.org\n"
+    (kit / "CNAME").write_bytes(b"two.example.org\n")
+    preview.catch_up(seen, set())  # told of nothing, as where a link leads
+    assert (output / "CNAME").read_bytes() == b"two.example.org\n"
+
+
 def test_an_edit_where_linked_settings_lead_is_seen(example_site: Path, tmp_path: Path) -> None:
     """site.toml linked to settings kept elsewhere (shared by several sites, say): the watcher is told
     of nothing when that file changes, so the preview looks at the settings each time."""
