@@ -15,22 +15,16 @@ from feeds.cache import CACHE_DIR, BuildCache
 from feeds.check import Found, Loaded, validate_site
 from feeds.config import CONFIG_NAME, SettingsError, SiteConfig, load_config
 from feeds.errors import Problem, SiteError, how_many
+from feeds.inputs import BuildOptions, Look, look_at_site
 from feeds.last_output import LastOutput
 from feeds.ledger import LEDGER_NAME
-from feeds.listing import (
-    FILE_MANAGER_LITTER,
-    Listing,
-    leads_outside,
-    list_sources,
-    source_files,
-)
+from feeds.listing import FILE_MANAGER_LITTER, Listing, leads_outside, source_files
 from feeds.load import read_source
 from feeds.model import Item, Site
 from feeds.moments import moment_window
 from feeds.progress import Progress
-from feeds.root_files import REPLACEABLE, ROOT_DIR, RootFiles, look_at_root
-from feeds.template_digests import Templates, look_at_templates
-from feeds.template_paths import template_dirs
+from feeds.root_files import REPLACEABLE, ROOT_DIR, RootFiles, read_root
+from feeds.template_digests import Templates, read_templates
 from feeds.write import Stamp, UnsafePath, new_tree, write_file
 
 if TYPE_CHECKING:
@@ -58,19 +52,19 @@ def counted(news: int, events: int) -> str:
     return f"{how_many(news, 'news item')} and {how_many(events, 'event')}"
 
 
-def load_site(site_dir: Path, *, now: datetime | None = None, base_url: str | None = None, drafts: bool = False,
-              strict: bool = False, progress: Progress | None = None, cache: BuildCache | None = None) -> Loaded:
-    """Read and validate everything; raise SiteError listing every error (and, if strict, warning)."""
+def load_site(site_dir: Path, options: BuildOptions = BuildOptions(), *, progress: Progress | None = None,
+              cache: BuildCache | None = None) -> Loaded:
+    """Read and validate everything as `options` ask; raise SiteError listing every error (and, if
+    strict, warning)."""
     progress = progress or Progress()
-    config = _config(site_dir, base_url)
+    config = _config(site_dir, options.base_url)
     cache = cache or BuildCache.open(site_dir)
-    templates = look_at_templates(template_dirs(site_dir), cache)
-    root = look_at_root(site_dir, cache)
     with progress.phase("read"):
-        listing = list_sources(site_dir)
-        found = _read_all(site_dir, config, cache, progress, listing)
-    return validate_site(site_dir, config, found, now=_resolve_now(now, config), drafts=drafts, strict=strict,
-                         progress=progress, cache=cache, listing=listing, templates=templates, root=root)
+        look = look_at_site(site_dir)
+        templates, root, found = _read_all(site_dir, config, cache, progress, look)
+    return validate_site(site_dir, config, found, now=_resolve_now(options.now, config), drafts=options.drafts,
+                         strict=options.strict, progress=progress, cache=cache, listing=look.content,
+                         templates=templates, root=root)
 
 
 def render(site: Site, site_dir: Path, root: RootFiles, parts: Parts | Fresh | None = None) -> list[Output]:
@@ -101,40 +95,39 @@ def render(site: Site, site_dir: Path, root: RootFiles, parts: Parts | Fresh | N
     return [*files, parts.headers(partial(render_headers, noindex=site.config.staging), files)]
 
 
-def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url: str | None = None,
-          drafts: bool = False, strict: bool = False, progress: Progress | None = None,
-          cache: BuildCache | None = None, record_ledger: bool = True, listing: Listing | None = None) -> BuildResult:
-    """Build the site into `output`, replacing it only when every file is ready.
+def build(site_dir: Path, output: Path, options: BuildOptions = BuildOptions(), *, progress: Progress | None = None,
+          cache: BuildCache | None = None, record_ledger: bool = True, look: Look | None = None) -> BuildResult:
+    """Build the site into `output` as `options` ask, replacing it only when every file is ready.
 
     With the cache (by default the site's .feeds-cache/; `BuildCache.empty` for none), unchanged
-    content files are not parsed again, parts of the last build that nothing changed are reused, and
-    when every input file and the moment are as at the last build into an untouched `output`,
-    nothing is validated, rendered or written. `listing` gives the content files as the caller has
-    just found them, so that they are not looked at twice.
+    content, template and root/ files are not read again, parts of the last build that nothing
+    changed are reused, and when every input file and the moment are as at the last build into an
+    untouched `output`, nothing is validated, rendered or written. The site's files are those of
+    `look` when the caller has just looked at them (as the preview does, to find what changed), so
+    that they are not looked at twice; else of a look taken now. Without `record_ledger`, the
+    ledger is read but not written (as the preview does).
     """
     progress = progress or Progress()
     if (unsafe := unsafe_output(site_dir, output)) is not None:
         raise SiteError([Problem(str(output), 0, "", unsafe, "build into a folder of its own, such as public/")])
     cache = cache or BuildCache.open(site_dir)
     last = LastOutput(cache, output)
-    config = _config(site_dir, base_url)
-    templates = look_at_templates(template_dirs(site_dir), cache)
-    root = look_at_root(site_dir, cache)
+    config = _config(site_dir, options.base_url)
     with progress.phase("read"):
-        listing = list_sources(site_dir) if listing is None else listing
-        found = _read_all(site_dir, config, cache, progress, listing)
+        look = look_at_site(site_dir) if look is None else look
+        templates, root, found = _read_all(site_dir, config, cache, progress, look)
         ledger = _ledger_bytes(site_dir)
-        inputs = cache.inputs_key(config, templates.key, root.key, drafts, ledger, listing)
+        inputs = cache.inputs_key(config, templates.key, root.key, options.drafts, ledger, look.content)
         used = dict(cache.used)  # the content files' keys the inputs' key was taken with
-        moment = _resolve_now(now, config)
+        moment = _resolve_now(options.now, config)
         unchanged = last.unchanged_build(inputs, moment)
     if unchanged is not None:
-        if strict and any(warning.fails_strict for warning in unchanged.warnings):
+        if options.strict and any(warning.fails_strict for warning in unchanged.warnings):
             raise SiteError(list(unchanged.warnings))
         return unchanged  # type: ignore[no-any-return]
     try:
-        loaded = validate_site(site_dir, config, found, now=moment, drafts=drafts, strict=strict,
-                               progress=progress, cache=cache, listing=listing, templates=templates, root=root)
+        loaded = validate_site(site_dir, config, found, now=moment, drafts=options.drafts, strict=options.strict,
+                               progress=progress, cache=cache, listing=look.content, templates=templates, root=root)
         del found  # the files' bytes, parsed now: 80 MB at 10,000 items, which every worker would inherit
         # Imported here: it brings Jinja2, which a build that changes nothing needs not.
         from feeds.template_reads import templates_read_now
@@ -151,7 +144,8 @@ def build(site_dir: Path, output: Path, *, now: datetime | None = None, base_url
         # not kept), which keys it by the bytes read now.
         next_ledger = loaded.ledger.to_bytes() if record_ledger else ledger
         recorded_inputs = (inputs if next_ledger == ledger and cache.used == used
-                           else cache.inputs_key(config, templates.key, root.key, drafts, next_ledger, listing))
+                           else cache.inputs_key(config, templates.key, root.key, options.drafts, next_ledger,
+                                                 look.content))
         with progress.phase("write"):
             # Recorded before anything else can fail: a private cache trusts this record without
             # looking at the output, so it must describe the tree now in place.
@@ -242,7 +236,16 @@ def _foreign_problem(output: Path, foreign: list[str]) -> Problem:
 
 
 def _read_all(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress,
-              listing: Listing) -> list[Found]:
+              look: Look) -> tuple[Templates, RootFiles, list[Found]]:
+    """Every file of `look`: the template folders' and root/'s, each known by a digest of its bytes,
+    and the content files, each by its cache key, with its bytes; each read once, unless the cache
+    knows the file as it is."""
+    templates, root = read_templates(look.templates, cache), read_root(look.root, cache)
+    return templates, root, _read_content(site_dir, config, cache, progress, look.content)
+
+
+def _read_content(site_dir: Path, config: SiteConfig, cache: BuildCache, progress: Progress,
+                  listing: Listing) -> list[Found]:
     """Every content file of `listing`: its cache key, and its bytes, read once, unless the cache
     knows the file as it is."""
     found = []

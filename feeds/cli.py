@@ -10,11 +10,15 @@ import time
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from feeds import __version__
 from feeds.addresses import site_address
 from feeds.errors import Problem, SiteError, how_many
 from feeds.timezones import OutOfRange, day_or_moment, in_range
+
+if TYPE_CHECKING:
+    from feeds.inputs import BuildOptions
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_STOPPED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl+C
@@ -151,6 +155,14 @@ def _failed(args: argparse.Namespace, problems: Sequence[Problem], outcome: str 
     print(f"feeds: {counted}{outcome}", file=sys.stderr)
 
 
+def _options(args: argparse.Namespace) -> BuildOptions:
+    """What the command's options ask of a build (a command without --base-url or --strict asks neither)."""
+    from feeds.inputs import BuildOptions
+
+    return BuildOptions(now=args.now, base_url=getattr(args, "base_url", None), drafts=args.drafts,
+                        strict=getattr(args, "strict", False))
+
+
 def _build(args: argparse.Namespace) -> int:
     from feeds.build import (  # imported here so `feeds --help` starts fast
         build,
@@ -168,8 +180,8 @@ def _build(args: argparse.Namespace) -> int:
         print(f"feeds build: --output {output} {unsafe}", file=sys.stderr)
         return EXIT_USAGE
     progress = Progress(bar=sys.stderr.isatty())
-    result = build(args.site, output, now=args.now, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
-                   progress=progress, cache=BuildCache.empty(args.site) if args.no_cache else None)
+    result = build(args.site, output, _options(args), progress=progress,
+                   cache=BuildCache.empty(args.site) if args.no_cache else None)
     _report(result.warnings)
     print(f"feeds: built {counted(result.news, result.events)} "
           f"into {output} ({result.files} files, {time.perf_counter() - started:.2f} s)")
@@ -196,8 +208,7 @@ def _check(args: argparse.Namespace) -> int:
 
     github = args.format == "github"
     try:
-        loaded = load_site(args.site, now=args.now, drafts=args.drafts, strict=args.strict,
-                           cache=BuildCache.open(args.site, read_only=True))
+        loaded = load_site(args.site, _options(args), cache=BuildCache.open(args.site, read_only=True))
         # The templates are tried on every page too; no file is written.
         render(loaded.site, args.site, loaded.root, Fresh(loaded.templates))
     except SiteError as error:
@@ -258,7 +269,7 @@ def _ping(args: argparse.Namespace) -> int:
     from feeds.build import load_site
     from feeds.websub import ping, topics
 
-    site = load_site(args.site, now=args.now, base_url=args.base_url, drafts=args.drafts).site
+    site = load_site(args.site, _options(args)).site
     hub = site.config.feeds.hub
     if not hub:
         print("feeds: no hub to ping: set feeds.hub in site.toml", file=sys.stderr)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from feeds.cache import ROOT_FILES
 from feeds.errors import Problem, published_file_problem, readable_name
-from feeds.file_digests import DigestedFile, look_at_files
+from feeds.file_digests import DigestedFile, FoundFile, digest_files, found_files
 from feeds.keys import digest
 from feeds.listing import FILE_MANAGER_LITTER
 from feeds.render import TOP_LEVEL, CopiedFile
@@ -48,6 +49,34 @@ _HINT = "remove the file, or give it a path of its own in root/"
 
 
 @dataclass(frozen=True)
+class RootListing:
+    """root/ as one look found it, unread: its files (see list_root), the folders linked there that
+    lead outside it, and whether something else stands where the folder goes."""
+
+    taken: int  # ns since the epoch, before the first file was looked at
+    folder: Path
+    files: tuple[FoundFile, ...]  # sorted by name, their paths in the output
+    outside: tuple[str, ...]
+    not_a_folder: bool
+
+
+def list_root(site_dir: Path) -> RootListing:
+    """Every file under root/ and its status now, by its path in root/, which is its path in the output,
+    sorted; a file removed while looking is left out. Hidden files and folders are published
+    (.well-known/, .nojekyll), as hosts read them; an editor's or a file manager's scratch files and a
+    .git folder are not (see _scratch), so that typing in an editor changes nothing. A dangling link
+    (an editor's lock file) is no file. A linked folder is walked as any other, once, unless it leads
+    outside root/ (see RootFiles.problems). Each file says whether it is reached through a symbolic
+    link (it is one, or lies in a folder that is one, root/ itself included): only such a file can
+    lead outside root/, or change where the preview's watcher is told of nothing."""
+    taken = time.time_ns()
+    folder = site_dir / ROOT_DIR
+    found, outside = _walk(site_dir)
+    files = found_files((os.path.join(folder, name), name, linked) for name, linked in found)
+    return RootListing(taken, folder, tuple(files), tuple(outside), os.path.lexists(folder) and not folder.is_dir())
+
+
+@dataclass(frozen=True)
 class RootFiles:
     """root/ as one look found it: its files, each known by a digest of its bytes, by their paths in the
     output; the folders linked there that lead outside it, which were not walked; and whether
@@ -57,7 +86,7 @@ class RootFiles:
     files: tuple[DigestedFile, ...]  # sorted by name, their paths in the output
     outside: tuple[str, ...]
     not_a_folder: bool
-    linked: frozenset[str] = frozenset()  # the names of the files reached through a symbolic link (see root_files)
+    linked: frozenset[str]  # the names of the files reached through a symbolic link (see list_root)
 
     @cached_property
     def key(self) -> str:
@@ -101,31 +130,18 @@ class RootFiles:
                 if not (staging and file.name == _ROBOTS)]
 
 
-def look_at_root(site_dir: Path, cache: BuildCache) -> RootFiles:
-    """root/ as a build finds it: walked once (see root_files), and each file read and digested unless
-    `cache` knows it unchanged, as a template file is (see feeds.file_digests)."""
-    folder = site_dir / ROOT_DIR
-    found, outside = _walk(site_dir)
-    files = look_at_files([(os.path.join(folder, name), name) for name, _ in found], cache, ROOT_FILES,
-                          folder=ROOT_DIR)
-    return RootFiles(folder, tuple(files), tuple(outside), os.path.lexists(folder) and not folder.is_dir(),
-                     frozenset(name for name, linked in found if linked))
-
-
-def root_files(site_dir: Path) -> list[tuple[str, bool]]:
-    """Every file under root/ by its path in it, which is its path in the output, sorted, each with
-    whether it is reached through a symbolic link (it is one, or lies in a folder that is one, root/
-    itself included): only such a file can lead outside root/, or change where the watcher is told
-    of nothing. Hidden files and folders are published (.well-known/, .nojekyll), as hosts read them;
-    an editor's or a file manager's scratch files and a .git folder are not (see _scratch), so that
-    typing in an editor changes nothing. A dangling link (an editor's lock file) is no file. A linked
-    folder is walked as any other, once, unless it leads outside root/ (see RootFiles.problems)."""
-    return _walk(site_dir)[0]
+def read_root(listing: RootListing, cache: BuildCache) -> RootFiles:
+    """root/ as `listing` found it, each file read and digested unless `cache` knows it unchanged, as
+    a template file is (see feeds.file_digests)."""
+    files = digest_files(listing.taken, listing.files, cache, ROOT_FILES, folder=ROOT_DIR)
+    return RootFiles(listing.folder, tuple(files), listing.outside, listing.not_a_folder,
+                     frozenset(file.name for file in listing.files if file.linked))
 
 
 def _walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
-    """The files of root/ (see root_files), and the folders linked there that lead outside it, which
-    are not walked: a link to /, or to the site above, would have the whole of it read."""
+    """The files of root/ (see list_root), each with whether it is reached through a link, and the
+    folders linked there that lead outside it, which are not walked: a link to /, or to the site
+    above, would have the whole of it read."""
     folder = str(site_dir / ROOT_DIR)
     inside = os.path.realpath(folder)
     found: list[tuple[str, bool]] = []

@@ -27,12 +27,15 @@ from feeds.cache import BuildCache
 from feeds.config import CONFIG_NAME
 from feeds.embargo import utc_text
 from feeds.errors import SiteError, how_many
+from feeds.file_digests import file_stamps
+from feeds.inputs import BuildOptions, Look
 from feeds.last_output import LastOutput
 from feeds.ledger import LEDGER_NAME
 from feeds.listing import Listing, list_sources, source_stamp
 from feeds.preview_server import Handler, PreviewServer, PreviewServer6
-from feeds.root_files import ROOT_DIR, root_files
-from feeds.template_paths import template_dirs, template_files
+from feeds.root_files import list_root
+from feeds.template_digests import list_templates
+from feeds.template_paths import template_dirs
 from feeds.watch import Changes
 from feeds.write import link_spare
 
@@ -44,7 +47,7 @@ Echo = Callable[[str], None]
 class Seen(NamedTuple):
     """The site's files at one look: what a change is found against."""
 
-    content: Listing  # the content files
+    look: Look  # the content files, the template folders' and root/'s, as the build takes them
     others: tuple[tuple[str, int, int, int, int], ...]  # the settings', the ledger's, every template file's and root/'s
     linked: bool = False  # whether the settings, a template of the site's own or a file of root/ is reached through a link
 
@@ -66,8 +69,8 @@ class Preview:
 
     def __init__(self, site_dir: Path, output: Path, *, base_url: str, now: datetime | None, drafts: bool,
                  echo: Echo) -> None:
-        self.site_dir, self.output, self.base_url = site_dir, output, base_url
-        self.now, self.drafts, self.echo = now, drafts, echo
+        self.site_dir, self.output, self.echo = site_dir, output, echo
+        self.options = BuildOptions(now=now, base_url=base_url, drafts=drafts)
         self.changed = threading.Condition()
         self.state = State(0, (), int(time.time()), run=secrets.token_hex(4))
         self.stopping = False
@@ -80,15 +83,15 @@ class Preview:
         # parses, renders and writes only what it affects.
         self.memory: dict[str, object] = {}
 
-    def rebuild(self, listing: Listing | None = None) -> None:
-        """Build once (from the content files of `listing` when the watcher has just looked); on
-        content errors, report them and keep serving the last good build."""
+    def rebuild(self, look: Look | None = None) -> None:
+        """Build once (from the files of `look` when the watcher has just looked); on content errors,
+        report them and keep serving the last good build."""
         # The collector would scan all the preview keeps, again and again, while the rebuild makes
         # little garbage: it runs once the new build is served (workers collect as usual).
         gc.disable()
         self.building = True
         try:
-            self._rebuild(listing)
+            self._rebuild(look)
         finally:
             self.building = False
             gc.enable()
@@ -106,12 +109,12 @@ class Preview:
             gc.freeze()
             self.collected = gc.get_freeze_count()
 
-    def _rebuild(self, listing: Listing | None) -> None:
+    def _rebuild(self, look: Look | None) -> None:
         started = time.perf_counter()
         next_change = None
         try:
-            result = build(self.site_dir, self.output, now=self.now, base_url=self.base_url, drafts=self.drafts,
-                           cache=BuildCache.open(self.site_dir, self.memory), record_ledger=False, listing=listing)
+            result = build(self.site_dir, self.output, self.options, cache=BuildCache.open(self.site_dir, self.memory),
+                           record_ledger=False, look=look)
             next_change = result.changes_at
             self.built_once = True
             problems: tuple[str, ...] = ()
@@ -148,7 +151,7 @@ class Preview:
         if result.drafts:
             self._say(f"feeds: {how_many(result.drafts, 'draft')} left out; feeds serve --drafts shows them")
         if result.next_lift:
-            then = ("when the preview shows it (--now shows it sooner)" if self.now is None
+            then = ("when the preview shows it (--now shows it sooner)" if self.options.now is None
                     else "after this preview's --now: a later --now shows it")
             self._say(f"feeds: {len(result.embargoed)} embargoed; the next lifts at {utc_text(result.next_lift)}, {then}")
 
@@ -178,7 +181,7 @@ class Preview:
             paths, moves = changes.wait(POLL_SECONDS)
             # Where files moved, or links lead (perhaps where nothing is watched), look at every file.
             try:
-                seen = self.catch_up(seen, None if moves or lost or seen.content.linked else paths)
+                seen = self.catch_up(seen, None if moves or lost or seen.look.content.linked else paths)
                 lost = False
             except Exception as error:  # a folder gone while looked at, or a fault of feeds: keep watching
                 self.echo(_traceback(error))
@@ -196,46 +199,44 @@ class Preview:
         ended, an embargo lifted); return what is seen now. `changed` are the paths the watcher was told
         of; None: look at every file."""
         due = self.state.next_change
-        moved = bool(self.now is None and due and datetime.now(timezone.utc) >= due)
+        moved = bool(self.options.now is None and due and datetime.now(timezone.utc) >= due)
         # Where a link leads, the system tells of no change: the files behind links are looked at each time.
         if changed is not None and not changed and not moved and not seen.linked:
             return seen
-        now_seen = self.look(seen.content if changed is not None else None, changed or ())
-        listing, last = now_seen.content, seen.content
+        now_seen = self.look(seen.look.content if changed is not None else None, changed or ())
+        listing, last = now_seen.look.content, seen.look.content
         # A listing taken again from the last one is a new one only when some file's stamp differs; a
         # file that is not published, or a folder that cannot be read, counts only by its name (its
         # problem says no more).
         differs = listing is not last and (changed is not None or listing.stamps != last.stamps
                                            or listing.strays != last.strays or listing.unreadable != last.unreadable)
         if differs or now_seen.others != seen.others or moved:
-            self.rebuild(listing)
+            self.rebuild(now_seen.look)  # built from this very look: a file changed since is found by the next
         return now_seen
 
     def look(self, last: Listing | None = None, changed: Iterable[str] = ()) -> Seen:
-        """The content files, and the stamps of the settings, the ledger, every template file and every
-        file of root/ (as a content file's: a rewrite that keeps the size and the time still changes
-        the inode or the change time), and whether a link leads to any of those but the ledger
-        (where the system tells of no change); with the `last` listing of the content files, only
-        the `changed` ones are looked at again."""
-        files = [str(self.site_dir / CONFIG_NAME), str(self.site_dir / LEDGER_NAME)]
+        """The site's files as the build takes them (see feeds.inputs.Look), the stamps of the settings,
+        the ledger, every template file and every file of root/ (as a content file's: a rewrite that
+        keeps the size and the time still changes the inode or the change time), and whether a link
+        leads to any of those but the ledger (where the system tells of no change); with the `last`
+        listing of the content files, only the `changed` ones are looked at again."""
         own_templates = self.site_dir / "templates"
-        linked = (self.site_dir / CONFIG_NAME).is_symlink() or own_templates.is_symlink()
-        for folder in template_dirs(self.site_dir):
-            for name, through_link in template_files(folder):
-                files.append(os.path.join(folder, name))
-                linked = linked or (through_link and folder == own_templates)
-        for name, through_link in root_files(self.site_dir):
-            files.append(os.path.join(self.site_dir, ROOT_DIR, name))
-            linked = linked or through_link
+        templates, root = list_templates(template_dirs(self.site_dir)), list_root(self.site_dir)
+        listing = last.restated(self.site_dir, changed) if last is not None else None
+        look = Look(listing if listing is not None else list_sources(self.site_dir), templates, root)
         stamps = []
-        for path in files:
+        for path in (str(self.site_dir / CONFIG_NAME), str(self.site_dir / LEDGER_NAME)):
             try:
-                status = os.stat(path)
+                stamps.append((path, *source_stamp(os.stat(path))))
             except FileNotFoundError:
                 continue
-            stamps.append((path, *source_stamp(status)))
-        listing = last.restated(self.site_dir, changed) if last is not None else None
-        return Seen(listing if listing is not None else list_sources(self.site_dir), tuple(sorted(stamps)), linked)
+        stamps += file_stamps(file for files in templates.files for file in files)
+        stamps += file_stamps(root.files)
+        own = next((files for directory, files in zip(templates.directories, templates.files)
+                    if directory == own_templates), ())
+        linked = ((self.site_dir / CONFIG_NAME).is_symlink() or own_templates.is_symlink()
+                  or any(file.linked for file in own) or any(file.linked for file in root.files))
+        return Seen(look, tuple(sorted(stamps)), linked)
 
 
 def _traceback(error: BaseException) -> str:
@@ -263,7 +264,7 @@ def serve(site_dir: Path, *, host: str, port: int, now: datetime | None, drafts:
     watched.set()
     try:
         seen = preview.look()
-        preview.rebuild(seen.content)
+        preview.rebuild(seen.look)
         preview.prepare_spare()
         watched.clear()
         threading.Thread(target=_watch, args=(preview, changes, seen, watched), name="feeds-watch", daemon=True).start()

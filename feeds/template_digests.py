@@ -4,6 +4,7 @@ only when the build cache does not know it unchanged (see feeds.file_digests).""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -12,12 +13,30 @@ from typing import TYPE_CHECKING
 
 from feeds.cache import TEMPLATE_FILES
 from feeds.dimensions import dimensions
-from feeds.file_digests import DigestedFile, look_at_files
+from feeds.file_digests import DigestedFile, FoundFile, digest_files, found_files
 from feeds.keys import digest
 from feeds.template_paths import STATIC_DIR, template_files
 
 if TYPE_CHECKING:
     from feeds.cache import BuildCache
+
+
+@dataclass(frozen=True)
+class TemplateListing:
+    """Every file of the template folders (`directories`, in lookup order: the site's own first) as one
+    look found it, unread (see template_files)."""
+
+    taken: int  # ns since the epoch, before the first file was looked at
+    directories: tuple[Path, ...]
+    files: tuple[tuple[FoundFile, ...], ...]  # each folder's, sorted as template_files sorts them
+
+
+def list_templates(directories: Sequence[Path]) -> TemplateListing:
+    """Every file of the template folders and its status now; a file removed while looking is left out."""
+    taken = time.time_ns()
+    files = [found_files((os.path.join(directory, name), name, linked) for name, linked in template_files(directory))
+             for directory in directories]
+    return TemplateListing(taken, tuple(directories), tuple(map(tuple, files)))
 
 
 @dataclass(frozen=True)
@@ -69,16 +88,16 @@ class Templates:
         return dict(sorted(found.items()))
 
 
-def look_at_templates(directories: Sequence[Path], cache: BuildCache | None = None) -> Templates:
-    """Every file of the template folders, each read and digested unless `cache` knows it unchanged
-    (without one, every file is read); what was seen is kept in the cache for the next build."""
-    listed = [[(os.path.join(directory, name), name, linked) for name, linked in template_files(directory)]
-              for directory in directories]
-    found = {file.path: file for file in look_at_files([(path, name) for files in listed for path, name, _ in files],
-                                                        cache, TEMPLATE_FILES, _static_dimensions, folder="templates")}
-    return Templates(tuple(directories),
-                     tuple(tuple(found[path] for path, _, _ in files if path in found) for files in listed),
-                     frozenset(path for files in listed for path, _, linked in files if linked))
+def read_templates(listing: TemplateListing, cache: BuildCache | None = None) -> Templates:
+    """Every file of the template folders as `listing` found it, each read and digested unless `cache`
+    knows it unchanged (without one, every file is read); what was seen is kept in the cache for the
+    next build."""
+    every = [file for files in listing.files for file in files]
+    found = {file.path: file for file in digest_files(listing.taken, every, cache, TEMPLATE_FILES, _static_dimensions,
+                                                       folder="templates")}
+    return Templates(listing.directories,
+                     tuple(tuple(found[file.path] for file in files if file.path in found) for files in listing.files),
+                     frozenset(file.path for files in listing.files for file in files if file.linked))
 
 
 def _static_dimensions(name: str, data: bytes) -> tuple[int, int] | None:

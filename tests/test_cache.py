@@ -659,8 +659,9 @@ def test_help_and_a_build_that_changes_nothing_start_light(site: Path, build) ->
     build(site)
     age_source_record(site)
     unchanged = (f"from datetime import datetime\nfrom pathlib import Path\nfrom feeds.build import build\n"
+                 f"from feeds.inputs import BuildOptions\n"
                  f"build(Path({str(site)!r}), Path({str(site / 'public')!r}), "
-                 f"now=datetime.fromisoformat({EXAMPLE_NOW!r}))")
+                 f"BuildOptions(now=datetime.fromisoformat({EXAMPLE_NOW!r})))")
     # Nothing is rendered: no template engine or feed writer is even loaded.
     assert not loaded_after(unchanged) & {"jinja2", "feedgen", "lxml"}
 
@@ -1134,17 +1135,17 @@ def test_a_template_file_written_just_before_its_record_is_read_until_a_later_re
     (else a theme copied in just before a first build would be read at every build). Any write is
     seen, even one that keeps the size and the modification time."""
     from feeds.cache import FileRecord
-    from feeds.template_digests import look_at_templates
+    from feeds.template_digests import list_templates, read_templates
 
     def record() -> FileRecord:
         return pickle.loads((site / CACHE_DIR / TEMPLATE_FILES).read_bytes())
 
     with_news_photo(site, 120, 80)
     photo, dirs = site / "templates/static/images/photo.png", [site / "templates"]
-    look_at_templates(dirs, BuildCache.open(site))
+    read_templates(list_templates(dirs), BuildCache.open(site))
     first = record().taken
     assert BuildCache.open(site).known_files(TEMPLATE_FILES, [(str(photo), photo.stat())]) == [None]  # written just now
-    look_at_templates(dirs, BuildCache.open(site))
+    read_templates(list_templates(dirs), BuildCache.open(site))
     assert record().taken > first
     age_file_record(site, TEMPLATE_FILES)
     [known] = BuildCache.open(site).known_files(TEMPLATE_FILES, [(str(photo), photo.stat())])
@@ -1158,7 +1159,7 @@ def test_a_template_file_written_just_before_its_record_is_read_until_a_later_re
 def build_changing_after_the_look(feeds, site: Path, monkeypatch: pytest.MonkeyPatch, look: str, path: Path,
                                   data: bytes):
     """A build of the site in which `path` is given `data` right after the build's `look` at its folder
-    (feeds.build.look_at_templates or look_at_root) has digested it."""
+    (feeds.build.read_templates or read_root) has digested it."""
     import feeds.build as building
 
     looked = getattr(building, look)
@@ -1182,7 +1183,7 @@ def test_a_static_file_changed_as_the_build_publishes_it_fails_the_build(site: P
     build(site)
     photo = site / "templates/static/images/photo.png"
     photo.write_bytes(png(90, 90))
-    result = build_changing_after_the_look(feeds, site, monkeypatch, "look_at_templates", photo, png(30, 30))
+    result = build_changing_after_the_look(feeds, site, monkeypatch, "read_templates", photo, png(30, 30))
     assert result.code == 1
     assert "templates/static/images/photo.png: changed while the build was publishing it" in result.err
     after = build(site)
@@ -1227,7 +1228,7 @@ def test_a_file_of_root_changed_as_the_build_publishes_it_fails_the_build(site: 
     cname.write_bytes(b"old.example.org\n")
     build(site)
     cname.write_bytes(b"new.example.org\n")
-    result = build_changing_after_the_look(feeds, site, monkeypatch, "look_at_root", cname, b"newer.example.org\n")
+    result = build_changing_after_the_look(feeds, site, monkeypatch, "read_root", cname, b"newer.example.org\n")
     assert result.code == 1
     assert "root/CNAME: changed while the build was publishing it" in result.err
     after = build(site)

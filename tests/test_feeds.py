@@ -825,6 +825,7 @@ def test_an_older_item_revised_since_the_newest_came_in_is_in_the_subscription_d
     with its `updated:`, is in it again (at most `limit` such items, the latest change first), as well
     as in its archive. A change made before the oldest of the newest items came in is not."""
     from feeds.build import load_site
+    from feeds.inputs import BuildOptions
     from feeds.render.channels import channels, documents
 
     config = example_site / "site.toml"
@@ -850,6 +851,6 @@ def test_an_older_item_revised_since_the_newest_came_in_is_in_the_subscription_d
     archived = feedparse(out / "archive/1/atom.xml")
     assert cancelled in [e.title for e in archived.entries]  # the archive keeps it, revised too
 
-    site = load_site(example_site, now=datetime.fromisoformat(EXAMPLE_NOW)).site
+    site = load_site(example_site, BuildOptions(now=datetime.fromisoformat(EXAMPLE_NOW))).site
     [document, *_] = documents(channels(site)[0], 1)  # one newer item: one revised item, the latest change
     assert [item.title for item in document.entries] == ["N17", "Annual Gathering of the Centre for Cybersecurity"]

@@ -12,7 +12,7 @@ from conftest import EXAMPLE_NOW, tree_bytes
 
 from feeds.cache import BuildCache
 from feeds.render import TOP_LEVEL
-from feeds.root_files import _BUILD_WRITES, look_at_root, root_files
+from feeds.root_files import _BUILD_WRITES, list_root, read_root
 
 FAVICON = b"\x00\x00\x01\x00\x01\x00\x10\x10\x00\x00\x01\x00\x20\x00\xff\xfe\r\n\x80"  # not text: copied as it is
 PUBLISHED = {
@@ -108,14 +108,19 @@ def test_the_site_s_own_robots_txt_replaces_the_build_s_but_on_staging(example_s
             assert not robots.can_fetch("BadBot", BASE)
 
 
+def names(site: Path) -> list[tuple[str, bool]]:
+    """The files of root/ by their paths in it, each with whether it is reached through a link."""
+    return [(file.name, file.linked) for file in list_root(site).files]
+
+
 def test_one_place_says_what_root_holds(example_site: Path) -> None:
-    """The build (and its keys: see RootFiles) takes root/'s files from look_at_root, and the preview
-    watches those of root_files: one walk says what both are."""
+    """The build (and its keys: see RootFiles) takes root/'s files from the look that the preview
+    watches (list_root): one walk says what both are."""
     with_root(example_site, PUBLISHED | dict.fromkeys(SCRATCH, b"scratch"))
-    assert root_files(example_site) == [(name, False) for name in sorted(PUBLISHED)]
-    root = look_at_root(example_site, BuildCache.open(example_site, memory={}))
+    assert names(example_site) == [(name, False) for name in sorted(PUBLISHED)]
+    root = read_root(list_root(example_site), BuildCache.open(example_site, memory={}))
     assert [(file.name, file.size) for file in root.files] == sorted((name, len(data)) for name, data in PUBLISHED.items())
-    assert root_files(example_site / "nowhere") == []
+    assert names(example_site / "nowhere") == []
 
 
 def test_the_walk_of_root_says_which_files_it_reached_through_a_link(example_site: Path, tmp_path: Path) -> None:
@@ -125,13 +130,13 @@ def test_the_walk_of_root_says_which_files_it_reached_through_a_link(example_sit
     with_root(example_site, {".well-known/security.txt": PUBLISHED[".well-known/security.txt"], "CNAME": b"x\n"})
     (example_site / "root/security").symlink_to(".well-known")
     (example_site / "root/.well-known/CNAME").symlink_to("../CNAME")
-    assert root_files(example_site) == [(".well-known/CNAME", True), (".well-known/security.txt", False),
-                                        ("CNAME", False), ("security/CNAME", True), ("security/security.txt", True)]
+    assert names(example_site) == [(".well-known/CNAME", True), (".well-known/security.txt", False),
+                                   ("CNAME", False), ("security/CNAME", True), ("security/security.txt", True)]
     (example_site / "root").rename(tmp_path / "kit")
     (example_site / "root").symlink_to(tmp_path / "kit", target_is_directory=True)
-    assert all(linked for _, linked in root_files(example_site))
-    root = look_at_root(example_site, BuildCache.open(example_site, memory={}))
-    assert root.linked == {name for name, _ in root_files(example_site)} and not root.problems
+    assert all(linked for _, linked in names(example_site))
+    root = read_root(list_root(example_site), BuildCache.open(example_site, memory={}))
+    assert root.linked == {name for name, _ in names(example_site)} and not root.problems
 
 
 def test_every_entry_the_build_makes_at_the_top_is_explained() -> None:

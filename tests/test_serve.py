@@ -14,6 +14,7 @@ import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from conftest import EXAMPLE_NOW, ROOT, tree_bytes
 from test_hosting import headers_for, parse_headers
 
 from feeds.cache import CACHE_DIR
+from feeds.inputs import look_at_site
 from feeds.listing import list_sources
 from feeds.serve import Preview, Seen
 from feeds.watch import Changes
@@ -123,7 +125,7 @@ def built_preview(site: Path, output: Path) -> tuple[Preview, Seen]:
     preview = Preview(site, output, base_url="http://127.0.0.1:8000/", now=datetime.fromisoformat(EXAMPLE_NOW),
                       drafts=False, echo=lambda line: None)
     seen = preview.look()
-    preview.rebuild(seen.content)
+    preview.rebuild(seen.look)
     return preview, seen
 
 
@@ -474,7 +476,7 @@ def test_a_rebuild_as_time_passes_shows_the_event_over_on_every_page(example_sit
     preview.rebuild()
     preview.rebuild()  # nothing changed: the keys are taken from the last build
     later = "2018-11-28T00:00:00+01:00"
-    preview.now = datetime.fromisoformat(later)
+    preview.options = replace(preview.options, now=datetime.fromisoformat(later))
     preview.rebuild()
     assert not preview.state.problems
     result = feeds("build", "--site", example_site, "--now", later, "--no-cache", "--base-url", base_url,
@@ -507,7 +509,7 @@ def test_the_preview_trusts_its_own_trees_until_a_build_fails_halfway(example_si
         return tree_bytes(copy / "public")
 
     def rebuild(*, fails: bool = False) -> None:
-        preview.rebuild(list_sources(example_site))
+        preview.rebuild(look_at_site(example_site))
         assert bool(preview.state.problems) == fails, preview.state.problems
         if not fails:
             assert tree_bytes(output) == clean()
@@ -574,6 +576,32 @@ def test_the_watcher_is_told_which_files_changed_and_when_files_moved(example_si
         assert changes.wait(0.1) == (set(), False)  # reading a file is no change
     finally:
         changes.stop()
+
+
+def test_a_rebuild_walks_the_template_folders_and_root_once(example_site: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The look that finds what changed is the one the build reads: each template folder and root/ is
+    walked once per rebuild, not again by the build (1,000 files of root/ took 16 ms to walk)."""
+    import feeds.root_files as root_files
+    import feeds.template_digests as template_digests
+
+    (example_site / "templates").mkdir()
+    (example_site / "templates/news.html").write_text((ROOT / "templates/news.html").read_text(encoding="utf-8"),
+                                                      encoding="utf-8")
+    (example_site / "root").mkdir()
+    (example_site / "root/CNAME").write_bytes(b"newsroom.example.org\n")
+    output = tmp_path / "out"
+    preview, seen = built_preview(example_site, output)
+    walked: list[str] = []
+    walk_root, walk_templates = root_files._walk, template_digests.template_files
+    monkeypatch.setattr(root_files, "_walk", lambda site: walked.append("root/") or walk_root(site))
+    monkeypatch.setattr(template_digests, "template_files",
+                        lambda folder: walked.append(str(folder)) or walk_templates(folder))
+    news = example_site / NEWS
+    news.write_text(news.read_text(encoding="utf-8").replace(f"title: {TITLE}", "title: Walked once"), encoding="utf-8")
+    preview.catch_up(seen, {str(news)})
+    assert h1((output / NEWS_PAGE / "index.html").read_bytes()) == "Walked once"
+    assert sorted(walked) == sorted([str(example_site / "templates"), str(ROOT / "templates"), "root/"])
 
 
 def test_a_listing_takes_again_only_the_files_it_is_told_of(example_site: Path) -> None:
@@ -697,7 +725,7 @@ def test_an_edit_where_a_linked_folder_leads_is_seen(example_site: Path, tmp_pat
     preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
                       now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lines.append)
     seen = preview.look()
-    preview.rebuild(seen.content)
+    preview.rebuild(seen.look)
     release.write_text(release.read_text(encoding="utf-8").replace("Partner release", "Partner release, edited"),
                        encoding="utf-8")
     preview.watch(Told(preview, [(set(), False)]), seen)
@@ -914,7 +942,7 @@ def test_an_editors_scratch_files_among_the_templates_neither_rebuild_nor_are_pu
     preview = Preview(example_site, output, base_url=base_url, now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False,
                       echo=lambda line: None)
     seen = preview.look()
-    preview.rebuild(seen.content)
+    preview.rebuild(seen.look)
     scratch = [templates / ".news.html.swp", templates / "#news.html#", templates / "news.html~",
                templates / "static/.extra.css.swp", templates / "static/#extra.css#", templates / "static/extra.css~"]
     for path in scratch:
@@ -985,7 +1013,7 @@ def test_a_save_that_empties_the_file_first_is_taken_once_written(example_site: 
     preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
                       now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lines.append)
     seen = preview.look()
-    preview.rebuild(seen.content)
+    preview.rebuild(seen.look)
     changes = Changes(example_site)
     news = example_site / NEWS
     saved = news.read_text(encoding="utf-8").replace(f"title: {TITLE}", "title: Saved in two steps")

@@ -32,6 +32,7 @@ from site_newsroom import (  # noqa: F401 - the fixture
 )
 
 from feeds.build import load_site
+from feeds.inputs import BuildOptions
 
 BASE = "https://newsroom.example.org/"
 LARGE = "https://large.example.org/"
@@ -254,7 +255,7 @@ def test_a_series_that_leaves_out_its_start_is_shown_from_its_first_date_kept(ex
     assert "DTSTART;TZID=Europe/Zurich:20180318T100000" in ics and "EXDATE;TZID=Europe/Zurich:20180318T100000" in ics
     (example_site / "content/events/between.md").write_text(  # after the start called off, before the first date kept
         "---\ntitle: Between\ndate: 2018-03-01T09:00\nstart: 2018-03-20T10:00\nlocation: Bern\n---\nX.\n")
-    site = load_site(example_site, now=datetime.fromisoformat(EXAMPLE_NOW)).site
+    site = load_site(example_site, BuildOptions(now=datetime.fromisoformat(EXAMPLE_NOW))).site
     assert [event.title for event in site.events][:3] == ["Between", "Weekly", "Days"]  # `site.events`, by start
 
 
@@ -903,7 +904,7 @@ def test_news_and_events_have_pages_of_their_own(built_sites) -> None:
     assert len(news) == NEWS_COUNT and all(title.startswith("Test news item") for title in news)
     events = titles("events/")
     assert sorted(events) == sorted(f"Test event number {n}" for n in range(EVENT_COUNT))
-    site = load_site(built_sites["large"].site, now=datetime.fromisoformat(LARGE_NOW)).site
+    site = load_site(built_sites["large"].site, BuildOptions(now=datetime.fromisoformat(LARGE_NOW))).site
     assert events == [e.title for e in (*site.upcoming, *site.past)] and site.upcoming and site.past
     assert "./events/" in _html(output, "index.html").xpath('//p[@class="more"]/a/@href')
 

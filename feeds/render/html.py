@@ -52,7 +52,7 @@ from feeds.render.related import related_items
 from feeds.render.sitemap import render_sitemap
 from feeds.render.when import event_dates, event_zone, series_last
 from feeds.strings import Strings
-from feeds.template_digests import Templates, look_at_templates
+from feeds.template_digests import Templates, list_templates, read_templates
 from feeds.template_errors import template_problem
 from feeds.template_paths import (
     BUILTIN_PREFIX,
@@ -218,7 +218,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     """
     dirs = template_dirs(site_dir)
     t, config = site.strings, site.config
-    templates = templates or look_at_templates(dirs)
+    templates = templates or read_templates(list_templates(dirs))
     env = environment(dirs, templates, t, config.timezone)
     sizes = image_sizes(templates)
     common = {"site": site, "config": config, "t": t, "links": subscribe_links(site)}
