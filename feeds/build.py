@@ -134,11 +134,11 @@ def build(site_dir: Path, output: Path, options: BuildOptions = BuildOptions(), 
 
         reads_now = templates_read_now(templates.key, templates.directories)  # then no other moment will do
         site = loaded.site
-        key = cache.site_key(site, templates.key, root=root.key, exact_now=reads_now)
-        moments = None if reads_now else moment_window(site)
+        key = cache.site_key(site, templates.key, root_key=root.key, exact_now=reads_now)
+        window = None if reads_now else moment_window(site)
         written = last.current(key)
         stamps = written.stamps if written else _render_and_write(site, site_dir, last, templates, root, progress)
-        result = _result(loaded, len(stamps), moments)
+        result = _result(loaded, len(stamps), window)
         # The ledger this build leaves is an input of the next one, which compares its inputs with these;
         # taken again if it changed, or if validation read a file known by its stamp again (its item
         # not kept), which keys it by the bytes read now.
@@ -149,7 +149,7 @@ def build(site_dir: Path, output: Path, options: BuildOptions = BuildOptions(), 
         with progress.phase("write"):
             # Recorded before anything else can fail: a private cache trusts this record without
             # looking at the output, so it must describe the tree now in place.
-            last.remember(key, stamps, recorded_inputs, moments, result, swapped=written is None)
+            last.remember(key, stamps, recorded_inputs, window, result, swapped=written is None)
             cache.save_items()
             if record_ledger:
                 write_file(site_dir / LEDGER_NAME, next_ledger)
@@ -161,13 +161,13 @@ def build(site_dir: Path, output: Path, options: BuildOptions = BuildOptions(), 
             gc.unfreeze()
 
 
-def _result(loaded: Loaded, files: int, moments: tuple[datetime, datetime] | None) -> BuildResult:
-    """What a build of this site reports, with how many files it published; `moments` is the span
+def _result(loaded: Loaded, files: int, window: tuple[datetime, datetime] | None) -> BuildResult:
+    """What a build of this site reports, with how many files it published; `window` is the span
     in which `now` changes nothing (None: every moment counts)."""
     site = loaded.site
-    # When time alone next changes the outputs: an embargo's lift counts even where the moments are
-    # not followed (a template showing now itself).
-    changes = [when for when in (moments[1] if moments else None, site.next_lift) if when]
+    # When time alone next changes the outputs: an embargo's lift counts even where there is no
+    # window (a template showing now itself).
+    changes = [when for when in (window[1] if window else None, site.next_lift) if when]
     config = site.config
     return BuildResult(len(site.news), len(site.events), files, loaded.warnings, loaded.embargoed, site.next_lift,
                        min(changes, default=None), loaded.drafts, config.base_url if config.staging else "")

@@ -85,7 +85,7 @@ class OutputRecord:
     stamps: dict[str, Stamp]
     spare: dict[str, Stamp]
     inputs: str = ""  # a digest of every input file (content, settings, templates, ledger) and option
-    moments: tuple[datetime, datetime] | None = None  # while `now` is in [from, until), outputs are the same
+    window: tuple[datetime, datetime] | None = None  # while `now` is in [from, until), outputs are the same (None: every moment counts)
     result: Any = None  # what the build reported
     spare_exact: bool = False  # `spare` is known to describe the spare tree exactly (see BuildCache.private)
 
@@ -212,22 +212,22 @@ class BuildCache:
         self.items[key] = parsed
         self.fresh[key] = parsed
 
-    def site_key(self, site: Site, templates: str, *, root: str = "", exact_now: bool = False) -> str:
-        """A key of everything the renderers read from this site, and of the files of root/ (`root`, their
-        key) that the build copies; with `exact_now`, of `now` itself rather than of what the standard
-        templates take from it, and of when the next embargo lifts, which the items held back decide
-        (no row is theirs)."""
+    def site_key(self, site: Site, templates_key: str, *, root_key: str = "", exact_now: bool = False) -> str:
+        """A key of everything the renderers read from this site (the templates by `templates_key`),
+        and of the files of root/ that the build copies (by `root_key`); with `exact_now`, of `now`
+        itself rather than of what the standard templates take from it, and of when the next embargo
+        lifts, which the items held back decide (no row is theirs)."""
         rows = [self.item_row(item) for item in site.items]
-        moments = [site.now.isoformat(), str(site.next_lift)] if exact_now else moment_key(site)
-        return digest(self.software, settings_key(site.config), templates, root, *moments, *rows)
+        taken = [site.now.isoformat(), str(site.next_lift)] if exact_now else moment_key(site)  # from `now`
+        return digest(self.software, settings_key(site.config), templates_key, root_key, *taken, *rows)
 
-    def inputs_key(self, config: SiteConfig, templates: str, root: str, drafts: bool, ledger: bytes,
+    def inputs_key(self, config: SiteConfig, templates_key: str, root_key: str, drafts: bool, ledger: bytes,
                    listing: Listing) -> str:
         """A digest of every file a build reads (the content files read so far; the templates' and
         root/'s by their keys), of what under content/ it does not read (the files `listing` found
         that are not published, each a warning, and the folders that cannot be read, each an error),
         and of its options."""
-        return digest(self.software, settings_key(config), templates, root, str(drafts), ledger,
+        return digest(self.software, settings_key(config), templates_key, root_key, str(drafts), ledger,
                       *(f"{path} {key}" for path, key in sorted(self.used.items())),
                       *(f"{path} -" for path in listing.strays), *(f"{path} unreadable" for path in listing.unreadable))
 

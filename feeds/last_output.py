@@ -61,9 +61,9 @@ class LastOutput:
         """The last build's result if it read the same inputs at a moment the outputs do not tell
         from `now`, and its output tree is untouched: then there is nothing to do."""
         record = self.record() if self.cache.reuse else None
-        if record is None or record.inputs != inputs or record.moments is None:
+        if record is None or record.inputs != inputs or record.window is None:
             return None
-        start, end = record.moments
+        start, end = record.window
         if not start <= now < end:
             return None
         return record.result if self.cache.private or _untouched(record, self.output) else None
@@ -75,7 +75,7 @@ class LastOutput:
             return None
         return record if self.cache.private or _untouched(record, self.output) else None
 
-    def remember(self, key: str, stamps: dict[str, Stamp], inputs: str, moments: tuple[datetime, datetime] | None,
+    def remember(self, key: str, stamps: dict[str, Stamp], inputs: str, window: tuple[datetime, datetime] | None,
                  result: Any, *, swapped: bool) -> None:
         """Record what `output` holds, from which key and inputs, and what is in the spare tree: after
         a swap, the tree that was at `output`; else the spare is as it was."""
@@ -86,7 +86,7 @@ class LastOutput:
             spare, exact = last.stamps, self.cache.private
         else:
             spare, exact = last.spare, last.spare_exact
-        self.cache.write(OUTPUT_RECORD, OutputRecord(key, str(self.output.absolute()), stamps, spare, inputs, moments,
+        self.cache.write(OUTPUT_RECORD, OutputRecord(key, str(self.output.absolute()), stamps, spare, inputs, window,
                                                      result, exact))
 
 
