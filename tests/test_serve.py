@@ -47,7 +47,8 @@ class Server:
             [sys.executable, "-m", "feeds", "serve", "--site", str(site), "--port", "0", *args],
             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
         )
-        threading.Thread(target=self._collect, daemon=True).start()
+        self.collector = threading.Thread(target=self._collect, daemon=True)
+        self.collector.start()
         wait_until(lambda: any("serving http://" in line for line in self.lines), "the server to start")
         self.url = re.search(r"serving (http://\S+/)", "".join(self.lines))[1]
         assert self.url.startswith("http://[::1]:" if "::1" in args else "http://0.0.0.0:" if "0.0.0.0" in args
@@ -63,6 +64,7 @@ class Server:
         return "".join(self.lines)
 
     def stop(self) -> int:
+        """Stop it as Ctrl+C does; its exit status, once all it wrote is collected."""
         self.process.send_signal(signal.SIGINT)
         try:
             return self.process.wait(timeout=20)
@@ -70,6 +72,7 @@ class Server:
             if self.process.poll() is None:
                 self.process.kill()
                 self.process.wait()
+            self.collector.join(timeout=10)  # its last lines may still be in the pipe when it has exited
 
 
 def wait_until(condition: Callable[[], object], what: str, timeout: float = 30) -> None:
