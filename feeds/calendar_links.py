@@ -13,9 +13,11 @@ from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title, place
 from feeds.model import Event, Site
 from feeds.recurrence import first_occurrence
+from feeds.render.channels import SITE_FOLDER, tag_folder
 from feeds.strings import Strings
 
-CALENDAR_PATH = "feeds/events.ics"
+CALENDAR_NAME = "events.ics"  # the subscribable calendar's file, in the site's feeds folder and in each tag's
+CALENDAR_PATH = SITE_FOLDER + CALENDAR_NAME
 # The most text an add-event link carries: Google cuts its details at about this many characters, and
 # many servers refuse a query string past 2 to 8 KB, so Outlook's body is cut the same way; and the
 # most bytes it takes percent-encoded, which for Chinese (9 bytes a character) or Russian (6) is
@@ -23,6 +25,11 @@ CALENDAR_PATH = "feeds/events.ics"
 ADD_EVENT_TEXT_LIMIT = 1000
 ADD_EVENT_QUOTED_LIMIT = 3000
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")  # as quote() keeps them
+
+
+def tag_calendar_path(slug: str) -> str:
+    """The path of a tag's calendar, beside its feeds (feeds/tags/paris-call/events.ics)."""
+    return tag_folder(slug) + CALENDAR_NAME
 
 
 def event_ics_path(event: Event) -> str:
@@ -132,19 +139,21 @@ class AddLinks(Mapping[str, str]):
         return len(self._NAMES)
 
 
-def webcal_url(config: SiteConfig) -> str:
-    """The calendar's webcal:// URL, which calendar apps open as a subscription."""
-    return urlunsplit(urlsplit(config.url(CALENDAR_PATH))._replace(scheme="webcal"))
+def webcal_url(config: SiteConfig, path: str = CALENDAR_PATH) -> str:
+    """The webcal:// URL of the calendar at `path` (the site's, or a tag's), which calendar apps open
+    as a subscription."""
+    return urlunsplit(urlsplit(config.url(path))._replace(scheme="webcal"))
 
 
-def google_subscribe_url(config: SiteConfig) -> str:
-    """Google Calendar's "add by URL" page for the calendar."""
-    return "https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal_url(config)}, quote_via=_quote)
+def google_subscribe_url(config: SiteConfig, path: str = CALENDAR_PATH) -> str:
+    """Google Calendar's "add by URL" page for the calendar at `path`."""
+    query = {"cid": webcal_url(config, path)}
+    return "https://calendar.google.com/calendar/render?" + urlencode(query, quote_via=_quote)
 
 
-def outlook_subscribe_url(config: SiteConfig, name: str) -> str:
-    """Outlook.com's "subscribe from web" page for the calendar, which it names `name`."""
-    query = {"url": config.url(CALENDAR_PATH), "name": name}
+def outlook_subscribe_url(config: SiteConfig, name: str, path: str = CALENDAR_PATH) -> str:
+    """Outlook.com's "subscribe from web" page for the calendar at `path`, which it names `name`."""
+    query = {"url": config.url(path), "name": name}
     return "https://outlook.live.com/calendar/0/addfromweb?" + urlencode(query, quote_via=_quote)
 
 

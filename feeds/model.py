@@ -279,6 +279,13 @@ class Site:
         name = self.config.calendar.name
         return self.strings["calendar_name"].format(title=self.config.title) if name is None else name
 
+    def tag_calendar_name(self, tag: Tag) -> str:
+        """A tag's calendar's name in calendar apps: the calendar's name and the tag's, as the UI words
+        `tag_calendar_name` put them ("Newsroom events (Paris Call)"); the tag's alone when the
+        calendar is named empty."""
+        name = self.calendar_name
+        return self.strings["tag_calendar_name"].format(calendar=name, tag=tag.name) if name else tag.name
+
     @property
     def year(self) -> int:
         """The year it is now, in the site's time zone."""
@@ -288,6 +295,13 @@ class Site:
     def tags(self) -> dict[Tag, tuple[Item, ...]]:
         """Every tag, in slug order, with its items newest first (see by_tag)."""
         return by_tag(self.items)
+
+    @cached_property
+    def calendar_tags(self) -> tuple[Tag, ...]:
+        """The tags that any event has, each with a calendar of its own (see render.ics), in slug order
+        and named as their pages name them."""
+        slugs = {tag.slug for event in self.events for tag in event.tags}
+        return tuple(tag for tag in self.tags if tag.slug in slugs)
 
     @cached_property
     def upcoming(self) -> tuple[Event, ...]:

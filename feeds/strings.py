@@ -31,6 +31,7 @@ FILLED: dict[str, dict[str, Any]] = {
     "labelled": {"label": "When"},
     "footnote_back": {"number": "1-2"},
     "calendar_name": {"title": "Centre for Cybersecurity Newsroom"},
+    "tag_calendar_name": {"calendar": "Centre for Cybersecurity events", "tag": "cybersecurity"},
     "status_title": {"status": "Cancelled", "title": "Annual Gathering"},
     "time_zone": {"abbreviation": "CET", "zone": "Europe/Zurich"},
     "banner_rescheduled_from": {"start": "3 December 2018", "previous": "26 November 2018"},

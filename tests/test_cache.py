@@ -911,6 +911,81 @@ def test_an_event_leaves_the_calendar_past_days_after_it_ends_despite_the_cache(
     assert after == clean_build(site, build, tmp_path, now=later)
 
 
+def calendars(tree: dict[str, bytes]) -> dict[str, list[str]]:
+    """Each tag's calendar in an output tree, by path, with the UIDs of its events in order."""
+    return {path: [str(event["UID"]) for event in icalendar.Calendar.from_ical(data).walk("VEVENT")]
+            for path, data in tree.items() if path.startswith("feeds/tags/") and path.endswith("/events.ics")}
+
+
+def test_editing_an_events_tags_moves_it_between_tag_calendars(site: Path, build, tmp_path: Path) -> None:
+    gathering = "annual-gathering-2018@newsroom.example.org"
+    before = build(site)
+    assert calendars(before) == {"feeds/tags/centre-for-cybersecurity/events.ics": [gathering],
+                                 "feeds/tags/cybersecurity/events.ics": [gathering]}
+    keys = output_keys(site)
+    edit(site / EVENT, "tags: [Cybersecurity, Centre for Cybersecurity]", "tags: [Cybersecurity, Paris Call]")
+    after = build(site)
+    # The Centre's tag is the news item's alone now: it keeps its page and feeds, and has no calendar.
+    assert calendars(after) == {"feeds/tags/cybersecurity/events.ics": [gathering],
+                                "feeds/tags/paris-call/events.ics": [gathering]}
+    assert "feeds/tags/centre-for-cybersecurity/atom.xml" in after
+    assert {path for path in rekeyed(keys, output_keys(site)) if path.endswith(".ics")} == {
+        "feeds/events.ics", "events/annual-gathering-2018/event.ics", "feeds/tags/centre-for-cybersecurity/events.ics",
+        "feeds/tags/cybersecurity/events.ics", "feeds/tags/paris-call/events.ics"}  # the event's CATEGORIES changed
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_editing_an_event_changes_exactly_the_tag_calendars_it_is_in(site: Path, build, tmp_path: Path) -> None:
+    (site / "content/events/policy-forum.md").write_text(
+        "---\ntitle: Policy forum\ndate: 2018-10-01T10:00\nstart: 2018-12-03T10:00\nend: 2018-12-03T12:00\n"
+        "location: Bern\ntags: [policy, Cybersecurity]\n---\n\nA forum.\n", encoding="utf-8")
+    before = build(site)
+    keys = output_keys(site)
+    edit(site / EVENT, "title: Annual Gathering", "title: The Annual Gathering")
+    after = build(site)
+    calendar_files = {path for path in after if path.endswith(".ics")}
+    assert calendar_files == {"feeds/events.ics", "events/annual-gathering-2018/event.ics",
+                              "events/policy-forum/event.ics", "feeds/tags/centre-for-cybersecurity/events.ics",
+                              "feeds/tags/cybersecurity/events.ics", "feeds/tags/policy/events.ics"}
+    edited = {"feeds/events.ics", "events/annual-gathering-2018/event.ics", "feeds/tags/centre-for-cybersecurity/events.ics",
+              "feeds/tags/cybersecurity/events.ics"}
+    assert changed(before, after) & calendar_files == edited
+    assert rekeyed(keys, output_keys(site)) & calendar_files == edited  # the policy calendar kept, not written again
+    [summary] = [str(event["SUMMARY"]) for event in icalendar.Calendar.from_ical(
+        after["feeds/tags/centre-for-cybersecurity/events.ics"]).walk("VEVENT")]
+    assert summary == "The Annual Gathering of the Centre for Cybersecurity"
+    assert after == clean_build(site, build, tmp_path)
+
+
+def test_the_tag_calendars_reuse_each_events_vevent_serialised_once(site: Path, feeds, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each VEVENT is written once, by a clean build or by a cached one for the event edited alone, and
+    its bytes go into events.ics, the event's file and each of its tags' calendars."""
+    from feeds.render import ics
+
+    made: list[str] = []
+    vevent = ics._vevent
+
+    def counted(site_, event):  # type: ignore[no-untyped-def]
+        made.append(event.slug)
+        return vevent(site_, event)
+
+    monkeypatch.setattr(ics, "_vevent", counted)
+    (site / "content/events/policy-forum.md").write_text(
+        "---\ntitle: Policy forum\ndate: 2018-10-01T10:00\nstart: 2018-12-03T10:00\nend: 2018-12-03T12:00\n"
+        "location: Bern\ntags: [policy, Cybersecurity]\n---\n\nA forum.\n", encoding="utf-8")
+    assert feeds("build", "--site", site, "--now", EXAMPLE_NOW, "--no-cache").code == 0
+    assert sorted(made) == ["annual-gathering-2018", "policy-forum"]
+    tree = tree_bytes(site / "public")
+    assert calendars(tree)["feeds/tags/cybersecurity/events.ics"] == [
+        "annual-gathering-2018@newsroom.example.org", "policy-forum@newsroom.example.org"]
+    made.clear()
+    edit(site / EVENT, "title: Annual Gathering", "title: The Annual Gathering")
+    assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
+    assert made == ["annual-gathering-2018"]
+    assert b"The Annual Gathering" in (site / "public/feeds/tags/cybersecurity/events.ics").read_bytes()
+
+
 def test_a_tag_page_links_the_feeds_its_tag_gains_from_an_item_it_does_not_show(example_site: Path, build,
                                                                                  tmp_path: Path) -> None:
     """With events left out of the feeds, a tag only events have has no feeds; a news item given
@@ -929,6 +1004,24 @@ def test_a_tag_page_links_the_feeds_its_tag_gains_from_an_item_it_does_not_show(
     after = build(example_site)
     assert b"feeds/tags/x/atom.xml" in after["tags/x/index.html"]
     assert after == clean_build(example_site, build, tmp_path)
+
+
+def test_a_tag_page_links_the_calendar_its_tag_gains_from_an_event_it_does_not_show(site: Path, build,
+                                                                                    tmp_path: Path) -> None:
+    """A tag's first event gives it a calendar, which each of its pages links, though the event is on
+    the last page alone."""
+    for n in range(21):
+        (site / f"content/news/2018-10-{n + 2:02d}-n{n}.md").write_text(
+            f"---\ntitle: N{n}\ndate: 2018-10-{n + 2:02d}T10:00\ntags: [x]\n---\nN.\n", encoding="utf-8")
+    before = build(site)
+    assert b"feeds/tags/x/events.ics" not in before["tags/x/index.html"]
+    (site / "content/events/old-meeting.md").write_text(
+        "---\ntitle: Old meeting\ndate: 2018-01-01T10:00\nstart: 2018-01-10\nlocation: Bern\ntags: [x]\n---\nOld.\n",
+        encoding="utf-8")  # on page 2
+    after = build(site)
+    assert b"feeds/tags/x/events.ics" in after["tags/x/index.html"]
+    assert "feeds/tags/x/events.ics" in after
+    assert after == clean_build(site, build, tmp_path)
 
 
 def test_resizing_an_image_changes_the_pages_that_show_it(site: Path, build, tmp_path: Path) -> None:

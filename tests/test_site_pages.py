@@ -746,8 +746,8 @@ def test_no_page_links_inside_the_site_to_a_missing_file(built_sites) -> None:
 
 
 def test_no_missing_file_is_linked_without_events_in_the_feeds_or_with_images(example_site: Path, feeds) -> None:
-    """A tag only events have gets no feed when the feeds leave events out, and its page links none;
-    an item's image in the site is found from its page."""
+    """A tag only events have gets no feed when the feeds leave events out (its calendar alone), and its
+    page links none; an item's image in the site is found from its page."""
     config = example_site / "site.toml"
     config.write_text(config.read_text().replace("include_events = true", "include_events = false"))
     (example_site / "templates/static/images").mkdir(parents=True)
@@ -758,7 +758,8 @@ def test_no_missing_file_is_linked_without_events_in_the_feeds_or_with_images(ex
         "---\ntitle: Photo\ndate: 2018-11-13\nimage: static/images/photo.png\nimage_alt: A photo\n---\nA photo.\n")
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
     output = example_site / "public"
-    assert not (output / "feeds/tags/meetups").exists() and (output / "tags/meetups/index.html").is_file()
+    assert [path.name for path in (output / "feeds/tags/meetups").iterdir()] == ["events.ics"]
+    assert (output / "tags/meetups/index.html").is_file()
     assert _html(output, "news/photo/index.html").xpath('//img[contains(@class, "u-photo")]/@src') == [
         "../../static/images/photo.png"]
     assert broken_links(output, BASE) == []

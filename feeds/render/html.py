@@ -47,6 +47,8 @@ from feeds.render.pages import (
     site_alternates,
     subscribe_links,
     tag_alternates,
+    tag_calendar_links,
+    tag_subscriptions,
 )
 from feeds.render.related import related_items
 from feeds.render.sitemap import render_sitemap
@@ -294,6 +296,7 @@ def _site_pages(site: Site,
     tags = site.tags
     feeds = channels(site)
     fed = {channel.tag.slug for channel in feeds if channel.tag}  # a tag only events have has none when feeds leave events out
+    calendars = {tag.slug for tag in site.calendar_tags}
     shown, per_page = config.pages.front_page, config.pages.per_page
     upcoming, past = site.upcoming[:shown], site.past[:shown]
     page("", "index.html", config.title, config.description, data=structured.website(site),
@@ -308,7 +311,7 @@ def _site_pages(site: Site,
             numbered = _numbered(title, listing, t)
             job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items,
                 label=f"{listing.number}/{listing.count}", modified=changed(updated(folder, listing.items), listing.items),
-                options=partial(dict, listing=listing, tag="", tag_feeds={}))
+                options=partial(dict, listing=listing, tag="", tag_feeds={}, tag_calendar=None))
     related = related_items(site)
     for item in site.items:
         shown = related.get(item.id, ())
@@ -317,14 +320,16 @@ def _site_pages(site: Site,
             shows=(item, *shown), label="", modified=modified, options=partial(_item_options, site, item, shown))
     page("tags/", "tags.html", t.all_tags, _described(t.all_tags, site), tags=tags, modified=newest)
     for tag, items in tags.items():
-        # The tag's name, and whether it has feeds, are in the label: items elsewhere decide them.
+        # The tag's name, and whether it has feeds and a calendar, are in the label: items elsewhere decide them.
+        has_feeds, has_calendar = tag.slug in fed, tag.slug in calendars
         for folder, listing in paginate(items, f"tags/{tag.slug}/", per_page):
             numbered = _numbered(t.tag_title.format(tag=tag.name), listing, t)
             job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items,
-                label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {tag.slug in fed}",
+                label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {has_feeds} {has_calendar}",
                 modified=changed(updated(folder, listing.items), listing.items),
-                options=partial(_tag_options, site, listing, tag, tag.slug in fed))
-    page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds, modified=newest)
+                options=partial(_tag_options, site, listing, tag, has_feeds, has_calendar))
+    page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds,
+         tag_subscriptions=tag_subscriptions(site, feeds), modified=newest)
     return whole, listed, sitemap
 
 
@@ -355,11 +360,12 @@ def _first_pages_problems(render: Callable[[PageJob], OutputFile], jobs: Sequenc
     return problems
 
 
-def _tag_options(site: Site, listing: ListPage, tag: Tag, fed: bool) -> dict[str, Any]:
-    """What a tag's page shows beyond its items: its feeds, when it has them (worked out only for a
-    page that is rendered)."""
+def _tag_options(site: Site, listing: ListPage, tag: Tag, fed: bool, calendar: bool) -> dict[str, Any]:
+    """What a tag's page shows beyond its items: its feeds and its calendar, when it has them (worked
+    out only for a page that is rendered)."""
     return {"listing": listing, "tag": tag, "tag_feeds": tag_feed_paths(tag.slug) if fed else {},
-            "extra": tag_alternates(site, tag) if fed else ()}
+            "tag_calendar": tag_calendar_links(site, tag) if calendar else None,
+            "extra": tag_alternates(site, tag, fed=fed, calendar=calendar)}
 
 
 def _described(title: str, site: Site) -> str:

@@ -15,7 +15,12 @@ from icalendar import Event as VEvent
 from icalendar.timezone.tzid import is_utc
 
 from feeds import __version__
-from feeds.calendar_links import CALENDAR_PATH, event_ics_path, event_text
+from feeds.calendar_links import (
+    CALENDAR_PATH,
+    event_ics_path,
+    event_text,
+    tag_calendar_path,
+)
 from feeds.config import Person
 from feeds.event_status import banner, calendar_title, ical_status, place, venue
 from feeds.ids import uid_of
@@ -61,21 +66,37 @@ def each_event(make: Callable[[Event], EventPart], events: Sequence[Event]) -> l
 
 
 def render_calendar(site: Site, event_parts: EventParts = each_event) -> list[Output]:
-    """The subscribable calendar of its events (see Site.subscribed_events), and one importable file
-    per event.
+    """The subscribable calendar of its events (see Site.subscribed_events), one per tag that any event
+    has, holding those of its events, and one importable file per event.
 
-    Each VEVENT is serialised once and its bytes are placed both in the calendar and in the event's
-    own file; `event_parts` makes them with the function given, and a cache may provide it.
+    Each VEVENT is serialised once and its bytes are placed in the calendar, in its tags' calendars
+    and in the event's own file; `event_parts` makes them with the function given, and a cache may
+    provide it.
     """
     parts = event_parts(partial(event_part, site), site.events)
     subscribed = {event.id for event in site.subscribed_events}
-    held = [part for event, part in zip(site.events, parts) if event.id in subscribed]
-    header = _subscription_header(site)
+    held = [(event, part) for event, part in zip(site.events, parts) if event.id in subscribed]
+    tagged: dict[str, list[EventPart]] = {tag.slug: [] for tag in site.calendar_tags}  # in the calendar's order
+    for event, part in held:
+        for tag in event.tags:
+            tagged[tag.slug].append(part)
+    config = site.config
+    calendars = [_subscription(site, [part for _, part in held], CALENDAR_PATH, site.calendar_name, "",
+                               uid_of("calendar", config.id_domain, config.id_path))]
+    for tag in site.calendar_tags:
+        page = f"tags/{tag.slug}/"  # its URL, and in its UID: calendar.tags.<slug>@host
+        calendars.append(_subscription(site, tagged[tag.slug], tag_calendar_path(tag.slug), site.tag_calendar_name(tag),
+                                       page, uid_of("calendar", config.id_domain, config.id_path + page)))
+    return [*calendars, *(part.file for part in parts)]
+
+
+def _subscription(site: Site, held: list[EventPart], path: str, name: str, page: str, uid: str) -> JoinedFile:
+    """A subscribable calendar at `path` of these events' parts, named `name`, whose page (URL) is `page`."""
+    header = _subscription_header(site, path, name, page, uid, bool(held))
     # RFC 5545 asks a calendar for one component at least: with no events, the site's time zone.
     zone = None if held else (site.config.timezone.key, site.year)
-    calendar = JoinedFile(CALENDAR_PATH, _calendar_parts(header, [part.text for part in held], zone),
-                          _calendar_key(header, held, zone))
-    return [calendar, *(part.file for part in parts)]
+    return JoinedFile(path, _calendar_parts(header, [part.text for part in held], zone),
+                      _calendar_key(header, held, zone))
 
 
 def _calendar_key(header: bytes, parts: list[EventPart], zone: tuple[str, int] | None) -> str:
@@ -129,25 +150,25 @@ def _zone_years(texts: list[EventText]) -> dict[str, tuple[int, int]]:
     return spans
 
 
-def _subscription_header(site: Site) -> bytes:
-    """The subscribable calendar's own properties, without its END line: its name, description,
-    source, refresh interval, colour and image."""
+def _subscription_header(site: Site, path: str, name: str, page: str, uid: str, any_events: bool) -> bytes:
+    """A subscribable calendar's own properties, without its END line: its name, description, source
+    (its own address, at `path`), page, UID, refresh interval, colour and image."""
     config = site.config
     settings = config.calendar
     cal = Calendar.new(
         prodid=_prodid(site),
-        url=config.url(),
-        source=config.url(CALENDAR_PATH),
+        url=config.url(page),
+        source=config.url(path),
         color=settings.color or None,
-        method=_method(site, site.subscribed_events),
-        uid=uid_of("calendar", config.id_domain, config.id_path),
+        method=_method(site, any_events),
+        uid=uid,
     )
     # Texts as TEXT values (icalendar writes NAME and the X-WR- names unescaped), each in RFC 7986's
     # property and in the older X-WR- one that Apple Calendar and Outlook read.
     description = settings.description or config.description
-    for names, text in ((("NAME", "X-WR-CALNAME"), site.calendar_name), (("DESCRIPTION", "X-WR-CALDESC"), description)):
-        for name in names if text else ():
-            cal.add(name, plain(text))
+    for names, text in ((("NAME", "X-WR-CALNAME"), name), (("DESCRIPTION", "X-WR-CALDESC"), description)):
+        for prop in names if text else ():
+            cal.add(prop, plain(text))
     cal.add("REFRESH-INTERVAL", vDuration(settings.refresh), parameters={"VALUE": "DURATION"})  # as RFC 7986 requires
     cal.add("X-WR-TIMEZONE", config.timezone.key)
     cal.add("X-PUBLISHED-TTL", vDuration(settings.refresh))  # REFRESH-INTERVAL for older clients
@@ -161,7 +182,7 @@ def _import_header(site: Site, event: Event) -> bytes:
     """The own properties of the file that imports one event, without its END line: none of a
     subscription's, so that clients add the event rather than a new calendar."""
     # The UID given: icalendar would otherwise give the calendar a random one.
-    cal = Calendar.new(prodid=_prodid(site), method=_method(site, (event,)), uid=f"import.{event.uid}")
+    cal = Calendar.new(prodid=_prodid(site), method=_method(site, True), uid=f"import.{event.uid}")
     return _without_end(cal)
 
 
@@ -169,9 +190,9 @@ def _prodid(site: Site) -> str:
     return f"-//{site.config.id_domain}//feeds {__version__}//EN"
 
 
-def _method(site: Site, events: Sequence[Event]) -> str | None:
+def _method(site: Site, any_events: bool) -> str | None:
     """iTIP requires an ORGANIZER in every VEVENT of a METHOD:PUBLISH calendar, and a VEVENT at least."""
-    return "PUBLISH" if site.config.calendar.organizer and events else None
+    return "PUBLISH" if site.config.calendar.organizer and any_events else None
 
 
 def _without_end(cal: Calendar) -> bytes:

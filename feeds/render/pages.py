@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from feeds import calendar_links
-from feeds.calendar_links import CALENDAR_PATH
+from feeds.calendar_links import CALENDAR_PATH, tag_calendar_path
 from feeds.model import LIST_PAGES, Item, Site, Tag
 from feeds.render.channels import (
     MEDIA_TYPES,
     NAMES,
     SITE_FOLDER,
+    Channel,
     feed_paths,
     tag_feed_paths,
 )
@@ -97,14 +98,59 @@ class Links:
     outlook: str
 
 
+@dataclass(frozen=True)
+class CalendarLinks:
+    """A subscribable calendar's links: its path from the site root, and absolute URLs that subscribe
+    calendar apps to it."""
+
+    path: str
+    webcal: str
+    google: str
+    outlook: str
+
+
+@dataclass(frozen=True)
+class TagSubscriptions:
+    """What a tag offers to follow on the feeds page: its feeds, unless they leave out all its items,
+    and its calendar, if any event has the tag."""
+
+    tag: Tag
+    count: int  # its items: those of its feeds, or with none, all of them
+    channel: Channel | None
+    calendar: CalendarLinks | None
+
+
+def calendar_subscribe_links(site: Site, path: str, name: str) -> CalendarLinks:
+    """The links to the calendar at `path`, which Outlook.com names `name`."""
+    config = site.config
+    return CalendarLinks(path, calendar_links.webcal_url(config, path), calendar_links.google_subscribe_url(config, path),
+                         calendar_links.outlook_subscribe_url(config, name, path))
+
+
+def tag_calendar_links(site: Site, tag: Tag) -> CalendarLinks:
+    """The links to a tag's calendar."""
+    return calendar_subscribe_links(site, tag_calendar_path(tag.slug), site.tag_calendar_name(tag))
+
+
 def subscribe_links(site: Site) -> Links:
     """Where the site's feeds, calendar and feeds page are, and the links that add the calendar."""
-    config = site.config
     main = feed_paths(SITE_FOLDER)
-    return Links(atom=main["atom"], rss=main["rss"], json=main["json"], calendar=CALENDAR_PATH,
-                 feeds_page=SITE_FOLDER, webcal=calendar_links.webcal_url(config),
-                 google=calendar_links.google_subscribe_url(config),
-                 outlook=calendar_links.outlook_subscribe_url(config, site.calendar_name))
+    calendar = calendar_subscribe_links(site, CALENDAR_PATH, site.calendar_name)
+    return Links(atom=main["atom"], rss=main["rss"], json=main["json"], calendar=calendar.path,
+                 feeds_page=SITE_FOLDER, webcal=calendar.webcal, google=calendar.google, outlook=calendar.outlook)
+
+
+def tag_subscriptions(site: Site, channels: list[Channel]) -> list[TagSubscriptions]:
+    """Each tag that has feeds (among `channels`) or a calendar, in slug order."""
+    fed = {channel.tag.slug: channel for channel in channels if channel.tag}
+    calendars = {tag.slug for tag in site.calendar_tags}
+    found = []
+    for tag, items in site.tags.items():
+        channel = fed.get(tag.slug)
+        if channel or tag.slug in calendars:
+            calendar = tag_calendar_links(site, tag) if tag.slug in calendars else None
+            found.append(TagSubscriptions(tag, len(channel.items if channel else items), channel, calendar))
+    return found
 
 
 def site_alternates(site: Site) -> tuple[Alternate, ...]:
@@ -114,10 +160,17 @@ def site_alternates(site: Site) -> tuple[Alternate, ...]:
     return (*_feed_alternates(site, feed_paths(SITE_FOLDER), config.title), calendar)
 
 
-def tag_alternates(site: Site, tag: Tag) -> tuple[Alternate, ...]:
-    """A tag's own feeds, which its pages name besides the site's."""
-    return _feed_alternates(site, tag_feed_paths(tag.slug), site.strings.tag_feed_title.format(title=site.config.title,
-                                                                                             tag=tag.name))
+def tag_alternates(site: Site, tag: Tag, *, fed: bool, calendar: bool) -> tuple[Alternate, ...]:
+    """A tag's own feeds, when it has them, and its calendar, when it has one, which its pages name
+    besides the site's."""
+    config = site.config
+    own: list[Alternate] = []
+    if fed:
+        own += _feed_alternates(site, tag_feed_paths(tag.slug),
+                                site.strings.tag_feed_title.format(title=config.title, tag=tag.name))
+    if calendar:
+        own.append(Alternate("text/calendar", site.tag_calendar_name(tag), config.url(tag_calendar_path(tag.slug))))
+    return tuple(own)
 
 
 def _feed_alternates(site: Site, paths: dict[str, str], name: str) -> tuple[Alternate, ...]:
