@@ -288,3 +288,18 @@ def test_past_days_applies_to_tag_calendars_and_a_tag_left_without_events_keeps_
     assert feeds("build", "--site", fresh, "--now", later, "--no-cache").code == 0
     assert {path.relative_to(site): data for path, data in cached.items()} == {
         path.relative_to(fresh): path.read_bytes() for path in (fresh / "public/feeds").rglob("*.ics")}
+
+
+def test_a_tag_calendar_under_a_path_has_its_address_and_a_uid_of_its_own(example_site: Path, feeds) -> None:
+    config = example_site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('base_url = "https://newsroom.example.org/"',
+                                                                 'base_url = "https://org.github.io/cyber/"'),
+                      encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", NOW).code == 0
+    public = example_site / "public/feeds"
+    site_wide = icalendar.Calendar.from_ical((public / "events.ics").read_bytes())
+    cal = icalendar.Calendar.from_ical((public / "tags/cybersecurity/events.ics").read_bytes())
+    assert (str(site_wide["UID"]), str(cal["UID"])) == ("calendar.cyber@org.github.io",
+                                                         "calendar.cyber.tags.cybersecurity@org.github.io")
+    assert str(cal["SOURCE"]) == "https://org.github.io/cyber/feeds/tags/cybersecurity/events.ics"
+    assert str(cal["URL"]) == "https://org.github.io/cyber/tags/cybersecurity/"

@@ -144,6 +144,7 @@ def test_every_kind_of_file_has_its_content_type(server: Server) -> None:
         "feeds/rss.xml": "application/rss+xml; charset=utf-8",
         "static/feed.json": "application/feed+json; charset=utf-8",
         "feeds/events.ics": "text/calendar; charset=utf-8",
+        "feeds/tags/cybersecurity/events.ics": "text/calendar; charset=utf-8",
         "static/style.css": "text/css; charset=utf-8",
         "next-lift.txt": "text/plain; charset=utf-8",
     }

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from html import escape
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, vCalAddress, vDuration, vGeo, vRecur, vUri
@@ -75,13 +76,14 @@ def render_calendar(site: Site, event_parts: EventParts = each_event) -> list[Ou
     """
     parts = event_parts(partial(event_part, site), site.events)
     subscribed = {event.id for event in site.subscribed_events}
-    held = [(event, part) for event, part in zip(site.events, parts) if event.id in subscribed]
-    tagged: dict[str, list[EventPart]] = {tag.slug: [] for tag in site.calendar_tags}  # in the calendar's order
-    for event, part in held:
+    held = [(event, _Held(part.text, part.file.digest)) for event, part in zip(site.events, parts)
+            if event.id in subscribed]
+    tagged: dict[str, list[_Held]] = {tag.slug: [] for tag in site.calendar_tags}  # in the calendar's order
+    for event, one in held:
         for tag in event.tags:
-            tagged[tag.slug].append(part)
+            tagged[tag.slug].append(one)
     config = site.config
-    calendars = [_subscription(site, [part for _, part in held], CALENDAR_PATH, site.calendar_name, "",
+    calendars = [_subscription(site, [one for _, one in held], CALENDAR_PATH, site.calendar_name, "",
                                uid_of("calendar", config.id_domain, config.id_path))]
     for tag in site.calendar_tags:
         page = f"tags/{tag.slug}/"  # its URL, and in its UID: calendar.tags.<slug>@host
@@ -90,20 +92,28 @@ def render_calendar(site: Site, event_parts: EventParts = each_event) -> list[Ou
     return [*calendars, *(part.file for part in parts)]
 
 
-def _subscription(site: Site, held: list[EventPart], path: str, name: str, page: str, uid: str) -> JoinedFile:
-    """A subscribable calendar at `path` of these events' parts, named `name`, whose page (URL) is `page`."""
+class _Held(NamedTuple):
+    """An event as a subscribable calendar holds it: its VEVENT, and the digest of its own file, which
+    holds the VEVENT (taken once, though the event is in several calendars)."""
+
+    text: EventText
+    digest: str
+
+
+def _subscription(site: Site, held: list[_Held], path: str, name: str, page: str, uid: str) -> JoinedFile:
+    """A subscribable calendar at `path` of these events, named `name`, whose page (URL) is `page`."""
     header = _subscription_header(site, path, name, page, uid, bool(held))
     # RFC 5545 asks a calendar for one component at least: with no events, the site's time zone.
     zone = None if held else (site.config.timezone.key, site.year)
-    return JoinedFile(path, _calendar_parts(header, [part.text for part in held], zone),
-                      _calendar_key(header, held, zone))
+    return JoinedFile(path, _calendar_parts(header, [one.text for one in held], zone),
+                      _calendar_key(header, [one.digest for one in held], zone))
 
 
-def _calendar_key(header: bytes, parts: list[EventPart], zone: tuple[str, int] | None) -> str:
-    """A key of the calendar's bytes: its header, and each event's own file, which holds its VEVENT."""
+def _calendar_key(header: bytes, digests: list[str], zone: tuple[str, int] | None) -> str:
+    """A key of the calendar's bytes: its header, and the digest of each event's own file, which holds its VEVENT."""
     hasher = hashlib.blake2b(header + repr(zone).encode(), digest_size=16)
-    for part in parts:
-        hasher.update(b"\0" + part.file.digest.encode())
+    for digest in digests:
+        hasher.update(b"\0" + digest.encode())
     return "calendar:" + hasher.hexdigest()
 
 
