@@ -425,7 +425,8 @@ def test_a_news_image_in_root_that_changes_gives_its_enclosure_its_new_size(site
 
 
 EVENT_ID = "tag:newsroom.example.org,2018-11-12:events/annual-gathering-2018"
-EVENT_FILES = {EVENT_PAGE, "events/annual-gathering-2018/event.ics", "feeds/events.ics"}
+EVENT_FILES = {EVENT_PAGE, "events/annual-gathering-2018/event.ics", "feeds/events.ics",
+               *(f"feeds/tags/{tag}/events.ics" for tag in ("centre-for-cybersecurity", "cybersecurity"))}  # its tags' calendars
 
 
 def holding_the_event(tree: dict[str, bytes]) -> set[str]:
