@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -41,11 +42,17 @@ class OutputFile:
 @dataclass(frozen=True)
 class JoinedFile:
     """An output file of many parts, written one after another and never joined in memory (as the
-    calendar of every event is: 37 MB at 10,000 items). Its key is a digest of what it is made from."""
+    calendar of every event is: 37 MB at 10,000 items). Its key is a digest of what it is made from,
+    and its parts are put together only when it is written: a tree that has the file with this key
+    already keeps it (a preview's rebuild after a news edit keeps every calendar)."""
 
     path: str
-    parts: tuple[bytes, ...]
+    join: Callable[[], tuple[bytes, ...]]  # its parts, in order
     key: str
+
+    @property
+    def parts(self) -> tuple[bytes, ...]:
+        return self.join()
 
     @property
     def data(self) -> bytes:

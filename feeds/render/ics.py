@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from feeds.calendar_links import (
     event_text,
     tag_calendar_path,
 )
-from feeds.config import Person
+from feeds.config import Person, SiteConfig
 from feeds.event_status import banner, calendar_title, ical_status, place, venue
 from feeds.ids import uid_of
 from feeds.languages import direction
@@ -102,10 +103,10 @@ class _Held(NamedTuple):
 
 def _subscription(site: Site, held: list[_Held], path: str, name: str, page: str, uid: str) -> JoinedFile:
     """A subscribable calendar at `path` of these events, named `name`, whose page (URL) is `page`."""
-    header = _subscription_header(site, path, name, page, uid, bool(held))
+    header = _subscription_header(site.config, path, name, page, uid, bool(held))
     # RFC 5545 asks a calendar for one component at least: with no events, the site's time zone.
     zone = None if held else (site.config.timezone.key, site.year)
-    return JoinedFile(path, _calendar_parts(header, [one.text for one in held], zone),
+    return JoinedFile(path, partial(_calendar_parts, header, [one.text for one in held], zone),
                       _calendar_key(header, [one.digest for one in held], zone))
 
 
@@ -160,17 +161,18 @@ def _zone_years(texts: list[EventText]) -> dict[str, tuple[int, int]]:
     return spans
 
 
-def _subscription_header(site: Site, path: str, name: str, page: str, uid: str, any_events: bool) -> bytes:
+@functools.lru_cache(maxsize=4096)
+def _subscription_header(config: SiteConfig, path: str, name: str, page: str, uid: str, any_events: bool) -> bytes:
     """A subscribable calendar's own properties, without its END line: its name, description, source
-    (its own address, at `path`), page, UID, refresh interval, colour and image."""
-    config = site.config
+    (its own address, at `path`), page, UID, refresh interval, colour and image. Remembered: the
+    preview makes the same ones, one per tag with events, at each rebuild."""
     settings = config.calendar
     cal = Calendar.new(
-        prodid=_prodid(site),
+        prodid=_prodid(config),
         url=config.url(page),
         source=config.url(path),
         color=settings.color or None,
-        method=_method(site, any_events),
+        method=_method(config, any_events),
         uid=uid,
     )
     # Texts as TEXT values (icalendar writes NAME and the X-WR- names unescaped), each in RFC 7986's
@@ -192,17 +194,17 @@ def _import_header(site: Site, event: Event) -> bytes:
     """The own properties of the file that imports one event, without its END line: none of a
     subscription's, so that clients add the event rather than a new calendar."""
     # The UID given: icalendar would otherwise give the calendar a random one.
-    cal = Calendar.new(prodid=_prodid(site), method=_method(site, True), uid=f"import.{event.uid}")
+    cal = Calendar.new(prodid=_prodid(site.config), method=_method(site.config, True), uid=f"import.{event.uid}")
     return _without_end(cal)
 
 
-def _prodid(site: Site) -> str:
-    return f"-//{site.config.id_domain}//feeds {__version__}//EN"
+def _prodid(config: SiteConfig) -> str:
+    return f"-//{config.id_domain}//feeds {__version__}//EN"
 
 
-def _method(site: Site, any_events: bool) -> str | None:
+def _method(config: SiteConfig, any_events: bool) -> str | None:
     """iTIP requires an ORGANIZER in every VEVENT of a METHOD:PUBLISH calendar, and a VEVENT at least."""
-    return "PUBLISH" if site.config.calendar.organizer and any_events else None
+    return "PUBLISH" if config.calendar.organizer and any_events else None
 
 
 def _without_end(cal: Calendar) -> bytes:
