@@ -103,25 +103,27 @@ def png(width: int, height: int) -> bytes:
 def with_news_photo(site: Path, width: int, height: int) -> Path:
     """The example's news item given a photo of its own, static/images/photo.png of width x height;
     the item's file."""
-    images = site / "templates/static/images"
-    images.mkdir(parents=True, exist_ok=True)
-    (images / "photo.png").write_bytes(png(width, height))
-    news = site / "content/news/2018-11-12-forum-joins-paris-call.md"
-    news.write_text(news.read_text(encoding="utf-8").replace(
-        "author:", "image: static/images/photo.png\nimage_alt: A room\nauthor:", 1), encoding="utf-8")
-    return news
+    return _with_image(site, "content/news/2018-11-12-forum-joins-paris-call.md", "photo.png", "A room", "author:",
+                       png(width, height))
 
 
 def with_event_photo(site: Path, width: int, height: int) -> Path:
     """The example's event given a poster of its own, static/images/poster.png of width x height;
     the event's file."""
+    return _with_image(site, "content/events/annual-gathering-2018.md", "poster.png", "The gathering's poster",
+                       "timezone:", png(width, height))
+
+
+def _with_image(site: Path, item: str, name: str, alt: str, before: str, data: bytes) -> Path:
+    """The item's file given `image:` static/images/`name` (these bytes) and `image_alt:` `alt`, written
+    before the line that begins with `before`; the item's file."""
     images = site / "templates/static/images"
     images.mkdir(parents=True, exist_ok=True)
-    (images / "poster.png").write_bytes(png(width, height))
-    event = site / "content/events/annual-gathering-2018.md"
-    event.write_text(event.read_text(encoding="utf-8").replace(
-        "timezone:", "image: static/images/poster.png\nimage_alt: The gathering's poster\ntimezone:", 1), encoding="utf-8")
-    return event
+    (images / name).write_bytes(data)
+    path = site / item
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        before, f"image: static/images/{name}\nimage_alt: {alt}\n{before}", 1), encoding="utf-8")
+    return path
 
 
 def translated(site: Path, language: str, strings: str) -> None:
