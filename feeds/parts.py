@@ -40,7 +40,7 @@ from feeds.pool import spread
 from feeds.recurrence import occurrences
 from feeds.render import CopiedFile, KeptFile, Output, OutputFile
 from feeds.render.channels import FORMATS, Document
-from feeds.render.html import PageJob, each_page, last_updated
+from feeds.render.html import PageJob, each_page, page_changed
 from feeds.render.ics import EventPart, EventText, each_event
 from feeds.render.syndication import each_document
 from feeds.template_digests import Templates
@@ -52,7 +52,7 @@ T = TypeVar("T")
 _EVENTS = "events.pickle"
 _PAGE_KEYS, _DOCUMENT_KEYS, _EVENT_KEYS, _MOMENTS = "page keys", "document keys", "event keys", "moments"  # kept between builds
 _HEADERS = "headers"  # kept between builds: the paths of the output, and the _headers they make
-_UPDATED = "updated"  # kept between builds: each page's items, and when they last changed
+_UPDATED = "updated"  # kept between builds: each page's items and events' ends, and when the page last changed
 _IMAGE_FILES = "image files"  # kept between builds: the file of the site each image in the feeds names
 _SPREAD_PAGES = 200  # parts to render before it pays to start workers
 _SPREAD_EVENTS = 200
@@ -67,6 +67,14 @@ class KeyPart(NamedTuple):
     basis: tuple[str, ...]
     shows: tuple[Item, ...]
     with_moments: bool
+
+
+class Updated(NamedTuple):
+    """When a page last changed, and what that was found from, as a private cache remembers it."""
+
+    items: Sequence[Item]
+    ended: Mapping[str, datetime]  # when time alone last changed how each event is shown, by event id
+    when: datetime | None
 
 
 class MadeKey(NamedTuple):
@@ -97,8 +105,9 @@ class Parts:
     moments_as_before: bool | None = None  # whether they are as at the last build; None: not worked out yet
     place: Callable[[OutputFile], Output] = lambda file: file  # where a rendered file goes: kept, or written
     trusted: bool = False  # the last build's files are as recorded, without looking (see BuildCache.private)
-    updated_before: dict[str, tuple[Sequence[Item], datetime | None]] = field(default_factory=dict)  # see last_updated
-    updated_now: dict[str, tuple[Sequence[Item], datetime | None]] = field(default_factory=dict)
+    updated_before: dict[str, Updated] = field(default_factory=dict)  # see last_updated
+    updated_now: dict[str, Updated] = field(default_factory=dict)
+    ended_equal: dict[tuple[int, int], tuple[Mapping[str, datetime], bool]] = field(default_factory=dict)  # see _same_ended
 
     @classmethod
     def open(cls, last: LastOutput, site: Site, templates: Templates, root: str,
@@ -107,7 +116,7 @@ class Parts:
         is the digest of root/'s files. With `place`, each rendered part is handed to it (from the
         worker that rendered it) as soon as it is made."""
         cache = last.cache
-        updated: dict[str, tuple[Sequence[Item], datetime | None]] = {}
+        updated: dict[str, Updated] = {}
         updated_before = cache.between_builds(_UPDATED)
         cache.keep_between_builds(_UPDATED, updated)  # filled as the pages' dates are found
         settings = settings_key(site.config)
@@ -132,14 +141,27 @@ class Parts:
 
         return _fill(found, make, _SPREAD_PAGES)
 
-    def last_updated(self, folder: str, items: Sequence[Item]) -> datetime | None:
-        """When a page's items last changed (see render.html.last_updated): as at the last build when it
-        showed the very same items, as a private cache remembers. (Finding it touches each item, which
-        at 10,000 items, 50,000 on the pages of lists, took a tenth of a preview's rebuild.)"""
+    def last_updated(self, folder: str, items: Sequence[Item], ended: Mapping[str, datetime]) -> datetime | None:
+        """When a page showing these items last changed (see render.html.page_changed): as at the last
+        build when it showed the very same items, and the events' ends (`ended`) were as then, as a
+        private cache remembers. (Finding it touches each item, which at 10,000 items, 50,000 on the
+        pages of lists, took a sixth of a preview's rebuild.)"""
         known = self.updated_before.get(folder)
-        when = known[1] if known is not None and _same(known[0], items) else last_updated(items)
-        self.updated_now[folder] = (items, when)
+        same = known is not None and _same(known.items, items) and self._same_ended(known.ended, ended)
+        when = known.when if same else page_changed(items, ended)  # type: ignore[union-attr]
+        self.updated_now[folder] = Updated(items, ended, when)
         return when
+
+    def _same_ended(self, before: Mapping[str, datetime], now: Mapping[str, datetime]) -> bool:
+        """Whether two mappings of the events' ends are equal: compared once a build for each pair (the
+        pages share one), told apart by their ids, which stay theirs while both are held (`before` by
+        updated_before, `now` here)."""
+        if before is now:
+            return True
+        pair = (id(before), id(now))
+        if pair not in self.ended_equal:
+            self.ended_equal[pair] = (now, before == now)
+        return self.ended_equal[pair][1]
 
     def event_parts(self, make: Callable[[Event], EventPart], events: Sequence[Event]) -> list[EventPart]:
         """Each event's VEVENT and own file: from the cache and the last build when its key is unchanged."""
@@ -290,8 +312,8 @@ class Fresh:
         return file
 
     @staticmethod
-    def last_updated(folder: str, items: Sequence[Item]) -> datetime | None:
-        return last_updated(items)
+    def last_updated(folder: str, items: Sequence[Item], ended: Mapping[str, datetime]) -> datetime | None:
+        return page_changed(items, ended)
 
     @staticmethod
     def copied(files: Sequence[OutputFile | CopiedFile]) -> list[Output]:

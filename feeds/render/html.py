@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from operator import attrgetter
@@ -199,8 +199,9 @@ class PageJob(NamedTuple):
 
 
 Pages = Callable[[Callable[[PageJob], OutputFile], Sequence[PageJob]], list[Output]]
-# When the items a page shows last changed, by the page's folder and those items; a cache may provide it.
-LastUpdated = Callable[[str, Sequence[Item]], datetime | None]
+# When a page showing these items last changed (see page_changed), by the page's folder, those items and
+# when time alone last changed how each event is shown, by event id; a cache may provide it.
+LastUpdated = Callable[[str, Sequence[Item], Mapping[str, datetime]], datetime | None]
 
 
 def each_page(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
@@ -209,12 +210,12 @@ def each_page(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) 
 
 
 def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates: Templates | None = None,
-                updated: LastUpdated = lambda folder, items: last_updated(items),
+                updated: LastUpdated = lambda folder, items, ended: page_changed(items, ended),
                 copied: Callable[[Sequence[CopiedFile]], list[Output]] = list) -> list[Output]:
     """Every page of the site, its sitemap and robots.txt, and its static files.
 
     The pages of items and of lists of items are made by `pages` from the function that renders
-    one, when each page's items last changed (the sitemap's dates) found by `updated`, and the static
+    one, when each page last changed (the sitemap's dates) found by `updated`, and the static
     files taken by `copied`; a cache may provide any of them. `templates` are the files of the
     template folders, when the caller has looked at them already.
     """
@@ -285,14 +286,7 @@ def _site_pages(site: Site,
 
     # When time alone last changed how each event is shown (marked over, a series' next dates moved on).
     ended = {event.id: moment for event in site.events if (moment := last_ended(event, site.now))}
-
-    def changed(modified: datetime | None, items: Sequence[Item]) -> datetime | None:
-        """When a page showing these items last changed: at `modified`, or later, at an event's `ended`."""
-        if ended and (moments := [ended[item.id] for item in items if item.id in ended]):
-            return max(moments) if modified is None else max(modified, *moments)
-        return modified
-
-    newest = updated("", site.items)
+    newest = updated("", site.items, {})
     tags = site.tags
     feeds = channels(site)
     fed = {channel.tag.slug for channel in feeds if channel.tag}  # a tag only events have has none when feeds leave events out
@@ -300,7 +294,7 @@ def _site_pages(site: Site,
     shown, per_page = config.pages.front_page, config.pages.per_page
     upcoming, past = site.upcoming[:shown], site.past[:shown]
     page("", "index.html", config.title, config.description, data=structured.website(site),
-         modified=changed(newest, (*upcoming, *past)), news=site.news[:shown], upcoming=upcoming, past=past,
+         modified=_changed(newest, (*upcoming, *past), ended), news=site.news[:shown], upcoming=upcoming, past=past,
          tags=tags)
     # archive/ lists every item; news/ and events/ each kind alone, events soonest first. Each list has one
     # page, empty, when it has no items: the menu links it.
@@ -310,7 +304,7 @@ def _site_pages(site: Site,
         for folder, listing in paginate(items, f"{section}/", per_page):
             numbered = _numbered(title, listing, t)
             job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items,
-                label=f"{listing.number}/{listing.count}", modified=changed(updated(folder, listing.items), listing.items),
+                label=f"{listing.number}/{listing.count}", modified=updated(folder, listing.items, ended),
                 options=partial(dict, listing=listing, tag="", tag_feeds={}, tag_calendar=None))
     related = related_items(site)
     for item in site.items:
@@ -326,7 +320,7 @@ def _site_pages(site: Site,
             numbered = _numbered(t.tag_title.format(tag=tag.name), listing, t)
             job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items,
                 label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {has_feeds} {has_calendar}",
-                modified=changed(updated(folder, listing.items), listing.items),
+                modified=updated(folder, listing.items, ended),
                 options=partial(_tag_options, site, listing, tag, has_feeds, has_calendar))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds,
          tag_subscriptions=tag_subscriptions(site, feeds), modified=newest)
@@ -336,6 +330,19 @@ def _site_pages(site: Site,
 def last_updated(items: Sequence[Item]) -> datetime | None:
     """The latest `updated` of these items, in the zone its item gives it; None for no items."""
     return max(items, key=_UPDATED_AT).updated if items else None
+
+
+def page_changed(items: Sequence[Item], ended: Mapping[str, datetime]) -> datetime | None:
+    """When a page showing these items last changed: when one of them was last updated, or later,
+    when time alone last changed how one of its events is shown (`ended`, by event id)."""
+    return _changed(last_updated(items), items, ended)
+
+
+def _changed(modified: datetime | None, items: Sequence[Item], ended: Mapping[str, datetime]) -> datetime | None:
+    """When a page showing these items last changed: at `modified`, or later, at an event's `ended`."""
+    if ended and (moments := [ended[item.id] for item in items if item.id in ended]):
+        return max(moments) if modified is None else max(modified, *moments)
+    return modified
 
 
 def first_pages(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
