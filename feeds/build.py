@@ -77,6 +77,7 @@ def render(site: Site, site_dir: Path, root: RootFiles, parts: Parts | Fresh | N
     """
     # Imported here, as feeds.parts is in _render_and_write: a build that changes nothing starts without them.
     from feeds.parts import Fresh
+    from feeds.render.channels import channels
     from feeds.render.hosting import render_headers, render_next_lift
     from feeds.render.html import render_site
     from feeds.render.ics import render_calendar
@@ -85,13 +86,15 @@ def render(site: Site, site_dir: Path, root: RootFiles, parts: Parts | Fresh | N
     parts = Fresh() if parts is None else parts
     files = [parts.place(file) for file in render_calendar(site, parts.event_parts)]
     parts.save_events()  # the calendar is made: the rest of the build needs no VEVENT
-    files += render_site(site, site_dir, parts.pages, parts.templates, parts.last_updated, parts.copied)
+    feeds = channels(site)  # which the pages link and the feeds fill: worked out once
+    files += render_site(site, site_dir, parts.pages, parts.templates, parts.last_updated, parts.copied, feeds)
     files += render_next_lift(site)
     own = root.outputs(staging=site.config.staging)
     replaced = {file.path for file in own} & REPLACEABLE  # root/robots.txt, in place of the build's
     files = [file for file in files if file.path not in replaced]
     files += parts.copied(own)
-    files += render_feeds(site, published=files, document_files=parts.document_files)  # the files give enclosure sizes
+    files += render_feeds(site, published=files, document_files=parts.document_files,  # the files give enclosure sizes
+                          feeds=feeds)
     return [*files, parts.headers(partial(render_headers, noindex=site.config.staging), files)]
 
 

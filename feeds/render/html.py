@@ -37,7 +37,7 @@ from feeds.markup import with_back_labels, with_footnotes_heading
 from feeds.model import Event, Item, NewsItem, Site, Tag
 from feeds.recurrence import Occurrence, last_ended, occurrences
 from feeds.render import CopiedFile, Output, OutputFile, structured
-from feeds.render.channels import SITE_FOLDER, channels, tag_feed_paths
+from feeds.render.channels import SITE_FOLDER, Channel, channels, tag_feed_paths
 from feeds.render.images import ImageSizes, image_sizes
 from feeds.render.pages import (
     Alternate,
@@ -211,13 +211,14 @@ def each_page(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) 
 
 def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates: Templates | None = None,
                 updated: LastUpdated = lambda folder, items, ended: page_changed(items, ended),
-                copied: Callable[[Sequence[CopiedFile]], list[Output]] = list) -> list[Output]:
+                copied: Callable[[Sequence[CopiedFile]], list[Output]] = list,
+                feeds: list[Channel] | None = None) -> list[Output]:
     """Every page of the site, its sitemap and robots.txt, and its static files.
 
     The pages of items and of lists of items are made by `pages` from the function that renders
     one, when each page last changed (the sitemap's dates) found by `updated`, and the static
     files taken by `copied`; a cache may provide any of them. `templates` are the files of the
-    template folders, when the caller has looked at them already.
+    template folders, and `feeds` the site's channels, when the caller has them already.
     """
     dirs = template_dirs(site_dir)
     t, config = site.strings, site.config
@@ -240,7 +241,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     def render(job: PageJob) -> OutputFile:
         return make(job.folder, job.template, job.title, job.description, **job.options())
 
-    whole, listed, sitemap = _site_pages(site, updated)
+    whole, listed, sitemap = _site_pages(site, updated, channels(site) if feeds is None else feeds)
     files: list[Output] = []
     problems: list[Problem] = []  # the templates' faults, every template tried
     for job in whole:
@@ -263,12 +264,12 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     return files
 
 
-def _site_pages(site: Site,
-                updated: LastUpdated) -> tuple[list[PageJob], list[PageJob], list[tuple[str, datetime | None]]]:
+def _site_pages(site: Site, updated: LastUpdated,
+                feeds: list[Channel]) -> tuple[list[PageJob], list[PageJob], list[tuple[str, datetime | None]]]:
     """Every page of the site but 404.html: those that show the whole site (the front page, the tags,
     the feeds), rendered at every build; those of items and of lists of items, which a cache may keep
     (see `Pages`); and each page's folder with when it last changed (by `updated`), in the order of
-    the sitemap."""
+    the sitemap. `feeds` are the site's channels."""
     t, config = site.strings, site.config
     whole: list[PageJob] = []
     listed: list[PageJob] = []
@@ -288,7 +289,6 @@ def _site_pages(site: Site,
     ended = {event.id: moment for event in site.events if (moment := last_ended(event, site.now))}
     newest = updated("", site.items, {})
     tags = site.tags
-    feeds = channels(site)
     fed = {channel.tag.slug for channel in feeds if channel.tag}  # a tag only events have has none when feeds leave events out
     calendars = {tag.slug for tag in site.calendar_tags}
     shown, per_page = config.pages.front_page, config.pages.per_page

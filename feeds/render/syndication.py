@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from feeds.model import Site
 from feeds.render import Output, OutputFile
 from feeds.render.atom_rss import render_atom_rss
-from feeds.render.channels import Document, channels, documents
+from feeds.render.channels import Channel, Document, channels, documents
 from feeds.render.entries import entries
 from feeds.render.jsonfeed import render_json_feed
 
@@ -21,9 +21,11 @@ def each_document(render: Callable[[Document], list[OutputFile]], documents: Seq
     return [render(document) for document in documents]
 
 
-def render_feeds(site: Site, published: Iterable[Output] = (), document_files: DocumentFiles = each_document) -> list[Output]:
-    """All feed documents; `published` are the site's other files, which give enclosure sizes."""
-    all_channels = channels(site)
+def render_feeds(site: Site, published: Iterable[Output] = (), document_files: DocumentFiles = each_document,
+                 feeds: list[Channel] | None = None) -> list[Output]:
+    """All feed documents; `published` are the site's other files, which give enclosure sizes, and
+    `feeds` the site's channels, when the caller has them."""
+    all_channels = channels(site) if feeds is None else feeds
     by_id = entries(site, all_channels[0].items, published)  # each item's entry built once, shared
 
     def render(document: Document) -> list[OutputFile]:
