@@ -297,11 +297,15 @@ class Site:
         return by_tag(self.items)
 
     @cached_property
+    def calendar_slugs(self) -> frozenset[str]:
+        """The slugs of the tags that any event has, each with a calendar of its own (see render.ics)."""
+        return frozenset(tag.slug for event in self.events for tag in event.tags)
+
+    @cached_property
     def calendar_tags(self) -> tuple[Tag, ...]:
-        """The tags that any event has, each with a calendar of its own (see render.ics), in slug order
-        and named as their pages name them."""
-        slugs = {tag.slug for event in self.events for tag in event.tags}
-        return tuple(tag for tag in self.tags if tag.slug in slugs)
+        """The tags that have a calendar (see calendar_slugs), in slug order and named as their pages
+        name them."""
+        return tuple(tag for tag in self.tags if tag.slug in self.calendar_slugs)
 
     @cached_property
     def upcoming(self) -> tuple[Event, ...]:

@@ -290,7 +290,6 @@ def _site_pages(site: Site, updated: LastUpdated,
     newest = updated("", site.items, {})
     tags = site.tags
     fed = {channel.tag.slug for channel in feeds if channel.tag}  # a tag only events have has none when feeds leave events out
-    calendars = {tag.slug for tag in site.calendar_tags}
     shown, per_page = config.pages.front_page, config.pages.per_page
     upcoming, past = site.upcoming[:shown], site.past[:shown]
     page("", "index.html", config.title, config.description, data=structured.website(site),
@@ -315,7 +314,7 @@ def _site_pages(site: Site, updated: LastUpdated,
     page("tags/", "tags.html", t.all_tags, _described(t.all_tags, site), tags=tags, modified=newest)
     for tag, items in tags.items():
         # The tag's name, and whether it has feeds and a calendar, are in the label: items elsewhere decide them.
-        has_feeds, has_calendar = tag.slug in fed, tag.slug in calendars
+        has_feeds, has_calendar = tag.slug in fed, tag.slug in site.calendar_slugs
         for folder, listing in paginate(items, f"tags/{tag.slug}/", per_page):
             numbered = _numbered(t.tag_title.format(tag=tag.name), listing, t)
             job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items,

@@ -143,12 +143,11 @@ def subscribe_links(site: Site) -> Links:
 def tag_subscriptions(site: Site, channels: list[Channel]) -> list[TagSubscriptions]:
     """Each tag that has feeds (among `channels`) or a calendar, in slug order."""
     fed = {channel.tag.slug: channel for channel in channels if channel.tag}
-    calendars = {tag.slug for tag in site.calendar_tags}
     found = []
     for tag, items in site.tags.items():
         channel = fed.get(tag.slug)
-        if channel or tag.slug in calendars:
-            calendar = tag_calendar_links(site, tag) if tag.slug in calendars else None
+        if channel or tag.slug in site.calendar_slugs:
+            calendar = tag_calendar_links(site, tag) if tag.slug in site.calendar_slugs else None
             found.append(TagSubscriptions(tag, len(channel.items if channel else items), channel, calendar))
     return found
 
