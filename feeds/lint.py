@@ -131,23 +131,29 @@ def lint_images(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], f
     """An item's image named as a file of the site (a path, or a URL under base_url) that the site does
     not have: `files` are the paths of the files the site publishes as they are, from
     templates/static/ and root/."""
-    return [Problem(item.source, lines.get(item.source, {}).get("image", 1), "image",
-                    f"{item.image} is not a file of the site; the page would show a broken image",
-                    "put the file under templates/static/ and name it static/..., or give an https:// address",
-                    Severity.WARNING)
-            for item in items if item.image
-            and (path := config.own_file(item.image)) is not None and path not in files]
+    return [_missing_image(item.source, lines.get(item.source, {}).get("image", 1), "image", item.image,
+                           "the page would show a broken image")
+            for item in items if _names_missing_file(config, item.image, files)]
 
 
 def lint_setting_images(config: SiteConfig, files: set[str], line_of: Callable[[str], int]) -> list[Problem]:
     """A warning for each image of the settings ([feeds] icon and logo, [calendar] image) named as a file
     of the site that the site does not have (see lint_images), at its line of site.toml (`line_of`)."""
     named = {"feeds.icon": config.feeds.icon, "feeds.logo": config.feeds.logo, "calendar.image": config.calendar.image}
-    return [Problem(CONFIG_NAME, line_of(key), key,
-                    f"{value} is not a file of the site; feed readers and calendar apps would show a broken image",
-                    "put the file under templates/static/ and name it static/..., or give an https:// address",
-                    Severity.WARNING)
-            for key, value in named.items() if value and (path := config.own_file(value)) is not None and path not in files]
+    return [_missing_image(CONFIG_NAME, line_of(key), key, value, "feed readers and calendar apps would show a broken image")
+            for key, value in named.items() if _names_missing_file(config, value, files)]
+
+
+def _names_missing_file(config: SiteConfig, value: str, files: set[str]) -> bool:
+    """Whether an image's value names a file of the site (see SiteConfig.own_file) that is not among `files`."""
+    return bool(value) and (path := config.own_file(value)) is not None and path not in files
+
+
+def _missing_image(source: str, line: int, key: str, value: str, shown: str) -> Problem:
+    """The warning for an image that names a file the site lacks, saying where it is `shown` broken."""
+    return Problem(source, line, key, f"{value} is not a file of the site; {shown}",
+                   "put the file under templates/static/ and name it static/..., or give an https:// address",
+                   Severity.WARNING)
 
 
 def lint_timely(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], now: datetime,
