@@ -1098,17 +1098,19 @@ def test_an_event_online_from_the_start_is_a_virtual_location(example_site: Path
     assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
 
 
-def test_a_news_item_without_an_image_is_previewed_with_the_sites_logo(example_site: Path, feeds) -> None:
-    """Link previews of a release with no image of its own show the site's logo, as the lists' do."""
+def test_an_item_without_an_image_is_previewed_with_the_sites_logo(example_site: Path, feeds) -> None:
+    """Link previews of a release or an event with no image of its own show the site's logo, as the
+    lists' do, in X's small card."""
     (example_site / "templates/static/images").mkdir(parents=True)
     (example_site / "templates/static/images/logo.png").write_bytes(png(200, 100))
     config = example_site / "site.toml"
     config.write_text(config.read_text().replace("[feeds]\n", '[feeds]\nlogo = "static/images/logo.png"\n'))
     assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW).code == 0
-    head = _html(example_site / "public", NEWS + "index.html").head
-    assert head.xpath('meta[@property="og:image"]/@content') == [BASE + "static/images/logo.png"]
-    assert head.xpath('meta[@property="og:image:width"]/@content') == ["200"]
-    assert head.xpath('meta[@name="twitter:card"]/@content') == ["summary"]
+    for path in NEWS + "index.html", EVENT + "index.html":
+        head = _html(example_site / "public", path).head
+        assert head.xpath('meta[@property="og:image"]/@content') == [BASE + "static/images/logo.png"], path
+        assert head.xpath('meta[@property="og:image:width"]/@content') == ["200"], path
+        assert head.xpath('meta[@name="twitter:card"]/@content') == ["summary"], path
 
 
 def test_a_series_that_leaves_out_its_last_date_is_over_after_the_last_date_kept(example_site: Path, feeds) -> None:
