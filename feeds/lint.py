@@ -51,6 +51,9 @@ def lint_item(item: Item, source: Source) -> list[Problem]:
              "and go down one level at a time (## then ###)", source.body_line + line - 1)
     if item.image and not item.image_alt:
         warn("image", "has no image_alt", "add image_alt: a few words saying what the picture shows")
+    if item.image_alt and not item.image:
+        warn("image_alt", "describes no picture: the item has no image", "add image: the picture it describes, "
+             "or leave image_alt out")
     if isinstance(item, Event) and item.location is None and item.status is not Status.CANCELLED:
         warn("location", "the event has no location", "add location: a place, or 'Online'")
     if isinstance(item, Event) and isinstance(item.start, datetime) and item.end is None:

@@ -624,6 +624,9 @@ WARNINGS = [
          unreported=("content/news/at-the-limit.md:",)),  # "over 300 characters": 300 itself is fine
     Case("image-without-alt", {"content/news/picture.md": news(OK_NEWS + "image: picture.jpg\n")},
          ["content/news/picture.md:4: warning: image: has no image_alt"]),
+    Case("image-alt-without-image", {"content/news/alone.md": news(OK_NEWS + "image_alt: The signing\n")},
+         ["content/news/alone.md:4: warning: image_alt: describes no picture: the item has no image (hint: add "
+          "image: the picture it describes, or leave image_alt out)"]),
     Case("image-not-in-the-site", {"content/news/missing.md": news(OK_NEWS + "image: static/nowhere.png\nimage_alt: A\n")},
          ["content/news/missing.md:4: warning: image: static/nowhere.png is not a file of the site"]),
     Case("event-image-without-alt-nor-file", {"content/events/poster.md": news("title: E\ndate: 2018-11-12\nstart: 2018-12-01\n"
