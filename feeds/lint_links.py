@@ -12,6 +12,7 @@ from datetime import datetime
 from functools import cache
 from urllib.parse import unquote, urlsplit
 
+from feeds.calendar_links import CALENDAR_NAME
 from feeds.errors import Problem, Severity
 from feeds.links import from_the_hosts_root, written_as
 from feeds.model import LIST_PAGES, Event, Item, NewsItem, item_path
@@ -52,15 +53,20 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
     def tags() -> dict[str, datetime | None]:  # asked for only when a body links to a tag
         """The slugs of the tags the site has pages for (None), or will have when the first item held
         back with the tag comes out (that time)."""
-        coming = {tag.slug: item.embargoed_until for item in reversed(held) for tag in item.tags}  # the soonest last
-        return coming | dict.fromkeys(tag.slug for item in items for tag in item.tags)
+        return _tag_slugs(items, held)
+
+    @cache
+    def event_tags() -> dict[str, datetime | None]:  # asked for only when a body links to a tag's calendar
+        """As tags(), for the tags that events have: those with a calendar."""
+        return _tag_slugs([item for item in items if isinstance(item, Event)],
+                          [item for item in held if isinstance(item, Event)])
 
     def wrong(path: str) -> tuple[str, str] | None:
         """What is wrong with a path of the site that a body leads to, and a hint; None when something is there."""
         if path.endswith(".md") and path not in files:
             return _content_file(path, pages_of_files())
         if path.startswith(_TAG_FOLDERS):
-            return _no_tag(path, tags)
+            return _no_tag(path, event_tags if path.endswith(_TAG_CALENDAR) else tags)
         return _dead_end(path, pages, held_until, files, lambda page: _alike(alike(), page))
 
     warnings = []
@@ -198,24 +204,35 @@ def _dead_end(path: str, pages: set[str], held_until: Mapping[str, datetime | No
     return None
 
 
-# Where a tag's pages and feeds are: tags/<slug>/ and feeds/tags/<slug>/
+# Where a tag's pages and feeds are: tags/<slug>/ and feeds/tags/<slug>/; its calendar, there too
 _TAG_FOLDERS = ("tags/", f"{SITE_FOLDER}tags/")
+_TAG_CALENDAR = "/" + CALENDAR_NAME
+
+
+def _tag_slugs(items: Iterable[Item], held: Iterable[Item]) -> dict[str, datetime | None]:
+    """The slugs of the items' tags (None), and of the held items' others, each with the time the first
+    held item with it comes out."""
+    coming = {tag.slug: item.embargoed_until for item in reversed(list(held)) for tag in item.tags}  # soonest last
+    return coming | dict.fromkeys(tag.slug for item in items for tag in item.tags)
 
 
 def _no_tag(path: str, tags: Callable[[], Mapping[str, datetime | None]]) -> tuple[str, str] | None:
-    """What is wrong with a path to a tag's page or feed (under _TAG_FOLDERS) when no item shown has that
-    tag (`tags` gives the slugs of the tags, each with the time its first held item comes out, or None
-    for one shown), and a hint; None otherwise, or for tags/ itself (tags/index.html)."""
+    """What is wrong with a path to a tag's page, feed or calendar (under _TAG_FOLDERS) when no item
+    shown has that tag, or for a calendar no event (`tags` gives the slugs of the tags, of events for a
+    calendar, each with the time its first held item comes out, or None for one shown), and a hint;
+    None otherwise, or for tags/ itself (tags/index.html)."""
     slug = path.removeprefix(SITE_FOLDER).removeprefix("tags/").partition("/")[0]
     if not slug or path == "tags/index.html":
         return None
     verb = "links to" if path.endswith("/") else "leads to"
+    kind = "event" if path.endswith(_TAG_CALENDAR) else "item"
     if slug not in tags():
-        return (f"{verb} {path}, which the site does not have: no item has a tag whose slug is {slug}",
-                "link to a tag an item has; tags/ lists them")
+        return (f"{verb} {path}, which the site does not have: no {kind} has a tag whose slug is {slug}",
+                "link to the calendar of a tag an event has; the tag's page links it" if kind == "event"
+                else "link to a tag an item has; tags/ lists them")
     if (until := tags()[slug]) is None:
         return None
-    return (f"{verb} {path}, which the site does not have until {until.isoformat()}, when the first item held "
+    return (f"{verb} {path}, which the site does not have until {until.isoformat()}, when the first {kind} held "
             f"back with the tag {slug} comes out: the link leads nowhere until then",
             "link to a tag an item has now; tags/ lists them")
 

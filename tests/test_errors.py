@@ -725,6 +725,17 @@ WARNINGS = [
           "content/news/tagging.md:10: warning: body: leads to feeds/tags/pariscall/rss.xml, which the site does not "
           "have: no item has a tag whose slug is pariscall"],
          unreported=("content/news/tagging.md:6:",)),
+    # A tag's calendar is there only for a tag that events have: Paris Call is a news item's alone
+    Case("link-to-no-tag-calendar", {"content/news/dates.md": news(OK_NEWS, "[The gatherings](../../feeds/tags/"
+                                                                       "cybersecurity/events.ics)\n\n[The call's dates]"
+                                                                       "(../../feeds/tags/paris-call/events.ics)\n\n"
+                                                                       "[Mistyped](../../feeds/tags/cyber/events.ics)\n")},
+         ["content/news/dates.md:7: warning: body: leads to feeds/tags/paris-call/events.ics, which the site does not "
+          "have: no event has a tag whose slug is paris-call (hint: link to the calendar of a tag an event has; the "
+          "tag's page links it)",
+          "content/news/dates.md:9: warning: body: leads to feeds/tags/cyber/events.ics, which the site does not have: "
+          "no event has a tag whose slug is cyber"],
+         unreported=("content/news/dates.md:5:",)),
     # A site published under a path: /news/x/ from the host's root is outside it, at another site's address
     # (the logo's address, written twice, is reported at each line).
     Case("link-from-the-hosts-root-under-a-path",
