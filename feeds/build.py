@@ -81,6 +81,7 @@ def render(site: Site, site_dir: Path, root: RootFiles, parts: Parts | Fresh | N
     from feeds.render.hosting import render_headers, render_next_lift
     from feeds.render.html import render_site
     from feeds.render.ics import render_calendar
+    from feeds.render.redirects import render_redirects
     from feeds.render.syndication import render_feeds
 
     parts = Fresh() if parts is None else parts
@@ -88,7 +89,7 @@ def render(site: Site, site_dir: Path, root: RootFiles, parts: Parts | Fresh | N
     parts.save_events()  # the calendar is made: the rest of the build needs no VEVENT
     feeds = channels(site)  # which the pages link and the feeds fill: worked out once
     files += render_site(site, site_dir, parts.pages, parts.templates, parts.last_updated, parts.copied, feeds)
-    files += render_next_lift(site)
+    files += render_redirects(site) + render_next_lift(site)
     own = root.outputs(staging=site.config.staging)
     replaced = {file.path for file in own} & REPLACEABLE  # root/robots.txt, in place of the build's
     files = [file for file in files if file.path not in replaced]

@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
+from feeds.aliases import check_aliases
 from feeds.cache import BuildCache
 from feeds.config import CONFIG_NAME, SiteConfig, setting_line
 from feeds.embargo import published_but_held, split_embargoed
@@ -81,6 +82,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems += placing
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
         files = _published_as_is(templates, root)
+        problems += check_aliases([*shown, *embargoed], lines, files)
         problems += lint_timely(shown, lines, now, config.timezone) + lint_images(shown, lines, files, config)
         problems += lint_setting_images(config, files, partial(setting_line, site_dir))
         problems += lint_links(shown, embargoed, lines, files, _unmade_pages(found, parsed), config.base_url,

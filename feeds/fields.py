@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from feeds.addresses import web_address
+from feeds.aliases import AliasError, alias_path
 from feeds.errors import Problem, Severity, closest
 from feeds.languages import language_problem
 from feeds.limits import (
@@ -208,6 +209,29 @@ class Fields:
                 tags.setdefault(slug, tag)
         return tuple(sorted(tags.values()))
 
+    def aliases(self) -> tuple[str, ...]:
+        """The item's old addresses (see feeds.aliases), each once, in the order written: from a list,
+        or one alone."""
+        value = self.meta.get("aliases", [])
+        if value is None:
+            self.empty("aliases")
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(written, str) for written in value):
+            self.fail("aliases", f"expected a list of the item's old addresses, got {describe(value)}",
+                      "e.g. aliases: [/2018/11/12/forum-joins-paris-call.html]")
+            return ()
+        paths: dict[str, None] = {}
+        for written in value:
+            if not self.checked("aliases", written):
+                continue
+            try:
+                paths[alias_path(written.strip())] = None
+            except AliasError as error:
+                self.fail("aliases", error.problem, error.hint)
+        return tuple(paths)
+
     def tags_are_words(self, items: list[Any]) -> bool:
         """False, after a problem for each, when a tag in the list is not a word (YAML reads 2018 as a number)."""
         bad = [n for n, item in enumerate(items) if not (isinstance(item, str) and item.strip())]
@@ -291,7 +315,6 @@ class Fields:
 
 
 _PAGES = "news/<slug>/ or events/<slug>/"
-_REDIRECTS = "on Netlify or Cloudflare Pages, a line of root/_redirects"
 # Keys of Jekyll's and Hugo's front matter, by their names in lower case (Hugo's are of any case), and
 # what feeds has for each: an editor moving a site over is told what to write.
 _NAMED_OTHERWISE = {
@@ -303,10 +326,9 @@ _NAMED_OTHERWISE = {
     "last_modified_at": "Jekyll's last_modified_at is updated here: rename the key",
     "categories": "feeds files items under tags alone: add them to tags: [...]",
     "category": "feeds files items under tags alone: add it to tags: [...]",
-    "permalink": f"an item's page is {_PAGES}: slug: names it; an old address needs a redirect on the web server "
-                 f"({_REDIRECTS})",
-    "url": f"an item's page is {_PAGES}: slug: names it; an old address needs a redirect on the web server ({_REDIRECTS})",
-    "aliases": f"feeds writes no redirects: an old address needs one on the web server, to {_PAGES} ({_REDIRECTS})",
+    "permalink": f"an item's page is {_PAGES}: slug: names it; aliases: [...] lists old addresses that lead to it",
+    "url": f"an item's page is {_PAGES}: slug: names it; aliases: [...] lists old addresses that lead to it",
+    "redirect_from": "Jekyll's redirect_from is aliases here: rename the key",
 }
 
 

@@ -31,8 +31,8 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
     `unmade` pages are those of files with errors, which are reported as such. Each is reported at its
     line, found in the text of its file (`read`, by its path) for the few items that have one."""
     items, held = list(items), list(held)
-    pages = {item.path for item in items} | unmade
-    held_until = {item.path: item.embargoed_until for item in held}
+    pages = {path for item in items for path in (item.path, *item.aliases)} | unmade  # an old address leads on
+    held_until = {path: item.embargoed_until for item in held for path in (item.path, *item.aliases)}
     base_path = unquote(urlsplit(base_url).path)
 
     @cache
@@ -237,7 +237,8 @@ def _no_tag(path: str, tags: Callable[[], Mapping[str, datetime | None]]) -> tup
             "link to a tag an item has now; tags/ lists them")
 
 
-_LINK_HINT = "link to the item's page as it is now; a renamed item keeps its page with slug: set to its old slug"
+_LINK_HINT = ("link to the item's page as it is now; a renamed item keeps its page with slug: set to its old slug, "
+              "or sends readers on from it with aliases: listing its old address")
 
 
 def _page_hint(page: str, alike: list[str]) -> str:

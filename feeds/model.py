@@ -135,6 +135,7 @@ class Item:
     tags: tuple[Tag, ...] = ()  # in slug order, one for each slug
     image: str = ""  # a picture for the item: a path inside the site (static/images/photo.jpg) or an https:// address
     image_alt: str = ""  # its text alternative
+    aliases: tuple[str, ...] = ()  # old addresses leading to its page: paths in the site (see feeds.aliases)
     lang: str = ""
     draft: bool = False
     withdrawn: bool = False  # taken down after publication; its id stays reserved in the ledger

@@ -28,7 +28,7 @@ from feeds.slugs import cut_at_word, slug_of
 from feeds.timezones import comes_twice, instant, zone_hint, zone_or_none
 
 COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn",
-               "image", "image_alt"}
+               "image", "image_alt", "aliases"}
 NEWS_KEYS = COMMON_KEYS | {"dateline", "author", "id"}
 EVENT_KEYS = COMMON_KEYS | {"start", "end", "timezone", "location", "url", "status", "uid", "id",
                             "rrule", "exdate", "previous_start"}
@@ -53,6 +53,7 @@ class Common(NamedTuple):
     tags: tuple[Tag, ...]
     image: str
     image_alt: str
+    aliases: tuple[str, ...]
     lang: str
     draft: bool
     withdrawn: bool
@@ -92,6 +93,7 @@ def _common(f: Fields, config: SiteConfig, default_date: datetime | None = None,
         tags=f.tags(),
         image=f.web_address("image", in_site=True),
         image_alt=f.text("image_alt"),
+        aliases=f.aliases(),
         lang=f.language(),
         draft=f.flag("draft"),
         withdrawn=f.flag("withdrawn"),

@@ -467,6 +467,37 @@ ERRORS = [
                                             "templates/static/Gen\udce8ve.json": "{}\n"},
          ["templates/static/Gen\\xe8ve.json: the file's name is not UTF-8",
           "templates/static/press\\nX-Injected: 1.json: the file's name holds a control character"]),
+    # aliases: an item's old addresses, each a page of the site that leads to the item's
+    Case("aliases-no-page-can-have", {"content/news/moved.md": news(
+        OK_NEWS + "aliases: [posts/moved/, /x.php, /news/page/, /Feeds/x/, /a?b=1, /, /a/../b/, /a%0Ab/]\n")},
+         ["content/news/moved.md:4: aliases: 'posts/moved/' is not written from the site's root (hint: begin it with /, "
+          "as /2018/11/12/forum-joins-paris-call.html or /news/old-slug/)",
+          "content/news/moved.md:4: aliases: '/x.php' is not an address a page can have: only one ending in / or .html "
+          "can be (hint: redirect it on the web server (on Netlify or Cloudflare Pages, a line of root/_redirects))",
+          "content/news/moved.md:4: aliases: '/news/page/' is where the build writes its own files (hint: an old "
+          "address may be an item's page by its old slug, /news/<slug>/ or /events/<slug>/, or any address outside "
+          "/archive/, /events/, /feeds/, /news/, /sitemaps/, /static/, /tags/)",
+          "content/news/moved.md:4: aliases: '/Feeds/x/' is where the build writes its own files",
+          "content/news/moved.md:4: aliases: '/a?b=1' has a query or a fragment, which no page of the site can answer to",
+          "content/news/moved.md:4: aliases: '/' is the front page",
+          "content/news/moved.md:4: aliases: '/a/../b/' is no page's address",
+          "content/news/moved.md:4: aliases: '/a%0Ab/' is no page's address: the page's name holds a control character"]),
+    Case("aliases-not-a-list", {"content/news/listed.md": news(OK_NEWS + "aliases: {old: /posts/moved/}\n")},
+         ["content/news/listed.md:4: aliases: expected a list of the item's old addresses, got a mapping (hint: e.g. "
+          "aliases: [/2018/11/12/forum-joins-paris-call.html])"]),
+    # Two pages at one address: another item's page or old address, or a file of root/
+    Case("aliases-taken", {"content/news/a.md": news(OK_NEWS + "aliases: [/old/, /news/forum-joins-paris-call/]\n"),
+                           "content/news/b.md": news(OK_NEWS + "aliases: [/old/index.html, /kit/, /news/b/, /x.html/]\n"),
+                           "root/kit/index.html": "<p>Press kit</p>\n", "root/x.html": "<p>x</p>\n"},
+         ["content/news/a.md:4: aliases: /news/forum-joins-paris-call/ is the page of "
+          "content/news/2018-11-12-forum-joins-paris-call.md (hint: leave it out: an old address is one the item no "
+          "longer has)",
+          "content/news/b.md:4: aliases: /old/ is already an old address of content/news/a.md (hint: keep it in one "
+          "of them)",
+          "content/news/b.md:4: aliases: /kit/ is where root/ has a file or folder (hint: leave one of them out)",
+          "content/news/b.md:4: aliases: /x.html/ is where root/ has a file or folder",
+          "content/news/b.md:4: aliases: /news/b/ is its own page"],
+         unreported=("content/news/a.md:4: aliases: /old/",)),
     # root/: published at the output's root, where the build's own files may not be replaced
     Case("root-files-where-the-build-writes", {"root/index.html": "<p>mine</p>\n", "root/Robots.txt": "User-agent: *\n",
                                                "root/_headers": "/*\n  X-Frame-Options: DENY\n",
@@ -596,7 +627,7 @@ WARNINGS = [
          ["content/news/typo.md:4: warning: sumary: unknown key; it is ignored (hint: did you mean 'summary'?)"]),
     Case("jekyll-and-hugo-keys", {"content/news/moved.md": news(
         OK_NEWS + "layout: post\nexcerpt: E\ndescription: D\nlastmod: 2018-11-13\nlast_modified_at: 2018-11-13\n"
-                  "categories: news cyber\npermalink: /2018/11/12/moved.html\naliases: [/posts/moved/]\n")},
+                  "categories: news cyber\npermalink: /2018/11/12/moved.html\nredirect_from: [/posts/moved/]\n")},
          ["content/news/moved.md:4: warning: layout: unknown key; it is ignored (hint: leave it out: an item's kind "
           "picks its template, templates/news.html or templates/event.html)",
           "content/news/moved.md:5: warning: excerpt: unknown key; it is ignored (hint: Jekyll's excerpt is summary "
@@ -610,11 +641,9 @@ WARNINGS = [
           "content/news/moved.md:9: warning: categories: unknown key; it is ignored (hint: feeds files items under "
           "tags alone: add them to tags: [...])",
           "content/news/moved.md:10: warning: permalink: unknown key; it is ignored (hint: an item's page is "
-          "news/<slug>/ or events/<slug>/: slug: names it; an old address needs a redirect on the web server (on "
-          "Netlify or Cloudflare Pages, a line of root/_redirects))",
-          "content/news/moved.md:11: warning: aliases: unknown key; it is ignored (hint: feeds writes no redirects: "
-          "an old address needs one on the web server, to news/<slug>/ or events/<slug>/ (on Netlify or Cloudflare "
-          "Pages, a line of root/_redirects))"]),
+          "news/<slug>/ or events/<slug>/: slug: names it; aliases: [...] lists old addresses that lead to it)",
+          "content/news/moved.md:11: warning: redirect_from: unknown key; it is ignored (hint: Jekyll's redirect_from "
+          "is aliases here: rename the key)"]),
     Case("jekyll-published-true", {"content/news/out.md": news(OK_NEWS + "published: true\n")},
          ["content/news/out.md:4: warning: published: unknown key; it is ignored (hint: every item not a draft is "
           "published here: leave it out)"]),

@@ -224,6 +224,28 @@ def test_an_image_keeps_its_place_while_it_loads(browser, example_site: Path, fe
         assert page.locator(".e-content").bounding_box()["y"] == body_top  # nothing moved
 
 
+def test_an_old_address_takes_the_browser_to_the_items_page(browser, example_site: Path, feeds) -> None:
+    """An item's aliases: the browser that opens an old address lands on the item's page, and going
+    back does not return to the old address (which would send it on again)."""
+    news = example_site / "content/news/2018-11-12-forum-joins-paris-call.md"
+    news.write_text(news.read_text(encoding="utf-8").replace(
+        "\ntags:", "\naliases: [/2018/11/12/forum-joins-paris-call.html, /press/paris-call/]\ntags:", 1), encoding="utf-8")
+    with _serving(example_site / "public") as site:
+        assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--base-url", site).code == 0
+        for old in "2018/11/12/forum-joins-paris-call.html", "press/paris-call/":
+            visit = Visit(browser)
+            page = visit.open(site + "feeds/")
+            page.wait_for_load_state("networkidle")  # its icon too, which leaving it would cancel
+            page.goto(site + old)
+            page.wait_for_url(site + "news/forum-joins-paris-call/")
+            page.wait_for_load_state("networkidle")
+            assert page.locator("h1").inner_text().startswith("World Economic Forum joins the Paris Call")
+            page.go_back()
+            assert page.url == site + "feeds/", old
+            assert visit.problems == [], (old, visit.problems)
+            visit.close()
+
+
 def test_a_task_lists_tick_boxes_are_named_by_their_items(browser, example_site: Path, feeds) -> None:
     """A task list's tick box is read with its item's words ("signed, check box, checked"), tight or
     loose, nested or not, and the page passes axe's audit (form-field labels among its rules)."""
