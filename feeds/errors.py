@@ -100,6 +100,13 @@ def unreadable(shown: str, error: OSError, line: int = 0) -> Problem:
                    "let the user who builds the site read it: chmod a+r, or change its owner")
 
 
+def unreadable_folder(shown: str, held: str) -> Problem:
+    """A folder that is there but cannot be read (listed), as one made by another user without
+    permission: what it holds (`held`: "the items", "the files") would be left out unsaid."""
+    return Problem(shown, 0, "", f"cannot be read: Permission denied; {held} in it would be left out",
+                   "let the user who builds the site read it: chmod a+rx, or change its owner")
+
+
 def readable_name(name: str) -> str:
     """A file's name as text: the bytes of a name that is not UTF-8, which Python holds as surrogates
     (os.fsdecode), written out as \\xe8."""

@@ -9,7 +9,13 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from feeds.errors import Problem, Severity, closest_known, readable_name
+from feeds.errors import (
+    Problem,
+    Severity,
+    closest_known,
+    readable_name,
+    unreadable_folder,
+)
 
 KINDS = {"news": "news", "events": "event"}  # content folder -> item kind
 
@@ -151,9 +157,7 @@ def stray_problems(strays: Iterable[str]) -> list[Problem]:
 def unreadable_problems(folders: Iterable[str]) -> list[Problem]:
     """An error for each folder of a kind that cannot be read (see Listing.unreadable): the items in it
     would be left out, and taken down if they were published."""
-    return [Problem(readable_name(folder), 0, "", "cannot be read: Permission denied; the items in it would be "
-                    "left out", "let the user who builds the site read it: chmod a+rx, or change its owner")
-            for folder in folders]
+    return [unreadable_folder(readable_name(folder), "the items") for folder in folders]
 
 
 def _stray_problem(path: str) -> Problem:
