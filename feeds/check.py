@@ -63,7 +63,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
     strict, warning). `listing` is the look at content/ they were read from: each file there that is
     not published is a warning, each folder of a kind that cannot be read an error; `templates` are
     the files of the template folders (see feeds.template_digests), and `root` those of root/ (see
-    feeds.root_files)."""
+    feeds.root_files), each folder of theirs that cannot be read an error too."""
     # Imported here, with the parsers and checks they bring: a build that changes nothing needs none.
     from feeds.lint import lint_images, lint_setting_images, lint_timely
     from feeds.lint_links import lint_links
@@ -71,7 +71,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
     with progress.phase("validate"), _collector_paused():
         parsed = _validate_all(found, site_dir, config, cache)
         problems = [problem for result in parsed for problem in result.problems]
-        problems += stray_problems(listing.strays) + unreadable_problems(listing.unreadable)
+        problems += stray_problems(listing.strays) + unreadable_problems(listing.unreadable) + list(templates.problems)
         items = [result.item for result in parsed if result.item is not None]
         lines = {result.item.source: result.lines for result in parsed if result.item is not None}
         recorded = read_ledger(site_dir)

@@ -13,7 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from feeds.cache import ROOT_FILES
-from feeds.errors import Problem, published_file_problem, readable_name
+from feeds.errors import (
+    Problem,
+    published_file_problem,
+    readable_name,
+    unreadable_folder,
+)
 from feeds.file_digests import DigestedFile, FoundFile, digest_files, found_files
 from feeds.keys import digest
 from feeds.listing import FILE_MANAGER_LITTER
@@ -51,13 +56,15 @@ _HINT = "remove the file, or give it a path of its own in root/"
 @dataclass(frozen=True)
 class RootListing:
     """root/ as one look found it, unread: its files (see list_root), the folders linked there that
-    lead outside it, and whether something else stands where the folder goes."""
+    lead outside it, the folders that cannot be read, and whether something else stands where the
+    folder goes."""
 
     taken: int  # ns since the epoch, before the first file was looked at
     folder: Path
     files: tuple[FoundFile, ...]  # sorted by name, their paths in the output
     outside: tuple[str, ...]
     not_a_folder: bool
+    unreadable: tuple[str, ...] = ()  # by their paths in root/, each with its "/" ("" for root/ itself)
 
 
 def list_root(site_dir: Path) -> RootListing:
@@ -68,31 +75,36 @@ def list_root(site_dir: Path) -> RootListing:
     (an editor's lock file) is no file. A linked folder is walked as any other, once, unless it leads
     outside root/ (see RootFiles.problems). Each file says whether it is reached through a symbolic
     link (it is one, or lies in a folder that is one, root/ itself included): only such a file can
-    lead outside root/, or change where the preview's watcher is told of nothing."""
+    lead outside root/, or change where the preview's watcher is told of nothing. A folder that cannot
+    be read, root/ itself included, is named (see RootFiles.problems): its files would be left out."""
     taken = time.time_ns()
     folder = site_dir / ROOT_DIR
-    found, outside = _walk(site_dir)
+    found, outside, unreadable = _walk(site_dir)
     files = found_files((os.path.join(folder, name), name, linked) for name, linked in found)
-    return RootListing(taken, folder, tuple(files), tuple(outside), os.path.lexists(folder) and not folder.is_dir())
+    return RootListing(taken, folder, tuple(files), tuple(outside), os.path.lexists(folder) and not folder.is_dir(),
+                       tuple(unreadable))
 
 
 @dataclass(frozen=True)
 class RootFiles:
     """root/ as one look found it: its files, each known by a digest of its bytes, by their paths in the
-    output; the folders linked there that lead outside it, which were not walked; and whether
-    something else stands where the folder goes."""
+    output; the folders linked there that lead outside it, which were not walked; the folders that
+    cannot be read; and whether something else stands where the folder goes."""
 
     folder: Path
     files: tuple[DigestedFile, ...]  # sorted by name, their paths in the output
     outside: tuple[str, ...]
     not_a_folder: bool
     linked: frozenset[str]  # the names of the files reached through a symbolic link (see list_root)
+    unreadable: tuple[str, ...] = ()  # by their paths in root/, each with its "/" ("" for root/ itself)
 
     @cached_property
     def key(self) -> str:
         """A digest of the files by their paths in the output and their bytes, and of what is wrong
-        that no file shows: something else where the folder goes, a folder linked from outside."""
-        parts = ["no folder" if self.not_a_folder else "folder", *(f"outside {name}" for name in self.outside)]
+        that no file shows: something else where the folder goes, a folder linked from outside, a
+        folder that cannot be read."""
+        parts = ["no folder" if self.not_a_folder else "folder", *(f"outside {name}" for name in self.outside),
+                 *(f"unreadable {name}" for name in self.unreadable)]
         for file in self.files:
             parts += [file.name, file.digest]
         return digest(*parts)
@@ -100,13 +112,16 @@ class RootFiles:
     @cached_property
     def problems(self) -> tuple[Problem, ...]:
         """What is wrong with root/: a file's name that no URL can carry, a link leading out of root/, a
-        file where the build writes one of its own but one of REPLACEABLE by its exact name (in any
-        case: hosts that ignore it take either for the other), or a file where the folder should be."""
+        folder that cannot be read (its files would be left out, and taken down if they were
+        published), a file where the build writes one of its own but one of REPLACEABLE by its exact
+        name (in any case: hosts that ignore it take either for the other), or a file where the folder
+        should be."""
         if self.not_a_folder:
             return (Problem(ROOT_DIR, 0, "", "is not a folder",
                             "make root/ a folder of the files to publish at the site's root, or remove it"),)
         problems = [Problem(f"{ROOT_DIR}/{readable_name(name)}", 0, "", "is a link leading outside root/",
                             "copy the folder into root/ instead of linking to it") for name in self.outside]
+        problems += [unreadable_folder(f"{ROOT_DIR}/{readable_name(name)}", "the files") for name in self.unreadable]
         for file in self.files:
             name = file.name
             shown = f"{ROOT_DIR}/{readable_name(name)}"
@@ -135,20 +150,30 @@ def read_root(listing: RootListing, cache: BuildCache) -> RootFiles:
     a template file is (see feeds.file_digests)."""
     files = digest_files(listing.taken, listing.files, cache, ROOT_FILES, folder=ROOT_DIR)
     return RootFiles(listing.folder, tuple(files), listing.outside, listing.not_a_folder,
-                     frozenset(file.name for file in listing.files if file.linked))
+                     frozenset(file.name for file in listing.files if file.linked), listing.unreadable)
 
 
-def _walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
-    """The files of root/ (see list_root), each with whether it is reached through a link, and the
+def _walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str], list[str]]:
+    """The files of root/ (see list_root), each with whether it is reached through a link; the
     folders linked there that lead outside it, which are not walked: a link to /, or to the site
-    above, would have the whole of it read."""
+    above, would have the whole of it read; and the folders that cannot be read, each by its path in
+    root/ with its "/" ("" for root/ itself)."""
     folder = str(site_dir / ROOT_DIR)
     inside = os.path.realpath(folder)
     found: list[tuple[str, bool]] = []
     outside: list[str] = []
+    unreadable: list[str] = []
+
+    def refused(error: OSError) -> None:
+        """A folder os.walk cannot list: one not ours to read is named, as its files would be left out
+        unsaid; one gone (root/ itself, where there is none) is no folder."""
+        if isinstance(error, PermissionError) and error.filename is not None:
+            path = os.fsdecode(error.filename)
+            unreadable.append("" if path == folder else os.path.relpath(path, folder).replace(os.sep, "/") + "/")
+
     walked: set[str] = set()  # the real paths of the folders walked: a link to a folder above is no loop
     linked = {folder} if os.path.islink(folder) else set()  # the folders walked that are reached through a link
-    for top, folders, names in os.walk(folder, followlinks=True):
+    for top, folders, names in os.walk(folder, onerror=refused, followlinks=True):
         walked.add(os.path.realpath(top))
         prefix = "" if top == folder else os.path.relpath(top, folder).replace(os.sep, "/") + "/"
         through_link = top in linked
@@ -168,7 +193,7 @@ def _walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str]]:
         for name in names:
             if not _scratch(name) and (is_link := _file_or_link(os.path.join(top, name))) is not None:
                 found.append((prefix + name, through_link or is_link))
-    return sorted(found), sorted(outside)
+    return sorted(found), sorted(outside), sorted(unreadable)
 
 
 def _file_or_link(path: str) -> bool | None:

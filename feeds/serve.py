@@ -210,7 +210,7 @@ class Preview:
         # problem says no more).
         differs = listing is not last and (changed is not None or listing.stamps != last.stamps
                                            or listing.strays != last.strays or listing.unreadable != last.unreadable)
-        if differs or now_seen.others != seen.others or moved:
+        if differs or now_seen.others != seen.others or _unreadable(now_seen.look) != _unreadable(seen.look) or moved:
             self.rebuild(now_seen.look)  # built from this very look: a file changed since is found by the next
         return now_seen
 
@@ -237,6 +237,13 @@ class Preview:
         linked = ((self.site_dir / CONFIG_NAME).is_symlink() or own_templates.is_symlink()
                   or any(file.linked for file in own) or any(file.linked for file in root.files))
         return Seen(look, tuple(sorted(stamps)), linked)
+
+
+def _unreadable(look: Look) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The folders of the templates and of root/ that cannot be read at this look: one that comes to be
+    so, or readable again, counts by its name, as a content folder does (no stamp tells, when it holds
+    no file)."""
+    return look.templates.unreadable, look.root.unreadable
 
 
 def _traceback(error: BaseException) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from functools import cached_property
@@ -104,7 +105,7 @@ def load_strings(template_dirs: list[Path], language: str) -> Strings:
     for name in names:
         for directory in reversed(template_dirs):
             path = directory / STRINGS_DIR / f"{name}.toml"
-            if path.is_file():
+            if os.path.isfile(path):  # False in a folder that cannot be searched, which the walk reports
                 values.update(_read(path, directory, values if values else None, problems))
     if problems:
         raise SiteError(problems)
@@ -115,7 +116,7 @@ def untranslated(template_dirs: list[Path], language: str) -> bool:
     """Whether no strings file, the site's or a built-in one, is in `language` (fr or fr-CH for
     fr-CH): the site's own words would be English, in pages marked as written in that language."""
     names = [name for name in _languages(language) if name != BASE_LANGUAGE]
-    return bool(names) and not any((d / STRINGS_DIR / f"{name}.toml").is_file() for name in names for d in template_dirs)
+    return bool(names) and not any(os.path.isfile(d / STRINGS_DIR / f"{name}.toml") for name in names for d in template_dirs)
 
 
 def _languages(language: str) -> list[str]:

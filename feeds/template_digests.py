@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from feeds.cache import TEMPLATE_FILES
 from feeds.dimensions import dimensions
+from feeds.errors import Problem, readable_name, unreadable_folder
 from feeds.file_digests import DigestedFile, FoundFile, digest_files, found_files
 from feeds.keys import digest
-from feeds.template_paths import STATIC_DIR, template_files
+from feeds.template_paths import STATIC_DIR, template_walk
 
 if TYPE_CHECKING:
     from feeds.cache import BuildCache
@@ -24,19 +25,24 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class TemplateListing:
     """Every file of the template folders (`directories`, in lookup order: the site's own first) as one
-    look found it, unread (see template_files)."""
+    look found it, unread (see template_walk), and the folders of them that cannot be read."""
 
     taken: int  # ns since the epoch, before the first file was looked at
     directories: tuple[Path, ...]
-    files: tuple[tuple[FoundFile, ...], ...]  # each folder's, sorted as template_files sorts them
+    files: tuple[tuple[FoundFile, ...], ...]  # each folder's, sorted as template_walk sorts them
+    unreadable: tuple[str, ...] = ()  # as the user knows them (templates/static/photos/), each with its "/"
 
 
 def list_templates(directories: Sequence[Path]) -> TemplateListing:
-    """Every file of the template folders and its status now; a file removed while looking is left out."""
+    """Every file of the template folders and its status now, and the folders that cannot be read;
+    a file removed while looking is left out."""
     taken = time.time_ns()
-    files = [found_files((os.path.join(directory, name), name, linked) for name, linked in template_files(directory))
-             for directory in directories]
-    return TemplateListing(taken, tuple(directories), tuple(map(tuple, files)))
+    walks = [template_walk(directory) for directory in directories]
+    files = [found_files((os.path.join(directory, name), name, linked) for name, linked in found)
+             for directory, (found, _) in zip(directories, walks)]
+    # Named as a file of theirs that cannot be read is (see read_templates).
+    unreadable = sorted({f"templates/{folder}" for _, folders in walks for folder in folders})
+    return TemplateListing(taken, tuple(directories), tuple(map(tuple, files)), tuple(unreadable))
 
 
 @dataclass(frozen=True)
@@ -45,18 +51,26 @@ class Templates:
     one look found them."""
 
     directories: tuple[Path, ...]
-    files: tuple[tuple[DigestedFile, ...], ...]  # each folder's, sorted as template_files sorts them
-    linked: frozenset[str]  # the paths of those reached through a symbolic link (see template_files)
+    files: tuple[tuple[DigestedFile, ...], ...]  # each folder's, sorted as template_walk sorts them
+    linked: frozenset[str]  # the paths of those reached through a symbolic link (see template_walk)
+    unreadable: tuple[str, ...] = ()  # the folders that cannot be read (see TemplateListing)
 
     @cached_property
     def key(self) -> str:
-        """A digest of every file, by its folder, its name and its bytes."""
+        """A digest of every file, by its folder, its name and its bytes, and of the folders that
+        cannot be read, which no file shows: a build that can read them is another one."""
         parts: list[str] = []
         for directory, files in zip(self.directories, self.files):
             parts.append(str(directory))
             for file in files:
                 parts += [file.name, file.digest]
-        return digest(*parts)
+        return digest(*parts, *(f"{folder} unreadable" for folder in self.unreadable))
+
+    @cached_property
+    def problems(self) -> tuple[Problem, ...]:
+        """An error for each folder that cannot be read: the templates and static files in it would be
+        left out, and the static ones taken down if they were published."""
+        return tuple(unreadable_folder(readable_name(folder), "the files") for folder in self.unreadable)
 
     @cached_property
     def pages(self) -> str:
@@ -97,7 +111,8 @@ def read_templates(listing: TemplateListing, cache: BuildCache | None = None) ->
                                                        folder="templates")}
     return Templates(listing.directories,
                      tuple(tuple(found[file.path] for file in files if file.path in found) for files in listing.files),
-                     frozenset(file.path for files in listing.files for file in files if file.linked))
+                     frozenset(file.path for files in listing.files for file in files if file.linked),
+                     listing.unreadable)
 
 
 def _static_dimensions(name: str, data: bytes) -> tuple[int, int] | None:

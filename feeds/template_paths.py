@@ -28,7 +28,9 @@ def template_file(name: str, template_dirs: Sequence[Path]) -> Path | None:
     if name.startswith(BUILTIN_PREFIX):
         path = builtin_templates() / name.removeprefix(BUILTIN_PREFIX)
         return path if path.is_file() else None
-    return next((d / name for d in template_dirs if (d / name).is_file()), None)
+    # os.path.isfile, not Path.is_file: a folder that cannot be searched holds no file to use, and is
+    # reported by the walk of the templates (see template_walk).
+    return next((d / name for d in template_dirs if os.path.isfile(d / name)), None)
 
 
 def template_dirs(site_dir: Path) -> list[Path]:
@@ -39,6 +41,11 @@ def template_dirs(site_dir: Path) -> list[Path]:
 
 
 def template_files(directory: Path) -> list[tuple[str, bool]]:
+    """Every file under a templates folder (see template_walk), sorted."""
+    return template_walk(directory)[0]
+
+
+def template_walk(directory: Path) -> tuple[list[tuple[str, bool]], list[str]]:
     """Every file under a templates folder, by its path in it (static/images/photo.jpg), sorted, each
     with whether it is reached through a symbolic link (it is one, or lies in a static/ that is one):
     only such a file can lead outside the folder, so only its real path is looked up (a newsroom's
@@ -47,14 +54,21 @@ def template_files(directory: Path) -> list[tuple[str, bool]]:
     be, as in content/: typing in an editor neither changes the site nor rebuilds the preview. A
     dangling link (an editor's lock file, .#news.html) is no file. A folder that is a link is not
     walked, but for static/: its files are published (or refused, when it leads outside the
-    templates folder: see render.html.static_files)."""
+    templates folder: see render.html.static_files).
+
+    And the folders that cannot be read, the folder itself included, each by its path in it with its
+    "/" ("" for the folder itself), sorted: the files in them would be left out unsaid."""
     found: list[tuple[str, bool]] = []
+    unreadable: list[str] = []
     pending = [("", False)]
     while pending:
         prefix, linked = pending.pop()
         try:
             entries = list(os.scandir(os.path.join(directory, prefix)))
-        except OSError:  # gone, or not to be read
+        except PermissionError:  # not ours to read: its templates and static files would be left out unsaid
+            unreadable.append(prefix)
+            continue
+        except OSError:  # gone, or a link in a loop
             continue
         for entry in entries:
             if litter(entry.name):
@@ -69,7 +83,7 @@ def template_files(directory: Path) -> list[tuple[str, bool]]:
                     found.append((name, linked or entry.is_symlink()))
             except OSError:  # a link in a loop leads nowhere, as a dangling one does
                 continue
-    return sorted(found, key=lambda file: file[0].split("/"))
+    return sorted(found, key=lambda file: file[0].split("/")), sorted(unreadable)
 
 
 def template_names(template_dirs: Sequence[Path]) -> list[str]:

@@ -1215,13 +1215,17 @@ def test_unreadable_files_are_reported_with_a_bad_site_toml(built, feeds) -> Non
 
 def unreadable(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
     """These files and folders refuse to be read, as they do a user without permission to read them
-    (chmod 000 would not do: the tests may run as root, who reads anything)."""
+    (chmod 000 would not do: the tests may run as root, who reads anything); nor is anything in such
+    a folder to be looked at, as chmod 000 takes the permission to search it too."""
     denied = {os.path.abspath(path) for path in paths}
-    real_open, real_scandir = io.open, os.scandir
+    real_open, real_scandir, real_stat, real_lstat = io.open, os.scandir, os.stat, os.lstat
 
-    def refuse(path: Any) -> None:
-        if isinstance(path, (str, os.PathLike)) and os.path.abspath(path) in denied:
-            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+    def refuse(path: Any, *, itself: bool = True) -> None:
+        """Refuse `path` when it is in a denied folder, or (`itself`) is one of the denied."""
+        if isinstance(path, (str, os.PathLike)):
+            path = os.path.abspath(path)
+            if itself and path in denied or any(path.startswith(folder + os.sep) for folder in denied):
+                raise PermissionError(errno.EACCES, "Permission denied", path)
 
     def guarded_open(file: Any, *args: Any, **kwargs: Any) -> Any:
         refuse(file)
@@ -1231,9 +1235,19 @@ def unreadable(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
         refuse(path)
         return real_scandir(path)
 
+    def guarded_stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        refuse(path, itself=False)  # the folder's own permissions are for all to see
+        return real_stat(path, *args, **kwargs)
+
+    def guarded_lstat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        refuse(path, itself=False)
+        return real_lstat(path, *args, **kwargs)
+
     monkeypatch.setattr(io, "open", guarded_open)
     monkeypatch.setattr(builtins, "open", guarded_open)
     monkeypatch.setattr(os, "scandir", guarded_scandir)
+    monkeypatch.setattr(os, "stat", guarded_stat)
+    monkeypatch.setattr(os, "lstat", guarded_lstat)
 
 
 def test_a_content_file_that_cannot_be_read_is_reported_with_the_other_errors(built, feeds, monkeypatch) -> None:
@@ -1281,6 +1295,77 @@ def test_a_content_folder_that_cannot_be_read_is_reported_once_for_the_items_in_
     assert errors == ["content/news/2018/: cannot be read: Permission denied; the items in it would be left out "
                       "(hint: let the user who builds the site read it: chmod a+rx, or change its owner)",
                       "feeds: 1 error; nothing was written"]
+    assert tree_bytes(site / "public") == before
+
+
+FOLDER_HINT = "(hint: let the user who builds the site read it: chmod a+rx, or change its owner)"
+
+
+def with_photo_and_well_known(site: Path) -> None:
+    """A press photo in templates/static/photos/ and a file of root/.well-known/, each in a folder of its own."""
+    for name in ("templates/static/photos/a.jpg", "root/.well-known/x.txt"):
+        (site / name).parent.mkdir(parents=True)
+        (site / name).write_bytes(b"x")
+
+
+def test_a_folder_of_templates_or_root_that_cannot_be_read_is_reported_with_the_other_errors(built, feeds,
+                                                                                            monkeypatch) -> None:
+    """Its files (a press photo, a .well-known file) are not left out unsaid, and taken down."""
+    site, _ = built
+    with_photo_and_well_known(site)
+    assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
+    before = tree_bytes(site / "public")
+    assert {"static/photos/a.jpg", ".well-known/x.txt"} <= before.keys()
+    (site / "content/news/bad.md").write_text(news("title: T\ndate: 2018-02-30\n"))
+    unreadable(monkeypatch, site / "templates/static/photos", site / "root/.well-known")
+    for command, said in (("check", "feeds: 3 errors"), ("build", "feeds: 3 errors; nothing was written")):
+        result = feeds(command, "--site", site, "--now", EXAMPLE_NOW)
+        assert result.code == 1
+        errors = [line for line in result.err.splitlines() if ": warning" not in line]
+        assert errors[0].startswith("content/news/bad.md:3: date: not a date or time")
+        assert errors[1:] == [
+            f"root/.well-known/: cannot be read: Permission denied; the files in it would be left out {FOLDER_HINT}",
+            f"templates/static/photos/: cannot be read: Permission denied; the files in it would be left out "
+            f"{FOLDER_HINT}",
+            said]
+    assert tree_bytes(site / "public") == before
+
+
+@pytest.mark.parametrize("folder", ["templates", "root"])
+def test_a_templates_or_root_folder_that_cannot_be_read_itself_is_reported(built, feeds, monkeypatch,
+                                                                          folder: str) -> None:
+    """Not left out unsaid (root/), nor a crash (templates/, whose files the check looks for by name)."""
+    site, _ = built
+    with_photo_and_well_known(site)
+    assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
+    before = tree_bytes(site / "public")
+    unreadable(monkeypatch, site / folder)
+    for command, said in (("check", "feeds: 1 error"), ("build", "feeds: 1 error; nothing was written")):
+        result = feeds(command, "--site", site, "--now", EXAMPLE_NOW)
+        assert result.code == 1
+        assert result.err.splitlines() == [
+            f"{folder}/: cannot be read: Permission denied; the files in it would be left out {FOLDER_HINT}", said]
+    assert tree_bytes(site / "public") == before
+
+
+@pytest.mark.parametrize("folder", ["templates/static/photos", "root/.well-known", "templates", "root"])
+def test_a_folder_that_cannot_be_read_fails_the_build_when_nothing_else_changed(built, feeds, monkeypatch,
+                                                                                folder: str) -> None:
+    """Even one that holds no file, which no file's absence tells: the build's keys know the folders
+    that cannot be read, so that a build that changes nothing is not taken for one that could read
+    them, nor the other way round."""
+    site, _ = built
+    (site / folder).mkdir(parents=True, exist_ok=True)
+    assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
+    before = tree_bytes(site / "public")
+    with monkeypatch.context() as patched:
+        unreadable(patched, site / folder)
+        result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
+        assert result.code == 1
+        assert result.err.startswith(f"{folder}/: cannot be read: Permission denied")
+    assert tree_bytes(site / "public") == before
+    result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)  # readable again: the build before stands
+    assert result.code == 0, result.err
     assert tree_bytes(site / "public") == before
 
 

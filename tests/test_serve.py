@@ -597,9 +597,9 @@ def test_a_rebuild_walks_the_template_folders_and_root_once(example_site: Path, 
     output = tmp_path / "out"
     preview, seen = built_preview(example_site, output)
     walked: list[str] = []
-    walk_root, walk_templates = root_files._walk, template_digests.template_files
+    walk_root, walk_templates = root_files._walk, template_digests.template_walk
     monkeypatch.setattr(root_files, "_walk", lambda site: walked.append("root/") or walk_root(site))
-    monkeypatch.setattr(template_digests, "template_files",
+    monkeypatch.setattr(template_digests, "template_walk",
                         lambda folder: walked.append(str(folder)) or walk_templates(folder))
     news = example_site / NEWS
     news.write_text(news.read_text(encoding="utf-8").replace(f"title: {TITLE}", "title: Walked once"), encoding="utf-8")
@@ -752,6 +752,32 @@ def test_a_file_the_build_leaves_out_is_warned_of_when_it_comes(example_site: Pa
     stray.unlink()
     preview.catch_up(seen)
     assert lines[-1].startswith("feeds: built") and "content/event/x.md" not in lines[-2]
+
+
+def test_a_folder_of_templates_or_root_that_cannot_be_read_fails_the_rebuild_until_it_can(
+        example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a content folder's: the error shown, the last good build served, and a build again once the
+    folder can be read. Folders that hold no file, which no file's stamp tells of."""
+    from test_errors import FOLDER_HINT, unreadable
+
+    for folder in ("templates/static/photos", "root/.well-known"):
+        (example_site / folder).mkdir(parents=True)
+    lines: list[str] = []
+    preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lines.append)
+    seen = preview.look()
+    preview.rebuild(seen.look)
+    before = tree_bytes(tmp_path / "out")
+    with monkeypatch.context() as patched:
+        unreadable(patched, example_site / "templates/static/photos", example_site / "root/.well-known")
+        seen = preview.catch_up(seen)  # as after a change: every file looked at
+        assert preview.state.generation == 2 and preview.state.problems == tuple(
+            f"{folder}/: cannot be read: Permission denied; the files in it would be left out {FOLDER_HINT}"
+            for folder in ("root/.well-known", "templates/static/photos"))
+        assert lines[-1] == "feeds: the build failed; still serving the last good build"
+    assert tree_bytes(tmp_path / "out") == before
+    preview.catch_up(seen)
+    assert preview.state.generation == 3 and not preview.state.problems and lines[-1].startswith("feeds: built")
 
 
 def test_template_edits_leave_no_garbage_behind(example_site: Path, tmp_path: Path) -> None:
