@@ -91,7 +91,8 @@ def check_aliases(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
     for item in items:
         for path in item.aliases:
             taken.setdefault(alias_file(path), item)
-    folders = {folder for file in (*published, *taken) for folder in _folders(file)}
+    in_root = {folder for file in published for folder in _folders(file)}
+    in_aliases = {folder for file in taken for folder in _folders(file)}
     problems = []
     for item in items:
         for path in item.aliases:
@@ -104,8 +105,11 @@ def check_aliases(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
             elif (first := taken[file]) is not item:
                 problems.append(Problem(item.source, where, "aliases", f"/{path} is already an old address of "
                                         f"{first.source}", "keep it in one of them"))
-            elif file in published or file in folders or any(folder in published for folder in _folders(file)):
+            elif file in published or file in in_root or any(folder in published for folder in _folders(file)):
                 problems.append(Problem(item.source, where, "aliases", f"/{path} is where root/ has a file or folder",
+                                        "leave one of them out"))
+            elif file in in_aliases:  # x.html, and x.html/y/ of another
+                problems.append(Problem(item.source, where, "aliases", f"/{path} is a folder of another old address",
                                         "leave one of them out"))
     return problems
 

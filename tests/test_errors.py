@@ -487,7 +487,8 @@ ERRORS = [
           "aliases: [/2018/11/12/forum-joins-paris-call.html])"]),
     # Two pages at one address: another item's page or old address, or a file of root/
     Case("aliases-taken", {"content/news/a.md": news(OK_NEWS + "aliases: [/old/, /news/forum-joins-paris-call/]\n"),
-                           "content/news/b.md": news(OK_NEWS + "aliases: [/old/index.html, /kit/, /news/b/, /x.html/]\n"),
+                           "content/news/b.md": news(OK_NEWS + "aliases: [/old/index.html, /kit/, /news/b/, /x.html/, /y.html/z/]\n"),
+                           "content/news/c.md": news(OK_NEWS + "aliases: [/y.html]\n"),
                            "root/kit/index.html": "<p>Press kit</p>\n", "root/x.html": "<p>x</p>\n"},
          ["content/news/a.md:4: aliases: /news/forum-joins-paris-call/ is the page of "
           "content/news/2018-11-12-forum-joins-paris-call.md (hint: leave it out: an old address is one the item no "
@@ -496,7 +497,8 @@ ERRORS = [
           "of them)",
           "content/news/b.md:4: aliases: /kit/ is where root/ has a file or folder (hint: leave one of them out)",
           "content/news/b.md:4: aliases: /x.html/ is where root/ has a file or folder",
-          "content/news/b.md:4: aliases: /news/b/ is its own page"],
+          "content/news/b.md:4: aliases: /news/b/ is its own page",
+          "content/news/c.md:4: aliases: /y.html is a folder of another old address (hint: leave one of them out)"],
          unreported=("content/news/a.md:4: aliases: /old/",)),
     # root/: published at the output's root, where the build's own files may not be replaced
     Case("root-files-where-the-build-writes", {"root/index.html": "<p>mine</p>\n", "root/Robots.txt": "User-agent: *\n",
