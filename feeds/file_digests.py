@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from feeds.errors import SiteError, unreadable
-from feeds.listing import source_stamp
+from feeds.listing import holding_folder, source_stamp, unsearchable
 from feeds.render import file_digest
 
 if TYPE_CHECKING:
@@ -32,16 +32,22 @@ class FoundFile(NamedTuple):
     status: os.stat_result
 
 
-def found_files(files: Iterable[tuple[str, str, bool]]) -> list[FoundFile]:
+def found_files(files: Iterable[tuple[str, str, bool]]) -> tuple[list[FoundFile], set[str]]:
     """Each file, by its path, name and whether it is reached through a link, with its status now; one
-    removed since it was listed is left out."""
+    removed since it was listed is left out. And the folders, by name with their "/" ("" for the
+    top), that were listed but cannot be searched (see listing.unsearchable): their files, which
+    cannot be looked at, would be left out unsaid."""
     found = []
+    refused: set[str] = set()
     for path, name, linked in files:
         try:
             found.append(FoundFile(path, name, linked, os.stat(path)))
+        except PermissionError:  # in a folder that cannot be searched, or a link leading where none may look
+            if unsearchable(path):
+                refused.add(holding_folder(name))
         except FileNotFoundError:  # removed since it was listed
             continue
-    return found
+    return found, refused
 
 
 def file_stamps(files: Iterable[FoundFile]) -> list[tuple[str, int, int, int, int]]:

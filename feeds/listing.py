@@ -44,7 +44,7 @@ def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str], li
     site_real = os.path.realpath(site_dir)
     found: list[tuple[str, bool]] = []
     strays: list[str] = []
-    unreadable: list[str] = []
+    unreadable: set[str] = set()
     walked: set[str] = set()  # the real path of every folder whose files are published
     for folder in KINDS:
         top = f"content/{folder}/"
@@ -61,7 +61,7 @@ def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str], li
             try:
                 entries = _in_order(directory)
             except PermissionError:  # not ours to read: its items would be left out unsaid
-                unreadable.append(top + prefix)
+                unreadable.add(top + refused_folder(prefix, directory))
                 continue
             except OSError:  # no such folder, or a link in a loop
                 continue
@@ -77,12 +77,15 @@ def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str], li
                         names.append((prefix + entry.name, linked_folder or entry.is_symlink()))
                     elif entry.is_file():
                         strays.append(top + prefix + entry.name)
+                except PermissionError:  # listed, but perhaps not searched: then its items would be left out unsaid
+                    if unsearchable(entry.path):
+                        unreadable.add(top + prefix)
                 except OSError:  # a link in a loop leads nowhere, as a dangling one does
                     continue
         found += [(top + name, linked) for name, linked in sorted(names, key=lambda named: named[0].split("/"))]
         walked |= visited
     strays += _outside_kinds(site_dir, walked)
-    return found, sorted(strays, key=lambda name: name.split("/")), unreadable
+    return found, sorted(strays, key=lambda name: name.split("/")), sorted(unreadable)
 
 
 def _outside_kinds(site_dir: Path, walked: set[str]) -> list[str]:
@@ -125,6 +128,36 @@ def _in_order(directory: str) -> list[os.DirEntry[str]]:
     its files named, the same way whatever order the file system lists them in, and by its own name
     when it and a link to it are side by side."""
     return sorted(os.scandir(directory), key=lambda entry: (entry.is_symlink(), entry.name), reverse=True)
+
+
+def unsearchable(path: str) -> bool:
+    """True when the folder holding `path`, which was listed, cannot be searched: it may be read but
+    not entered (chmod a-x), so nothing in it can be looked at, opened or listed, and its files would
+    be left out unsaid. Asked only once looking at `path` was refused: False when `path` itself can be
+    looked at (what was refused is where a link leads, or the folder at `path`)."""
+    try:
+        os.lstat(path)
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def refused_folder(prefix: str, directory: str) -> str:
+    """The folder to name when listing the one at `prefix` (its path in the walk, with its "/"; ""
+    for the top) and `directory` was refused: that folder, or the one holding it when that one
+    cannot be searched (see unsearchable). The top is named itself: the walk looks no higher."""
+    if prefix and unsearchable(directory):
+        return holding_folder(prefix)
+    return prefix
+
+
+def holding_folder(name: str) -> str:
+    """The folder holding a file or folder by its path in the walk (news/2018/x.md, static/photos/),
+    with its "/"; "" for the top."""
+    folder = name.rstrip("/").rpartition("/")[0]
+    return folder + "/" if folder else ""
 
 
 def _identity(path: str) -> tuple[int, int] | None:
@@ -216,7 +249,7 @@ class Listing:
             if path is not None:
                 try:
                     new = os.stat(path)
-                except FileNotFoundError:
+                except OSError:  # gone, or in a folder that can no longer be searched: a new look tells
                     return None
                 differs |= source_stamp(new) != source_stamp(old)
                 files[n] = (name, linked, new)
@@ -232,13 +265,19 @@ def source_stamp(status: os.stat_result) -> tuple[int, int, int, int]:
 
 def list_sources(site_dir: Path) -> Listing:
     """Every content file and its status now, the files under content/ that are not published, and the
-    folders of a kind that cannot be read; a file removed while looking is left out."""
+    folders of a kind that cannot be read (listed but not searched, too); a file removed while looking
+    is left out."""
     taken = time.time_ns()
     files = []
     names, strays, unreadable = _content_walk(site_dir)
+    refused = set(unreadable)
     for name, linked in names:
+        path = os.path.join(site_dir, name)
         try:
-            files.append((name, linked, os.stat(os.path.join(site_dir, name))))
+            files.append((name, linked, os.stat(path)))
+        except PermissionError:  # its folder can be listed but not searched, or a link leads where none may look
+            if unsearchable(path):
+                refused.add(holding_folder(name))
         except OSError:  # removed while looking, or a link that became a loop
             continue
-    return Listing(taken, tuple(files), tuple(strays), tuple(unreadable))
+    return Listing(taken, tuple(files), tuple(strays), tuple(sorted(refused)))

@@ -21,7 +21,7 @@ from feeds.errors import (
 )
 from feeds.file_digests import DigestedFile, FoundFile, digest_files, found_files
 from feeds.keys import digest
-from feeds.listing import FILE_MANAGER_LITTER
+from feeds.listing import FILE_MANAGER_LITTER, refused_folder
 from feeds.render import TOP_LEVEL, CopiedFile
 
 if TYPE_CHECKING:
@@ -80,9 +80,9 @@ def list_root(site_dir: Path) -> RootListing:
     taken = time.time_ns()
     folder = site_dir / ROOT_DIR
     found, outside, unreadable = _walk(site_dir)
-    files = found_files((os.path.join(folder, name), name, linked) for name, linked in found)
+    files, refused = found_files((os.path.join(folder, name), name, linked) for name, linked in found)
     return RootListing(taken, folder, tuple(files), tuple(outside), os.path.lexists(folder) and not folder.is_dir(),
-                       tuple(unreadable))
+                       tuple(sorted({*unreadable, *refused})))
 
 
 @dataclass(frozen=True)
@@ -162,14 +162,16 @@ def _walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str], list[str]]
     inside = os.path.realpath(folder)
     found: list[tuple[str, bool]] = []
     outside: list[str] = []
-    unreadable: list[str] = []
+    unreadable: set[str] = set()
 
     def refused(error: OSError) -> None:
-        """A folder os.walk cannot list: one not ours to read is named, as its files would be left out
-        unsaid; one gone (root/ itself, where there is none) is no folder."""
+        """A folder os.walk cannot list: one not ours to read is named (or the one holding it, when
+        that one cannot be searched), as its files would be left out unsaid; one gone (root/ itself,
+        where there is none) is no folder."""
         if isinstance(error, PermissionError) and error.filename is not None:
             path = os.fsdecode(error.filename)
-            unreadable.append("" if path == folder else os.path.relpath(path, folder).replace(os.sep, "/") + "/")
+            unreadable.add("" if path == folder else
+                           refused_folder(os.path.relpath(path, folder).replace(os.sep, "/") + "/", path))
 
     walked: set[str] = set()  # the real paths of the folders walked: a link to a folder above is no loop
     linked = {folder} if os.path.islink(folder) else set()  # the folders walked that are reached through a link
@@ -191,16 +193,26 @@ def _walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str], list[str]]
                     linked.add(path)
         folders[:] = kept  # the others are not walked at all
         for name in names:
-            if not _scratch(name) and (is_link := _file_or_link(os.path.join(top, name))) is not None:
+            if _scratch(name):
+                continue
+            try:
+                is_link = _file_or_link(os.path.join(top, name))
+            except PermissionError:  # listed, but not searched: its files would be left out unsaid
+                unreadable.add(prefix)
+                continue
+            if is_link is not None:
                 found.append((prefix + name, through_link or is_link))
     return sorted(found), sorted(outside), sorted(unreadable)
 
 
 def _file_or_link(path: str) -> bool | None:
     """True when the entry at `path` is a symbolic link to a file, False when it is a file; None when
-    it is neither (a dangling link, say), or is gone."""
+    it is neither (a dangling link, say), or is gone. PermissionError when it cannot be looked at: the
+    folder holding it may be listed but not searched."""
     try:
         mode = os.lstat(path).st_mode
+    except PermissionError:
+        raise
     except OSError:
         return None
     if stat.S_ISLNK(mode):

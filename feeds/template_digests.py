@@ -38,11 +38,12 @@ def list_templates(directories: Sequence[Path]) -> TemplateListing:
     a file removed while looking is left out."""
     taken = time.time_ns()
     walks = [template_walk(directory) for directory in directories]
-    files = [found_files((os.path.join(directory, name), name, linked) for name, linked in found)
+    looks = [found_files((os.path.join(directory, name), name, linked) for name, linked in found)
              for directory, (found, _) in zip(directories, walks)]
     # Named as a file of theirs that cannot be read is (see read_templates).
-    unreadable = sorted({f"templates/{folder}" for _, folders in walks for folder in folders})
-    return TemplateListing(taken, tuple(directories), tuple(map(tuple, files)), tuple(unreadable))
+    unreadable = sorted({f"templates/{folder}" for (_, walked), (_, looked) in zip(walks, looks)
+                         for folder in (*walked, *looked)})
+    return TemplateListing(taken, tuple(directories), tuple(tuple(files) for files, _ in looks), tuple(unreadable))
 
 
 @dataclass(frozen=True)

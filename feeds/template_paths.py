@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from feeds.listing import litter
+from feeds.listing import litter, refused_folder, unsearchable
 
 STATIC_DIR = "static"
 BUILTIN_PREFIX = "builtin/"  # `{% extends "builtin/base.html" %}`: the built-in template under the site's own
@@ -57,16 +57,19 @@ def template_walk(directory: Path) -> tuple[list[tuple[str, bool]], list[str]]:
     templates folder: see render.html.static_files).
 
     And the folders that cannot be read, the folder itself included, each by its path in it with its
-    "/" ("" for the folder itself), sorted: the files in them would be left out unsaid."""
+    "/" ("" for the folder itself), sorted: the files in them would be left out unsaid. One that can be
+    listed but not searched (see listing.unsearchable) is found here when what is in it cannot be told
+    a file from a folder without looking, else when its files are (see file_digests.found_files)."""
     found: list[tuple[str, bool]] = []
-    unreadable: list[str] = []
+    unreadable: set[str] = set()
     pending = [("", False)]
     while pending:
         prefix, linked = pending.pop()
+        path = os.path.join(directory, prefix)
         try:
-            entries = list(os.scandir(os.path.join(directory, prefix)))
+            entries = list(os.scandir(path))
         except PermissionError:  # not ours to read: its templates and static files would be left out unsaid
-            unreadable.append(prefix)
+            unreadable.add(refused_folder(prefix, path))
             continue
         except OSError:  # gone, or a link in a loop
             continue
@@ -81,6 +84,9 @@ def template_walk(directory: Path) -> tuple[list[tuple[str, bool]], list[str]]:
                     pending.append((name + "/", True))
                 elif entry.is_file():
                     found.append((name, linked or entry.is_symlink()))
+            except PermissionError:  # listed, but perhaps not searched: then its files would be left out unsaid
+                if unsearchable(entry.path):
+                    unreadable.add(prefix)
             except OSError:  # a link in a loop leads nowhere, as a dangling one does
                 continue
     return sorted(found, key=lambda file: file[0].split("/")), sorted(unreadable)

@@ -1215,10 +1215,13 @@ def test_unreadable_files_are_reported_with_a_bad_site_toml(built, feeds) -> Non
     assert tree_bytes(site / "public") == before
 
 
-def unreadable(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
+def unreadable(monkeypatch: pytest.MonkeyPatch, *paths: Path, listed: bool = False) -> None:
     """These files and folders refuse to be read, as they do a user without permission to read them
     (chmod 000 would not do: the tests may run as root, who reads anything); nor is anything in such
-    a folder to be looked at, as chmod 000 takes the permission to search it too."""
+    a folder to be looked at, as chmod 000 takes the permission to search it too. `listed`: the
+    folders can be listed all the same, but nothing in them looked at, opened or listed, as with
+    chmod a-x (read permission without search: its entries' names, and whether each is a folder,
+    come from the listing itself)."""
     denied = {os.path.abspath(path) for path in paths}
     real_open, real_scandir, real_stat, real_lstat = io.open, os.scandir, os.stat, os.lstat
 
@@ -1234,7 +1237,7 @@ def unreadable(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
         return real_open(file, *args, **kwargs)
 
     def guarded_scandir(path: Any = ".") -> Any:
-        refuse(path)
+        refuse(path, itself=not listed)
         return real_scandir(path)
 
     def guarded_stat(path: Any, *args: Any, **kwargs: Any) -> Any:
@@ -1281,8 +1284,11 @@ def test_a_template_static_or_root_file_that_cannot_be_read_is_reported_at_its_p
     assert tree_bytes(site / "public") == before
 
 
-def test_a_content_folder_that_cannot_be_read_is_reported_once_for_the_items_in_it(built, feeds, monkeypatch) -> None:
-    """Its items are not left out unsaid, nor each reported as gone from the ledger."""
+@pytest.mark.parametrize("listed", [False, True], ids=["unlisted", "unsearched"])
+def test_a_content_folder_that_cannot_be_read_is_reported_once_for_the_items_in_it(built, feeds, monkeypatch,
+                                                                                 listed: bool) -> None:
+    """Its items are not left out unsaid, nor each reported as gone from the ledger; nor when it can be
+    listed but not searched (chmod a-x), where its files are named but cannot be looked at."""
     site, before = built
     (site / "content/news/2018").mkdir()
     os.replace(site / PUBLISHED, site / "content/news/2018/release.md")
@@ -1290,7 +1296,7 @@ def test_a_content_folder_that_cannot_be_read_is_reported_once_for_the_items_in_
     ledger.write_text(ledger.read_text().replace(PUBLISHED, "content/news/2018/release.md"))
     assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
     before = tree_bytes(site / "public")
-    unreadable(monkeypatch, site / "content/news/2018")
+    unreadable(monkeypatch, site / "content/news/2018", listed=listed)
     result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)
     assert result.code == 1
     errors = [line for line in result.err.splitlines() if ": warning" not in line]
@@ -1310,16 +1316,19 @@ def with_photo_and_well_known(site: Path) -> None:
         (site / name).write_bytes(b"x")
 
 
+@pytest.mark.parametrize("listed", [False, True], ids=["unlisted", "unsearched"])
 def test_a_folder_of_templates_or_root_that_cannot_be_read_is_reported_with_the_other_errors(built, feeds,
-                                                                                            monkeypatch) -> None:
-    """Its files (a press photo, a .well-known file) are not left out unsaid, and taken down."""
+                                                                                            monkeypatch,
+                                                                                            listed: bool) -> None:
+    """Its files (a press photo, a .well-known file) are not left out unsaid, and taken down; nor is
+    the build a crash where the folder can be listed but not searched (chmod a-x)."""
     site, _ = built
     with_photo_and_well_known(site)
     assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
     before = tree_bytes(site / "public")
     assert {"static/photos/a.jpg", ".well-known/x.txt"} <= before.keys()
     (site / "content/news/bad.md").write_text(news("title: T\ndate: 2018-02-30\n"))
-    unreadable(monkeypatch, site / "templates/static/photos", site / "root/.well-known")
+    unreadable(monkeypatch, site / "templates/static/photos", site / "root/.well-known", listed=listed)
     for command, said in (("check", "feeds: 3 errors"), ("build", "feeds: 3 errors; nothing was written")):
         result = feeds(command, "--site", site, "--now", EXAMPLE_NOW)
         assert result.code == 1
@@ -1333,15 +1342,18 @@ def test_a_folder_of_templates_or_root_that_cannot_be_read_is_reported_with_the_
     assert tree_bytes(site / "public") == before
 
 
+@pytest.mark.parametrize("listed", [False, True], ids=["unlisted", "unsearched"])
 @pytest.mark.parametrize("folder", ["templates", "root"])
 def test_a_templates_or_root_folder_that_cannot_be_read_itself_is_reported(built, feeds, monkeypatch,
-                                                                          folder: str) -> None:
-    """Not left out unsaid (root/), nor a crash (templates/, whose files the check looks for by name)."""
+                                                                          folder: str, listed: bool) -> None:
+    """Not left out unsaid (root/), nor a crash (templates/, whose files the check looks for by name).
+    Where it can be listed but not searched, it is named, not the folders in it, which cannot be
+    listed for that reason alone."""
     site, _ = built
     with_photo_and_well_known(site)
     assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
     before = tree_bytes(site / "public")
-    unreadable(monkeypatch, site / folder)
+    unreadable(monkeypatch, site / folder, listed=listed)
     for command, said in (("check", "feeds: 1 error"), ("build", "feeds: 1 error; nothing was written")):
         result = feeds(command, "--site", site, "--now", EXAMPLE_NOW)
         assert result.code == 1
@@ -1368,6 +1380,51 @@ def test_a_folder_that_cannot_be_read_fails_the_build_when_nothing_else_changed(
     assert tree_bytes(site / "public") == before
     result = feeds("build", "--site", site, "--now", EXAMPLE_NOW)  # readable again: the build before stands
     assert result.code == 0, result.err
+    assert tree_bytes(site / "public") == before
+
+
+UNSEARCHED = {  # a folder, and the files in it: new items, or files the last build published
+    "content/news/2018": ["content/news/2018/new.md"],
+    "content/news": ["content/news/new.md", "content/news/2018/new.md"],
+    "content/events": ["content/events/2019/new.md"],  # holding a folder alone
+    "templates/static": ["templates/static/photos/a.jpg"],  # the same
+    "templates/static/photos": ["templates/static/photos/a.jpg"],
+    "root/.well-known": ["root/.well-known/x.txt"],
+    "root": ["root/CNAME", "root/.well-known/x.txt"],
+}
+
+
+@pytest.mark.parametrize("folder", UNSEARCHED)
+def test_a_folder_that_can_be_listed_but_not_searched_is_reported_as_one_that_cannot_be_read(built, feeds,
+                                                                                              monkeypatch,
+                                                                                              folder: str) -> None:
+    """chmod a-x: the names of what it holds can be listed, but nothing looked at, read or listed.
+    Before, a new item in it was left out unsaid (a published one said to have disappeared), a file of
+    root/ left out and taken down, a static file a crash; and a folder in it was named, not the folder."""
+    site, _ = built
+    for name in UNSEARCHED[folder]:
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(news(OK_NEWS) if name.endswith(".md") else "x")
+    if folder.startswith("content/"):
+        before = tree_bytes(site / "public")  # the new items are not published yet
+    else:
+        assert feeds("build", "--site", site, "--now", EXAMPLE_NOW).code == 0
+        before = tree_bytes(site / "public")
+        assert {name.split("/", 1)[1] for name in UNSEARCHED[folder]} <= before.keys()  # static/..., CNAME
+    # An error beside it, in a folder that can be read.
+    bad, front = (("content/events/bad.md", "title: T\nstart: 2018-02-30\n") if folder.startswith("content/news")
+                  else ("content/news/bad.md", "title: T\ndate: 2018-02-30\n"))
+    (site / bad).write_text(news(front))
+    unreadable(monkeypatch, site / folder, listed=True)
+    held = "the items" if folder.startswith("content/") else "the files"
+    for command, said in (("check", "feeds: 2 errors"), ("build", "feeds: 2 errors; nothing was written")):
+        result = feeds(command, "--site", site, "--now", EXAMPLE_NOW)
+        assert result.code == 1
+        assert "Traceback" not in result.err
+        errors = [line for line in result.err.splitlines() if ": warning" not in line]
+        assert len([line for line in errors if line.startswith(f"{bad}:3: ")]) == 1
+        assert [line for line in errors if not line.startswith(f"{bad}:3: ")] == [
+            f"{folder}/: cannot be read: Permission denied; {held} in it would be left out {FOLDER_HINT}", said]
     assert tree_bytes(site / "public") == before
 
 

@@ -780,6 +780,39 @@ def test_a_folder_of_templates_or_root_that_cannot_be_read_fails_the_rebuild_unt
     assert preview.state.generation == 3 and not preview.state.problems and lines[-1].startswith("feeds: built")
 
 
+@pytest.mark.parametrize("told", [False, True], ids=["looked-again", "told-of-a-file"])
+def test_a_folder_that_can_be_listed_but_not_searched_fails_the_rebuild_until_it_can(
+        example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, told: bool) -> None:
+    """chmod a-x, under content/, the template folders and root/: named as a folder that cannot be
+    read, not its files left out (nor, told of a change to an item in it, the look a traceback)."""
+    from test_errors import FOLDER_HINT, unreadable
+
+    item = example_site / "content/news/2018/x.md"
+    for path, text in ((item, "---\ntitle: T\ndate: 2018-11-12\n---\nBody.\n"),
+                       (example_site / "templates/static/photos/a.jpg", "x"),
+                       (example_site / "root/.well-known/x.txt", "x")):
+        path.parent.mkdir(parents=True)
+        path.write_text(text)
+    lines: list[str] = []
+    preview = Preview(example_site, tmp_path / "out", base_url="http://127.0.0.1:8000/",
+                      now=datetime.fromisoformat(EXAMPLE_NOW), drafts=False, echo=lines.append)
+    seen = preview.look()
+    preview.rebuild(seen.look)
+    assert not preview.state.problems
+    before = tree_bytes(tmp_path / "out")
+    folders = ("content/news/2018", "root/.well-known", "templates/static/photos")
+    with monkeypatch.context() as patched:
+        unreadable(patched, *(example_site / folder for folder in folders), listed=True)
+        seen = preview.catch_up(seen, {str(item)} if told else None)
+        assert preview.state.generation == 2 and preview.state.problems == tuple(
+            f"{folder}/: cannot be read: Permission denied; the {'items' if folder.startswith('content') else 'files'}"
+            f" in it would be left out {FOLDER_HINT}" for folder in folders)
+        assert lines[-1] == "feeds: the build failed; still serving the last good build"
+    assert tree_bytes(tmp_path / "out") == before
+    preview.catch_up(seen)
+    assert preview.state.generation == 3 and not preview.state.problems and lines[-1].startswith("feeds: built")
+
+
 def test_template_edits_leave_no_garbage_behind(example_site: Path, tmp_path: Path) -> None:
     """Each template edit makes a new Jinja environment; the old one, in cycles frozen with the
     build's objects, must still be collected (else `feeds serve` grows with every edit)."""
