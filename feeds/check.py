@@ -65,7 +65,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
     the files of the template folders (see feeds.template_digests), and `root` those of root/ (see
     feeds.root_files), each folder of theirs that cannot be read an error too."""
     # Imported here, with the parsers and checks they bring: a build that changes nothing needs none.
-    from feeds.lint import lint_images, lint_setting_images, lint_timely
+    from feeds.lint import lint_images, lint_moved, lint_setting_images, lint_timely
     from feeds.lint_links import lint_links
 
     with progress.phase("validate"), _collector_paused():
@@ -84,6 +84,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         files = _published_as_is(templates, root)
         problems += check_aliases([*shown, *embargoed], lines, files)
         problems += lint_timely(shown, lines, now, config.timezone) + lint_images(shown, lines, files, config)
+        problems += lint_moved(shown, lines, config.id_domain, config.id_path)
         problems += lint_setting_images(config, files, partial(setting_line, site_dir))
         problems += lint_links(shown, embargoed, lines, files, _unmade_pages(found, parsed), config.base_url,
                                lambda name: _text_of(site_dir / name))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, tzinfo
+from urllib.parse import unquote
 
 from feeds import markup
 from feeds.config import CONFIG_NAME, SiteConfig
 from feeds.errors import Problem, Severity
 from feeds.load import Source
-from feeds.model import Event, Item, Status
+from feeds.model import Event, Item, NewsItem, Status, item_path
 from feeds.new import PLACEHOLDER, an_hour_on
 from feeds.validate import slug_from_name
 
@@ -180,6 +181,42 @@ def lint_timely(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], n
                                     f"{item.date.date()}: feeds and calendars date it in the future",
                                     "add date: with when it is announced, e.g. today", Severity.WARNING))
     return warnings
+
+
+def lint_moved(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], id_domain: str,
+               id_path: str) -> list[Problem]:
+    """A warning for each item whose page has moved since it was first published (its slug changed,
+    or its kind): its id, made then and kept by the ledger, names the page it had, where links and
+    bookmarks still lead. None when another item has that page now, or the item lists it in aliases."""
+    items = list(items)
+    moved = [(item, old) for item in items
+             if not item.id.endswith(f":{id_path}{item.section}/{item.slug}")  # at once: its id names its page
+             and (old := _first_page(item.id, id_domain, id_path)) is not None and old != item.path]
+    pages = {item.path for item in items} if moved else set()
+    warnings = []
+    for item, old in moved:
+        if old in pages or old in item.aliases:
+            continue
+        where = lines.get(item.source, {})
+        warnings.append(Problem(item.source, where.get("slug", 1), "slug",
+                                f"the item's page has moved since it was published, from {old} to {item.path}: "
+                                "links to the old address lead nowhere",
+                                f"add aliases: [/{old}] to send readers on from it, or set slug: back to keep the "
+                                "page where it was", Severity.WARNING))
+    return warnings
+
+
+def _first_page(item_id: str, id_domain: str, id_path: str) -> str | None:
+    """The page an id made by feeds names (tag:example.org,2018-11-12:news/slug is news/slug/), or
+    None for an id of another form or site."""
+    scheme, _, rest = item_id.partition(":")
+    authority, _, specific = rest.partition(":")
+    if scheme != "tag" or authority.partition(",")[0] != id_domain or not specific.startswith(id_path):
+        return None
+    section, _, slug = unquote(specific.removeprefix(id_path)).partition("/")
+    if section not in (NewsItem.section, Event.section) or not slug or "/" in slug:
+        return None
+    return item_path(section, slug)
 
 
 def _updated_to_come(item: Item, line: int, now: datetime) -> Problem:

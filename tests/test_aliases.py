@@ -97,3 +97,19 @@ def test_adding_and_removing_an_old_address_changes_its_page_alone(example_site:
     news.write_text(news.read_text(encoding="utf-8").replace("aliases: [/press/paris-call/]\n", ""), encoding="utf-8")
     assert build(example_site) == before
     assert not (example_site / "public/press").exists()
+
+
+def test_a_page_moved_since_it_was_published_is_a_warning_till_its_old_address_leads_on(example_site: Path,
+                                                                                       feeds) -> None:
+    """The news item was published at news/forum-joins-paris-call/ (as its id, kept by published.json,
+    says), where the event's body links: a new slug moves the page, and the old address leads nowhere
+    until the item lists it in aliases."""
+    news = example_site / NEWS
+    news.write_text(news.read_text(encoding="utf-8").replace("\ntags:", "\nslug: paris-call-joined\ntags:", 1),
+                    encoding="utf-8")
+    moved = feeds("check", "--site", example_site, "--now", EXAMPLE_NOW, "--strict")
+    assert moved.code == 1
+    assert f"{NEWS}:9: warning: slug: the item's page has moved since it was published" in moved.err
+    with_aliases(example_site, "[/news/forum-joins-paris-call/]")
+    kept = feeds("check", "--site", example_site, "--now", EXAMPLE_NOW, "--strict")
+    assert kept.code == 0, kept.err

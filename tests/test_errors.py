@@ -655,6 +655,14 @@ WARNINGS = [
          unreported=("content/news/at-the-limit.md:",)),  # "over 300 characters": 300 itself is fine
     Case("image-without-alt", {"content/news/picture.md": news(OK_NEWS + "image: picture.jpg\n")},
          ["content/news/picture.md:4: warning: image: has no image_alt"]),
+    # A published item's page moved (its slug changed): the page its id names, where links lead, is gone
+    Case("page-moved-since-published", {},
+         ["content/news/2018-11-12-forum-joins-paris-call.md:9: warning: slug: the item's page has moved since it was "
+          "published, from news/forum-joins-paris-call/ to news/paris-call-joined/: links to the old address lead "
+          "nowhere (hint: add aliases: [/news/forum-joins-paris-call/] to send readers on from it, or set slug: back "
+          "to keep the page where it was)"],
+         unreported=("content/events/annual-gathering-2018.md:1:",),  # the event's id names its page still
+         edits={"content/news/2018-11-12-forum-joins-paris-call.md": ("\ntags:", "\nslug: paris-call-joined\ntags:")}),
     Case("image-alt-without-image", {"content/news/alone.md": news(OK_NEWS + "image_alt: The signing\n")},
          ["content/news/alone.md:4: warning: image_alt: describes no picture: the item has no image (hint: add "
           "image: the picture it describes, or leave image_alt out)"]),
