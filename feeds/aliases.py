@@ -85,6 +85,8 @@ def check_aliases(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
     and old/x/ an old address): the build could write only one. Items held back count, whose pages
     and old addresses are kept for them."""
     items = list(items)
+    if not any(item.aliases for item in items):
+        return []
     pages = {item.path: item for item in items}
     published = set(published)
     taken: dict[str, Item] = {}  # each old address's file, by the item that has it first

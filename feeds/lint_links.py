@@ -31,7 +31,8 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
     `unmade` pages are those of files with errors, which are reported as such. Each is reported at its
     line, found in the text of its file (`read`, by its path) for the few items that have one."""
     items, held = list(items), list(held)
-    pages = {path for item in items for path in (item.path, *item.aliases)} | unmade  # an old address leads on
+    # An item's old addresses (aliases) lead on to its page: a link to one is no dead end.
+    pages = {item.path for item in items} | {path for item in items for path in item.aliases} | unmade
     held_until = {path: item.embargoed_until for item in held for path in (item.path, *item.aliases)}
     base_path = unquote(urlsplit(base_url).path)
 
