@@ -32,6 +32,8 @@ from feeds.unique import check_tags, check_unique
 if TYPE_CHECKING:
     from feeds.parse import Parsed
 
+_PLACINGS = "placings"  # kept between builds: the ledger read, and each item's placing in it (see ledger.apply)
+
 
 class Found(NamedTuple):
     """A content file as the build found it."""
@@ -78,7 +80,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         # The items published from a folder that cannot be read are not gone: the folder is reported.
         present = [file.name for file in found] + [entry.path for entry in recorded.entries
                                                    if entry.path.startswith(listing.unreadable)]
-        shown, embargoed, ledger, placing = _place(items, recorded, present, now, drafts, lines, config)
+        shown, embargoed, ledger, placing = _place(items, recorded, present, now, drafts, lines, config, cache)
         problems += placing
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
         files = _published_as_is(templates, root)
@@ -156,14 +158,19 @@ def _rendering_problems(site: Site, site_dir: Path, templates: Templates) -> lis
 
 
 def _place(items: list[Item], recorded: Ledger, present: list[str], now: datetime, drafts: bool,
-           lines: Mapping[str, Mapping[str, int]],
-           config: SiteConfig) -> tuple[list[Item], tuple[Item, ...], Ledger, list[Problem]]:
+           lines: Mapping[str, Mapping[str, int]], config: SiteConfig,
+           cache: BuildCache) -> tuple[list[Item], tuple[Item, ...], Ledger, list[Problem]]:
     """The items shown, those held by an embargo (the soonest to lift first), the ledger they make,
     and what is wrong in that: an item published before that would be held now, or has disappeared,
-    or a withdrawn item's id given again. Drafts are shown with `drafts`, and never recorded."""
+    or a withdrawn item's id given again. Drafts are shown with `drafts`, and never recorded. A
+    private cache keeps each item's placing in the ledger read (see ledger.apply) for the next build."""
     public, embargoed = split_embargoed(items, now)
     embargoed = tuple(item for item in embargoed if drafts or not item.draft)  # a draft lifts with no date
-    published, ledger, ledger_problems = apply(recorded, [i for i in public if not i.draft], present=present)
+    last = cache.between_builds(_PLACINGS)
+    known = last.get("placings") if last.get("ledger") is recorded else None
+    published, ledger, ledger_problems, placings = apply(recorded, [i for i in public if not i.draft],
+                                                         present=present, known=known)
+    cache.keep_between_builds(_PLACINGS, {"ledger": recorded, "placings": placings})
     taken_back = published_but_held(embargoed, recorded, lines)
     held_back = {problem.path for problem in taken_back}  # not "disappeared": held by its embargo
     problems = taken_back + [p for p in ledger_problems if p.path not in held_back]

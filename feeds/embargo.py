@@ -27,10 +27,9 @@ def split_embargoed(items: Iterable[Item], now: datetime) -> tuple[list[Item], t
 def published_but_held(held: Iterable[Item], ledger: Ledger, lines: Mapping[str, Mapping[str, int]]) -> list[Problem]:
     """Neither an embargo nor a date still to come can take back what was published: one problem per
     held item the ledger has, at the key that holds it."""
-    published = {entry.path for entry in ledger.entries}
     problems = []
     for item in held:
-        if item.source not in published:
+        if item.source not in ledger.by_path:
             continue
         assert item.embargoed_until is not None
         key = "date" if item.embargoed_until == item.date else "embargo"

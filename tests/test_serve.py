@@ -491,6 +491,35 @@ def test_a_rebuild_as_time_passes_shows_the_event_over_on_every_page(example_sit
     assert page.find_class("note")  # "This event has taken place"
 
 
+def clean_build(site: Path, tmp_path: Path, feeds, base_url: str = "http://127.0.0.1:8000/") -> dict[str, bytes]:
+    """The files of a clean build of a copy of the site (a build records the ledger, which the preview
+    leaves alone)."""
+    copy = tmp_path / "copy"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(CACHE_DIR, "public", ".public.*"))
+    result = feeds("build", "--site", copy, "--now", EXAMPLE_NOW, "--no-cache", "--base-url", base_url)
+    assert result.code == 0, result.err
+    return tree_bytes(copy / "public")
+
+
+def test_a_ledger_changed_under_the_preview_gives_the_items_its_ids(example_site: Path, tmp_path: Path,
+                                                                   feeds) -> None:
+    """Each item's place in the ledger is kept from one rebuild to the next only against the very same
+    ledger: when published.json changes (a pull brings another id for an item), an item whose file is
+    unchanged takes the id the ledger gives it now, as a clean build does."""
+    output = tmp_path / "preview"
+    preview, seen = built_preview(example_site, output)
+    ledger = example_site / "published.json"
+    old_id = "tag:newsroom.example.org,2018-11-12:news/forum-joins-paris-call"
+    new_id = "tag:newsroom.example.org,2018-11-12:news/paris-call"
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace(old_id, new_id), encoding="utf-8")
+    seen = preview.catch_up(seen)
+    assert not preview.state.problems
+    ids = [entry.id for entry in feedparser.parse((output / "feeds/atom.xml").read_bytes()).entries]
+    assert new_id in ids and old_id not in ids
+    assert tree_bytes(output) == clean_build(example_site, tmp_path, feeds)
+
+
 def test_the_preview_trusts_its_own_trees_until_a_build_fails_halfway(example_site: Path, tmp_path: Path,
                                                                      feeds) -> None:
     """The preview does not walk its trees: it knows what it wrote, and removes what is no longer
