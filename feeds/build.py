@@ -95,7 +95,7 @@ def render(site: Site, site_dir: Path, root: RootFiles, parts: Parts | Fresh | N
     files = [file for file in files if file.path not in replaced]
     files += parts.copied(own)
     files += render_feeds(site, published=files, document_files=parts.document_files,  # the files give enclosure sizes
-                          feeds=feeds)
+                          feeds=feeds, changed=parts.changed_after)
     return [*files, parts.headers(partial(render_headers, noindex=site.config.staging), files)]
 
 

@@ -33,13 +33,14 @@ from typing import NamedTuple, TypeVar
 
 from feeds.cache import BuildCache
 from feeds.calendar_links import event_ics_path
+from feeds.incremental import ChangedFound, changed_after_again
 from feeds.keys import digest, settings_key
 from feeds.last_output import LastOutput
 from feeds.model import Event, Item, Site
 from feeds.pool import spread
 from feeds.recurrence import occurrences
 from feeds.render import CopiedFile, KeptFile, Output, OutputFile
-from feeds.render.channels import FORMATS, Document
+from feeds.render.channels import FORMATS, Document, each_changed_after
 from feeds.render.html import PageJob, each_page, page_changed
 from feeds.render.ics import EventPart, EventText, each_event
 from feeds.render.syndication import each_document
@@ -54,6 +55,7 @@ _PAGE_KEYS, _DOCUMENT_KEYS, _EVENT_KEYS, _MOMENTS = "page keys", "document keys"
 _HEADERS = "headers"  # kept between builds: the paths of the output, and the _headers they make
 _UPDATED = "updated"  # kept between builds: each page's items and events' ends, and when the page last changed
 _IMAGE_FILES = "image files"  # kept between builds: the file of the site each image in the feeds names
+_CHANGED = "changed after"  # kept between builds: which items of each channel changed after an instant (see changed_after)
 _SPREAD_PAGES = 200  # parts to render before it pays to start workers
 _SPREAD_EVENTS = 200
 _SPREAD_DOCUMENTS = 40
@@ -108,6 +110,8 @@ class Parts:
     updated_before: dict[str, Updated] = field(default_factory=dict)  # see last_updated
     updated_now: dict[str, Updated] = field(default_factory=dict)
     ended_equal: dict[tuple[int, int], tuple[Mapping[str, datetime], bool]] = field(default_factory=dict)  # see _same_ended
+    changed_before: dict[str, ChangedFound] = field(default_factory=dict)  # see changed_after
+    changed_now: dict[str, ChangedFound] = field(default_factory=dict)
 
     @classmethod
     def open(cls, last: LastOutput, site: Site, templates: Templates, root: str,
@@ -119,6 +123,9 @@ class Parts:
         updated: dict[str, Updated] = {}
         updated_before = cache.between_builds(_UPDATED)
         cache.keep_between_builds(_UPDATED, updated)  # filled as the pages' dates are found
+        changed: dict[str, ChangedFound] = {}
+        changed_before = cache.between_builds(_CHANGED)
+        cache.keep_between_builds(_CHANGED, changed)  # filled as the feeds are made
         settings = settings_key(site.config)
         page_base = digest("page", cache.software, settings, templates.pages)
         if templates_read_site(templates.key, templates.directories):
@@ -128,7 +135,7 @@ class Parts:
                    digest("event", cache.software, settings, site.strings.digest),  # calendars speak the UI words
                    cache.read(_EVENTS, dict) if cache.reuse else {},  # type: ignore[arg-type]
                    place=place or (lambda file: file), trusted=cache.private, updated_before=updated_before,
-                   updated_now=updated)
+                   updated_now=updated, changed_before=changed_before, changed_now=changed)
 
     def pages(self, render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
         """Each page of an item or a list: linked from the last build when its key is unchanged, else rendered."""
@@ -151,6 +158,14 @@ class Parts:
         when = known.when if same else page_changed(items, ended)  # type: ignore[union-attr]
         self.updated_now[folder] = Updated(items, ended, when)
         return when
+
+    def changed_after(self, folder: str, items: Sequence[Item], start: int, since: datetime) -> list[int]:
+        """Which of a channel's items changed after `since` (see render.channels.changed_after): as at
+        the last build, as a private cache remembers, but for the items in positions that hold other
+        items now. (Looking at every item of every channel took 20 ms of a preview's rebuild at
+        10,000 items, 40,000 in the channels of their tags.)"""
+        found = self.changed_now[folder] = changed_after_again(self.changed_before.get(folder), items, start, since)
+        return found.positions
 
     def _same_ended(self, before: Mapping[str, datetime], now: Mapping[str, datetime]) -> bool:
         """Whether two mappings of the events' ends are equal: compared once a build for each pair (the
@@ -306,6 +321,7 @@ class Fresh:
     pages = staticmethod(each_page)
     event_parts = staticmethod(each_event)
     document_files = staticmethod(each_document)
+    changed_after = staticmethod(each_changed_after)
 
     @staticmethod
     def place(file: Output) -> Output:

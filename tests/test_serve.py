@@ -502,6 +502,30 @@ def clean_build(site: Path, tmp_path: Path, feeds, base_url: str = "http://127.0
     return tree_bytes(copy / "public")
 
 
+def test_an_older_item_revised_in_the_preview_comes_into_the_subscription_documents_and_goes(
+        example_site: Path, tmp_path: Path, feeds) -> None:
+    """Which older items of a channel changed since its newest came in is found again only for the
+    items edited since the last rebuild: one given a later `updated:` comes into the subscription
+    documents, and leaves them when the change is taken back, as a clean build has it."""
+    config = example_site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("limit = 20", "limit = 3"), encoding="utf-8")
+    for day in range(13, 18):
+        (example_site / f"content/news/n{day}.md").write_text(
+            f"---\ntitle: N{day}\ndate: 2018-11-{day}T09:00\ntags: [policy]\n---\nX.\n", encoding="utf-8")
+    output = tmp_path / "preview"
+    preview, seen = built_preview(example_site, output)
+    n13 = example_site / "content/news/n13.md"
+    written = n13.read_text(encoding="utf-8")
+    for text, listed in ((written.replace("date:", "updated: 2018-11-18T09:00\ndate:"), True), (written, False)):
+        n13.write_text(text, encoding="utf-8")
+        seen = preview.catch_up(seen, {str(n13)})
+        assert not preview.state.problems
+        for feed in ("feeds/atom.xml", "feeds/tags/policy/atom.xml"):
+            titles = [entry.title for entry in feedparser.parse((output / feed).read_bytes()).entries]
+            assert ("N13" in titles) == listed, (feed, titles)
+        assert tree_bytes(output) == clean_build(example_site, tmp_path, feeds)
+
+
 def test_a_ledger_changed_under_the_preview_gives_the_items_its_ids(example_site: Path, tmp_path: Path,
                                                                    feeds) -> None:
     """Each item's place in the ledger is kept from one rebuild to the next only against the very same

@@ -4,8 +4,10 @@ document of the newest entries plus RFC 5005 archives that together hold every i
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 
 from feeds.model import Item, Site, Tag, by_tag
 
@@ -14,6 +16,10 @@ FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
 NAMES = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
 SITE_FOLDER = "feeds/"
+
+# The positions of a channel's items from a start on that changed after an instant (see changed_after),
+# by the channel's folder; a cache may provide them.
+ChangedAfter = Callable[[str, Sequence[Item], int, datetime], list[int]]
 
 
 def feed_paths(folder: str) -> dict[str, str]:
@@ -137,26 +143,39 @@ def last_change(item: Item) -> datetime:
     return max(item.updated, public_since(item), key=datetime.timestamp)
 
 
-def documents(channel: Channel, limit: int) -> list[Document]:
+def changed_after(items: Sequence[Item], start: int, since: datetime) -> list[int]:
+    """The positions, from `start` on, of the items changed (`updated:`) after `since`, an instant in UTC."""
+    return [n for n in range(start, len(items)) if items[n].updated_at > since]  # instants of one zone: compared fast
+
+
+def each_changed_after(folder: str, items: Sequence[Item], start: int, since: datetime) -> list[int]:
+    """changed_after for the items of the channel in `folder`, found here and now (a `ChangedAfter`)."""
+    return changed_after(items, start, since)
+
+
+def documents(channel: Channel, limit: int, changed: ChangedAfter = each_changed_after) -> list[Document]:
     """The subscription document (the newest `limit` items, then those revised since, see `revised`),
     then, for the site-wide channel, every full archive, oldest first.
 
     Archives hold `limit` items each, counted from the first item ever published, so an archive
     never changes once full; the items not yet in a full archive are all in the subscription document.
     A tag's channel has no archives: every item is in the site-wide history already, and archiving
-    each tag again would repeat the whole history about as many times as items have tags.
+    each tag again would repeat the whole history about as many times as items have tags. Which items
+    changed after an instant is found by `changed`, which a cache may provide.
     """
     oldest_first = channel.items[::-1]
     archives = len(oldest_first) // limit if not channel.tag else 0
     newest = channel.items[:limit]
-    found = [Document(channel, 0, newest + revised(channel.items, limit), archives, limit)]
+    found = [Document(channel, 0, newest + revised(channel.items, limit, partial(changed, channel.folder)), archives,
+                      limit)]
     for number in range(1, archives + 1):
         chunk = oldest_first[(number - 1) * limit : number * limit]
         found.append(Document(channel, number, tuple(reversed(chunk)), archives, limit))
     return found
 
 
-def revised(items: tuple[Item, ...], limit: int) -> tuple[Item, ...]:
+def revised(items: tuple[Item, ...], limit: int,
+            changed: Callable[[Sequence[Item], int, datetime], list[int]] = changed_after) -> tuple[Item, ...]:
     """Of a channel's items, those older than the newest `limit` (which the subscription document
     holds) that changed (`updated:`) after the oldest of those became public: at most `limit` of them,
     the latest change first.
@@ -164,9 +183,11 @@ def revised(items: tuple[Item, ...], limit: int) -> tuple[Item, ...]:
     Feed readers poll the subscription document alone: an event announced months ago and cancelled
     today, or a correction to an old release, would otherwise reach no subscriber. RFC 5005 lets an
     entry be in an archive and the subscription document both; a reader keeps the latest `updated`.
+    Those that changed are found by `changed` (see changed_after), which a cache may provide.
     """
     if len(items) <= limit:
         return ()
     since = public_since(items[limit - 1]).astimezone(timezone.utc)  # each older item became public before
-    changed = [item for item in items[limit:] if item.updated_at > since]  # instants of one zone: compared fast
-    return tuple(heapq.nsmallest(limit, changed, key=lambda item: (-item.updated_at.timestamp(), item.id)))
+    found = [items[n] for n in changed(items, limit, since)]
+    return tuple(heapq.nsmallest(limit, found, key=lambda item: (-item.updated_at.timestamp(), item.id)))
+

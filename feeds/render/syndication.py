@@ -8,7 +8,14 @@ from collections.abc import Callable, Iterable, Sequence
 from feeds.model import Site
 from feeds.render import Output, OutputFile
 from feeds.render.atom_rss import render_atom_rss
-from feeds.render.channels import Channel, Document, channels, documents
+from feeds.render.channels import (
+    ChangedAfter,
+    Channel,
+    Document,
+    channels,
+    documents,
+    each_changed_after,
+)
 from feeds.render.entries import entries
 from feeds.render.jsonfeed import render_json_feed
 
@@ -22,14 +29,15 @@ def each_document(render: Callable[[Document], list[OutputFile]], documents: Seq
 
 
 def render_feeds(site: Site, published: Iterable[Output] = (), document_files: DocumentFiles = each_document,
-                 feeds: list[Channel] | None = None) -> list[Output]:
+                 feeds: list[Channel] | None = None, changed: ChangedAfter = each_changed_after) -> list[Output]:
     """All feed documents; `published` are the site's other files, which give enclosure sizes, and
-    `feeds` the site's channels, when the caller has them."""
+    `feeds` the site's channels, when the caller has them. Which items changed after an instant
+    (see channels.revised) is found by `changed`, which a cache may provide."""
     all_channels = channels(site) if feeds is None else feeds
     by_id = entries(site, all_channels[0].items, published)  # each item's entry built once, shared
 
     def render(document: Document) -> list[OutputFile]:
         return [*render_atom_rss(site, document, by_id), render_json_feed(site, document, by_id)]
 
-    every = [document for channel in all_channels for document in documents(channel, site.config.feeds.limit)]
+    every = [document for channel in all_channels for document in documents(channel, site.config.feeds.limit, changed)]
     return [file for files in document_files(render, every) for file in files]

@@ -1,0 +1,50 @@
+"""Passes over every item that a process building again and again (`feeds serve`) redoes only where
+the items changed since its last build: at 10,000 items, a pass that reads each item once takes
+5 ms or more, most of it spent fetching the items from memory.
+
+Items are frozen, and the cache gives an unchanged file's item as the very same object from one
+build to the next: what a pass found of an item that is the very same object holds still. Objects
+are compared by identity, never by equality (equal items may still be written differently: 10:00 in
+Geneva equals 09:00Z)."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Sequence
+from datetime import datetime
+from itertools import compress, count
+from typing import NamedTuple
+
+from feeds.model import Item
+from feeds.render.channels import changed_after
+
+
+def replaced(before: Sequence[object], now: Sequence[object]) -> list[int] | None:
+    """The positions at which `now` holds another object than `before`; None when their lengths differ."""
+    if len(before) != len(now):
+        return None
+    return list(compress(count(), map(operator.is_not, before, now)))
+
+
+class ChangedFound(NamedTuple):
+    """What changed_after found, and what from, as a private cache remembers it for the next build."""
+
+    items: Sequence[Item]
+    start: int
+    since: datetime
+    positions: list[int]
+
+
+def changed_after_again(last: ChangedFound | None, items: Sequence[Item], start: int, since: datetime) -> ChangedFound:
+    """changed_after, found again from what it found at the last build (`last`): only the items at
+    positions that hold other items now are looked at, when the items are as many, from the same
+    start, and `since` is the same instant."""
+    redo = replaced(last.items, items) if last is not None and last.start == start and last.since == since else None
+    if last is None or redo is None:
+        return ChangedFound(items, start, since, changed_after(items, start, since))
+    if not redo:
+        return last._replace(items=items)
+    other = set(redo)
+    positions = [n for n in last.positions if n not in other]
+    positions += [n for n in redo if n >= start and items[n].updated_at > since]
+    return ChangedFound(items, start, since, sorted(positions))
