@@ -88,7 +88,8 @@ def render(site: Site, site_dir: Path, root: RootFiles, parts: Parts | Fresh | N
     files = [parts.place(file) for file in render_calendar(site, parts.event_parts)]
     parts.save_events()  # the calendar is made: the rest of the build needs no VEVENT
     feeds = channels(site)  # which the pages link and the feeds fill: worked out once
-    files += render_site(site, site_dir, parts.pages, parts.templates, parts.last_updated, parts.copied, feeds)
+    files += render_site(site, site_dir, parts.pages, parts.templates, parts.last_updated, parts.copied, feeds,
+                         parts.related)
     files += render_redirects(site) + render_next_lift(site)
     own = root.outputs(staging=site.config.staging)
     replaced = {file.path for file in own} & REPLACEABLE  # root/robots.txt, in place of the build's

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from feeds.model import Item
 from feeds.render.channels import changed_after
+from feeds.render.related import linked_positions, related_by_id
 
 
 def replaced(before: Sequence[object], now: Sequence[object]) -> list[int] | None:
@@ -48,3 +49,35 @@ def changed_after_again(last: ChangedFound | None, items: Sequence[Item], start:
     positions = [n for n in last.positions if n not in other]
     positions += [n for n in redo if n >= start and items[n].updated_at > since]
     return ChangedFound(items, start, since, sorted(positions))
+
+
+class RelatedFound(NamedTuple):
+    """Which items are linked, by position, and each linked item's related items by id (see
+    render.related), as a private cache remembers them for the next build."""
+
+    items: Sequence[Item]
+    linked: dict[int, tuple[int, ...]]
+    related: dict[str, tuple[Item, ...]]
+
+
+def related_again(last: RelatedFound | None, items: Sequence[Item]) -> RelatedFound:
+    """The related items, found again from what was found at the last build (`last`): when the items
+    are as many, and each item in a position that holds another object now has the same page, id and
+    links, the same positions are linked, and only the related items of the new objects and of the
+    items linked to them are taken again."""
+    redo = replaced(last.items, items) if last is not None else None
+    if last is None or redo is None or not all(_linked_alike(last.items[n], items[n]) for n in redo):
+        linked = linked_positions(items)
+        return RelatedFound(items, linked, related_by_id(items, linked))
+    if not redo:
+        return last._replace(items=items)
+    related, linked = dict(last.related), last.linked
+    for n in redo:
+        for m in (n, *linked[n]) if n in linked else ():
+            related[items[m].id] = tuple(items[other] for other in linked[m])
+    return RelatedFound(items, linked, related)
+
+
+def _linked_alike(before: Item, now: Item) -> bool:
+    """Whether two items link and are linked alike, under the same id: the same page, id and links."""
+    return before.path == now.path and before.id == now.id and before.links == now.links

@@ -33,7 +33,12 @@ from typing import NamedTuple, TypeVar
 
 from feeds.cache import BuildCache
 from feeds.calendar_links import event_ics_path
-from feeds.incremental import ChangedFound, changed_after_again
+from feeds.incremental import (
+    ChangedFound,
+    RelatedFound,
+    changed_after_again,
+    related_again,
+)
 from feeds.keys import digest, settings_key
 from feeds.last_output import LastOutput
 from feeds.model import Event, Item, Site
@@ -43,6 +48,7 @@ from feeds.render import CopiedFile, KeptFile, Output, OutputFile
 from feeds.render.channels import FORMATS, Document, each_changed_after
 from feeds.render.html import PageJob, each_page, page_changed
 from feeds.render.ics import EventPart, EventText, each_event
+from feeds.render.related import related_items
 from feeds.render.syndication import each_document
 from feeds.template_digests import Templates
 from feeds.template_reads import templates_read_site
@@ -56,6 +62,7 @@ _HEADERS = "headers"  # kept between builds: the paths of the output, and the _h
 _UPDATED = "updated"  # kept between builds: each page's items and events' ends, and when the page last changed
 _IMAGE_FILES = "image files"  # kept between builds: the file of the site each image in the feeds names
 _CHANGED = "changed after"  # kept between builds: which items of each channel changed after an instant (see changed_after)
+_RELATED = "related"  # kept between builds: which items are linked, and each one's related items (see related)
 _SPREAD_PAGES = 200  # parts to render before it pays to start workers
 _SPREAD_EVENTS = 200
 _SPREAD_DOCUMENTS = 40
@@ -166,6 +173,16 @@ class Parts:
         10,000 items, 40,000 in the channels of their tags.)"""
         found = self.changed_now[folder] = changed_after_again(self.changed_before.get(folder), items, start, since)
         return found.positions
+
+    def related(self, site: Site) -> Mapping[str, tuple[Item, ...]]:
+        """Each item's related items (see render.related): as at the last build, as a private cache
+        remembers, but for the items edited since and those they link to or are linked from, when
+        no edit changed an item's links, page or id. (Following every link of every item again took
+        11 ms of a preview's rebuild at 10,000 items.)"""
+        last: RelatedFound | None = self.cache.between_builds(_RELATED).get("found")
+        found = related_again(last, site.items)
+        self.cache.keep_between_builds(_RELATED, {"found": found})
+        return found.related
 
     def _same_ended(self, before: Mapping[str, datetime], now: Mapping[str, datetime]) -> bool:
         """Whether two mappings of the events' ends are equal: compared once a build for each pair (the
@@ -322,6 +339,7 @@ class Fresh:
     event_parts = staticmethod(each_event)
     document_files = staticmethod(each_document)
     changed_after = staticmethod(each_changed_after)
+    related = staticmethod(related_items)
 
     @staticmethod
     def place(file: Output) -> Output:

@@ -526,6 +526,30 @@ def test_an_older_item_revised_in_the_preview_comes_into_the_subscription_docume
         assert tree_bytes(output) == clean_build(example_site, tmp_path, feeds)
 
 
+def test_an_item_edited_in_the_preview_is_shown_anew_among_the_related_items_of_those_it_links(
+        example_site: Path, tmp_path: Path, feeds) -> None:
+    """Which items are related is found again only around the items edited since the last rebuild:
+    the event the release links to lists the release as it is now (a new title, whether or not its
+    links changed), and once neither links to the other, it lists none, as a clean build has it."""
+    output = tmp_path / "preview"
+    preview, seen = built_preview(example_site, output)
+    news, event = example_site / NEWS, example_site / "content/events/annual-gathering-2018.md"
+    news_text, event_text = news.read_text(encoding="utf-8"), event.read_text(encoding="utf-8")
+    retitled = news_text.replace("title: World", "title: Retitled World", 1)
+    unlinked = retitled.replace("(../../events/annual-gathering-2018/)", "(https://example.com/)")
+    edits = ((news, retitled, "Retitled World"), (news, unlinked, "Retitled World"), (news, news_text, "World"),
+             (news, unlinked, "Retitled World"),
+             (event, event_text.replace("(../../news/forum-joins-paris-call/)", "(https://example.com/)"), None))
+    for path, text, shown in edits:
+        path.write_text(text, encoding="utf-8")
+        seen = preview.catch_up(seen, {str(path)})
+        assert not preview.state.problems
+        page = lxml.html.fromstring((output / "events/annual-gathering-2018/index.html").read_bytes())
+        titles = [a.text_content().strip() for a in page.xpath('//section[@class="related"]//a')]
+        assert (titles[0].startswith(shown) if shown else titles == []), titles
+        assert tree_bytes(output) == clean_build(example_site, tmp_path, feeds)
+
+
 def test_a_ledger_changed_under_the_preview_gives_the_items_its_ids(example_site: Path, tmp_path: Path,
                                                                    feeds) -> None:
     """Each item's place in the ledger is kept from one rebuild to the next only against the very same

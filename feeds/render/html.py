@@ -50,7 +50,7 @@ from feeds.render.pages import (
     tag_calendar_links,
     tag_subscriptions,
 )
-from feeds.render.related import related_items
+from feeds.render.related import Related, related_items
 from feeds.render.sitemap import render_sitemap
 from feeds.render.when import event_dates, event_zone, series_last
 from feeds.strings import Strings
@@ -212,13 +212,14 @@ def each_page(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) 
 def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates: Templates | None = None,
                 updated: LastUpdated = lambda folder, items, ended: page_changed(items, ended),
                 copied: Callable[[Sequence[CopiedFile]], list[Output]] = list,
-                feeds: list[Channel] | None = None) -> list[Output]:
+                feeds: list[Channel] | None = None, related: Related = related_items) -> list[Output]:
     """Every page of the site, its sitemap and robots.txt, and its static files.
 
     The pages of items and of lists of items are made by `pages` from the function that renders
-    one, when each page last changed (the sitemap's dates) found by `updated`, and the static
-    files taken by `copied`; a cache may provide any of them. `templates` are the files of the
-    template folders, and `feeds` the site's channels, when the caller has them already.
+    one, when each page last changed (the sitemap's dates) found by `updated`, each item's related
+    items by `related`, and the static files taken by `copied`; a cache may provide any of them.
+    `templates` are the files of the template folders, and `feeds` the site's channels, when the
+    caller has them already.
     """
     dirs = template_dirs(site_dir)
     t, config = site.strings, site.config
@@ -241,7 +242,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     def render(job: PageJob) -> OutputFile:
         return make(job.folder, job.template, job.title, job.description, **job.options())
 
-    whole, listed, sitemap = _site_pages(site, updated, channels(site) if feeds is None else feeds)
+    whole, listed, sitemap = _site_pages(site, updated, channels(site) if feeds is None else feeds, related)
     files: list[Output] = []
     problems: list[Problem] = []  # the templates' faults, every template tried
     for job in whole:
@@ -264,12 +265,12 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     return files
 
 
-def _site_pages(site: Site, updated: LastUpdated,
-                feeds: list[Channel]) -> tuple[list[PageJob], list[PageJob], list[tuple[str, datetime | None]]]:
+def _site_pages(site: Site, updated: LastUpdated, feeds: list[Channel],
+                related_to: Related) -> tuple[list[PageJob], list[PageJob], list[tuple[str, datetime | None]]]:
     """Every page of the site but 404.html: those that show the whole site (the front page, the tags,
     the feeds), rendered at every build; those of items and of lists of items, which a cache may keep
     (see `Pages`); and each page's folder with when it last changed (by `updated`), in the order of
-    the sitemap. `feeds` are the site's channels."""
+    the sitemap. `feeds` are the site's channels, and `related_to` finds each item's related items."""
     t, config = site.strings, site.config
     whole: list[PageJob] = []
     listed: list[PageJob] = []
@@ -305,7 +306,7 @@ def _site_pages(site: Site, updated: LastUpdated,
             job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items,
                 label=f"{listing.number}/{listing.count}", modified=updated(folder, listing.items, ended),
                 options=partial(dict, listing=listing, tag="", tag_feeds={}, tag_calendar=None))
-    related = related_items(site)
+    related = related_to(site)
     for item in site.items:
         shown = related.get(item.id, ())
         modified = max(item.updated, ended[item.id]) if item.id in ended else item.updated
