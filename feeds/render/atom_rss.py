@@ -23,7 +23,7 @@ from feeds.mediatypes import UNKNOWN, media_type
 from feeds.model import Site
 from feeds.render import OutputFile
 from feeds.render.channels import MEDIA_TYPES, Document, last_change
-from feeds.render.entries import Entry, Media, feed_time
+from feeds.render.entries import Entries, Entry, Media, feed_time
 
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -42,7 +42,7 @@ def updated(document: Document) -> datetime:
     return max(map(last_change, document.entries), key=datetime.timestamp, default=NO_ENTRIES)
 
 
-def render_atom_rss(site: Site, document: Document, entries: dict[str, Entry]) -> list[OutputFile]:
+def render_atom_rss(site: Site, document: Document, entries: Entries) -> list[OutputFile]:
     """This document as Atom and as RSS."""
     fg, extra = _generator(site, document, entries)
     _set_links(fg, extra, site, document, "atom")
@@ -105,7 +105,7 @@ class _EntryMedia(BaseEntryExtension):  # type: ignore[misc]
         return item
 
 
-def _generator(site: Site, document: Document, entries: dict[str, Entry]) -> tuple[FeedGenerator, _FeedLinks]:
+def _generator(site: Site, document: Document, entries: Entries) -> tuple[FeedGenerator, _FeedLinks]:
     """The document's feed and its entries, for either format, with the extension that writes what
     feedgen cannot (its links are set per format by _set_links)."""
     config = site.config
@@ -135,7 +135,7 @@ def _generator(site: Site, document: Document, entries: dict[str, Entry]) -> tup
     fg.updated(newest)
     fg.lastBuildDate(newest)
     for item in document.entries:
-        _add_entry(fg, entries[item.id])
+        _add_entry(fg, entries(item))
     return fg, extra
 
 

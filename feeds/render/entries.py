@@ -46,25 +46,29 @@ class Entry:
     image: Media | None
 
 
-def entries(site: Site, items: Iterable[Item], published: Iterable[Output]) -> dict[str, Entry]:
-    """Each item's entry by id, worked out when first read (the feeds a build reuses need none);
+def entries(site: Site, published: Iterable[Output]) -> Entries:
+    """Each item's entry, worked out when first asked for (the feeds a build reuses need none);
     `published` are the site's other output files, for image sizes."""
     @cache
     def files() -> dict[str, Output]:  # by path: looked up only for an item with an image of its own
         return {file.path: file for file in published}
 
     site_direction = direction(site.config.language)  # once: most items have no language of their own
-    return _Entries({item.id: item for item in items},
-                    lambda item: _entry(site.config, site.strings, site_direction, item, files))
+    return Entries(lambda item: _entry(site.config, site.strings, site_direction, item, files))
 
 
-class _Entries(dict[str, Entry]):
-    def __init__(self, items: dict[str, Item], make: Callable[[Item], Entry]) -> None:
-        super().__init__()
-        self._items, self._make = items, make
+class Entries:
+    """Each item's entry, made the first time it is asked for and then shared by every document that
+    holds the item (the site's, its tags', an archive)."""
 
-    def __missing__(self, key: str) -> Entry:
-        entry = self[key] = self._make(self._items[key])
+    def __init__(self, make: Callable[[Item], Entry]) -> None:
+        self._made: dict[str, Entry] = {}  # by item id
+        self._make = make
+
+    def __call__(self, item: Item) -> Entry:
+        entry = self._made.get(item.id)
+        if entry is None:
+            entry = self._made[item.id] = self._make(item)
         return entry
 
 

@@ -8,12 +8,12 @@ from typing import Any
 from feeds.model import Site
 from feeds.render import OutputFile
 from feeds.render.channels import Document
-from feeds.render.entries import Entry
+from feeds.render.entries import Entries, Entry
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
-def render_json_feed(site: Site, document: Document, entries: dict[str, Entry]) -> OutputFile:
+def render_json_feed(site: Site, document: Document, entries: Entries) -> OutputFile:
     """This document as JSON Feed; `next_url` leads to older items, as RFC 5005's prev-archive does."""
     config = site.config
     channel = document.channel
@@ -33,7 +33,7 @@ def render_json_feed(site: Site, document: Document, entries: dict[str, Entry]) 
     feed["language"] = config.language
     if config.feeds.hub:
         feed["hubs"] = [{"type": "WebSub", "url": config.feeds.hub}]
-    feed["items"] = [_item(entries[item.id]) for item in document.entries]
+    feed["items"] = [_item(entries(item)) for item in document.entries]
     # Compact: Python's json module writes indented JSON with its pure-Python encoder, several times slower.
     data = json.dumps(feed, ensure_ascii=False, separators=(",", ":")) + "\n"
     return OutputFile(document.path("json"), data.encode())

@@ -34,10 +34,10 @@ def render_feeds(site: Site, published: Iterable[Output] = (), document_files: D
     `feeds` the site's channels, when the caller has them. Which items changed after an instant
     (see channels.revised) is found by `changed`, which a cache may provide."""
     all_channels = channels(site) if feeds is None else feeds
-    by_id = entries(site, all_channels[0].items, published)  # each item's entry built once, shared
+    entry = entries(site, published)  # each item's entry built once, shared
 
     def render(document: Document) -> list[OutputFile]:
-        return [*render_atom_rss(site, document, by_id), render_json_feed(site, document, by_id)]
+        return [*render_atom_rss(site, document, entry), render_json_feed(site, document, entry)]
 
     every = [document for channel in all_channels for document in documents(channel, site.config.feeds.limit, changed)]
     return [file for files in document_files(render, every) for file in files]
