@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +45,7 @@ _SOURCES = "sources.pickle"
 TEMPLATE_FILES = "templates.pickle"
 ROOT_FILES = "root.pickle"
 _RACY_NS = 2_000_000_000  # files changed this close before their key was taken are read again
+_ROWS = "rows"  # kept between builds: each item's row (see BuildCache.item_rows)
 # A content file as its key was taken: its size, times and inode (listing.source_stamp), the key, and
 # whether it led outside the site.
 SourceSeen = tuple[int, int, int, int, str, bool]
@@ -205,6 +206,18 @@ class BuildCache:
         """What an item's outputs are made from: its file's key and the ids the ledger gave it."""
         return f"{self.used[item.source]} {item.id} {getattr(item, 'uid', '')} {getattr(item, 'sequence', '')}"
 
+    def item_rows(self, items: Sequence[Item]) -> list[str]:
+        """Each item's row (see item_row): as at the last build, as a private cache remembers them, but
+        for the items in positions that hold other objects now and those whose file's key changed.
+        (Making them all took 10 ms of a preview's rebuild at 10,000 items.)"""
+        # Imported here, as the renderers are (feeds.incremental brings some): a build that changes nothing needs none.
+        from feeds.incremental import RowsFound, rows_again
+
+        last: RowsFound | None = self.between_builds(_ROWS).get("found")
+        found = rows_again(last, items, self.used, self.item_row)
+        self.keep_between_builds(_ROWS, {"found": found})
+        return found.rows
+
     def get(self, key: str) -> Parsed | None:
         return self.items.get(key)
 
@@ -217,7 +230,7 @@ class BuildCache:
         and of the files of root/ that the build copies (by `root_key`); with `exact_now`, of `now`
         itself rather than of what the standard templates take from it, and of when the next embargo
         lifts, which the items held back decide (no row is theirs)."""
-        rows = [self.item_row(item) for item in site.items]
+        rows = self.item_rows(site.items)
         taken = [site.now.isoformat(), str(site.next_lift)] if exact_now else moment_key(site)  # from `now`
         return digest(self.software, settings_key(site.config), templates_key, root_key, *taken, *rows)
 

@@ -10,7 +10,7 @@ Geneva equals 09:00Z)."""
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from itertools import compress, count
 from typing import NamedTuple
@@ -81,3 +81,35 @@ def related_again(last: RelatedFound | None, items: Sequence[Item]) -> RelatedFo
 def _linked_alike(before: Item, now: Item) -> bool:
     """Whether two items link and are linked alike, under the same id: the same page, id and links."""
     return before.path == now.path and before.id == now.id and before.links == now.links
+
+
+class RowsFound(NamedTuple):
+    """Each item's row (see BuildCache.item_row), and what they were made from, as a private cache
+    remembers them for the next build."""
+
+    items: Sequence[Item]
+    keys: dict[str, str]  # each content file's key, by its path
+    at: dict[str, int]  # each item's position, by its file's path
+    rows: list[str]
+
+
+def rows_again(last: RowsFound | None, items: Sequence[Item], keys: Mapping[str, str],
+               row: Callable[[Item], str]) -> RowsFound:
+    """Each item's row, made by `row` from the item and its file's key (`keys`, by path), found again
+    from the rows of the last build (`last`): when the items are as many, only the rows of the items
+    in positions that hold other objects now, and of those whose file's key is another now, are made
+    again."""
+    redo = replaced(last.items, items) if last is not None else None
+    if last is None or redo is None:
+        return RowsFound(items, dict(keys), {item.source: n for n, item in enumerate(items)},
+                         [row(item) for item in items])
+    at = dict(last.at)
+    for n in redo:
+        del at[last.items[n].source]
+    for n in redo:
+        at[items[n].source] = n
+    again = {*redo, *(at[path] for path, _ in keys.items() - last.keys.items() if path in at)}
+    rows = list(last.rows)
+    for n in again:
+        rows[n] = row(items[n])
+    return RowsFound(items, dict(keys), at, rows)
