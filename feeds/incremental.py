@@ -62,9 +62,9 @@ class RelatedFound(NamedTuple):
 
 def related_again(last: RelatedFound | None, items: Sequence[Item]) -> RelatedFound:
     """The related items, found again from what was found at the last build (`last`): when the items
-    are as many, and each item in a position that holds another object now has the same page, id and
-    links, the same positions are linked, and only the related items of the new objects and of the
-    items linked to them are taken again."""
+    are as many, and each item in a position that holds another object now has the same page, old
+    addresses, id and links, the same positions are linked, and only the related items of the new
+    objects and of the items linked to them are taken again."""
     redo = replaced(last.items, items) if last is not None else None
     if last is None or redo is None or not all(_linked_alike(last.items[n], items[n]) for n in redo):
         linked = linked_positions(items)
@@ -79,8 +79,10 @@ def related_again(last: RelatedFound | None, items: Sequence[Item]) -> RelatedFo
 
 
 def _linked_alike(before: Item, now: Item) -> bool:
-    """Whether two items link and are linked alike, under the same id: the same page, id and links."""
-    return before.path == now.path and before.id == now.id and before.links == now.links
+    """Whether two items link and are linked alike, under the same id: the same page, old addresses,
+    id and links."""
+    return (before.path == now.path and before.aliases == now.aliases and before.id == now.id
+            and before.links == now.links)
 
 
 class RowsFound(NamedTuple):

@@ -113,3 +113,20 @@ def test_a_page_moved_since_it_was_published_is_a_warning_till_its_old_address_l
     with_aliases(example_site, "[/news/forum-joins-paris-call/]")
     kept = feeds("check", "--site", example_site, "--now", EXAMPLE_NOW, "--strict")
     assert kept.code == 0, kept.err
+
+
+def test_an_item_linking_to_an_old_address_is_related_to_the_item_there(example_site: Path, feeds) -> None:
+    """A later release links to the news item at its old address: each lists the other as related."""
+    with_aliases(example_site, "[/2018/11/12/forum-joins-paris-call.html]")
+    (example_site / "content/news/2018-11-13-follow-up.md").write_text(
+        "---\ntitle: Follow-up\ndate: 2018-11-13\n---\nAs [announced](../../2018/11/12/forum-joins-paris-call.html).\n",
+        encoding="utf-8")
+    assert feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--strict").code == 0
+    output = example_site / "public"
+
+    def related(page: str) -> list[str]:
+        sections = lxml.html.parse(str(output / page / "index.html")).getroot().find_class("related")
+        return [a.get("href") for section in sections for a in section.iter("a")]
+
+    assert related("news/follow-up/") == ["../../news/forum-joins-paris-call/"]
+    assert "../../news/follow-up/" in related("news/forum-joins-paris-call/")

@@ -550,6 +550,25 @@ def test_an_item_edited_in_the_preview_is_shown_anew_among_the_related_items_of_
         assert tree_bytes(output) == clean_build(example_site, tmp_path, feeds)
 
 
+def test_an_old_address_given_in_the_preview_relates_the_items_that_link_to_it(example_site: Path, tmp_path: Path,
+                                                                              feeds) -> None:
+    """A release links to an address no item has; once the news item lists it in aliases, each is
+    related to the other, as a clean build has it, though no link changed."""
+    (example_site / "content/news/2018-11-13-follow-up.md").write_text(
+        "---\ntitle: Follow-up\ndate: 2018-11-13\n---\nAs [announced](../../2018/11/12/paris-call.html).\n",
+        encoding="utf-8")
+    output = tmp_path / "preview"
+    preview, seen = built_preview(example_site, output)
+    news = example_site / NEWS
+    news.write_text(news.read_text(encoding="utf-8").replace("\ntags:", "\naliases: [/2018/11/12/paris-call.html]\ntags:",
+                                                             1), encoding="utf-8")
+    seen = preview.catch_up(seen, {str(news)})
+    assert not preview.state.problems
+    page = lxml.html.fromstring((output / "news/follow-up/index.html").read_bytes())
+    assert page.xpath('//section[@class="related"]//a/@href') == ["../../news/forum-joins-paris-call/"]
+    assert tree_bytes(output) == clean_build(example_site, tmp_path, feeds)
+
+
 def test_a_ledger_changed_under_the_preview_gives_the_items_its_ids(example_site: Path, tmp_path: Path,
                                                                    feeds) -> None:
     """Each item's place in the ledger is kept from one rebuild to the next only against the very same

@@ -1,4 +1,5 @@
-"""Which items belong together: an item is related to the items its body links to, and to those linking to it."""
+"""Which items belong together: an item is related to the items its body links to (at their pages or
+old addresses), and to those linking to it."""
 
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ def linked_positions(items: Sequence[Item]) -> dict[int, tuple[int, ...]]:
     """By each item's position, the positions of the items it links to or is linked from, in order
     (an item no link joins to another is left out)."""
     position = {item.path: n for n, item in enumerate(items)}
+    position |= {path: n for n, item in enumerate(items) for path in item.aliases}  # an old address leads to it
     links: dict[int, set[int]] = defaultdict(set)  # by position in the site's order, which sorting keeps
     for n, item in enumerate(items):
         for path in item.links:
-            other = position.get(_page(path))
+            other = position.get(_page(path), position.get(path))  # news/x/, or an old address 2018/x.html
             if other is not None and other != n:
                 links[n].add(other)
                 links[other].add(n)
