@@ -89,6 +89,7 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site directory (default: .)")
     new.add_argument("--start", type=_day_or_moment, metavar="DATE[TIME]", help="an event's start: 2018-11-26 (all day) or 2018-11-26T09:30")
     new.add_argument("--end", type=_day_or_moment, metavar="DATE[TIME]", help="an event's end: its last day, or a time")
+    new.add_argument("--location", metavar="TEXT", help="where an event is held: a place, or Online")
     new.add_argument("--now", type=_moment, metavar="DATETIME", help="the item's date (default: now)")
 
     serve = commands.add_parser("serve", help="preview the site, rebuilt and reloaded as files change")
@@ -242,11 +243,11 @@ def _new(args: argparse.Namespace) -> int:
     if args.kind == "event" and not args.start:
         print("feeds new event: --start is required, e.g. --start 2018-11-26", file=sys.stderr)
         return EXIT_USAGE
-    if args.kind == "news" and (args.start or args.end):
-        print("feeds new news: --start and --end are an event's; news is dated by --now", file=sys.stderr)
+    if args.kind == "news" and (args.start or args.end or args.location is not None):
+        print("feeds new news: --start, --end and --location are an event's; news is dated by --now", file=sys.stderr)
         return EXIT_USAGE
     now = args.now or datetime.now(timezone.utc)
-    print(new_item(args.site, args.kind, args.title, now=now, start=args.start, end=args.end))
+    print(new_item(args.site, args.kind, args.title, now=now, start=args.start, end=args.end, location=args.location))
     return EXIT_OK
 
 

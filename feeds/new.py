@@ -17,13 +17,11 @@ NEW_SLUG_LENGTH = 80  # a long title's slug is cut at a word: URLs and file name
 
 
 def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
-             start: str | None = None, end: str | None = None) -> Path:
+             start: str | None = None, end: str | None = None, location: str | None = None) -> Path:
     """Write content/news/YYYY-MM-DD-slug.md or content/events/slug.md as a draft; return its path."""
     config = load_config(site_dir)
-    if (bad := refused_character(title)) is not None or not _is_text(title):
-        what = f"the {refused_kind(title[bad])} U+{ord(title[bad]):04X}" if bad is not None else "bytes that are not UTF-8"
-        raise SiteError([Problem("title", 0, "", f"{title!r} holds {what}", "give the title as plain text")])
-    title = one_line(title)
+    title = _plain("title", title)
+    location = _plain("--location", location) if location is not None else None
     slug = cut_at_word(slug_of(title), NEW_SLUG_LENGTH)
     if not title.strip() or not slug:
         raise SiteError([Problem("title", 0, "", f"{title!r} gives no slug", "use letters or digits")])
@@ -34,7 +32,7 @@ def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
         extra: list[str] = []
     else:
         path = site_dir / "content" / "events" / f"{slug}.md"
-        extra = _event_lines(start or "", end, config.timezone.key)
+        extra = _event_lines(start or "", end, config.timezone.key) + _location_lines(location)
     if path.exists():
         raise SiteError([Problem(display_path(path, site_dir), 0, "", "already exists",
                                  "choose another title, or edit that file")])
@@ -55,6 +53,21 @@ def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
     with path.open("xb") as stream:  # "x": never overwrite a file written meanwhile
         stream.write(data)
     return path
+
+
+def _plain(name: str, text: str) -> str:
+    """A text given on the command line, on one line; SiteError when it holds what no output can carry."""
+    if (bad := refused_character(text)) is not None or not _is_text(text):
+        what = f"the {refused_kind(text[bad])} U+{ord(text[bad]):04X}" if bad is not None else "bytes that are not UTF-8"
+        raise SiteError([Problem(name, 0, "", f"{text!r} holds {what}", f"give the {name.lstrip('-')} as plain text")])
+    return one_line(text)
+
+
+def _location_lines(location: str | None) -> list[str]:
+    """An event's location line: as given, else an example to correct (an event without one is a warning)."""
+    if location and location.strip():
+        return [f"location: {json.dumps(location.strip(), ensure_ascii=False)}"]
+    return ["# location: \"Hall, street, city\"  # where it is held, or Online with the event's url:"]
 
 
 def _next_morning(moment: datetime) -> datetime:

@@ -143,3 +143,24 @@ def test_an_event_with_a_start_time_and_no_end_gets_an_end_line_to_uncomment(exa
     calendar = icalendar.Calendar.from_ical((example_site / "public/feeds/events.ics").read_bytes())
     [briefing] = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]) == "Press briefing"]
     assert briefing.decoded("DTEND") == datetime(2018, 12, 3, 11, 0, tzinfo=GENEVA)
+
+
+def test_an_event_takes_its_location_or_gets_a_line_to_fill_in(example_site: Path, feeds) -> None:
+    """With --location, the event's place is in the calendar and it has no warning for the lack of
+    one; without, the file has a location line to uncomment and correct."""
+    path = Path(feeds("new", "event", "Press briefing", "--site", example_site, "--start", "2018-12-03T10:00",
+                      "--end", "2018-12-03T11:00", "--location", "Salle 2, Geneva", "--now", "2018-11-20T10:00").out.strip())
+    built = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts")
+    assert built.code == 0 and "location" not in built.err, built.err
+    calendar = icalendar.Calendar.from_ical((example_site / "public/feeds/events.ics").read_bytes())
+    [briefing] = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]) == "Press briefing"]
+    assert str(briefing["LOCATION"]) == "Salle 2, Geneva"
+    path.unlink()
+    path = Path(feeds("new", "event", "Press briefing", "--site", example_site, "--start", "2018-12-03T10:00",
+                      "--end", "2018-12-03T11:00", "--now", "2018-11-20T10:00").out.strip())
+    built = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts")
+    assert "content/events/press-briefing.md:1: warning: location: the event has no location" in built.err
+    path.write_text(path.read_text().replace("# location:", "location:"))
+    built = feeds("build", "--site", example_site, "--now", EXAMPLE_NOW, "--drafts")
+    assert built.code == 0 and "location" not in built.err, built.err
+    assert feeds("new", "news", "A release", "--site", example_site, "--location", "Geneva").code == 2
