@@ -103,8 +103,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
     if not drafts:
         problems = _drafts_warnings_apart(problems, {item.source for item in items if item.draft})
     if any(p.is_error for p in problems) or (strict and any(p.fails_strict for p in problems)):
-        if not any(p.path.startswith("templates/") for p in problems):
-            problems += _rendering_problems(site, site_dir, templates)
+        problems += [p for p in _rendering_problems(site, site_dir, templates, problems) if p not in problems]
         raise SiteError(problems)
     left_out = 0 if drafts else sum(1 for item in items if item.draft)
     return Loaded(site, ledger, tuple(sorted(problems)), templates, root, embargoed, left_out)
@@ -144,11 +143,17 @@ def _unmade_pages(found: list[Found], parsed: list[Parsed]) -> set[str]:
     return {item_path(path.parts[1], slug_from_name(unicodedata.normalize("NFC", path.stem))) for path in unmade}
 
 
-def _rendering_problems(site: Site, site_dir: Path, templates: Templates) -> list[Problem]:
+def _rendering_problems(site: Site, site_dir: Path, templates: Templates, found: list[Problem]) -> list[Problem]:
     """The templates' faults that show only when they run (an unknown attribute, a division by zero),
-    found on the items that are valid, so that they come with the content's errors: the pages no
-    list or item makes, and the first page of each template that does."""
+    found on the items that are valid, so that they come with the problems `found` so far: the pages
+    no list or item makes, and the first page of each template that does. The templates that compile
+    are tried beside another's syntax error, but none when the UI words or a template cannot be read:
+    the pages would ask for words or templates that are not there."""
     from feeds.render.html import first_pages, render_site
+    from feeds.template_errors import SYNTAX
+
+    if any(p.path.startswith("templates/") and not p.message.startswith(SYNTAX) for p in found):
+        return []
 
     try:
         render_site(site, site_dir, pages=first_pages, templates=templates)

@@ -12,13 +12,15 @@ from feeds.listing import litter
 from feeds.template_paths import BUILTIN_PREFIX, builtin_templates, page_templates
 from feeds.template_syntax import parsed_templates
 
+SYNTAX = "template syntax: "  # what a template's syntax error begins with
+
 
 def template_problem(error: BaseException, template_dirs: list[Path]) -> Problem | None:
     """`templates/news.html:7: template error: 'item' has no attribute 'x'`, with a hint; None for an
     error that no template line raised (a fault of the renderer's own, not of a template)."""
     if isinstance(error, jinja2.TemplateSyntaxError):
         where = _shown(error.filename, template_dirs) if error.filename else f"templates/{error.name}"
-        return Problem(where, error.lineno, "", f"template syntax: {error.message}",
+        return Problem(where, error.lineno, "", f"{SYNTAX}{error.message}",
                        "check the {% %} and {{ }} tags on this line")
     filename, line = _failing_frame(error, template_dirs)
     if isinstance(error, jinja2.TemplateNotFound):

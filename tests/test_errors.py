@@ -1164,6 +1164,19 @@ def test_content_templates_and_ui_strings_are_reported_in_one_run(example_site: 
         assert "raw.html" not in err  # a static file, copied as it is
 
 
+def test_one_templates_syntax_error_and_anothers_runtime_error_are_reported_in_one_run(example_site: Path,
+                                                                                     feeds) -> None:
+    """A template that does not compile does not hide the faults of the others, which are tried on the
+    items too: the editor fixing them learns of all at once, not one a run."""
+    apply(Case("", {"templates/news.html": '{% extends "base.html" %}\n{% block main %}\n{{ foo( }}\n{% endblock %}\n',
+                    "templates/event.html": '{% extends "base.html" %}\n{% block main %}\n'
+                                            '<h1>{{ item.headline }}</h1>\n{% endblock %}\n'}, []), example_site)
+    expected = ["templates/news.html:3: template syntax:",
+                "templates/event.html:3: template error: 'feeds.model.Event object' has no attribute 'headline'"]
+    for err in reported_by_check_and_build(feeds, example_site, expected):
+        assert err.count("templates/news.html:3") == 1, err
+
+
 def test_an_unknown_filter_is_reported_with_the_contents_errors(example_site: Path, feeds) -> None:
     """Jinja finds an unknown filter or test when it compiles a template, not when it parses it: a
     syntax error all the same, reported in the run that finds the content's, not in the next one."""
