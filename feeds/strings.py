@@ -12,9 +12,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from feeds.config import parse_toml
 from feeds.errors import Problem, SiteError, not_utf8
 from feeds.limits import REFUSED_HINT, refused_problem
+from feeds.toml_text import parse_toml
 
 STRINGS_DIR = "strings"
 BASE_LANGUAGE = "en"
