@@ -12,7 +12,7 @@ from feeds.listing import litter, refused_folder, unsearchable
 STATIC_DIR = "static"
 BUILTIN_PREFIX = "builtin/"  # `{% extends "builtin/base.html" %}`: the built-in template under the site's own
 # The macros the pages import: a site's own file of this name holds the macros it changes, over the
-# built-in ones (see feeds.render.html._TemplateFiles).
+# built-in ones (see feeds.render.environment._TemplateFiles).
 MACROS = "macros.html"
 
 

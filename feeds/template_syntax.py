@@ -14,7 +14,7 @@ from jinja2 import nodes
 
 from feeds.template_paths import BUILTIN_PREFIX, template_file
 
-# The filters the site's templates have besides Jinja2's own (feeds.render.html gives each its work):
+# The filters the site's templates have besides Jinja2's own (feeds.render.environment gives each its work):
 # a template that names another is refused when it is checked, as Jinja2 refuses it when compiling.
 SITE_FILTERS = ("when", "day", "event_dates", "event_zone", "series_last", "banner", "site_link", "readable",
                 "direction", "lang_attributes", "image_size", "with_image_sizes", "footnote_labels")

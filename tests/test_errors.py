@@ -1215,7 +1215,7 @@ def test_the_check_knows_every_filter_the_templates_have() -> None:
 
     import jinja2
 
-    from feeds.render.html import _environment
+    from feeds.render.environment import _environment
     from feeds.strings import Strings
     from feeds.template_paths import builtin_templates
     from feeds.template_syntax import SITE_FILTERS
