@@ -599,20 +599,11 @@ def test_the_preview_trusts_its_own_trees_until_a_build_fails_halfway(example_si
     news, third = example_site / NEWS, example_site / "content/news/2018-10-02-third.md"
     not_found = example_site / "templates/404.html"
 
-    def clean() -> dict[str, bytes]:
-        """A clean build of a copy: a build records the ledger, which the preview leaves alone."""
-        copy = tmp_path / "copy"
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(example_site, copy, ignore=shutil.ignore_patterns(CACHE_DIR, "public", ".public.*"))
-        result = feeds("build", "--site", copy, "--now", EXAMPLE_NOW, "--no-cache", "--base-url", base_url)
-        assert result.code == 0, result.err
-        return tree_bytes(copy / "public")
-
     def rebuild(*, fails: bool = False) -> None:
         preview.rebuild(look_at_site(example_site))
         assert bool(preview.state.problems) == fails, preview.state.problems
         if not fails:
-            assert tree_bytes(output) == clean()
+            assert tree_bytes(output) == clean_build(example_site, tmp_path, feeds, base_url)
 
     def retitle(title: str) -> None:
         news.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}", news.read_text(encoding="utf-8"), count=1),
