@@ -17,8 +17,9 @@ _LONG_NUMBER = re.compile(r"(?<![\w.+-])[+-]?(?:0x[0-9a-fA-F_]{1000,}|0o[0-7_]{1
 _KEY = re.compile(r"^[ \t]*([^=\s#\[][^=]*?)[ \t]*=", re.M)
 _TABLE_HEADER = re.compile(r"^[ \t]*\[[ \t]*([^\]]+?)[ \t]*\]", re.M)
 
-# A line whose value opens a quoted text (basic or literal) that it does not close: key = "text
-_QUOTE_LEFT_OPEN = re.compile(r"""^\s*[^=#]+=\s*(?:\[[^\]]*)?("(?:[^"\\]|\\.)*|'[^']*)$""")
+# A line whose value opens a quoted text (basic or literal) that it does not close: key = "text, or
+# key = ["a", "text (the texts before it in a list closed)
+_QUOTE_LEFT_OPEN = re.compile(r"""^\s*[^=#]+=\s*(?:\[\s*(?:(?:"(?:[^"\\]|\\.)*"|'[^']*')\s*,\s*)*)?("(?:[^"\\]|\\.)*|'[^']*)$""")
 
 
 def parse_toml(shown: str, text: str, hint: str) -> dict[str, Any] | Problem:
@@ -52,7 +53,8 @@ def _unclosed_quote(text: str, error: tomllib.TOMLDecodeError) -> int | None:
         line = int(at_line[1])
         return line if line <= len(lines) and _QUOTE_LEFT_OPEN.match(lines[line - 1]) else None
     if re.fullmatch(r"""(Unterminated string|Expected "'") \(at end of document\)""", message):
-        return next((n for n, written in enumerate(lines, 1) if _QUOTE_LEFT_OPEN.match(written)), None)
+        # The last such line: the text left open runs to the end (one above it would have ended at its line).
+        return next((n for n, written in reversed(list(enumerate(lines, 1))) if _QUOTE_LEFT_OPEN.match(written)), None)
     return None
 
 

@@ -536,6 +536,10 @@ ERRORS = [
          edits={"site.toml": ('Cybersecurity Newsroom"', "Cybersecurity Newsroom")}),
     Case("ui-strings-quote-left-open", {"templates/strings/en.toml": "latest_news = 'News\nby = \"By {author}\"\n"},
          ["templates/strings/en.toml:1: TOML syntax: the quote that begins the text on this line is not closed"]),
+    # Left open on the last line, after a list of closed texts on one line: at the line left open
+    Case("ui-strings-quote-left-open-last", {"templates/strings/en.toml": 'by = "By {author}"\nnav_label = ["a", "b"]\n'
+                                                                          'latest_news = "News'},
+         ["templates/strings/en.toml:3: TOML syntax: the quote that begins the text on this line is not closed"]),
     Case("site-toml-number-too-long", {}, ["site.toml:12: feeds.limit: a number of more than 4,300 digits (hint: write "
                                            "a smaller one)"], edits={"site.toml": ("limit = 20", "limit = " + "9" * 5000)}),
     Case("site-toml-number-too-long-in-a-list", {}, ["site.toml:14: feeds.limit: a number of more than 4,300 digits"],
