@@ -27,12 +27,17 @@ class AliasError(ValueError):
         self.problem, self.hint = problem, hint
 
 
-def alias_path(written: str) -> str:
+def alias_path(written: str, site_path: str = "") -> str:
     """The path in the site of an old address written from the site's root (/2018/11/old.html is
     2018/11/old.html; /news/old-slug and /news/old-slug/index.html are news/old-slug/), at which its
-    page is written (see alias_file); AliasError when no page of the site can be there."""
+    page is written (see alias_file); AliasError when no page of the site can be there. Under a
+    base_url with a path (`site_path`, newsroom/), an address that begins with it was written from
+    the host's root: its page would be at /newsroom/newsroom/..."""
     if not written.startswith("/") or written.startswith("//"):
         raise AliasError(f"{written!r} is not written from the site's root", f"begin it with /, as {_EXAMPLE}")
+    if site_path and written[1:].startswith(site_path):
+        raise AliasError(f"{written!r} begins with the site's own path, /{site_path}: an old address is written "
+                         "from the site's root", f"write it without it, as /{written[1 + len(site_path):]}")
     if "?" in written or "#" in written:
         raise AliasError(f"{written!r} has a query or a fragment, which no page of the site can answer to",
                          REDIRECT_HINT)
@@ -65,7 +70,7 @@ def _check_outside_the_builds(path: str, written: str) -> None:
     if not path:
         raise AliasError(f"{written!r} is the front page", "give the old address of the item's own page")
     slug, _, inside = rest.partition("/")
-    if top in _ITEM_SECTIONS and slug and not inside and slug != LIST_PAGES:
+    if top in _ITEM_SECTIONS and slug and not inside and slug != LIST_PAGES and path.endswith("/"):
         return  # news/old-slug/: checked against the items' pages (see check_aliases)
     if any(top.casefold() == own.casefold() for own in TOP_LEVEL):
         raise AliasError(f"{written!r} is where the build writes its own files",
@@ -82,25 +87,26 @@ def check_aliases(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
                   published: Iterable[str]) -> list[Problem]:
     """An error for each old address another item's page has, or another item's old address, or
     where a file of root/ (among the `published` files) is, or a folder of one (root/old is a file,
-    and old/x/ an old address): the build could write only one. Items held back count, whose pages
-    and old addresses are kept for them."""
+    and old/x/ an old address): the build could write only one. In any case: a host or disk that
+    ignores it (macOS, Windows) takes one for the other. Items held back count, whose pages and old
+    addresses are kept for them."""
     items = list(items)
     if not any(item.aliases for item in items):
         return []
-    pages = {item.path: item for item in items}
-    published = set(published)
-    taken: dict[str, Item] = {}  # each old address's file, by the item that has it first
+    pages = {item.path.casefold(): item for item in items}
+    published = {file.casefold() for file in published}
+    taken: dict[str, Item] = {}  # each old address's file, in any case, by the item that has it first
     for item in items:
         for path in item.aliases:
-            taken.setdefault(alias_file(path), item)
+            taken.setdefault(alias_file(path).casefold(), item)
     in_root = {folder for file in published for folder in _folders(file)}
     in_aliases = {folder for file in taken for folder in _folders(file)}
     problems = []
     for item in items:
         for path in item.aliases:
-            file = alias_file(path)
+            file = alias_file(path).casefold()
             where = lines.get(item.source, {}).get("aliases", 1)
-            if (other := pages.get(path)) is not None:
+            if (other := pages.get(path.casefold())) is not None:
                 whose = "its own page" if other is item else f"the page of {other.source}"
                 problems.append(Problem(item.source, where, "aliases", f"/{path} is {whose}",
                                         "leave it out: an old address is one the item no longer has"))

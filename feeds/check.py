@@ -86,7 +86,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         files = _published_as_is(templates, root)
         problems += check_aliases([*shown, *embargoed], lines, files)
         problems += lint_timely(shown, lines, now, config.timezone) + lint_images(shown, lines, files, config)
-        problems += lint_moved(shown, lines, config.id_domain, config.id_path)
+        problems += lint_moved(shown, embargoed, lines, config.id_domain, config.id_path)
         problems += lint_setting_images(config, files, partial(setting_line, site_dir))
         problems += lint_links(shown, embargoed, lines, files, _unmade_pages(found, parsed), config.base_url,
                                lambda name: _text_of(site_dir / name))

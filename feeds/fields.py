@@ -209,9 +209,9 @@ class Fields:
                 tags.setdefault(slug, tag)
         return tuple(sorted(tags.values()))
 
-    def aliases(self) -> tuple[str, ...]:
+    def aliases(self, site_path: str) -> tuple[str, ...]:
         """The item's old addresses (see feeds.aliases), each once, in the order written: from a list,
-        or one alone."""
+        or one alone. `site_path` is base_url's (newsroom/), from which they are written."""
         value = self.meta.get("aliases", [])
         if value is None:
             self.empty("aliases")
@@ -227,7 +227,7 @@ class Fields:
             if not self.checked("aliases", written):
                 continue
             try:
-                paths[alias_path(written.strip())] = None
+                paths[alias_path(written.strip(), site_path)] = None
             except AliasError as error:
                 self.fail("aliases", error.problem, error.hint)
         return tuple(paths)

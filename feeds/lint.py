@@ -183,16 +183,17 @@ def lint_timely(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], n
     return warnings
 
 
-def lint_moved(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]], id_domain: str,
+def lint_moved(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, Mapping[str, int]], id_domain: str,
                id_path: str) -> list[Problem]:
     """A warning for each item whose page has moved since it was first published (its slug changed,
     or its kind): its id, made then and kept by the ledger, names the page it had, where links and
-    bookmarks still lead. None when another item has that page now, or the item lists it in aliases."""
+    bookmarks still lead. None when another item has that page now, or will have once its embargo
+    lifts (`held`), or the item lists it in aliases."""
     items = list(items)
     moved = [(item, old) for item in items
              if not item.id.endswith(f":{id_path}{item.section}/{item.slug}")  # at once: its id names its page
              and (old := _first_page(item.id, id_domain, id_path)) is not None and old != item.path]
-    pages = {item.path for item in items} if moved else set()
+    pages = {item.path for item in (*items, *held)} if moved else set()
     warnings = []
     for item, old in moved:
         if old in pages or old in item.aliases:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from feeds.config import Person, SiteConfig
@@ -93,7 +94,7 @@ def _common(f: Fields, config: SiteConfig, default_date: datetime | None = None,
         tags=f.tags(),
         image=f.web_address("image", in_site=True),
         image_alt=f.text("image_alt"),
-        aliases=f.aliases(),
+        aliases=f.aliases(unquote(config.id_path)),
         lang=f.language(),
         draft=f.flag("draft"),
         withdrawn=f.flag("withdrawn"),

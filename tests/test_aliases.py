@@ -130,3 +130,16 @@ def test_an_item_linking_to_an_old_address_is_related_to_the_item_there(example_
 
     assert related("news/follow-up/") == ["../../news/forum-joins-paris-call/"]
     assert "../../news/follow-up/" in related("news/forum-joins-paris-call/")
+
+
+def test_a_moved_page_that_an_item_held_back_will_have_is_no_warning(example_site: Path, feeds) -> None:
+    """The news item's old page goes to another item once its embargo lifts: the old address will lead
+    somewhere, so the move is not warned of."""
+    news = example_site / NEWS
+    news.write_text(news.read_text(encoding="utf-8").replace("\ntags:", "\nslug: paris-call-joined\ntags:", 1),
+                    encoding="utf-8")
+    (example_site / "content/news/2018-11-22-forum-joins-paris-call.md").write_text(
+        "---\ntitle: Later\ndate: 2018-11-22T09:00\n---\nIts body.\n", encoding="utf-8")
+    result = feeds("check", "--site", example_site, "--now", EXAMPLE_NOW)
+    assert result.code == 0, result.err
+    assert "has moved" not in result.err

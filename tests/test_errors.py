@@ -469,7 +469,8 @@ ERRORS = [
           "templates/static/press\\nX-Injected: 1.json: the file's name holds a control character"]),
     # aliases: an item's old addresses, each a page of the site that leads to the item's
     Case("aliases-no-page-can-have", {"content/news/moved.md": news(
-        OK_NEWS + "aliases: [posts/moved/, /x.php, /news/page/, /Feeds/x/, /a?b=1, /, /a/../b/, /a%0Ab/]\n")},
+        OK_NEWS + "aliases: [posts/moved/, /x.php, /news/page/, /Feeds/x/, /a?b=1, /, /a/../b/, /a%0Ab/, "
+                  "/news/old.html]\n")},
          ["content/news/moved.md:4: aliases: 'posts/moved/' is not written from the site's root (hint: begin it with /, "
           "as /2018/11/12/forum-joins-paris-call.html or /news/old-slug/)",
           "content/news/moved.md:4: aliases: '/x.php' is not an address a page can have: only one ending in / or .html "
@@ -481,14 +482,23 @@ ERRORS = [
           "content/news/moved.md:4: aliases: '/a?b=1' has a query or a fragment, which no page of the site can answer to",
           "content/news/moved.md:4: aliases: '/' is the front page",
           "content/news/moved.md:4: aliases: '/a/../b/' is no page's address",
-          "content/news/moved.md:4: aliases: '/a%0Ab/' is no page's address: the page's name holds a control character"]),
+          "content/news/moved.md:4: aliases: '/a%0Ab/' is no page's address: the page's name holds a control character",
+          "content/news/moved.md:4: aliases: '/news/old.html' is where the build writes its own files"]),
+    # Under a path, from the site's root: one written from the host's root would be at /newsroom/newsroom/...
+    Case("aliases-from-the-hosts-root-under-a-path", {"content/news/moved.md": news(
+        OK_NEWS + "aliases: [/newsroom/2018/moved.html, /2018/kept.html]\n")},
+         ["content/news/moved.md:4: aliases: '/newsroom/2018/moved.html' begins with the site's own path, /newsroom/: "
+          "an old address is written from the site's root (hint: write it without it, as /2018/moved.html)"],
+         unreported=("content/news/moved.md:4: aliases: '/2018/kept.html'",),
+         edits={"site.toml": ('base_url = "https://newsroom.example.org/"',
+                              'base_url = "https://newsroom.example.org/newsroom/"')}),
     Case("aliases-not-a-list", {"content/news/listed.md": news(OK_NEWS + "aliases: {old: /posts/moved/}\n")},
          ["content/news/listed.md:4: aliases: expected a list of the item's old addresses, got a mapping (hint: e.g. "
           "aliases: [/2018/11/12/forum-joins-paris-call.html])"]),
     # Two pages at one address: another item's page or old address, or a file of root/
     Case("aliases-taken", {"content/news/a.md": news(OK_NEWS + "aliases: [/old/, /news/forum-joins-paris-call/]\n"),
                            "content/news/b.md": news(OK_NEWS + "aliases: [/old/index.html, /kit/, /news/b/, /x.html/, /y.html/z/]\n"),
-                           "content/news/c.md": news(OK_NEWS + "aliases: [/y.html]\n"),
+                           "content/news/c.md": news(OK_NEWS + "aliases: [/y.html, /X.HTML, /Old/]\n"),
                            "root/kit/index.html": "<p>Press kit</p>\n", "root/x.html": "<p>x</p>\n"},
          ["content/news/a.md:4: aliases: /news/forum-joins-paris-call/ is the page of "
           "content/news/2018-11-12-forum-joins-paris-call.md (hint: leave it out: an old address is one the item no "
@@ -498,7 +508,9 @@ ERRORS = [
           "content/news/b.md:4: aliases: /kit/ is where root/ has a file or folder (hint: leave one of them out)",
           "content/news/b.md:4: aliases: /x.html/ is where root/ has a file or folder",
           "content/news/b.md:4: aliases: /news/b/ is its own page",
-          "content/news/c.md:4: aliases: /y.html is a folder of another old address (hint: leave one of them out)"],
+          "content/news/c.md:4: aliases: /y.html is a folder of another old address (hint: leave one of them out)",
+          "content/news/c.md:4: aliases: /X.HTML is where root/ has a file or folder",  # in any case
+          "content/news/c.md:4: aliases: /Old/ is already an old address of content/news/a.md"],
          unreported=("content/news/a.md:4: aliases: /old/",)),
     # root/: published at the output's root, where the build's own files may not be replaced
     Case("root-files-where-the-build-writes", {"root/index.html": "<p>mine</p>\n", "root/Robots.txt": "User-agent: *\n",
