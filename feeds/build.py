@@ -55,10 +55,11 @@ def counted(news: int, events: int) -> str:
 def load_site(site_dir: Path, options: BuildOptions = BuildOptions(), *, progress: Progress | None = None,
               cache: BuildCache | None = None) -> Loaded:
     """Read and validate everything as `options` ask; raise SiteError listing every error (and, if
-    strict, warning)."""
+    strict, warning). Without a `cache`, the site's is read and left as it is: loading writes nothing
+    (`feeds check` and `feeds ping`)."""
     progress = progress or Progress()
     config = _config(site_dir, options.base_url)
-    cache = cache or BuildCache.open(site_dir)
+    cache = cache or BuildCache.open(site_dir, read_only=True)
     with progress.phase("read"):
         look = look_at_site(site_dir)
         templates, root, found = _read_all(site_dir, config, cache, progress, look)

@@ -203,13 +203,12 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from feeds.annotations import checkout_path, github_annotation, github_command
     from feeds.build import counted, load_site, render
-    from feeds.cache import BuildCache
     from feeds.embargo import utc_text
     from feeds.parts import Fresh
 
     github = args.format == "github"
     try:
-        loaded = load_site(args.site, _options(args), cache=BuildCache.open(args.site, read_only=True))
+        loaded = load_site(args.site, _options(args))
         # The templates are tried on every page too; no file is written.
         render(loaded.site, args.site, loaded.root, Fresh(loaded.templates))
     except SiteError as error:

@@ -57,6 +57,7 @@ def test_ping_notifies_the_hub_of_every_subscription_feed(tmp_path: Path, feeds,
     folders = ["feeds/", "feeds/tags/alpha/", "feeds/tags/beta/", "feeds/tags/gamma/"]
     assert topics == sorted(BASE + folder + name for folder in folders for name in ("atom.xml", "rss.xml", "feed.json"))
     assert "accepted 12 feeds" in result.out
+    assert not (tmp_path / "site/.feeds-cache").exists()  # it reads the site, and writes nothing there
 
 
 def test_a_refusing_hub_is_an_error(tmp_path: Path, feeds, hub) -> None:
