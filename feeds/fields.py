@@ -23,7 +23,7 @@ from feeds.limits import (
     refused_problem,
     shows_nothing,
 )
-from feeds.load import Source
+from feeds.load import Source, list_items
 from feeds.model import Tag, tag_words
 from feeds.slugs import cut_at_word, slug_of
 from feeds.timezones import OutOfRange, comes_twice, day_or_moment, in_range
@@ -76,9 +76,11 @@ class Fields:
         self.meta = source.meta
         self.problems = problems
 
-    def fail(self, key: str, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> None:
-        """A problem at the line of `key`: an error unless told otherwise."""
-        self.problems.append(Problem(self.source.path, self.source.line(key), key, message, hint, severity))
+    def fail(self, key: str, message: str, hint: str = "", severity: Severity = Severity.ERROR,
+             line: int | None = None) -> None:
+        """A problem at the line of `key` (or at `line`, one of its list's): an error unless told otherwise."""
+        where = self.source.line(key) if line is None else line
+        self.problems.append(Problem(self.source.path, where, key, message, hint, severity))
 
     def text(self, key: str, required: bool = False, default: str = "") -> str:
         """A one-line text field: whitespace runs become one space (limits.one_line)."""
@@ -223,13 +225,14 @@ class Fields:
                       "e.g. aliases: [/2018/11/12/forum-joins-paris-call.html]")
             return ()
         paths: dict[str, None] = {}
-        for written in value:
+        for n, written in enumerate(value):
             if not self.checked("aliases", written):
                 continue
             try:
                 paths[alias_path(written.strip(), site_path)] = None
-            except AliasError as error:
-                self.fail("aliases", error.problem, error.hint)
+            except AliasError as error:  # at the address's own line, in a list of one a line
+                lines = _item_lines(self.source, "aliases")
+                self.fail("aliases", error.problem, error.hint, line=lines[n] if n < len(lines) else None)
         return tuple(paths)
 
     def tags_are_words(self, items: list[Any]) -> bool:
@@ -385,8 +388,9 @@ def _written(source: Source, key: str) -> str:
 def _written_items(source: Source, key: str) -> list[str]:
     """The items of a list as the writer typed them (YAML reads yes as true), "" for one that is not a
     plain value; [] when the key holds no list."""
-    document = yaml.compose("\n".join(source.front_lines), Loader=yaml.SafeLoader)
-    for key_node, value_node in document.value if isinstance(document, yaml.MappingNode) else ():
-        if key_node.value == key and isinstance(value_node, yaml.SequenceNode):
-            return [item.value if isinstance(item, yaml.ScalarNode) else "" for item in value_node.value]
-    return []
+    return [item.value if isinstance(item, yaml.ScalarNode) else "" for _, item in list_items(source, key)]
+
+
+def _item_lines(source: Source, key: str) -> list[int]:
+    """The line of each item of a list, in the file; [] when the key holds no list."""
+    return [line for line, _ in list_items(source, key)]

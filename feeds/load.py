@@ -218,6 +218,22 @@ def _parse_front_matter(text: str, first_line: int) -> tuple[Any, dict[str, int]
         loader.dispose()
 
 
+def list_items(source: Source, key: str) -> list[tuple[int, yaml.Node]]:
+    """The items of the list a key of the front matter holds, each with its line in the file, as the
+    loader composes them (asked for only to report a problem with one); [] when the key holds none."""
+    text = "\n".join(source.front_lines)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    file_line = _file_lines(text)
+    for key_node, value_node in node.value if isinstance(node, yaml.MappingNode) else ():
+        if key_node.value == key and isinstance(value_node, yaml.SequenceNode):
+            return [(file_line(item.start_mark.line) + 2, item) for item in value_node.value]  # from line 2
+    return []
+
+
 _YAML_ONLY_BREAKS = re.compile("[\u2028\u2029]")  # line breaks to YAML, shown within a line by editors
 
 
