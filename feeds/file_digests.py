@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from feeds.errors import SiteError, unreadable
-from feeds.listing import holding_folder, source_stamp, unsearchable
+from feeds.listing import holding_folder, link_status, source_stamp, unsearchable
 from feeds.render import file_digest
 
 if TYPE_CHECKING:
@@ -45,6 +45,8 @@ def found_files(files: Iterable[tuple[str, str, bool]]) -> tuple[list[FoundFile]
         except PermissionError:  # in a folder that cannot be searched, or a link leading where none may look
             if unsearchable(path):
                 refused.add(holding_folder(name))
+            elif (link := link_status(path)) is not None:  # reading it fails, and says so
+                found.append(FoundFile(path, name, True, link))
         except FileNotFoundError:  # removed since it was listed
             continue
     return found, refused

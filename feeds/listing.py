@@ -80,6 +80,8 @@ def _content_walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str], li
                 except PermissionError:  # listed, but perhaps not searched: then its items would be left out unsaid
                     if unsearchable(entry.path):
                         unreadable.add(top + prefix)
+                    elif entry.name.endswith(".md"):  # a link leading where none may look: reading it says so
+                        names.append((prefix + entry.name, True))
                 except OSError:  # a link in a loop leads nowhere, as a dangling one does
                     continue
         found += [(top + name, linked) for name, linked in sorted(names, key=lambda named: named[0].split("/"))]
@@ -142,6 +144,17 @@ def unsearchable(path: str) -> bool:
     except OSError:
         return False
     return False
+
+
+def link_status(path: str) -> os.stat_result | None:
+    """The status of a link itself, for one that leads where none may look (a file in a folder that
+    cannot be searched): the file is listed by it, and reading it fails, which is reported as for a
+    file that cannot be read, rather than left out unsaid. (A file that cannot be read is read again
+    at every build: its status is not remembered.) None when the link is gone."""
+    try:
+        return os.lstat(path)
+    except OSError:
+        return None
 
 
 def refused_folder(prefix: str, directory: str) -> str:
@@ -278,6 +291,8 @@ def list_sources(site_dir: Path) -> Listing:
         except PermissionError:  # its folder can be listed but not searched, or a link leads where none may look
             if unsearchable(path):
                 refused.add(holding_folder(name))
+            elif (link := link_status(path)) is not None:
+                files.append((name, linked, link))
         except OSError:  # removed while looking, or a link that became a loop
             continue
     return Listing(taken, tuple(files), tuple(strays), tuple(sorted(refused)))

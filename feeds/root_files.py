@@ -206,9 +206,10 @@ def _walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str], list[str]]
 
 
 def _file_or_link(path: str) -> bool | None:
-    """True when the entry at `path` is a symbolic link to a file, False when it is a file; None when
-    it is neither (a dangling link, say), or is gone. PermissionError when it cannot be looked at: the
-    folder holding it may be listed but not searched."""
+    """True when the entry at `path` is a symbolic link to a file, or to where none may look (reading it
+    then says so), False when it is a file; None when it is neither (a dangling link, say), or is
+    gone. PermissionError when it cannot be looked at: the folder holding it may be listed but not
+    searched."""
     try:
         mode = os.lstat(path).st_mode
     except PermissionError:
@@ -216,7 +217,12 @@ def _file_or_link(path: str) -> bool | None:
     except OSError:
         return None
     if stat.S_ISLNK(mode):
-        return True if os.path.isfile(path) else None
+        try:
+            return True if stat.S_ISREG(os.stat(path).st_mode) else None
+        except PermissionError:  # it leads where none may look: listed all the same, and reading it says so
+            return True
+        except OSError:  # a dangling link, or one in a loop
+            return None
     return False if stat.S_ISREG(mode) else None
 
 

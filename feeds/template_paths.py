@@ -87,6 +87,8 @@ def template_walk(directory: Path) -> tuple[list[tuple[str, bool]], list[str]]:
             except PermissionError:  # listed, but perhaps not searched: then its files would be left out unsaid
                 if unsearchable(entry.path):
                     unreadable.add(prefix)
+                else:  # a link leading where none may look: reading it says so
+                    found.append((name, True))
             except OSError:  # a link in a loop leads nowhere, as a dangling one does
                 continue
     return sorted(found, key=lambda file: file[0].split("/")), sorted(unreadable)

@@ -1276,6 +1276,7 @@ def unreadable(monkeypatch: pytest.MonkeyPatch, *paths: Path, listed: bool = Fal
 
     def guarded_open(file: Any, *args: Any, **kwargs: Any) -> Any:
         refuse(file)
+        refuse(os.path.realpath(file) if isinstance(file, (str, os.PathLike)) else file)  # where a link leads
         return real_open(file, *args, **kwargs)
 
     def guarded_scandir(path: Any = ".") -> Any:
@@ -1284,6 +1285,8 @@ def unreadable(monkeypatch: pytest.MonkeyPatch, *paths: Path, listed: bool = Fal
 
     def guarded_stat(path: Any, *args: Any, **kwargs: Any) -> Any:
         refuse(path, itself=False)  # the folder's own permissions are for all to see
+        if kwargs.get("follow_symlinks", True) and isinstance(path, (str, os.PathLike)):
+            refuse(os.path.realpath(path), itself=False)  # where a link leads
         return real_stat(path, *args, **kwargs)
 
     def guarded_lstat(path: Any, *args: Any, **kwargs: Any) -> Any:
@@ -1467,6 +1470,26 @@ def test_a_folder_that_can_be_listed_but_not_searched_is_reported_as_one_that_ca
         assert len([line for line in errors if line.startswith(f"{bad}:3: ")]) == 1
         assert [line for line in errors if not line.startswith(f"{bad}:3: ")] == [
             f"{folder}/: cannot be read: Permission denied; {held} in it would be left out {FOLDER_HINT}", said]
+    assert tree_bytes(site / "public") == before
+
+
+@pytest.mark.parametrize("linked", ["content/news/linked.md", "root/press.txt"])
+def test_a_file_linked_into_a_folder_that_cannot_be_searched_is_reported_as_one_that_cannot_be_read(
+        built, feeds, monkeypatch, linked: str) -> None:
+    """A content file or a file of root/ that is a link into a folder that can be listed but not
+    searched (chmod a-x): the link can be looked at, what it leads to cannot. Before, the file was
+    left out unsaid (and the build went on, for root/ taking the file down)."""
+    site, before = built
+    (site / "shared").mkdir()
+    (site / "shared/target").write_text(news(OK_NEWS))
+    (site / linked).parent.mkdir(exist_ok=True)
+    (site / linked).symlink_to(os.path.relpath(site / "shared/target", (site / linked).parent))
+    unreadable(monkeypatch, site / "shared", listed=True)
+    for command in ("check", "build"):
+        result = feeds(command, "--site", site, "--now", EXAMPLE_NOW)
+        assert result.code == 1 and "Traceback" not in result.err, result.err
+        assert_reported(result.err, [f"{linked}{':1' if linked.endswith('.md') else ''}: cannot be read: "
+                                     "Permission denied"])
     assert tree_bytes(site / "public") == before
 
 
