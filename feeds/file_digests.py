@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from feeds.errors import SiteError, unreadable
+from feeds.errors import Problem, unreadable
 from feeds.listing import holding_folder, link_status, source_stamp, unsearchable
 from feeds.render import file_digest
 
@@ -69,15 +69,17 @@ class DigestedFile(NamedTuple):
 
 def digest_files(taken: int, files: Sequence[FoundFile], cache: BuildCache | None, record: str,
                  measure: Callable[[str, bytes], tuple[int, int] | None] | None = None, *,
-                 folder: str) -> list[DigestedFile]:
+                 folder: str) -> tuple[list[DigestedFile], list[Problem]]:
     """Each file a look found (begun at `taken`, ns since the epoch), but one removed since: read and
     digested unless `cache` knows it unchanged (without one, every file is read), and
     `measure`d by its name and bytes as it is read. What was seen is kept in the cache's `record`
-    (see BuildCache.known_files) for the next build. A file that cannot be read is a SiteError at
-    once, named in its `folder` as the user knows it (templates, root), as site.toml is."""
+    (see BuildCache.known_files) for the next build. And a problem for each file that cannot be
+    read, named in its `folder` as the user knows it (templates, root), which is left out (and read
+    again by the next build)."""
     known = (cache.known_files(record, ((file.path, file.status) for file in files)) if cache is not None
              else [None] * len(files))
     found: list[DigestedFile] = []
+    unread: list[Problem] = []
     seen: dict[str, FileSeen] = {}
     for (path, name, _, stat), file in zip(files, known):
         if file is None:
@@ -86,7 +88,8 @@ def digest_files(taken: int, files: Sequence[FoundFile], cache: BuildCache | Non
             except FileNotFoundError:
                 continue
             except OSError as error:  # there, but not ours to read (its permissions)
-                raise SiteError([unreadable(f"{folder}/{name}", error)]) from None
+                unread.append(unreadable(f"{folder}/{name}", error))
+                continue
             file = (*source_stamp(stat), file_digest(data), measure(name, data) if measure else None)
             size = len(data)
         else:
@@ -95,4 +98,4 @@ def digest_files(taken: int, files: Sequence[FoundFile], cache: BuildCache | Non
         found.append(DigestedFile(path, name, file[4], size, file[5]))
     if cache is not None:
         cache.save_files(record, taken, seen, read=any(file is None for file in known))
-    return found
+    return found, unread

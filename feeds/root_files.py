@@ -97,14 +97,15 @@ class RootFiles:
     not_a_folder: bool
     linked: frozenset[str]  # the names of the files reached through a symbolic link (see list_root)
     unreadable: tuple[str, ...] = ()  # by their paths in root/, each with its "/" ("" for root/ itself)
+    unread: tuple[Problem, ...] = ()  # the files that cannot be read, left out of `files` (see digest_files)
 
     @cached_property
     def key(self) -> str:
         """A digest of the files by their paths in the output and their bytes, and of what is wrong
         that no file shows: something else where the folder goes, a folder linked from outside, a
-        folder that cannot be read."""
+        folder or a file that cannot be read."""
         parts = ["no folder" if self.not_a_folder else "folder", *(f"outside {name}" for name in self.outside),
-                 *(f"unreadable {name}" for name in self.unreadable)]
+                 *(f"unreadable {name}" for name in self.unreadable), *(f"unread {file.path}" for file in self.unread)]
         for file in self.files:
             parts += [file.name, file.digest]
         return digest(*parts)
@@ -112,7 +113,7 @@ class RootFiles:
     @cached_property
     def problems(self) -> tuple[Problem, ...]:
         """What is wrong with root/: a file's name that no URL can carry, a link leading out of root/, a
-        folder that cannot be read (its files would be left out, and taken down if they were
+        folder or a file that cannot be read (its files would be left out, and taken down if they were
         published), a file where the build writes one of its own but one of REPLACEABLE by its exact
         name (in any case: hosts that ignore it take either for the other), or a file where the folder
         should be."""
@@ -122,6 +123,7 @@ class RootFiles:
         problems = [Problem(f"{ROOT_DIR}/{readable_name(name)}", 0, "", "is a link leading outside root/",
                             "copy the folder into root/ instead of linking to it") for name in self.outside]
         problems += [unreadable_folder(f"{ROOT_DIR}/{readable_name(name)}", "the files") for name in self.unreadable]
+        problems += self.unread
         for file in self.files:
             name = file.name
             shown = f"{ROOT_DIR}/{readable_name(name)}"
@@ -148,9 +150,9 @@ class RootFiles:
 def read_root(listing: RootListing, cache: BuildCache) -> RootFiles:
     """root/ as `listing` found it, each file read and digested unless `cache` knows it unchanged, as
     a template file is (see feeds.file_digests)."""
-    files = digest_files(listing.taken, listing.files, cache, ROOT_FILES, folder=ROOT_DIR)
+    files, unread = digest_files(listing.taken, listing.files, cache, ROOT_FILES, folder=ROOT_DIR)
     return RootFiles(listing.folder, tuple(files), listing.outside, listing.not_a_folder,
-                     frozenset(file.name for file in listing.files if file.linked), listing.unreadable)
+                     frozenset(file.name for file in listing.files if file.linked), listing.unreadable, tuple(unread))
 
 
 def _walk(site_dir: Path) -> tuple[list[tuple[str, bool]], list[str], list[str]]:

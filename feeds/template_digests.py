@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from feeds.cache import TEMPLATE_FILES
 from feeds.dimensions import dimensions
-from feeds.errors import Problem, readable_name, unreadable_folder
+from feeds.errors import Problem, SiteError, readable_name, unreadable_folder
 from feeds.file_digests import DigestedFile, FoundFile, digest_files, found_files
 from feeds.keys import digest
 from feeds.template_paths import STATIC_DIR, template_walk
@@ -108,8 +108,10 @@ def read_templates(listing: TemplateListing, cache: BuildCache | None = None) ->
     knows it unchanged (without one, every file is read); what was seen is kept in the cache for the
     next build."""
     every = [file for files in listing.files for file in files]
-    found = {file.path: file for file in digest_files(listing.taken, every, cache, TEMPLATE_FILES, _static_dimensions,
-                                                       folder="templates")}
+    digested, unread = digest_files(listing.taken, every, cache, TEMPLATE_FILES, _static_dimensions, folder="templates")
+    if unread:  # at once, as site.toml: the templates' syntax, and the pages, are found by reading them
+        raise SiteError(unread)
+    found = {file.path: file for file in digested}
     return Templates(listing.directories,
                      tuple(tuple(found[file.path] for file in files if file.path in found) for files in listing.files),
                      frozenset(file.path for files in listing.files for file in files if file.linked),

@@ -1314,10 +1314,28 @@ def test_a_content_file_that_cannot_be_read_is_reported_with_the_other_errors(bu
     assert tree_bytes(site / "public") == before
 
 
-@pytest.mark.parametrize("name", ["templates/static/press/photo.jpg", "templates/strings/en.toml", "root/CNAME"])
-def test_a_template_static_or_root_file_that_cannot_be_read_is_reported_at_its_path(built, feeds, monkeypatch,
-                                                                                     name: str) -> None:
-    """As site.toml is, at once: the content is checked once the site's own files can be read."""
+def test_a_root_file_that_cannot_be_read_is_reported_with_the_other_errors(built, feeds, monkeypatch) -> None:
+    """root/'s files are published as they are: one that cannot be read does not keep the content from
+    being checked. Before, it was reported alone, and the content's errors at the next run."""
+    site, before = built
+    (site / "root").mkdir()
+    (site / "root/CNAME").write_bytes(b"newsroom.example.org\n")
+    (site / "content/news/bad.md").write_text(news("title: T\ndate: 2018-02-30\n"))
+    unreadable(monkeypatch, site / "root/CNAME")
+    for command in ("check", "build"):
+        result = feeds(command, "--site", site, "--now", EXAMPLE_NOW)
+        assert result.code == 1, result.err
+        assert_reported(result.err, ["content/news/bad.md:3: date: not a date or time",
+                                     "root/CNAME: cannot be read: Permission denied (hint: let the user who builds the "
+                                     "site read it: chmod a+r, or change its owner)"])
+    assert tree_bytes(site / "public") == before
+
+
+@pytest.mark.parametrize("name", ["templates/static/press/photo.jpg", "templates/strings/en.toml"])
+def test_a_template_or_static_file_that_cannot_be_read_is_reported_at_its_path(built, feeds, monkeypatch,
+                                                                               name: str) -> None:
+    """As site.toml is, at once: the content is checked once the templates, which the check of the
+    templates' syntax and the pages read, can be read."""
     site, before = built
     (site / name).parent.mkdir(parents=True, exist_ok=True)
     (site / name).write_bytes(b'latest_news = "News"\n' if name.endswith(".toml") else b"x")
