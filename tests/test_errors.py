@@ -1300,34 +1300,22 @@ def unreadable(monkeypatch: pytest.MonkeyPatch, *paths: Path, listed: bool = Fal
     monkeypatch.setattr(os, "lstat", guarded_lstat)
 
 
-def test_a_content_file_that_cannot_be_read_is_reported_with_the_other_errors(built, feeds, monkeypatch) -> None:
+@pytest.mark.parametrize("name", ["content/news/locked.md", "root/CNAME"])
+def test_a_content_or_root_file_that_cannot_be_read_is_reported_with_the_other_errors(built, feeds, monkeypatch,
+                                                                                      name: str) -> None:
+    """Neither keeps the rest from being checked: root/'s files are published as they are (before, one
+    was reported alone, and the content's errors at the next run)."""
     site, before = built
-    (site / "content/news/locked.md").write_text(news(OK_NEWS))
+    (site / name).parent.mkdir(exist_ok=True)
+    (site / name).write_text(news(OK_NEWS))
     (site / "content/news/bad.md").write_text(news("title: T\ndate: 2018-02-30\n"))
-    unreadable(monkeypatch, site / "content/news/locked.md")
+    unreadable(monkeypatch, site / name)
     for command in ("check", "build"):
         result = feeds(command, "--site", site, "--now", EXAMPLE_NOW)
         assert result.code == 1, result.err
         assert_reported(result.err, ["content/news/bad.md:3: date: not a date or time",
-                                     "content/news/locked.md:1: cannot be read: Permission denied (hint: let the user "
-                                     "who builds the site read it: chmod a+r, or change its owner)"])
-    assert tree_bytes(site / "public") == before
-
-
-def test_a_root_file_that_cannot_be_read_is_reported_with_the_other_errors(built, feeds, monkeypatch) -> None:
-    """root/'s files are published as they are: one that cannot be read does not keep the content from
-    being checked. Before, it was reported alone, and the content's errors at the next run."""
-    site, before = built
-    (site / "root").mkdir()
-    (site / "root/CNAME").write_bytes(b"newsroom.example.org\n")
-    (site / "content/news/bad.md").write_text(news("title: T\ndate: 2018-02-30\n"))
-    unreadable(monkeypatch, site / "root/CNAME")
-    for command in ("check", "build"):
-        result = feeds(command, "--site", site, "--now", EXAMPLE_NOW)
-        assert result.code == 1, result.err
-        assert_reported(result.err, ["content/news/bad.md:3: date: not a date or time",
-                                     "root/CNAME: cannot be read: Permission denied (hint: let the user who builds the "
-                                     "site read it: chmod a+r, or change its owner)"])
+                                     f"{name}{':1' if name.endswith('.md') else ''}: cannot be read: Permission denied "
+                                     "(hint: let the user who builds the site read it: chmod a+r, or change its owner)"])
     assert tree_bytes(site / "public") == before
 
 
