@@ -4,10 +4,11 @@ that cannot redirect (GitHub Pages)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from urllib.parse import unquote
 
 from feeds.errors import Problem, name_problem
+from feeds.load import Source, list_items
 from feeds.model import LIST_PAGES, Event, Item, NewsItem
 from feeds.render import TOP_LEVEL
 
@@ -83,13 +84,12 @@ def alias_file(path: str) -> str:
     return path + "index.html" if path.endswith("/") else path
 
 
-def check_aliases(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
-                  published: Iterable[str]) -> list[Problem]:
+def check_aliases(items: Iterable[Item], published: Iterable[str], line_of: Callable[[Item, str], int]) -> list[Problem]:
     """An error for each old address another item's page has, or another item's old address, or
     where a file of root/ (among the `published` files) is, or a folder of one (root/old is a file,
     and old/x/ an old address): the build could write only one. In any case: a host or disk that
     ignores it (macOS, Windows) takes one for the other. Items held back count, whose pages and old
-    addresses are kept for them."""
+    addresses are kept for them. `line_of` gives the line of an item's old address (see alias_line)."""
     items = list(items)
     if not any(item.aliases for item in items):
         return []
@@ -105,7 +105,7 @@ def check_aliases(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
     for item in items:
         for path in item.aliases:
             file = alias_file(path).casefold()
-            where = lines.get(item.source, {}).get("aliases", 1)
+            where = line_of(item, path)
             if (other := pages.get(path.casefold())) is not None:
                 whose = "its own page" if other is item else f"the page of {other.source}"
                 problems.append(Problem(item.source, where, "aliases", f"/{path} is {whose}",
@@ -120,6 +120,18 @@ def check_aliases(items: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
                 problems.append(Problem(item.source, where, "aliases", f"/{path} is a folder of another old address",
                                         "leave one of them out"))
     return problems
+
+
+def alias_line(source: Source, path: str, site_path: str) -> int | None:
+    """The line of the item's old address that gives `path`, in a list written one address a line;
+    None when the addresses are not such a list. (Asked for only to report a problem with one.)"""
+    for line, item in list_items(source, "aliases"):
+        try:
+            if isinstance(item.value, str) and alias_path(item.value.strip(), site_path) == path:
+                return line
+        except AliasError:
+            continue
+    return None
 
 
 def _folders(file: str) -> list[str]:

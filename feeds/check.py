@@ -13,14 +13,16 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import unquote
 
-from feeds.aliases import check_aliases
+from feeds.aliases import alias_line, check_aliases
 from feeds.cache import BuildCache
 from feeds.config import CONFIG_NAME, SiteConfig, setting_line
 from feeds.embargo import published_but_held, split_embargoed
 from feeds.errors import Problem, Severity, SiteError
 from feeds.ledger import Ledger, apply, read_ledger, reused_withdrawn
 from feeds.listing import Listing, leads_outside, stray_problems, unreadable_problems
+from feeds.load import Source, read_source
 from feeds.model import Event, Item, NewsItem, Site, item_path, newest_first
 from feeds.progress import Progress
 from feeds.root_files import RootFiles
@@ -84,7 +86,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems += placing
         problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
         files = _published_as_is(templates, root)
-        problems += check_aliases([*shown, *embargoed], lines, files)
+        problems += check_aliases([*shown, *embargoed], files, partial(_alias_line, site_dir, config, lines))
         problems += lint_timely(shown, lines, now, config.timezone) + lint_images(shown, lines, files, config)
         problems += lint_moved(shown, embargoed, lines, config.id_domain, config.id_path)
         problems += lint_setting_images(config, files, partial(setting_line, site_dir))
@@ -123,6 +125,14 @@ def _drafts_warnings_apart(problems: list[Problem], drafts: set[str]) -> list[Pr
     which --strict lets pass: they hold back nothing that is published."""
     return [replace(p, severity=Severity.DRAFT_WARNING) if not p.is_error and p.path in drafts else p
             for p in problems]
+
+
+def _alias_line(site_dir: Path, config: SiteConfig, lines: Mapping[str, Mapping[str, int]], item: Item,
+                path: str) -> int:
+    """The line of an item's old address that gives `path` (see aliases.alias_line), else of its key."""
+    source = read_source(site_dir / item.source, site_dir)
+    found = alias_line(source, path, unquote(config.id_path)) if isinstance(source, Source) else None
+    return found or lines.get(item.source, {}).get("aliases", 1)
 
 
 def _text_of(path: Path) -> str:

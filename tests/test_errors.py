@@ -494,9 +494,12 @@ ERRORS = [
                               'base_url = "https://newsroom.example.org/newsroom/"')}),
     # In a list of one address a line, each is reported at its own
     Case("aliases-a-line-each", {"content/news/listed-apart.md": news(OK_NEWS + "aliases:\n  - /kept/\n  - /x.php\n"
-                                                                                "  - /a/../b/\n")},
+                                                                                "  - /a/../b/\n"),
+                                 "content/news/taken-apart.md": news(OK_NEWS + "aliases:\n  - /fine/\n"
+                                                                               "  - /news/forum-joins-paris-call\n")},
          ["content/news/listed-apart.md:6: aliases: '/x.php' is not an address a page can have",
-          "content/news/listed-apart.md:7: aliases: '/a/../b/' is no page's address"]),
+          "content/news/listed-apart.md:7: aliases: '/a/../b/' is no page's address",
+          "content/news/taken-apart.md:6: aliases: /news/forum-joins-paris-call/ is the page of "]),
     Case("aliases-not-a-list", {"content/news/listed.md": news(OK_NEWS + "aliases: {old: /posts/moved/}\n")},
          ["content/news/listed.md:4: aliases: expected a list of the item's old addresses, got a mapping (hint: e.g. "
           "aliases: [/2018/11/12/forum-joins-paris-call.html])"]),
