@@ -146,6 +146,17 @@ def machine() -> str:
             f"Python {platform.python_version()}" + (f", {' '.join(hugo)}" if hugo else ""))
 
 
+def compiled() -> None:
+    """feeds' modules compiled to bytecode, as `pip install` leaves them: each command timed starts
+    Python anew, which would otherwise compile the modules it imports from their source at every
+    start where bytecode is not written (PYTHONDONTWRITEBYTECODE), about 0.05 s of a no-change rebuild."""
+    import compileall
+
+    import feeds
+
+    compileall.compile_dir(Path(feeds.__file__).parent, quiet=1)
+
+
 def main() -> None:
     arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     arguments.add_argument("sizes", nargs="*", type=int, default=[1000, 10000], metavar="N")
@@ -155,6 +166,7 @@ def main() -> None:
     arguments.add_argument("--peers", type=Path, help="the Hugo/Pelican harness, to time Hugo on the same corpus")
     args = arguments.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    compiled()
     rows = []
     for n in args.sizes:
         rows.append(measure(n, args.runs, args.work.absolute(), args.peers))
