@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from feeds.errors import Problem, unreadable
-from feeds.listing import holding_folder, link_status, source_stamp, unsearchable
+from feeds.listing import file_status, source_stamp
 from feeds.render import file_digest
 
 if TYPE_CHECKING:
@@ -35,20 +35,17 @@ class FoundFile(NamedTuple):
 def found_files(files: Iterable[tuple[str, str, bool]]) -> tuple[list[FoundFile], set[str]]:
     """Each file, by its path, name and whether it is reached through a link, with its status now; one
     removed since it was listed is left out. And the folders, by name with their "/" ("" for the
-    top), that were listed but cannot be searched (see listing.unsearchable): their files, which
+    top), that were listed but cannot be searched (see listing.file_status): their files, which
     cannot be looked at, would be left out unsaid."""
     found = []
     refused: set[str] = set()
     for path, name, linked in files:
         try:
-            found.append(FoundFile(path, name, linked, os.stat(path)))
-        except PermissionError:  # in a folder that cannot be searched, or a link leading where none may look
-            if unsearchable(path):
-                refused.add(holding_folder(name))
-            elif (link := link_status(path)) is not None:  # reading it fails, and says so
-                found.append(FoundFile(path, name, True, link))
+            status = file_status(path, name, refused)
         except FileNotFoundError:  # removed since it was listed
             continue
+        if status is not None:
+            found.append(FoundFile(path, name, linked, status))
     return found, refused
 
 

@@ -146,15 +146,23 @@ def unsearchable(path: str) -> bool:
     return False
 
 
-def link_status(path: str) -> os.stat_result | None:
-    """The status of a link itself, for one that leads where none may look (a file in a folder that
-    cannot be searched): the file is listed by it, and reading it fails, which is reported as for a
-    file that cannot be read, rather than left out unsaid. (A file that cannot be read is read again
-    at every build: its status is not remembered.) None when the link is gone."""
+def file_status(path: str, name: str, refused: set[str]) -> os.stat_result | None:
+    """A listed file's status now, through a link if it is one; errors other than a refusal (the file
+    gone) are the caller's. Where looking is refused: when the file itself cannot be looked at, the
+    folder holding it was listed but cannot be searched, and goes into `refused` by its name in the
+    walk (see holding_folder), as its files would be left out unsaid (None); else a link leads where
+    none may look, and its own status stands for the file, whose reading then fails and says so. (A
+    file that cannot be read is read again at every build: its status is not remembered.)"""
     try:
-        return os.lstat(path)
-    except OSError:
-        return None
+        return os.stat(path)
+    except PermissionError:
+        try:
+            return os.lstat(path)
+        except PermissionError:
+            refused.add(holding_folder(name))
+        except OSError:  # gone since
+            pass
+    return None
 
 
 def refused_folder(prefix: str, directory: str) -> str:
@@ -285,14 +293,10 @@ def list_sources(site_dir: Path) -> Listing:
     names, strays, unreadable = _content_walk(site_dir)
     refused = set(unreadable)
     for name, linked in names:
-        path = os.path.join(site_dir, name)
         try:
-            files.append((name, linked, os.stat(path)))
-        except PermissionError:  # its folder can be listed but not searched, or a link leads where none may look
-            if unsearchable(path):
-                refused.add(holding_folder(name))
-            elif (link := link_status(path)) is not None:
-                files.append((name, linked, link))
+            status = file_status(os.path.join(site_dir, name), name, refused)
         except OSError:  # removed while looking, or a link that became a loop
             continue
+        if status is not None:
+            files.append((name, linked, status))
     return Listing(taken, tuple(files), tuple(strays), tuple(sorted(refused)))

@@ -190,4 +190,3 @@ def revised(items: tuple[Item, ...], limit: int,
     since = public_since(items[limit - 1]).astimezone(timezone.utc)  # each older item became public before
     found = [items[n] for n in changed(items, limit, since)]
     return tuple(heapq.nsmallest(limit, found, key=lambda item: (-item.updated_at.timestamp(), item.id)))
-
