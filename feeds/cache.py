@@ -77,8 +77,9 @@ class FileRecord:
 class OutputRecord:
     """What the last build wrote into an output directory, and the key it was rendered from.
 
-    `stamps` describe the tree now at `output`; `spare` the previous one, kept beside it as the
-    starting point of the next build.
+    `stamps` describe the tree now at `output`, and `folders` the modification time of each of its
+    folders (see feeds.last_output); `spare` the previous tree, kept beside it as the starting point
+    of the next build.
     """
 
     key: str
@@ -89,6 +90,7 @@ class OutputRecord:
     window: tuple[datetime, datetime] | None = None  # while `now` is in [from, until), outputs are the same (None: every moment counts)
     result: Any = None  # what the build reported
     spare_exact: bool = False  # `spare` is known to describe the spare tree exactly (see BuildCache.private)
+    folders: dict[str, int | None] = field(default_factory=dict)  # by path from `output`, "" itself
 
 
 @dataclass

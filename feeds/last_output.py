@@ -1,6 +1,7 @@
 """What the build cache knows of the last build into an output directory (its OutputRecord): the key
-it was rendered from, a digest of its inputs, the span of time in which `now` changes nothing and
-each file's stamp, so that a build whose inputs or key and output tree are unchanged writes nothing;
+it was rendered from, a digest of its inputs, the span of time in which `now` changes nothing, each
+file's stamp and each folder's modification time, so that a build whose inputs or key and output
+tree are unchanged writes nothing;
 and the stamps of the spare tree beside it (see feeds.write.new_tree), which the next build brings
 up to date rather than writing a whole tree."""
 
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from feeds.cache import OUTPUT_RECORD, BuildCache, OutputRecord
-from feeds.write import Stamp
+from feeds.write import Stamp, file_stat
 
 
 @dataclass(frozen=True)
@@ -86,25 +87,37 @@ class LastOutput:
             spare, exact = last.stamps, self.cache.private
         else:
             spare, exact = last.spare, last.spare_exact
+        folders = {} if self.cache.private else folder_times(self.output, stamps)  # a private cache never looks
         self.cache.write(OUTPUT_RECORD, OutputRecord(key, str(self.output.absolute()), stamps, spare, inputs, window,
-                                                     result, exact))
+                                                     result, exact, folders))
 
 
 def _untouched(record: OutputRecord, output: Path) -> bool:
-    return {path: stamp[1:] for path, stamp in record.stamps.items()} == output_stats(output)
+    """Whether the tree at `output` is as the last build left it: each of its files as stamped, and
+    each of its folders as old as it was, which adding, removing or renaming anything in the folder
+    would have made it. (Walking the tree, listing every folder, takes twice as long: 0.17 s
+    against 0.09 s at 10,000 items.)"""
+    if not record.folders:  # a private cache's record, kept without them
+        return False
+    root = str(output)
+    return (all(_modified(f"{root}/{folder}") == modified for folder, modified in record.folders.items())
+            and all(file_stat(f"{root}/{path}") == stamp[1:] for path, stamp in record.stamps.items()))
 
 
-def output_stats(root: Path) -> dict[str, tuple[int, int, int]]:
-    """Size, modification time and inode of every file under root, by path relative to root."""
-    stats: dict[str, tuple[int, int, int]] = {}
-    pending = [("", str(root))] if root.is_dir() else []
-    while pending:
-        prefix, directory = pending.pop()
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((prefix + entry.name + "/", entry.path))
-                else:
-                    st = entry.stat()
-                    stats[prefix + entry.name] = (st.st_size, st.st_mtime_ns, st.st_ino)
-    return stats
+def folder_times(output: Path, stamps: dict[str, Stamp]) -> dict[str, int | None]:
+    """The modification time of `output` ("") and of each folder in it that holds a file of `stamps`."""
+    folders = {""}
+    for path in stamps:
+        folder = os.path.dirname(path)
+        while folder not in folders:
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    root = str(output)
+    return {folder: _modified(f"{root}/{folder}") for folder in sorted(folders)}
+
+
+def _modified(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except (FileNotFoundError, NotADirectoryError):
+        return None

@@ -133,7 +133,7 @@ class Tree:
         """Put the file in unless the same bytes are there already; its stamp in the tree."""
         digest = file.digest
         old = self.known.get(file.path)  # a known path was checked when its file was first written
-        if old is not None and old[0] == digest and (self.exact or _stat(_joined(self.root, file.path)) == old[1:]):
+        if old is not None and old[0] == digest and (self.exact or file_stat(_joined(self.root, file.path)) == old[1:]):
             return old
         target = _joined(self.root, file.path)
         parent = os.path.dirname(target)
@@ -243,10 +243,11 @@ def _linked(source: str, target: str) -> bool:
     return True
 
 
-def _stat(path: str) -> tuple[int, int, int] | None:
+def file_stat(path: str) -> tuple[int, int, int] | None:
+    """A file's size, modification time and inode, as its Stamp holds them; None if there is none."""
     try:
         st = os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # gone, or a file stands where a folder was
         return None
     return st.st_size, st.st_mtime_ns, st.st_ino
 

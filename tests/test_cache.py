@@ -260,6 +260,33 @@ def test_a_hand_edited_output_is_rebuilt(site: Path, build) -> None:
     assert build(site) == before
 
 
+def _stray_file(public: Path) -> None:
+    (public / "news/forum-joins-paris-call/notes.txt").write_text("left behind", encoding="utf-8")
+
+
+def _stray_folder(public: Path) -> None:
+    (public / "events/annual-gathering-2018/old").mkdir()
+
+
+def _page_deleted(public: Path) -> None:
+    (public / "tags/paris-call/index.html").unlink()
+
+
+def _page_made_a_folder(public: Path) -> None:
+    (public / "tags/paris-call/index.html").unlink()
+    (public / "tags/paris-call/index.html").mkdir()
+
+
+@pytest.mark.parametrize("tamper", [_stray_file, _stray_folder, _page_deleted, _page_made_a_folder])
+def test_any_change_to_the_output_tree_alone_is_undone_by_the_next_build(site: Path, build, tamper) -> None:
+    """A build that changes nothing checks that the tree is as it left it, every file and folder."""
+    before = build(site)
+    tamper(site / "public")
+    assert build(site) == before
+    assert not (site / "public/news/forum-joins-paris-call/notes.txt").exists()
+    assert not (site / "public/events/annual-gathering-2018/old").exists()
+
+
 def test_drafts_flag_is_part_of_the_key(site: Path, build, tmp_path: Path) -> None:
     (site / "content/news/2018-11-01-draft.md").write_text(
         "---\ntitle: Not yet\ndate: 2018-11-01\ndraft: true\n---\n\nSoon.\n", encoding="utf-8")
