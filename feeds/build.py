@@ -12,15 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from feeds.cache import CACHE_DIR, BuildCache
-from feeds.check import Found, Loaded, validate_site
 from feeds.config import CONFIG_NAME, SettingsError, SiteConfig, load_config
 from feeds.errors import Problem, SiteError, how_many
-from feeds.inputs import BuildOptions, Look, look_at_site
+from feeds.inputs import LEDGER_NAME, BuildOptions, Found, Look, look_at_site
 from feeds.last_output import LastOutput
-from feeds.ledger import LEDGER_NAME
 from feeds.listing import FILE_MANAGER_LITTER, Listing, leads_outside, source_files
-from feeds.load import read_source
-from feeds.model import Item, Site
 from feeds.moments import moment_window
 from feeds.progress import Progress
 from feeds.root_files import REPLACEABLE, ROOT_DIR, RootFiles, read_root
@@ -28,6 +24,8 @@ from feeds.template_digests import Templates, read_templates
 from feeds.write import Stamp, UnsafePath, new_tree, write_file
 
 if TYPE_CHECKING:
+    from feeds.check import Loaded
+    from feeds.model import Item, Site
     from feeds.parts import Fresh, Parts
     from feeds.render import Output
 
@@ -57,6 +55,8 @@ def load_site(site_dir: Path, options: BuildOptions = BuildOptions(), *, progres
     """Read and validate everything as `options` ask; raise SiteError listing every error (and, if
     strict, warning). Without a `cache`, the site's is read and left as it is: loading writes nothing
     (`feeds check` and `feeds ping`)."""
+    from feeds.check import validate_site
+
     progress = progress or Progress()
     config = _config(site_dir, options.base_url)
     cache = cache or BuildCache.open(site_dir, read_only=True)
@@ -131,6 +131,9 @@ def build(site_dir: Path, output: Path, options: BuildOptions = BuildOptions(), 
         if options.strict and any(warning.fails_strict for warning in unchanged.warnings):
             raise SiteError(list(unchanged.warnings))
         return unchanged  # type: ignore[no-any-return]
+    # Imported here, with the parsers and the model they bring: a build that changes nothing needs none.
+    from feeds.check import validate_site
+
     try:
         loaded = validate_site(site_dir, config, found, now=moment, drafts=options.drafts, strict=options.strict,
                                progress=progress, cache=cache, listing=look.content, templates=templates, root=root)
@@ -287,6 +290,8 @@ def _config(site_dir: Path, base_url: str | None) -> SiteConfig:
 
 def _content_problems(site_dir: Path, config: SiteConfig | None) -> list[Problem]:
     """What is wrong in the content files against these settings; without settings, which cannot be read."""
+    from feeds.load import read_source
+
     if config is None:
         sources = (read_source(site_dir / name, site_dir, linked=linked) for name, linked in source_files(site_dir))
         return [found for found in sources if isinstance(found, Problem)]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from feeds.aliases import alias_line, check_aliases
@@ -20,6 +20,7 @@ from feeds.cache import BuildCache
 from feeds.config import CONFIG_NAME, SiteConfig, setting_line
 from feeds.embargo import published_but_held, split_embargoed
 from feeds.errors import Problem, Severity, SiteError
+from feeds.inputs import Found
 from feeds.ledger import Ledger, apply, read_ledger, reused_withdrawn
 from feeds.listing import Listing, leads_outside, stray_problems, unreadable_problems
 from feeds.load import Source, read_source
@@ -35,15 +36,6 @@ if TYPE_CHECKING:
     from feeds.parse import Parsed
 
 _PLACINGS = "placings"  # kept between builds: the ledger read, and each item's placing in it (see ledger.apply)
-
-
-class Found(NamedTuple):
-    """A content file as the build found it."""
-
-    key: str  # in the cache
-    name: str  # its path relative to the site directory
-    data: bytes | None  # its bytes; None when the cache knew the file and it was not read, or it cannot be read
-    linked: bool  # reached through a symbolic link
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from feeds.errors import Problem
-from feeds.ledger import Ledger
-from feeds.model import Item
+
+if TYPE_CHECKING:
+    from feeds.ledger import Ledger
+    from feeds.model import Item
 
 
 def is_public(item: Item, now: datetime) -> bool:

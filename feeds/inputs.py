@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from feeds.listing import Listing, list_sources
 from feeds.root_files import RootListing, list_root
 from feeds.template_digests import TemplateListing, list_templates
 from feeds.template_paths import template_dirs
+
+LEDGER_NAME = "published.json"  # the ledger (see feeds.ledger): written by the build, read by the next as an input
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,15 @@ class Look:
     content: Listing
     templates: TemplateListing
     root: RootListing
+
+
+class Found(NamedTuple):
+    """A content file of the look as the build read it."""
+
+    key: str  # in the cache
+    name: str  # its path relative to the site directory
+    data: bytes | None  # its bytes; None when the cache knew the file and it was not read, or it cannot be read
+    linked: bool  # reached through a symbolic link
 
 
 def look_at_site(site_dir: Path) -> Look:

@@ -16,10 +16,9 @@ from typing import NamedTuple
 from feeds.errors import Problem, SiteError
 from feeds.fields import absolute_uri
 from feeds.ids import tag_uri, uid_of
+from feeds.inputs import LEDGER_NAME
 from feeds.limits import refused_problem
 from feeds.model import Event, Item
-
-LEDGER_NAME = "published.json"
 
 
 class LedgerEntry(NamedTuple):

@@ -8,8 +8,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
-from tqdm import tqdm
-
 T = TypeVar("T")
 
 BAR_THRESHOLD = 100  # content files; smaller builds finish before a bar would tell anyone anything
@@ -35,4 +33,7 @@ class Progress:
         """The items, with a bar drawn on stderr while they are gone through, for long builds."""
         if not self.bar or len(items) < BAR_THRESHOLD:
             return items
+        # Imported here: a build that changes nothing draws no bar.
+        from tqdm import tqdm
+
         return tqdm(items, desc=label, unit="file", leave=False, file=sys.stderr, dynamic_ncols=True)

@@ -28,9 +28,8 @@ from feeds.config import CONFIG_NAME
 from feeds.embargo import utc_text
 from feeds.errors import SiteError, how_many
 from feeds.file_digests import file_stamps
-from feeds.inputs import BuildOptions, Look
+from feeds.inputs import LEDGER_NAME, BuildOptions, Look
 from feeds.last_output import LastOutput
-from feeds.ledger import LEDGER_NAME
 from feeds.listing import Listing, list_sources, source_stamp
 from feeds.preview_server import Handler, PreviewServer, PreviewServer6
 from feeds.root_files import list_root

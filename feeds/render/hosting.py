@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from feeds.addresses import uri_path
 from feeds.embargo import utc_text
 from feeds.mediatypes import content_type, hosts_guess
-from feeds.model import Site
 from feeds.render import Output, OutputFile
+
+if TYPE_CHECKING:
+    from feeds.model import Site
 
 HEADERS_PATH = "_headers"
 NEXT_LIFT_PATH = "next-lift.txt"
