@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from feeds.cache import CACHE_DIR, BuildCache
-from feeds.config import CONFIG_NAME, SettingsError, SiteConfig, load_config
+from feeds.config import CONFIG_NAME, SettingsError, load_config
 from feeds.errors import Problem, SiteError, how_many
 from feeds.inputs import LEDGER_NAME, BuildOptions, Found, Look, look_at_site
 from feeds.last_output import LastOutput
@@ -20,6 +20,7 @@ from feeds.listing import FILE_MANAGER_LITTER, Listing, leads_outside, source_fi
 from feeds.moments import moment_window
 from feeds.progress import Progress
 from feeds.root_files import REPLACEABLE, ROOT_DIR, RootFiles, read_root
+from feeds.settings import SiteConfig
 from feeds.template_digests import Templates, read_templates
 from feeds.write import Stamp, UnsafePath, new_tree, write_file
 

@@ -27,10 +27,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from feeds.config import SiteConfig
 from feeds.keys import digest, settings_key, software_key, source_prefix
 from feeds.listing import Listing, source_stamp
 from feeds.moments import moment_key
+from feeds.settings import SiteConfig
 from feeds.write import Stamp, write_stream
 
 if TYPE_CHECKING:

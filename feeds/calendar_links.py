@@ -9,11 +9,11 @@ from functools import cached_property, lru_cache
 from itertools import accumulate
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title, place
 from feeds.model import Event, Site
 from feeds.recurrence import first_occurrence
 from feeds.render.channels import SITE_FOLDER, tag_folder
+from feeds.settings import SiteConfig
 from feeds.strings import Strings
 
 CALENDAR_NAME = "events.ics"  # the subscribable calendar's file, in the site's feeds folder and in each tag's

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 from feeds.aliases import alias_line, check_aliases
 from feeds.cache import BuildCache
-from feeds.config import CONFIG_NAME, SiteConfig, setting_line
+from feeds.config import CONFIG_NAME, setting_line
 from feeds.embargo import published_but_held, split_embargoed
 from feeds.errors import Problem, Severity, SiteError
 from feeds.inputs import Found
@@ -27,6 +27,7 @@ from feeds.load import Source, read_source
 from feeds.model import Event, Item, NewsItem, Site, item_path, newest_first
 from feeds.progress import Progress
 from feeds.root_files import RootFiles
+from feeds.settings import SiteConfig
 from feeds.strings import Strings, load_strings, untranslated
 from feeds.template_digests import Templates
 from feeds.template_paths import template_dirs

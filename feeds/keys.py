@@ -11,9 +11,9 @@ from importlib import metadata
 from pathlib import Path
 
 from feeds import __version__
-from feeds.config import SiteConfig
+from feeds.settings import SiteConfig
 
-CACHE_FORMAT = 6  # raise when the layout of what .feeds-cache/ stores changes
+CACHE_FORMAT = 7  # raise when the layout of what .feeds-cache/ stores changes
 # Where a folder of the system's IANA zone data says which data it holds: Linux's, and macOS's.
 _ZONE_DATA_NAMES = ("tzdata.zi", "+VERSION")
 # Libraries whose version changes what an item or a page holds.

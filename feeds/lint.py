@@ -8,11 +8,12 @@ from datetime import datetime, tzinfo
 from urllib.parse import unquote
 
 from feeds import markup
-from feeds.config import CONFIG_NAME, SiteConfig
+from feeds.config import CONFIG_NAME
 from feeds.errors import Problem, Severity
 from feeds.load import Source
 from feeds.model import Event, Item, NewsItem, Status, item_path
 from feeds.new import PLACEHOLDER, an_hour_on
+from feeds.settings import SiteConfig
 from feeds.validate import slug_from_name
 
 SUMMARY_LIMIT = 300  # characters; feed readers and search results show less than this

@@ -15,7 +15,6 @@ from heapq import merge
 from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
-from feeds.config import Person, SiteConfig
 from feeds.recurrence import (
     Occurrence,
     Recurrence,
@@ -23,6 +22,7 @@ from feeds.recurrence import (
     last_end,
     occurrences,
 )
+from feeds.settings import Person, SiteConfig
 from feeds.strings import Strings
 from feeds.timezones import comes_twice, instant
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from feeds.config import SiteConfig
 from feeds.errors import Problem
 from feeds.lint import lint_item
 from feeds.load import read_source
 from feeds.model import Item
 from feeds.pool import spread
+from feeds.settings import SiteConfig
 from feeds.validate import event, news_item
 
 

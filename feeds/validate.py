@@ -8,7 +8,6 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from feeds.config import Person, SiteConfig
 from feeds.errors import Problem, Severity
 from feeds.fields import Fields, describe
 from feeds.ids import tag_uri, uid_of
@@ -25,6 +24,7 @@ from feeds.load import Source
 from feeds.markup import first_paragraph, lead, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status, Tag, item_path
 from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence, unsure_date
+from feeds.settings import Person, SiteConfig
 from feeds.slugs import cut_at_word, slug_of
 from feeds.timezones import comes_twice, instant, zone_hint, zone_or_none
 

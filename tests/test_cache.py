@@ -881,7 +881,7 @@ def test_a_series_date_that_ends_moves_its_page_on_despite_the_cache(site: Path,
 def test_a_tags_name_changed_by_one_item_follows_on_every_page_and_feed(site: Path, build, tmp_path: Path) -> None:
     """A tag goes by the way most of its items write it: an edit to one item can rename it on pages
     and in feeds that do not show that item."""
-    from feeds.config import PageSettings
+    from feeds.settings import PageSettings
 
     for n in range(PageSettings.per_page + 1):  # a second tag page, showing the oldest item only
         written = "Policy Papers" if n % 2 else "policy-papers"  # one more of these

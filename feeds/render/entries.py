@@ -11,7 +11,6 @@ from html import escape
 from urllib.parse import urlsplit
 
 from feeds.addresses import readable_address
-from feeds.config import SiteConfig
 from feeds.event_status import banner, calendar_title, place
 from feeds.languages import direction
 from feeds.links import absolutize
@@ -21,6 +20,7 @@ from feeds.model import Event, Item, NewsItem, Site
 from feeds.render import Output
 from feeds.render.channels import last_change, public_since
 from feeds.render.when import local_start, series_last
+from feeds.settings import SiteConfig
 from feeds.strings import Strings
 from feeds.timezones import on_the_clock
 

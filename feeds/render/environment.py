@@ -24,7 +24,6 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from feeds.addresses import readable_address
-from feeds.config import site_path
 from feeds.event_status import banner
 from feeds.languages import direction
 from feeds.listing import litter
@@ -33,6 +32,7 @@ from feeds.model import Event, Item
 from feeds.recurrence import Occurrence, occurrences
 from feeds.render.images import ImageSizes, image_sizes
 from feeds.render.when import event_dates, event_zone, series_last
+from feeds.settings import site_path
 from feeds.strings import Strings
 from feeds.template_digests import Templates
 from feeds.template_paths import BUILTIN_PREFIX, MACROS, builtin_templates

@@ -23,7 +23,6 @@ from feeds.calendar_links import (
     event_text,
     tag_calendar_path,
 )
-from feeds.config import Person, SiteConfig
 from feeds.event_status import banner, calendar_title, ical_status, place, venue
 from feeds.ids import uid_of
 from feeds.languages import direction
@@ -35,6 +34,7 @@ from feeds.recurrence import length_on_the_clock, series_end
 from feeds.render import JoinedFile, Output, OutputFile
 from feeds.render.ics_text import PlainText, plain, to_ical
 from feeds.render.vtimezone import vtimezone_ical
+from feeds.settings import Person, SiteConfig
 from feeds.timezones import comes_twice
 
 __all__ = ["EventPart", "EventText", "event_part", "render_calendar"]

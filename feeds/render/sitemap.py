@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from feeds.config import SiteConfig
 from feeds.model import Site
 from feeds.render import OutputFile
+from feeds.settings import SiteConfig
 
 SITEMAP_PATH = "sitemap.xml"
 SITEMAPS_FOLDER = "sitemaps/"  # where the sitemaps of an index go
