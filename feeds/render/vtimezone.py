@@ -103,27 +103,30 @@ class _Timezone(Timezone):  # type: ignore[misc]
 
 class _Ending(tzinfo):
     """A time zone whose offsets end after `end` (wall-clock time), as zoneinfo's end at the year 9999:
-    asking for one raises OverflowError, and the moment asked for is kept."""
+    asking for one raises OverflowError, and the moment asked for is kept.
+
+    It is asked only about times on its own clock (icalendar's search makes them with it), and hands
+    them to the zone as they are: a ZoneInfo reads a time's wall clock and fold, never its tzinfo. The
+    search asks a thousand times a definition, and moving each time to the zone took 0.45 s of the
+    calendars' time at 10,000 items.
+    """
 
     def __init__(self, zone: tzinfo, end: datetime) -> None:
-        self.zone, self.end = zone, end
+        self.zone, self.end = zone, end.replace(tzinfo=self)
         self.refused: datetime | None = None
 
     def utcoffset(self, dt: datetime | None) -> timedelta | None:
         assert dt is not None
-        wall = dt.replace(tzinfo=None)
-        if wall > self.end:
-            self.refused = wall
-            raise OverflowError(f"{wall} is past the end of the range")
-        return self.zone.utcoffset(dt.replace(tzinfo=self.zone))
+        if dt > self.end:  # on the same tzinfo: compared by wall clock alone
+            self.refused = dt.replace(tzinfo=None)
+            raise OverflowError(f"{self.refused} is past the end of the range")
+        return self.zone.utcoffset(dt)
 
     def dst(self, dt: datetime | None) -> timedelta | None:
-        assert dt is not None
-        return self.zone.dst(dt.replace(tzinfo=self.zone))
+        return self.zone.dst(dt)
 
     def tzname(self, dt: datetime | None) -> str | None:
-        assert dt is not None
-        return self.zone.tzname(dt.replace(tzinfo=self.zone))
+        return self.zone.tzname(dt)
 
 
 def _onsets(observance: Any) -> list[datetime]:
