@@ -112,7 +112,7 @@ _CODE_SPAN_OR_COMMENT = re.compile(r"(`+).*?\1|<!--.*?-->")
 
 def _template_tags(body: str) -> list[tuple[int, str]]:
     """Each template's tag the body writes outside code and comments, with its line in the body (from 1)."""
-    if "{{" not in body and "{%" not in body:
+    if "{" not in body:  # one character, found by memchr: several times faster than two
         return []
     tagged = [(number, text) for number, text in enumerate(body.split("\n"), 1) if _TEMPLATE_TAG.search(text)]
     code = markup.code_block_lines(body) if tagged else set()

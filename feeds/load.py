@@ -105,7 +105,8 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return not_utf8(shown, data, error)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # one character, found by memchr: several times faster than the two of "\r\n"
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return Problem(shown, 1, "", "the file is empty", _LAYOUT)
     bad = refused_character(text)

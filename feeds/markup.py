@@ -285,7 +285,7 @@ _MORE = re.compile(r"<!--\s*more\s*-->")
 def lead(markdown: str) -> str:
     """The plain text of what the body writes before its first <!--more-->, or "" without one (a
     divider shown as code divides nothing)."""
-    if "<!--" not in markdown or not _MORE.search(markdown):
+    if "<" not in markdown or not _MORE.search(markdown):  # one character, found by memchr: faster than four
         return ""
     raw = commonmark.to_html(markdown, options=_OPTIONS, extensions=_EXTENSIONS)
     divider = _MORE.search(raw)  # as raw HTML, not in code, where it is written &lt;!--more--&gt;
