@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from feeds.cache import OUTPUT_RECORD, BuildCache, OutputRecord
-from feeds.write import Stamp, file_stat
+from feeds.write import Stamp, file_stat, folders_above
 
 
 @dataclass(frozen=True)
@@ -106,14 +106,8 @@ def _untouched(record: OutputRecord, output: Path) -> bool:
 
 def folder_times(output: Path, stamps: dict[str, Stamp]) -> dict[str, int | None]:
     """The modification time of `output` ("") and of each folder in it that holds a file of `stamps`."""
-    folders = {""}
-    for path in stamps:
-        folder = os.path.dirname(path)
-        while folder not in folders:
-            folders.add(folder)
-            folder = os.path.dirname(folder)
     root = str(output)
-    return {folder: _modified(f"{root}/{folder}") for folder in sorted(folders)}
+    return {folder: _modified(f"{root}/{folder}") for folder in sorted({"", *folders_above(stamps)})}
 
 
 def _modified(path: str) -> int | None:

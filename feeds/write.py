@@ -9,7 +9,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -171,7 +171,7 @@ class Tree:
 
     def _remove_unwanted(self, wanted: set[str]) -> None:
         """Remove every file and folder of the tree that holds no wanted file."""
-        folders = {_joined(self.root, folder) for folder in _folders(wanted)}
+        folders = {_joined(self.root, folder) for folder in folders_above(wanted)}
         targets = {_joined(self.root, path) for path in wanted}
         pending = [self.root]
         while pending:
@@ -187,7 +187,7 @@ class Tree:
         """Remove every known file that is not wanted, with the folders that hold no wanted file,
         without walking the tree."""
         unwanted = self.known.keys() - wanted
-        folders = _folders(wanted) if unwanted else set()
+        folders = folders_above(wanted) if unwanted else set()
         for path in sorted(unwanted):
             top = path  # the highest folder above it that holds no wanted file, or the file itself
             while (above := os.path.dirname(top)) and above not in folders:
@@ -198,7 +198,7 @@ class Tree:
             self.made.clear()  # a folder this process made may be gone
 
 
-def _folders(paths: set[str]) -> set[str]:
+def folders_above(paths: Iterable[str]) -> set[str]:
     """Every folder above these relative paths, at any depth."""
     folders: set[str] = set()
     for path in paths:
