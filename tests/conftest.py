@@ -19,6 +19,8 @@ from feeds.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_NOW = "2018-11-20T12:00:00+01:00"  # between the announcement and the Annual Gathering
+# The built sites and their server, fixtures the site tests share (tests/site_newsroom.py).
+pytest_plugins = ("site_newsroom",)
 
 
 @contextlib.contextmanager

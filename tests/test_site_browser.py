@@ -16,7 +16,7 @@ import icalendar
 import pytest
 from conftest import EXAMPLE_NOW, loopback, with_news_photo
 from playwright.sync_api import Browser, Page, Route, sync_playwright
-from site_newsroom import BuiltSite, built_sites, html_pages, served  # noqa: F401 - the fixtures
+from site_newsroom import BuiltSite, html_pages
 
 TESTS = Path(__file__).resolve().parent
 AXE = TESTS / "node/node_modules/axe-core/axe.min.js"

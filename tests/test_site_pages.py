@@ -22,12 +22,10 @@ from conftest import (
     with_event_photo,
     with_news_photo,
 )
-from site_newsroom import (  # noqa: F401 - the fixture
+from site_newsroom import (
     EVENT_COUNT,
     LARGE_NOW,
     NEWS_COUNT,
-    BuiltSite,
-    built_sites,
     html_pages,
 )
 

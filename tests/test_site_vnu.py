@@ -8,7 +8,7 @@ from pathlib import Path
 
 import lxml.html
 from conftest import EXAMPLE_NOW
-from site_newsroom import BuiltSite, built_sites, html_pages  # noqa: F401 - the fixture
+from site_newsroom import BuiltSite, html_pages
 
 VNU = Path(__file__).resolve().parent / "node/node_modules/vnu-jar/build/dist/vnu.jar"
 
