@@ -3,7 +3,7 @@ validated against the event's start, and the occurrences they give."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from itertools import islice
@@ -62,6 +62,10 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
         # The day the rule takes from start, said outright: clients on ical.js (Thunderbird, Nextcloud)
         # otherwise move it to 1 March in other years, where RFC 5545 skips those years.
         parts.update(BYMONTH=[2], BYMONTHDAY=[29])
+    if "WKST" not in parts and _weeks_count(parts):
+        # The week start said outright: RFC 5545 makes it Monday, Outlook Sunday (MS-OXCICAL), and a
+        # fortnightly rule on Tuesdays and Sundays then falls on other Sundays there.
+        parts["WKST"] = ["MO"]
     canonical = parts.to_ical().decode()
     try:
         series = _rule(canonical, start)
@@ -89,6 +93,13 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
         if isinstance(start, datetime) else ()
     return Recurrence(canonical, excluded, starts[-1], next(start for start in reversed(starts) if start not in left_out),
                       unsure)
+
+
+def _weeks_count(parts: Mapping[str, list[Any]]) -> bool:
+    """Whether the day a week starts on changes the rule's dates (RFC 5545 section 3.3.10): a weekly
+    rule of several days every other week or more, or a yearly rule by week number."""
+    weekly = parts["FREQ"][0] == "WEEKLY" and parts.get("INTERVAL", [1])[0] > 1 and len(parts.get("BYDAY", [])) > 1
+    return weekly or "BYWEEKNO" in parts
 
 
 def unsure_date(recurrence: Recurrence) -> tuple[str, str] | None:

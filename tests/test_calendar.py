@@ -1057,6 +1057,31 @@ def test_a_series_that_begins_at_a_time_that_happens_twice_keeps_its_wall_time(e
         moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z") for moment in later]
 
 
+def test_a_fortnightly_series_of_several_weekdays_says_its_week_start(example_site: Path, feeds) -> None:
+    """Which Sunday follows a Tuesday every other week depends on the day weeks start on: Monday by
+    RFC 5545, Sunday where a rule does not say (Outlook, by MS-OXCICAL). The rule says it, so a
+    reader of either default lands every date where the page and ical.js do."""
+    (example_site / "content/events/fortnightly.md").write_text(
+        "---\ntitle: Fortnightly\ndate: 2018-10-01\nstart: 2027-05-04T10:00\nend: 2027-05-04T11:00\n"
+        "rrule: FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU;COUNT=6\nlocation: Geneva\n---\nX.\n")
+    assert feeds("build", "--site", example_site, "--now", NOW).code == 0
+    from dateutil.rrule import SU, rrulestr
+
+    ics = example_site / "public/events/fortnightly/event.ics"
+    [vevent] = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    start = vevent.decoded("DTSTART")
+    days = ["2027-05-04", "2027-05-09", "2027-05-18", "2027-05-23", "2027-06-01", "2027-06-06"]
+    [read] = read_with_icaljs(ics)["events"]
+    assert [o["start"][:10] for o in read["occurrences"]] == days
+    page = lxml.html.parse(str(example_site / "public/events/fortnightly/index.html")).getroot()
+    google = _link(page, "https://calendar.google.com/calendar/render?action=TEMPLATE")
+    for rule in (vevent["RRULE"].to_ical().decode(), google["recur"].removeprefix("RRULE:")):
+        sunday_first = rrulestr(rule, dtstart=start.replace(tzinfo=None))
+        if "WKST" not in rule:  # what a reader whose weeks start on Sunday makes of it
+            sunday_first = sunday_first.replace(wkst=SU)
+        assert [f"{wall:%Y-%m-%d}" for wall in sunday_first] == days, rule
+
+
 def test_a_timed_series_until_a_date_takes_place_on_that_date(tmp_path: Path) -> None:
     """UNTIL given as a date for a timed series means the whole of its last day: a weekly 10:00
     meeting until 18 December meets on the 18th too, in every client and on its page."""
