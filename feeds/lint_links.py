@@ -153,7 +153,7 @@ def _outside(written: str, base_path: str, pages: set[str], files: set[str]) -> 
     if path in files:
         verb = "leads to"
     elif section in _LISTS_AND_FEEDS or section in (NewsItem.section, Event.section) and (
-            slug in ("", LIST_PAGES) or item_path(section, slug) in pages):  # a list's pages, or an item's
+            slug in (*_LIST_FIRST, LIST_PAGES) or item_path(section, slug) in pages):  # a list's pages, or an item's
         verb = "links to"
     else:
         return None  # the host's other pages (/about/, /news/2018/) are no concern of the site's
@@ -166,6 +166,7 @@ def _outside(written: str, base_path: str, pages: set[str], files: set[str]) -> 
 # The folders of the output that hold only what the build makes, whatever the items (see feeds.render.TOP_LEVEL)
 _LISTS_AND_FEEDS = ("tags", "archive", SITE_FOLDER.rstrip("/"))
 _ITEM_FILES = {"", "index.html", "event.ics"}  # what an item's folder holds
+_LIST_FIRST = ("", "index.html")  # after news/ or events/: the list's first page (its others are under LIST_PAGES)
 
 
 def _content_file(path: str, pages_of_files: Mapping[str, set[str]]) -> tuple[str, str]:
@@ -188,7 +189,7 @@ def _dead_end(path: str, pages: set[str], held_until: Mapping[str, datetime | No
             return None
         return f"leads to {path}, which is no file of the site", "put the file under templates/static/"
     slug, _, inside = rest.partition("/")
-    if section not in (NewsItem.section, Event.section) or not slug:
+    if section not in (NewsItem.section, Event.section) or slug in _LIST_FIRST:
         return None  # the site's lists and feeds, which the build makes whatever the items
     page = item_path(section, slug)
     if page not in pages:

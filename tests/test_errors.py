@@ -755,9 +755,10 @@ WARNINGS = [
          [("content/events/soon.md:4: warning: date: is not given, so the event is dated by its start (or an earlier "
            "updated:), 2018-12-01")]),
     Case("link-to-no-page", {"content/news/linking.md": news(OK_NEWS, "See [this](../renamed/), [that](/news/forum-joins-paris-call/), [the meeting](../../events/%61nnual-gathering-2018/event.ics)"
-                                                                  ", [the archive](../../archive/) and [its second page](../page/2/).\n")},
+                                                                  ", [the archive](../../archive/) and [its second page](../page/2/).\n\n"
+                                                                  "[All news](../index.html) and [every event](../../events/index.html)\n")},
          ["content/news/linking.md:5: warning: body: links to news/renamed/, which is no page of the site"],
-         unreported=("content/news/linking.md:5: warning: body: links to news/page/",)),
+         unreported=("content/news/linking.md:5: warning: body: links to news/page/", "content/news/linking.md:7:")),
     # A slug mistyped or cut short: the hint names the page meant; one like no page gets the general hint
     Case("link-to-a-page-nearly-named", {"content/news/near.md": news(OK_NEWS, "[The gathering](../../events/annual-gathering2018/), "
                                                                       "[the call](../forum-joins/) and [gone](../zzz/).\n")},
@@ -827,7 +828,7 @@ WARNINGS = [
     # items are; the host's own pages, and the site's written with its path, are not
     Case("lists-and-feeds-from-the-hosts-root-under-a-path",
          {"content/news/linking.md": news(OK_NEWS, "See [all news](/news/), [the events](/events),\n"
-                                                   "[older news](/news/page/2/) and [Paris Call](/tags/paris-call/).\n"
+                                                   "[older news](/news/page/2/), [Paris Call](/tags/paris-call/) and [every event](/events/index.html).\n"
                                                    "\n[The archive](/archive/2/), [the feed](/feeds/atom.xml) and "
                                                    "[the calendar](/feeds/events.ics)\n"
                                                    "\n[Home](/), [the host's](/index.html), [its tags](/taglist/), "
@@ -837,6 +838,7 @@ WARNINGS = [
           "/newsroom/news/)",
           "content/news/linking.md:5: warning: body: links to /events, outside the site",
           "content/news/linking.md:6: warning: body: links to /news/page/2/, outside the site",
+          "content/news/linking.md:6: warning: body: links to /events/index.html, outside the site",
           "content/news/linking.md:6: warning: body: links to /tags/paris-call/, outside the site, which is under "
           "/newsroom/ (hint: write the address from the item's page, ../../tags/paris-call/, or from the host's root "
           "with the site's path, /newsroom/tags/paris-call/)",
