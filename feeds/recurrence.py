@@ -128,6 +128,51 @@ def unsure_date(recurrence: Recurrence) -> tuple[str, str] | None:
     return problem, hint
 
 
+def skipped_periods(recurrence: Recurrence, start: date | datetime) -> tuple[str, str] | None:
+    """The problem and hint of a monthly or yearly series that skips some of its months or years,
+    which lack its day (the 31st, 29 February, a fifth Friday), or None. RFC 5545 skips them, as
+    Google, Apple and ical.js do; Outlook puts a date on the month's last day, or its last such
+    weekday, since its patterns count no further than "last": the two read different dates."""
+    from icalendar import vRecur
+
+    parts = vRecur.from_ical(recurrence.rule)
+    freq = parts["FREQ"][0]
+    if freq not in ("MONTHLY", "YEARLY") or _DATE_PARTS - {"BYMONTH", "BYMONTHDAY", "BYDAY"} & parts.keys():
+        return None
+    fifth = next((day for day in parts.get("BYDAY", []) if day.relative == 5), None)
+    days = parts.get("BYMONTHDAY", [] if "BYDAY" in parts else [start.day])
+    if fifth is None and not (len(days) == 1 and days[0] >= 29):
+        return None
+    yearly = freq == "YEARLY"
+    taken = {(s.year, 0 if yearly else s.month) for s in _starts(_rule(recurrence.rule, start), start)}
+    months = parts.get("BYMONTH", range(1, 13))
+    step, last = parts.get("INTERVAL", [1])[0], recurrence.last_start
+    periods = ([(year, 0) for year in range(start.year, last.year + 1, step)] if yearly else
+               [(n // 12, n % 12 + 1) for n in range(start.year * 12 + start.month - 1, last.year * 12 + last.month, step)
+                if n % 12 + 1 in months])
+    skipped = [period for period in periods if period not in taken]
+    if not skipped:
+        return None
+    named = [f"{year}" if yearly else f"{date(year, month, 1):%B %Y}" for year, month in skipped]
+    which = named[0] + (f" and {len(named) - 1} more of its {'years' if yearly else 'months'}" if len(named) > 1 else "")
+    if fifth is not None:
+        weekday = _WEEKDAYS[fifth.weekday]
+        what, outlook = f"the fifth {weekday} of the month", f"the month's last {weekday}"
+        hint = f"for the last {weekday} of every month, write BYDAY=-1{fifth.weekday}; else choose a week every month has"
+    elif yearly:
+        what, outlook = "29 February", "28 February"
+        hint = "for 29 February in leap years alone, add INTERVAL=4 to the rule"
+    else:
+        what, outlook = f"the {days[0]}th" if days[0] < 31 else "the 31st", "the month's last day"
+        hint = "for the last day of every month, write BYMONTHDAY=-1 and start on a month's last day"
+    return (f"its dates fall on {what}, which {which} lack{'s' if len(named) == 1 else ''}: most calendar apps skip "
+            f"{'it' if len(named) == 1 else 'them'}, as RFC 5545 says, and Outlook puts a date on {outlook}", hint)
+
+
+_WEEKDAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday", "SA": "Saturday",
+             "SU": "Sunday"}
+
+
 def _window(first: datetime, last: datetime) -> str:
     """The wall times a change of the clocks skips or has twice, from `first` up to `last`: 02:00–03:00."""
     clock = _clock(first, last)

@@ -23,7 +23,13 @@ from feeds.links import absolutize, image_paths, site_paths
 from feeds.load import Source
 from feeds.markup import first_paragraph, lead, to_html, to_plain_text
 from feeds.model import Event, Location, NewsItem, Status, Tag, item_path
-from feeds.recurrence import Recurrence, RecurrenceError, parse_recurrence, unsure_date
+from feeds.recurrence import (
+    Recurrence,
+    RecurrenceError,
+    parse_recurrence,
+    skipped_periods,
+    unsure_date,
+)
 from feeds.settings import Person, SiteConfig
 from feeds.slugs import cut_at_word, slug_of
 from feeds.timezones import comes_twice, instant, zone_hint, zone_or_none
@@ -271,8 +277,9 @@ def _recurrence(f: Fields, start: date | datetime | None) -> Recurrence | None:
     except RecurrenceError as error:
         f.fail(error.key, error.message, error.hint)
         return None
-    if (unsure := unsure_date(recurrence)) is not None:
-        f.fail("rrule", *unsure, Severity.WARNING)
+    for apart in (unsure_date(recurrence), skipped_periods(recurrence, start)):  # what calendar apps read apart
+        if apart is not None:
+            f.fail("rrule", *apart, Severity.WARNING)
     return recurrence
 
 

@@ -984,6 +984,35 @@ WARNINGS = [
          ["content/events/gap.md:7: warning: rrule: its date of 2030-10-06 at 02:15 is skipped in Australia/Lord_Howe "
           "as the clocks go forward: calendar apps disagree whether it is 01:45 or 02:45 (hint: choose a time outside "
           "02:00–02:30 on the night the clocks change)"]),
+    # A day some months or years lack: RFC 5545 skips them, Outlook takes the month's last day (or last such weekday)
+    Case("series-on-a-day-some-months-lack", {
+        "content/events/m31.md": news("title: E\ndate: 2018-11-01\nstart: 2027-01-31T10:00\nend: 2027-01-31T11:00\n"
+                                      "rrule: FREQ=MONTHLY;COUNT=4\nlocation: Bern\n"),
+        "content/events/m30.md": news("title: E\ndate: 2018-11-01\nstart: 2027-01-30T10:00\nend: 2027-01-30T11:00\n"
+                                      "rrule: FREQ=MONTHLY;INTERVAL=2;COUNT=6\nlocation: Bern\n"),  # every month it meets has a 30th
+        "content/events/last.md": news("title: E\ndate: 2018-11-01\nstart: 2027-01-31T10:00\nend: 2027-01-31T11:00\n"
+                                       "rrule: FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=4\nlocation: Bern\n"),
+        "content/events/y31.md": news("title: E\ndate: 2018-11-01\nstart: 2027-01-31T10:00\nend: 2027-01-31T11:00\n"
+                                      "rrule: FREQ=YEARLY;COUNT=4\nlocation: Bern\n")},
+         ["content/events/m31.md:6: warning: rrule: its dates fall on the 31st, which February 2027 and 2 more of its "
+          "months lack: most calendar apps skip them, as RFC 5545 says, and Outlook puts a date on the month's last day "
+          "(hint: for the last day of every month, write BYMONTHDAY=-1 and start on a month's last day)"],
+         unreported=("content/events/m30.md", "content/events/last.md", "content/events/y31.md")),
+    Case("series-on-29-february", {
+        "content/events/yearly.md": news("title: E\ndate: 2018-11-01\nstart: 2028-02-29\nrrule: FREQ=YEARLY;COUNT=2\n"
+                                         "location: Bern\n"),
+        "content/events/leap.md": news("title: E\ndate: 2018-11-01\nstart: 2028-02-29\n"
+                                       "rrule: FREQ=YEARLY;INTERVAL=4;COUNT=3\nlocation: Bern\n")},
+         ["content/events/yearly.md:5: warning: rrule: its dates fall on 29 February, which 2029 and 2 more of its years "
+          "lack: most calendar apps skip them, as RFC 5545 says, and Outlook puts a date on 28 February (hint: for "
+          "29 February in leap years alone, add INTERVAL=4 to the rule)"],
+         unreported=("content/events/leap.md",)),
+    Case("series-on-a-fifth-weekday", {"content/events/fifth.md": news(
+        "title: E\ndate: 2018-11-01\nstart: 2027-01-29T10:00\nend: 2027-01-29T11:00\nrrule: FREQ=MONTHLY;BYDAY=5FR;COUNT=2\n"
+        "location: Bern\n")},
+         ["content/events/fifth.md:6: warning: rrule: its dates fall on the fifth Friday of the month, which February "
+          "2027 and 1 more of its months lack: most calendar apps skip them, as RFC 5545 says, and Outlook puts a date on the month's last Friday "
+          "(hint: for the last Friday of every month, write BYDAY=-1FR; else choose a week every month has)"]),
     # Weekly on Sundays at 02:30 in Zurich for three years meets every change of the clocks: one warning says how
     # many dates, not excluded, are at such a time, and which come first
     Case("series-dates-skipped-and-twice", {"content/events/weekly.md": news(
