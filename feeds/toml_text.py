@@ -38,7 +38,7 @@ def parse_toml(shown: str, text: str, hint: str) -> dict[str, Any] | Problem:
             return Problem(shown, line, "", "TOML syntax: the quote that begins the text on this line is not closed",
                            'end the text with the same quote mark on the same line, title = "..."; a text of '
                            'several lines is written between triple quotes, """..."""')
-        return toml_syntax(shown, error, hint)
+        return _given_twice(shown, text, error) or toml_syntax(shown, error, hint)
     except RecursionError:  # tomllib reads nested arrays and tables by recursing
         return Problem(shown, 0, "", "TOML syntax: nested too deeply to be read", hint)
 
@@ -56,6 +56,37 @@ def _unclosed_quote(text: str, error: tomllib.TOMLDecodeError) -> int | None:
         # The last such line: the text left open runs to the end (one above it would have ended at its line).
         return next((n for n, written in reversed(list(enumerate(lines, 1))) if _QUOTE_LEFT_OPEN.match(written)), None)
     return None
+
+
+def _given_twice(shown: str, text: str, error: tomllib.TOMLDecodeError) -> Problem | None:
+    """A key or a table given a second time, at that line, named and with the line of the first, as
+    front matter says it; None for any other error (tomllib says "Cannot overwrite a value", or names
+    the table as a Python tuple)."""
+    match = re.fullmatch(r"(?:Cannot overwrite a value|Cannot declare \(.*\) twice) \(at line (\d+), column \d+\)",
+                         str(error))
+    if match is None:
+        return None
+    line = int(match[1])
+    names = _names(text.splitlines()[:line])
+    if len(names) < line or names[-1] is None:
+        return None
+    first = names.index(names[-1]) + 1
+    return Problem(shown, line, names[-1][1], f"given twice (first on line {first})" if first < line else "given twice",
+                   "keep one of them")
+
+
+def _names(lines: list[str]) -> list[tuple[str, str] | None]:
+    """What each line names: a table by its header, a key with its table's name before it, or nothing."""
+    table, names = "", []
+    for written in lines:
+        if header := _TABLE_HEADER.match(written):
+            table = header[1]
+            names.append(("table", table))
+        elif key := _KEY.match(written):
+            names.append(("key", f"{table}.{key[1]}" if table else key[1]))
+        else:
+            names.append(None)
+    return names
 
 
 def _key_before(text: str, end: int) -> str:

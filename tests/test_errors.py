@@ -550,6 +550,13 @@ ERRORS = [
                                                                   b'base_url = "https://newsroom.example.org/"\n'},
          ["site.toml:2: not UTF-8: byte 0xfc at offset 26"]),
     Case("site-toml-syntax", {}, ["site.toml:12: TOML syntax"], edits={"site.toml": ("limit = 20", "limit = = 20")}),
+    # A key or a table given twice: named, with the line of the first, as in front matter (tomllib names neither)
+    Case("site-toml-key-given-twice", {}, ["site.toml:14: feeds.limit: given twice (first on line 12) (hint: keep one "
+                                           "of them)"],
+         edits={"site.toml": ("include_events = true", "include_events = true\nlimit = 30")}),
+    Case("ui-strings-key-given-twice", {"templates/strings/en.toml": 'by = "By {author}"\n[dates]\nby = "x"\n'
+                                                                       '[other]\n[dates]\n'},
+         ["templates/strings/en.toml:5: dates: given twice (first on line 2)"]),
     # tomllib says "Illegal character '\n'" at the line's end, or "Unterminated string" at the document's
     Case("site-toml-quote-left-open", {}, ['site.toml:2: TOML syntax: the quote that begins the text on this line is '
                                            'not closed (hint: end the text with the same quote mark on the same line'],
