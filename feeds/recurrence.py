@@ -39,6 +39,8 @@ class Recurrence:
     last_kept: date | datetime
     # Its later starts, not excluded, at a wall time its zone skips or has twice as the clocks change
     unsure_starts: tuple[datetime, ...] = ()
+    # Its starts, not excluded, of dates that run over a change of the clocks (22:00 to 04:00 as summer time ends)
+    spanning_starts: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,9 @@ class Occurrence:
 _DATE_PARTS = {"BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY"}
 
 
-def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurrence:
-    """Validate front matter `rrule` (see feeds.rrule_checks) and `exdate` against the event's start;
-    raise RecurrenceError."""
+def parse_recurrence(rule: Any, exdates: Any, start: date | datetime, length: timedelta | None = None) -> Recurrence:
+    """Validate front matter `rrule` (see feeds.rrule_checks) and `exdate` against the event's start, each
+    date lasting `length` on the clock (a timed event's: see length_on_the_clock); raise RecurrenceError."""
     parts = checked_parts(rule)
     if "UNTIL" in parts:
         parts["UNTIL"] = [_until(parts["UNTIL"][0], start)]
@@ -89,10 +91,11 @@ def parse_recurrence(rule: Any, exdates: Any, start: date | datetime) -> Recurre
         raise RecurrenceError("exdate", "leaves out every date of the series", "a series needs one date at least; "
                               "to call the event off, set status: cancelled")
     left_out = set(excluded)
-    unsure = tuple(later for later in starts[1:] if comes_twice(later) and later not in left_out) \
-        if isinstance(start, datetime) else ()
-    return Recurrence(canonical, excluded, starts[-1], next(start for start in reversed(starts) if start not in left_out),
-                      unsure)
+    kept = [begin for begin in starts if begin not in left_out]
+    unsure = tuple(later for later in kept if later != start and comes_twice(later)) if isinstance(start, datetime) else ()
+    spanning = tuple(begin for begin in kept if offset_of(begin) != offset_of(begin + length)) \
+        if isinstance(start, datetime) and length else ()
+    return Recurrence(canonical, excluded, starts[-1], kept[-1], unsure, spanning)
 
 
 def _weeks_count(parts: Mapping[str, list[Any]]) -> bool:
@@ -126,6 +129,25 @@ def unsure_date(recurrence: Recurrence) -> tuple[str, str] | None:
         problem += (f"; {len(others)} more of its dates {'is' if len(others) == 1 else 'are'} at a time the clocks "
                     f"skip or have twice: {_and(named)}")
     return problem, hint
+
+
+def spanning_date(recurrence: Recurrence, length: timedelta) -> tuple[str, str] | None:
+    """The problem and hint of a series' dates that run over a change of the clocks, each `length` long
+    on the clock, or None: the first told in full, then how many more there are. Each date lasts as
+    long on the clock as the first, as its page gives it and ical.js reads it; RFC 5545 counts the
+    hours of its length exactly, so that apps that follow it end such a date an hour early or late."""
+    if not recurrence.spanning_starts:
+        return None
+    begin, *others = recurrence.spanning_starts
+    exact = (begin.astimezone(timezone.utc) + length).astimezone(begin.tzinfo)
+    problem = (f"its date of {begin:%Y-%m-%d}, {begin:%H:%M} to {begin + length:%H:%M}, runs over a change of the "
+               f"clocks in {begin.tzinfo}: calendar apps that count its hours exactly, as RFC 5545 says, end it at "
+               f"{exact:%H:%M}")
+    if others:
+        named = [f"{other:%Y-%m-%d}" for other in others[:2]] + ([f"{len(others) - 2} more"] if len(others) > 2 else [])
+        problem += f"; {len(others)} more of its dates {'does' if len(others) == 1 else 'do'}: {_and(named)}"
+    return problem, ("leave such a date out with exdate: and write it as an event of its own, or choose times "
+                     "that the clocks do not change between")
 
 
 def skipped_periods(recurrence: Recurrence, start: date | datetime) -> tuple[str, str] | None:

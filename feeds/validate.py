@@ -28,6 +28,7 @@ from feeds.recurrence import (
     RecurrenceError,
     parse_recurrence,
     skipped_periods,
+    spanning_date,
     unsure_date,
 )
 from feeds.settings import Person, SiteConfig
@@ -196,7 +197,7 @@ def event(source: Source, config: SiteConfig, problems: list[Problem]) -> Event 
     common = _common(f, config, default_date=instant(start, zone) if start else None, zone=zone,
                      date_required=False)
     status = _status(f)
-    recurrence = _recurrence(f, start)
+    recurrence = _recurrence(f, start, end)
     previous_start = _in_zone(f.moment("previous_start", zone), zone)
     made_id = _tag_uri(config, common, Event.section)
     given_id, given_uid = f.feed_id("id", made_id), f.text("uid")
@@ -260,7 +261,7 @@ def _status(f: Fields) -> Status:
         return Status.CONFIRMED
 
 
-def _recurrence(f: Fields, start: date | datetime | None) -> Recurrence | None:
+def _recurrence(f: Fields, start: date | datetime | None, end: date | datetime | None) -> Recurrence | None:
     if f.meta.get("rrule") is None:
         if f.meta.get("exdate") is not None:
             f.fail("exdate", "needs an rrule", "exdate leaves occurrences out of a repeating event")
@@ -272,14 +273,18 @@ def _recurrence(f: Fields, start: date | datetime | None) -> Recurrence | None:
                "clocks go back: calendars read a series' start on the clock, as the first",
                "start it at another time, or write this date as an event of its own")
         return None
+    # Each date's length on the clock of the start's zone (as feeds.recurrence.length_on_the_clock)
+    length = end.astimezone(start.tzinfo) - start if isinstance(start, datetime) and isinstance(end, datetime) else None
     try:
-        recurrence = parse_recurrence(f.meta["rrule"], f.meta.get("exdate"), start)
+        recurrence = parse_recurrence(f.meta["rrule"], f.meta.get("exdate"), start, length)
     except RecurrenceError as error:
         f.fail(error.key, error.message, error.hint)
         return None
-    for apart in (unsure_date(recurrence), skipped_periods(recurrence, start)):  # what calendar apps read apart
-        if apart is not None:
-            f.fail("rrule", *apart, Severity.WARNING)
+    read_apart = (unsure_date(recurrence), spanning_date(recurrence, length) if length else None,
+                  skipped_periods(recurrence, start))
+    for problem in read_apart:  # the dates calendar apps read apart
+        if problem is not None:
+            f.fail("rrule", *problem, Severity.WARNING)
     return recurrence
 
 

@@ -991,6 +991,23 @@ WARNINGS = [
          ["content/events/gap.md:7: warning: rrule: its date of 2030-10-06 at 02:15 is skipped in Australia/Lord_Howe "
           "as the clocks go forward: calendar apps disagree whether it is 01:45 or 02:45 (hint: choose a time outside "
           "02:00–02:30 on the night the clocks change)"]),
+    # A date from 22:00 to 04:00 on the night the clocks change lasts 6 hours on the clock, as its page says and
+    # ical.js reads it, where RFC 5545 counts DURATION's hours exactly; the daytime series never meets a change
+    Case("series-date-over-a-change-of-the-clocks", {
+        "content/events/night.md": news("title: E\ndate: 2018-11-01\nstart: 2027-10-30T22:00\nend: 2027-10-31T04:00\n"
+                                        "rrule: FREQ=WEEKLY;COUNT=3\nlocation: Bern\n"),
+        "content/events/weekly.md": news("title: E\ndate: 2018-11-01\nstart: 2027-01-02T22:00\nend: 2027-01-03T04:00\n"
+                                         "rrule: FREQ=WEEKLY;COUNT=60\nlocation: Bern\n"),
+        "content/events/daytime.md": news("title: E\ndate: 2018-11-01\nstart: 2027-10-30T10:00\nend: 2027-10-30T12:00\n"
+                                          "rrule: FREQ=WEEKLY;COUNT=60\nlocation: Bern\n")},
+         ["content/events/night.md:6: warning: rrule: its date of 2027-10-30, 22:00 to 04:00, runs over a change of the "
+          "clocks in Europe/Zurich: calendar apps that count its hours exactly, as RFC 5545 says, end it at 03:00 (hint: "
+          "leave such a date out with exdate: and write it as an event of its own, or choose times that the clocks do "
+          "not change between)",
+          "content/events/weekly.md:6: warning: rrule: its date of 2027-03-27, 22:00 to 04:00, runs over a change of "
+          "the clocks in Europe/Zurich: calendar apps that count its hours exactly, as RFC 5545 says, end it at 05:00; "
+          "1 more of its dates does: 2027-10-30 (hint:"],
+         unreported=("content/events/daytime.md",)),
     # A day some months or years lack: RFC 5545 skips them, Outlook takes the month's last day (or last such weekday)
     Case("series-on-a-day-some-months-lack", {
         "content/events/m31.md": news("title: E\ndate: 2018-11-01\nstart: 2027-01-31T10:00\nend: 2027-01-31T11:00\n"
