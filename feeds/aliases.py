@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from feeds.errors import Problem, name_problem
 from feeds.load import Source, list_items
-from feeds.model import LIST_PAGES, Event, Item, NewsItem
+from feeds.model import LIST_PAGES, Claim, Event, Item, NewsItem
 from feeds.render import TOP_LEVEL
 
 # The folders of the build's own pages in which an old address may be: an item's page by its old slug.
@@ -84,18 +84,23 @@ def alias_file(path: str) -> str:
     return path + "index.html" if path.endswith("/") else path
 
 
-def check_aliases(items: Iterable[Item], published: Iterable[str], line_of: Callable[[Item, str], int]) -> list[Problem]:
+def check_aliases(items: Iterable[Item | Claim], published: Iterable[str],
+                  line_of: Callable[[Item | Claim, str], int]) -> list[Problem]:
     """An error for each old address another item's page has, or another item's old address, or
     where a file of root/ (among the `published` files) is, or a folder of one (root/old is a file,
     and old/x/ an old address): the build could write only one. In any case: a host or disk that
     ignores it (macOS, Windows) takes one for the other. Items held back count, whose pages and old
-    addresses are kept for them. `line_of` gives the line of an item's old address (see alias_line)."""
+    addresses are kept for them, and what files with errors claim (see Claim). `line_of` gives the
+    line of an item's old address (see alias_line)."""
     items = list(items)
     if not any(item.aliases for item in items):
         return []
-    pages = {item.path.casefold(): item for item in items}
+    pages: dict[str, Item | Claim] = {}  # each page by its first item (check_unique reports a second)
+    for item in items:
+        if item.path:  # a claim's is "" after a problem
+            pages.setdefault(item.path.casefold(), item)
     published = {file.casefold() for file in published}
-    taken: dict[str, Item] = {}  # each old address's file, in any case, by the item that has it first
+    taken: dict[str, Item | Claim] = {}  # each old address's file, in any case, by the item that has it first
     for item in items:
         for path in item.aliases:
             taken.setdefault(alias_file(path).casefold(), item)

@@ -24,7 +24,7 @@ from feeds.inputs import Found
 from feeds.ledger import Ledger, apply, read_ledger, reused_withdrawn
 from feeds.listing import Listing, leads_outside, stray_problems, unreadable_problems
 from feeds.load import Source, read_source
-from feeds.model import Event, Item, NewsItem, Site, item_path, newest_first
+from feeds.model import Claim, Event, Item, NewsItem, Site, item_path, newest_first
 from feeds.progress import Progress
 from feeds.root_files import RootFiles
 from feeds.settings import SiteConfig
@@ -70,16 +70,19 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems = [problem for result in parsed for problem in result.problems]
         problems += stray_problems(listing.strays) + unreadable_problems(listing.unreadable) + list(templates.problems)
         items = [result.item for result in parsed if result.item is not None]
+        # What the files with errors would take, which the checks across items take too (see Claim)
+        claims = [result.claim for result in parsed if result.claim is not None and (drafts or not result.claim.draft)]
         lines = {result.item.source: result.lines for result in parsed if result.item is not None}
+        lines |= {claim.source: result.lines for result in parsed if (claim := result.claim) is not None}
         recorded = read_ledger(site_dir)
         # The items published from a folder that cannot be read are not gone: the folder is reported.
         present = [file.name for file in found] + [entry.path for entry in recorded.entries
                                                    if entry.path.startswith(listing.unreadable)]
         shown, embargoed, ledger, placing = _place(items, recorded, present, now, drafts, lines, config, cache)
         problems += placing
-        problems += check_unique([*shown, *embargoed], lines) + check_tags(shown, lines)
+        problems += check_unique([*shown, *embargoed, *claims], lines) + check_tags(shown, lines)
         files = _published_as_is(templates, root)
-        problems += check_aliases([*shown, *embargoed], files, partial(_alias_line, site_dir, config, lines))
+        problems += check_aliases([*shown, *embargoed, *claims], files, partial(_alias_line, site_dir, config, lines))
         problems += lint_timely(shown, lines, now, config.timezone) + lint_images(shown, lines, files, config)
         problems += lint_moved(shown, embargoed, lines, config.id_domain, config.id_path)
         problems += lint_setting_images(config, files, partial(setting_line, site_dir))
@@ -120,7 +123,7 @@ def _drafts_warnings_apart(problems: list[Problem], drafts: set[str]) -> list[Pr
             for p in problems]
 
 
-def _alias_line(site_dir: Path, config: SiteConfig, lines: Mapping[str, Mapping[str, int]], item: Item,
+def _alias_line(site_dir: Path, config: SiteConfig, lines: Mapping[str, Mapping[str, int]], item: Item | Claim,
                 path: str) -> int:
     """The line of an item's old address that gives `path` (see aliases.alias_line), else of its key."""
     source = read_source(site_dir / item.source, site_dir)

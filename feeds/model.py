@@ -107,6 +107,22 @@ def item_path(section: str, slug: str) -> str:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """What a content file with errors would take that no other item may share, of what it gives
+    without a problem of its own: its page (its slug's), the id and UID it gives, its old addresses.
+    Checked with the items' (feeds.unique, feeds.aliases), so that one run reports every error: a
+    file's bad date hides no slug that another file has. An id or UID it would make is made from its
+    slug, whose page is checked."""
+
+    source: str
+    path: str  # "" when its slug has a problem
+    id: str
+    uid: str
+    aliases: tuple[str, ...]
+    draft: bool
+
+
+@dataclass(frozen=True)
 class Location:
     name: str
     address: str = ""

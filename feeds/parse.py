@@ -8,10 +8,10 @@ from typing import NamedTuple
 from feeds.errors import Problem
 from feeds.lint import lint_item
 from feeds.load import read_source
-from feeds.model import Item
+from feeds.model import Claim, Item
 from feeds.pool import spread
 from feeds.settings import SiteConfig
-from feeds.validate import event, news_item
+from feeds.validate import claim_of, event, news_item
 
 
 class Parsed(NamedTuple):
@@ -20,6 +20,7 @@ class Parsed(NamedTuple):
     item: Item | None  # None when the file has errors
     problems: tuple[Problem, ...]  # every problem found in it, the warnings the file alone shows included
     lines: dict[str, int]  # the line of each front matter key, and of the body
+    claim: Claim | None = None  # what a file with errors would take that no other may (see Claim)
 
 
 # One file to parse: its path, its bytes (None for one that could not be read: read_source tries again,
@@ -39,7 +40,8 @@ def parse_file(path: Path, data: bytes | None, site_dir: Path, config: SiteConfi
     item = _MAKE[source.kind](source, config, problems)
     if item is not None:
         problems += lint_item(item, source)
-    return Parsed(item, tuple(problems), {**source.lines, "body": source.body_line})
+    return Parsed(item, tuple(problems), {**source.lines, "body": source.body_line},
+                  None if item is not None else claim_of(source, config))
 
 
 def parse_files(jobs: list[Job], site_dir: Path, config: SiteConfig) -> list[Parsed]:

@@ -6,17 +6,20 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from feeds.errors import Problem, Severity
-from feeds.model import Event, Item, Tag, tag_words, usual_name
+from feeds.model import Claim, Event, Item, Tag, tag_words, usual_name
 
 
-def check_unique(items: list[Item], lines: Mapping[str, Mapping[str, int]]) -> list[Problem]:
-    """Two items may not share a page, an id or a UID; point at the key (line 1 when derived from the file name)."""
+def check_unique(items: list[Item | Claim], lines: Mapping[str, Mapping[str, int]]) -> list[Problem]:
+    """Two items may not share a page, an id or a UID, nor what a file with errors claims (see Claim);
+    point at the key (line 1 when derived from the file name)."""
     problems = []
-    pages: dict[str, Item] = {}
-    ids: dict[str, Item] = {}
-    uids: dict[str, Item] = {}
+    pages: dict[str, Item | Claim] = {}
+    ids: dict[str, Item | Claim] = {}
+    uids: dict[str, Item | Claim] = {}
 
-    def take(item: Item, field: str, seen: dict[str, Item], value: str) -> None:
+    def take(item: Item | Claim, field: str, seen: dict[str, Item | Claim], value: str) -> None:
+        if not value:  # a claim's, left out for its problem
+            return
         other = seen.setdefault(value, item)
         if other is not item:
             shown = value.removesuffix("/") if field == "slug" else value  # a page by section and slug: news/x
@@ -27,7 +30,7 @@ def check_unique(items: list[Item], lines: Mapping[str, Mapping[str, int]]) -> l
     for item in items:
         take(item, "slug", pages, item.path)
         take(item, "id", ids, item.id)
-        if isinstance(item, Event):
+        if isinstance(item, (Event, Claim)):
             take(item, "uid", uids, item.uid)
     return problems
 

@@ -22,7 +22,7 @@ from feeds.limits import (
 from feeds.links import absolutize, image_paths, site_paths
 from feeds.load import Source
 from feeds.markup import first_paragraph, lead, to_html, to_plain_text
-from feeds.model import Event, Location, NewsItem, Status, Tag, item_path
+from feeds.model import Claim, Event, Location, NewsItem, Status, Tag, item_path
 from feeds.recurrence import (
     Recurrence,
     RecurrenceError,
@@ -155,6 +155,19 @@ def _slug(f: Fields) -> str:
         f.fail("slug", f"gives a slug of {len(slug.encode())} bytes in UTF-8; the limit is {MAX_SLUG_BYTES}",
                f"give a shorter one: slug: {cut_at_word(slug, 80)}")
     return slug
+
+
+def claim_of(source: Source, config: SiteConfig) -> Claim | None:
+    """What a file with errors claims (see Claim); None for a withdrawn one, which has no page. Its
+    problems, those of the keys read here among them, were reported as it was validated."""
+    f = Fields(source, [])
+    if f.flag("withdrawn"):
+        return None
+    slug = _slug(f)
+    section = NewsItem.section if source.kind == "news" else Event.section
+    return Claim(source=source.path, path=item_path(section, slug) if slug else "", id=f.feed_id("id", ""),
+                 uid=f.text("uid") if source.kind == "event" else "", aliases=f.aliases(unquote(config.id_path)),
+                 draft=f.flag("draft"))
 
 
 def news_item(source: Source, config: SiteConfig, problems: list[Problem]) -> NewsItem | None:

@@ -312,7 +312,7 @@ def test_parsing_over_the_cores_gives_the_same_items_in_order(tmp_path: Path) ->
     jobs = [(site / name, (site / name).read_bytes(), linked) for name, linked in source_files(site)]
     parallel = parse_files(jobs, site, config)
     assert parallel == [parse_file(path, data, site, config, linked) for path, data, linked in jobs]
-    assert all(item is not None and not any(p.is_error for p in problems) for item, problems, _ in parallel)
+    assert all(parsed.item is not None and not any(p.is_error for p in parsed.problems) for parsed in parallel)
 
 
 def test_the_benchmark_corpus_is_deterministic(tmp_path: Path, build) -> None:

@@ -413,6 +413,22 @@ ERRORS = [
          [f"content/news/same-id.md:4: id: '{NEWS_ID}' is already used by {PUBLISHED}"]),
     Case("duplicate-uid", {"content/events/same-uid.md": news(f"title: E\nstart: 2018-12-01\nlocation: Bern\nuid: {EVENT_UID}\n")},
          [f"content/events/same-uid.md:5: uid: '{EVENT_UID}' is already used by content/events/annual-gathering-2018.md"]),
+    # A file with errors of its own is checked against the others too, for what it gives without a problem: one
+    # run reports every error. A draft's claims count only when drafts are built; a withdrawn file has no page.
+    Case("duplicates-of-a-file-with-errors", {
+        "content/news/bad-date.md": news("title: T\ndate: 2018-02-30\nslug: forum-joins-paris-call\n"
+                                         f'id: "{NEWS_ID}"\naliases: [/news/forum-joins-paris-call/, /old.php]\n'),
+        "content/events/bad-end.md": news(f"title: E\nstart: 2018-12-01\nend: 2018-11-01\nlocation: Bern\nuid: {EVENT_UID}\n"),
+        "content/news/draft.md": news("title: T\ndate: 2018-02-30\nslug: forum-joins-paris-call\ndraft: true\n"),
+        "content/news/gone.md": news("title: T\ndate: 2018-02-30\nslug: forum-joins-paris-call\nwithdrawn: true\n")},
+         ["content/news/bad-date.md:3: date: not a date or time: '2018-02-30'",
+          f"content/news/bad-date.md:4: slug: 'news/forum-joins-paris-call' is already used by {PUBLISHED}",
+          f"content/news/bad-date.md:5: id: '{NEWS_ID}' is already used by {PUBLISHED}",
+          f"content/news/bad-date.md:6: aliases: /news/forum-joins-paris-call/ is the page of {PUBLISHED}",
+          "content/news/bad-date.md:6: aliases: '/old.php' is not an address a page can have",
+          "content/events/bad-end.md:4: end: is before start",
+          f"content/events/bad-end.md:6: uid: '{EVENT_UID}' is already used by content/events/annual-gathering-2018.md"],
+         unreported=("content/news/draft.md:4", "content/news/gone.md:4")),
     # Files that cannot be read
     Case("not-utf8", {"content/news/latin1.md": b"---\ntitle: Z\xfcrich\ndate: 2018-11-12\n---\n"},
          ["content/news/latin1.md:2: not UTF-8: byte 0xfc at offset 12"]),
