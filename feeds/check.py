@@ -13,7 +13,6 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
 
 from feeds.aliases import alias_line, check_aliases
 from feeds.cache import BuildCache
@@ -127,7 +126,7 @@ def _alias_line(site_dir: Path, config: SiteConfig, lines: Mapping[str, Mapping[
                 path: str) -> int:
     """The line of an item's old address that gives `path` (see aliases.alias_line), else of its key."""
     source = read_source(site_dir / item.source, site_dir)
-    found = alias_line(source, path, unquote(config.id_path)) if isinstance(source, Source) else None
+    found = alias_line(source, path, config.published_under) if isinstance(source, Source) else None
     return found or lines.get(item.source, {}).get("aliases", 1)
 
 

@@ -74,6 +74,13 @@ class SiteConfig:
         host, the preview): a copy that search engines must not index beside, or in place of, the site."""
         return self.base_url != self.production_url
 
+    @property
+    def published_under(self) -> str:
+        """id_path with its percent-escapes decoded: the path the site is published under by site.toml
+        ("newsroom/" under https://example.org/newsroom/, "" at a host's root), from which an item's
+        old addresses are written."""
+        return unquote(self.id_path)
+
     def url(self, path: str = "") -> str:
         """The absolute URL of a path inside the site, percent-encoded where it goes beyond ASCII
         (tags/%E6%9D%B1%E4%BA%AC/ for tags/東京/), as every URI the outputs write must be."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
-from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from feeds.errors import Problem, Severity
@@ -101,7 +100,7 @@ def _common(f: Fields, config: SiteConfig, default_date: datetime | None = None,
         tags=f.tags(),
         image=f.web_address("image", in_site=True),
         image_alt=f.text("image_alt"),
-        aliases=f.aliases(unquote(config.id_path)),
+        aliases=f.aliases(config.published_under),
         lang=f.language(),
         draft=f.flag("draft"),
         withdrawn=f.flag("withdrawn"),
@@ -166,7 +165,7 @@ def claim_of(source: Source, config: SiteConfig) -> Claim | None:
     slug = _slug(f)
     section = NewsItem.section if source.kind == "news" else Event.section
     return Claim(source=source.path, path=item_path(section, slug) if slug else "", id=f.feed_id("id", ""),
-                 uid=f.text("uid") if source.kind == "event" else "", aliases=f.aliases(unquote(config.id_path)),
+                 uid=f.text("uid") if source.kind == "event" else "", aliases=f.aliases(config.published_under),
                  draft=f.flag("draft"))
 
 
