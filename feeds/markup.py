@@ -204,7 +204,14 @@ def _text_on_one_line(fragment: str) -> str:
     check_depth(fragment)
     if "footnote-" in fragment:
         fragment = _FOOTNOTE_BACK.sub("", _FOOTNOTE_REF.sub("", fragment))
+    fragment = _WORDS_APART.sub(" ", fragment)  # "report<br>and" reads "report and", not "reportand"
     return directions_closed(" ".join(html.unescape(_TEXT_ONLY.clean(_with_alt_texts(fragment))).split()))
+
+
+# The tags between which a text's words stand apart, though no space is written: a line break, and
+# the start or end of a block (a summary before <!--more--> may hold several).
+_WORDS_APART = re.compile(r"<(?:br|hr|/?(?:p|div|h[1-6]|blockquote|pre|ul|ol|li|dl|dt|dd|table|tr|td|th|caption|figure|"
+                          r"figcaption|section|aside|details|summary))\b[^>]*>", re.IGNORECASE)
 
 
 def _with_alt_texts(fragment: str) -> str:

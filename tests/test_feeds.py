@@ -182,6 +182,9 @@ def test_a_series_that_leaves_out_its_start_is_announced_from_its_first_date_kep
     ("The Forum joins the *Paris Call*.\n\nIt signs today.\n<!--more-->\nThe rest.", "The Forum joins the Paris Call. It signs today."),
     ("## Lead\n\nThe Forum joins. <!-- more --> The rest.\n\nMore.", "Lead The Forum joins."),
     ("```\nhugo new\n<!--more-->\n```\n\nThe first paragraph.", "The first paragraph."),  # shown as code, it divides nothing
+    # A line break or a block's edge parts words, though no space is written
+    ("Says the `report`<br>and more.", "Says the report and more."),
+    ("<p>One.</p><p>Two.</p><div>Three.</div>Four<br/>five.\n<!--more-->\nThe rest.", "One. Two. Three. Four five."),
 ])
 def test_without_a_summary_the_first_paragraph_is_the_summary(example_site: Path, feeds, body: str, summary: str) -> None:
     (example_site / "content/news/plain.md").write_text(f"---\ntitle: Plain\ndate: 2018-11-13\n---\n{body}\n")
