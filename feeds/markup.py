@@ -204,14 +204,16 @@ def _text_on_one_line(fragment: str) -> str:
     check_depth(fragment)
     if "footnote-" in fragment:
         fragment = _FOOTNOTE_BACK.sub("", _FOOTNOTE_REF.sub("", fragment))
-    fragment = _WORDS_APART.sub(" ", fragment)  # "report<br>and" reads "report and", not "reportand"
+    if "<br" in fragment:  # "report<br>and" reads "report and", not "reportand"
+        fragment = _LINE_BREAK.sub(" ", fragment)
     return directions_closed(" ".join(html.unescape(_TEXT_ONLY.clean(_with_alt_texts(fragment))).split()))
 
 
-# The tags between which a text's words stand apart, though no space is written: a line break, and
-# the start or end of a block (a summary before <!--more--> may hold several).
-_WORDS_APART = re.compile(r"<(?:br|hr|/?(?:p|div|h[1-6]|blockquote|pre|ul|ol|li|dl|dt|dd|table|tr|td|th|caption|figure|"
-                          r"figcaption|section|aside|details|summary))\b[^>]*>", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"<br\b[^>]*>")  # as the sanitiser writes it
+# The start or end of a block, where words stand apart though no space is written: the blocks of a
+# summary before <!--more--> (a paragraph holds none).
+_BLOCK_EDGE = re.compile(r"<(?:hr|/?(?:p|div|h[1-6]|blockquote|pre|ul|ol|li|dl|dt|dd|table|tr|td|th|caption|figure|"
+                         r"figcaption|section|aside|details|summary))\b[^>]*>")
 
 
 def _with_alt_texts(fragment: str) -> str:
@@ -296,7 +298,7 @@ def lead(markdown: str) -> str:
         return ""
     raw = commonmark.to_html(markdown, options=_OPTIONS, extensions=_EXTENSIONS)
     divider = _MORE.search(raw)  # as raw HTML, not in code, where it is written &lt;!--more--&gt;
-    return _text_on_one_line(sanitize(raw[: divider.start()])) if divider else ""
+    return _text_on_one_line(_BLOCK_EDGE.sub(" ", sanitize(raw[: divider.start()]))) if divider else ""
 
 
 def first_paragraph(body_html: str) -> str:
