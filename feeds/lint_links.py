@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import cache
@@ -94,41 +95,49 @@ def _written_urls(item: Item, paths: list[str], base_url: str) -> list[str | Non
     """The URL as the item's body writes it of each of these paths (in the order item.links and
     item.images give them): the k-th path to a place is the k-th link or image leading there; None
     where none is found (cmark-gfm percent-encodes some)."""
-    written = written_as(item.body_html, base_url + item.path, base_url)
+    leading: dict[str, list[str]] = defaultdict(list)  # the URLs written, by the path each leads to
+    for url, leads_to in written_as(item.body_html, base_url + item.path, base_url):
+        leading[leads_to].append(url)
     taken: Counter[str] = Counter()
     urls: list[str | None] = []
     for path in paths:
-        leading = [url for url, leads_to in written if leads_to == path]
-        urls.append(leading[taken[path]] if taken[path] < len(leading) else None)
+        urls.append(leading[path][taken[path]] if taken[path] < len(leading[path]) else None)
         taken[path] += 1
     return urls
+
+
+_MOST_SEARCHED = 1000  # distinct URLs looked for in one body: each search reads the whole body
 
 
 def _lines_of(urls: list[str | None], body: str, body_line: int) -> list[int]:
     """The line of the file where the body (from line `body_line`) writes each of these URLs, a URL
     given again at the place after the one before (a reference link's at its definition); the
-    body's first line for a URL not found (None, or not as written)."""
+    body's first line for a URL not found (None, or not as written), and for those past the first
+    _MOST_SEARCHED URLs (a file of thousands of broken links would otherwise take hours)."""
+    line_ends = [end.start() for end in re.finditer("\n", body)]
+    places: dict[str, list[int]] = {}  # where the body writes each URL, looked for once
     seen: Counter[str] = Counter()
     at = []
     for url in urls:
         if url is None:
             at.append(body_line)
             continue
-        at.append(_line_of(url, body, body_line, same=seen[url]))
+        if url not in places and len(places) < _MOST_SEARCHED:
+            places[url] = _places(url, body)
+        found = places.get(url, [])
+        at.append(body_line + bisect_right(line_ends, found[min(seen[url], len(found) - 1)]) if found else body_line)
         seen[url] += 1
     return at
 
 
-def _line_of(url: str, body: str, body_line: int, same: int = 0) -> int:
-    """The line of the file where the body writes the URL after `same` places that write it too
-    (percent-decoded, where it is not found as it is); the body's first line when it is not found.
-    A place writes it whole: /news/x/ is not found inside /newsroom/news/x/, nor /news/x at the start
-    of /news/x-more/ or /news/x?y."""
+def _places(url: str, body: str) -> list[int]:
+    """Where the body writes the URL (percent-decoded, where it is not found as it is). A place writes
+    it whole: /news/x/ is not found inside /newsroom/news/x/, nor /news/x at the start of
+    /news/x-more/ or /news/x?y."""
     for written in (url, unquote(url)):
-        places = [match.start() for match in re.finditer(_BEFORE + re.escape(written) + _AFTER, body)]
-        if places:
-            return body_line + body.count("\n", 0, places[min(same, len(places) - 1)])
-    return body_line
+        if found := [match.start() for match in re.finditer(_BEFORE + re.escape(written) + _AFTER, body)]:
+            return found
+    return []
 
 
 # What comes before a URL in Markdown or HTML: the start, a space, ( or < of a link, = or a quote of an
