@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from urllib.parse import unquote
 
 from feeds.errors import Problem, name_problem
+from feeds.limits import MAX_SLUG_BYTES
 from feeds.load import Source, list_items
 from feeds.model import LIST_PAGES, Claim, Event, Item, NewsItem
 from feeds.render import TOP_LEVEL
@@ -50,6 +51,10 @@ def alias_path(written: str, site_path: str = "") -> str:
     if any(part in ("", ".", "..") for part in folders) or name in (".", "..") or any(
             "/" in part or "\\" in part for part in (*folders, name)):
         raise AliasError(f"{written!r} is no page's address", f"write the path of the old page, as {_EXAMPLE}")
+    if (long := next((part for part in (*folders, name) if len(part.encode()) > MAX_SLUG_BYTES), None)) is not None:
+        # Each part names a folder or file of the output, as a slug does (file systems allow 255 bytes a name)
+        raise AliasError(f"{written!r} has a part of {len(long.encode())} bytes in UTF-8, longer than a file's name "
+                         f"may be; the limit is {MAX_SLUG_BYTES}", REDIRECT_HINT)
     if (wrong := name_problem("/".join((*folders, name)))) is not None:
         raise AliasError(f"{written!r} is no page's address: {wrong.replace('file', 'page')}",
                          f"write the path of the old page, as {_EXAMPLE}")

@@ -131,6 +131,9 @@ def published_file_problem(shown: str, name: str, path: Path, folder: Path, outs
     file `into` its place. Only a file reached through a link (`linked`) can lead outside."""
     if (wrong := name_problem(name)) is not None:  # its name is its URL, and a line of _headers
         return Problem(shown, 0, "", wrong, "rename it: its name is its URL")
+    if "\\" in name:  # a URL's \ is a / to browsers, and Windows' separator
+        return Problem(shown, 0, "", "the file's name holds a backslash, which browsers read as a folder's /",
+                       "rename it: its name is its URL")
     if linked and not path.resolve().is_relative_to(folder.resolve()):
         return Problem(shown, 0, "", f"is a link leading outside {outside}",
                        f"copy the file into {into} instead of linking to it")

@@ -483,6 +483,15 @@ ERRORS = [
                                             "templates/static/Gen\udce8ve.json": "{}\n"},
          ["templates/static/Gen\\xe8ve.json: the file's name is not UTF-8",
           "templates/static/press\\nX-Injected: 1.json: the file's name holds a control character"]),
+    # A backslash in a URL is a / to browsers: the file would be asked for in a folder it is not in
+    Case("published-names-with-a-backslash", {"templates/static/a\\b.json": "{}\n", "root/press\\kit.txt": "x\n"},
+         ["templates/static/a\\b.json: the file's name holds a backslash, which browsers read as a folder's / (hint: "
+          "rename it: its name is its URL)",
+          "root/press\\kit.txt: the file's name holds a backslash"]),
+    # Each part of an old address names a folder or file of the output, which file systems cap at 255 bytes
+    Case("alias-part-longer-than-a-name", {"content/news/moved.md": news(OK_NEWS + f"aliases: [/{'a' * 300}/]\n")},
+         [f"content/news/moved.md:4: aliases: '/{'a' * 300}/' has a part of 300 bytes in UTF-8, longer than a file's "
+          "name may be; the limit is 200 (hint: redirect it on the web server"]),
     # aliases: an item's old addresses, each a page of the site that leads to the item's
     Case("aliases-no-page-can-have", {"content/news/moved.md": news(
         OK_NEWS + "aliases: [posts/moved/, /x.php, /news/page/, /Feeds/x/, /a?b=1, /, /a/../b/, /a%0Ab/, "
