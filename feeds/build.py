@@ -22,6 +22,7 @@ from feeds.progress import Progress
 from feeds.root_files import REPLACEABLE, ROOT_DIR, RootFiles, read_root
 from feeds.settings import SiteConfig
 from feeds.template_digests import Templates, read_templates
+from feeds.timezones import read_in
 from feeds.write import Stamp, UnsafePath, new_tree, write_file
 
 if TYPE_CHECKING:
@@ -317,4 +318,4 @@ def _ledger_bytes(site_dir: Path) -> bytes:
 def _resolve_now(now: datetime | None, config: SiteConfig) -> datetime:
     if now is None:
         return datetime.now(timezone.utc)
-    return now if now.tzinfo else now.replace(tzinfo=config.timezone)
+    return read_in(now, config.timezone)

@@ -10,7 +10,8 @@ from feeds.config import load_config
 from feeds.errors import Problem, SiteError, display_path
 from feeds.limits import one_line, refused_character, refused_kind
 from feeds.slugs import cut_at_word, slug_of
-from feeds.timezones import day_or_moment
+from feeds.timezones import day_or_moment, read_in
+from feeds.write import write_new
 
 PLACEHOLDER = "Write the text here. Its first paragraph is the summary unless you add `summary:` above."
 NEW_SLUG_LENGTH = 80  # a long title's slug is cut at a word: URLs and file names stay readable
@@ -25,8 +26,7 @@ def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
     slug = cut_at_word(slug_of(title), NEW_SLUG_LENGTH)
     if not title.strip() or not slug:
         raise SiteError([Problem("title", 0, "", f"{title!r} gives no slug", "use letters or digits")])
-    now = now if now.tzinfo else now.replace(tzinfo=config.timezone)
-    published = now.astimezone(config.timezone).replace(microsecond=0)
+    published = read_in(now, config.timezone).astimezone(config.timezone).replace(microsecond=0)
     if kind == "news":
         path = site_dir / "content" / "news" / f"{published:%Y-%m-%d}-{slug}.md"
         extra: list[str] = []
@@ -48,10 +48,7 @@ def new_item(site_dir: Path, kind: str, title: str, *, now: datetime,
         PLACEHOLDER,
         "",
     ]
-    data = "\n".join(lines).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("xb") as stream:  # "x": never overwrite a file written meanwhile
-        stream.write(data)
+    write_new(path, "\n".join(lines).encode("utf-8"))
     return path
 
 

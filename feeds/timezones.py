@@ -85,6 +85,12 @@ def instant(value: date | datetime, zone: tzinfo) -> datetime:
     return value if isinstance(value, datetime) else datetime.combine(value, time(), zone)
 
 
+def read_in(moment: datetime, zone: tzinfo) -> datetime:
+    """A moment given with its offset as it is, one without read on the clock of `zone` (--now
+    2018-11-20T12:00 is noon in the site's zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
 # Files of the system's zone folder that name no IANA zone: the build machine's own zone, and copies
 # of every zone counting leap seconds (right/, whose changes of the clocks fall 27 s late) or not (posix/).
 _NOT_IANA = ("localtime", "posixrules")

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO
 
 from feeds.render import (
@@ -35,19 +35,24 @@ class UnsafePath(ValueError):
 
 
 def safe_target(root: Path, relative: str) -> Path:
-    """root/relative, refusing absolute paths, '..' and empty parts."""
-    parts = PurePosixPath(relative).parts
-    if not parts or PurePosixPath(relative).is_absolute() or any(p in ("..", ".", "") for p in parts) or "\\" in relative:
-        raise UnsafePath(f"refusing to write {relative!r}: outside the output directory")
-    return root.joinpath(*parts)
+    """root/relative for a path asked of the output (a folder's may end in /), refused as an output
+    file's path is (see _joined)."""
+    if _unsafe(relative.removesuffix("/")):
+        raise UnsafePath(f"refusing to read {relative!r}: outside the output directory")
+    return root / relative
 
 
 def _joined(root: str, relative: str) -> str:
     """root/relative as text for an output file's path, which must be normalised and inside root."""
-    parts = relative.split("/")
-    if not relative or "\\" in relative or any(p in ("..", ".", "") for p in parts):
+    if _unsafe(relative):
         raise UnsafePath(f"refusing to write {relative!r}: outside the output directory")
     return f"{root}/{relative}"
+
+
+def _unsafe(relative: str) -> bool:
+    """Whether a path inside the output is not one written as it must be: empty, absolute, with a '..',
+    '.' or empty part, or a backslash (a separator on Windows)."""
+    return not relative or "\\" in relative or any(part in ("..", ".", "") for part in relative.split("/"))
 
 
 @contextmanager
@@ -252,12 +257,17 @@ def file_stat(path: str) -> tuple[int, int, int] | None:
     return st.st_size, st.st_mtime_ns, st.st_ino
 
 
-def write_file(path: Path, data: bytes) -> bool:
-    """Replace one file atomically if its bytes change; say whether it did."""
-    if path.exists() and path.read_bytes() == data:
-        return False
-    write_stream(path, lambda stream: stream.write(data))
-    return True
+def write_file(path: Path, data: bytes) -> None:
+    """Replace one file atomically if its bytes change."""
+    if not path.exists() or path.read_bytes() != data:
+        write_stream(path, lambda stream: stream.write(data))
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet, with its folders: never over one written meanwhile."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("xb") as stream:
+        stream.write(data)
 
 
 def write_stream(path: Path, fill: Callable[[BinaryIO], object]) -> None:
