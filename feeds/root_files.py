@@ -22,7 +22,7 @@ from feeds.errors import (
 from feeds.file_digests import DigestedFile, FoundFile, digest_files, found_files
 from feeds.keys import digest
 from feeds.listing import FILE_MANAGER_LITTER, refused_folder
-from feeds.render import TOP_LEVEL, CopiedFile
+from feeds.render import ROBOTS_PATH, TOP_LEVEL, CopiedFile
 
 if TYPE_CHECKING:
     from feeds.cache import BuildCache
@@ -40,10 +40,9 @@ _BUILD_WRITES = {
     "_headers": "_headers, the content types and cache rules that static hosts read",
     "next-lift.txt": "when the next embargo lifts",
 }
-_ROBOTS = "robots.txt"
 # What root/ may give in place of the build's own file, by that file's exact name: robots.txt is the
 # site's to write (a host's other paths, a crawler kept out), and the build's is a default.
-REPLACEABLE = frozenset({_ROBOTS})
+REPLACEABLE = frozenset({ROBOTS_PATH})
 _HINTS = {
     "robots.txt": "name it robots.txt, in lower case, to publish it in place of the build's",
     "static": "put the file under templates/static/, which is published at static/",
@@ -144,7 +143,7 @@ class RootFiles:
         which closes the copy to crawlers, stays, as the site's is written for the site itself and
         would open the copy."""
         return [CopiedFile(file.name, file.digest, file.path, file.size) for file in self.files
-                if not (staging and file.name == _ROBOTS)]
+                if not (staging and file.name == ROBOTS_PATH)]
 
 
 def read_root(listing: RootListing, cache: BuildCache) -> RootFiles:

@@ -13,8 +13,9 @@ from feeds.errors import Problem, SiteError
 
 # What a build may make at the top of its output folder, whatever the content holds: the pages of
 # items, tags and archives, the feeds, the static files, and the files of the site's root.
+ROBOTS_PATH = "robots.txt"  # the build's, which a file of root/ may replace (see feeds.root_files)
 TOP_LEVEL = frozenset({"news", "events", "tags", "archive", "feeds", "static",
-                       "index.html", "404.html", "robots.txt", "sitemap.xml", "sitemaps", "_headers", "next-lift.txt"})
+                       "index.html", "404.html", ROBOTS_PATH, "sitemap.xml", "sitemaps", "_headers", "next-lift.txt"})
 
 
 @dataclass(frozen=True)

@@ -214,7 +214,10 @@ def first_pages(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]
 
 
 def _first_of_each_template(jobs: Sequence[PageJob]) -> list[PageJob]:
-    return list({job.template: job for job in reversed(jobs)}.values())
+    first: dict[str, PageJob] = {}
+    for job in jobs:
+        first.setdefault(job.template, job)
+    return list(first.values())
 
 
 def _first_pages_problems(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Problem]:

@@ -8,12 +8,11 @@ from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from feeds.model import Site
-from feeds.render import OutputFile
+from feeds.render import ROBOTS_PATH, OutputFile
 from feeds.settings import SiteConfig
 
 SITEMAP_PATH = "sitemap.xml"
 SITEMAPS_FOLDER = "sitemaps/"  # where the sitemaps of an index go
-ROBOTS_PATH = "robots.txt"
 # What one sitemap may hold (sitemaps.org): a site with more pages has an index of several.
 SITEMAP_URLS = 50_000
 SITEMAP_BYTES = 50 * 1024 * 1024
@@ -22,10 +21,10 @@ _NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _HEAD = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{_NAMESPACE}">\n'
 _TAIL = "</urlset>\n"
 
-Page = tuple[str, datetime | None]  # a page's URL path, and when it last changed
+SitemapEntry = tuple[str, datetime | None]  # a page's URL path, and when it last changed
 
 
-def render_sitemap(site: Site, pages: Sequence[Page]) -> list[OutputFile]:
+def render_sitemap(site: Site, pages: Sequence[SitemapEntry]) -> list[OutputFile]:
     """A sitemap of these pages (an index of several, past one sitemap's limits), and a robots.txt
     that points at it (see `robots`)."""
     return [*_sitemaps(site.config, tuple(pages), SITEMAP_URLS, SITEMAP_BYTES),
@@ -41,7 +40,7 @@ def robots(config: SiteConfig) -> str:
 
 
 @lru_cache(maxsize=1)  # a process that builds again and again (`feeds serve`) mostly lists the same pages
-def _sitemaps(config: SiteConfig, pages: tuple[Page, ...], most_urls: int, most_bytes: int) -> tuple[OutputFile, ...]:
+def _sitemaps(config: SiteConfig, pages: tuple[SitemapEntry, ...], most_urls: int, most_bytes: int) -> tuple[OutputFile, ...]:
     """sitemap.xml listing the pages; past `most_urls` or `most_bytes`, an index of the sitemaps
     under sitemaps/ that list them, each within both."""
     parts: list[tuple[list[str], datetime | None]] = []  # each sitemap's lines, and its newest page
