@@ -52,16 +52,15 @@ def counted(news: int, events: int) -> str:
     return f"{how_many(news, 'news item')} and {how_many(events, 'event')}"
 
 
-def load_site(site_dir: Path, options: BuildOptions = BuildOptions(), *, progress: Progress | None = None,
-              cache: BuildCache | None = None) -> Loaded:
+def load_site(site_dir: Path, options: BuildOptions = BuildOptions()) -> Loaded:
     """Read and validate everything as `options` ask; raise SiteError listing every error (and, if
-    strict, warning). Without a `cache`, the site's is read and left as it is: loading writes nothing
-    (`feeds check` and `feeds ping`)."""
+    strict, warning). The site's cache is read and left as it is: loading writes nothing (`feeds
+    check` and `feeds ping`)."""
     from feeds.check import validate_site
 
-    progress = progress or Progress()
+    progress = Progress()
     config = _config(site_dir, options.base_url)
-    cache = cache or BuildCache.open(site_dir, read_only=True)
+    cache = BuildCache.open(site_dir, read_only=True)
     with progress.phase("read"):
         look = look_at_site(site_dir)
         templates, root, found = _read_all(site_dir, config, cache, progress, look)
@@ -70,16 +69,14 @@ def load_site(site_dir: Path, options: BuildOptions = BuildOptions(), *, progres
                          templates=templates, root=root)
 
 
-def render(site: Site, site_dir: Path, root: RootFiles, parts: Parts | Fresh | None = None) -> list[Output]:
-    """Every output file, made by the pure renderers (as `feeds check` makes them, to try the templates),
-    and the files of `root` (see feeds.root_files).
+def render(site: Site, site_dir: Path, root: RootFiles, parts: Parts | Fresh) -> list[Output]:
+    """Every output file, made by the pure renderers, and the files of `root` (see feeds.root_files).
 
-    With `parts`, as a build gives them, the parts of the last build that nothing changed are reused,
-    and each part is placed in the new tree as soon as it is made (see feeds.parts); without, every
-    part is made here and now.
+    With the `parts` a build gives, the parts of the last build that nothing changed are reused, and
+    each part is placed in the new tree as soon as it is made (see feeds.parts); with `Fresh` ones,
+    as `feeds check` renders to try the templates, every part is made here and now.
     """
-    # Imported here, as feeds.parts is in _render_and_write: a build that changes nothing starts without them.
-    from feeds.parts import Fresh
+    # Imported here: a build that changes nothing starts without the renderers.
     from feeds.render.channels import channels
     from feeds.render.hosting import render_headers, render_next_lift
     from feeds.render.html import render_site
@@ -87,11 +84,10 @@ def render(site: Site, site_dir: Path, root: RootFiles, parts: Parts | Fresh | N
     from feeds.render.redirects import render_redirects
     from feeds.render.syndication import render_feeds
 
-    parts = Fresh() if parts is None else parts
     files = [parts.place(file) for file in render_calendar(site, parts.event_parts)]
     parts.save_events()  # the calendar is made: the rest of the build needs no VEVENT
     feeds = channels(site)  # which the pages link and the feeds fill: worked out once
-    files += render_site(site, site_dir, parts.pages, parts.templates, parts.last_updated, parts.copied, feeds,
+    files += render_site(site, site_dir, parts.templates, parts.pages, parts.page_changed, parts.copied, feeds,
                          parts.related)
     files += render_redirects(site) + render_next_lift(site)
     own = root.outputs(staging=site.config.staging)

@@ -161,7 +161,7 @@ def _rendering_problems(site: Site, site_dir: Path, templates: Templates, found:
         return []
 
     try:
-        render_site(site, site_dir, pages=first_pages, templates=templates)
+        render_site(site, site_dir, templates, pages=first_pages)
     except SiteError as error:
         return list(error.problems)
     return []

@@ -114,7 +114,7 @@ class Parts:
     moments_as_before: bool | None = None  # whether they are as at the last build; None: not worked out yet
     place: Callable[[OutputFile], Output] = lambda file: file  # where a rendered file goes: kept, or written
     trusted: bool = False  # the last build's files are as recorded, without looking (see BuildCache.private)
-    updated_before: dict[str, Updated] = field(default_factory=dict)  # see last_updated
+    updated_before: dict[str, Updated] = field(default_factory=dict)  # see page_changed
     updated_now: dict[str, Updated] = field(default_factory=dict)
     ended_equal: dict[tuple[int, int], tuple[Mapping[str, datetime], bool]] = field(default_factory=dict)  # see _same_ended
     changed_before: dict[str, ChangedFound] = field(default_factory=dict)  # see changed_after
@@ -155,7 +155,7 @@ class Parts:
 
         return _fill(found, make, _SPREAD_PAGES)
 
-    def last_updated(self, folder: str, items: Sequence[Item], ended: Mapping[str, datetime]) -> datetime | None:
+    def page_changed(self, folder: str, items: Sequence[Item], ended: Mapping[str, datetime]) -> datetime | None:
         """When a page showing these items last changed (see render.html.page_changed): as at the last
         build when it showed the very same items, and the events' ends (`ended`) were as then, as a
         private cache remembers. (Finding it touches each item, which at 10,000 items, 50,000 on the
@@ -332,8 +332,8 @@ class Fresh:
     """The parts of a render with no cache, as `feeds check` renders: each part made here and now, and
     left where it is made (Parts' interface, with nothing reused and nothing placed)."""
 
-    def __init__(self, templates: Templates | None = None) -> None:
-        self.templates = templates  # the files of the template folders, as validation found them; None: look again
+    def __init__(self, templates: Templates) -> None:
+        self.templates = templates  # the files of the template folders, as validation found them
 
     pages = staticmethod(each_page)
     event_parts = staticmethod(each_event)
@@ -346,7 +346,7 @@ class Fresh:
         return file
 
     @staticmethod
-    def last_updated(folder: str, items: Sequence[Item], ended: Mapping[str, datetime]) -> datetime | None:
+    def page_changed(folder: str, items: Sequence[Item], ended: Mapping[str, datetime]) -> datetime | None:
         return page_changed(items, ended)
 
     @staticmethod

@@ -36,7 +36,7 @@ from feeds.render.pages import (
 from feeds.render.related import Related, related_items
 from feeds.render.sitemap import render_sitemap
 from feeds.strings import Strings
-from feeds.template_digests import Templates, list_templates, read_templates
+from feeds.template_digests import Templates
 from feeds.template_errors import template_problem
 from feeds.template_paths import STATIC_DIR, template_dirs
 
@@ -63,7 +63,7 @@ class PageJob(NamedTuple):
 Pages = Callable[[Callable[[PageJob], OutputFile], Sequence[PageJob]], list[Output]]
 # When a page showing these items last changed (see page_changed), by the page's folder, those items and
 # when time alone last changed how each event is shown, by event id; a cache may provide it.
-LastUpdated = Callable[[str, Sequence[Item], Mapping[str, datetime]], datetime | None]
+PageChanged = Callable[[str, Sequence[Item], Mapping[str, datetime]], datetime | None]
 
 
 def each_page(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) -> list[Output]:
@@ -71,21 +71,20 @@ def each_page(render: Callable[[PageJob], OutputFile], jobs: Sequence[PageJob]) 
     return [render(job) for job in jobs]
 
 
-def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates: Templates | None = None,
-                updated: LastUpdated = lambda folder, items, ended: page_changed(items, ended),
+def render_site(site: Site, site_dir: Path, templates: Templates, pages: Pages = each_page,
+                changed: PageChanged = lambda folder, items, ended: page_changed(items, ended),
                 copied: Callable[[Sequence[CopiedFile]], list[Output]] = list,
                 feeds: list[Channel] | None = None, related: Related = related_items) -> list[Output]:
-    """Every page of the site, its sitemap and robots.txt, and its static files.
+    """Every page of the site, its sitemap and robots.txt, and its static files, from the files of
+    the template folders (`templates`).
 
     The pages of items and of lists of items are made by `pages` from the function that renders
-    one, when each page last changed (the sitemap's dates) found by `updated`, each item's related
+    one, when each page last changed (the sitemap's dates) found by `changed`, each item's related
     items by `related`, and the static files taken by `copied`; a cache may provide any of them.
-    `templates` are the files of the template folders, and `feeds` the site's channels, when the
-    caller has them already.
+    `feeds` are the site's channels, when the caller has them already.
     """
     dirs = template_dirs(site_dir)
     t, config = site.strings, site.config
-    templates = templates or read_templates(list_templates(dirs))
     env = environment(dirs, templates, t, config.timezone)
     sizes = image_sizes(templates)
     common = {"site": site, "config": config, "t": t, "links": subscribe_links(site)}
@@ -104,7 +103,7 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     def render(job: PageJob) -> OutputFile:
         return make(job.folder, job.template, job.title, job.description, **job.options())
 
-    whole, listed, sitemap = _site_pages(site, updated, channels(site) if feeds is None else feeds, related)
+    whole, listed, sitemap = _site_pages(site, changed, channels(site) if feeds is None else feeds, related)
     files: list[Output] = []
     problems: list[Problem] = []  # the templates' faults, every template tried
     for job in whole:
@@ -127,11 +126,11 @@ def render_site(site: Site, site_dir: Path, pages: Pages = each_page, templates:
     return files
 
 
-def _site_pages(site: Site, updated: LastUpdated, feeds: list[Channel],
+def _site_pages(site: Site, changed: PageChanged, feeds: list[Channel],
                 related_to: Related) -> tuple[list[PageJob], list[PageJob], list[tuple[str, datetime | None]]]:
     """Every page of the site but 404.html: those that show the whole site (the front page, the tags,
     the feeds), rendered at every build; those of items and of lists of items, which a cache may keep
-    (see `Pages`); and each page's folder with when it last changed (by `updated`), in the order of
+    (see `Pages`); and each page's folder with when it last changed (by `changed`), in the order of
     the sitemap. `feeds` are the site's channels, and `related_to` finds each item's related items."""
     t, config = site.strings, site.config
     whole: list[PageJob] = []
@@ -150,7 +149,7 @@ def _site_pages(site: Site, updated: LastUpdated, feeds: list[Channel],
 
     # When time alone last changed how each event is shown (marked over, a series' next dates moved on).
     ended = {event.id: moment for event in site.events if (moment := last_ended(event, site.now))}
-    newest = updated("", site.items, {})
+    newest = changed("", site.items, {})
     tags = site.tags
     fed = {channel.tag.slug for channel in feeds if channel.tag}  # a tag only events have has none when feeds leave events out
     shown, per_page = config.pages.front_page, config.pages.per_page
@@ -166,7 +165,7 @@ def _site_pages(site: Site, updated: LastUpdated, feeds: list[Channel],
         for folder, listing in paginate(items, f"{section}/", per_page):
             numbered = _numbered(title, listing, t)
             job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items,
-                label=f"{listing.number}/{listing.count}", modified=updated(folder, listing.items, ended),
+                label=f"{listing.number}/{listing.count}", modified=changed(folder, listing.items, ended),
                 options=partial(dict, listing=listing, tag="", tag_feeds={}, tag_calendar=None))
     related = related_to(site)
     for item in site.items:
@@ -182,14 +181,14 @@ def _site_pages(site: Site, updated: LastUpdated, feeds: list[Channel],
             numbered = _numbered(t.tag_title.format(tag=tag.name), listing, t)
             job(folder, "listing.html", numbered, _described(numbered, site), shows=listing.items,
                 label=f"{listing.number}/{listing.count} {tag.slug} {tag.name} {has_feeds} {has_calendar}",
-                modified=updated(folder, listing.items, ended),
+                modified=changed(folder, listing.items, ended),
                 options=partial(_tag_options, site, listing, tag, has_feeds, has_calendar))
     page(SITE_FOLDER, "feeds.html", t.feeds_title, t.feeds_intro, channels=feeds,
          tag_subscriptions=tag_subscriptions(site, feeds), modified=newest)
     return whole, listed, sitemap
 
 
-def last_updated(items: Sequence[Item]) -> datetime | None:
+def _latest_update(items: Sequence[Item]) -> datetime | None:
     """The latest `updated` of these items, in the zone its item gives it; None for no items."""
     return max(items, key=_UPDATED_AT).updated if items else None
 
@@ -197,7 +196,7 @@ def last_updated(items: Sequence[Item]) -> datetime | None:
 def page_changed(items: Sequence[Item], ended: Mapping[str, datetime]) -> datetime | None:
     """When a page showing these items last changed: when one of them was last updated, or later,
     when time alone last changed how one of its events is shown (`ended`, by event id)."""
-    return _changed(last_updated(items), items, ended)
+    return _changed(_latest_update(items), items, ended)
 
 
 def _changed(modified: datetime | None, items: Sequence[Item], ended: Mapping[str, datetime]) -> datetime | None:
