@@ -263,13 +263,7 @@ def _read_content(site_dir: Path, config: SiteConfig, cache: BuildCache, progres
     for (name, linked, stat), key in progress.track(list(zip(listing.files, known)), "reading"):
         data = None
         if key is None:
-            try:
-                with open(os.path.join(site_dir, name), "rb") as stream:
-                    data = stream.read()
-            except OSError:  # no permission to read it, say: an error of the file, which validation reports
-                key = cache.unread_key(config, name)
-            else:
-                key = cache.item_key(config, name, data, stat, outside=name in outside)
+            key, data = cache.read_keyed(config, site_dir, name, outside=name in outside, stat=stat)
         found.append(Found(key, name, data, linked))
     cache.save_sources(config, listing.taken)
     return found

@@ -142,6 +142,17 @@ class BuildCache:
             self.seen[path] = (*source_stamp(stat), key, outside)
         return key
 
+    def read_keyed(self, config: SiteConfig, site_dir: Path, path: str, *, outside: bool,
+                   stat: os.stat_result | None = None) -> tuple[str, bytes | None]:
+        """A content file read now, with its key (see item_key); or, when it cannot be read (its
+        permissions, say: an error of the file, which validation reports), its unread_key and None."""
+        try:
+            with open(os.path.join(site_dir, path), "rb") as stream:
+                data = stream.read()
+        except OSError:
+            return self.unread_key(config, path), None
+        return self.item_key(config, path, data, stat, outside=outside), data
+
     def unread_key(self, config: SiteConfig, path: str) -> str:
         """The key of a content file that cannot be read (its permissions), which is an error whatever
         it holds: an input of the build all the same, so that a build that can read it is another one.

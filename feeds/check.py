@@ -200,13 +200,8 @@ def _validate_all(found: list[Found], site_dir: Path, config: SiteConfig, cache:
         if parsed is None:
             data = file.data
             if data is None:  # known by its stamp, but its item is not kept, or unread: keyed by the bytes read now
-                try:
-                    data = (site_dir / file.name).read_bytes()
-                except OSError:  # unreadable: read_source says why, as this file's problem
-                    keys[n] = cache.unread_key(config, file.name)
-                else:
-                    outside = file.linked and leads_outside(site_dir / file.name, site_dir)
-                    keys[n] = cache.item_key(config, file.name, data, outside=outside)
+                outside = file.linked and leads_outside(site_dir / file.name, site_dir)
+                keys[n], data = cache.read_keyed(config, site_dir, file.name, outside=outside)  # None: read_source says why
             missing.append((site_dir / file.name, data, file.linked))
     fresh = iter(parse_files(missing, site_dir, config))
     results = []
