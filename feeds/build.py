@@ -128,7 +128,7 @@ def build(site_dir: Path, output: Path, options: BuildOptions = BuildOptions(), 
     if unchanged is not None:
         if options.strict and any(warning.fails_strict for warning in unchanged.warnings):
             raise SiteError(list(unchanged.warnings))
-        return unchanged  # type: ignore[no-any-return]
+        return unchanged
     # Imported here, with the parsers and the model they bring: a build that changes nothing needs none.
     from feeds.check import validate_site
 

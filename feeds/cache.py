@@ -34,6 +34,7 @@ from feeds.settings import SiteConfig
 from feeds.write import Stamp, write_stream
 
 if TYPE_CHECKING:
+    from feeds.build import BuildResult
     from feeds.model import Item, Site
     from feeds.parse import Parsed
 
@@ -88,7 +89,7 @@ class OutputRecord:
     spare: dict[str, Stamp]
     inputs: str = ""  # a digest of every input file (content, settings, templates, ledger) and option
     window: tuple[datetime, datetime] | None = None  # while `now` is in [from, until), outputs are the same (None: every moment counts)
-    result: Any = None  # what the build reported
+    result: BuildResult | None = None  # what the build reported
     spare_exact: bool = False  # `spare` is known to describe the spare tree exactly (see BuildCache.private)
     folders: dict[str, int | None] = field(default_factory=dict)  # by path from `output`, "" itself
 

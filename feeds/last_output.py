@@ -12,10 +12,13 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from feeds.cache import OUTPUT_RECORD, BuildCache, OutputRecord
 from feeds.write import Stamp, file_stat, folders_above
+
+if TYPE_CHECKING:
+    from feeds.build import BuildResult
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class LastOutput:
         if record is not None and record.spare_exact:
             self.cache.write(OUTPUT_RECORD, dataclasses.replace(record, spare_exact=False))
 
-    def unchanged_build(self, inputs: str, now: datetime) -> Any:
+    def unchanged_build(self, inputs: str, now: datetime) -> BuildResult | None:
         """The last build's result if it read the same inputs at a moment the outputs do not tell
         from `now`, and its output tree is untouched: then there is nothing to do."""
         record = self.record() if self.cache.reuse else None
@@ -77,7 +80,7 @@ class LastOutput:
         return record if self.cache.private or _untouched(record, self.output) else None
 
     def remember(self, key: str, stamps: dict[str, Stamp], inputs: str, window: tuple[datetime, datetime] | None,
-                 result: Any, *, swapped: bool) -> None:
+                 result: BuildResult, *, swapped: bool) -> None:
         """Record what `output` holds, from which key and inputs, and what is in the spare tree: after
         a swap, the tree that was at `output`; else the spare is as it was."""
         last = self.record()
