@@ -4,6 +4,7 @@ exactly when what it shows can have changed."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from jinja2 import meta, nodes
@@ -18,27 +19,17 @@ def templates_read_site(templates: str, template_dirs: tuple[Path, ...]) -> bool
     occurrences (or when it cannot be told); `templates` is the digest of the template directories,
     under which the answer is remembered."""
     parsed = parsed_templates(templates, template_dirs)
-    pending, seen = ["news.html", "event.html", "listing.html"], set()
-    while pending:
-        name = pending.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        tree = parsed[name]
-        if tree is None:
-            continue  # rendering will say so
-        if isinstance(tree, Exception):
-            return True
-        # `occurrences(item, site.now, n)` is keyed by the occurrences it gives; any other use of `site` is not.
-        allowed = _asking_occurrences(tree)
-        if any(node.name == "site" and id(node) not in allowed for node in tree.find_all(nodes.Name)):
-            return True
-        referenced = list(meta.find_referenced_templates(tree))
-        if None in referenced:  # a template chosen at run time: it could be any
-            return True
-        if name == MACROS:  # a site's macros.html holds the built-in macros it does not define
-            referenced.append(BUILTIN_PREFIX + MACROS)
-        pending += referenced  # type: ignore[arg-type]
+    try:
+        for _, tree in _reached(parsed, ["news.html", "event.html", "listing.html"]):
+            if isinstance(tree, Exception):
+                return True
+            # `occurrences(item, site.now, n)` is keyed by the occurrences it gives; any other use of `site` is not.
+            allowed = _asking_occurrences(tree) if tree is not None else set()
+            if tree is not None and any(node.name == "site" and id(node) not in allowed
+                                        for node in tree.find_all(nodes.Name)):
+                return True
+    except _ChosenAtRunTime:
+        return True
     return False
 
 
@@ -67,24 +58,39 @@ def static_templates(templates: str, template_dirs: tuple[Path, ...]) -> frozens
     names in a template folder (static/logo.svg); None when a template names one at run time, which
     could be any. `templates` is the digest of the template directories."""
     parsed = parsed_templates(templates, template_dirs)
-    pending, seen, found = page_templates(template_dirs), set(), set()
+    try:
+        names = [name.removeprefix(BUILTIN_PREFIX) for name, _ in _reached(parsed, page_templates(template_dirs))]
+    except _ChosenAtRunTime:
+        return None
+    return frozenset(name for name in names if name.startswith(f"{STATIC_DIR}/"))
+
+
+class _ChosenAtRunTime(Exception):
+    """A template names one to include, extend or import at run time: it could be any."""
+
+
+def _reached(parsed: Mapping[str, nodes.Template | Exception | None],
+             start: list[str]) -> Iterator[tuple[str, nodes.Template | Exception | None]]:
+    """Each template that the `start` ones use (include, extend, import), themselves among them, once,
+    with its syntax tree: None for one that does not exist, the exception for one that cannot be
+    parsed (rendering says so, and what they would use is not followed); _ChosenAtRunTime where one
+    names another at run time."""
+    pending, seen = list(start), set()
     while pending:
         name = pending.pop()
         if name in seen:
             continue
         seen.add(name)
-        if name.removeprefix(BUILTIN_PREFIX).startswith(f"{STATIC_DIR}/"):
-            found.add(name.removeprefix(BUILTIN_PREFIX))
         tree = parsed[name]
+        yield name, tree
         if tree is None or isinstance(tree, Exception):
-            continue  # rendering will say so
+            continue
         referenced = list(meta.find_referenced_templates(tree))
         if None in referenced:
-            return None
+            raise _ChosenAtRunTime
         if name == MACROS:  # a site's macros.html holds the built-in macros it does not define
             referenced.append(BUILTIN_PREFIX + MACROS)
         pending += referenced  # type: ignore[arg-type]
-    return frozenset(found)
 
 
 def _asking_occurrences(tree: nodes.Template) -> set[int]:
