@@ -141,7 +141,7 @@ def _text_of(path: Path) -> str:
 def _unmade_pages(found: list[Found], parsed: list[Parsed]) -> set[str]:
     """The pages the content files with errors have by their names: a link to one is right, and its
     file's errors are reported already. (A slug: in such a file goes unread.)"""
-    from feeds.validate import slug_from_name
+    from feeds.slugs import slug_from_name
 
     unmade = (PurePosixPath(file.name) for file, result in zip(found, parsed) if result.item is None)
     # content/news/2018/x.md: the folder under content/ is the section its page is in

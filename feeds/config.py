@@ -325,11 +325,12 @@ def _refresh(r: _Reader, table: dict[str, Any]) -> timedelta:
     """[calendar] refresh_hours, from a minute to a year: REFRESH-INTERVAL and X-PUBLISHED-TTL are
     written in whole seconds, so that 0.0001 (0.36 s) was published as P0D, and a client asked to
     refresh more often than once a minute would only be polling."""
-    hours = r.get(table, "calendar.refresh_hours", float, 12.0)
+    default = CalendarSettings.refresh / timedelta(hours=1)
+    hours = r.get(table, "calendar.refresh_hours", float, default)
     if not 1 / 60 <= hours <= 24 * 366:  # not NaN either
         r.fail("calendar.refresh_hours", f"expected a number of hours from a minute's (0.0167) to a year's (8784), "
                f"got {hours:g}", "e.g. refresh_hours = 12, or 0.25 for a quarter of an hour")
-        hours = 12.0
+        hours = default
     return timedelta(hours=hours)
 
 

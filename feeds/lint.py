@@ -14,7 +14,7 @@ from feeds.load import Source
 from feeds.model import Event, Item, NewsItem, Status, item_path
 from feeds.new import PLACEHOLDER, an_hour_on
 from feeds.settings import SiteConfig
-from feeds.validate import slug_from_name
+from feeds.slugs import slug_from_name
 
 SUMMARY_LIMIT = 300  # characters; feed readers and search results show less than this
 

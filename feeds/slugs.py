@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from slugify import slugify
@@ -33,3 +34,11 @@ def cut_at_word(slug: str, length: int) -> str:
         return slug
     head = slug[: length + 1]
     return head[: head.rfind("-")] if head.rfind("-") > 0 else slug[:length]
+
+
+LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")  # a Jekyll post's file name's: 2018-11-12-forum-joins.md
+
+
+def slug_from_name(stem: str) -> str:
+    """The slug a content file's name (without .md) gives, without a leading YYYY-MM-DD- date."""
+    return slug_of(LEADING_DATE.sub("", stem))

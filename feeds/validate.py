@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -31,7 +30,7 @@ from feeds.recurrence import (
     unsure_date,
 )
 from feeds.settings import Person, SiteConfig
-from feeds.slugs import cut_at_word, slug_of
+from feeds.slugs import LEADING_DATE, cut_at_word, slug_from_name, slug_of
 from feeds.timezones import comes_twice, instant, zone_hint, zone_or_none
 
 COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "embargo", "lang", "withdrawn",
@@ -39,12 +38,6 @@ COMMON_KEYS = {"title", "date", "updated", "summary", "tags", "slug", "draft", "
 NEWS_KEYS = COMMON_KEYS | {"dateline", "author", "id"}
 EVENT_KEYS = COMMON_KEYS | {"start", "end", "timezone", "location", "url", "status", "uid", "id",
                             "rrule", "exdate", "previous_start"}
-_LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
-
-
-def slug_from_name(stem: str) -> str:
-    """The slug a content file's name (without .md) gives, without a leading YYYY-MM-DD- date."""
-    return slug_of(_LEADING_DATE.sub("", stem))
 
 
 class Common(NamedTuple):
@@ -72,7 +65,7 @@ def _common(f: Fields, config: SiteConfig, default_date: datetime | None = None,
     """The fields every item has; times without an offset are in `zone` (the event's), else the site's."""
     zone = zone or config.timezone
     title = f.text("title", required=True)
-    if date_required and "date" not in f.meta and (named := _LEADING_DATE.match(f.source.stem)):  # as Jekyll's posts
+    if date_required and "date" not in f.meta and (named := LEADING_DATE.match(f.source.stem)):  # as Jekyll's posts
         f.fail("date", "missing; it is required", f"date: {named[0][:-1]}, as the file's name has it: feeds reads an "
                "item's date from its front matter alone")
         date_required = False
