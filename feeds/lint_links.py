@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from feeds.calendar_links import CALENDAR_NAME
 from feeds.errors import Problem, Severity
 from feeds.links import from_the_hosts_root, written_as
+from feeds.load import lines_ended
 from feeds.model import LIST_PAGES, Event, Item, NewsItem, item_path
 from feeds.render.channels import SITE_FOLDER
 
@@ -88,7 +89,7 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
 
 def _body_text(text: str, body_line: int) -> str:
     """The body of a content file's text, which begins at line `body_line`, with its lines ended by \\n."""
-    return "\n".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[body_line - 1:])
+    return "\n".join(lines_ended(text).split("\n")[body_line - 1:])
 
 
 def _written_urls(item: Item, paths: list[str], base_url: str) -> list[str | None]:

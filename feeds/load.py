@@ -105,8 +105,7 @@ def read_source(path: Path, site_dir: Path, data: bytes | None = None, linked: b
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return not_utf8(shown, data, error)
-    if "\r" in text:  # one character, found by memchr: several times faster than the two of "\r\n"
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = lines_ended(text)
     if not text.strip():
         return Problem(shown, 1, "", "the file is empty", _LAYOUT)
     bad = refused_character(text)
@@ -152,6 +151,13 @@ _LEFT_OPEN = {
     "while parsing a flow sequence": ("expected ','", "the '[' on this line is not closed", "end the list with ']'"),
     "while parsing a flow mapping": ("expected ','", "the '{' on this line is not closed", "end the mapping with '}'"),
 }
+
+
+def lines_ended(text: str) -> str:
+    """The text with each line ended by \\n, as Windows' \\r\\n and old Macs' \\r end them too."""
+    if "\r" not in text:  # one character, found by memchr: several times faster than the two of "\r\n"
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _syntax_problem(shown: str, error: yaml.MarkedYAMLError, front: str, lines: list[str]) -> Problem:
@@ -298,3 +304,4 @@ def _check_child(node: yaml.Node, field: str, line: int, at: Callable[[yaml.Mark
     if id(node) in seen:
         raise FrontMatterError(line, field, "YAML aliases (*name) are not supported", "write the value out in full")
     _check_nodes(node, f"{field}." if field else "", at, out, seen, depth + 1)
+
