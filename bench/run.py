@@ -40,14 +40,20 @@ def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
     What earlier commands wrote is flushed to disk first, so that no command is timed while the
     kernel writes out another's files (a full build leaves some 450 MB to write)."""
     os.sync()
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
+    # Into files, not pipes: waited for without reading, a command that prints more than a pipe
+    # holds (the warnings of 100,000 items) would wait for ever to print the rest.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        printed, complaints = out.read().decode(), err.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+        raise SystemExit(f"failed: {' '.join(command)}\n{complaints}")
     if command[:len(FEEDS)] == FEEDS:
-        _check_all_published(command, process.stdout.read().decode())
+        _check_all_published(command, printed)
     return elapsed, usage.ru_maxrss // 1024
 
 
