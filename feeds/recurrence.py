@@ -159,7 +159,7 @@ def skipped_periods(recurrence: Recurrence, start: date | datetime) -> tuple[str
 
     parts = vRecur.from_ical(recurrence.rule)
     freq = parts["FREQ"][0]
-    if freq not in ("MONTHLY", "YEARLY") or _DATE_PARTS - {"BYMONTH", "BYMONTHDAY", "BYDAY"} & parts.keys():
+    if freq not in ("MONTHLY", "YEARLY") or {"BYWEEKNO", "BYYEARDAY", "BYSETPOS"} & parts.keys():
         return None
     fifth = next((day for day in parts.get("BYDAY", []) if day.relative == 5), None)
     days = parts.get("BYMONTHDAY", [] if "BYDAY" in parts else [start.day])
