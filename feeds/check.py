@@ -86,7 +86,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         problems += lint_moved(shown, embargoed, lines, config.id_domain, config.id_path)
         problems += lint_setting_images(config, files, partial(setting_line, site_dir))
         problems += lint_links(shown, embargoed, lines, files, _unmade_pages(found, parsed), config.base_url,
-                               lambda name: _text_of(site_dir / name))
+                               config.pages.per_page, lambda name: _text_of(site_dir / name))
         strings, string_problems = _strings(site_dir, config, templates.key)
         problems += string_problems + list(root.problems)
     site = Site(

@@ -14,7 +14,7 @@ from functools import cache
 from urllib.parse import unquote, urlsplit
 
 from feeds.calendar_links import CALENDAR_NAME
-from feeds.errors import Problem, Severity
+from feeds.errors import Problem, Severity, how_many
 from feeds.links import from_the_hosts_root, written_as
 from feeds.load import lines_ended
 from feeds.model import LIST_PAGES, Event, Item, NewsItem, item_path
@@ -22,10 +22,12 @@ from feeds.render.channels import SITE_FOLDER
 
 
 def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
-               files: set[str], unmade: set[str], base_url: str, read: Callable[[str], str]) -> list[Problem]:
+               files: set[str], unmade: set[str], base_url: str, per_page: int,
+               read: Callable[[str], str]) -> list[Problem]:
     """A link or image in a body that leads to nothing the site has: an item's page (news/...,
     events/...) that no item has, as after a file's slug changed, or that an item still held back will
-    have, which leads nowhere till then; a static file the site does not have (`files`), as
+    have, which leads nowhere till then; a later page of a list of items past its last (news/page/9/,
+    with `per_page` items a page); a static file the site does not have (`files`), as
     static/chart.png written on an item's page leads to news/<slug>/static/chart.png; a tag's page or
     feed that no item's tag gives (a mistyped slug); another item's file (board-meeting.md), where its
     page is meant; and, for a site published under a path, one of its pages or files written from the
@@ -64,8 +66,14 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
         return _tag_slugs([item for item in items if isinstance(item, Event)],
                           [item for item in held if isinstance(item, Event)])
 
+    @cache
+    def list_pages() -> dict[str, int]:  # asked for only when a body links to a list's later page
+        return _list_pages(items, per_page)
+
     def wrong(path: str) -> tuple[str, str] | None:
         """What is wrong with a path of the site that a body leads to, and a hint; None when something is there."""
+        if (later := _LATER_PAGE.fullmatch(path)) and later[1] in list_pages():
+            return _past_the_last(path, later[1], int(later[2]), list_pages()[later[1]])
         if path.endswith(".md") and path not in files:
             return _content_file(path, pages_of_files())
         if path.startswith(_TAG_FOLDERS):
@@ -214,6 +222,29 @@ def _dead_end(path: str, pages: set[str], held_until: Mapping[str, datetime | No
         return (f"leads to {path}, which is no file of the site",
                 "from an item's page, a file of the site is ../../static/...")
     return None
+
+
+# A later page of a list of items: its folder (news/, events/, archive/, tags/<slug>/) and its number
+_LATER_PAGE = re.compile(rf"((?:{NewsItem.section}|{Event.section}|archive|tags/[^/]+)/){LIST_PAGES}/(\d+)/(?:index\.html)?")
+
+
+def _list_pages(items: list[Item], per_page: int) -> dict[str, int]:
+    """How many pages each list of the items has, by its folder (see render.pages.paginate): one at
+    least, which is the list's own folder."""
+    counts = Counter({f"{NewsItem.section}/": 0, f"{Event.section}/": 0, "archive/": len(items)})
+    for item in items:
+        counts[f"{item.section}/"] += 1
+        counts.update(f"tags/{tag.slug}/" for tag in item.tags)
+    return {folder: max(1, -(-count // per_page)) for folder, count in counts.items()}
+
+
+def _past_the_last(path: str, folder: str, number: int, pages: int) -> tuple[str, str] | None:
+    """What is wrong with a link to page `number` of the list at `folder`, which has `pages`; None for
+    one it has (its first is the folder itself, not page/1/)."""
+    if 2 <= number <= pages:
+        return None
+    return (f"links to {path}, which is no page of the site: {folder} has {how_many(pages, 'page')}",
+            f"link to the list's first page, {folder}: which items a later page shows changes as items are added")
 
 
 # Where a tag's pages and feeds are: tags/<slug>/ and feeds/tags/<slug>/; its calendar, there too

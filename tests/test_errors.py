@@ -787,10 +787,20 @@ WARNINGS = [
          [("content/events/soon.md:4: warning: date: is not given, so the event is dated by its start (or an earlier "
            "updated:), 2018-12-01")]),
     Case("link-to-no-page", {"content/news/linking.md": news(OK_NEWS, "See [this](../renamed/), [that](/news/forum-joins-paris-call/), [the meeting](../../events/%61nnual-gathering-2018/event.ics)"
-                                                                  ", [the archive](../../archive/) and [its second page](../page/2/).\n\n"
+                                                                  " and [the archive](../../archive/).\n\n"
                                                                   "[All news](../index.html) and [every event](../../events/index.html)\n")},
          ["content/news/linking.md:5: warning: body: links to news/renamed/, which is no page of the site"],
          unreported=("content/news/linking.md:5: warning: body: links to news/page/", "content/news/linking.md:7:")),
+    # A list's later pages, one item a page: news/ has 2 (the example's and this), the archive 3, Paris Call's 1
+    Case("link-to-a-list-page-past-the-last", {"content/news/linking.md": news(OK_NEWS, "[Older](../page/2/), [the archive's "
+                                                                                       "second](../../archive/page/2/index.html),\n"
+                                                                                       "[its first](../page/1/) and [the call's third](../../tags/paris-call/page/3/)\n")},
+         ["content/news/linking.md:6: warning: body: links to news/page/1/, which is no page of the site: news/ has 2 pages "
+          "(hint: link to the list's first page, news/: which items a later page shows changes as items are added)",
+          "content/news/linking.md:6: warning: body: links to tags/paris-call/page/3/, which is no page of the site: "
+          "tags/paris-call/ has 1 page"],
+         unreported=("content/news/linking.md:5:",),
+         edits={"site.toml": ("[feeds]", "[pages]\nper_page = 1\n\n[feeds]")}),
     # A slug mistyped or cut short: the hint names the page meant; one like no page gets the general hint
     Case("link-to-a-page-nearly-named", {"content/news/near.md": news(OK_NEWS, "[The gathering](../../events/annual-gathering2018/), "
                                                                       "[the call](../forum-joins/) and [gone](../zzz/).\n")},
