@@ -72,7 +72,7 @@ def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, 
 
     def wrong(path: str) -> tuple[str, str] | None:
         """What is wrong with a path of the site that a body leads to, and a hint; None when something is there."""
-        if (later := _LATER_PAGE.fullmatch(path)) and later[1] in list_pages():
+        if _LATER_PAGES in path and (later := _LATER_PAGE.fullmatch(path)) and later[1] in list_pages():
             return _past_the_last(path, later[1], int(later[2]), list_pages()[later[1]])
         if path.endswith(".md") and path not in files:
             return _content_file(path, pages_of_files())
@@ -224,7 +224,9 @@ def _dead_end(path: str, pages: set[str], held_until: Mapping[str, datetime | No
     return None
 
 
-# A later page of a list of items: its folder (news/, events/, archive/, tags/<slug>/) and its number
+# A later page of a list of items: its folder (news/, events/, archive/, tags/<slug>/) and its number;
+# looked for only in a path that holds /page/ (found in C: most links lead to items' pages)
+_LATER_PAGES = f"/{LIST_PAGES}/"
 _LATER_PAGE = re.compile(rf"((?:{NewsItem.section}|{Event.section}|archive|tags/[^/]+)/){LIST_PAGES}/(\d+)/(?:index\.html)?")
 
 
