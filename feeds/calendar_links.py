@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timezone
 from functools import cached_property, lru_cache
-from itertools import accumulate
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from feeds.event_status import banner, calendar_title, place
@@ -24,7 +22,7 @@ CALENDAR_PATH = SITE_FOLDER + CALENDAR_NAME
 # reached first.
 ADD_EVENT_TEXT_LIMIT = 1000
 ADD_EVENT_QUOTED_LIMIT = 3000
-_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")  # as quote() keeps them
+_UNRESERVED_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"  # as quote() keeps them
 
 
 def tag_calendar_path(slug: str) -> str:
@@ -52,17 +50,20 @@ def add_event_text(site: Site, event: Event) -> str:
         return text
     tail = "…\n\n" + site.config.url(event.path)
     kept = text[: ADD_EVENT_TEXT_LIMIT - len(tail)]
-    costs = list(accumulate(map(_quoted_character, kept)))
-    return kept[: bisect_right(costs, ADD_EVENT_QUOTED_LIMIT - _quoted_length(tail))].rstrip() + tail
+    budget = ADD_EVENT_QUOTED_LIMIT - _quoted_length(tail)
+    low, high = 0, len(kept)  # the longest beginning of `kept` within the budget, by bisection
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if _quoted_length(kept[:middle]) <= budget else (low, middle - 1)
+    return kept[:low].rstrip() + tail
 
 
 def _quoted_length(text: str) -> int:
-    """How many bytes a text takes percent-encoded (as _quote writes it)."""
-    return sum(map(_quoted_character, text))
-
-
-def _quoted_character(character: str) -> int:
-    return 1 if character in _UNRESERVED else 3 * len(character.encode("utf-8", "surrogatepass"))
+    """How many bytes a text takes percent-encoded (as _quote writes it): one for each unreserved
+    character, three for each byte of the others in UTF-8 (counted in C)."""
+    data = text.encode("utf-8", "surrogatepass")
+    kept_as_is = len(data) - len(data.translate(None, _UNRESERVED_BYTES))
+    return 3 * len(data) - 2 * kept_as_is
 
 
 def google_event_url(event: Event, t: Strings, details: str) -> str:
