@@ -19,6 +19,7 @@ from feeds.links import from_the_hosts_root, written_as
 from feeds.load import lines_ended
 from feeds.model import LIST_PAGES, Event, Item, NewsItem, item_path
 from feeds.render.channels import SITE_FOLDER
+from feeds.render.pages import page_count
 
 
 def lint_links(items: Iterable[Item], held: Iterable[Item], lines: Mapping[str, Mapping[str, int]],
@@ -231,13 +232,12 @@ _LATER_PAGE = re.compile(rf"((?:{NewsItem.section}|{Event.section}|archive|tags/
 
 
 def _list_pages(items: list[Item], per_page: int) -> dict[str, int]:
-    """How many pages each list of the items has, by its folder (see render.pages.paginate): one at
-    least, which is the list's own folder."""
+    """How many pages each list of the items has, by its folder (see render.pages.paginate)."""
     counts = Counter({f"{NewsItem.section}/": 0, f"{Event.section}/": 0, "archive/": len(items)})
     for item in items:
         counts[f"{item.section}/"] += 1
         counts.update(f"tags/{tag.slug}/" for tag in item.tags)
-    return {folder: max(1, -(-count // per_page)) for folder, count in counts.items()}
+    return {folder: page_count(count, per_page) for folder, count in counts.items()}
 
 
 def _past_the_last(path: str, folder: str, number: int, pages: int) -> tuple[str, str] | None:

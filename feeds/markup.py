@@ -205,11 +205,10 @@ def _text_on_one_line(fragment: str) -> str:
     if "footnote-" in fragment:
         fragment = _FOOTNOTE_BACK.sub("", _FOOTNOTE_REF.sub("", fragment))
     if "<br" in fragment:  # "report<br>and" reads "report and", not "reportand"
-        fragment = _LINE_BREAK.sub(" ", fragment)
+        fragment = _LINE_END.sub(" ", fragment)
     return directions_closed(" ".join(html.unescape(_TEXT_ONLY.clean(_with_alt_texts(fragment))).split()))
 
 
-_LINE_BREAK = re.compile(r"<br\b[^>]*>")  # as the sanitiser writes it
 # The start or end of a block, where words stand apart though no space is written: the blocks of a
 # summary before <!--more--> (a paragraph holds none).
 _BLOCK_EDGE = re.compile(r"<(?:hr|/?(?:p|div|h[1-6]|blockquote|pre|ul|ol|li|dl|dt|dd|table|tr|td|th|caption|figure|"

@@ -177,8 +177,13 @@ def _feed_alternates(site: Site, paths: dict[str, str], name: str) -> tuple[Alte
     return tuple(Alternate(MEDIA_TYPES[fmt], f"{name} ({NAMES[fmt]})", site.config.url(path)) for fmt, path in paths.items())
 
 
+def page_count(items: int, per_page: int) -> int:
+    """How many pages a list of this many items has, `per_page` a page: one at least, empty or not."""
+    return max(1, -(-items // per_page))
+
+
 def paginate(items: Sequence[Item], first: str, per_page: int) -> list[tuple[str, ListPage]]:
     """Items in pages of `per_page`, each with its folder: the first at `first`, then `first`page/2/ and on."""
-    count = max(1, -(-len(items) // per_page))
+    count = page_count(len(items), per_page)
     pages = [ListPage(tuple(items[n * per_page:(n + 1) * per_page]), n + 1, count, first) for n in range(count)]
     return [(page.path(page.number), page) for page in pages]
