@@ -71,8 +71,7 @@ def validate_site(site_dir: Path, config: SiteConfig, found: list[Found], *, now
         items = [result.item for result in parsed if result.item is not None]
         # What the files with errors would take, which the checks across items take too (see Claim)
         claims = [result.claim for result in parsed if result.claim is not None and (drafts or not result.claim.draft)]
-        lines = {result.item.source: result.lines for result in parsed if result.item is not None}
-        lines |= {claim.source: result.lines for result in parsed if (claim := result.claim) is not None}
+        lines = {made.source: result.lines for result in parsed if (made := result.item or result.claim) is not None}
         recorded = read_ledger(site_dir)
         # The items published from a folder that cannot be read are not gone: the folder is reported.
         present = [file.name for file in found] + [entry.path for entry in recorded.entries

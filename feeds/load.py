@@ -304,4 +304,3 @@ def _check_child(node: yaml.Node, field: str, line: int, at: Callable[[yaml.Mark
     if id(node) in seen:
         raise FrontMatterError(line, field, "YAML aliases (*name) are not supported", "write the value out in full")
     _check_nodes(node, f"{field}." if field else "", at, out, seen, depth + 1)
-
